@@ -1,0 +1,111 @@
+"""API of organisations and the signed-in principal."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from riskgate.core import audit
+from riskgate.core.access import get_visible_or_404
+from riskgate.core.api_support import require
+from riskgate.core.models import Region
+from riskgate.core.permissions import Permission
+
+from . import services
+from .models import EnterpriseType, Organisation, OrganisationKind
+
+router = Router(tags=["organisations"])
+
+
+class MeOut(Schema):
+    name: str
+    kind: str
+    organisation_id: int | None
+    organisation: str | None
+    role: str | None
+    scope: str
+    permissions: list[str]
+
+
+@router.get("/me", response=MeOut, summary="Who the caller is, and what it may do")
+def me(request):
+    p = request.auth
+    is_token = getattr(p, "is_api_token", False)
+    return {
+        "name": p.audit_repr if is_token else p.get_username(),
+        "kind": "api_token" if is_token else "user",
+        "organisation_id": p.organisation_id,
+        "organisation": str(p.organisation) if p.organisation else None,
+        "role": None if is_token or not p.role_id else p.role.code,
+        "scope": str(p.scope_mode),
+        "permissions": sorted(p.permission_codes),
+    }
+
+
+class OrganisationOut(Schema):
+    id: int
+    kind: str
+    name: str
+    name_en: str
+    code: str
+    parent_id: int | None
+    region_code: str | None = Field(None, alias="region_id")
+    agency_type: str
+    enterprise_types: list[str]
+    uscc: str | None
+    customs_code: str | None
+    is_active: bool
+
+
+class OrganisationFilter(Schema):
+    kind: OrganisationKind | None = None
+    q: str | None = Field(None, max_length=100)
+
+
+@router.get("/organisations", response=list[OrganisationOut], summary="Organisations in the caller's jurisdiction")
+@paginate(PageNumberPagination, page_size=50)
+def list_organisations(request, filters: Query[OrganisationFilter]):
+    require(request, Permission.ORG_ORGANISATION_VIEW)
+    orgs = Organisation.objects.visible_to(request.auth)
+    if filters.kind:
+        orgs = orgs.filter(kind=filters.kind)
+    if filters.q:
+        q = filters.q.strip()
+        orgs = orgs.filter(Q(name__icontains=q) | Q(name_en__icontains=q) | Q(uscc=q.upper()) | Q(customs_code=q.upper()))
+    return orgs
+
+
+@router.get("/organisations/{int:org_id}", response=OrganisationOut, summary="One organisation")
+def get_organisation(request, org_id: int):
+    require(request, Permission.ORG_ORGANISATION_VIEW)
+    org = get_visible_or_404(Organisation.objects.all(), request.auth, pk=org_id)
+    if org.kind == OrganisationKind.ENTERPRISE:
+        audit.record_read(actor=request.auth, obj=org)
+    return org
+
+
+class EnterpriseIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    name_en: str = Field("", max_length=200)
+    code: str = Field(..., pattern=r"^[-a-zA-Z0-9_]{1,40}$")
+    uscc: str = Field(..., min_length=18, max_length=18)
+    customs_code: str | None = Field(None, max_length=10)
+    enterprise_types: list[EnterpriseType] = []
+    parent_id: int
+    region_code: str | None = Field(None, pattern=r"^\d{6}$")
+    address: str = Field("", max_length=300)
+
+
+@router.post("/organisations/enterprises", response={201: OrganisationOut}, summary="Register an enterprise")
+def create_enterprise(request, payload: EnterpriseIn):
+    require(request, Permission.ORG_ENTERPRISE_CREATE)
+    parent = Organisation.objects.filter(pk=payload.parent_id).first()
+    region = Region.objects.filter(pk=payload.region_code).first() if payload.region_code else None
+    if payload.region_code and region is None:
+
+        raise ValidationError({"region_code": [_("未知的行政区划代码。")]})
+    data = payload.dict(exclude={"parent_id", "region_code"})
+    data["enterprise_types"] = [str(t) for t in payload.enterprise_types]
+    org = services.create_enterprise(request.auth, data={**data, "parent": parent, "region": region})
+    return 201, org

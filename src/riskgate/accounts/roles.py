@@ -1,0 +1,41 @@
+"""The default roles a fresh installation starts with; afterwards they are data an administrator edits."""
+
+from riskgate.core.permissions import Permission as P
+from riskgate.core.scoping import ScopeMode as S
+
+ALL = [p.value for p in P]
+OFFICER = [P.ORG_ORGANISATION_VIEW, P.ORG_ENTERPRISE_CREATE, P.ORG_USER_VIEW]
+AUTHORITY_KINDS = ["national_authority", "warning_office", "direct_bureau", "inspection_body", "port"]
+
+DEFAULT_ROLES = [
+    # code, 中文名, English name, scope, permissions, organisation kinds that may hold it
+    ("system_admin", "系统管理员", "System administrator", S.ALL, ALL, ["national_authority", "warning_office"]),
+    ("warning_officer", "预警办公室人员", "Warning-office officer", S.SUBTREE, OFFICER, ["warning_office", "national_authority"]),
+    ("bureau_officer", "直属海关人员", "Bureau officer", S.SUBTREE, OFFICER, ["direct_bureau"]),
+    ("port_officer", "口岸查验人员", "Port inspection officer", S.SUBTREE, [P.ORG_ORGANISATION_VIEW], ["inspection_body", "port"]),
+    ("assessor", "技术机构评估人员", "Technical-institution assessor", S.ASSIGNED, [], ["technical_institution", "laboratory"]),
+    ("expert", "专家", "Expert", S.ASSIGNED, [], []),
+    ("partner_officer", "协作部门人员", "Partner-agency officer", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW], ["partner_agency"]),
+    ("auditor", "审计人员", "Auditor", S.ALL,
+     [P.AUDIT_EVENT_VIEW, P.AUDIT_EVENT_EXPORT, P.AUDIT_CHAIN_VERIFY, P.ORG_ORGANISATION_VIEW, P.ORG_USER_VIEW],
+     AUTHORITY_KINDS),
+    ("enterprise_user", "企业用户", "Enterprise user", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW], ["enterprise"]),
+]  # fmt: skip
+
+
+def ensure_default_roles(Role) -> int:
+    """Create the missing default roles; existing roles keep whatever an administrator made of them."""
+    created = 0
+    for code, name, name_en, scope, permissions, kinds in DEFAULT_ROLES:
+        _, was_created = Role.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "scope_mode": str(scope),
+                "permissions": sorted(str(p) for p in permissions),
+                "allowed_organisation_kinds": kinds,
+            },
+        )
+        created += was_created
+    return created

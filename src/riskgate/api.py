@@ -1,0 +1,15 @@
+"""The JSON API, /api/v1: one router per domain; OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
+
+from riskgate.accounts.api import router as accounts_router
+from riskgate.core.api import router as core_router
+from riskgate.core.api_support import build_api
+
+api = build_api(
+    title="RiskGate API",
+    version="1",
+    description="进出口商品质量安全风险预警和快速反应 — machine interface. Authenticate with a browser session "
+    "(CSRF token on writes) or `Authorization: Bearer <token>`. Errors: {code, message, errors[]}.",
+    urls_namespace="api-1",
+)
+api.add_router("", core_router)
+api.add_router("", accounts_router)

@@ -1,0 +1,30 @@
+"""The Celery application: embedded SQLite broker by default, Redis or RabbitMQ via CELERY_BROKER_URL."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskgate.settings")
+
+app = Celery("riskgate")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    broker_connection_retry_on_startup=True,
+    # Periodic jobs; each is also a management command (see docs/operations.md).
+    beat_schedule={
+        "verify-audit-chain": {"task": "riskgate.core.tasks.verify_audit_chain", "schedule": crontab(minute=17)},
+        "purge-login-failures": {
+            "task": "riskgate.accounts.tasks.purge_login_failures",
+            "schedule": crontab(minute="*/30"),
+        },
+        "clear-expired-sessions": {
+            "task": "riskgate.accounts.tasks.clear_expired_sessions",
+            "schedule": crontab(minute=5, hour="*/6"),
+        },
+    },
+)
+app.autodiscover_tasks()

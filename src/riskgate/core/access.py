@@ -1,0 +1,41 @@
+"""Explicit access helpers for views: sign-in and permission checks, scoped object lookup."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from .permissions import Permission
+
+
+def permission_required(*permissions: Permission) -> Callable:
+    """Anonymous users go to the sign-in page; signed-in users without every permission get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not all(request.user.has_permission(p) for p in permissions):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_permissions = permissions
+        return wrapped
+
+    return decorator
+
+
+def login_required(view):
+    return permission_required()(view)
+
+
+def get_visible_or_404(queryset: QuerySet, principal, **lookup) -> Model:
+    """The object if it exists inside the principal's scope; 404 otherwise (never 403, to hide existence)."""
+    obj = queryset.visible_to(principal).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj

@@ -1,0 +1,81 @@
+"""API of the core: the audit trail and reference data."""
+
+import datetime as dt
+
+from django.db.models import Q
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from .api_support import require
+from .models import AuditEvent, Region
+from .permissions import Permission
+
+router = Router(tags=["core"])
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    level: str
+    parent_code: str | None = Field(None, alias="parent_id")
+
+
+class RegionFilter(Schema):
+    level: str | None = None
+    parent: str | None = Field(None, pattern=r"^\d{6}$")
+
+
+@router.get("/regions", response=list[RegionOut], auth=None, summary="Administrative regions (GB/T 2260), public")
+@paginate(PageNumberPagination, page_size=100)
+def list_regions(request, filters: Query[RegionFilter]):
+    regions = Region.objects.all()
+    if filters.level:
+        regions = regions.filter(level=filters.level)
+    if filters.parent:
+        regions = regions.filter(parent_id=filters.parent)
+    return regions
+
+
+class AuditEventOut(Schema):
+    seq: int
+    at: dt.datetime
+    actor: str = Field(alias="actor_repr")
+    organisation_id: int | None
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    changes: dict
+    ip: str | None
+    reason: str
+    hash: str
+
+
+class AuditFilter(Schema):
+    actor: str | None = Field(None, max_length=150)
+    action: str | None = Field(None, max_length=64)
+    object_type: str | None = Field(None, max_length=64)
+    object_id: str | None = Field(None, max_length=64)
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+@router.get("/audit/events", response=list[AuditEventOut], summary="Audit trail within the auditor's jurisdiction")
+@paginate(PageNumberPagination, page_size=50)
+def list_audit_events(request, filters: Query[AuditFilter]):
+    require(request, Permission.AUDIT_EVENT_VIEW)
+    events = AuditEvent.objects.visible_to(request.auth)
+    if filters.actor:
+        events = events.filter(Q(actor__username__icontains=filters.actor) | Q(actor_repr__icontains=filters.actor))
+    if filters.action:
+        events = events.filter(action__startswith=filters.action)
+    if filters.object_type:
+        events = events.filter(object_type=filters.object_type)
+    if filters.object_id:
+        events = events.filter(object_id=filters.object_id)
+    if filters.since:
+        events = events.filter(at__date__gte=filters.since)
+    if filters.until:
+        events = events.filter(at__date__lte=filters.until)
+    return events

@@ -1,0 +1,93 @@
+"""Shared API machinery: authentication (session or bearer token), permission checks, error format."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from .errors import error_body, validation_errors
+from .permissions import Permission
+
+STATUS_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type", 429: "throttled"}  # fmt: skip
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer rg_…`: a system-to-system client with an API token."""
+
+    def authenticate(self, request, token):
+        from riskgate.accounts.services import principal_for_token
+
+        principal = principal_for_token(token)
+        if principal is not None:
+            request.principal = principal
+        return principal
+
+
+class SessionUser(APIKeyCookie):
+    """A signed-in browser user; unsafe methods need the CSRF token, as in the UI."""
+
+    param_name = "sessionid"
+
+    def __init__(self):
+        super().__init__(csrf=True)
+
+    def authenticate(self, request, key):
+        user = request.user
+        if not user.is_authenticated or (user.totp_required and not user.totp_enabled):
+            return None
+        request.principal = user
+        return user
+
+
+AUTH = [BearerToken(), SessionUser()]
+
+
+def require(request, permission: Permission) -> None:
+    if not request.auth.has_permission(permission):
+        raise PermissionDenied
+
+
+def build_api(**kwargs) -> NinjaAPI:
+    api = NinjaAPI(auth=AUTH, **kwargs)
+
+    def respond(request, status, code, message, errors=None):
+        return api.create_response(request, error_body(code, message, errors), status=status)
+
+    @api.exception_handler(ValidationError)
+    def _validation(request, exc):
+        errors = [
+            {"field": ".".join(str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "payload")), "message": e.get("msg", "")}
+            for e in exc.errors
+        ]
+        return respond(request, 422, "validation_error", _("请求参数有误。"), errors)
+
+    @api.exception_handler(DjangoValidationError)
+    def _model_validation(request, exc):
+        errors = validation_errors(exc.message_dict) if hasattr(exc, "error_dict") else [{"field": "", "message": str(m)} for m in exc.messages]
+        return respond(request, 422, "validation_error", _("提交的数据未通过校验，未作任何保存。"), errors)
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request, exc):
+        return respond(request, 401, "unauthenticated", _("需要登录或有效的接口令牌。"))
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request, exc):
+        return respond(request, 403, "forbidden", _("没有执行此操作的权限。"))
+
+    @api.exception_handler(Http404)
+    def _not_found(request, exc):
+        return respond(request, 404, "not_found", _("对象不存在或不在您的权限范围内。"))
+
+    @api.exception_handler(HttpError)
+    def _http_error(request, exc):
+        message = str(exc)
+        if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+            return respond(request, 400, "malformed_json", _("请求内容不是有效的 JSON。"))
+        if exc.status_code == 403 and "CSRF" in message:
+            return respond(request, 403, "csrf_failed", _("CSRF 校验失败：浏览器会话的写操作需要 CSRF 令牌。"))
+        return respond(request, exc.status_code, STATUS_CODES.get(exc.status_code, "error"), message)
+
+    return api

@@ -1,0 +1,28 @@
+"""Navigation by permission: only built features appear, and only to those who may use them."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .permissions import Permission
+
+NAVIGATION = [
+    ("core:home", _("首页"), None),
+    ("accounts:organisation_list", _("组织机构"), Permission.ORG_ORGANISATION_VIEW),
+    ("accounts:user_list", _("用户"), Permission.ORG_USER_VIEW),
+    ("core:audit_list", _("审计日志"), Permission.AUDIT_EVENT_VIEW),
+    ("accounts:token_list", _("接口令牌"), Permission.API_TOKEN_MANAGE),
+    ("admin:index", _("基础数据管理"), Permission.REF_DATA_MANAGE),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    current = getattr(getattr(request, "resolver_match", None), "view_name", "")
+    items = [
+        {"url": reverse(name), "label": label, "active": current == name}
+        for name, label, permission in NAVIGATION
+        if permission is None or user.has_permission(permission)
+    ]
+    return {"nav_items": items}

@@ -1,0 +1,19 @@
+"""Forms of the core pages."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
+    action = forms.CharField(label=_("操作"), required=False, max_length=64)
+    object_type = forms.CharField(label=_("对象类型"), required=False, max_length=64)
+    object_id = forms.CharField(label=_("对象标识"), required=False, max_length=64)
+    since = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise forms.ValidationError(_("起始日期不能晚于截止日期。"))
+        return data

@@ -1,0 +1,48 @@
+"""The one enumeration of permissions, as "scope:resource:action" strings.
+
+The scope is the domain area a permission belongs to; which roles hold which permission is data
+(accounts.Role.permissions) that a system administrator changes in the admin.
+"""
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Permission(StrEnum):
+    # Organisations and people
+    ORG_ORGANISATION_VIEW = "org:organisation:view"
+    ORG_ENTERPRISE_CREATE = "org:enterprise:create"
+    ORG_ORGANISATION_MANAGE = "org:organisation:manage"
+    ORG_USER_VIEW = "org:user:view"
+    ORG_USER_MANAGE = "org:user:manage"
+    ORG_ROLE_MANAGE = "org:role:manage"
+    # System-to-system clients
+    API_TOKEN_MANAGE = "api:token:manage"
+    # Audit trail
+    AUDIT_EVENT_VIEW = "audit:event:view"
+    AUDIT_EVENT_EXPORT = "audit:event:export"
+    AUDIT_CHAIN_VERIFY = "audit:chain:verify"
+    # Reference data (regions, HS codes) through the Django admin
+    REF_DATA_MANAGE = "ref:data:manage"
+
+    @property
+    def label(self) -> str:
+        return str(PERMISSION_LABELS[self])
+
+
+PERMISSION_LABELS = {
+    Permission.ORG_ORGANISATION_VIEW: _("查看辖区内的组织机构"),
+    Permission.ORG_ENTERPRISE_CREATE: _("登记辖区内的企业"),
+    Permission.ORG_ORGANISATION_MANAGE: _("管理组织机构"),
+    Permission.ORG_USER_VIEW: _("查看辖区内的用户"),
+    Permission.ORG_USER_MANAGE: _("管理用户"),
+    Permission.ORG_ROLE_MANAGE: _("管理角色与权限"),
+    Permission.API_TOKEN_MANAGE: _("管理系统接口令牌"),
+    Permission.AUDIT_EVENT_VIEW: _("查看审计日志"),
+    Permission.AUDIT_EVENT_EXPORT: _("导出审计日志"),
+    Permission.AUDIT_CHAIN_VERIFY: _("校验审计日志链"),
+    Permission.REF_DATA_MANAGE: _("维护基础数据"),
+}
+
+PERMISSION_CHOICES = [(p.value, f"{p.value} — {PERMISSION_LABELS[p]}") for p in Permission]

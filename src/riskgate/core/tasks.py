@@ -1,0 +1,24 @@
+"""Periodic core jobs and the worker health check (thin: each calls a service)."""
+
+import logging
+import socket
+
+from celery import shared_task
+
+from . import audit
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="riskgate.core.tasks.verify_audit_chain")
+def verify_audit_chain() -> dict:
+    report = audit.verify_chain()
+    if not report.ok:
+        log.error("%s", report)
+    return {"ok": report.ok, "checked": report.checked, "broken_seq": report.broken_seq, "problem": report.problem}
+
+
+@shared_task(name="riskgate.core.tasks.worker_health")
+def worker_health(token: str) -> dict:
+    """Echo a token with the worker's host name: proves a round trip through the broker."""
+    return {"token": token, "worker": socket.gethostname()}

@@ -1,0 +1,135 @@
+"""Home pages by role, the audit trail for auditors (filter, CSV export, chain check), health."""
+
+import csv
+import datetime as dt
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from riskgate.accounts.models import ApiToken, LoginFailure, Organisation, User
+
+from . import audit
+from .access import login_required, permission_required
+from .forms import AuditFilterForm
+from .models import AuditEvent
+from .permissions import Permission
+
+RECENT = 10
+
+
+@login_required
+def home(request):
+    user = request.user
+    context = {
+        "my_sign_ins": AuditEvent.objects.filter(actor=user, action__startswith="login.").order_by("-seq")[:5],
+    }
+    if user.has_permission(Permission.ORG_ORGANISATION_VIEW):
+        orgs = Organisation.objects.visible_to(user)
+        context["org_counts"] = orgs.values("kind").annotate(n=Count("id")).order_by("kind")
+        context["recent_enterprises"] = orgs.filter(kind="enterprise").order_by("-created_at")[:RECENT]
+        context["org_kind_labels"] = dict(Organisation._meta.get_field("kind").choices)
+    if user.has_permission(Permission.AUDIT_EVENT_VIEW):
+        context["recent_events"] = AuditEvent.objects.visible_to(user).select_related("actor")[:RECENT]
+        context["failed_logins_24h"] = AuditEvent.objects.visible_to(user).filter(
+            action__in=["login.failed", "login.locked", "login.throttled"],
+            at__gte=timezone.now() - dt.timedelta(hours=24),
+        ).count()
+    if user.has_permission(Permission.ORG_USER_MANAGE):
+        since = timezone.now() - dt.timedelta(hours=24)
+        context["locked_usernames"] = (
+            LoginFailure.objects.filter(at__gte=since, username__in=User.objects.visible_to(user).values("username"))
+            .values("username")
+            .annotate(n=Count("id"))
+            .filter(n__gte=settings.LOGIN_FAILURES_PER_ACCOUNT)
+            .order_by("-n")[:RECENT]
+        )
+        context["users_without_totp"] = (
+            User.objects.visible_to(user)
+            .filter(is_active=True, role__require_totp=True, totp_confirmed_at__isnull=True)
+            .count()
+        )
+    if user.has_permission(Permission.API_TOKEN_MANAGE):
+        soon = timezone.now() + dt.timedelta(days=14)
+        context["expiring_tokens"] = ApiToken.objects.visible_to(user).filter(
+            revoked_at__isnull=True, expires_at__isnull=False, expires_at__lte=soon
+        )[:RECENT]
+    return render(request, "core/home.html", context)
+
+
+def _filtered_events(request):
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.visible_to(request.user).select_related("actor", "organisation")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("actor"):
+            events = events.filter(Q(actor__username__icontains=data["actor"]) | Q(actor_repr__icontains=data["actor"]))
+        if data.get("action"):
+            events = events.filter(action__startswith=data["action"])
+        if data.get("object_type"):
+            events = events.filter(object_type=data["object_type"])
+        if data.get("object_id"):
+            events = events.filter(object_id=data["object_id"])
+        if data.get("since"):
+            events = events.filter(at__date__gte=data["since"])
+        if data.get("until"):
+            events = events.filter(at__date__lte=data["until"])
+    return form, events
+
+
+@permission_required(Permission.AUDIT_EVENT_VIEW)
+def audit_list(request):
+    from django.core.paginator import Paginator
+
+    form, events = _filtered_events(request)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "core/_audit_rows.html" if request.htmx else "core/audit_list.html"
+    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@permission_required(Permission.AUDIT_EVENT_EXPORT)
+def audit_export(request):
+    form, events = _filtered_events(request)
+    audit.record(actor=request.user, action="audit.exported", object_type="core.auditevent", changes={"filter": request.GET.dict()})
+    writer = csv.writer(_Echo())
+    header = ["seq", "at", "actor", "organisation", "action", "object_type", "object_id", "object", "changes", "ip", "reason", "hash"]
+
+    def rows():
+        yield "\ufeff" + writer.writerow(header)
+        for e in events.order_by("seq").iterator(chunk_size=2000):
+            yield writer.writerow([
+                e.seq, e.at.isoformat(), e.actor_repr, e.organisation_id or "", e.action, e.object_type,
+                e.object_id, e.object_repr, audit.json_text(e.changes), e.ip or "", e.reason, e.hash,
+            ])  # fmt: skip
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-{timezone.now():%Y%m%d-%H%M%S}.csv"'
+    return response
+
+
+@permission_required(Permission.AUDIT_CHAIN_VERIFY)
+def audit_verify(request):
+    report = audit.verify_chain()
+    audit.record(actor=request.user, action="audit.verified", object_type="core.auditevent", changes={"ok": report.ok, "checked": report.checked})
+    return render(request, "core/audit_verify.html", {"report": report})
+
+
+def healthz(request):
+    """Liveness for load balancers: the database answers. Reveals nothing else."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return JsonResponse({"status": "ok"})
+    except Exception:  # noqa: BLE001 - any database failure is "unavailable"
+        return JsonResponse({"status": "unavailable", "message": _("数据库不可用")}, status=503)

@@ -1,0 +1,15 @@
+"""URL configuration: the UI by domain, the API under /api/v1, the admin for reference data."""
+
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from .accounts.admin import admin_site
+from .api import api
+
+urlpatterns = [
+    path("", include("riskgate.core.urls")),
+    path("", include("riskgate.accounts.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("admin/", admin_site.urls),
+]

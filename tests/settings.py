@@ -1,0 +1,15 @@
+"""Settings for the test suite: development defaults, fast hashing, eager background tasks."""
+
+import os
+
+os.environ.setdefault("RISKGATE_DEV", "1")
+os.environ.setdefault("USE_TLS", "0")
+
+from riskgate.settings import *  # noqa: E402,F403
+
+# Argon2 stays the default in production; tests check it is configured (test_auth) but hash fast.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = os.environ.get("TEST_CELERY_BROKER_URL", "memory://")
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+WHITENOISE_USE_FINDERS = True
