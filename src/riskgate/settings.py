@@ -196,7 +196,18 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 # Background work. The default broker is embedded (SQLite through SQLAlchemy): no server needed.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"sqla+sqlite:///{PROJECT_DIR / 'var' / 'celery-broker.sqlite3'}")
-CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
+
+def _default_result_backend(broker: str) -> str:
+    if broker.startswith(("redis://", "rediss://")):
+        return broker
+    if broker.startswith(("amqp://", "pyamqp://")):
+        return "rpc://"
+    return f"db+sqlite:///{PROJECT_DIR / 'var' / 'celery-results.sqlite3'}"
+
+
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or _default_result_backend(CELERY_BROKER_URL)
+CELERY_RESULT_EXPIRES = 24 * 60 * 60
+CELERY_BEAT_SCHEDULE_FILENAME = str(PROJECT_DIR / "var" / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -7,6 +7,10 @@ here writes an audit event in the same transaction.
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +29,17 @@ class RiskGateAdminSite(admin.AdminSite):
     def has_permission(self, request):
         user = request.user
         return user.is_active and user.is_authenticated and user.has_permission(Permission.REF_DATA_MANAGE)
+
+    def login(self, request, extra_context=None):
+        """One sign-in path only (ours: throttling, second factor, audit); signed-in users lacking access get 403."""
+        if request.user.is_authenticated:
+            if self.has_permission(request):
+                return redirect(self.index_url())
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next", self.index_url()), login_url=reverse("accounts:login"))
+
+    def index_url(self):
+        return reverse("admin:index", current_app=self.name)
 
 
 admin_site = RiskGateAdminSite(name="admin")

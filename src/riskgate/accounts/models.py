@@ -156,6 +156,11 @@ class Organisation(models.Model):
                 for child in Organisation.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
                     Organisation.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path) :])
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("accounts:organisation_detail", kwargs={"pk": self.pk})
+
     def is_within(self, other: "Organisation") -> bool:
         return self.path.startswith(other.path)
 

@@ -71,7 +71,7 @@ def check_password_login(request, *, username: str, password: str) -> LoginResul
 def record_login(user: User, *, second_factor: bool) -> None:
     with transaction.atomic():
         LoginFailure.objects.filter(username__iexact=user.username).delete()
-        audit.record(actor=user, action="login.succeeded", obj=user, changes={"second_factor": second_factor})
+        audit.record(actor=user, action="login.succeeded", obj=user, changes=audit.facts(second_factor=second_factor))
 
 
 def record_logout(user: User) -> None:
@@ -187,7 +187,7 @@ def issue_token(
             actor=actor,
             action="api_token.issued",
             obj=token,
-            changes={"organisation": [None, organisation.pk], "permissions": [None, token.permissions]},
+            changes=audit.facts(organisation=organisation.pk, permissions=token.permissions, expires_at=expires_at),
         )
     return IssuedToken(token, secret)
 

@@ -102,10 +102,11 @@ def totp_setup(request):
     user = request.user
     if user.totp_enabled:
         return render(request, "accounts/totp_setup.html", {"enabled": True})
-    if request.method == "GET" or not user.totp_secret:
+    restart = request.method == "POST" and "restart" in request.POST
+    if not user.totp_secret or restart:
         services.totp_begin(user)
-    form = TotpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = TotpForm(None if restart else (request.POST or None))
+    if request.method == "POST" and not restart and form.is_valid():
         try:
             services.totp_confirm(user, form.cleaned_data["code"])
         except ValidationError as exc:

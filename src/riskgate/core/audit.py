@@ -52,6 +52,11 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     return changes
 
 
+def facts(**values: Any) -> dict[str, list[Any]]:
+    """Values recorded with an event that are not changes of a stored field, as [None, value] pairs."""
+    return {key: [None, jsonable(value)] for key, value in values.items()}
+
+
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """The current values of the named fields (foreign keys by their id)."""
     values = {}

@@ -106,3 +106,42 @@ class AuditHead(models.Model):
 
     class Meta:
         verbose_name = _("审计链头")
+
+
+class HSSection(models.Model):
+    """A section (I–XXI) of the Harmonized System."""
+
+    code = models.CharField(_("类"), max_length=5, primary_key=True)
+    name = models.CharField(_("英文名称"), max_length=400)
+    name_zh = models.CharField(_("中文名称"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("HS 类")
+        verbose_name_plural = _("HS 类")
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_zh or self.name}"
+
+
+class HSCode(models.Model):
+    """A Harmonized System 2022 code: chapter (2 digits), heading (4) or subheading (6)."""
+
+    code = models.CharField(_("HS 编码"), max_length=6, primary_key=True)
+    level = models.PositiveSmallIntegerField(_("级别（位数）"))
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children", db_constraint=False
+    )
+    # Chapter 99 ("not specified according to kind") belongs to no section.
+    section = models.ForeignKey(HSSection, verbose_name=_("类"), null=True, blank=True, on_delete=models.PROTECT)
+    description = models.TextField(_("英文描述"))
+    description_zh = models.CharField(_("中文名称"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("HS 编码")
+        verbose_name_plural = _("HS 编码")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description_zh or self.description[:80]}"

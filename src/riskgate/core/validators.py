@@ -32,8 +32,8 @@ _CUSTOMS_CODE = re.compile(r"^[0-9]{4}[0-9A-Z]{6}$")
 
 
 def validate_customs_code(value: str) -> None:
-    """Customs registration code (海关注册编码): 4-digit customs district code, then 6 characters."""
+    """Customs registration code (海关注册编码): 4-digit region of registration, then 6 characters."""
     if not _CUSTOMS_CODE.match(value or ""):
         raise ValidationError(
-            _("海关注册编码应为10位：前4位为海关关区代码，后6位为数字或大写字母。"), code="customs_code"
+            _("海关注册编码应为10位：前4位为注册地行政区划代码，后6位为数字或大写字母。"), code="customs_code"
         )

@@ -101,7 +101,7 @@ class _Echo:
 @permission_required(Permission.AUDIT_EVENT_EXPORT)
 def audit_export(request):
     form, events = _filtered_events(request)
-    audit.record(actor=request.user, action="audit.exported", object_type="core.auditevent", changes={"filter": request.GET.dict()})
+    audit.record(actor=request.user, action="audit.exported", object_type="core.auditevent", changes=audit.facts(filter=request.GET.dict()))
     writer = csv.writer(_Echo())
     header = ["seq", "at", "actor", "organisation", "action", "object_type", "object_id", "object", "changes", "ip", "reason", "hash"]
 
@@ -121,7 +121,7 @@ def audit_export(request):
 @permission_required(Permission.AUDIT_CHAIN_VERIFY)
 def audit_verify(request):
     report = audit.verify_chain()
-    audit.record(actor=request.user, action="audit.verified", object_type="core.auditevent", changes={"ok": report.ok, "checked": report.checked})
+    audit.record(actor=request.user, action="audit.verified", object_type="core.auditevent", changes=audit.facts(ok=report.ok, checked=report.checked))
     return render(request, "core/audit_verify.html", {"report": report})
 
 

@@ -1,0 +1,17 @@
+"""Load the demo: reference data, organisations and one account per role (safe to run again)."""
+
+from django.core.management import BaseCommand, call_command
+
+from riskgate.accounts.demo import ACCOUNTS, DEMO_PASSWORD, load_demo_organisations_and_accounts
+
+
+class Command(BaseCommand):
+    help = "Load demo organisations and one demo account per role; idempotent."
+
+    def handle(self, *args, **options):
+        call_command("load_reference_data", stdout=self.stdout)
+        counts = load_demo_organisations_and_accounts()
+        self.stdout.write(f"Demo organisations created: {counts['organisations']}, accounts created: {counts['users']}")
+        self.stdout.write("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+        for username, role, org, _name in ACCOUNTS:
+            self.stdout.write(f"  {username:<11} {role:<16} {org}")

@@ -1,0 +1,49 @@
+"""Shared test world: the demo organisations and one user per role (the demo's named users)."""
+
+import pytest
+from django.test import Client
+
+from riskgate.accounts.demo import DEMO_PASSWORD, load_demo_organisations_and_accounts
+from riskgate.accounts.models import Organisation, User
+
+# role code -> demo username
+ROLE_USERS = {
+    "system_admin": "admin",
+    "warning_officer": "warning",
+    "bureau_officer": "xian",
+    "port_officer": "port",
+    "assessor": "assessor",
+    "expert": "expert",
+    "partner_officer": "partner",
+    "auditor": "auditor",
+    "enterprise_user": "enterprise",
+}
+ROLES = ["anonymous", *ROLE_USERS]
+
+
+@pytest.fixture
+def world(db):
+    load_demo_organisations_and_accounts()
+    return World()
+
+
+class World:
+    """Named organisations and users of the demo, looked up by code and username."""
+
+    password = DEMO_PASSWORD
+
+    def org(self, code: str) -> Organisation:
+        return Organisation.objects.get(code=code)
+
+    def user(self, username: str) -> User:
+        return User.objects.get(username=username)
+
+    def user_for_role(self, role: str) -> User | None:
+        return None if role == "anonymous" else self.user(ROLE_USERS[role])
+
+    def client_for(self, role_or_username: str) -> Client:
+        client = Client()
+        username = ROLE_USERS.get(role_or_username, role_or_username)
+        if role_or_username != "anonymous":
+            client.force_login(self.user(username), backend="django.contrib.auth.backends.ModelBackend")
+        return client

@@ -1,0 +1,256 @@
+"""The access matrix: every URL pattern and every API operation, checked for every role.
+
+A new endpoint without an entry here fails `test_every_url_pattern_is_in_the_matrix` or
+`test_every_api_operation_is_in_the_matrix`. Allowed means the request got through the access layer
+(2xx, or a redirect that is not to a sign-in page); denied means 401/403/404 or a redirect to sign-in.
+Confidential objects are denied with 404 so that their existence is not revealed.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from riskgate.accounts.models import ApiToken, Organisation
+from riskgate.api import api
+
+from .conftest import ROLES
+from .factories import fresh_uscc
+
+PUBLIC = set(ROLES)
+SIGNED_IN = set(ROLES) - {"anonymous"}
+ORG_VIEWERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer", "partner_officer", "auditor", "enterprise_user"}
+ENTERPRISE_CREATORS = {"system_admin", "warning_officer", "bureau_officer"}
+USER_VIEWERS = {"system_admin", "warning_officer", "bureau_officer", "auditor"}
+AUDITORS = {"system_admin", "auditor"}
+ADMINS = {"system_admin"}
+# Who may read the Xi'an demo enterprise (under Xianyang customs, in the Xi'an bureau's subtree).
+XIAN_ENTERPRISE_READERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer", "auditor", "enterprise_user"}
+# Nobody below national level may read the Harbin enterprise, and no enterprise may read another's.
+HARBIN_ENTERPRISE_READERS = {"system_admin", "warning_officer", "auditor"}
+
+
+@dataclass
+class Entry:
+    allowed: set[str]
+    method: str = "get"
+    kwargs: dict = field(default_factory=dict)
+    data: dict | None = None
+
+
+def ui_matrix(world) -> dict[str, Entry]:
+    xian_ent = world.org("ent-xian-trading")
+    token = ApiToken.objects.first()
+    return {
+        "core:home": Entry(SIGNED_IN),
+        "core:audit_list": Entry(AUDITORS),
+        "core:audit_export": Entry(AUDITORS),
+        "core:audit_verify": Entry(AUDITORS),
+        "core:healthz": Entry(PUBLIC),
+        "set_language": Entry(PUBLIC, "post", data={"language": "en", "next": "/"}),
+        "accounts:login": Entry(PUBLIC),
+        "accounts:login_totp": Entry(PUBLIC),
+        "accounts:logout": Entry(PUBLIC, "post"),
+        "accounts:totp_setup": Entry(SIGNED_IN),
+        "accounts:organisation_list": Entry(ORG_VIEWERS),
+        "accounts:organisation_detail": Entry(XIAN_ENTERPRISE_READERS, kwargs={"pk": xian_ent.pk}),
+        "accounts:enterprise_create": Entry(ENTERPRISE_CREATORS),
+        "accounts:user_list": Entry(USER_VIEWERS),
+        "accounts:token_list": Entry(ADMINS),
+        "accounts:token_create": Entry(ADMINS),
+        "accounts:token_revoke": Entry(ADMINS, "post", kwargs={"pk": token.pk}, data={"reason": "matrix"}),
+        "api-1:openapi-json": Entry(PUBLIC),
+        "api-1:openapi-view": Entry(PUBLIC),
+    }
+
+
+def walk(patterns, prefix="", namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            yield f"{namespace}{p.name}" if p.name else None, prefix + str(p.pattern)
+
+
+def key(name, route):
+    return name or f"route:{route}"
+
+
+def all_url_keys():
+    return {key(name, route) for name, route in walk(get_resolver().url_patterns)}
+
+
+def api_paths():
+    """URL names of ninja's path patterns; their operations are covered by the API matrix."""
+    return {name for name, route in walk(get_resolver().url_patterns) if route.startswith("api/v1/") and "openapi" not in (name or "")}
+
+
+# ----- admin: every admin URL, allowed to system administrators only --------------------------------------
+
+
+def admin_urls(world):
+    from riskgate.accounts.admin import admin_site
+
+    samples = {m: m.objects.order_by("pk").first() for m in admin_site._registry}
+    urls = []
+    for name, route in walk(get_resolver().url_patterns):
+        if not route.startswith("admin/"):
+            continue
+        kwargs = {}
+        if name == "admin:view_on_site":
+            from django.contrib.contenttypes.models import ContentType
+
+            ct = ContentType.objects.get_for_model(Organisation).pk
+            urls.append((name, reverse(name, kwargs={"content_type_id": ct, "object_id": world.org("gacc").pk})))
+            continue
+        for converter in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route):
+            converter = converter[0] or converter[1]
+            if converter == "app_label":
+                kwargs["app_label"] = "accounts"
+            elif converter in ("object_id", "id"):
+                model = next(m for m in samples if route.startswith(f"admin/{m._meta.app_label}/{m._meta.model_name}/"))
+                kwargs[converter] = str(samples[model].pk)
+            elif converter == "url":
+                kwargs["url"] = "nothing"
+        if name:
+            url = reverse(name, kwargs=kwargs)
+        else:  # Django's unnamed admin redirects: build the path from the route
+            url = "/" + re.sub(r"<path:object_id>", kwargs.get("object_id", ""), route).replace("(?P<url>.*)$", "nothing/")
+        urls.append((key(name, route), url))
+    return urls
+
+
+# ----- API matrix --------------------------------------------------------------------------------------
+
+
+def api_matrix(world) -> dict[tuple[str, str], Entry]:
+    return {
+        ("get", "/api/v1/me"): Entry(SIGNED_IN),
+        ("get", "/api/v1/regions"): Entry(PUBLIC),
+        ("get", "/api/v1/audit/events"): Entry(AUDITORS),
+        ("get", "/api/v1/organisations"): Entry(ORG_VIEWERS),
+        ("get", "/api/v1/organisations/{org_id}"): Entry(XIAN_ENTERPRISE_READERS, kwargs={"org_id": world.org("ent-xian-trading").pk}),
+        ("post", "/api/v1/organisations/enterprises"): Entry(ENTERPRISE_CREATORS, "post"),
+    }
+
+
+def enterprise_payload(world):
+    return {
+        "name": "矩阵测试企业有限公司",
+        "code": f"matrix-{fresh_uscc()[-6:].lower()}",
+        "uscc": fresh_uscc(),
+        "parent_id": world.org("xianyang-customs").pk,
+        "enterprise_types": ["importer"],
+    }
+
+
+def is_allowed(response) -> bool:
+    if response.status_code in (401, 403, 404):
+        return False
+    if 300 <= response.status_code < 400:
+        location = response.headers.get("Location", "")
+        return "/accounts/login/" not in location and "/admin/login/" not in location
+    assert response.status_code < 500, f"server error {response.status_code}"
+    return True
+
+
+@pytest.fixture
+def matrix_world(world):
+    from riskgate.accounts import services
+
+    services.issue_token(world.user("admin"), name="matrix", organisation=world.org("gacc"), permissions=[], expires_at=None)
+    return world
+
+
+def test_every_url_pattern_is_in_the_matrix(matrix_world):
+    covered = set(ui_matrix(matrix_world)) | api_paths() | {k for k, _ in admin_urls(matrix_world)}
+    missing = all_url_keys() - covered
+    assert not missing, f"URL patterns without an access-matrix entry: {sorted(missing)}"
+
+
+def test_every_api_operation_is_in_the_matrix(matrix_world):
+    schema = api.get_openapi_schema()
+    operations = {(method, path) for path, ops in schema["paths"].items() for method in ops}
+    assert operations == set(api_matrix(matrix_world)), "API operations and the access matrix differ"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_ui_access_matrix(matrix_world, role):
+    failures = []
+    for name, entry in ui_matrix(matrix_world).items():
+        client = matrix_world.client_for(role)
+        url = reverse(name, kwargs=entry.kwargs)
+        response = getattr(client, entry.method)(url, entry.data or {})
+        if entry.allowed is PUBLIC:
+            # Public pages make no access decision: never refused, though they may send you to sign in.
+            ok = response.status_code not in (401, 403) and response.status_code < 500
+        else:
+            ok = is_allowed(response) == (role in entry.allowed)
+        if not ok:
+            failures.append(f"{entry.method.upper()} {url}: {response.status_code} {response.headers.get('Location', '')}")
+    assert not failures, f"role {role}: " + "; ".join(failures)
+
+
+# Admin pages that differ from "system administrators only": tokens are issued on their own pages (the
+# admin is read-only for them) and no admin field uses autocomplete, so these are denied to everyone.
+ADMIN_EXCEPTIONS = {
+    "admin:accounts_apitoken_add": set(),
+    "admin:accounts_apitoken_delete": set(),
+    "admin:autocomplete": set(),
+    "admin:logout": PUBLIC,
+    "route:admin/(?P<url>.*)$": set(),  # the catch-all answers unknown admin paths with 404, to everyone
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_access_matrix(matrix_world, role):
+    failures = []
+    for name, url in admin_urls(matrix_world):
+        client = matrix_world.client_for(role)
+        response = client.post(url) if name == "admin:logout" else client.get(url)
+        allowed = ADMIN_EXCEPTIONS.get(name, ADMINS)
+        if allowed is PUBLIC:
+            ok = response.status_code not in (401, 403) and response.status_code < 500
+        else:
+            ok = is_allowed(response) == (role in allowed)
+        if not ok:
+            failures.append(f"{name} {url}: {response.status_code}")
+    assert not failures, f"role {role}: " + "; ".join(failures)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_access_matrix(matrix_world, role):
+    failures = []
+    for (method, path), entry in api_matrix(matrix_world).items():
+        client = matrix_world.client_for(role)
+        url = path.format(**entry.kwargs)
+        before = Organisation.objects.count()
+        if method == "post":
+            response = client.post(url, enterprise_payload(matrix_world), content_type="application/json")
+        else:
+            response = client.get(url)
+        if is_allowed(response) != (role in entry.allowed):
+            failures.append(f"{method.upper()} {url}: {response.status_code} {response.content[:200]!r}")
+        if method == "post" and role not in entry.allowed:
+            assert Organisation.objects.count() == before, "a denied write stored something"
+        if not is_allowed(response):
+            body = response.json()
+            assert set(body) == {"code", "message", "errors"}, body
+    assert not failures, f"role {role}: " + "; ".join(failures)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_enterprise_of_another_jurisdiction_is_hidden(matrix_world, role):
+    """Confidential-resource denial: the Harbin enterprise is invisible to Xi'an, ports, partners, enterprises."""
+    harbin = matrix_world.org("ent-harbin-timber")
+    client = matrix_world.client_for(role)
+    ui = client.get(reverse("accounts:organisation_detail", kwargs={"pk": harbin.pk}))
+    api_response = client.get(f"/api/v1/organisations/{harbin.pk}")
+    expected = role in HARBIN_ENTERPRISE_READERS
+    assert is_allowed(ui) == expected
+    assert is_allowed(api_response) == expected
+    if not expected and role != "anonymous":
+        assert ui.status_code in (403, 404) and api_response.status_code in (403, 404)
+        assert harbin.uscc not in ui.content.decode() and harbin.uscc not in api_response.content.decode()
