@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
+VAR_DIR = Path(os.environ.get("RISKGATE_VAR_DIR", str(PROJECT_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -97,7 +99,7 @@ TEMPLATES = [
 # SQLite by default (zero set-up); PostgreSQL through DATABASE_URL (postgres://...).
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'var' / 'riskgate.sqlite3'}"),
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'riskgate.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
     )
 }
@@ -177,7 +179,7 @@ TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(PROJECT_DIR / "var" / "static")))
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -188,26 +190,26 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = _DEV
 # Uploaded evidence lives outside the web root and is served only through scoped views.
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(PROJECT_DIR / "var" / "files")))
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "files")))
 
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background work. The default broker is embedded (SQLite through SQLAlchemy): no server needed.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"sqla+sqlite:///{PROJECT_DIR / 'var' / 'celery-broker.sqlite3'}")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}")
 
 def _default_result_backend(broker: str) -> str:
     if broker.startswith(("redis://", "rediss://")):
         return broker
     if broker.startswith(("amqp://", "pyamqp://")):
         return "rpc://"
-    return f"db+sqlite:///{PROJECT_DIR / 'var' / 'celery-results.sqlite3'}"
+    return f"db+sqlite:///{VAR_DIR / 'celery-results.sqlite3'}"
 
 
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or _default_result_backend(CELERY_BROKER_URL)
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
-CELERY_BEAT_SCHEDULE_FILENAME = str(PROJECT_DIR / "var" / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -7,7 +7,8 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 
 SESSION_STARTED = "riskgate_session_started"
-EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz")
+# The API answers a session that owes its second factor with 401 itself (core.api_support.SessionUser).
+EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/api/")
 
 
 class SessionPolicyMiddleware:

@@ -1,0 +1,213 @@
+"""R-ORG-3: the audit trail is append-only, written with the change, and tampering is detected."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+
+from riskgate.accounts import services
+from riskgate.core import audit
+from riskgate.core.models import AuditEvent, AuditHead
+
+from .factories import fresh_uscc
+
+
+def make_events(n=5):
+    for i in range(n):
+        audit.record(actor=None, action="test.event", object_type="test", object_id=str(i), changes=audit.facts(i=i))
+
+
+def raw(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@pytest.mark.django_db
+def test_chain_links_each_event_to_the_one_before():
+    make_events(3)
+    events = list(AuditEvent.objects.order_by("seq"))
+    assert [e.seq for e in events] == [1, 2, 3]
+    assert events[0].prev_hash == audit.GENESIS_HASH
+    assert events[1].prev_hash == events[0].hash and events[2].prev_hash == events[1].hash
+    assert AuditHead.objects.get().hash == events[2].hash
+    assert audit.verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_orm_cannot_change_or_delete_audit_rows():
+    make_events(1)
+    event = AuditEvent.objects.get()
+    event.reason = "rewritten"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().update(reason="x")
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+
+
+@pytest.mark.django_db
+def test_sql_update_of_an_audit_row_is_reported_by_verify_audit():
+    make_events(5)
+    raw("UPDATE core_auditevent SET reason = %s WHERE seq = 3", ["edited behind the system's back"])
+    report = audit.verify_chain()
+    assert not report.ok and report.broken_seq == 3 and "changed" in report.problem
+    with pytest.raises(CommandError, match="BROKEN at seq 3"):
+        call_command("verify_audit")
+
+
+@pytest.mark.django_db
+def test_sql_update_of_changes_json_is_reported():
+    make_events(4)
+    raw("UPDATE core_auditevent SET changes = %s WHERE seq = 2", ['{"i": [null, 99]}'])
+    report = audit.verify_chain()
+    assert not report.ok and report.broken_seq == 2
+
+
+@pytest.mark.django_db
+def test_sql_delete_in_the_middle_is_reported():
+    make_events(5)
+    raw("DELETE FROM core_auditevent WHERE seq = 2")
+    report = audit.verify_chain()
+    assert not report.ok and report.broken_seq == 2 and "missing" in report.problem
+
+
+@pytest.mark.django_db
+def test_sql_delete_of_the_latest_events_is_reported():
+    make_events(5)
+    raw("DELETE FROM core_auditevent WHERE seq >= 4")
+    report = audit.verify_chain()
+    assert not report.ok and report.broken_seq == 4 and "head" in report.problem
+
+
+@pytest.mark.django_db
+def test_rehashed_forgery_is_still_caught_by_the_next_link():
+    """Rewriting a row and recomputing its own hash breaks the link from the event after it."""
+    make_events(4)
+    event = AuditEvent.objects.get(seq=2)
+    event.reason = "forged"
+    forged = audit.compute_hash(event)
+    raw("UPDATE core_auditevent SET reason = %s, hash = %s WHERE seq = 2", ["forged", forged])
+    report = audit.verify_chain()
+    assert not report.ok and report.broken_seq == 3 and "previous-hash" in report.problem
+
+
+@pytest.mark.django_db
+def test_verify_audit_command_reports_an_intact_chain():
+    make_events(3)
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "intact: 3 events" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_audit_event_is_rolled_back_with_the_change():
+    """Written in the same transaction: a failed change leaves no event, and vice versa."""
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit.record(actor=None, action="test.event")
+        raise RuntimeError("the change failed")
+    assert AuditEvent.objects.count() == 0
+    assert audit.verify_chain().ok
+
+
+def test_enterprise_creation_writes_its_audit_event(world):
+    xian = world.user("xian")
+    org = services.create_enterprise(
+        xian,
+        data={"name": "审计测试企业", "code": "audit-ent", "uscc": fresh_uscc(), "parent": world.org("xianyang-customs")},
+    )
+    event = AuditEvent.objects.filter(action="organisation.created", object_id=str(org.pk)).get()
+    assert event.actor == xian and event.organisation == world.org("xian-customs")
+    assert event.changes["name"] == [None, "审计测试企业"]
+    assert audit.verify_chain().ok
+
+
+def test_reads_of_confidential_enterprise_records_are_audited(world):
+    ent = world.org("ent-xian-trading")
+    client = world.client_for("bureau_officer")
+    client.get(f"/organisations/{ent.pk}/", REMOTE_ADDR="10.1.2.3")
+    client.get(f"/api/v1/organisations/{ent.pk}")
+    reads = AuditEvent.objects.filter(action="view", object_id=str(ent.pk), actor=world.user("xian"))
+    assert reads.count() == 2
+    assert reads.order_by("seq").first().ip == "10.1.2.3"
+
+
+def test_denied_reads_leave_no_read_event(world):
+    ent = world.org("ent-harbin-timber")
+    world.client_for("bureau_officer").get(f"/organisations/{ent.pk}/")
+    assert not AuditEvent.objects.filter(action="view", object_id=str(ent.pk)).exists()
+
+
+def test_auditor_filters_and_exports_the_trail_as_csv(world):
+    client = world.client_for("auditor")
+    world.client_for("bureau_officer").get(f"/organisations/{world.org('ent-xian-trading').pk}/")
+    page = client.get("/audit/", {"actor": "xian", "action": "view"})
+    assert page.status_code == 200
+    assert b"view" in page.content and "西安秦岭示例进出口贸易有限公司".encode() in page.content
+    partial = client.get("/audit/", {"action": "view"}, HTTP_HX_REQUEST="true")
+    assert b"<html" not in partial.content and b"view" in partial.content
+    export = client.get("/audit/export.csv", {"action": "view"})
+    body = b"".join(export.streaming_content).decode("utf-8")
+    lines = body.lstrip("\ufeff").strip().splitlines()
+    assert lines[0].startswith("seq,at,actor")
+    assert len(lines) == 2 and ",view," in lines[1] and "xian" in lines[1]
+    assert AuditEvent.objects.filter(action="audit.exported", actor=world.user("auditor")).exists()
+
+
+def test_audit_filter_rejects_a_reversed_date_range(world):
+    response = world.client_for("auditor").get("/audit/", {"since": "2026-02-01", "until": "2026-01-01"})
+    assert "起始日期不能晚于截止日期".encode() in response.content
+
+
+def test_bureau_auditor_sees_only_its_subtree(world):
+    from riskgate.accounts.models import Role
+
+    role = Role.objects.get(code="auditor")
+    role.scope_mode = "subtree"
+    role.save()
+    bureau_auditor = world.user("auditor")
+    bureau_auditor.organisation = world.org("xian-customs")
+    bureau_auditor.save()
+    world.client_for("bureau_officer").get(f"/organisations/{world.org('ent-xian-trading').pk}/")
+    world.client_for("warning_officer").get(f"/organisations/{world.org('ent-harbin-timber').pk}/")
+    seen = AuditEvent.objects.visible_to(bureau_auditor)
+    assert seen.filter(actor=world.user("xian")).exists()
+    assert not seen.filter(actor=world.user("warning")).exists()
+    assert not seen.filter(organisation__isnull=True).exists()
+
+
+def test_verify_page_shows_a_broken_chain(world):
+    make_events(2)
+    raw("UPDATE core_auditevent SET action = %s WHERE seq = 1", ["tampered"])
+    response = world.client_for("auditor").get("/audit/verify/")
+    assert "日志链在第 1 条处断开".encode() in response.content
+
+
+def test_concurrent_writers_never_fork_the_chain(transactional_db):
+    """Several threads writing at once still give one gap-free chain."""
+    import threading
+
+    from django.db import close_old_connections
+
+    errors = []
+
+    def writer(n):
+        try:
+            for i in range(10):
+                audit.record(actor=None, action="test.concurrent", object_id=f"{n}-{i}")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert AuditEvent.objects.count() == 40
+    assert audit.verify_chain().ok
