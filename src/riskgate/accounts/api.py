@@ -89,7 +89,7 @@ class EnterpriseIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
     name_en: str = Field("", max_length=200)
     code: str = Field(..., pattern=r"^[-a-zA-Z0-9_]{1,40}$")
-    uscc: str = Field(..., min_length=18, max_length=18)
+    uscc: str = Field(..., max_length=40, description="统一社会信用代码 (GB 32100), checked by the model validator")
     customs_code: str | None = Field(None, max_length=10)
     enterprise_types: list[EnterpriseType] = []
     parent_id: int
