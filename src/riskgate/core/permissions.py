@@ -6,6 +6,7 @@ The scope is the domain area a permission belongs to; which roles hold which per
 
 from enum import StrEnum
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,4 +46,4 @@ PERMISSION_LABELS = {
     Permission.REF_DATA_MANAGE: _("维护基础数据"),
 }
 
-PERMISSION_CHOICES = [(p.value, f"{p.value} — {PERMISSION_LABELS[p]}") for p in Permission]
+PERMISSION_CHOICES = [(p.value, format_lazy("{} — {}", p.value, PERMISSION_LABELS[p])) for p in Permission]
