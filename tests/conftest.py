@@ -27,6 +27,19 @@ def world(db):
     return World()
 
 
+@pytest.fixture
+def live_world(transactional_db):
+    """The world for tests with a live server. Transactional tests flush the database afterwards, and
+    Django's serialized rollback cannot restore it under Playwright (its event loop hides the connection
+    that holds the snapshot), so the reference data from the migrations is loaded again here."""
+    from riskgate.core.models import Region
+    from riskgate.core.reference import load_regions
+
+    load_regions(Region)
+    load_demo_organisations_and_accounts()
+    return World()
+
+
 class World:
     """Named organisations and users of the demo, looked up by code and username."""
 

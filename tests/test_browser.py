@@ -1,0 +1,96 @@
+"""In a real browser (Debian's Chromium through Playwright): two roles sign in and see only what they may."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is required in CI (installed by `make system-deps`)")
+        pytest.skip("Debian's chromium is not installed (`make system-deps`)")
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def sign_in(browser, live_server, username, password, viewport=None):
+    page = browser.new_page(viewport=viewport or {"width": 1280, "height": 900}, locale="zh-CN")
+    errors = []
+    # A resource that fails to load or a script/style refused by the CSP is an error; the pages this
+    # test opens on purpose to be refused (403/404 documents) are not.
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "Refused" in m.text else None)
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and r.request.resource_type != "document" else None)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.console_errors = errors
+    return page
+
+
+def nav_labels(page):
+    return page.locator("header nav a").all_inner_texts()
+
+
+def test_bureau_officer_and_auditor_see_different_things(browser, live_server, live_world):
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    officer = sign_in(browser, live_server, "xian", live_world.password)
+    assert officer.get_by_role("heading", name="您好，西安海关 李强").is_visible()
+    assert nav_labels(officer) == ["首页", "组织机构", "用户"]
+    officer.locator("header nav").get_by_role("link", name="组织机构").click()
+    officer.get_by_label("类型").select_option("enterprise")
+    officer.get_by_role("button", name="查询").click()
+    rows = officer.locator("tbody tr").all_inner_texts()
+    assert any("西安秦岭示例进出口贸易有限公司" in r for r in rows)
+    assert not any("哈尔滨" in r for r in rows), "another bureau's enterprise must not be listed"
+    officer.screenshot(path=str(ARTIFACTS / "bureau-officer-organisations.png"), full_page=True)
+    response = officer.goto(f"{live_server.url}/audit/")
+    assert response.status == 403
+    harbin = live_world.org("ent-harbin-timber")
+    assert officer.goto(f"{live_server.url}/organisations/{harbin.pk}/").status == 404
+
+    auditor = sign_in(browser, live_server, "auditor", live_world.password)
+    assert nav_labels(auditor) == ["首页", "组织机构", "用户", "审计日志"]
+    auditor.locator("header nav").get_by_role("link", name="审计日志").click()
+    auditor.get_by_label("操作人").fill("xian")
+    auditor.get_by_role("button", name="筛选").click()
+    auditor.wait_for_url("**/audit/?**actor=xian**")
+    auditor.locator("#audit-rows tbody tr").first.wait_for()
+    assert "login.succeeded" in auditor.locator("#audit-rows").inner_text()
+    auditor.get_by_role("link", name="校验日志链").click()
+    assert "日志链完整" in auditor.locator("main").inner_text()
+    auditor.screenshot(path=str(ARTIFACTS / "auditor-verify.png"), full_page=True)
+    assert auditor.goto(f"{live_server.url}/tokens/").status == 403
+
+    assert not officer.console_errors and not auditor.console_errors, "no blocked scripts or missing resources (CSP)"
+
+
+def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to_english(browser, live_server, live_world):
+    page = sign_in(browser, live_server, "enterprise", live_world.password, viewport={"width": 390, "height": 844})
+    assert nav_labels(page) == ["首页", "组织机构"]
+    page.locator("header nav").get_by_role("link", name="组织机构").click()
+    names = page.locator("tbody tr td:first-child a").all_inner_texts()
+    assert names == ["西安秦岭示例进出口贸易有限公司"]
+    page.screenshot(path=str(ARTIFACTS / "enterprise-phone-zh.png"), full_page=True)
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Organisations").is_visible()
+    assert nav_labels(page) == ["Home", "Organisations"]
+    page.screenshot(path=str(ARTIFACTS / "enterprise-phone-en.png"), full_page=True)
+    assert not page.console_errors
