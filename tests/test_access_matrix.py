@@ -20,13 +20,28 @@ from .factories import fresh_uscc
 
 PUBLIC = set(ROLES)
 SIGNED_IN = set(ROLES) - {"anonymous"}
-ORG_VIEWERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer", "partner_officer", "auditor", "enterprise_user"}
+ORG_VIEWERS = {
+    "system_admin",
+    "warning_officer",
+    "bureau_officer",
+    "port_officer",
+    "partner_officer",
+    "auditor",
+    "enterprise_user",
+}
 ENTERPRISE_CREATORS = {"system_admin", "warning_officer", "bureau_officer"}
 USER_VIEWERS = {"system_admin", "warning_officer", "bureau_officer", "auditor"}
 AUDITORS = {"system_admin", "auditor"}
 ADMINS = {"system_admin"}
 # Who may read the Xi'an demo enterprise (under Xianyang customs, in the Xi'an bureau's subtree).
-XIAN_ENTERPRISE_READERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer", "auditor", "enterprise_user"}
+XIAN_ENTERPRISE_READERS = {
+    "system_admin",
+    "warning_officer",
+    "bureau_officer",
+    "port_officer",
+    "auditor",
+    "enterprise_user",
+}
 # Nobody below national level may read the Harbin enterprise, and no enterprise may read another's.
 HARBIN_ENTERPRISE_READERS = {"system_admin", "warning_officer", "auditor"}
 
@@ -84,7 +99,11 @@ def all_url_keys():
 
 def api_paths():
     """URL names of ninja's path patterns; their operations are covered by the API matrix."""
-    return {name for name, route in walk(get_resolver().url_patterns) if route.startswith("api/v1/") and "openapi" not in (name or "")}
+    return {
+        name
+        for name, route in walk(get_resolver().url_patterns)
+        if route.startswith("api/v1/") and "openapi" not in (name or "")
+    }
 
 
 # ----- admin: every admin URL, allowed to system administrators only --------------------------------------
@@ -117,7 +136,9 @@ def admin_urls(world):
         if name:
             url = reverse(name, kwargs=kwargs)
         else:  # Django's unnamed admin redirects: build the path from the route
-            url = "/" + re.sub(r"<path:object_id>", kwargs.get("object_id", ""), route).replace("(?P<url>.*)$", "nothing/")
+            url = "/" + re.sub(r"<path:object_id>", kwargs.get("object_id", ""), route).replace(
+                "(?P<url>.*)$", "nothing/"
+            )
         urls.append((key(name, route), url))
     return urls
 
@@ -131,7 +152,9 @@ def api_matrix(world) -> dict[tuple[str, str], Entry]:
         ("get", "/api/v1/regions"): Entry(PUBLIC),
         ("get", "/api/v1/audit/events"): Entry(AUDITORS),
         ("get", "/api/v1/organisations"): Entry(ORG_VIEWERS),
-        ("get", "/api/v1/organisations/{org_id}"): Entry(XIAN_ENTERPRISE_READERS, kwargs={"org_id": world.org("ent-xian-trading").pk}),
+        ("get", "/api/v1/organisations/{org_id}"): Entry(
+            XIAN_ENTERPRISE_READERS, kwargs={"org_id": world.org("ent-xian-trading").pk}
+        ),
         ("post", "/api/v1/organisations/enterprises"): Entry(ENTERPRISE_CREATORS, "post"),
     }
 
@@ -160,7 +183,9 @@ def is_allowed(response) -> bool:
 def matrix_world(world):
     from riskgate.accounts import services
 
-    services.issue_token(world.user("admin"), name="matrix", organisation=world.org("gacc"), permissions=[], expires_at=None)
+    services.issue_token(
+        world.user("admin"), name="matrix", organisation=world.org("gacc"), permissions=[], expires_at=None
+    )
     return world
 
 
@@ -189,7 +214,9 @@ def test_ui_access_matrix(matrix_world, role):
         else:
             ok = is_allowed(response) == (role in entry.allowed)
         if not ok:
-            failures.append(f"{entry.method.upper()} {url}: {response.status_code} {response.headers.get('Location', '')}")
+            failures.append(
+                f"{entry.method.upper()} {url}: {response.status_code} {response.headers.get('Location', '')}"
+            )
     assert not failures, f"role {role}: " + "; ".join(failures)
 
 

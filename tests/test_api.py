@@ -18,7 +18,11 @@ from .factories import fresh_uscc
 
 def issue(world, *, org="xian-customs", permissions=(Permission.ORG_ORGANISATION_VIEW,), expires_at=None):
     return services.issue_token(
-        world.user("admin"), name="单一窗口", organisation=world.org(org), permissions=[p.value for p in permissions], expires_at=expires_at
+        world.user("admin"),
+        name="单一窗口",
+        organisation=world.org(org),
+        permissions=[p.value for p in permissions],
+        expires_at=expires_at,
     )
 
 
@@ -38,7 +42,11 @@ def test_token_client_reads_within_its_organisation_subtree(world):
     issued = issue(world)
     client = Client()
     me = client.get("/api/v1/me", **bearer(issued.secret)).json()
-    assert me["kind"] == "api_token" and me["organisation"] == "西安海关" and me["permissions"] == ["org:organisation:view"]
+    assert (
+        me["kind"] == "api_token"
+        and me["organisation"] == "西安海关"
+        and me["permissions"] == ["org:organisation:view"]
+    )
     orgs = client.get("/api/v1/organisations", {"page_size": 100}, **bearer(issued.secret)).json()
     codes = {o["code"] for o in orgs["items"]}
     assert "ent-xian-trading" in codes and "ent-harbin-timber" not in codes and "gacc" not in codes
@@ -87,17 +95,27 @@ def test_token_cannot_carry_permissions_its_issuer_lacks(world):
     role.save()
     with pytest.raises(ValidationError, match="不能授予自己没有的权限"):
         services.issue_token(
-            world.user("xian"), name="x", organisation=world.org("xian-customs"), permissions=[Permission.AUDIT_EVENT_VIEW.value], expires_at=None
+            world.user("xian"),
+            name="x",
+            organisation=world.org("xian-customs"),
+            permissions=[Permission.AUDIT_EVENT_VIEW.value],
+            expires_at=None,
         )
     with pytest.raises(ValidationError, match="辖区内"):
-        services.issue_token(world.user("xian"), name="x", organisation=world.org("harbin-customs"), permissions=[], expires_at=None)
+        services.issue_token(
+            world.user("xian"), name="x", organisation=world.org("harbin-customs"), permissions=[], expires_at=None
+        )
 
 
 def test_token_pages_issue_show_once_and_revoke(world):
     client = world.client_for("system_admin")
     response = client.post(
         "/tokens/new/",
-        {"name": "市场监管共享", "organisation": world.org("sn-market-regulation").pk, "permissions": ["org:organisation:view"]},
+        {
+            "name": "市场监管共享",
+            "organisation": world.org("sn-market-regulation").pk,
+            "permissions": ["org:organisation:view"],
+        },
     )
     assert response.status_code == 200
     token = ApiToken.objects.get(name="市场监管共享")
@@ -112,7 +130,12 @@ def test_token_pages_issue_show_once_and_revoke(world):
 def test_token_form_rejects_an_expiry_in_the_past(world):
     response = world.client_for("system_admin").post(
         "/tokens/new/",
-        {"name": "过期", "organisation": world.org("gacc").pk, "permissions": ["org:organisation:view"], "expires_at": "2020-01-01T00:00"},
+        {
+            "name": "过期",
+            "organisation": world.org("gacc").pk,
+            "permissions": ["org:organisation:view"],
+            "expires_at": "2020-01-01T00:00",
+        },
     )
     assert response.status_code == 400 and not ApiToken.objects.filter(name="过期").exists()
 
@@ -121,7 +144,12 @@ def test_token_form_rejects_an_expiry_in_the_past(world):
 
 
 def enterprise(world, **overrides):
-    payload = {"name": "接口测试企业有限公司", "code": "api-ent-1", "uscc": fresh_uscc(), "parent_id": world.org("xianyang-customs").pk}
+    payload = {
+        "name": "接口测试企业有限公司",
+        "code": "api-ent-1",
+        "uscc": fresh_uscc(),
+        "parent_id": world.org("xianyang-customs").pk,
+    }
     payload.update(overrides)
     return payload
 
@@ -131,7 +159,9 @@ def post_json(client, url, payload, **extra):
 
 
 def test_bureau_registers_an_enterprise_through_the_api(world):
-    response = post_json(world.client_for("bureau_officer"), "/api/v1/organisations/enterprises", enterprise(world, region_code="610400"))
+    response = post_json(
+        world.client_for("bureau_officer"), "/api/v1/organisations/enterprises", enterprise(world, region_code="610400")
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     org = Organisation.objects.get(pk=body["id"])
@@ -148,7 +178,9 @@ def test_bureau_registers_an_enterprise_through_the_api(world):
 )
 def test_invalid_credit_code_is_refused_with_a_clear_message(world, uscc, expected):
     before = Organisation.objects.count()
-    response = post_json(world.client_for("bureau_officer"), "/api/v1/organisations/enterprises", enterprise(world, uscc=uscc))
+    response = post_json(
+        world.client_for("bureau_officer"), "/api/v1/organisations/enterprises", enterprise(world, uscc=uscc)
+    )
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "validation_error"
@@ -160,7 +192,9 @@ def test_invalid_credit_code_is_refused_with_a_clear_message(world, uscc, expect
 def test_enterprise_outside_the_jurisdiction_is_refused(world):
     before = Organisation.objects.count()
     response = post_json(
-        world.client_for("bureau_officer"), "/api/v1/organisations/enterprises", enterprise(world, parent_id=world.org("suifenhe-customs").pk)
+        world.client_for("bureau_officer"),
+        "/api/v1/organisations/enterprises",
+        enterprise(world, parent_id=world.org("suifenhe-customs").pk),
     )
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "parent"
     assert Organisation.objects.count() == before
@@ -168,12 +202,16 @@ def test_enterprise_outside_the_jurisdiction_is_refused(world):
 
 def test_duplicate_credit_code_is_refused(world):
     uscc = world.org("ent-xian-trading").uscc
-    response = post_json(world.client_for("bureau_officer"), "/api/v1/organisations/enterprises", enterprise(world, uscc=uscc))
+    response = post_json(
+        world.client_for("bureau_officer"), "/api/v1/organisations/enterprises", enterprise(world, uscc=uscc)
+    )
     assert response.status_code == 422 and "uscc" in {e["field"] for e in response.json()["errors"]}
 
 
 def test_unknown_region_is_refused(world):
-    response = post_json(world.client_for("bureau_officer"), "/api/v1/organisations/enterprises", enterprise(world, region_code="999999"))
+    response = post_json(
+        world.client_for("bureau_officer"), "/api/v1/organisations/enterprises", enterprise(world, region_code="999999")
+    )
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "region_code"
 
 
@@ -238,13 +276,24 @@ def test_enterprise_form_in_the_ui_validates_the_credit_code(world):
     before = Organisation.objects.count()
     bad = client.post(
         "/organisations/enterprises/new/",
-        {"name": "表单企业", "code": "form-ent", "uscc": "91610100MA6TDEM01X", "parent": world.org("xianyang-customs").pk},
+        {
+            "name": "表单企业",
+            "code": "form-ent",
+            "uscc": "91610100MA6TDEM01X",
+            "parent": world.org("xianyang-customs").pk,
+        },
     )
     assert bad.status_code == 400 and "校验位错误".encode() in bad.content
     assert Organisation.objects.count() == before
     good = client.post(
         "/organisations/enterprises/new/",
-        {"name": "表单企业", "code": "form-ent", "uscc": fresh_uscc(), "parent": world.org("xianyang-customs").pk, "enterprise_types": ["importer"]},
+        {
+            "name": "表单企业",
+            "code": "form-ent",
+            "uscc": fresh_uscc(),
+            "parent": world.org("xianyang-customs").pk,
+            "enterprise_types": ["importer"],
+        },
     )
     assert good.status_code == 302
     assert Organisation.objects.get(code="form-ent").enterprise_types == ["importer"]

@@ -117,7 +117,12 @@ def test_enterprise_creation_writes_its_audit_event(world):
     xian = world.user("xian")
     org = services.create_enterprise(
         xian,
-        data={"name": "审计测试企业", "code": "audit-ent", "uscc": fresh_uscc(), "parent": world.org("xianyang-customs")},
+        data={
+            "name": "审计测试企业",
+            "code": "audit-ent",
+            "uscc": fresh_uscc(),
+            "parent": world.org("xianyang-customs"),
+        },
     )
     event = AuditEvent.objects.filter(action="organisation.created", object_id=str(org.pk)).get()
     assert event.actor == xian and event.organisation == world.org("xian-customs")

@@ -70,7 +70,7 @@ def test_unknown_and_known_accounts_look_the_same(world):
     unknown = login(Client(), "nobody-here", "whatever")
     known = login(Client(), "xian", "wrong-password")
     assert unknown.status_code == known.status_code == 400
-    assert unknown.content.replace(b"nobody-here", b"") .count("用户名或密码错误".encode()) == known.content.count(
+    assert unknown.content.replace(b"nobody-here", b"").count("用户名或密码错误".encode()) == known.content.count(
         "用户名或密码错误".encode()
     )
 
@@ -219,7 +219,9 @@ def test_logout_is_audited_and_ends_the_session(world):
     assert AuditEvent.objects.filter(action="logout", actor=world.user("xian")).exists()
 
 
-@pytest.mark.parametrize("username", ["admin", "warning", "xian", "harbin", "port", "assessor", "expert", "partner", "auditor", "enterprise"])
+@pytest.mark.parametrize(
+    "username", ["admin", "warning", "xian", "harbin", "port", "assessor", "expert", "partner", "auditor", "enterprise"]
+)
 def test_every_demo_account_signs_in_and_sees_its_home(world, username):
     client = Client()
     assert login(client, username).status_code == 302

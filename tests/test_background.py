@@ -22,15 +22,37 @@ def redis_available() -> bool:
 
 def round_trip(tmp_path, broker_env: dict) -> subprocess.CompletedProcess:
     """Start a real worker with the given broker, send the health task, and stop the worker."""
-    env = {**os.environ, "RISKGATE_DEV": "1", "DJANGO_SETTINGS_MODULE": "riskgate.settings", "RISKGATE_VAR_DIR": str(tmp_path), **broker_env}
+    env = {
+        **os.environ,
+        "RISKGATE_DEV": "1",
+        "DJANGO_SETTINGS_MODULE": "riskgate.settings",
+        "RISKGATE_VAR_DIR": str(tmp_path),
+        **broker_env,
+    }
     env.pop("DATABASE_URL", None)
     celery = Path(sys.executable).with_name("celery")
     log = tmp_path / "worker.log"
     with log.open("wb") as out:
         worker = subprocess.Popen(
-            [str(celery), "-A", "riskgate", "worker", "--concurrency", "1", "--pool", "solo", "--loglevel", "INFO", "-n", f"test{time.time_ns()}@%h"],
-            env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                str(celery),
+                "-A",
+                "riskgate",
+                "worker",
+                "--concurrency",
+                "1",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "INFO",
+                "-n",
+                f"test{time.time_ns()}@%h",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         # Wait until the worker has created the broker's tables and listens, as a deployment would.
         deadline = time.monotonic() + 60
@@ -39,7 +61,12 @@ def round_trip(tmp_path, broker_env: dict) -> subprocess.CompletedProcess:
             assert time.monotonic() < deadline, "worker did not start: " + log.read_text(errors="replace")
             time.sleep(0.2)
         return subprocess.run(
-            [sys.executable, "manage.py", "check_worker", "--timeout", "60"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+            [sys.executable, "manage.py", "check_worker", "--timeout", "60"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     finally:
         worker.terminate()
@@ -66,10 +93,21 @@ def test_worker_answers_through_redis(tmp_path):
 
 
 def test_check_worker_fails_clearly_when_no_worker_answers(tmp_path):
-    env = {**os.environ, "RISKGATE_DEV": "1", "DJANGO_SETTINGS_MODULE": "riskgate.settings", "RISKGATE_VAR_DIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "RISKGATE_DEV": "1",
+        "DJANGO_SETTINGS_MODULE": "riskgate.settings",
+        "RISKGATE_VAR_DIR": str(tmp_path),
+    }
     env["CELERY_BROKER_URL"] = f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}"
     env.pop("DATABASE_URL", None)
-    result = subprocess.run([sys.executable, "manage.py", "check_worker", "--timeout", "2"], env=env, cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check_worker", "--timeout", "2"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0 and "No worker answered" in result.stderr
 
 

@@ -6,7 +6,14 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,7 +40,12 @@ def sign_in(browser, live_server, username, password, viewport=None):
     # A resource that fails to load or a script/style refused by the CSP is an error; the pages this
     # test opens on purpose to be refused (403/404 documents) are not.
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "Refused" in m.text else None)
-    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and r.request.resource_type != "document" else None)
+    page.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.url}") if r.status >= 400 and r.request.resource_type != "document" else None
+        ),
+    )
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
@@ -81,7 +93,9 @@ def test_bureau_officer_and_auditor_see_different_things(browser, live_server, l
     assert not officer.console_errors and not auditor.console_errors, "no blocked scripts or missing resources (CSP)"
 
 
-def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to_english(browser, live_server, live_world):
+def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to_english(
+    browser, live_server, live_world
+):
     page = sign_in(browser, live_server, "enterprise", live_world.password, viewport={"width": 390, "height": 844})
     assert nav_labels(page) == ["首页", "组织机构"]
     page.locator("header nav").get_by_role("link", name="组织机构").click()

@@ -29,7 +29,10 @@ def po_entries(path: Path) -> dict[str, tuple[str, str]]:
             current[field] += line[1:-1]
         elif not line.strip():
             if "msgid" in current:
-                entries[current["msgid"]] = (current.get("msgid_plural", ""), current.get("msgstr", current.get("msgstr[0]", "")))
+                entries[current["msgid"]] = (
+                    current.get("msgid_plural", ""),
+                    current.get("msgstr", current.get("msgstr[0]", "")),
+                )
             current, field = {}, None
     entries.pop("", None)
     return entries

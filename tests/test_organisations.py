@@ -33,8 +33,13 @@ def test_malformed_credit_codes_are_refused(code, error):
     assert info.value.code == error
 
 
-@given(st.text(alphabet=USCC_CHARSET, min_size=2, max_size=2), st.text(alphabet="0123456789", min_size=6, max_size=6),
-       st.text(alphabet=USCC_CHARSET, min_size=9, max_size=9), st.integers(0, 16), st.sampled_from(USCC_CHARSET))
+@given(
+    st.text(alphabet=USCC_CHARSET, min_size=2, max_size=2),
+    st.text(alphabet="0123456789", min_size=6, max_size=6),
+    st.text(alphabet=USCC_CHARSET, min_size=9, max_size=9),
+    st.integers(0, 16),
+    st.sampled_from(USCC_CHARSET),
+)
 def test_any_single_character_change_breaks_the_check(head, region, org, position, replacement):  # fmt: skip
     first17 = head + region + org
     code = first17 + uscc_check_character(first17)
@@ -61,7 +66,9 @@ def test_hierarchy_rules_are_enforced(world):
     with pytest.raises(ValidationError, match="agency_type"):
         Organisation(kind="partner_agency", name="x", code="x3").full_clean()
     with pytest.raises(ValidationError, match="agency_type"):
-        Organisation(kind="direct_bureau", name="x", code="x4", parent=world.org("gacc"), agency_type="police").full_clean()
+        Organisation(
+            kind="direct_bureau", name="x", code="x4", parent=world.org("gacc"), agency_type="police"
+        ).full_clean()
 
 
 def test_database_refuses_an_enterprise_without_credit_code(world):
@@ -72,7 +79,9 @@ def test_database_refuses_an_enterprise_without_credit_code(world):
 
 
 def test_path_follows_the_hierarchy(world):
-    gacc, office, xian, xianyang = (world.org(c) for c in ["gacc", "gacc-warning-office", "xian-customs", "xianyang-customs"])
+    gacc, office, xian, xianyang = (
+        world.org(c) for c in ["gacc", "gacc-warning-office", "xian-customs", "xianyang-customs"]
+    )
     assert xianyang.path == f"/{gacc.pk}/{office.pk}/{xian.pk}/{xianyang.pk}/"
     assert xianyang.is_within(xian) and not xian.is_within(xianyang)
 
@@ -176,7 +185,9 @@ def test_role_with_unknown_permission_is_refused(world):
 
 
 def test_role_only_fits_its_organisation_kinds(world):
-    user = User(username="wrongfit", organisation=world.org("ent-xian-trading"), role=Role.objects.get(code="bureau_officer"))
+    user = User(
+        username="wrongfit", organisation=world.org("ent-xian-trading"), role=Role.objects.get(code="bureau_officer")
+    )
     with pytest.raises(ValidationError, match="role"):
         user.full_clean()
 

@@ -40,7 +40,9 @@ def test_environment_selects_postgresql_and_redis():
     import json
 
     result = production_settings(
-        SECRET_KEY="k" * 50, DATABASE_URL="postgres://u@127.0.0.1:5432/riskgate", CELERY_BROKER_URL="redis://127.0.0.1:6379/0"
+        SECRET_KEY="k" * 50,
+        DATABASE_URL="postgres://u@127.0.0.1:5432/riskgate",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
     )
     values = json.loads(result.stdout)
     assert values["DB"] == "django.db.backends.postgresql" and values["BROKER"] == "redis://127.0.0.1:6379/0"
@@ -62,7 +64,9 @@ def test_templates_have_no_inline_scripts_or_styles():
     offenders = []
     for path in (ROOT / "src" / "riskgate").rglob("*.html"):
         text = path.read_text(encoding="utf-8")
-        if re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)", text) or re.search(r"\sstyle=|<style|\son\w+=", text):
+        if re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)", text) or re.search(
+            r"\sstyle=|<style|\son\w+=", text
+        ):
             offenders.append(str(path.relative_to(ROOT)))
     assert not offenders
 

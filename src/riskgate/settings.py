@@ -199,6 +199,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Background work. The default broker is embedded (SQLite through SQLAlchemy): no server needed.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}")
 
+
 def _default_result_backend(broker: str) -> str:
     if broker.startswith(("redis://", "rediss://")):
         return broker

@@ -8,10 +8,10 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import redirect
 from django.core.exceptions import PermissionDenied
-from django.urls import reverse
 from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.core import audit
@@ -74,7 +74,9 @@ class AuditedAdmin(admin.ModelAdmin):
         return queryset.visible_to(request.user) if hasattr(queryset, "visible_to") else queryset
 
     def _fields(self, obj):
-        return self.audit_fields or [f.name for f in obj._meta.concrete_fields if f.name not in ("password", "totp_secret")]
+        return self.audit_fields or [
+            f.name for f in obj._meta.concrete_fields if f.name not in ("password", "totp_secret")
+        ]
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
@@ -112,7 +114,16 @@ class RoleForm(forms.ModelForm):
 
     class Meta:
         model = Role
-        fields = ["code", "name", "name_en", "description", "scope_mode", "require_totp", "permissions", "allowed_organisation_kinds"]
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "description",
+            "scope_mode",
+            "require_totp",
+            "permissions",
+            "allowed_organisation_kinds",
+        ]
 
 
 @admin.register(Role, site=admin_site)

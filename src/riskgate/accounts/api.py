@@ -72,7 +72,9 @@ def list_organisations(request, filters: Query[OrganisationFilter]):
         orgs = orgs.filter(kind=filters.kind)
     if filters.q:
         q = filters.q.strip()
-        orgs = orgs.filter(Q(name__icontains=q) | Q(name_en__icontains=q) | Q(uscc=q.upper()) | Q(customs_code=q.upper()))
+        orgs = orgs.filter(
+            Q(name__icontains=q) | Q(name_en__icontains=q) | Q(uscc=q.upper()) | Q(customs_code=q.upper())
+        )
     return orgs
 
 
@@ -103,7 +105,6 @@ def create_enterprise(request, payload: EnterpriseIn):
     parent = Organisation.objects.filter(pk=payload.parent_id).first()
     region = Region.objects.filter(pk=payload.region_code).first() if payload.region_code else None
     if payload.region_code and region is None:
-
         raise ValidationError({"region_code": [_("未知的行政区划代码。")]})
     data = payload.dict(exclude={"parent_id", "region_code"})
     data["enterprise_types"] = [str(t) for t in payload.enterprise_types]

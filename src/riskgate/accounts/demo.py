@@ -77,7 +77,9 @@ def load_demo_organisations_and_accounts() -> dict[str, int]:
     for code, kind, name, name_en, parent, region, extra in ORGANISATIONS:
         org = Organisation.objects.filter(code=code).first()
         if org is None:
-            org = Organisation(code=code, kind=kind, name=name, name_en=name_en, parent=by_code.get(parent), region_id=region, **extra)
+            org = Organisation(
+                code=code, kind=kind, name=name, name_en=name_en, parent=by_code.get(parent), region_id=region, **extra
+            )
             org.full_clean()
             org.save()
             audit.record(actor=None, action="organisation.created", obj=org, reason="demo data")

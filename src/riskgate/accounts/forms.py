@@ -10,8 +10,12 @@ from .models import EnterpriseType, Organisation, OrganisationKind
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("用户名"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
-    password = forms.CharField(label=_("密码"), max_length=256, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label=_("用户名"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True})
+    )
+    password = forms.CharField(
+        label=_("密码"), max_length=256, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class TotpForm(forms.Form):
@@ -52,7 +56,9 @@ class EnterpriseForm(forms.Form):
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("令牌名称"), max_length=100)
     organisation = forms.ModelChoiceField(label=_("所属机构"), queryset=Organisation.objects.none())
-    permissions = forms.MultipleChoiceField(label=_("权限"), choices=PERMISSION_CHOICES, widget=forms.CheckboxSelectMultiple)
+    permissions = forms.MultipleChoiceField(
+        label=_("权限"), choices=PERMISSION_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
     expires_at = forms.DateTimeField(
         label=_("到期时间"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )

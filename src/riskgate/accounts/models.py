@@ -115,6 +115,25 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            old_path = self.path
+            if self.pk is None:
+                super().save(*args, **kwargs)
+                kwargs = {}
+            new_path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+            self.path = new_path
+            super().save(*args, **kwargs)
+            if old_path and old_path != new_path:
+                # Moved: every descendant's path gets the new prefix.
+                for child in Organisation.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                    Organisation.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path) :])
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("accounts:organisation_detail", kwargs={"pk": self.pk})
+
     def clean(self) -> None:
         errors: dict[str, list] = {}
         parent_kind = self.parent.kind if self.parent_id else None
@@ -141,25 +160,6 @@ class Organisation(models.Model):
             errors.setdefault("enterprise_types", []).append(_("未知的企业类别：%s") % ", ".join(sorted(bad_types)))
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        with transaction.atomic():
-            old_path = self.path
-            if self.pk is None:
-                super().save(*args, **kwargs)
-                kwargs = {}
-            new_path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
-            self.path = new_path
-            super().save(*args, **kwargs)
-            if old_path and old_path != new_path:
-                # Moved: every descendant's path gets the new prefix.
-                for child in Organisation.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
-                    Organisation.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path) :])
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("accounts:organisation_detail", kwargs={"pk": self.pk})
 
     def is_within(self, other: "Organisation") -> bool:
         return self.path.startswith(other.path)
@@ -191,7 +191,9 @@ class Role(models.Model):
             raise ValidationError({"permissions": _("未知的权限：%s") % ", ".join(sorted(unknown))})
         bad_kinds = set(self.allowed_organisation_kinds or []) - set(OrganisationKind.values)
         if bad_kinds:
-            raise ValidationError({"allowed_organisation_kinds": _("未知的机构类型：%s") % ", ".join(sorted(bad_kinds))})
+            raise ValidationError(
+                {"allowed_organisation_kinds": _("未知的机构类型：%s") % ", ".join(sorted(bad_kinds))}
+            )
 
 
 class UserManager(DjangoUserManager.from_queryset(ScopedQuerySet)):
@@ -268,6 +270,9 @@ class LoginFailure(models.Model):
     class Meta:
         verbose_name = _("登录失败记录")
         verbose_name_plural = _("登录失败记录")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.ip or ''} {self.at:%Y-%m-%d %H:%M}"
 
 
 def token_digest(secret: str) -> str:

@@ -141,7 +141,10 @@ def create_enterprise(principal, *, data: dict) -> Organisation:
     with transaction.atomic():
         org.save()
         audit.record(
-            actor=principal, action="organisation.created", obj=org, changes=audit.diff({}, audit.snapshot(org, ORGANISATION_FIELDS))
+            actor=principal,
+            action="organisation.created",
+            obj=org,
+            changes=audit.diff({}, audit.snapshot(org, ORGANISATION_FIELDS)),
         )
     return org
 

@@ -59,7 +59,9 @@ def login_view(request):
             services.record_login(result.user, second_factor=False)
             return redirect(_safe_next(request))
     status = 400 if error else 200
-    return render(request, "accounts/login.html", {"form": form, "error": error, "next": _safe_next(request)}, status=status)
+    return render(
+        request, "accounts/login.html", {"form": form, "error": error, "next": _safe_next(request)}, status=status
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -131,7 +133,9 @@ def organisation_list(request):
         orgs = orgs.filter(kind=kind)
     q = request.GET.get("q", "").strip()
     if q:
-        orgs = orgs.filter(Q(name__icontains=q) | Q(name_en__icontains=q) | Q(uscc=q.upper()) | Q(customs_code=q.upper()))
+        orgs = orgs.filter(
+            Q(name__icontains=q) | Q(name_en__icontains=q) | Q(uscc=q.upper()) | Q(customs_code=q.upper())
+        )
     page = Paginator(orgs, 50).get_page(request.GET.get("page"))
     return render(
         request,

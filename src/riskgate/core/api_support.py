@@ -11,7 +11,17 @@ from ninja.security import APIKeyCookie, HttpBearer
 from .errors import error_body, validation_errors
 from .permissions import Permission
 
-STATUS_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type", 429: "throttled"}  # fmt: skip
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "throttled",
+}
 
 
 class BearerToken(HttpBearer):
@@ -59,14 +69,21 @@ def build_api(**kwargs) -> NinjaAPI:
     @api.exception_handler(ValidationError)
     def _validation(request, exc):
         errors = [
-            {"field": ".".join(str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "payload")), "message": e.get("msg", "")}
+            {
+                "field": ".".join(str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "payload")),
+                "message": e.get("msg", ""),
+            }
             for e in exc.errors
         ]
         return respond(request, 422, "validation_error", _("请求参数有误。"), errors)
 
     @api.exception_handler(DjangoValidationError)
     def _model_validation(request, exc):
-        errors = validation_errors(exc.message_dict) if hasattr(exc, "error_dict") else [{"field": "", "message": str(m)} for m in exc.messages]
+        errors = (
+            validation_errors(exc.message_dict)
+            if hasattr(exc, "error_dict")
+            else [{"field": "", "message": str(m)} for m in exc.messages]
+        )
         return respond(request, 422, "validation_error", _("提交的数据未通过校验，未作任何保存。"), errors)
 
     @api.exception_handler(AuthenticationError)

@@ -161,7 +161,9 @@ class ChainReport:
     def __str__(self) -> str:
         if self.ok:
             return f"Audit chain intact: {self.checked} events verified."
-        return f"Audit chain BROKEN at seq {self.broken_seq}: {self.problem} ({self.checked} events before it verified)."
+        return (
+            f"Audit chain BROKEN at seq {self.broken_seq}: {self.problem} ({self.checked} events before it verified)."
+        )
 
 
 def verify_chain() -> ChainReport:

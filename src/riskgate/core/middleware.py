@@ -36,9 +36,7 @@ class RequestSizeLimitMiddleware:
         if _is_api(request) and request.method in WRITE_METHODS and length > 0:
             content_type = request.content_type.split(";")[0].strip().lower()
             if content_type not in JSON_TYPES:
-                return error_response(
-                    415, "unsupported_media_type", _("接口只接受 application/json 格式的请求内容。")
-                )
+                return error_response(415, "unsupported_media_type", _("接口只接受 application/json 格式的请求内容。"))
         return self.get_response(request)
 
     def _reject(self, request, status, code, message):

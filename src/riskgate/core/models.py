@@ -107,6 +107,9 @@ class AuditHead(models.Model):
     class Meta:
         verbose_name = _("审计链头")
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"
+
 
 class HSSection(models.Model):
     """A section (I–XXI) of the Harmonized System."""
@@ -131,7 +134,13 @@ class HSCode(models.Model):
     code = models.CharField(_("HS 编码"), max_length=6, primary_key=True)
     level = models.PositiveSmallIntegerField(_("级别（位数）"))
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children", db_constraint=False
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        db_constraint=False,
     )
     # Chapter 99 ("not specified according to kind") belongs to no section.
     section = models.ForeignKey(HSSection, verbose_name=_("类"), null=True, blank=True, on_delete=models.PROTECT)

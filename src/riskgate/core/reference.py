@@ -19,7 +19,12 @@ def load_regions(Region) -> int:
     for row in rows:
         Region.objects.update_or_create(
             code=row["code"],
-            defaults={"name": row["name"], "name_en": row["name_en"], "level": row["level"], "parent_id": row["parent"] or None},
+            defaults={
+                "name": row["name"],
+                "name_en": row["name_en"],
+                "level": row["level"],
+                "parent_id": row["parent"] or None,
+            },
         )
     return len(rows)
 
@@ -36,7 +41,9 @@ class LoadReport:
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
     if not path.exists():
-        raise FileNotFoundError(f"Reference file not found: {path} (set RISKGATE_SHARED_DATA to the shared/data folder)")
+        raise FileNotFoundError(
+            f"Reference file not found: {path} (set RISKGATE_SHARED_DATA to the shared/data folder)"
+        )
     with path.open(encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
 
@@ -78,17 +85,32 @@ def load_hs(folder: Path | None = None) -> LoadReport:
     with transaction.atomic():
         _upsert(
             HSSection,
-            [{"pk": s["section"].strip(), "name": s["name"].strip(), "name_zh": zh.get(s["section"].strip(), ""), "position": i}
-             for i, s in enumerate(sections, start=1)],
+            [
+                {
+                    "pk": s["section"].strip(),
+                    "name": s["name"].strip(),
+                    "name_zh": zh.get(s["section"].strip(), ""),
+                    "position": i,
+                }
+                for i, s in enumerate(sections, start=1)
+            ],
             ["name", "name_zh", "position"],
             report,
-        )  # fmt: skip
+        )
         _upsert(
             HSCode,
-            [{"pk": r["hscode"], "level": len(r["hscode"]), "parent_id": r["parent"] if r["parent"] in known else None,
-              "section_id": r["section"].strip() if r["section"].strip() in section_codes else None, "description": r["description"].strip(), "description_zh": zh.get(r["hscode"], "")}
-             for r in codes],
+            [
+                {
+                    "pk": r["hscode"],
+                    "level": len(r["hscode"]),
+                    "parent_id": r["parent"] if r["parent"] in known else None,
+                    "section_id": r["section"].strip() if r["section"].strip() in section_codes else None,
+                    "description": r["description"].strip(),
+                    "description_zh": zh.get(r["hscode"], ""),
+                }
+                for r in codes
+            ],
             ["level", "parent_id", "section_id", "description", "description_zh"],
             report,
-        )  # fmt: skip
+        )
     return report

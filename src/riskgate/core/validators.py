@@ -21,7 +21,10 @@ def validate_uscc(value: str) -> None:
         raise ValidationError(_("统一社会信用代码应为18位。"), code="uscc_length")
     if not _USCC_SHAPE.match(value):
         raise ValidationError(
-            _("统一社会信用代码含有不允许的字符（只能为数字和除 I、O、Z、S、V 以外的大写字母，第3至8位为行政区划代码）。"),
+            _(
+                "统一社会信用代码含有不允许的字符（只能为数字和除 I、O、Z、S、V 以外的大写字母，"
+                "第3至8位为行政区划代码）。"
+            ),
             code="uscc_charset",
         )
     if uscc_check_character(value[:17]) != value[17]:

@@ -35,10 +35,14 @@ def home(request):
         context["org_kind_labels"] = dict(Organisation._meta.get_field("kind").choices)
     if user.has_permission(Permission.AUDIT_EVENT_VIEW):
         context["recent_events"] = AuditEvent.objects.visible_to(user).select_related("actor")[:RECENT]
-        context["failed_logins_24h"] = AuditEvent.objects.visible_to(user).filter(
-            action__in=["login.failed", "login.locked", "login.throttled"],
-            at__gte=timezone.now() - dt.timedelta(hours=24),
-        ).count()
+        context["failed_logins_24h"] = (
+            AuditEvent.objects.visible_to(user)
+            .filter(
+                action__in=["login.failed", "login.locked", "login.throttled"],
+                at__gte=timezone.now() - dt.timedelta(hours=24),
+            )
+            .count()
+        )
     if user.has_permission(Permission.ORG_USER_MANAGE):
         since = timezone.now() - dt.timedelta(hours=24)
         context["locked_usernames"] = (
@@ -101,9 +105,27 @@ class _Echo:
 @permission_required(Permission.AUDIT_EVENT_EXPORT)
 def audit_export(request):
     form, events = _filtered_events(request)
-    audit.record(actor=request.user, action="audit.exported", object_type="core.auditevent", changes=audit.facts(filter=request.GET.dict()))
+    audit.record(
+        actor=request.user,
+        action="audit.exported",
+        object_type="core.auditevent",
+        changes=audit.facts(filter=request.GET.dict()),
+    )
     writer = csv.writer(_Echo())
-    header = ["seq", "at", "actor", "organisation", "action", "object_type", "object_id", "object", "changes", "ip", "reason", "hash"]
+    header = [
+        "seq",
+        "at",
+        "actor",
+        "organisation",
+        "action",
+        "object_type",
+        "object_id",
+        "object",
+        "changes",
+        "ip",
+        "reason",
+        "hash",
+    ]
 
     def rows():
         yield "\ufeff" + writer.writerow(header)
@@ -121,7 +143,12 @@ def audit_export(request):
 @permission_required(Permission.AUDIT_CHAIN_VERIFY)
 def audit_verify(request):
     report = audit.verify_chain()
-    audit.record(actor=request.user, action="audit.verified", object_type="core.auditevent", changes=audit.facts(ok=report.ok, checked=report.checked))
+    audit.record(
+        actor=request.user,
+        action="audit.verified",
+        object_type="core.auditevent",
+        changes=audit.facts(ok=report.ok, checked=report.checked),
+    )
     return render(request, "core/audit_verify.html", {"report": report})
 
 

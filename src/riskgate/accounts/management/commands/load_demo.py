@@ -12,6 +12,6 @@ class Command(BaseCommand):
         call_command("load_reference_data", stdout=self.stdout)
         counts = load_demo_organisations_and_accounts()
         self.stdout.write(f"Demo organisations created: {counts['organisations']}, accounts created: {counts['users']}")
-        self.stdout.write("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, role, org, _name in ACCOUNTS:
             self.stdout.write(f"  {username:<11} {role:<16} {org}")

@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = "Load regions and the HS nomenclature; running it again changes nothing."
 
     def add_arguments(self, parser):
-        parser.add_argument("--hs-folder", type=Path, default=None, help="folder with harmonized-system.csv and sections.csv")
+        parser.add_argument(
+            "--hs-folder", type=Path, default=None, help="folder with harmonized-system.csv and sections.csv"
+        )
 
     def handle(self, *args, hs_folder, **options):
         self.stdout.write(f"Regions: {load_regions(Region)} rows checked")
