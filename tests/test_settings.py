@@ -73,3 +73,12 @@ def test_templates_have_no_inline_scripts_or_styles():
 
 def test_health_endpoint_reveals_nothing_but_status(db):
     assert Client().get("/healthz").json() == {"status": "ok"}
+
+
+def test_migrations_are_complete(db):
+    """A model change without its migration fails here (and migrations run on both databases in CI)."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", stdout=io.StringIO())
