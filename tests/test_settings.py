@@ -82,3 +82,11 @@ def test_migrations_are_complete(db):
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", stdout=io.StringIO())
+
+
+def test_denials_render_the_site_pages(world):
+    client = world.client_for("bureau_officer")
+    forbidden = client.get("/audit/")
+    assert forbidden.status_code == 403 and "您的角色没有访问此页面的权限".encode() in forbidden.content
+    missing = client.get(f"/organisations/{world.org('ent-harbin-timber').pk}/")
+    assert missing.status_code == 404 and "不在您的权限范围内".encode() in missing.content

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from riskgate.core import audit
@@ -109,4 +109,4 @@ def create_enterprise(request, payload: EnterpriseIn):
     data = payload.dict(exclude={"parent_id", "region_code"})
     data["enterprise_types"] = [str(t) for t in payload.enterprise_types]
     org = services.create_enterprise(request.auth, data={**data, "parent": parent, "region": region})
-    return 201, org
+    return Status(201, org)
