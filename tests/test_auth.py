@@ -228,3 +228,11 @@ def test_every_demo_account_signs_in_and_sees_its_home(world, username):
     home = client.get("/")
     assert home.status_code == 200
     assert world.user(username).full_name.encode() in home.content
+
+
+def test_administrator_home_lists_locked_accounts(world):
+    client = Client()
+    for _ in range(settings.LOGIN_FAILURES_PER_ACCOUNT):
+        login(client, "xian", "wrong-password")
+    home = world.client_for("system_admin").get("/").content.decode()
+    assert "被锁定的账户" in home and "xian — 1" in home

@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -125,9 +127,10 @@ class Organisation(models.Model):
             self.path = new_path
             super().save(*args, **kwargs)
             if old_path and old_path != new_path:
-                # Moved: every descendant's path gets the new prefix.
-                for child in Organisation.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
-                    Organisation.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path) :])
+                # Moved: every descendant's path gets the new prefix, in one statement.
+                Organisation.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(Value(new_path), Substr("path", len(old_path) + 1), output_field=models.CharField())
+                )
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

@@ -23,7 +23,6 @@ def permission_required(*permissions: Permission) -> Callable:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapped.required_permissions = permissions
         return wrapped
 
     return decorator

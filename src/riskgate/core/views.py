@@ -3,7 +3,7 @@
 import csv
 import datetime as dt
 
-from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import JsonResponse, StreamingHttpResponse
@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from riskgate.accounts.models import ApiToken, LoginFailure, Organisation, User
+from riskgate.accounts.models import ApiToken, Organisation, OrganisationKind, User
 
 from . import audit
 from .access import login_required, permission_required
@@ -30,9 +30,11 @@ def home(request):
     }
     if user.has_permission(Permission.ORG_ORGANISATION_VIEW):
         orgs = Organisation.objects.visible_to(user)
-        context["org_counts"] = orgs.values("kind").annotate(n=Count("id")).order_by("kind")
-        context["recent_enterprises"] = orgs.filter(kind="enterprise").order_by("-created_at")[:RECENT]
-        context["org_kind_labels"] = dict(Organisation._meta.get_field("kind").choices)
+        context["org_counts"] = [
+            {"kind": row["kind"], "label": OrganisationKind(row["kind"]).label, "n": row["n"]}
+            for row in orgs.values("kind").annotate(n=Count("id")).order_by("kind")
+        ]
+        context["recent_enterprises"] = orgs.filter(kind=OrganisationKind.ENTERPRISE).order_by("-created_at")[:RECENT]
     if user.has_permission(Permission.AUDIT_EVENT_VIEW):
         context["recent_events"] = AuditEvent.objects.visible_to(user).select_related("actor")[:RECENT]
         context["failed_logins_24h"] = (
@@ -44,19 +46,20 @@ def home(request):
             .count()
         )
     if user.has_permission(Permission.ORG_USER_MANAGE):
-        since = timezone.now() - dt.timedelta(hours=24)
+        in_scope = User.objects.visible_to(user)
         context["locked_usernames"] = (
-            LoginFailure.objects.filter(at__gte=since, username__in=User.objects.visible_to(user).values("username"))
-            .values("username")
+            AuditEvent.objects.filter(
+                action="login.locked",
+                at__gte=timezone.now() - dt.timedelta(hours=24),
+                object_id__in=in_scope.values("username"),
+            )
+            .values("object_id")
             .annotate(n=Count("id"))
-            .filter(n__gte=settings.LOGIN_FAILURES_PER_ACCOUNT)
             .order_by("-n")[:RECENT]
         )
-        context["users_without_totp"] = (
-            User.objects.visible_to(user)
-            .filter(is_active=True, role__require_totp=True, totp_confirmed_at__isnull=True)
-            .count()
-        )
+        context["users_without_totp"] = in_scope.filter(
+            is_active=True, role__require_totp=True, totp_confirmed_at__isnull=True
+        ).count()
     if user.has_permission(Permission.API_TOKEN_MANAGE):
         soon = timezone.now() + dt.timedelta(days=14)
         context["expiring_tokens"] = ApiToken.objects.visible_to(user).filter(
@@ -87,8 +90,6 @@ def _filtered_events(request):
 
 @permission_required(Permission.AUDIT_EVENT_VIEW)
 def audit_list(request):
-    from django.core.paginator import Paginator
-
     form, events = _filtered_events(request)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
