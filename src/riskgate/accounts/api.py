@@ -1,7 +1,6 @@
 """API of organisations and the signed-in principal."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -12,7 +11,7 @@ from riskgate.core.api_support import require
 from riskgate.core.models import Region
 from riskgate.core.permissions import Permission
 
-from . import services
+from . import queries, services
 from .models import EnterpriseType, Organisation, OrganisationKind
 
 router = Router(tags=["organisations"])
@@ -67,15 +66,7 @@ class OrganisationFilter(Schema):
 @paginate(PageNumberPagination, page_size=50)
 def list_organisations(request, filters: Query[OrganisationFilter]):
     require(request, Permission.ORG_ORGANISATION_VIEW)
-    orgs = Organisation.objects.visible_to(request.auth)
-    if filters.kind:
-        orgs = orgs.filter(kind=filters.kind)
-    if filters.q:
-        q = filters.q.strip()
-        orgs = orgs.filter(
-            Q(name__icontains=q) | Q(name_en__icontains=q) | Q(uscc=q.upper()) | Q(customs_code=q.upper())
-        )
-    return orgs
+    return queries.organisations(request.auth, kind=filters.kind, q=filters.q)
 
 
 @router.get("/organisations/{int:org_id}", response=OrganisationOut, summary="One organisation")

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,7 +17,7 @@ from riskgate.core import audit
 from riskgate.core.access import get_visible_or_404, login_required, permission_required
 from riskgate.core.permissions import Permission
 
-from . import services
+from . import queries, services
 from .forms import ApiTokenForm, EnterpriseForm, LoginForm, RevokeForm, TotpForm
 from .models import ApiToken, LoginFailure, Organisation, OrganisationKind, User
 
@@ -127,15 +126,8 @@ def totp_setup(request):
 
 @permission_required(Permission.ORG_ORGANISATION_VIEW)
 def organisation_list(request):
-    orgs = Organisation.objects.visible_to(request.user).select_related("region", "parent")
-    kind = request.GET.get("kind", "")
-    if kind in OrganisationKind.values:
-        orgs = orgs.filter(kind=kind)
-    q = request.GET.get("q", "").strip()
-    if q:
-        orgs = orgs.filter(
-            Q(name__icontains=q) | Q(name_en__icontains=q) | Q(uscc=q.upper()) | Q(customs_code=q.upper())
-        )
+    kind, q = request.GET.get("kind", ""), request.GET.get("q", "").strip()
+    orgs = queries.organisations(request.user, kind=kind, q=q).select_related("region", "parent")
     page = Paginator(orgs, 50).get_page(request.GET.get("page"))
     return render(
         request,

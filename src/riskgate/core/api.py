@@ -2,12 +2,12 @@
 
 import datetime as dt
 
-from django.db.models import Q
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
+from . import queries
 from .api_support import require
-from .models import AuditEvent, Region
+from .models import Region
 from .permissions import Permission
 
 router = Router(tags=["core"])
@@ -65,17 +65,4 @@ class AuditFilter(Schema):
 @paginate(PageNumberPagination, page_size=50)
 def list_audit_events(request, filters: Query[AuditFilter]):
     require(request, Permission.AUDIT_EVENT_VIEW)
-    events = AuditEvent.objects.visible_to(request.auth)
-    if filters.actor:
-        events = events.filter(Q(actor__username__icontains=filters.actor) | Q(actor_repr__icontains=filters.actor))
-    if filters.action:
-        events = events.filter(action__startswith=filters.action)
-    if filters.object_type:
-        events = events.filter(object_type=filters.object_type)
-    if filters.object_id:
-        events = events.filter(object_id=filters.object_id)
-    if filters.since:
-        events = events.filter(at__date__gte=filters.since)
-    if filters.until:
-        events = events.filter(at__date__lte=filters.until)
-    return events
+    return queries.audit_events(request.auth, **filters.dict())

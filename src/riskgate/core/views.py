@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from riskgate.accounts.models import ApiToken, Organisation, OrganisationKind, User
 
-from . import audit
+from . import audit, queries
 from .access import login_required, permission_required
 from .forms import AuditFilterForm
 from .models import AuditEvent
@@ -70,22 +70,8 @@ def home(request):
 
 def _filtered_events(request):
     form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.visible_to(request.user).select_related("actor", "organisation")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data.get("actor"):
-            events = events.filter(Q(actor__username__icontains=data["actor"]) | Q(actor_repr__icontains=data["actor"]))
-        if data.get("action"):
-            events = events.filter(action__startswith=data["action"])
-        if data.get("object_type"):
-            events = events.filter(object_type=data["object_type"])
-        if data.get("object_id"):
-            events = events.filter(object_id=data["object_id"])
-        if data.get("since"):
-            events = events.filter(at__date__gte=data["since"])
-        if data.get("until"):
-            events = events.filter(at__date__lte=data["until"])
-    return form, events
+    criteria = form.cleaned_data if form.is_valid() else {}
+    return form, queries.audit_events(request.user, **criteria).select_related("actor", "organisation")
 
 
 @permission_required(Permission.AUDIT_EVENT_VIEW)
