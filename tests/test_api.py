@@ -297,3 +297,21 @@ def test_enterprise_form_in_the_ui_validates_the_credit_code(world):
     )
     assert good.status_code == 302
     assert Organisation.objects.get(code="form-ent").enterprise_types == ["importer"]
+
+
+def test_token_manager_cannot_revoke_a_token_outside_its_jurisdiction(world):
+    from django.core.exceptions import PermissionDenied
+
+    from riskgate.accounts.models import Role
+
+    national = issue(world, org="gacc")
+    role = Role.objects.get(code="bureau_officer")
+    role.permissions = [*role.permissions, Permission.API_TOKEN_MANAGE.value]
+    role.save()
+    client = world.client_for("bureau_officer")
+    assert client.post(f"/tokens/{national.token.pk}/revoke/", {"reason": "x"}).status_code == 404
+    assert f"rg_{national.token.prefix}_" not in client.get("/tokens/").content.decode()
+    with pytest.raises(PermissionDenied):
+        services.revoke_token(world.user("xian"), national.token)
+    national.token.refresh_from_db()
+    assert national.token.revoked_at is None

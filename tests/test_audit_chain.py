@@ -216,3 +216,11 @@ def test_concurrent_writers_never_fork_the_chain(transactional_db):
     assert not errors
     assert AuditEvent.objects.count() == 40
     assert audit.verify_chain().ok
+
+
+def test_reading_the_audit_trail_is_itself_audited(world):
+    world.client_for("auditor").get("/audit/", {"action": "login"})
+    world.client_for("auditor").get("/api/v1/audit/events", {"action": "login"})
+    viewed = AuditEvent.objects.filter(action="audit.viewed", actor=world.user("auditor"))
+    assert viewed.count() == 2
+    assert all(e.changes["filter"][1]["action"] == "login" for e in viewed)

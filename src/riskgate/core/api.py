@@ -5,7 +5,7 @@ import datetime as dt
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from . import queries
+from . import audit, queries
 from .api_support import require
 from .models import Region
 from .permissions import Permission
@@ -65,4 +65,10 @@ class AuditFilter(Schema):
 @paginate(PageNumberPagination, page_size=50)
 def list_audit_events(request, filters: Query[AuditFilter]):
     require(request, Permission.AUDIT_EVENT_VIEW)
+    audit.record(
+        actor=request.auth,
+        action="audit.viewed",
+        object_type="core.auditevent",
+        changes=audit.facts(filter=filters.dict()),
+    )
     return queries.audit_events(request.auth, **filters.dict())

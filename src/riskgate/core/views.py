@@ -78,6 +78,12 @@ def _filtered_events(request):
 def audit_list(request):
     form, events = _filtered_events(request)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    audit.record(
+        actor=request.user,
+        action="audit.viewed",
+        object_type="core.auditevent",
+        changes=audit.facts(filter=request.GET.dict()),
+    )
     query = request.GET.copy()
     query.pop("page", None)
     template = "core/_audit_rows.html" if request.htmx else "core/audit_list.html"
