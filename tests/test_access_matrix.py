@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from riskgate.accounts.models import ApiToken, Organisation
 from riskgate.api import api
+from riskgate.intake.models import RiskInformation
 
 from .conftest import ROLES
 from .factories import fresh_uscc
@@ -44,6 +45,11 @@ XIAN_ENTERPRISE_READERS = {
 }
 # Nobody below national level may read the Harbin enterprise, and no enterprise may read another's.
 HARBIN_ENTERPRISE_READERS = {"system_admin", "warning_officer", "auditor"}
+INTAKE_VIEWERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer"}
+INTAKE_CREATORS = INTAKE_VIEWERS
+INTAKE_EXPORTERS = {"system_admin", "warning_officer", "bureau_officer"}
+# An item owned by Xi'an Customs: the port (a subordinate body) does not see its bureau's items.
+XIAN_ITEM_READERS = {"system_admin", "warning_officer", "bureau_officer"}
 
 
 @dataclass
@@ -75,6 +81,14 @@ def ui_matrix(world) -> dict[str, Entry]:
         "accounts:token_list": Entry(ADMINS),
         "accounts:token_create": Entry(ADMINS),
         "accounts:token_revoke": Entry(ADMINS, "post", kwargs={"pk": token.pk}, data={"reason": "matrix"}),
+        "intake:list": Entry(INTAKE_VIEWERS),
+        "intake:export_csv": Entry(INTAKE_EXPORTERS),
+        "intake:export_xlsx": Entry(INTAKE_EXPORTERS),
+        "intake:create": Entry(INTAKE_CREATORS),
+        "intake:detail": Entry(XIAN_ITEM_READERS, kwargs={"pk": world.xian_item.pk}),
+        "intake:transition": Entry(
+            XIAN_ITEM_READERS, "post", kwargs={"pk": world.xian_item.pk}, data={"to_status": "under_verification"}
+        ),
         "api-1:openapi-json": Entry(PUBLIC),
         "api-1:openapi-view": Entry(PUBLIC),
     }
@@ -156,6 +170,11 @@ def api_matrix(world) -> dict[tuple[str, str], Entry]:
             XIAN_ENTERPRISE_READERS, kwargs={"org_id": world.org("ent-xian-trading").pk}
         ),
         ("post", "/api/v1/organisations/enterprises"): Entry(ENTERPRISE_CREATORS, "post"),
+        ("get", "/api/v1/intake/information"): Entry(INTAKE_VIEWERS),
+        ("get", "/api/v1/intake/information/{info_id}"): Entry(
+            XIAN_ITEM_READERS, kwargs={"info_id": world.xian_item.pk}
+        ),
+        ("post", "/api/v1/intake/information"): Entry(INTAKE_CREATORS, "post"),
     }
 
 
@@ -167,6 +186,13 @@ def enterprise_payload(world):
         "parent_id": world.org("xianyang-customs").pk,
         "enterprise_types": ["importer"],
     }
+
+
+INFORMATION_PAYLOAD = {
+    "source_type": "consumer_complaint",
+    "title": "矩阵测试：电热毯过热",
+    "hazard_types": ["physical"],
+}
 
 
 def is_allowed(response) -> bool:
@@ -183,8 +209,19 @@ def is_allowed(response) -> bool:
 def matrix_world(world):
     from riskgate.accounts import services
 
+    from riskgate.intake import services as intake
+
     services.issue_token(
         world.user("admin"), name="matrix", organisation=world.org("gacc"), permissions=[], expires_at=None
+    )
+    world.xian_item = intake.create_information(
+        world.user("xian"),
+        data={
+            "source_type": "consumer_complaint",
+            "channel": "hotline",
+            "title": "矩阵测试：充电宝起火",
+            "hazard_types": ["physical"],
+        },
     )
     return world
 
@@ -253,15 +290,18 @@ def test_api_access_matrix(matrix_world, role):
     for (method, path), entry in api_matrix(matrix_world).items():
         client = matrix_world.client_for(role)
         url = path.format(**entry.kwargs)
-        before = Organisation.objects.count()
+        before = Organisation.objects.count() + RiskInformation.objects.count()
         if method == "post":
-            response = client.post(url, enterprise_payload(matrix_world), content_type="application/json")
+            payload = INFORMATION_PAYLOAD if "intake" in path else enterprise_payload(matrix_world)
+            response = client.post(url, payload, content_type="application/json")
         else:
             response = client.get(url)
         if is_allowed(response) != (role in entry.allowed):
             failures.append(f"{method.upper()} {url}: {response.status_code} {response.content[:200]!r}")
         if method == "post" and role not in entry.allowed:
-            assert Organisation.objects.count() == before, "a denied write stored something"
+            assert Organisation.objects.count() + RiskInformation.objects.count() == before, (
+                "a denied write stored something"
+            )
         if not is_allowed(response):
             body = response.json()
             assert set(body) == {"code", "message", "errors"}, body

@@ -40,7 +40,7 @@ def test_malformed_credit_codes_are_refused(code, error):
     st.integers(0, 16),
     st.sampled_from(USCC_CHARSET),
 )
-def test_any_single_character_change_breaks_the_check(head, region, org, position, replacement):  # fmt: skip
+def test_any_single_character_change_breaks_the_check(head, region, org, position, replacement):
     first17 = head + region + org
     code = first17 + uscc_check_character(first17)
     validate_uscc(code)
@@ -165,11 +165,15 @@ def test_role_table_is_data_an_administrator_changes(world):
     response = client.post(
         f"/admin/accounts/role/{role.pk}/change/",
         {
-            "code": role.code, "name": role.name, "name_en": role.name_en, "description": "",
-            "scope_mode": role.scope_mode, "permissions": [*role.permissions, Permission.ORG_USER_VIEW.value],
+            "code": role.code,
+            "name": role.name,
+            "name_en": role.name_en,
+            "description": "",
+            "scope_mode": role.scope_mode,
+            "permissions": [*role.permissions, Permission.ORG_USER_VIEW.value],
             "allowed_organisation_kinds": role.allowed_organisation_kinds,
         },
-    )  # fmt: skip
+    )
     assert response.status_code == 302, response.content[:2000]
     assert world.client_for("port_officer").get("/users/").status_code == 200
     from riskgate.core.models import AuditEvent

@@ -3,6 +3,7 @@
 from riskgate.accounts.api import router as accounts_router
 from riskgate.core.api import router as core_router
 from riskgate.core.api_support import build_api
+from riskgate.intake.api import router as intake_router
 
 api = build_api(
     title="RiskGate API",
@@ -13,3 +14,4 @@ api = build_api(
 )
 api.add_router("", core_router)
 api.add_router("", accounts_router)
+api.add_router("", intake_router)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "ninja",
     "riskgate.core",
     "riskgate.accounts",
+    "riskgate.intake",
 ]
 
 MIDDLEWARE = [
@@ -225,5 +226,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "riskgate@localhost")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if _DEV else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+RISKGATE_BASE_URL = env_str("RISKGATE_BASE_URL", "http://127.0.0.1:8000")
 
 SITE_TITLE = _("RiskGate 进出口商品质量安全风险预警")

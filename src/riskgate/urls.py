@@ -9,6 +9,7 @@ from .api import api
 urlpatterns = [
     path("", include("riskgate.core.urls")),
     path("", include("riskgate.accounts.urls")),
+    path("", include("riskgate.intake.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),

@@ -4,15 +4,21 @@ from riskgate.core.permissions import Permission as P
 from riskgate.core.scoping import ScopeMode as S
 
 ALL = [p.value for p in P]
-OFFICER = [P.ORG_ORGANISATION_VIEW, P.ORG_ENTERPRISE_CREATE, P.ORG_USER_VIEW]
+INTAKE = [
+    P.INTAKE_INFORMATION_VIEW,
+    P.INTAKE_INFORMATION_CREATE,
+    P.INTAKE_INFORMATION_PROCESS,
+    P.INTAKE_INFORMATION_EXPORT,
+]
+OFFICER = [P.ORG_ORGANISATION_VIEW, P.ORG_ENTERPRISE_CREATE, P.ORG_USER_VIEW, *INTAKE]
 AUTHORITY_KINDS = ["national_authority", "warning_office", "direct_bureau", "inspection_body", "port"]
 
 DEFAULT_ROLES = [
     # code, 中文名, English name, scope, permissions, organisation kinds that may hold it
     ("system_admin", "系统管理员", "System administrator", S.ALL, ALL, ["national_authority", "warning_office"]),
-    ("warning_officer", "预警办公室人员", "Warning-office officer", S.SUBTREE, OFFICER, ["warning_office", "national_authority"]),
+    ("warning_officer", "预警办公室人员", "Warning-office officer", S.SUBTREE, [*OFFICER, P.INTAKE_IMPORT_RUN, P.INTAKE_REPORTER_VIEW], ["warning_office", "national_authority"]),
     ("bureau_officer", "直属海关人员", "Bureau officer", S.SUBTREE, OFFICER, ["direct_bureau"]),
-    ("port_officer", "口岸查验人员", "Port inspection officer", S.SUBTREE, [P.ORG_ORGANISATION_VIEW], ["inspection_body", "port"]),
+    ("port_officer", "口岸查验人员", "Port inspection officer", S.SUBTREE, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE], ["inspection_body", "port"]),
     ("assessor", "技术机构评估人员", "Technical-institution assessor", S.ASSIGNED, [], ["technical_institution", "laboratory"]),
     ("expert", "专家", "Expert", S.ASSIGNED, [], []),
     ("partner_officer", "协作部门人员", "Partner-agency officer", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW], ["partner_agency"]),
@@ -21,6 +27,16 @@ DEFAULT_ROLES = [
      AUTHORITY_KINDS),
     ("enterprise_user", "企业用户", "Enterprise user", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW], ["enterprise"]),
 ]  # fmt: skip
+
+
+def grant_to_default_roles(Role, permissions: set[str]) -> None:
+    """Give existing default roles the new permissions their default definition now holds (never removes)."""
+    for code, _name, _name_en, _scope, defaults, _kinds in DEFAULT_ROLES:
+        new = {str(p) for p in defaults} & set(permissions)
+        role = Role.objects.filter(code=code).first()
+        if role and not new <= set(role.permissions):
+            role.permissions = sorted(set(role.permissions) | new)
+            role.save(update_fields=["permissions"])
 
 
 def ensure_default_roles(Role) -> int:

@@ -18,9 +18,19 @@ from riskgate.core.permissions import Permission
 from .models import ApiToken, LoginFailure, Organisation, OrganisationKind, TokenPrincipal, User, token_digest
 
 ORGANISATION_FIELDS = [
-    "kind", "name", "name_en", "code", "parent", "region", "agency_type", "enterprise_types",
-    "uscc", "customs_code", "address", "is_active",
-]  # fmt: skip
+    "kind",
+    "name",
+    "name_en",
+    "code",
+    "parent",
+    "region",
+    "agency_type",
+    "enterprise_types",
+    "uscc",
+    "customs_code",
+    "address",
+    "is_active",
+]
 
 
 # --- sign-in -------------------------------------------------------------------------------------

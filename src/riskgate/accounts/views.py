@@ -132,9 +132,14 @@ def organisation_list(request):
     return render(
         request,
         "accounts/organisation_list.html",
-        {"page": page, "kinds": OrganisationKind.choices, "kind": kind, "q": q,
-         "can_create": request.user.has_permission(Permission.ORG_ENTERPRISE_CREATE)},
-    )  # fmt: skip
+        {
+            "page": page,
+            "kinds": OrganisationKind.choices,
+            "kind": kind,
+            "q": q,
+            "can_create": request.user.has_permission(Permission.ORG_ENTERPRISE_CREATE),
+        },
+    )
 
 
 @permission_required(Permission.ORG_ORGANISATION_VIEW)
@@ -192,9 +197,12 @@ def token_create(request):
         data = form.cleaned_data
         try:
             issued = services.issue_token(
-                request.user, name=data["name"], organisation=data["organisation"],
-                permissions=data["permissions"], expires_at=data.get("expires_at"),
-            )  # fmt: skip
+                request.user,
+                name=data["name"],
+                organisation=data["organisation"],
+                permissions=data["permissions"],
+                expires_at=data.get("expires_at"),
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

@@ -7,6 +7,7 @@ from .permissions import Permission
 
 NAVIGATION = [
     ("core:home", _("首页"), None),
+    ("intake:list", _("风险信息"), Permission.INTAKE_INFORMATION_VIEW),
     ("accounts:organisation_list", _("组织机构"), Permission.ORG_ORGANISATION_VIEW),
     ("accounts:user_list", _("用户"), Permission.ORG_USER_VIEW),
     ("core:audit_list", _("审计日志"), Permission.AUDIT_EVENT_VIEW),

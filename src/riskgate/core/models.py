@@ -154,3 +154,51 @@ class HSCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.description_zh or self.description[:80]}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user) -> models.QuerySet:
+        """Notifications addressed to the user or to the user's organisation."""
+        if not getattr(user, "is_authenticated", False) or user.pk is None:
+            return self.none()
+        return self.filter(models.Q(user=user) | models.Q(organisation_id=user.organisation_id, user__isnull=True))
+
+
+class Notification(models.Model):
+    """An in-app message to an organisation (all its users) or to one user; e-mail copies go through the queue."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("接收机构"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("类型"), max_length=40)
+    title = models.CharField(_("标题"), max_length=300)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    object_key = models.CharField(max_length=100, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_key", "organisation"], name="one_notification_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

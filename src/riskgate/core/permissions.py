@@ -26,6 +26,13 @@ class Permission(StrEnum):
     AUDIT_CHAIN_VERIFY = "audit:chain:verify"
     # Reference data (regions, HS codes) through the Django admin
     REF_DATA_MANAGE = "ref:data:manage"
+    # Risk information intake
+    INTAKE_INFORMATION_VIEW = "intake:information:view"
+    INTAKE_INFORMATION_CREATE = "intake:information:create"
+    INTAKE_INFORMATION_PROCESS = "intake:information:process"
+    INTAKE_INFORMATION_EXPORT = "intake:information:export"
+    INTAKE_REPORTER_VIEW = "intake:reporter:view"
+    INTAKE_IMPORT_RUN = "intake:import:run"
 
     @property
     def label(self) -> str:
@@ -44,6 +51,12 @@ PERMISSION_LABELS = {
     Permission.AUDIT_EVENT_EXPORT: _("导出审计日志"),
     Permission.AUDIT_CHAIN_VERIFY: _("校验审计日志链"),
     Permission.REF_DATA_MANAGE: _("维护基础数据"),
+    Permission.INTAKE_INFORMATION_VIEW: _("查看辖区内的风险信息"),
+    Permission.INTAKE_INFORMATION_CREATE: _("录入风险信息"),
+    Permission.INTAKE_INFORMATION_PROCESS: _("核实、筛选、上报风险信息"),
+    Permission.INTAKE_INFORMATION_EXPORT: _("导出风险信息"),
+    Permission.INTAKE_REPORTER_VIEW: _("查看举报人个人信息"),
+    Permission.INTAKE_IMPORT_RUN: _("批量导入风险信息"),
 }
 
 PERMISSION_CHOICES = [(p.value, format_lazy("{} — {}", p.value, PERMISSION_LABELS[p])) for p in Permission]

@@ -16,7 +16,7 @@ from riskgate.accounts.models import ApiToken, Organisation, OrganisationKind, U
 from . import audit, queries
 from .access import login_required, permission_required
 from .forms import AuditFilterForm
-from .models import AuditEvent
+from .models import AuditEvent, Notification
 from .permissions import Permission
 
 RECENT = 10
@@ -35,6 +35,17 @@ def home(request):
             for row in orgs.values("kind").annotate(n=Count("id")).order_by("kind")
         ]
         context["recent_enterprises"] = orgs.filter(kind=OrganisationKind.ENTERPRISE).order_by("-created_at")[:RECENT]
+    context["notifications"] = Notification.objects.for_user(user)[:RECENT]
+    if user.has_permission(Permission.INTAKE_INFORMATION_VIEW):
+        from riskgate.intake.models import RiskInformation, Status, Urgency
+
+        open_statuses = [Status.RECEIVED, Status.UNDER_VERIFICATION, Status.VERIFIED, Status.REPORTED]
+        items = RiskInformation.objects.visible_to(user).filter(status__in=open_statuses)
+        counts = dict(items.values_list("status").annotate(n=Count("id")))
+        context["intake_counts"] = [
+            {"status": s, "label": Status(s).label, "n": counts.get(s, 0)} for s in open_statuses
+        ]
+        context["urgent_items"] = items.filter(urgency=Urgency.URGENT).order_by("-received_at")[:RECENT]
     if user.has_permission(Permission.AUDIT_EVENT_VIEW):
         context["recent_events"] = AuditEvent.objects.visible_to(user).select_related("actor")[:RECENT]
         context["failed_logins_24h"] = (
@@ -123,10 +134,22 @@ def audit_export(request):
     def rows():
         yield "\ufeff" + writer.writerow(header)
         for e in events.order_by("seq").iterator(chunk_size=2000):
-            yield writer.writerow([
-                e.seq, e.at.isoformat(), e.actor_repr, e.organisation_id or "", e.action, e.object_type,
-                e.object_id, e.object_repr, audit.json_text(e.changes), e.ip or "", e.reason, e.hash,
-            ])  # fmt: skip
+            yield writer.writerow(
+                [
+                    e.seq,
+                    e.at.isoformat(),
+                    e.actor_repr,
+                    e.organisation_id or "",
+                    e.action,
+                    e.object_type,
+                    e.object_id,
+                    e.object_repr,
+                    audit.json_text(e.changes),
+                    e.ip or "",
+                    e.reason,
+                    e.hash,
+                ]
+            )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{timezone.now():%Y%m%d-%H%M%S}.csv"'

@@ -1,0 +1,65 @@
+"""Full-text search in Chinese and English: jieba tokens stored beside the text, indexed per database.
+
+Tokens are jieba's search-mode segmentation (so 锂电池 yields 锂电 电池 锂电池), case-folded, joined by
+spaces. SQLite indexes them in an FTS5 table kept in step by triggers; PostgreSQL in a GIN index over
+to_tsvector('simple', tokens). A query is segmented the same way and every query token must match.
+"""
+
+import logging
+import re
+
+import jieba
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+jieba.setLogLevel(logging.WARNING)
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def tokens(*texts: str | None) -> list[str]:
+    words: list[str] = []
+    for text in texts:
+        if text:
+            words.extend(w.casefold() for w in jieba.cut_for_search(str(text)) if _WORD.search(w))
+    return words
+
+
+def token_text(*texts: str | None) -> str:
+    """The stored token column: unique tokens in first-seen order."""
+    return " ".join(dict.fromkeys(tokens(*texts)))
+
+
+def fts_table(model) -> str:
+    return f"{model._meta.db_table}_fts"
+
+
+def matching(queryset: QuerySet, query: str, column: str = "search_tokens") -> QuerySet:
+    """Rows whose tokens contain every token of the query (no tokens: the queryset unchanged)."""
+    words = list(dict.fromkeys(tokens(query)))
+    if not words:
+        return queryset
+    if connection.vendor == "postgresql":
+        table = queryset.model._meta.db_table
+        sql = f"to_tsvector('simple', \"{table}\".\"{column}\") @@ to_tsquery('simple', %s)"  # noqa: S608
+        ts_query = " & ".join("'" + w.replace("'", "''").replace("\\", "") + "'" for w in words)
+        return queryset.extra(where=[sql], params=[ts_query])  # noqa: S610 - parameters are bound
+    fts_query = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+    # The table name comes from the model's metadata, never from input; the query text is a bound parameter.
+    table = fts_table(queryset.model)
+    ids = RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [fts_query])  # noqa: S608, S611
+    return queryset.filter(pk__in=ids)
+
+
+def sqlite_fts_sql(table: str, column: str = "search_tokens") -> list[str]:
+    """DDL of the FTS5 index and its triggers (SQLite); names come from migrations, never from input."""
+    fts = f"{table}_fts"
+    add = f"INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column});"  # noqa: S608
+    remove = f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.id, old.{column});"  # noqa: S608
+    return [
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({column}, content='{table}', content_rowid='id', "
+        "tokenize='unicode61 remove_diacritics 0')",
+        f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN {add} END",
+        f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN {remove} END",
+        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {column} ON {table} BEGIN {remove} {add} END",
+    ]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntakeConfig(AppConfig):
+    name = "riskgate.intake"
+    label = "intake"
+    verbose_name = _("风险信息采集")

@@ -1,0 +1,123 @@
+"""Forms for searching, entering and processing risk information."""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from riskgate.core.countries import is_valid_code
+from riskgate.core.models import HSCode
+
+from .models import Channel, HazardType, ReporterKind, SourceType, Status, TradeDirection, Urgency
+from .queries import SORTS
+
+BLANK = [("", _("全部"))]
+
+
+class InformationFilterForm(forms.Form):
+    q = forms.CharField(label=_("关键词"), required=False, max_length=200)
+    source_type = forms.ChoiceField(label=_("信息来源"), choices=BLANK + SourceType.choices, required=False)
+    status = forms.ChoiceField(label=_("状态"), choices=BLANK + Status.choices, required=False)
+    hazard = forms.ChoiceField(label=_("危害类型"), choices=BLANK + HazardType.choices, required=False)
+    urgency = forms.ChoiceField(label=_("紧急程度"), choices=BLANK + Urgency.choices, required=False)
+    origin = forms.CharField(label=_("原产国代码"), required=False, max_length=2, min_length=2)
+    hs_chapter = forms.RegexField(label=_("HS 章/品目"), regex=r"^\d{2,6}$", required=False)
+    since = forms.DateField(label=_("接收日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(
+        label=_("排序"),
+        required=False,
+        choices=[
+            ("-received", _("接收时间（新→旧）")),
+            ("received", _("接收时间（旧→新）")),
+            ("-notified", _("通报日期（新→旧）")),
+            ("urgency", _("紧急优先")),
+        ],
+    )
+
+    def clean_origin(self):
+        code = self.cleaned_data["origin"].upper()
+        if code and not is_valid_code(code):
+            raise forms.ValidationError(_("未知的国家或地区代码。"))
+        return code
+
+    def criteria(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {k: v for k, v in data.items() if v not in ("", None) and (k != "sort" or v in SORTS)}
+
+
+def country_list(value: str) -> list[str]:
+    codes = [c.strip().upper() for c in re.split(r"[,;，、\s]+", value or "") if c.strip()]
+    bad = [c for c in codes if not is_valid_code(c)]
+    if bad:
+        raise forms.ValidationError(_("未知的国家或地区代码：%s") % ", ".join(bad))
+    return codes
+
+
+class InformationEntryForm(forms.Form):
+    """Entry by an officer: hotline calls, own findings, partner notifications received on paper."""
+
+    source_type = forms.ChoiceField(label=_("信息来源"), choices=SourceType.choices)
+    channel = forms.ChoiceField(
+        label=_("渠道"), choices=[(c.value, c.label) for c in (Channel.HOTLINE, Channel.OFFICER_ENTRY)]
+    )
+    urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices)
+    title = forms.CharField(label=_("标题"), max_length=500)
+    description = forms.CharField(label=_("描述"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    product_name = forms.CharField(label=_("产品名称"), max_length=300, required=False)
+    brand = forms.CharField(label=_("品牌"), max_length=200, required=False)
+    model = forms.CharField(label=_("型号"), max_length=300, required=False)
+    batch = forms.CharField(label=_("批次/批号"), max_length=200, required=False)
+    gtin = forms.CharField(label=_("商品条码 (GTIN)"), max_length=14, required=False)
+    hs_code = forms.CharField(label=_("HS 编码"), max_length=10, required=False, help_text=_("2、4或6位"))
+    product_category = forms.CharField(label=_("产品类别"), max_length=200, required=False)
+    trade_direction = forms.ChoiceField(label=_("贸易方向"), choices=TradeDirection.choices)
+    origin_countries = forms.CharField(label=_("原产国（ISO 代码，逗号分隔）"), max_length=200, required=False)
+    hazard_types = forms.MultipleChoiceField(
+        label=_("危害类型"), choices=HazardType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    hazard_detail = forms.CharField(label=_("危害详情"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    injured = forms.IntegerField(label=_("受伤人数"), min_value=0, initial=0)
+    dead = forms.IntegerField(label=_("死亡人数"), min_value=0, initial=0)
+    fire = forms.BooleanField(label=_("引发火灾"), required=False)
+    occurred_on = forms.DateField(label=_("发生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    reporter_kind = forms.ChoiceField(
+        label=_("报告人类型"), choices=[c for c in ReporterKind.choices if c[0] != "system"]
+    )
+    reporter_name = forms.CharField(label=_("报告人姓名"), max_length=100, required=False)
+    reporter_phone = forms.CharField(label=_("报告人电话"), max_length=40, required=False)
+    reporter_email = forms.EmailField(label=_("报告人电子邮箱"), required=False)
+
+    def clean_hs_code(self):
+        code = self.cleaned_data["hs_code"].replace(".", "").strip()
+        if not code:
+            return None
+        hs = HSCode.objects.filter(pk=code[:6]).first()
+        if hs is None:
+            raise forms.ValidationError(_("HS 编码 %s 不在 HS 2022 目录中。") % code)
+        return hs
+
+    def clean_origin_countries(self):
+        return country_list(self.cleaned_data["origin_countries"])
+
+    def split(self) -> tuple[dict, dict]:
+        data = dict(self.cleaned_data)
+        reporter = {k: data.pop(f"reporter_{k}") for k in ("name", "phone", "email")}
+        return data, reporter
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("处理"), choices=Status.choices)
+    reason = forms.CharField(
+        label=_("理由/意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+    merged_into = forms.CharField(label=_("合并至（风险信息编号）"), required=False, max_length=20)
+
+    def clean_merged_into(self):
+        value = self.cleaned_data["merged_into"].strip().upper()
+        if not value:
+            return None
+        match = re.fullmatch(r"(?:RI)?0*(\d+)", value)
+        if not match:
+            raise forms.ValidationError(_("编号格式应为 RI00000123。"))
+        return int(match.group(1))

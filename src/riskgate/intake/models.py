@@ -1,0 +1,239 @@
+"""Risk information (风险信息) from every source channel, with its workflow status and history."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from riskgate.core.crypto import EncryptedTextField
+from riskgate.core.scoping import ScopedQuerySet
+
+
+class SourceType(models.TextChoices):
+    """Where the information came from (R-COL-1)."""
+
+    INSPECTION_NONCONFORMITY = "inspection_nonconformity", _("检验监管不合格")
+    FOREIGN_RECALL = "foreign_recall", _("境外通报召回")
+    EXPORT_RETURN = "export_return", _("出口退运")
+    DOMESTIC_DEPARTMENT = "domestic_department", _("国内政府部门通报")
+    FOREIGN_GOVERNMENT = "foreign_government", _("国外政府通报")
+    HOSPITAL_INJURY = "hospital_injury", _("医院伤害报告")
+    FIRE_ACCIDENT = "fire_accident", _("火灾事故")
+    TRAFFIC_ACCIDENT = "traffic_accident", _("交通事故")
+    FOODBORNE_DISEASE = "foodborne_disease", _("食源性疾病报告")
+    TECHNICAL_REGULATION = "technical_regulation", _("技术法规、标准")
+    MEDIA = "media", _("媒体与舆情")
+    ENTERPRISE_REPORT = "enterprise_report", _("企业报告")
+    CONSUMER_COMPLAINT = "consumer_complaint", _("消费者投诉")
+    TEST_INSTITUTION = "test_institution", _("检测、认证机构报告")
+    ACADEMIA = "academia", _("高校、科研院所、行业协会")
+    OTHER = "other", _("其他")
+
+
+class Channel(models.TextChoices):
+    PUBLIC_FORM = "public_form", _("公众网页/移动端")
+    HOTLINE = "hotline", _("热线（12315/12345/12360/12365）")
+    OFFICER_ENTRY = "officer_entry", _("工作人员录入")
+    ENTERPRISE_PORTAL = "enterprise_portal", _("企业端")
+    PARTNER_API = "partner_api", _("协作部门接口")
+    BULK_IMPORT = "bulk_import", _("批量导入")
+    FOREIGN_NOTIFICATION = "foreign_notification", _("境外通报系统")
+
+
+class HazardType(models.TextChoices):
+    HEALTH = "health", _("健康")
+    PHYSICAL = "physical", _("物理")
+    CHEMICAL = "chemical", _("化学")
+    BIOLOGICAL = "biological", _("生物")
+    ENVIRONMENTAL = "environmental", _("环境")
+    FRAUD = "fraud", _("欺诈")
+    OTHER = "other", _("其他")
+
+
+class TradeDirection(models.TextChoices):
+    IMPORT = "import", _("进口")
+    EXPORT = "export", _("出口")
+    UNKNOWN = "unknown", _("未知")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("一般")
+    URGENT = "urgent", _("紧急")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("已接收")
+    UNDER_VERIFICATION = "under_verification", _("核实中")
+    VERIFIED = "verified", _("已核实")
+    REJECTED = "rejected", _("不予采纳")
+    MERGED = "merged", _("已合并")
+    REPORTED = "reported", _("已上报预警办公室")
+    ASSESSMENT_REQUESTED = "assessment_requested", _("已提请研判")
+    CLOSED = "closed", _("已办结")
+
+
+S = Status
+# The workflow (Art.13): which status may follow which.
+TRANSITIONS: dict[str, set[str]] = {
+    S.RECEIVED: {S.UNDER_VERIFICATION, S.REJECTED, S.MERGED},
+    S.UNDER_VERIFICATION: {S.VERIFIED, S.REJECTED, S.MERGED},
+    S.VERIFIED: {S.REPORTED, S.ASSESSMENT_REQUESTED, S.CLOSED},
+    S.REPORTED: {S.ASSESSMENT_REQUESTED, S.CLOSED},
+    S.ASSESSMENT_REQUESTED: {S.CLOSED},
+    S.REJECTED: set(),
+    S.MERGED: set(),
+    S.CLOSED: set(),
+}
+REASON_REQUIRED = {S.REJECTED, S.MERGED, S.CLOSED}
+
+
+class ReporterKind(models.TextChoices):
+    ANONYMOUS = "anonymous", _("匿名")
+    PERSON = "person", _("个人")
+    ORGANISATION = "organisation", _("单位")
+    SYSTEM = "system", _("外部系统")
+
+
+class RiskInformation(models.Model):
+    """One report of a possible quality-safety risk, from any source."""
+
+    source_type = models.CharField(_("信息来源"), max_length=40, choices=SourceType.choices, db_index=True)
+    channel = models.CharField(_("渠道"), max_length=30, choices=Channel.choices)
+    external_system = models.CharField(_("外部系统"), max_length=40, blank=True)
+    external_id = models.CharField(_("外部编号"), max_length=100, blank=True)
+    title = models.CharField(_("标题"), max_length=500)
+    description = models.TextField(_("描述"), blank=True)
+    product_name = models.CharField(_("产品名称"), max_length=300, blank=True)
+    brand = models.CharField(_("品牌"), max_length=200, blank=True)
+    model = models.CharField(_("型号"), max_length=300, blank=True)
+    batch = models.CharField(_("批次/批号"), max_length=200, blank=True)
+    gtin = models.CharField(_("商品条码 (GTIN)"), max_length=14, blank=True)
+    hs_code = models.ForeignKey(
+        "core.HSCode", verbose_name=_("HS 编码"), null=True, blank=True, on_delete=models.PROTECT, db_constraint=False
+    )
+    product_category = models.CharField(_("产品类别"), max_length=200, blank=True, db_index=True)
+    trade_direction = models.CharField(
+        _("贸易方向"), max_length=10, choices=TradeDirection.choices, default=TradeDirection.UNKNOWN
+    )
+    origin_countries = models.JSONField(_("原产国"), default=list, blank=True)
+    origin_text = models.CharField(_("原产国（原文）"), max_length=500, blank=True)
+    notifying_country = models.CharField(_("通报国"), max_length=2, blank=True)
+    destination_country = models.CharField(_("目的国"), max_length=2, blank=True)
+    hazard_types = models.JSONField(_("危害类型"), default=list, blank=True)
+    hazard_detail = models.TextField(_("危害详情"), blank=True)
+    injured = models.PositiveIntegerField(_("受伤人数"), default=0)
+    dead = models.PositiveIntegerField(_("死亡人数"), default=0)
+    fire = models.BooleanField(_("引发火灾"), default=False)
+    property_loss = models.DecimalField(_("财产损失（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    occurred_on = models.DateField(_("发生日期"), null=True, blank=True)
+    notified_on = models.DateField(_("通报日期"), null=True, blank=True, db_index=True)
+    received_at = models.DateTimeField(_("接收时间"), default=timezone.now, db_index=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("负责机构（辖区）"), on_delete=models.PROTECT, related_name="+"
+    )
+    urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    status = models.CharField(_("状态"), max_length=30, choices=Status.choices, default=Status.RECEIVED, db_index=True)
+    reporter_kind = models.CharField(
+        _("报告人类型"), max_length=20, choices=ReporterKind.choices, default=ReporterKind.SYSTEM
+    )
+    reporter_name = EncryptedTextField(_("报告人姓名"), blank=True, default="")
+    reporter_phone = EncryptedTextField(_("报告人电话"), blank=True, default="")
+    reporter_email = EncryptedTextField(_("报告人电子邮箱"), blank=True, default="")
+    reporter_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("报告单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reward_eligible = models.BooleanField(_("符合举报奖励条件"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source_data = models.JSONField(_("来源数据"), default=dict, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    search_tokens = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_organisation_field = "organisation"
+
+    class Meta:
+        verbose_name = _("风险信息")
+        verbose_name_plural = _("风险信息")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_system", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="unique_external_reference",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title[:80]}"
+
+    @property
+    def reference(self) -> str:
+        return f"RI{self.pk:08d}" if self.pk else "RI—"
+
+    def clean(self) -> None:
+        from riskgate.core.countries import is_valid_code
+
+        errors: dict[str, list] = {}
+        bad = [h for h in self.hazard_types or [] if h not in HazardType.values]
+        if bad:
+            errors["hazard_types"] = [_("未知的危害类型：%s") % ", ".join(bad)]
+        bad = [c for c in self.origin_countries or [] if not is_valid_code(c)]
+        if bad:
+            errors["origin_countries"] = [_("未知的国家或地区代码：%s") % ", ".join(bad)]
+        for field in ("notifying_country", "destination_country"):
+            value = getattr(self, field)
+            if value and not is_valid_code(value):
+                errors[field] = [_("未知的国家或地区代码：%s") % value]
+        if self.gtin and not valid_gtin(self.gtin):
+            errors["gtin"] = [_("商品条码应为8、12、13或14位数字，且校验位正确。")]
+        if errors:
+            raise ValidationError(errors)
+
+
+def valid_gtin(value: str) -> bool:
+    """GS1 check digit of GTIN-8/12/13/14."""
+    if not value.isdigit() or len(value) not in (8, 12, 13, 14):
+        return False
+    digits = [int(d) for d in value]
+    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits[:-1])))
+    return (10 - total % 10) % 10 == digits[-1]
+
+
+class StatusChange(models.Model):
+    """One step of an item's workflow: who moved it from which status to which, when and why."""
+
+    information = models.ForeignKey(RiskInformation, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("原状态"), max_length=30, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=30, choices=Status.choices)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_repr = models.CharField(_("操作人"), max_length=200, blank=True)
+    reason = models.TextField(_("理由"), blank=True)
+    merged_into = models.ForeignKey(
+        RiskInformation, verbose_name=_("合并至"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("状态变更")
+        verbose_name_plural = _("状态变更")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.information_id}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,56 @@
+"""Reads of risk information shared by pages, exports and the API (always scoped to the principal)."""
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from riskgate.core.search import matching
+
+from .models import RiskInformation
+
+SORTS = {
+    "-received": ("-received_at", "-id"),
+    "received": ("received_at", "id"),
+    "-notified": ("-notified_on", "-id"),
+    "notified": ("notified_on", "id"),
+    "urgency": ("-urgency", "-received_at"),
+}
+
+
+def information(
+    principal,
+    *,
+    q: str | None = None,
+    source_type: str | None = None,
+    status: str | None = None,
+    hazard: str | None = None,
+    hs_chapter: str | None = None,
+    origin: str | None = None,
+    urgency: str | None = None,
+    organisation: int | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    sort: str | None = None,
+) -> QuerySet[RiskInformation]:
+    items = RiskInformation.objects.visible_to(principal)
+    if q:
+        items = matching(items, q)
+    if source_type:
+        items = items.filter(source_type=source_type)
+    if status:
+        items = items.filter(status=status)
+    if hazard:
+        items = items.filter(hazard_types__icontains=f'"{hazard}"')
+    if hs_chapter:
+        items = items.filter(hs_code_id__startswith=hs_chapter)
+    if origin:
+        items = items.filter(origin_countries__icontains=f'"{origin.upper()}"')
+    if urgency:
+        items = items.filter(urgency=urgency)
+    if organisation:
+        items = items.filter(organisation_id=organisation)
+    if since:
+        items = items.filter(received_at__date__gte=since)
+    if until:
+        items = items.filter(received_at__date__lte=until)
+    return items.order_by(*SORTS.get(sort or "", SORTS["-received"]))

@@ -1,0 +1,168 @@
+"""All writes of risk information: entry by officers, workflow transitions; each validated, saved and audited."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from riskgate.accounts.models import Organisation, OrganisationKind
+from riskgate.core import audit
+from riskgate.core.permissions import Permission
+
+from .importers import search_text_of
+from .models import REASON_REQUIRED, TRANSITIONS, RiskInformation, Status, StatusChange, Urgency
+
+ENTRY_FIELDS = [
+    "source_type",
+    "channel",
+    "title",
+    "description",
+    "product_name",
+    "brand",
+    "model",
+    "batch",
+    "gtin",
+    "hs_code",
+    "product_category",
+    "trade_direction",
+    "origin_countries",
+    "notifying_country",
+    "destination_country",
+    "hazard_types",
+    "hazard_detail",
+    "injured",
+    "dead",
+    "fire",
+    "property_loss",
+    "occurred_on",
+    "notified_on",
+    "urgency",
+    "reporter_kind",
+    "reporter_organisation",
+    "organisation",
+]
+
+
+def _require(principal, permission: Permission) -> None:
+    if not principal.has_permission(permission):
+        raise PermissionDenied(_("没有权限：%s") % permission.value)
+
+
+def warning_office() -> Organisation | None:
+    return Organisation.objects.filter(kind=OrganisationKind.WARNING_OFFICE).order_by("pk").first()
+
+
+def create_information(principal, *, data: dict, reporter: dict | None = None) -> RiskInformation:
+    """Record information entered by an officer (hotline, own findings) or sent by a partner system."""
+    _require(principal, Permission.INTAKE_INFORMATION_CREATE)
+    data = dict(data)
+    org = data.get("organisation") or principal.organisation
+    if org is None or not Organisation.objects.visible_to(principal).filter(pk=org.pk).exists():
+        raise ValidationError({"organisation": [_("负责机构必须在您的辖区之内。")]})
+    data["organisation"] = org
+    info = RiskInformation(**data, created_by=principal if getattr(principal, "pk", None) else None)
+    for key, value in (reporter or {}).items():
+        setattr(info, f"reporter_{key}", value)
+    info.full_clean(exclude=["search_tokens", "content_hash"])
+    info.search_tokens = search_text_of(info)
+    with transaction.atomic():
+        info.save()
+        StatusChange.objects.create(
+            information=info, to_status=info.status, actor=_user(principal), actor_repr=_repr(principal)
+        )
+        audit.record(
+            actor=principal,
+            action="intake.created",
+            obj=info,
+            changes=audit.diff(
+                {}, audit.snapshot(info, [f for f in ENTRY_FIELDS if f != "organisation"] + ["organisation"])
+            ),
+        )
+        if info.urgency == Urgency.URGENT:
+            _notify_urgent_on_commit(info)
+    return info
+
+
+def transition(principal, info: RiskInformation, *, to_status: str, reason: str = "", merged_into=None) -> StatusChange:
+    """Move an item along the workflow (Art.13): verify, reject, merge, report upward, request assessment, close."""
+    _require(principal, Permission.INTAKE_INFORMATION_PROCESS)
+    if not RiskInformation.objects.visible_to(principal).filter(pk=info.pk).exists():
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        info = RiskInformation.objects.select_for_update().get(pk=info.pk)
+        if to_status not in TRANSITIONS.get(info.status, set()):
+            raise ValidationError(
+                {
+                    "to_status": [
+                        _("不能从“%(from)s”变为“%(to)s”。")
+                        % {"from": info.get_status_display(), "to": Status(to_status).label}
+                    ]
+                }
+            )
+        if to_status in REASON_REQUIRED and not reason:
+            raise ValidationError({"reason": [_("请填写理由。")]})
+        if to_status == Status.MERGED:
+            if merged_into is None or merged_into.pk == info.pk:
+                raise ValidationError({"merged_into": [_("请选择要合并到的另一条风险信息。")]})
+            if (
+                not RiskInformation.objects.visible_to(principal)
+                .filter(pk=merged_into.pk)
+                .exclude(status=Status.MERGED)
+                .exists()
+            ):
+                raise ValidationError({"merged_into": [_("合并目标不存在、不在您的辖区内或本身已被合并。")]})
+        else:
+            merged_into = None
+        before = info.status
+        info.status = to_status
+        info.save(update_fields=["status", "updated_at"])
+        change = StatusChange.objects.create(
+            information=info,
+            from_status=before,
+            to_status=to_status,
+            actor=_user(principal),
+            actor_repr=_repr(principal),
+            reason=reason,
+            merged_into=merged_into,
+            at=timezone.now(),
+        )
+        audit.record(
+            actor=principal,
+            action=f"intake.{to_status}",
+            obj=info,
+            reason=reason,
+            changes={"status": [before, to_status], **({"merged_into": [None, merged_into.pk]} if merged_into else {})},
+        )
+        if to_status == Status.REPORTED:
+            _notify_on_commit(info, kind="intake.reported", title=_("风险信息已上报：%s") % info.title[:120])
+    return change
+
+
+def _notify_urgent_on_commit(info: RiskInformation) -> None:
+    _notify_on_commit(info, kind="intake.urgent", title=_("紧急风险信息：%s") % info.title[:120])
+
+
+def _notify_on_commit(info: RiskInformation, *, kind: str, title: str) -> None:
+    from .tasks import notify_warning_office
+
+    transaction.on_commit(lambda: notify_warning_office.delay(info.pk, kind, str(title)))
+
+
+def notify_warning_office(info_id: int, kind: str, title: str) -> bool:
+    office = warning_office()
+    if office is None:
+        return False
+    from riskgate.core.notifications import notify_organisation
+
+    link = reverse("intake:detail", kwargs={"pk": info_id})
+    return notify_organisation(organisation=office, kind=kind, title=title, link=link, object_key=str(info_id))
+
+
+def _user(principal):
+    return principal if getattr(principal, "pk", None) and not getattr(principal, "is_api_token", False) else None
+
+
+def _repr(principal) -> str:
+    return audit.actor_fields(principal)["actor_repr"]

@@ -1,0 +1,217 @@
+"""Pages of risk information: search and filter, export, detail with history, entry, workflow actions."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from riskgate.core import audit
+from riskgate.core.access import get_visible_or_404, permission_required
+from riskgate.core.countries import country_name
+from riskgate.core.permissions import Permission
+
+from . import queries, services
+from .forms import InformationEntryForm, InformationFilterForm, TransitionForm
+from .models import TRANSITIONS, HazardType, RiskInformation, Status
+
+EXPORT_LIMIT = 100_000
+EXPORT_COLUMNS = [
+    ("reference", "编号"),
+    ("source", "信息来源"),
+    ("channel", "渠道"),
+    ("status", "状态"),
+    ("urgency", "紧急程度"),
+    ("title", "标题"),
+    ("product_name", "产品名称"),
+    ("brand", "品牌"),
+    ("model", "型号"),
+    ("batch", "批次"),
+    ("product_category", "产品类别"),
+    ("hs_code", "HS 编码"),
+    ("origin_countries", "原产国"),
+    ("notifying_country", "通报国"),
+    ("hazard_types", "危害类型"),
+    ("hazard_detail", "危害详情"),
+    ("notified_on", "通报日期"),
+    ("received_at", "接收时间"),
+    ("organisation", "负责机构"),
+    ("external", "外部编号"),
+]
+
+
+def _filtered(request):
+    form = InformationFilterForm(request.GET or None)
+    return form, queries.information(request.user, **form.criteria())
+
+
+@permission_required(Permission.INTAKE_INFORMATION_VIEW)
+def information_list(request):
+    form, items = _filtered(request)
+    page = Paginator(items.select_related("organisation"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_export": request.user.has_permission(Permission.INTAKE_INFORMATION_EXPORT),
+        "can_create": request.user.has_permission(Permission.INTAKE_INFORMATION_CREATE),
+    }
+    return render(request, "intake/_rows.html" if request.htmx else "intake/list.html", context)
+
+
+def _row(info: RiskInformation) -> list:
+    return [
+        info.reference,
+        info.get_source_type_display(),
+        info.get_channel_display(),
+        info.get_status_display(),
+        info.get_urgency_display(),
+        info.title,
+        info.product_name,
+        info.brand,
+        info.model,
+        info.batch,
+        info.product_category,
+        info.hs_code_id or "",
+        " ".join(info.origin_countries),
+        info.notifying_country,
+        " ".join(str(HazardType(h).label) for h in info.hazard_types),
+        info.hazard_detail,
+        info.notified_on.isoformat() if info.notified_on else "",
+        timezone.localtime(info.received_at).strftime("%Y-%m-%d %H:%M"),
+        info.organisation.name,
+        f"{info.external_system} {info.external_id}".strip(),
+    ]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@permission_required(Permission.INTAKE_INFORMATION_EXPORT)
+def information_export(request, fmt: str):
+    """CSV or XLSX of the filtered items in scope; reporters' personal data are never exported."""
+    form, items = _filtered(request)
+    items = items.select_related("organisation")[:EXPORT_LIMIT]
+    audit.record(
+        actor=request.user,
+        action="intake.exported",
+        object_type="intake.riskinformation",
+        changes=audit.facts(format=fmt, filter=request.GET.dict()),
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    header = [str(_(label)) for _key, label in EXPORT_COLUMNS]
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(_("风险信息"))
+        sheet.append(header)
+        for info in items.iterator(chunk_size=2000):
+            sheet.append(_row(info))
+        response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        workbook.save(response)
+        response["Content-Disposition"] = f'attachment; filename="risk-information-{stamp}.xlsx"'
+        return response
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff" + writer.writerow(header)
+        for info in items.iterator(chunk_size=2000):
+            yield writer.writerow(_row(info))
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="risk-information-{stamp}.csv"'
+    return response
+
+
+def mask(value: str) -> str:
+    """Keep the first character (and an e-mail's domain), hide the rest."""
+    if not value:
+        return ""
+    if "@" in value:
+        local, _sep, domain = value.partition("@")
+        return f"{local[:1]}***@{domain}"
+    return value[:1] + "*" * max(len(value) - 1, 2)
+
+
+@permission_required(Permission.INTAKE_INFORMATION_VIEW)
+def information_detail(request, pk: int):
+    info = get_visible_or_404(RiskInformation.objects.select_related("organisation", "hs_code"), request.user, pk=pk)
+    show_reporter = request.user.has_permission(Permission.INTAKE_REPORTER_VIEW)
+    audit.record_read(
+        actor=request.user, obj=info, reason="reporter shown" if show_reporter and info.reporter_name else ""
+    )
+    reporter = {
+        "name": info.reporter_name,
+        "phone": info.reporter_phone,
+        "email": info.reporter_email,
+    }
+    if not show_reporter:
+        reporter = {k: mask(v) for k, v in reporter.items()}
+    allowed = [s for s in Status.values if s in TRANSITIONS.get(info.status, set())]  # in workflow order
+    context = {
+        "info": info,
+        "reporter": reporter,
+        "origins": [(c, country_name(c, request.LANGUAGE_CODE)) for c in info.origin_countries],
+        "notifying": country_name(info.notifying_country, request.LANGUAGE_CODE) if info.notifying_country else "",
+        "hazards": [HazardType(h).label for h in info.hazard_types],
+        "history": info.status_changes.select_related("merged_into"),
+        "can_process": request.user.has_permission(Permission.INTAKE_INFORMATION_PROCESS) and allowed,
+        "transitions": [(s, Status(s).label) for s in allowed],
+        "form": TransitionForm(),
+    }
+    return render(request, "intake/detail.html", context)
+
+
+@permission_required(Permission.INTAKE_INFORMATION_CREATE)
+@require_http_methods(["GET", "POST"])
+def information_create(request):
+    form = InformationEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data, reporter = form.split()
+        try:
+            info = services.create_information(request.user, data=data, reporter=reporter)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("风险信息 %s 已登记。") % info.reference)
+            return redirect("intake:detail", pk=info.pk)
+    return render(request, "intake/form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@permission_required(Permission.INTAKE_INFORMATION_PROCESS)
+@require_POST
+def information_transition(request, pk: int):
+    info = get_visible_or_404(RiskInformation.objects.all(), request.user, pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("intake:detail", pk=info.pk)
+    data = form.cleaned_data
+    merged_into = None
+    if data["merged_into"]:
+        merged_into = RiskInformation.objects.visible_to(request.user).filter(pk=data["merged_into"]).first()
+        if merged_into is None:
+            messages.error(request, _("合并目标不存在或不在您的辖区内。"))
+            return redirect("intake:detail", pk=info.pk)
+    try:
+        services.transition(
+            request.user, info, to_status=data["to_status"], reason=data["reason"], merged_into=merged_into
+        )
+    except ValidationError as exc:
+        messages.error(request, "; ".join(str(m) for ms in exc.message_dict.values() for m in ms))
+    except PermissionDenied:
+        raise
+    else:
+        messages.success(request, _("已处理：%s") % Status(data["to_status"]).label)
+    return redirect("intake:detail", pk=info.pk)
