@@ -60,3 +60,15 @@ class World:
         if role_or_username != "anonymous":
             client.force_login(self.user(username), backend="django.contrib.auth.backends.ModelBackend")
         return client
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real HS nomenclature once into the test database, as `load_reference_data` does.
+
+    Tests run in transactions that roll back, so it stays for every test (transactional tests, which flush
+    the database, run last)."""
+    from riskgate.core.reference import load_hs
+
+    with django_db_blocker.unblock():
+        load_hs()

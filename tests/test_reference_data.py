@@ -26,8 +26,16 @@ def test_prefectures_of_the_demo_provinces_are_complete():
     assert Region.objects.filter(parent_id="230000").count() == 13  # Heilongjiang
 
 
+def clear_hs():
+    """The suite preloads HS once (conftest); these tests start from an empty nomenclature (rolled back after)."""
+    HSCode.objects.update(parent=None)
+    HSCode.objects.all().delete()
+    HSSection.objects.all().delete()
+
+
 @pytest.mark.django_db
 def test_hs_loads_the_real_file_twice_without_creating_anything_new():
+    clear_hs()
     first = load_hs()
     assert first.created == HSSection.objects.count() + HSCode.objects.count() and first.updated == 0
     assert HSCode.objects.filter(level=2).count() == 97
@@ -40,6 +48,7 @@ def test_hs_loads_the_real_file_twice_without_creating_anything_new():
 
 @pytest.mark.django_db
 def test_every_hs_chapter_and_section_has_a_chinese_name():
+    clear_hs()
     load_hs()
     assert not HSCode.objects.filter(level=2, description_zh="").exists()
     assert not HSSection.objects.filter(name_zh="").exists()
@@ -47,6 +56,7 @@ def test_every_hs_chapter_and_section_has_a_chinese_name():
 
 @pytest.mark.django_db
 def test_a_malformed_hs_file_changes_nothing(tmp_path, settings):
+    clear_hs()
     source = settings.RISKGATE_SHARED_DATA / "hs"
     shutil.copy(source / "sections.csv", tmp_path / "sections.csv")
     text = (source / "harmonized-system.csv").read_text(encoding="utf-8")
@@ -67,8 +77,8 @@ def test_missing_data_folder_gives_a_clear_error(tmp_path):
 @pytest.mark.django_db
 def test_load_demo_is_idempotent():
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", without_notifications=True, stdout=out)
+    call_command("load_demo", without_notifications=True, stdout=out)
     text = out.getvalue()
     assert "Demo organisations created: 28, accounts created: 10" in text
     assert "Demo organisations created: 0, accounts created: 0" in text

@@ -171,7 +171,7 @@ def map_rasff(row: dict) -> tuple[str, dict]:
     hazard_category = row["Hazard Category"] if row["Hazard Category"] != "n/a" else ""
     return row["Reference"], {
         "source_type": SourceType.FOREIGN_GOVERNMENT,
-        "title": f"{row['Hazard Substance'] or hazard_category or 'RASFF'} — {row['Product']}"[:500],
+        "title": " — ".join(x for x in [row["Hazard Substance"] or hazard_category, row["Product"]] if x)[:500],
         "product_name": row["Product"][:300],
         "product_category": row["Product Category"][:200],
         "origin_countries": origins,
@@ -347,7 +347,10 @@ def search_text_of(info: RiskInformation) -> str:
 
 
 def _apply(info: RiskInformation, fields: dict, *, fill_only: bool) -> None:
+    """Set the source's values; an import never blanks a field, and a secondary source only fills empty ones."""
     for name, value in fields.items():
+        if value in ("", None, []):
+            continue
         if fill_only and getattr(info, name) not in ("", None, [], Urgency.NORMAL):
             continue
         setattr(info, name, value)

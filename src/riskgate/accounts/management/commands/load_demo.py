@@ -8,10 +8,16 @@ from riskgate.accounts.demo import ACCOUNTS, DEMO_PASSWORD, load_demo_organisati
 class Command(BaseCommand):
     help = "Load demo organisations and one demo account per role; idempotent."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--without-notifications", action="store_true", help="skip importing the real alert files")
+
+    def handle(self, *args, without_notifications=False, **options):
         call_command("load_reference_data", stdout=self.stdout)
         counts = load_demo_organisations_and_accounts()
         self.stdout.write(f"Demo organisations created: {counts['organisations']}, accounts created: {counts['users']}")
+        if not without_notifications:
+            # The real public notifications (RASFF, Safety Gate, CPSC, FDA, NHTSA) as risk information.
+            call_command("import_risk_information", all=True, no_progress=True, stdout=self.stdout)
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, role, org, _name in ACCOUNTS:
             self.stdout.write(f"  {username:<11} {role:<16} {org}")

@@ -1,0 +1,130 @@
+"""Bulk intake (R-COL-5): every real file imports, twice without change; bad rows reported; batches atomic."""
+
+import pytest
+from django.conf import settings
+
+from riskgate.core.models import AuditEvent
+from riskgate.intake import importers
+from riskgate.intake.importers import SOURCES, read_csv, run_import
+from riskgate.intake.models import RiskInformation, StatusChange
+
+# Rows per real file, from the data README; FDA and the 2024 RASFF file repeat some references.
+EXPECTED = {
+    "rasff": (21871, 0),
+    "rasff-risk-2024": (5389, 25),
+    "safety-gate": (3037, 0),
+    "cpsc": (289, 0),
+    "fda": (562, 2),
+    "nhtsa": (263, 0),
+}
+
+
+def path_of(key):
+    return settings.RISKGATE_SHARED_DATA / SOURCES[key].default_file
+
+
+def test_every_real_file_imports_and_a_second_import_changes_nothing(world):
+    office = world.org("gacc-warning-office")
+    first = {key: run_import(key, path_of(key), organisation=office) for key in SOURCES}
+    total = RiskInformation.objects.count()
+    for key, report in first.items():
+        rows, duplicates = EXPECTED[key]
+        assert report.rows == rows and len(report.duplicates) == duplicates and not report.rejected, str(report)
+    # The 2024 risk-decision file enriches 4,342 notifications of the main RASFF file rather than repeating them.
+    assert first["rasff-risk-2024"].updated == 4342 and first["rasff-risk-2024"].created == 1022
+    assert total == 21871 + 1022 + 3037 + 289 + 560 + 263
+    assert StatusChange.objects.count() == total, "every imported item starts its history as received"
+
+    second = {key: run_import(key, path_of(key), organisation=office) for key in SOURCES}
+    assert RiskInformation.objects.count() == total
+    for key, report in second.items():
+        assert report.created == 0 and report.updated == 0, str(report)
+        assert report.unchanged == report.rows - len(report.duplicates) - len(report.rejected)
+
+
+def test_rasff_files_converge_in_either_order(world):
+    office = world.org("gacc-warning-office")
+    rows_a = list(read_csv(path_of("rasff")))[:3000]
+    refs = {r["Reference"] for _, r in rows_a}
+    rows_b = [(n, r) for n, r in read_csv(path_of("rasff-risk-2024")) if r["reference"] in refs]
+    assert rows_b, "the sample must overlap"
+
+    def state():
+        return {
+            (i.external_id, i.title, i.description, i.urgency, tuple(i.hazard_types), i.notified_on)
+            for i in RiskInformation.objects.all()
+        }
+
+    run_import("rasff", "a", organisation=office, rows=rows_a)
+    run_import("rasff-risk-2024", "b", organisation=office, rows=rows_b)
+    forward = state()
+    RiskInformation.objects.all().delete()
+    run_import("rasff-risk-2024", "b", organisation=office, rows=rows_b)
+    run_import("rasff", "a", organisation=office, rows=rows_a)
+    assert state() == forward
+    enriched = RiskInformation.objects.get(external_id=rows_b[0][1]["reference"])
+    assert enriched.source_data["rasff-risk-2024"]["risk_decision"] == rows_b[0][1]["risk_decision"]
+
+
+def test_broken_rows_are_reported_and_good_rows_imported(world, tmp_path):
+    lines = path_of("cpsc").read_text(encoding="utf-8").splitlines(keepends=True)
+    header, body = lines[0], lines[1:6]
+    broken = ",,A recall without number,,,,,2026-01-01,,\n"
+    bad_date = "99999,88888,Heated gloves recall,desc,Refund,,burn,01.13.2026,,\n"
+    path = tmp_path / "cpsc.csv"
+    path.write_text(header + "".join(body[:2]) + broken + bad_date + "".join(body[2:]), encoding="utf-8")
+    report = run_import("cpsc", path, organisation=world.org("gacc-warning-office"))
+    assert report.created == 5
+    assert [(r.line, r.reason[:6]) for r in report.rejected] == [(4, "缺少必填字段"), (5, "日期无法识别")]
+
+
+def test_a_failure_mid_import_leaves_no_half_written_batch(world, monkeypatch):
+    """Batch 1 is committed whole; batch 2 fails and leaves nothing; the audit trail records only batch 1."""
+    calls = {"n": 0}
+    original = importers._write_batch
+
+    def failing(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            original(*args, **kwargs)  # write the batch, then fail before it commits
+            raise RuntimeError("disk full")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(importers, "_write_batch", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_import("nhtsa", path_of("nhtsa"), organisation=world.org("gacc-warning-office"), batch_size=100)
+    assert RiskInformation.objects.count() == 100
+    assert StatusChange.objects.count() == 100
+    assert AuditEvent.objects.filter(action="intake.imported").count() == 1
+    monkeypatch.setattr(importers, "_write_batch", original)
+    report = run_import("nhtsa", path_of("nhtsa"), organisation=world.org("gacc-warning-office"), batch_size=100)
+    assert report.created == 163 and report.unchanged == 100
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
+def test_files_in_utf8_with_or_without_bom_and_gb18030_are_read(tmp_path, encoding):
+    text = "recall_id,recall_number,title,description,remedy,manufacturer,hazards,recall_date,url,captured_at\n"
+    text += "1,26001,儿童玩具召回：小零件窒息危险,描述,退款,某玩具厂,窒息,2026-03-01,,\n"
+    path = tmp_path / f"{encoding}.csv"
+    path.write_bytes(text.encode(encoding))
+    rows = list(read_csv(path))
+    assert rows[0][1]["title"] == "儿童玩具召回：小零件窒息危险"
+
+
+def test_undecodable_file_is_refused_clearly(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"a,b\n\xff\xfe\xfd\x80\x81,\xfe\n")
+    with pytest.raises(importers.RowError, match="编码"):
+        list(read_csv(path))
+
+
+def test_hazards_and_countries_are_mapped(world):
+    office = world.org("gacc-warning-office")
+    rows = [(2, {"Date of Case": "Oct 30, 2024", "Reference": "2024.9999", "Notification From": "Germany (DE)",
+                 "Country Origin": "France; India; unknown origin", "Product": "Lamb legs", "Product Category": "Meat",
+                 "Hazard Substance": "Listeria monocytogenes", "Hazard Category": "Pathogenic micro-organisms"})]  # fmt: skip
+    run_import("rasff", "x", organisation=office, rows=rows)
+    info = RiskInformation.objects.get(external_id="2024.9999")
+    assert info.origin_countries == ["FR", "IN"] and info.notifying_country == "DE"
+    assert info.hazard_types == ["biological"] and str(info.notified_on) == "2024-10-30"
+    info.full_clean()

@@ -1,0 +1,78 @@
+"""Search in Chinese and English (jieba tokens; FTS5 on SQLite, tsvector on PostgreSQL), within scope."""
+
+import itertools
+
+import pytest
+from django.conf import settings
+
+from riskgate.intake import services
+from riskgate.intake.importers import SOURCES, read_csv, run_import
+from riskgate.intake.queries import information
+
+
+@pytest.fixture
+def searchable(world):
+    office = world.org("gacc-warning-office")
+    rasff = list(itertools.islice(read_csv(settings.RISKGATE_SHARED_DATA / SOURCES["rasff"].default_file), 2000))
+    run_import("rasff", "rasff", organisation=office, rows=rasff)
+    run_import("cpsc", settings.RISKGATE_SHARED_DATA / SOURCES["cpsc"].default_file, organisation=office)
+    xian = world.user("xian")
+
+    def entry(title, description="", **extra):
+        data = {"source_type": "consumer_complaint", "channel": "hotline", "title": title, "description": description}
+        return services.create_information(xian, data={"hazard_types": ["physical"], **data, **extra})
+
+    world.battery = entry("某品牌移动电源锂电池充电时起火", "消费者投诉：使用一周后锂电池鼓包并起火。")
+    world.recall = entry("儿童推车主动召回", "生产企业因刹车失效主动召回。", source_type="enterprise_report")
+    world.unrelated = entry("进口奶粉标签不规范", "标签未标注生产日期。", hazard_types=["other"])
+    return world
+
+
+def titles(principal, q):
+    return list(information(principal, q=q).values_list("title", flat=True))
+
+
+def test_two_character_chinese_words_match(searchable):
+    found = titles(searchable.user("xian"), "召回")
+    assert "儿童推车主动召回" in found and "进口奶粉标签不规范" not in found
+
+
+def test_lithium_battery_matches_as_a_word_and_inside_longer_text(searchable):
+    assert titles(searchable.user("xian"), "锂电池") == ["某品牌移动电源锂电池充电时起火"]
+    assert titles(searchable.user("xian"), "电池 起火") == ["某品牌移动电源锂电池充电时起火"]
+
+
+def test_english_terms_match_case_insensitively(searchable):
+    office = searchable.user("warning")
+    found = titles(office, "SALMONELLA")
+    assert len(found) > 20 and all("salmonella" in t.lower() for t in found[:50])
+    assert titles(office, "salmonella chicken") and set(titles(office, "salmonella chicken")) <= set(found)
+
+
+def test_foreign_recalls_are_found_by_the_chinese_word_for_recall(searchable):
+    """The index holds the Chinese label of the source (境外通报召回), so 召回 finds the US CPSC recalls too."""
+    found = information(searchable.user("warning"), q="召回")
+    assert found.filter(external_system="CPSC").count() == 289
+
+
+def test_search_never_crosses_the_jurisdiction(searchable):
+    assert titles(searchable.user("harbin"), "锂电池") == []
+    assert titles(searchable.user("xian"), "salmonella") == [], "foreign notifications belong to the warning office"
+
+
+def test_search_with_punctuation_or_operators_is_safe(searchable):
+    for q in ['"', "AND OR NOT", "salmonella' OR 1=1 --", "*", "(召回", "a:b", "\\"]:
+        information(searchable.user("warning"), q=q).count()
+
+
+def test_search_and_filters_through_the_page_and_api(searchable):
+    client = searchable.client_for("bureau_officer")
+    page = client.get("/intake/", {"q": "锂电池"}).content.decode()
+    assert "某品牌移动电源锂电池充电时起火" in page and "儿童推车主动召回" not in page
+    api = client.get("/api/v1/intake/information", {"q": "召回", "source_type": "enterprise_report"}).json()
+    assert [i["title"] for i in api["items"]] == ["儿童推车主动召回"]
+    warning = searchable.client_for("warning_officer")
+    de = warning.get("/api/v1/intake/information", {"origin": "de", "hazard": "biological", "page_size": 100}).json()
+    assert de["count"] > 0 and all(
+        "DE" in i["origin_countries"] and "biological" in i["hazard_types"] for i in de["items"]
+    )
