@@ -76,3 +76,19 @@ def test_search_and_filters_through_the_page_and_api(searchable):
     assert de["count"] > 0 and all(
         "DE" in i["origin_countries"] and "biological" in i["hazard_types"] for i in de["items"]
     )
+
+
+def test_index_does_not_depend_on_the_active_language(world):
+    from django.utils import translation
+
+    with translation.override("en"):
+        info = services.create_information(
+            world.user("xian"),
+            data={
+                "source_type": "foreign_recall",
+                "channel": "hotline",
+                "title": "Stroller brake failure",
+                "hazard_types": ["physical"],
+            },
+        )
+    assert "召回" in info.search_tokens.split() and "recall" in info.search_tokens.split()

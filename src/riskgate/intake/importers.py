@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from riskgate.core import audit
 from riskgate.core.countries import country_codes
@@ -330,8 +330,13 @@ def _fingerprint(values: dict) -> str:
 
 
 def search_text_of(info: RiskInformation) -> str:
-    """What the search index holds: the text, and the Chinese labels of source and hazards (so 召回 finds recalls)."""
-    labels = [info.get_source_type_display()] + [HazardType(h).label for h in info.hazard_types]
+    """What the search index holds: the text, and the labels of source and hazards in Chinese and English
+    (so 召回 finds recalls whatever language is active when the item is indexed)."""
+    labels = []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            labels.append(str(SourceType(info.source_type).label))
+            labels.extend(str(HazardType(h).label) for h in info.hazard_types)
     return token_text(
         info.title,
         info.description,
@@ -342,7 +347,7 @@ def search_text_of(info: RiskInformation) -> str:
         info.product_category,
         info.hazard_detail,
         info.external_id,
-        " ".join(str(x) for x in labels),
+        " ".join(labels),
     )
 
 
