@@ -50,6 +50,7 @@ INTAKE_CREATORS = INTAKE_VIEWERS
 INTAKE_EXPORTERS = {"system_admin", "warning_officer", "bureau_officer"}
 # An item owned by Xi'an Customs: the port (a subordinate body) does not see its bureau's items.
 XIAN_ITEM_READERS = {"system_admin", "warning_officer", "bureau_officer"}
+ENTERPRISE_REPORTERS = {"system_admin", "enterprise_user"}
 
 
 @dataclass
@@ -89,6 +90,10 @@ def ui_matrix(world) -> dict[str, Entry]:
         "intake:transition": Entry(
             XIAN_ITEM_READERS, "post", kwargs={"pk": world.xian_item.pk}, data={"to_status": "under_verification"}
         ),
+        "intake:public_report": Entry(PUBLIC),
+        "intake:receipt_status": Entry(PUBLIC),
+        "intake:enterprise_reports": Entry(ENTERPRISE_REPORTERS),
+        "intake:enterprise_report_create": Entry(ENTERPRISE_REPORTERS),
         "api-1:openapi-json": Entry(PUBLIC),
         "api-1:openapi-view": Entry(PUBLIC),
     }
@@ -208,7 +213,6 @@ def is_allowed(response) -> bool:
 @pytest.fixture
 def matrix_world(world):
     from riskgate.accounts import services
-
     from riskgate.intake import services as intake
 
     services.issue_token(

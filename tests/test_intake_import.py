@@ -120,9 +120,21 @@ def test_undecodable_file_is_refused_clearly(tmp_path):
 
 def test_hazards_and_countries_are_mapped(world):
     office = world.org("gacc-warning-office")
-    rows = [(2, {"Date of Case": "Oct 30, 2024", "Reference": "2024.9999", "Notification From": "Germany (DE)",
-                 "Country Origin": "France; India; unknown origin", "Product": "Lamb legs", "Product Category": "Meat",
-                 "Hazard Substance": "Listeria monocytogenes", "Hazard Category": "Pathogenic micro-organisms"})]  # fmt: skip
+    rows = [
+        (
+            2,
+            {
+                "Date of Case": "Oct 30, 2024",
+                "Reference": "2024.9999",
+                "Notification From": "Germany (DE)",
+                "Country Origin": "France; India; unknown origin",
+                "Product": "Lamb legs",
+                "Product Category": "Meat",
+                "Hazard Substance": "Listeria monocytogenes",
+                "Hazard Category": "Pathogenic micro-organisms",
+            },
+        )
+    ]
     run_import("rasff", "x", organisation=office, rows=rows)
     info = RiskInformation.objects.get(external_id="2024.9999")
     assert info.origin_countries == ["FR", "IN"] and info.notifying_country == "DE"

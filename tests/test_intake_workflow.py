@@ -12,12 +12,25 @@ from riskgate.intake import services
 from riskgate.intake.models import RiskInformation, StatusChange
 
 HOTLINE = {
-    "source_type": "consumer_complaint", "channel": "hotline", "urgency": "normal", "title": "电暖器外壳过热烫伤儿童",
-    "description": "12315 转来：使用半小时外壳超过 80°C。", "product_name": "电暖器", "brand": "暖冬", "model": "NQ-2000",
-    "trade_direction": "import", "origin_countries": "DE, CN", "hazard_types": ["physical"], "injured": "1", "dead": "0",
-    "reporter_kind": "person", "reporter_name": "王小明", "reporter_phone": "13800138000", "reporter_email": "wxm@example.cn",
+    "source_type": "consumer_complaint",
+    "channel": "hotline",
+    "urgency": "normal",
+    "title": "电暖器外壳过热烫伤儿童",
+    "description": "12315 转来：使用半小时外壳超过 80°C。",
+    "product_name": "电暖器",
+    "brand": "暖冬",
+    "model": "NQ-2000",
+    "trade_direction": "import",
+    "origin_countries": "DE, CN",
+    "hazard_types": ["physical"],
+    "injured": "1",
+    "dead": "0",
+    "reporter_kind": "person",
+    "reporter_name": "王小明",
+    "reporter_phone": "13800138000",
+    "reporter_email": "wxm@example.cn",
     "hs_code": "8516",
-}  # fmt: skip
+}
 
 
 def enter(client, **overrides):
@@ -68,7 +81,7 @@ def test_urgent_information_notifies_the_warning_office_at_once(world, django_ca
     assert HOTLINE["title"] in home, "the warning office sees it on its home page"
     # Sending twice (a retried task) does not notify twice.
     info = RiskInformation.objects.get()
-    assert services.notify_warning_office(info.pk, "intake.urgent", "again") is False
+    assert services.notify_about(info.pk, note.organisation_id, "intake.urgent", "again") is False
 
 
 def test_verification_and_upward_reporting(world, django_capture_on_commit_callbacks):
@@ -190,12 +203,21 @@ def test_partner_system_submits_through_the_api_with_a_token(world):
     from riskgate.accounts import services as accounts
 
     issued = accounts.issue_token(
-        world.user("admin"), name="陕西市监 12315 平台", organisation=world.org("xian-customs"),
-        permissions=["intake:information:create", "intake:information:view"], expires_at=None,
-    )  # fmt: skip
+        world.user("admin"),
+        name="陕西市监 12315 平台",
+        organisation=world.org("xian-customs"),
+        permissions=["intake:information:create", "intake:information:view"],
+        expires_at=None,
+    )
     headers = {"HTTP_AUTHORIZATION": f"Bearer {issued.secret}"}
-    payload = {"source_type": "consumer_complaint", "title": "投诉：儿童滑板车折叠处夹手", "hazard_types": ["physical"],
-               "external_id": "12315-2026-000123", "origin_countries": ["cn"], "hs_code": "9503"}  # fmt: skip
+    payload = {
+        "source_type": "consumer_complaint",
+        "title": "投诉：儿童滑板车折叠处夹手",
+        "hazard_types": ["physical"],
+        "external_id": "12315-2026-000123",
+        "origin_countries": ["cn"],
+        "hs_code": "9503",
+    }
     first = world.client_for("anonymous").post(
         "/api/v1/intake/information", payload, content_type="application/json", **headers
     )

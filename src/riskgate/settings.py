@@ -237,3 +237,7 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 RISKGATE_BASE_URL = env_str("RISKGATE_BASE_URL", "http://127.0.0.1:8000")
 
 SITE_TITLE = _("RiskGate 进出口商品质量安全风险预警")
+
+# Public channels: rate limits per client address (counted in the database, shared by all workers).
+PUBLIC_REPORTS_PER_HOUR = env_int("PUBLIC_REPORTS_PER_HOUR", 5)
+RECEIPT_LOOKUPS_PER_HOUR = env_int("RECEIPT_LOOKUPS_PER_HOUR", 20)

@@ -8,6 +8,7 @@ from .permissions import Permission
 NAVIGATION = [
     ("core:home", _("首页"), None),
     ("intake:list", _("风险信息"), Permission.INTAKE_INFORMATION_VIEW),
+    ("intake:enterprise_reports", _("风险报告"), Permission.INTAKE_ENTERPRISE_REPORT),
     ("accounts:organisation_list", _("组织机构"), Permission.ORG_ORGANISATION_VIEW),
     ("accounts:user_list", _("用户"), Permission.ORG_USER_VIEW),
     ("core:audit_list", _("审计日志"), Permission.AUDIT_EVENT_VIEW),
@@ -19,7 +20,8 @@ NAVIGATION = [
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        # The public side: reporting needs no account.
+        return {"nav_items": [{"url": reverse("intake:public_report"), "label": _("举报风险"), "active": False}]}
     current = getattr(getattr(request, "resolver_match", None), "view_name", "")
     items = [
         {"url": reverse(name), "label": label, "active": current == name}

@@ -202,3 +202,19 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class RateEvent(models.Model):
+    """One counted request of a rate-limited public action; the key is a hash (no raw addresses kept)."""
+
+    bucket = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("限流记录")
+        verbose_name_plural = _("限流记录")
+        indexes = [models.Index(fields=["bucket", "key", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} {self.key[:8]} {self.at:%Y-%m-%d %H:%M}"

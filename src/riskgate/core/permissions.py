@@ -33,6 +33,7 @@ class Permission(StrEnum):
     INTAKE_INFORMATION_EXPORT = "intake:information:export"
     INTAKE_REPORTER_VIEW = "intake:reporter:view"
     INTAKE_IMPORT_RUN = "intake:import:run"
+    INTAKE_ENTERPRISE_REPORT = "intake:enterprise_report:submit"
 
     @property
     def label(self) -> str:
@@ -57,6 +58,7 @@ PERMISSION_LABELS = {
     Permission.INTAKE_INFORMATION_EXPORT: _("导出风险信息"),
     Permission.INTAKE_REPORTER_VIEW: _("查看举报人个人信息"),
     Permission.INTAKE_IMPORT_RUN: _("批量导入风险信息"),
+    Permission.INTAKE_ENTERPRISE_REPORT: _("企业报告风险"),
 }
 
 PERMISSION_CHOICES = [(p.value, format_lazy("{} — {}", p.value, PERMISSION_LABELS[p])) for p in Permission]

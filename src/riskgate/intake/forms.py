@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.core.countries import is_valid_code
-from riskgate.core.models import HSCode
+from riskgate.core.models import HSCode, Region
 
 from .models import Channel, HazardType, ReporterKind, SourceType, Status, TradeDirection, Urgency
 from .queries import SORTS
@@ -121,3 +121,98 @@ class TransitionForm(forms.Form):
         if not match:
             raise forms.ValidationError(_("编号格式应为 RI00000123。"))
         return int(match.group(1))
+
+
+class PublicReportForm(forms.Form):
+    """Anyone may report (Art.11): what happened, where, and optionally how to reach the reporter."""
+
+    PUBLIC_SOURCES = [SourceType.CONSUMER_COMPLAINT, SourceType.MEDIA, SourceType.OTHER]
+
+    source_type = forms.ChoiceField(label=_("您是通过什么发现的"), choices=[(s.value, s.label) for s in PUBLIC_SOURCES])
+    title = forms.CharField(label=_("简要说明（标题）"), max_length=200)
+    description = forms.CharField(label=_("详细经过"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+    product_name = forms.CharField(label=_("产品名称"), max_length=300)
+    brand = forms.CharField(label=_("品牌"), max_length=200, required=False)
+    model = forms.CharField(label=_("型号"), max_length=300, required=False)
+    batch = forms.CharField(label=_("批次/批号"), max_length=200, required=False)
+    hazard_types = forms.MultipleChoiceField(
+        label=_("危害类型"), choices=HazardType.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    injured = forms.IntegerField(label=_("受伤人数"), min_value=0, max_value=100000, initial=0)
+    fire = forms.BooleanField(label=_("引发火灾"), required=False)
+    occurred_on = forms.DateField(label=_("发生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    region = forms.ModelChoiceField(label=_("发生地区"), queryset=Region.objects.none(), required=False)
+    urgent = forms.BooleanField(label=_("情况紧急（正在造成伤害或可能造成严重伤害）"), required=False)
+    name = forms.CharField(label=_("您的姓名（可不填，匿名举报）"), max_length=100, required=False)
+    phone = forms.RegexField(label=_("联系电话"), regex=r"^[0-9+\-\s]{5,20}$", required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    wants_reward = forms.BooleanField(label=_("如举报属实，申请举报奖励（需留下联系方式）"), required=False)
+    # Honeypot: hidden from people by CSS, filled by bots.
+    website = forms.CharField(
+        required=False, label=_("请勿填写"), widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.order_by("code")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("wants_reward") and not (data.get("phone") or data.get("email")):
+            self.add_error("wants_reward", _("申请奖励请留下电话或电子邮箱。"))
+        return data
+
+    def split(self) -> dict:
+        d = self.cleaned_data
+        data = {
+            k: d[k]
+            for k in (
+                "source_type",
+                "title",
+                "description",
+                "product_name",
+                "brand",
+                "model",
+                "batch",
+                "injured",
+                "fire",
+                "occurred_on",
+            )
+        }
+        data["hazard_types"] = d["hazard_types"] or [HazardType.OTHER.value]
+        data["urgency"] = Urgency.URGENT if d["urgent"] else Urgency.NORMAL
+        return {
+            "data": data,
+            "reporter": {k: d[k] for k in ("name", "phone", "email")},
+            "region": d["region"],
+            "wants_reward": d["wants_reward"],
+        }
+
+
+class ReceiptLookupForm(forms.Form):
+    number = forms.CharField(label=_("回执编号"), max_length=20)
+    secret = forms.CharField(label=_("查询码"), max_length=20, widget=forms.PasswordInput(render_value=False))
+
+
+class EnterpriseReportForm(forms.Form):
+    """An enterprise's written report of a risk it found, with the control measures taken (Art.12)."""
+
+    title = forms.CharField(label=_("标题"), max_length=300)
+    description = forms.CharField(label=_("风险情况"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000)
+    control_measures = forms.CharField(
+        label=_("已采取的控制措施"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000
+    )
+    product_name = forms.CharField(label=_("产品名称"), max_length=300)
+    brand = forms.CharField(label=_("品牌"), max_length=200, required=False)
+    model = forms.CharField(label=_("型号"), max_length=300, required=False)
+    batch = forms.CharField(label=_("批次/批号"), max_length=200, required=False)
+    hs_code = forms.CharField(label=_("HS 编码"), max_length=10, required=False)
+    trade_direction = forms.ChoiceField(label=_("贸易方向"), choices=TradeDirection.choices)
+    hazard_types = forms.MultipleChoiceField(
+        label=_("危害类型"), choices=HazardType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    urgency = forms.ChoiceField(
+        label=_("紧急程度"), choices=Urgency.choices, help_text=_("紧急情况将立即通知主管海关。")
+    )
+
+    clean_hs_code = InformationEntryForm.clean_hs_code

@@ -149,6 +149,9 @@ class RiskInformation(models.Model):
         related_name="+",
     )
     reward_eligible = models.BooleanField(_("符合举报奖励条件"), default=False)
+    control_measures = models.TextField(_("已采取的控制措施"), blank=True)
+    receipt = models.CharField(_("回执编号"), max_length=20, unique=True, null=True, blank=True)
+    receipt_secret_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("录入人"),

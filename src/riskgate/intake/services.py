@@ -141,23 +141,29 @@ def transition(principal, info: RiskInformation, *, to_status: str, reason: str 
 
 
 def _notify_urgent_on_commit(info: RiskInformation) -> None:
-    _notify_on_commit(info, kind="intake.urgent", title=_("紧急风险信息：%s") % info.title[:120])
+    notify_on_commit(info, warning_office(), kind="intake.urgent", title=_("紧急风险信息：%s") % info.title[:120])
 
 
 def _notify_on_commit(info: RiskInformation, *, kind: str, title: str) -> None:
-    from .tasks import notify_warning_office
-
-    transaction.on_commit(lambda: notify_warning_office.delay(info.pk, kind, str(title)))
+    notify_on_commit(info, warning_office(), kind=kind, title=title)
 
 
-def notify_warning_office(info_id: int, kind: str, title: str) -> bool:
-    office = warning_office()
-    if office is None:
-        return False
+def notify_on_commit(info: RiskInformation, organisation: Organisation | None, *, kind: str, title: str) -> None:
+    """Once the transaction commits, queue the in-app and e-mail notification of an organisation about an item."""
+    if organisation is None:
+        return
+    from .tasks import notify_about
+
+    transaction.on_commit(lambda: notify_about.delay(info.pk, organisation.pk, kind, str(title)))
+
+
+def notify_about(info_id: int, organisation_id: int, kind: str, title: str) -> bool:
+    """Notify an organisation about an item, once per kind of event (a retried task sends nothing more)."""
     from riskgate.core.notifications import notify_organisation
 
+    organisation = Organisation.objects.get(pk=organisation_id)
     link = reverse("intake:detail", kwargs={"pk": info_id})
-    return notify_organisation(organisation=office, kind=kind, title=title, link=link, object_key=str(info_id))
+    return notify_organisation(organisation=organisation, kind=kind, title=title, link=link, object_key=str(info_id))
 
 
 def _user(principal):

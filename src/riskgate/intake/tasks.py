@@ -5,8 +5,6 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(
-    name="riskgate.intake.tasks.notify_warning_office", autoretry_for=(OSError,), retry_backoff=True, max_retries=5
-)
-def notify_warning_office(info_id: int, kind: str, title: str) -> bool:
-    return services.notify_warning_office(info_id, kind, title)
+@shared_task(name="riskgate.intake.tasks.notify_about", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_about(info_id: int, organisation_id: int, kind: str, title: str) -> bool:
+    return services.notify_about(info_id, organisation_id, kind, title)

@@ -10,4 +10,8 @@ urlpatterns = [
     path("intake/new/", views.information_create, name="create"),
     path("intake/<int:pk>/", views.information_detail, name="detail"),
     path("intake/<int:pk>/transition/", views.information_transition, name="transition"),
+    path("report/", views.public_report, name="public_report"),
+    path("report/status/", views.receipt_status, name="receipt_status"),
+    path("enterprise/reports/", views.enterprise_reports, name="enterprise_reports"),
+    path("enterprise/reports/new/", views.enterprise_report_create, name="enterprise_report_create"),
 ]

@@ -16,8 +16,15 @@ from riskgate.core.access import get_visible_or_404, permission_required
 from riskgate.core.countries import country_name
 from riskgate.core.permissions import Permission
 
-from . import queries, services
-from .forms import InformationEntryForm, InformationFilterForm, TransitionForm
+from . import channels, queries, services
+from .forms import (
+    EnterpriseReportForm,
+    InformationEntryForm,
+    InformationFilterForm,
+    PublicReportForm,
+    ReceiptLookupForm,
+    TransitionForm,
+)
 from .models import TRANSITIONS, HazardType, RiskInformation, Status
 
 EXPORT_LIMIT = 100_000
@@ -215,3 +222,71 @@ def information_transition(request, pk: int):
     else:
         messages.success(request, _("已处理：%s") % Status(data["to_status"]).label)
     return redirect("intake:detail", pk=info.pk)
+
+
+# ----- outside channels: the public and enterprises ---------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def public_report(request):
+    """Anyone may report a risk, with no account (Art.11); works on a phone."""
+    form = PublicReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data.get("website"):
+            # A bot filled the hidden field: thank it and store nothing.
+            return render(request, "intake/public_thanks.html", {"receipt": None})
+        try:
+            info, receipt = channels.submit_public_report(ip=audit.current_ip.get(), **form.split())
+        except channels.Throttled:
+            return render(request, "intake/public_report.html", {"form": form, "throttled": True}, status=429)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return render(request, "intake/public_thanks.html", {"receipt": receipt, "info": info})
+    return render(request, "intake/public_report.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def receipt_status(request):
+    """A reporter follows a report with its receipt number and secret code; only the status is shown."""
+    form = ReceiptLookupForm(request.POST or None)
+    info, not_found, status = None, False, 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            info = channels.lookup_receipt(ip=audit.current_ip.get(), **form.cleaned_data)
+        except channels.Throttled:
+            return render(request, "intake/receipt_status.html", {"form": form, "throttled": True}, status=429)
+        not_found = info is None
+        status = 404 if not_found else 200
+    last_change = info.status_changes.last() if info else None
+    return render(
+        request,
+        "intake/receipt_status.html",
+        {"form": form, "info": info, "not_found": not_found, "last_change": last_change},
+        status=status,
+    )
+
+
+@permission_required(Permission.INTAKE_ENTERPRISE_REPORT)
+def enterprise_reports(request):
+    """An enterprise's own reports and their status (and nothing of anyone else's)."""
+    reports = RiskInformation.objects.filter(reporter_organisation=request.user.organisation).order_by("-received_at")
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    return render(request, "intake/enterprise_reports.html", {"page": page})
+
+
+@permission_required(Permission.INTAKE_ENTERPRISE_REPORT)
+@require_http_methods(["GET", "POST"])
+def enterprise_report_create(request):
+    form = EnterpriseReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            info = channels.submit_enterprise_report(request.user, data=data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("报告已提交，编号 %s。") % info.reference)
+            return redirect("intake:enterprise_reports")
+    return render(request, "intake/enterprise_report_form.html", {"form": form}, status=400 if form.errors else 200)
