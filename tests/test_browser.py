@@ -97,7 +97,7 @@ def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to
     browser, live_server, live_world
 ):
     page = sign_in(browser, live_server, "enterprise", live_world.password, viewport={"width": 390, "height": 844})
-    assert nav_labels(page) == ["首页", "组织机构"]
+    assert nav_labels(page) == ["首页", "风险报告", "组织机构"]
     page.locator("header nav").get_by_role("link", name="组织机构").click()
     names = page.locator("tbody tr td:first-child a").all_inner_texts()
     assert names == ["西安秦岭示例进出口贸易有限公司"]
@@ -105,6 +105,40 @@ def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Organisations").is_visible()
-    assert nav_labels(page) == ["Home", "Organisations"]
+    assert nav_labels(page) == ["Home", "Risk reports", "Organisations"]
     page.screenshot(path=str(ARTIFACTS / "enterprise-phone-en.png"), full_page=True)
     assert not page.console_errors
+
+
+def test_public_report_on_a_phone_then_follow_it_with_the_receipt(browser, live_server, live_world):
+    """Anyone, no account, on a phone: report, receive a receipt, look up the status."""
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
+    refused = []
+    page.on("console", lambda m: refused.append(m.text) if m.type == "error" and "Refused" in m.text else None)
+    page.goto(f"{live_server.url}/")
+    assert "/accounts/login/" in page.url
+    page.get_by_role("link", name="举报风险").click()
+    page.get_by_label("简要说明（标题）").fill("进口婴儿床护栏间隙过大")
+    page.get_by_label("详细经过").fill("护栏间隙约 9 厘米，孩子的头可能卡住。")
+    page.get_by_label("产品名称").fill("婴儿床")
+    page.get_by_label("物理").check()
+    page.get_by_label("发生地区").select_option("610100")
+    page.get_by_label("联系电话").fill("13700002222")
+    box = page.locator(".hp").bounding_box()
+    assert box is None or box["x"] + box["width"] <= 0, "the honeypot is off-screen, out of people's way"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the form fits a phone screen without sideways scrolling ({width}px)"
+    page.get_by_role("button", name="提交举报").click()
+    number = page.locator("#receipt-number").inner_text()
+    secret = page.locator("#receipt-secret").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "public-report-phone.png"), full_page=True)
+    page.get_by_role("link", name="查询处理进度").click()
+    page.get_by_label("回执编号").fill(number)
+    page.get_by_label("查询码").fill(secret)
+    page.get_by_role("button", name="查询").click()
+    assert "已接收" in page.locator("#receipt-result").inner_text()
+    assert not refused
+    from riskgate.intake.models import RiskInformation
+
+    info = RiskInformation.objects.get(receipt=number)
+    assert info.organisation == live_world.org("xian-customs") and info.reporter_phone == "13700002222"
