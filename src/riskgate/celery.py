@@ -21,6 +21,10 @@ app.conf.update(
             "task": "riskgate.accounts.tasks.purge_login_failures",
             "schedule": crontab(minute="*/30"),
         },
+        "escalate-overdue-information": {
+            "task": "riskgate.intake.tasks.escalate_overdue",
+            "schedule": crontab(minute="*/15"),
+        },
         "clear-expired-sessions": {
             "task": "riskgate.accounts.tasks.clear_expired_sessions",
             "schedule": crontab(minute=5, hour="*/6"),

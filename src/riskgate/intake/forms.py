@@ -24,6 +24,7 @@ class InformationFilterForm(forms.Form):
     hs_chapter = forms.RegexField(label=_("HS 章/品目"), regex=r"^\d{2,6}$", required=False)
     since = forms.DateField(label=_("接收日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    overdue = forms.BooleanField(label=_("只看超期"), required=False)
     sort = forms.ChoiceField(
         label=_("排序"),
         required=False,
@@ -43,7 +44,7 @@ class InformationFilterForm(forms.Form):
 
     def criteria(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
-        return {k: v for k, v in data.items() if v not in ("", None) and (k != "sort" or v in SORTS)}
+        return {k: v for k, v in data.items() if v not in ("", None, False) and (k != "sort" or v in SORTS)}
 
 
 def country_list(value: str) -> list[str]:

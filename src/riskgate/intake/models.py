@@ -163,6 +163,8 @@ class RiskInformation(models.Model):
     source_data = models.JSONField(_("来源数据"), default=dict, blank=True)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
     search_tokens = models.TextField(blank=True, editable=False)
+    status_since = models.DateTimeField(_("进入当前状态的时间"), default=timezone.now, db_index=True)
+    escalated_status = models.CharField(_("已督办的状态"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -240,3 +242,33 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.information_id}: {self.from_status} → {self.to_status}"
+
+
+class TimeLimit(models.Model):
+    """How long an item may stay in a status, by urgency (configurable data); past it the item is overdue."""
+
+    status = models.CharField(_("状态"), max_length=30, choices=Status.choices)
+    urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices)
+    hours = models.PositiveIntegerField(_("时限（小时）"))
+
+    class Meta:
+        verbose_name = _("处理时限")
+        verbose_name_plural = _("处理时限")
+        ordering = ["status", "urgency"]
+        constraints = [models.UniqueConstraint(fields=["status", "urgency"], name="one_time_limit_per_status_urgency")]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} / {self.get_urgency_display()}: {self.hours} h"
+
+
+# Defaults loaded by migration; an administrator changes them in the admin.
+DEFAULT_TIME_LIMITS = {
+    (Status.RECEIVED, Urgency.URGENT): 2,
+    (Status.RECEIVED, Urgency.NORMAL): 72,
+    (Status.UNDER_VERIFICATION, Urgency.URGENT): 24,
+    (Status.UNDER_VERIFICATION, Urgency.NORMAL): 240,
+    (Status.VERIFIED, Urgency.URGENT): 12,
+    (Status.VERIFIED, Urgency.NORMAL): 72,
+    (Status.REPORTED, Urgency.URGENT): 24,
+    (Status.REPORTED, Urgency.NORMAL): 168,
+}

@@ -30,9 +30,14 @@ def information(
     organisation: int | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
+    overdue: bool = False,
     sort: str | None = None,
 ) -> QuerySet[RiskInformation]:
     items = RiskInformation.objects.visible_to(principal)
+    if overdue:
+        from .deadlines import overdue_q
+
+        items = items.filter(overdue_q())
     if q:
         items = matching(items, q)
     if source_type:

@@ -117,7 +117,8 @@ def transition(principal, info: RiskInformation, *, to_status: str, reason: str 
             merged_into = None
         before = info.status
         info.status = to_status
-        info.save(update_fields=["status", "updated_at"])
+        info.status_since = timezone.now()
+        info.save(update_fields=["status", "status_since", "updated_at"])
         change = StatusChange.objects.create(
             information=info,
             from_status=before,

@@ -8,3 +8,10 @@ from . import services
 @shared_task(name="riskgate.intake.tasks.notify_about", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def notify_about(info_id: int, organisation_id: int, kind: str, title: str) -> bool:
     return services.notify_about(info_id, organisation_id, kind, title)
+
+
+@shared_task(name="riskgate.intake.tasks.escalate_overdue")
+def escalate_overdue() -> dict:
+    from .deadlines import escalate_overdue as escalate
+
+    return escalate()

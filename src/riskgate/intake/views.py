@@ -16,7 +16,7 @@ from riskgate.core.access import get_visible_or_404, permission_required
 from riskgate.core.countries import country_name
 from riskgate.core.permissions import Permission
 
-from . import channels, queries, services
+from . import channels, deadlines, queries, services
 from .forms import (
     EnterpriseReportForm,
     InformationEntryForm,
@@ -61,6 +61,7 @@ def _filtered(request):
 def information_list(request):
     form, items = _filtered(request)
     page = Paginator(items.select_related("organisation"), 50).get_page(request.GET.get("page"))
+    deadlines.mark_overdue(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

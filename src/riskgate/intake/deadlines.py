@@ -1,0 +1,80 @@
+"""Time limits of the intake workflow: which items are overdue, and the scheduled escalation of them."""
+
+import datetime as dt
+from collections import Counter
+
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from riskgate.accounts.models import Organisation
+from riskgate.core import audit
+from riskgate.core.notifications import notify_organisation
+
+from .models import RiskInformation, TimeLimit
+
+
+def limits() -> dict[tuple[str, str], int]:
+    return {(t.status, t.urgency): t.hours for t in TimeLimit.objects.all()}
+
+
+def overdue_q(now: dt.datetime | None = None) -> Q:
+    """Items that have stayed in their status longer than its time limit."""
+    now = now or timezone.now()
+    q = Q(pk__in=[])
+    for (status, urgency), hours in limits().items():
+        q |= Q(status=status, urgency=urgency, status_since__lt=now - dt.timedelta(hours=hours))
+    return q
+
+
+def mark_overdue(items, now: dt.datetime | None = None) -> None:
+    """Set `overdue` on each item of a page (for highlighting), from one read of the limits."""
+    now = now or timezone.now()
+    table = limits()
+    for item in items:
+        hours = table.get((item.status, item.urgency))
+        item.overdue = hours is not None and item.status_since < now - dt.timedelta(hours=hours)
+
+
+def escalation_target(info_org: Organisation) -> Organisation | None:
+    """Overdue items are escalated to the organisation above the responsible one (the top one to itself)."""
+    return info_org.parent or info_org
+
+
+def escalate_overdue(now: dt.datetime | None = None) -> dict[str, int]:
+    """Escalate every overdue item once per status: one digest notification per organisation above.
+
+    Running it again escalates nothing new (items remember the status they were escalated in)."""
+    now = now or timezone.now()
+    due: QuerySet[RiskInformation] = (
+        RiskInformation.objects.filter(overdue_q(now))
+        .exclude(escalated_status=F("status"))
+        .select_related("organisation__parent")
+    )
+    per_target: Counter[int] = Counter()
+    with transaction.atomic():
+        for info in due.iterator(chunk_size=2000):
+            target = escalation_target(info.organisation)
+            if target is not None:
+                per_target[target.pk] += 1
+        escalated = due.update(escalated_status=F("status"))
+        if escalated:
+            audit.record(
+                actor=None,
+                action="intake.escalated",
+                object_type="intake.riskinformation",
+                changes=audit.facts(count=escalated),
+            )
+    day = timezone.localdate(now).isoformat()
+    for org_id, count in per_target.items():
+        org = Organisation.objects.get(pk=org_id)
+        notify_organisation(
+            organisation=org,
+            kind="intake.overdue",
+            title=_("%(n)d 条风险信息超过处理时限") % {"n": count},
+            link=reverse("intake:list") + "?overdue=on",
+            object_key=f"{day}:{now:%H%M%S}",
+        )
+    return {"escalated": escalated, "organisations": len(per_target)}
