@@ -92,3 +92,27 @@ def test_index_does_not_depend_on_the_active_language(world):
             },
         )
     assert "召回" in info.search_tokens.split() and "recall" in info.search_tokens.split()
+
+
+def test_the_search_index_is_maintained_after_all_migrations(world):
+    """A migration that rebuilds the table on SQLite drops its triggers; this fails until they are restored."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'intake_riskinformation'"
+            )
+            assert {r[0] for r in cursor.fetchall()} == {f"intake_riskinformation_fts_{s}" for s in ("ai", "ad", "au")}
+    info = services.create_information(
+        world.user("xian"),
+        data={"source_type": "other", "channel": "hotline", "title": "触发器检查", "hazard_types": ["other"]},
+    )
+    assert list(information(world.user("xian"), q="触发器").values_list("pk", flat=True)) == [info.pk]
+    info.title = "索引更新检查"
+    info.search_tokens = "索引 更新 检查"
+    info.save()
+    assert list(information(world.user("xian"), q="索引").values_list("pk", flat=True)) == [info.pk]
+    assert not information(world.user("xian"), q="触发器").exists()
+    info.delete()
+    assert not information(world.user("xian"), q="索引").exists()

@@ -57,9 +57,23 @@ def sqlite_fts_sql(table: str, column: str = "search_tokens") -> list[str]:
     add = f"INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column});"  # noqa: S608
     remove = f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.id, old.{column});"  # noqa: S608
     return [
-        f"CREATE VIRTUAL TABLE {fts} USING fts5({column}, content='{table}', content_rowid='id', "
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({column}, content='{table}', content_rowid='id', "
         "tokenize='unicode61 remove_diacritics 0')",
-        f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN {add} END",
-        f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN {remove} END",
-        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {column} ON {table} BEGIN {remove} {add} END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN {add} END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN {remove} END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF {column} ON {table} BEGIN {remove} {add} END",
     ]
+
+
+def ensure_sqlite_fts(connection, table: str, column: str = "search_tokens") -> None:
+    """Create what is missing of the FTS5 index and its triggers, then rebuild the index from the table.
+
+    SQLite drops a table's triggers whenever Django rebuilds the table (adding or altering a column), so
+    every migration that changes an indexed table must end with this (see docs/decisions/0005-intake.md).
+    """
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        for statement in sqlite_fts_sql(table, column):
+            cursor.execute(statement)
+        cursor.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')")  # noqa: S608
