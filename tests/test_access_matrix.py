@@ -90,6 +90,10 @@ def ui_matrix(world) -> dict[str, Entry]:
         "intake:transition": Entry(
             XIAN_ITEM_READERS, "post", kwargs={"pk": world.xian_item.pk}, data={"to_status": "under_verification"}
         ),
+        "intake:evidence_upload": Entry(XIAN_ITEM_READERS, "post", kwargs={"pk": world.xian_item.pk}),
+        "intake:evidence_download": Entry(
+            XIAN_ITEM_READERS, kwargs={"pk": world.xian_item.pk, "evidence_id": world.xian_evidence.pk}
+        ),
         "intake:public_report": Entry(PUBLIC),
         "intake:receipt_status": Entry(PUBLIC),
         "intake:enterprise_reports": Entry(ENTERPRISE_REPORTERS),
@@ -227,6 +231,12 @@ def matrix_world(world):
             "hazard_types": ["physical"],
         },
     )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from riskgate.intake.evidence import attach
+
+    photo = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, content_type="image/png")
+    world.xian_evidence = attach(world.xian_item, [photo], actor=world.user("xian"))[0]
     return world
 
 

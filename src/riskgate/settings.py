@@ -241,3 +241,10 @@ SITE_TITLE = _("RiskGate 进出口商品质量安全风险预警")
 # Public channels: rate limits per client address (counted in the database, shared by all workers).
 PUBLIC_REPORTS_PER_HOUR = env_int("PUBLIC_REPORTS_PER_HOUR", 5)
 RECEIPT_LOOKUPS_PER_HOUR = env_int("RECEIPT_LOOKUPS_PER_HOUR", 20)
+
+# Evidence files: checked by content, stored under MEDIA_ROOT (outside the web root; no URL serves it).
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 10)
+# Multipart bodies (forms with files) may be larger than other requests.
+MAX_UPLOAD_BODY_BYTES = env_int("MAX_UPLOAD_BODY_BYTES", 3 * EVIDENCE_MAX_BYTES + 1024 * 1024)
+FILE_UPLOAD_PERMISSIONS = 0o640

@@ -22,7 +22,8 @@ class RequestSizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        limit = settings.MAX_REQUEST_BODY_BYTES
+        multipart = request.content_type == "multipart/form-data" and not _is_api(request)
+        limit = settings.MAX_UPLOAD_BODY_BYTES if multipart else settings.MAX_REQUEST_BODY_BYTES
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

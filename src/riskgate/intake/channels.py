@@ -58,7 +58,7 @@ def _random(n: int) -> str:
 
 
 def submit_public_report(
-    *, data: dict, reporter: dict, region: Region | None, wants_reward: bool, ip: str | None
+    *, data: dict, reporter: dict, region: Region | None, wants_reward: bool, ip: str | None, files=()
 ) -> tuple[RiskInformation, Receipt]:
     """A report from anyone, with no account. Personal data are encrypted; a receipt lets the reporter follow it."""
     if not ratelimit.hit("public_report", ip, limit=settings.PUBLIC_REPORTS_PER_HOUR, window_seconds=3600):
@@ -86,6 +86,10 @@ def submit_public_report(
         info.receipt_secret_hash = _secret_hash(secret)
         info.save()
         StatusChange.objects.create(information=info, to_status=info.status, actor_repr="public")
+        if files:
+            from .evidence import attach
+
+            attach(info, list(files))
         audit.record(
             actor=None,
             action="intake.public_report",

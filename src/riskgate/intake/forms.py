@@ -124,6 +124,29 @@ class TransitionForm(forms.Form):
         return int(match.group(1))
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Several files in one field (their content is checked by intake.evidence, not here)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf,video/mp4"})
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(EvidenceField, self).clean(f, initial) for f in files]
+
+
+class EvidenceForm(forms.Form):
+    files = EvidenceField(label=_("添加证据材料（照片、检测报告、视频）"))
+
+
 class PublicReportForm(forms.Form):
     """Anyone may report (Art.11): what happened, where, and optionally how to reach the reporter."""
 
@@ -148,6 +171,7 @@ class PublicReportForm(forms.Form):
     phone = forms.RegexField(label=_("联系电话"), regex=r"^[0-9+\-\s]{5,20}$", required=False)
     email = forms.EmailField(label=_("电子邮箱"), required=False)
     wants_reward = forms.BooleanField(label=_("如举报属实，申请举报奖励（需留下联系方式）"), required=False)
+    files = EvidenceField(label=_("照片或其他证据（可选，最多3个）"))
     # Honeypot: hidden from people by CSS, filled by bots.
     website = forms.CharField(
         required=False, label=_("请勿填写"), widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})
@@ -159,6 +183,8 @@ class PublicReportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if len(data.get("files") or []) > 3:
+            self.add_error("files", _("最多上传3个文件。"))
         if data.get("wants_reward") and not (data.get("phone") or data.get("email")):
             self.add_error("wants_reward", _("申请奖励请留下电话或电子邮箱。"))
         return data
@@ -183,6 +209,7 @@ class PublicReportForm(forms.Form):
         data["hazard_types"] = d["hazard_types"] or [HazardType.OTHER.value]
         data["urgency"] = Urgency.URGENT if d["urgent"] else Urgency.NORMAL
         return {
+            "files": d["files"],
             "data": data,
             "reporter": {k: d[k] for k in ("name", "phone", "email")},
             "region": d["region"],

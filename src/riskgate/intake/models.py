@@ -272,3 +272,26 @@ DEFAULT_TIME_LIMITS = {
     (Status.REPORTED, Urgency.URGENT): 24,
     (Status.REPORTED, Urgency.NORMAL): 168,
 }
+
+
+class Evidence(models.Model):
+    """A file that supports an item (photo, test report, video); served only through a scoped, audited view."""
+
+    information = models.ForeignKey(RiskInformation, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=50)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("证据材料")
+        verbose_name_plural = _("证据材料")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -5,7 +5,7 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,9 +16,10 @@ from riskgate.core.access import get_visible_or_404, permission_required
 from riskgate.core.countries import country_name
 from riskgate.core.permissions import Permission
 
-from . import channels, deadlines, queries, services
+from . import channels, deadlines, evidence, queries, services
 from .forms import (
     EnterpriseReportForm,
+    EvidenceForm,
     InformationEntryForm,
     InformationFilterForm,
     PublicReportForm,
@@ -176,8 +177,46 @@ def information_detail(request, pk: int):
         "can_process": request.user.has_permission(Permission.INTAKE_INFORMATION_PROCESS) and allowed,
         "transitions": [(s, Status(s).label) for s in allowed],
         "form": TransitionForm(),
+        "evidence": info.evidence.all(),
+        "can_attach": request.user.has_permission(Permission.INTAKE_INFORMATION_PROCESS)
+        or request.user.has_permission(Permission.INTAKE_INFORMATION_CREATE),
+        "evidence_form": EvidenceForm(),
     }
     return render(request, "intake/detail.html", context)
+
+
+@permission_required(Permission.INTAKE_INFORMATION_VIEW)
+@require_POST
+def evidence_upload(request, pk: int):
+    info = get_visible_or_404(RiskInformation.objects.all(), request.user, pk=pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid() and form.cleaned_data["files"]:
+        try:
+            stored = evidence.attach_by_officer(request.user, info, form.cleaned_data["files"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已添加 %d 个附件。") % len(stored))
+    else:
+        messages.error(request, _("请选择要上传的文件。"))
+    return redirect("intake:detail", pk=info.pk)
+
+
+@permission_required(Permission.INTAKE_INFORMATION_VIEW)
+def evidence_download(request, pk: int, evidence_id: int):
+    """Files are never served from a public URL: the item must be in the reader's scope, and the read is audited."""
+    info = get_visible_or_404(RiskInformation.objects.all(), request.user, pk=pk)
+    item = info.evidence.filter(pk=evidence_id).first()
+    if item is None:
+        raise Http404
+    audit.record(
+        actor=request.user, action="intake.evidence_viewed", obj=info, changes=audit.facts(file=item.original_name)
+    )
+    response = FileResponse(
+        item.file.open("rb"), content_type=item.content_type, as_attachment=True, filename=item.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @permission_required(Permission.INTAKE_INFORMATION_CREATE)
@@ -231,7 +270,7 @@ def information_transition(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def public_report(request):
     """Anyone may report a risk, with no account (Art.11); works on a phone."""
-    form = PublicReportForm(request.POST or None)
+    form = PublicReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data.get("website"):
             # A bot filled the hidden field: thank it and store nothing.
