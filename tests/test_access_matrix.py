@@ -184,6 +184,7 @@ def api_matrix(world) -> dict[tuple[str, str], Entry]:
             XIAN_ITEM_READERS, kwargs={"info_id": world.xian_item.pk}
         ),
         ("post", "/api/v1/intake/information"): Entry(INTAKE_CREATORS, "post"),
+        ("post", "/api/v1/intake/batches"): Entry(INTAKE_CREATORS, "post"),
     }
 
 
@@ -306,7 +307,12 @@ def test_api_access_matrix(matrix_world, role):
         url = path.format(**entry.kwargs)
         before = Organisation.objects.count() + RiskInformation.objects.count()
         if method == "post":
-            payload = INFORMATION_PAYLOAD if "intake" in path else enterprise_payload(matrix_world)
+            if path.endswith("/batches"):
+                payload = {
+                    "items": [{"external_id": f"matrix-{role}", "title": "矩阵批量测试", "hazard_types": "other"}]
+                }
+            else:
+                payload = INFORMATION_PAYLOAD if "intake" in path else enterprise_payload(matrix_world)
             response = client.post(url, payload, content_type="application/json")
         else:
             response = client.get(url)

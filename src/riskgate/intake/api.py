@@ -105,6 +105,50 @@ class InformationIn(Schema):
     external_id: str = Field("", max_length=100, description="the sender's own reference; resubmitting it is refused")
 
 
+class BatchIn(Schema):
+    items: list[dict] = Field(
+        ..., min_length=1, max_length=5000, description="rows in the partner format (docs/partner-format.md)"
+    )
+
+
+class RejectedOut(Schema):
+    line: int
+    reason: str
+
+
+class BatchReportOut(Schema):
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    duplicates: list[RejectedOut]
+    rejected: list[RejectedOut]
+
+
+@router.post("/intake/batches", response=BatchReportOut, summary="Submit a batch in the partner format (idempotent)")
+def submit_batch(request, payload: BatchIn):
+    """Partner agencies and the single window: re-sending the same items creates nothing new; bad items are
+    reported by their position and the good ones kept."""
+    require(request, Permission.INTAKE_INFORMATION_CREATE)
+    from .importers import RowError, read_json_items, run_import
+
+    organisation = request.auth.organisation
+    if organisation is None:
+        raise ValidationError(_("调用方没有所属机构。"))
+    try:
+        report = run_import(
+            "partner",
+            "api",
+            organisation=organisation,
+            actor=request.auth,
+            rows=read_json_items(payload.items),
+            channel=Channel.PARTNER_API,
+        )
+    except RowError as exc:
+        raise ValidationError({"items": [str(exc)]}) from exc
+    return report
+
+
 @router.post("/intake/information", response={201: InformationOut}, summary="Submit risk information (partner systems)")
 def create_information(request, payload: InformationIn):
     require(request, Permission.INTAKE_INFORMATION_CREATE)

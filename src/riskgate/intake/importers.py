@@ -48,6 +48,12 @@ MAPPED_FIELDS = [
     "notified_on",
     "urgency",
     "trade_direction",
+    "gtin",
+    "hs_code_id",
+    "injured",
+    "dead",
+    "fire",
+    "occurred_on",
 ]
 
 
@@ -101,6 +107,63 @@ def read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     for row in reader:
         yield reader.line_num, {k.strip(): (v or "").strip() for k, v in row.items() if k}
+
+
+def read_xlsx(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """The first sheet; its first row names the columns."""
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is a bad file
+        raise RowError(f"XLSX 文件无法读取：{exc}") from exc
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+    for number, values in enumerate(rows, start=2):
+        if values and any(v not in (None, "") for v in values):
+            yield number, {h: _cell(v) for h, v in zip(header, values, strict=False) if h}
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_json_items(items: list) -> Iterator[tuple[int, dict[str, str]]]:
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise RowError(f"第 {number} 项不是 JSON 对象。")
+        yield number, {str(k): _json_value(v) for k, v in item.items()}
+
+
+def _json_value(value) -> str:
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value).strip()
+
+
+def read_file(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """CSV, XLSX or JSON by the file's extension."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".xlsx":
+        return read_xlsx(path)
+    if suffix == ".json":
+        try:
+            data = json.loads(decode(Path(path).read_bytes()))
+        except json.JSONDecodeError as exc:
+            raise RowError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列。") from exc
+        items = data.get("items") if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            raise RowError("JSON 应为对象数组，或含 items 数组的对象。")
+        return read_json_items(items)
+    return read_csv(path)
 
 
 # ----- mapping helpers ----------------------------------------------------------------------------------
@@ -282,6 +345,80 @@ def map_nhtsa(row: dict) -> tuple[str, dict]:
     }
 
 
+PARTNER_COLUMNS = [
+    "external_id", "source_type", "title", "description", "product_name", "brand", "model", "batch", "gtin",
+    "hs_code", "product_category", "trade_direction", "origin_countries", "notifying_country", "hazard_types",
+    "hazard_detail", "injured", "dead", "fire", "occurred_on", "notified_on", "urgency",
+]  # fmt: skip
+
+
+def _choice(row: dict, name: str, choices, default: str = "") -> str:
+    value = row.get(name, "").strip() or default
+    if value not in choices.values:
+        raise RowError(f"{name} 的值无效：{value!r}（可选：{', '.join(choices.values)}）")
+    return value
+
+
+def _count(row: dict, name: str) -> int:
+    value = row.get(name, "").strip() or "0"
+    if not value.isdigit():
+        raise RowError(f"{name} 应为非负整数：{value!r}")
+    return int(value)
+
+
+def map_partner(row: dict) -> tuple[str, dict]:
+    """The documented exchange format of partner agencies and the single window (docs/partner-format.md)."""
+    from riskgate.core.countries import is_valid_code
+    from riskgate.core.models import HSCode
+
+    from .models import TradeDirection, valid_gtin
+
+    require(row, "external_id", "title")
+    unknown = sorted(set(row) - set(PARTNER_COLUMNS))
+    if unknown:
+        raise RowError("未知的列：" + ", ".join(unknown))
+    hazards = [h.strip() for h in row.get("hazard_types", "").split(";") if h.strip()]
+    if not hazards or any(h not in HazardType.values for h in hazards):
+        raise RowError(f"hazard_types 无效：{row.get('hazard_types', '')!r}（可选：{', '.join(HazardType.values)}）")
+    origins = [c.strip().upper() for c in row.get("origin_countries", "").split(";") if c.strip()]
+    notifying = row.get("notifying_country", "").strip().upper()
+    bad = [c for c in [*origins, *([notifying] if notifying else [])] if not is_valid_code(c)]
+    if bad:
+        raise RowError("未知的国家或地区代码：" + ", ".join(bad))
+    gtin = row.get("gtin", "").strip()
+    if gtin and not valid_gtin(gtin):
+        raise RowError(f"商品条码校验位错误：{gtin}")
+    hs = row.get("hs_code", "").replace(".", "").strip()
+    if hs and not HSCode.objects.filter(pk=hs).exists():
+        raise RowError(f"HS 编码 {hs} 不在 HS 2022 目录中。")
+    fire = row.get("fire", "").strip().lower()
+    if fire not in ("", "0", "1", "true", "false", "是", "否"):
+        raise RowError(f"fire 应为 true/false：{fire!r}")
+    return row["external_id"].strip(), {
+        "source_type": _choice(row, "source_type", SourceType, SourceType.OTHER),
+        "title": row["title"][:500],
+        "description": row.get("description", ""),
+        "product_name": row.get("product_name", "")[:300],
+        "brand": row.get("brand", "")[:200],
+        "model": row.get("model", "")[:300],
+        "batch": row.get("batch", "")[:200],
+        "gtin": gtin,
+        "hs_code_id": hs or None,
+        "product_category": row.get("product_category", "")[:200],
+        "trade_direction": _choice(row, "trade_direction", TradeDirection, TradeDirection.UNKNOWN),
+        "origin_countries": origins,
+        "notifying_country": notifying,
+        "hazard_types": hazards,
+        "hazard_detail": row.get("hazard_detail", ""),
+        "injured": _count(row, "injured"),
+        "dead": _count(row, "dead"),
+        "fire": fire in ("1", "true", "是"),
+        "occurred_on": parse_date(row.get("occurred_on", ""), "%Y-%m-%d"),
+        "notified_on": parse_date(row.get("notified_on", ""), "%Y-%m-%d"),
+        "urgency": _choice(row, "urgency", Urgency, Urgency.NORMAL),
+    }
+
+
 @dataclass(frozen=True)
 class Source:
     key: str
@@ -318,6 +455,7 @@ SOURCES = {
             "fda", "FDA", "US FDA enforcement reports", "us_recalls/fda_enforcement_2026-01_to_2026-04.csv", map_fda
         ),
         Source("nhtsa", "NHTSA", "US NHTSA vehicle recalls", "us_recalls/nhtsa_recalls.csv", map_nhtsa),
+        Source("partner", "PARTNER", "Partner agency / single window file", "", map_partner),
     ]
 }
 
@@ -370,13 +508,18 @@ def run_import(
     batch_size: int = 2000,
     progress: Callable[[int, int], None] | None = None,
     rows: Iterable[tuple[int, dict]] | None = None,
+    channel: str = Channel.FOREIGN_NOTIFICATION,
 ) -> ImportReport:
     """Import one file of a known source into the given organisation's jurisdiction."""
     source = SOURCES[source_key]
+    if source.key == "partner":
+        # Each partner's references are its own: the system key names the sending organisation.
+        source = Source("partner", f"PARTNER:{organisation.code}", source.label, "", source.mapper)
+        channel = Channel.BULK_IMPORT if channel == Channel.FOREIGN_NOTIFICATION else channel
     started = time.monotonic()
     report = ImportReport(source=source.key, path=str(path))
     mapped: dict[str, tuple[int, dict]] = {}
-    for line, row in rows if rows is not None else read_csv(path):
+    for line, row in rows if rows is not None else read_file(path):
         report.rows += 1
         try:
             external_id, fields = source.mapper(row)
@@ -392,7 +535,7 @@ def run_import(
     for start in range(0, len(items), batch_size):
         batch = items[start : start + batch_size]
         with transaction.atomic():
-            _write_batch(source, batch, organisation, actor, report)
+            _write_batch(source, batch, organisation, actor, report, channel)
         done += len(batch)
         if progress:
             progress(done, len(items))
@@ -400,7 +543,7 @@ def run_import(
     return report
 
 
-def _write_batch(source: Source, batch, organisation, actor, report: ImportReport) -> None:
+def _write_batch(source: Source, batch, organisation, actor, report: ImportReport, channel: str) -> None:
     ids = [external_id for external_id, _ in batch]
     existing = {
         info.external_id: info
@@ -419,7 +562,7 @@ def _write_batch(source: Source, batch, organisation, actor, report: ImportRepor
             info = RiskInformation(
                 external_system=source.system,
                 external_id=external_id,
-                channel=Channel.FOREIGN_NOTIFICATION,
+                channel=channel,
                 organisation=organisation,
                 reporter_kind="system",
                 received_at=timezone.now(),

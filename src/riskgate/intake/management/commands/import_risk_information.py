@@ -25,9 +25,11 @@ class Command(BaseCommand):
     def handle(self, *args, file, source, all, organisation, no_progress, show_rejected, **options):
         if all == bool(source):
             raise CommandError("Give either --source KEY [FILE] or --all.")
+        if source == "partner" and not file:
+            raise CommandError("The partner source needs a FILE (CSV, XLSX or JSON; see docs/partner-format.md).")
         org = self._organisation(organisation)
         jobs = (
-            [(k, settings.RISKGATE_SHARED_DATA / s.default_file) for k, s in SOURCES.items()]
+            [(k, settings.RISKGATE_SHARED_DATA / s.default_file) for k, s in SOURCES.items() if s.default_file]
             if all
             else [(source, file or settings.RISKGATE_SHARED_DATA / SOURCES[source].default_file)]
         )
