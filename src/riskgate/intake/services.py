@@ -75,9 +75,7 @@ def create_information(principal, *, data: dict, reporter: dict | None = None) -
             actor=principal,
             action="intake.created",
             obj=info,
-            changes=audit.diff(
-                {}, audit.snapshot(info, [f for f in ENTRY_FIELDS if f != "organisation"] + ["organisation"])
-            ),
+            changes=audit.diff({}, audit.snapshot(info, ENTRY_FIELDS)),
         )
         if info.urgency == Urgency.URGENT:
             _notify_urgent_on_commit(info)

@@ -3,7 +3,7 @@
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -257,8 +257,6 @@ def information_transition(request, pk: int):
         )
     except ValidationError as exc:
         messages.error(request, "; ".join(str(m) for ms in exc.message_dict.values() for m in ms))
-    except PermissionDenied:
-        raise
     else:
         messages.success(request, _("已处理：%s") % Status(data["to_status"]).label)
     return redirect("intake:detail", pk=info.pk)
