@@ -51,6 +51,7 @@ INTAKE_EXPORTERS = {"system_admin", "warning_officer", "bureau_officer"}
 # An item owned by Xi'an Customs: the port (a subordinate body) does not see its bureau's items.
 XIAN_ITEM_READERS = {"system_admin", "warning_officer", "bureau_officer"}
 ENTERPRISE_REPORTERS = {"system_admin", "enterprise_user"}
+IMPORTERS = {"system_admin", "warning_officer"}
 
 
 @dataclass
@@ -94,6 +95,8 @@ def ui_matrix(world) -> dict[str, Entry]:
         "intake:evidence_download": Entry(
             XIAN_ITEM_READERS, kwargs={"pk": world.xian_item.pk, "evidence_id": world.xian_evidence.pk}
         ),
+        "intake:imports": Entry(IMPORTERS),
+        "intake:import_detail": Entry(IMPORTERS, kwargs={"pk": world.import_job.pk}),
         "intake:public_report": Entry(PUBLIC),
         "intake:receipt_status": Entry(PUBLIC),
         "intake:enterprise_reports": Entry(ENTERPRISE_REPORTERS),
@@ -238,6 +241,17 @@ def matrix_world(world):
 
     photo = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, content_type="image/png")
     world.xian_evidence = attach(world.xian_item, [photo], actor=world.user("xian"))[0]
+    from django.core.files.base import ContentFile
+
+    from riskgate.intake.models import ImportJob
+
+    world.import_job = ImportJob(
+        source="partner",
+        original_name="p.csv",
+        organisation=world.org("gacc-warning-office"),
+        created_by=world.user("warning"),
+    )
+    world.import_job.file.save("p.csv", ContentFile(b"external_id,title,hazard_types\n"), save=True)
     return world
 
 

@@ -244,3 +244,27 @@ class EnterpriseReportForm(forms.Form):
     )
 
     clean_hs_code = InformationEntryForm.clean_hs_code
+
+
+class ImportForm(forms.Form):
+    source = forms.ChoiceField(label=_("数据来源"))
+    file = forms.FileField(label=_("文件（CSV、XLSX 或 JSON）"))
+    organisation = forms.ModelChoiceField(label=_("负责机构（辖区）"), queryset=None)
+
+    def __init__(self, *args, principal=None, **kwargs):
+        from riskgate.accounts.models import Organisation
+
+        from .importers import SOURCES
+
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [(k, s.label) for k, s in SOURCES.items()]
+        self.fields["organisation"].queryset = Organisation.objects.visible_to(principal).filter(
+            kind__in=[
+                "warning_office",
+                "direct_bureau",
+                "inspection_body",
+                "port",
+                "partner_agency",
+                "national_authority",
+            ]
+        )

@@ -15,3 +15,10 @@ def escalate_overdue() -> dict:
     from .deadlines import escalate_overdue as escalate
 
     return escalate()
+
+
+@shared_task(name="riskgate.intake.tasks.run_import_job")
+def run_import_job(job_id: int) -> None:
+    from .jobs import run_job
+
+    run_job(job_id)

@@ -16,17 +16,18 @@ from riskgate.core.access import get_visible_or_404, permission_required
 from riskgate.core.countries import country_name
 from riskgate.core.permissions import Permission
 
-from . import channels, deadlines, evidence, queries, services
+from . import channels, deadlines, evidence, jobs, queries, services
 from .forms import (
     EnterpriseReportForm,
     EvidenceForm,
+    ImportForm,
     InformationEntryForm,
     InformationFilterForm,
     PublicReportForm,
     ReceiptLookupForm,
     TransitionForm,
 )
-from .models import TRANSITIONS, HazardType, RiskInformation, Status
+from .models import TRANSITIONS, HazardType, ImportJob, RiskInformation, Status
 
 EXPORT_LIMIT = 100_000
 EXPORT_COLUMNS = [
@@ -71,6 +72,7 @@ def information_list(request):
         "query": query.urlencode(),
         "can_export": request.user.has_permission(Permission.INTAKE_INFORMATION_EXPORT),
         "can_create": request.user.has_permission(Permission.INTAKE_INFORMATION_CREATE),
+        "can_import": request.user.has_permission(Permission.INTAKE_IMPORT_RUN),
     }
     return render(request, "intake/_rows.html" if request.htmx else "intake/list.html", context)
 
@@ -328,3 +330,32 @@ def enterprise_report_create(request):
             messages.success(request, _("报告已提交，编号 %s。") % info.reference)
             return redirect("intake:enterprise_reports")
     return render(request, "intake/enterprise_report_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# ----- imports from the UI ---------------------------------------------------------------------------------------
+
+
+@permission_required(Permission.INTAKE_IMPORT_RUN)
+@require_http_methods(["GET", "POST"])
+def import_list(request):
+    form = ImportForm(request.POST or None, request.FILES or None, principal=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = form.cleaned_data
+            job = jobs.start_import(
+                request.user, source=data["source"], upload=data["file"], organisation=data["organisation"]
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return redirect("intake:import_detail", pk=job.pk)
+    recent = ImportJob.objects.visible_to(request.user).select_related("created_by")[:20]
+    return render(request, "intake/imports.html", {"form": form, "jobs": recent}, status=400 if form.errors else 200)
+
+
+@permission_required(Permission.INTAKE_IMPORT_RUN)
+def import_detail(request, pk: int):
+    job = get_visible_or_404(ImportJob.objects.select_related("created_by", "organisation"), request.user, pk=pk)
+    template = "intake/_import_progress.html" if request.htmx else "intake/import_detail.html"
+    return render(request, template, {"job": job})
