@@ -28,33 +28,7 @@ from riskgate.core import audit
 from riskgate.core.countries import country_codes
 from riskgate.core.search import token_text
 
-from .models import Channel, HazardType, RiskInformation, SourceType, StatusChange, Urgency
-
-MAPPED_FIELDS = [
-    "source_type",
-    "channel",
-    "title",
-    "description",
-    "product_name",
-    "brand",
-    "model",
-    "batch",
-    "product_category",
-    "origin_countries",
-    "origin_text",
-    "notifying_country",
-    "hazard_types",
-    "hazard_detail",
-    "notified_on",
-    "urgency",
-    "trade_direction",
-    "gtin",
-    "hs_code_id",
-    "injured",
-    "dead",
-    "fire",
-    "occurred_on",
-]
+from .models import CONTENT_FIELDS, Channel, HazardType, RiskInformation, SourceType, StatusChange, Urgency
 
 
 class RowError(ValueError):
@@ -603,7 +577,7 @@ def _write_batch(source: Source, batch, organisation, actor, report: ImportRepor
         batch_size=1000,
     )
     if to_update:
-        update_rows(to_update, [*MAPPED_FIELDS, "source_data", "search_tokens"])
+        update_rows(to_update, [*CONTENT_FIELDS, "source_data", "search_tokens"])
     report.created += len(to_create)
     report.updated += len(to_update)
     if to_create or to_update:

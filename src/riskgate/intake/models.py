@@ -210,6 +210,36 @@ class RiskInformation(models.Model):
             raise ValidationError(errors)
 
 
+# The fields that describe the risk itself: what imports update and what an entry's audit event records.
+CONTENT_FIELDS = [
+    "source_type",
+    "channel",
+    "title",
+    "description",
+    "product_name",
+    "brand",
+    "model",
+    "batch",
+    "gtin",
+    "hs_code",
+    "product_category",
+    "trade_direction",
+    "origin_countries",
+    "origin_text",
+    "notifying_country",
+    "destination_country",
+    "hazard_types",
+    "hazard_detail",
+    "injured",
+    "dead",
+    "fire",
+    "property_loss",
+    "occurred_on",
+    "notified_on",
+    "urgency",
+]
+
+
 def valid_gtin(value: str) -> bool:
     """GS1 check digit of GTIN-8/12/13/14."""
     if not value.isdigit() or len(value) not in (8, 12, 13, 14):

@@ -11,37 +11,9 @@ from riskgate.core import audit
 from riskgate.core.permissions import Permission
 
 from .importers import search_text_of
-from .models import REASON_REQUIRED, TRANSITIONS, RiskInformation, Status, StatusChange, Urgency
+from .models import CONTENT_FIELDS, REASON_REQUIRED, TRANSITIONS, RiskInformation, Status, StatusChange, Urgency
 
-ENTRY_FIELDS = [
-    "source_type",
-    "channel",
-    "title",
-    "description",
-    "product_name",
-    "brand",
-    "model",
-    "batch",
-    "gtin",
-    "hs_code",
-    "product_category",
-    "trade_direction",
-    "origin_countries",
-    "notifying_country",
-    "destination_country",
-    "hazard_types",
-    "hazard_detail",
-    "injured",
-    "dead",
-    "fire",
-    "property_loss",
-    "occurred_on",
-    "notified_on",
-    "urgency",
-    "reporter_kind",
-    "reporter_organisation",
-    "organisation",
-]
+ENTRY_FIELDS = [*CONTENT_FIELDS, "reporter_kind", "reporter_organisation", "organisation"]
 
 
 def _require(principal, permission: Permission) -> None:
