@@ -196,3 +196,21 @@ def test_an_enterprise_sees_only_its_own_reports(world):
 def test_non_enterprise_accounts_cannot_submit_enterprise_reports(world):
     response = world.client_for("system_admin").post("/enterprise/reports/new/", ENTERPRISE_REPORT)
     assert response.status_code == 403 and not RiskInformation.objects.exists()
+
+
+def test_old_rate_limit_records_are_purged(world):
+    import datetime as dt
+    import io
+
+    import time_machine
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from riskgate.core.models import RateEvent
+
+    with time_machine.travel(timezone.now() - dt.timedelta(days=2), tick=False):
+        report(ip="10.5.5.5")
+    report(ip="10.5.5.6")
+    out = io.StringIO()
+    call_command("purge_rate_events", stdout=out)
+    assert "Deleted 1 old rate-limit records." in out.getvalue() and RateEvent.objects.count() == 1

@@ -25,6 +25,7 @@ app.conf.update(
             "task": "riskgate.intake.tasks.escalate_overdue",
             "schedule": crontab(minute="*/15"),
         },
+        "purge-rate-events": {"task": "riskgate.core.tasks.purge_rate_events", "schedule": crontab(minute=41)},
         "clear-expired-sessions": {
             "task": "riskgate.accounts.tasks.clear_expired_sessions",
             "schedule": crontab(minute=5, hour="*/6"),

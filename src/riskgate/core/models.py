@@ -188,7 +188,6 @@ class Notification(models.Model):
     link = models.CharField(_("链接"), max_length=300, blank=True)
     object_key = models.CharField(max_length=100, blank=True, db_index=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 

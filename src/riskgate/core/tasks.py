@@ -18,6 +18,13 @@ def verify_audit_chain() -> dict:
     return {"ok": report.ok, "checked": report.checked, "broken_seq": report.broken_seq, "problem": report.problem}
 
 
+@shared_task(name="riskgate.core.tasks.purge_rate_events")
+def purge_rate_events() -> int:
+    from .ratelimit import purge
+
+    return purge()
+
+
 @shared_task(name="riskgate.core.tasks.worker_health")
 def worker_health(token: str) -> dict:
     """Echo a token with the worker's host name: proves a round trip through the broker."""
