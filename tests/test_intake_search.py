@@ -116,3 +116,16 @@ def test_the_search_index_is_maintained_after_all_migrations(world):
     assert not information(world.user("xian"), q="触发器").exists()
     info.delete()
     assert not information(world.user("xian"), q="索引").exists()
+
+
+def test_filter_by_responsible_organisation_within_scope(searchable):
+    office = searchable.client_for("warning_officer")
+    xian_id = searchable.org("xian-customs").pk
+    page = office.get("/intake/", {"organisation": xian_id}).content.decode()
+    assert "某品牌移动电源锂电池充电时起火" in page and "Salmonella" not in page
+    api = office.get("/api/v1/intake/information", {"organisation": xian_id, "page_size": 100}).json()
+    assert api["count"] == 3 and {i["organisation_id"] for i in api["items"]} == {xian_id}
+    outside = searchable.client_for("harbin").get("/intake/", {"organisation": xian_id})
+    assert outside.status_code == 200 and "锂电池" not in outside.content.decode(), (
+        "choosing an organisation outside scope shows nothing"
+    )

@@ -61,6 +61,7 @@ class InformationFilter(Schema):
     urgency: Urgency | None = None
     origin: str | None = Field(None, pattern=r"^[A-Za-z]{2}$")
     hs_chapter: str | None = Field(None, pattern=r"^\d{2,6}$")
+    organisation: int | None = Field(None, description="id of the responsible organisation (within the caller's scope)")
     since: dt.date | None = None
     until: dt.date | None = None
 

@@ -21,6 +21,7 @@ class InformationFilterForm(forms.Form):
     hazard = forms.ChoiceField(label=_("危害类型"), choices=BLANK + HazardType.choices, required=False)
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=BLANK + Urgency.choices, required=False)
     origin = forms.CharField(label=_("原产国代码"), required=False, max_length=2, min_length=2)
+    organisation = forms.ModelChoiceField(label=_("负责机构（辖区）"), queryset=None, required=False)
     hs_chapter = forms.RegexField(label=_("HS 章/品目"), regex=r"^\d{2,6}$", required=False)
     since = forms.DateField(label=_("接收日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -36,6 +37,14 @@ class InformationFilterForm(forms.Form):
         ],
     )
 
+    def __init__(self, *args, principal=None, **kwargs):
+        from riskgate.accounts.models import Organisation, OrganisationKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.visible_to(principal).exclude(
+            kind__in=[OrganisationKind.ENTERPRISE, OrganisationKind.LABORATORY, OrganisationKind.MONITORING_POINT]
+        )
+
     def clean_origin(self):
         code = self.cleaned_data["origin"].upper()
         if code and not is_valid_code(code):
@@ -44,7 +53,10 @@ class InformationFilterForm(forms.Form):
 
     def criteria(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
-        return {k: v for k, v in data.items() if v not in ("", None, False) and (k != "sort" or v in SORTS)}
+        criteria = {k: v for k, v in data.items() if v not in ("", None, False) and (k != "sort" or v in SORTS)}
+        if "organisation" in criteria:
+            criteria["organisation"] = criteria["organisation"].pk
+        return criteria
 
 
 def country_list(value: str) -> list[str]:

@@ -55,7 +55,7 @@ EXPORT_COLUMNS = [
 
 
 def _filtered(request):
-    form = InformationFilterForm(request.GET or None)
+    form = InformationFilterForm(request.GET or None, principal=request.user)
     return form, queries.information(request.user, **form.criteria())
 
 
