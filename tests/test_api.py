@@ -317,3 +317,26 @@ def test_token_manager_cannot_revoke_a_token_outside_its_jurisdiction(world):
         services.revoke_token(world.user("xian"), national.token)
     national.token.refresh_from_db()
     assert national.token.revoked_at is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/regions?page=99999999999999999999999",
+        "/api/v1/regions?page_size=99999999999999999999999",
+        "/api/v1/organisations?page=0",
+        "/api/v1/intake/information?organisation=99999999999999999999999",
+        "/api/v1/audit/events?page=-1",
+    ],
+)
+def test_out_of_range_numbers_get_a_clear_422(world, url):
+    response = world.client_for("system_admin").get(url)
+    assert response.status_code == 422 and response.json()["code"] == "validation_error"
+
+
+def test_huge_ids_in_pages_answer_404_not_500(world):
+    client = world.client_for("system_admin")
+    huge = "9" * 23
+    assert client.get(f"/intake/{huge}/").status_code == 404
+    assert client.get(f"/organisations/{huge}/").status_code == 404
+    assert client.get("/intake/", {"page": huge}).status_code == 200, "an impossible page shows the last one"

@@ -3,11 +3,11 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from riskgate.core import audit
 from riskgate.core.access import get_visible_or_404
-from riskgate.core.api_support import require
+from riskgate.core.api_support import Pagination, require
 from riskgate.core.models import Region
 from riskgate.core.permissions import Permission
 
@@ -63,7 +63,7 @@ class OrganisationFilter(Schema):
 
 
 @router.get("/organisations", response=list[OrganisationOut], summary="Organisations in the caller's jurisdiction")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_organisations(request, filters: Query[OrganisationFilter]):
     require(request, Permission.ORG_ORGANISATION_VIEW)
     return queries.organisations(request.auth, kind=filters.kind, q=filters.q)

@@ -3,10 +3,10 @@
 import datetime as dt
 
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from . import audit, queries
-from .api_support import require
+from .api_support import Pagination, require
 from .models import Region
 from .permissions import Permission
 
@@ -27,7 +27,7 @@ class RegionFilter(Schema):
 
 
 @router.get("/regions", response=list[RegionOut], auth=None, summary="Administrative regions (GB/T 2260), public")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pagination, page_size=100)
 def list_regions(request, filters: Query[RegionFilter]):
     regions = Region.objects.all()
     if filters.level:
@@ -62,7 +62,7 @@ class AuditFilter(Schema):
 
 
 @router.get("/audit/events", response=list[AuditEventOut], summary="Audit trail within the auditor's jurisdiction")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_audit_events(request, filters: Query[AuditFilter]):
     require(request, Permission.AUDIT_EVENT_VIEW)
     audit.record(

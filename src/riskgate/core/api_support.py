@@ -4,8 +4,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import PageNumberPagination
 from ninja.security import APIKeyCookie, HttpBearer
 
 from .errors import error_body, validation_errors
@@ -53,6 +54,19 @@ class SessionUser(APIKeyCookie):
 
 
 AUTH = [BearerToken(), SessionUser()]
+
+MAX_ID = 2**53  # larger numbers are not ids: refuse them with 422 before any database sees them
+
+
+class Pagination(PageNumberPagination):
+    """Page-number pagination with bounded inputs (an unbounded page number overflows the database's OFFSET)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1, le=500)
+
+    def __init__(self, page_size: int = 50, **kwargs):
+        super().__init__(page_size=page_size, max_page_size=500, **kwargs)
 
 
 def require(request, permission: Permission) -> None:

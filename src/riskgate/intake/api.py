@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from riskgate.core import audit
 from riskgate.core.access import get_visible_or_404
-from riskgate.core.api_support import require
+from riskgate.core.api_support import MAX_ID, Pagination, require
 from riskgate.core.models import HSCode
 from riskgate.core.permissions import Permission
 
@@ -61,13 +61,15 @@ class InformationFilter(Schema):
     urgency: Urgency | None = None
     origin: str | None = Field(None, pattern=r"^[A-Za-z]{2}$")
     hs_chapter: str | None = Field(None, pattern=r"^\d{2,6}$")
-    organisation: int | None = Field(None, description="id of the responsible organisation (within the caller's scope)")
+    organisation: int | None = Field(
+        None, ge=1, le=MAX_ID, description="id of the responsible organisation (within the caller's scope)"
+    )
     since: dt.date | None = None
     until: dt.date | None = None
 
 
 @router.get("/intake/information", response=list[InformationOut], summary="Search risk information in scope")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_information(request, filters: Query[InformationFilter]):
     require(request, Permission.INTAKE_INFORMATION_VIEW)
     criteria = {k: (str(v) if hasattr(v, "value") else v) for k, v in filters.dict().items() if v not in (None, "")}

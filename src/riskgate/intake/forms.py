@@ -130,7 +130,7 @@ class TransitionForm(forms.Form):
         value = self.cleaned_data["merged_into"].strip().upper()
         if not value:
             return None
-        match = re.fullmatch(r"(?:RI)?0*(\d+)", value)
+        match = re.fullmatch(r"(?:RI)?0*(\d{1,12})", value)
         if not match:
             raise forms.ValidationError(_("编号格式应为 RI00000123。"))
         return int(match.group(1))
