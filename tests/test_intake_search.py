@@ -129,3 +129,22 @@ def test_filter_by_responsible_organisation_within_scope(searchable):
     assert outside.status_code == 200 and "锂电池" not in outside.content.decode(), (
         "choosing an organisation outside scope shows nothing"
     )
+
+
+def test_filter_by_hs_chapter_or_heading(world):
+    xian = world.user("xian")
+    for title, hs in [("电热水壶", "851671"), ("电吹风", "851631"), ("积木玩具", "9503")]:
+        services.create_information(
+            xian,
+            data={
+                "source_type": "other",
+                "channel": "hotline",
+                "title": title,
+                "hazard_types": ["other"],
+                "hs_code_id": hs,
+            },
+        )
+    assert sorted(information(xian, hs_chapter="85").values_list("title", flat=True)) == ["电吹风", "电热水壶"]
+    assert list(information(xian, hs_chapter="851671").values_list("title", flat=True)) == ["电热水壶"]
+    page = world.client_for("bureau_officer").get("/intake/", {"hs_chapter": "95"}).content.decode()
+    assert "积木玩具" in page and "电热水壶" not in page

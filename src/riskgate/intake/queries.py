@@ -47,7 +47,7 @@ def information(
     if hazard:
         items = items.filter(hazard_types__icontains=f'"{hazard}"')
     if hs_chapter:
-        items = items.filter(hs_code_id__startswith=hs_chapter)
+        items = items.filter(hs_code__code__startswith=hs_chapter)
     if origin:
         items = items.filter(origin_countries__icontains=f'"{origin.upper()}"')
     if urgency:
