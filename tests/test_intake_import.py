@@ -142,3 +142,10 @@ def test_hazards_and_countries_are_mapped(world):
     assert info.origin_countries == ["FR", "IN"] and info.notifying_country == "DE"
     assert info.hazard_types == ["biological"] and str(info.notified_on) == "2024-10-30"
     info.full_clean()
+
+
+def test_a_file_of_another_source_is_rejected_row_by_row_not_crashed(world):
+    """A file that has the required columns but lacks others the source reads (e.g. given with the wrong --source)."""
+    rows = [(2, {"Reference": "2024.0001", "Product": "Tea"})]
+    report = run_import("rasff", "x", organisation=world.org("gacc-warning-office"), rows=rows)
+    assert report.created == 0 and report.rejected[0].line == 2 and report.rejected[0].reason.startswith("缺少列")

@@ -118,7 +118,7 @@ def run_inside(db: str, synthetic: int) -> None:
         info = RiskInformation(
             external_system="NAIVE", external_id=external_id, organisation=office, channel="bulk_import", **fields
         )
-        info.full_clean(exclude=["search_tokens", "content_hash", "receipt", "receipt_secret_hash"])
+        info.full_clean()
         info.search_tokens = search_text_of(info)
         info.save()
     naive = time.perf_counter() - started

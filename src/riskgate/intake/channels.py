@@ -18,7 +18,7 @@ from riskgate.core.permissions import Permission
 
 from .importers import search_text_of
 from .models import Channel, ReporterKind, RiskInformation, SourceType, StatusChange, Urgency
-from .services import notify_on_commit, warning_office
+from .services import notify_urgent_on_commit, warning_office
 
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 
@@ -78,7 +78,7 @@ def submit_public_report(
         reward_eligible=bool(wants_reward and identified),
         source_data={"region": region.code if region else ""},
     )
-    info.full_clean(exclude=["search_tokens", "content_hash", "receipt", "receipt_secret_hash"])
+    info.full_clean()
     info.search_tokens = search_text_of(info)
     secret = _random(8)
     with transaction.atomic():
@@ -99,7 +99,7 @@ def submit_public_report(
         if info.urgency == Urgency.URGENT:
             # Urgent information skips the queue: the responsible bureau and the warning office hear at once.
             for recipient in {org, warning_office()} - {None}:
-                _notify(info, recipient)
+                notify_urgent_on_commit(info, recipient)
     return info, Receipt(info.receipt, secret)
 
 
@@ -133,14 +133,14 @@ def submit_enterprise_report(user, *, data: dict) -> RiskInformation:
         reporter_email=user.email,
         created_by=user,
     )
-    info.full_clean(exclude=["search_tokens", "content_hash", "receipt", "receipt_secret_hash"])
+    info.full_clean()
     info.search_tokens = search_text_of(info)
     with transaction.atomic():
         info.save()
         StatusChange.objects.create(information=info, to_status=info.status, actor=user, actor_repr=user.get_username())
         audit.record(actor=user, action="intake.enterprise_report", obj=info, changes=audit.facts(urgency=info.urgency))
         if info.urgency == Urgency.URGENT:
-            _notify(info, supervising_bureau(supervisor) or supervisor)
+            notify_urgent_on_commit(info, supervising_bureau(supervisor) or supervisor)
     return info
 
 
@@ -150,7 +150,3 @@ def supervising_bureau(org: Organisation | None) -> Organisation | None:
         return None
     ids = [int(x) for x in org.path.strip("/").split("/") if x]
     return Organisation.objects.filter(pk__in=ids, kind=OrganisationKind.DIRECT_BUREAU).first()
-
-
-def _notify(info: RiskInformation, organisation: Organisation) -> None:
-    notify_on_commit(info, organisation, kind="intake.urgent", title=_("紧急风险信息：%s") % info.title[:120])

@@ -500,6 +500,9 @@ def run_import(
         except RowError as exc:
             report.rejected.append(Rejected(line, str(exc)))
             continue
+        except KeyError as exc:  # a file of another source, or a column missing from this one
+            report.rejected.append(Rejected(line, f"缺少列：{exc.args[0]}"))
+            continue
         if external_id in mapped:
             report.duplicates.append(Rejected(mapped[external_id][0], f"same reference {external_id} as line {line}"))
         mapped[external_id] = (line, fields)

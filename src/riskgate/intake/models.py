@@ -161,7 +161,6 @@ class RiskInformation(models.Model):
         related_name="+",
     )
     source_data = models.JSONField(_("来源数据"), default=dict, blank=True)
-    content_hash = models.CharField(max_length=64, blank=True, editable=False)
     search_tokens = models.TextField(blank=True, editable=False)
     status_since = models.DateTimeField(_("进入当前状态的时间"), default=timezone.now, db_index=True)
     escalated_status = models.CharField(_("已督办的状态"), max_length=30, blank=True)

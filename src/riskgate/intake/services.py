@@ -36,7 +36,7 @@ def create_information(principal, *, data: dict, reporter: dict | None = None) -
     info = RiskInformation(**data, created_by=principal if getattr(principal, "pk", None) else None)
     for key, value in (reporter or {}).items():
         setattr(info, f"reporter_{key}", value)
-    info.full_clean(exclude=["search_tokens", "content_hash"])
+    info.full_clean()
     info.search_tokens = search_text_of(info)
     with transaction.atomic():
         info.save()
@@ -50,7 +50,7 @@ def create_information(principal, *, data: dict, reporter: dict | None = None) -
             changes=audit.diff({}, audit.snapshot(info, ENTRY_FIELDS)),
         )
         if info.urgency == Urgency.URGENT:
-            _notify_urgent_on_commit(info)
+            notify_urgent_on_commit(info, warning_office())
     return info
 
 
@@ -107,16 +107,15 @@ def transition(principal, info: RiskInformation, *, to_status: str, reason: str 
             changes={"status": [before, to_status], **({"merged_into": [None, merged_into.pk]} if merged_into else {})},
         )
         if to_status == Status.REPORTED:
-            _notify_on_commit(info, kind="intake.reported", title=_("风险信息已上报：%s") % info.title[:120])
+            notify_on_commit(
+                info, warning_office(), kind="intake.reported", title=_("风险信息已上报：%s") % info.title[:120]
+            )
     return change
 
 
-def _notify_urgent_on_commit(info: RiskInformation) -> None:
-    notify_on_commit(info, warning_office(), kind="intake.urgent", title=_("紧急风险信息：%s") % info.title[:120])
-
-
-def _notify_on_commit(info: RiskInformation, *, kind: str, title: str) -> None:
-    notify_on_commit(info, warning_office(), kind=kind, title=title)
+def notify_urgent_on_commit(info: RiskInformation, organisation: Organisation | None) -> None:
+    """Urgent information skips the queue: the organisation hears of it as soon as the item is stored."""
+    notify_on_commit(info, organisation, kind="intake.urgent", title=_("紧急风险信息：%s") % info.title[:120])
 
 
 def notify_on_commit(info: RiskInformation, organisation: Organisation | None, *, kind: str, title: str) -> None:
