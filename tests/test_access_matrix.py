@@ -45,7 +45,8 @@ XIAN_ENTERPRISE_READERS = {
 }
 # Nobody below national level may read the Harbin enterprise, and no enterprise may read another's.
 HARBIN_ENTERPRISE_READERS = {"system_admin", "warning_officer", "auditor"}
-INTAKE_VIEWERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer"}
+# Partner agencies read what their sharing scope grants (and their own submissions).
+INTAKE_VIEWERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer", "partner_officer"}
 INTAKE_CREATORS = INTAKE_VIEWERS
 INTAKE_EXPORTERS = {"system_admin", "warning_officer", "bureau_officer"}
 # An item owned by Xi'an Customs: the port (a subordinate body) does not see its bureau's items.
@@ -95,6 +96,11 @@ def ui_matrix(world) -> dict[str, Entry]:
         "intake:evidence_download": Entry(
             XIAN_ITEM_READERS, kwargs={"pk": world.xian_item.pk, "evidence_id": world.xian_evidence.pk}
         ),
+        "intake:case": Entry(XIAN_ITEM_READERS, kwargs={"pk": world.case.pk}),  # before the unlink dissolves it
+        "intake:unlink": Entry(XIAN_ITEM_READERS, "post", kwargs={"pk": world.xian_item2.pk}),
+        "intake:links": Entry(INTAKE_VIEWERS),
+        "intake:link_confirm": Entry(XIAN_ITEM_READERS, "post", kwargs={"pk": world.proposal_a.pk}),
+        "intake:link_dismiss": Entry(XIAN_ITEM_READERS, "post", kwargs={"pk": world.proposal_b.pk}),
         "intake:imports": Entry(IMPORTERS),
         "intake:import_detail": Entry(IMPORTERS, kwargs={"pk": world.import_job.pk}),
         "intake:public_report": Entry(PUBLIC),
@@ -188,6 +194,14 @@ def api_matrix(world) -> dict[tuple[str, str], Entry]:
         ),
         ("post", "/api/v1/intake/information"): Entry(INTAKE_CREATORS, "post"),
         ("post", "/api/v1/intake/batches"): Entry(INTAKE_CREATORS, "post"),
+        ("get", "/api/v1/intake/links"): Entry(INTAKE_VIEWERS),
+        ("post", "/api/v1/intake/links/{link_id}/confirm"): Entry(
+            XIAN_ITEM_READERS, "post", kwargs={"link_id": world.proposal_a.pk}
+        ),
+        ("post", "/api/v1/intake/links/{link_id}/dismiss"): Entry(
+            XIAN_ITEM_READERS, "post", kwargs={"link_id": world.proposal_b.pk}
+        ),
+        ("get", "/api/v1/intake/cases/{case_id}"): Entry(XIAN_ITEM_READERS, kwargs={"case_id": world.case.pk}),
     }
 
 
@@ -234,6 +248,23 @@ def matrix_world(world):
             "title": "矩阵测试：充电宝起火",
             "hazard_types": ["physical"],
         },
+    )
+    world.xian_item2, world.xian_item3 = (
+        intake.create_information(
+            world.user("xian"),
+            data={"source_type": "media", "channel": "hotline", "title": title, "hazard_types": ["physical"]},
+        )
+        for title in ("矩阵测试：同款充电宝起火（媒体）", "矩阵测试：同款充电宝鼓包（投诉）")
+    )
+    from riskgate.intake.models import LinkProposal, RiskCase
+
+    world.case = RiskCase.objects.create(title="矩阵测试案件", organisation=world.org("xian-customs"))
+    RiskInformation.objects.filter(pk__in=[world.xian_item2.pk, world.xian_item3.pk]).update(case=world.case)
+    world.proposal_a = LinkProposal.objects.create(
+        first=world.xian_item, second=world.xian_item2, score=0.9, reasons={"text": 0.9}
+    )
+    world.proposal_b = LinkProposal.objects.create(
+        first=world.xian_item, second=world.xian_item3, score=0.8, reasons={"text": 0.8}
     )
     from django.core.files.uploadedfile import SimpleUploadedFile
 

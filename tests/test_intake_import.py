@@ -6,7 +6,7 @@ from django.conf import settings
 from riskgate.core.models import AuditEvent
 from riskgate.intake import importers
 from riskgate.intake.importers import SOURCES, read_csv, run_import
-from riskgate.intake.models import RiskInformation, StatusChange
+from riskgate.intake.models import LinkProposal, RiskInformation, StatusChange
 
 # Rows per real file, from the data README; FDA and the 2024 RASFF file repeat some references.
 EXPECTED = {
@@ -37,8 +37,13 @@ def test_every_real_file_imports_and_a_second_import_changes_nothing(world):
     assert total == 21871 + 1022 + 3037 + 289 + 560 + 263
     assert StatusChange.objects.count() == total, "every imported item starts its history as received"
 
+    proposals = LinkProposal.objects.count()
+    assert proposals == sum(r.proposed_links for r in first.values()) > 0, "duplicate detection ran on import"
+    assert RiskInformation.objects.filter(triage__has_key="model").count() > 20000, "triage suggestions stored"
+
     second = {key: run_import(key, path_of(key), organisation=office) for key in real}
     assert RiskInformation.objects.count() == total
+    assert LinkProposal.objects.count() == proposals, "a re-import proposes nothing new"
     for key, report in second.items():
         assert report.created == 0 and report.updated == 0, str(report)
         assert report.unchanged == report.rows - len(report.duplicates) - len(report.rejected)

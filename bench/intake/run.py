@@ -109,7 +109,7 @@ def run_inside(db: str, synthetic: int) -> None:
 
     # The peer: one validated ORM save per row (what a straightforward importer does), on a sample.
     sample = 2000
-    from riskgate.intake.importers import search_text_of
+    from riskgate.intake.enrich import search_text_of
 
     started = time.perf_counter()
     for _line, row in synthetic_rows(sample, seed=99):

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "riskgate.core",
     "riskgate.accounts",
     "riskgate.intake",
+    "riskgate.triage",
 ]
 
 MIDDLEWARE = [

@@ -21,7 +21,7 @@ DEFAULT_ROLES = [
     ("port_officer", "口岸查验人员", "Port inspection officer", S.SUBTREE, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE], ["inspection_body", "port"]),
     ("assessor", "技术机构评估人员", "Technical-institution assessor", S.ASSIGNED, [], ["technical_institution", "laboratory"]),
     ("expert", "专家", "Expert", S.ASSIGNED, [], []),
-    ("partner_officer", "协作部门人员", "Partner-agency officer", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW], ["partner_agency"]),
+    ("partner_officer", "协作部门人员", "Partner-agency officer", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE], ["partner_agency"]),
     ("auditor", "审计人员", "Auditor", S.ALL,
      [P.AUDIT_EVENT_VIEW, P.AUDIT_EVENT_EXPORT, P.AUDIT_CHAIN_VERIFY, P.ORG_ORGANISATION_VIEW, P.ORG_USER_VIEW],
      AUTHORITY_KINDS),

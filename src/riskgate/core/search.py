@@ -7,6 +7,7 @@ to_tsvector('simple', tokens). A query is segmented the same way and every query
 
 import logging
 import re
+from functools import lru_cache
 
 import jieba
 from django.db import connection
@@ -21,6 +22,12 @@ _WORDS = re.compile(r"\w+", re.UNICODE)
 _HAN_RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+)")
 
 
+@lru_cache(maxsize=50_000)
+def _han(run: str) -> tuple[str, ...]:
+    """jieba's segmentation of one run of Han characters (product and hazard phrases recur: cached)."""
+    return tuple(w for w in jieba.cut_for_search(run) if _WORD.search(w))
+
+
 def tokens(*texts: str | None) -> list[str]:
     words: list[str] = []
     for text in texts:
@@ -28,7 +35,7 @@ def tokens(*texts: str | None) -> list[str]:
             continue
         for i, part in enumerate(_HAN_RUNS.split(str(text))):
             if i % 2:
-                words.extend(w for w in jieba.cut_for_search(part) if _WORD.search(w))
+                words.extend(_han(part))
             elif part:
                 words.extend(_WORDS.findall(part.casefold()))
     return words

@@ -3,6 +3,8 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
@@ -14,8 +16,18 @@ from riskgate.core.api_support import MAX_ID, Pagination, require
 from riskgate.core.models import HSCode
 from riskgate.core.permissions import Permission
 
-from . import queries, services
-from .models import Channel, HazardType, RiskInformation, SourceType, Status, TradeDirection, Urgency
+from . import linking, queries, services
+from .models import (
+    Channel,
+    HazardType,
+    LinkProposal,
+    LinkStatus,
+    RiskInformation,
+    SourceType,
+    Status,
+    TradeDirection,
+    Urgency,
+)
 
 router = Router(tags=["intake"])
 
@@ -51,6 +63,12 @@ class InformationOut(Schema):
     organisation_id: int
     urgency: str
     status: str
+    case_id: int | None = Field(None, description="the risk case the item was linked into, if any")
+    triage: dict = Field(
+        default_factory=dict,
+        description="the model's suggestion (model version, categories with scores, probability of a serious "
+        "risk, flag); a suggestion only — officers decide",
+    )
 
 
 class InformationFilter(Schema):
@@ -179,3 +197,88 @@ def create_information(request, payload: InformationIn):
         data[key] = str(data[key])
     info = services.create_information(principal, data=data)
     return HttpStatus(201, info)
+
+
+# ----- links between reports of the same risk, and risk cases ------------------------------------------------
+
+
+class LinkOut(Schema):
+    id: int
+    first_id: int
+    second_id: int
+    score: float
+    reasons: dict
+    status: str
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+
+
+class LinkFilter(Schema):
+    status: LinkStatus = LinkStatus.PROPOSED
+    information: int | None = Field(None, ge=1, le=MAX_ID, description="only proposals involving this item")
+
+
+@router.get("/intake/links", response=list[LinkOut], summary="Proposed links between reports of the same risk")
+@paginate(Pagination, page_size=50)
+def list_links(request, filters: Query[LinkFilter]):
+    require(request, Permission.INTAKE_INFORMATION_VIEW)
+    proposals = linking.visible_proposals(request.auth).filter(status=str(filters.status))
+    if filters.information:
+        proposals = proposals.filter(Q(first_id=filters.information) | Q(second_id=filters.information))
+    return proposals.order_by("-score", "id")
+
+
+class CaseOut(Schema):
+    id: int
+    reference: str
+    title: str
+    organisation_id: int
+    created_at: dt.datetime
+    items: list[InformationOut]
+    items_outside_scope: int
+
+
+def _proposal(request, link_id: int) -> LinkProposal:
+    proposal = linking.visible_proposals(request.auth).filter(pk=link_id).first()
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+@router.post("/intake/links/{int:link_id}/confirm", response=CaseOut, summary="Confirm a link: both in one case")
+def confirm_link(request, link_id: int):
+    require(request, Permission.INTAKE_INFORMATION_PROCESS)
+    case = linking.confirm(request.auth, _proposal(request, link_id))
+    return _case_out(request, case)
+
+
+@router.post("/intake/links/{int:link_id}/dismiss", response=LinkOut, summary="Dismiss a proposed link")
+def dismiss_link(request, link_id: int):
+    require(request, Permission.INTAKE_INFORMATION_PROCESS)
+    proposal = _proposal(request, link_id)
+    linking.dismiss(request.auth, proposal)
+    proposal.refresh_from_db()
+    return proposal
+
+
+@router.get("/intake/cases/{int:case_id}", response=CaseOut, summary="A risk case with all its reports in scope")
+def get_case(request, case_id: int):
+    require(request, Permission.INTAKE_INFORMATION_VIEW)
+    case = linking.visible_case_or_none(request.auth, case_id)
+    if case is None:
+        raise Http404
+    audit.record_read(actor=request.auth, obj=case)
+    return _case_out(request, case)
+
+
+def _case_out(request, case) -> dict:
+    items, hidden = linking.case_items(request.auth, case)
+    return {
+        "id": case.pk,
+        "reference": case.reference,
+        "title": case.title,
+        "organisation_id": case.organisation_id,
+        "created_at": case.created_at,
+        "items": list(items),
+        "items_outside_scope": hidden,
+    }

@@ -16,7 +16,8 @@ from riskgate.core import audit, ratelimit
 from riskgate.core.models import Region
 from riskgate.core.permissions import Permission
 
-from .importers import search_text_of
+from .enrich import prepare
+from .linking import detect_on_commit
 from .models import Channel, ReporterKind, RiskInformation, SourceType, StatusChange, Urgency
 from .services import notify_urgent_on_commit, warning_office
 
@@ -79,12 +80,13 @@ def submit_public_report(
         source_data={"region": region.code if region else ""},
     )
     info.full_clean()
-    info.search_tokens = search_text_of(info)
+    prepare(info)
     secret = _random(8)
     with transaction.atomic():
         info.receipt = f"R{timezone.localdate():%y%m}{_random(6)}"
         info.receipt_secret_hash = _secret_hash(secret)
         info.save()
+        detect_on_commit([info.pk])
         StatusChange.objects.create(information=info, to_status=info.status, actor_repr="public")
         if files:
             from .evidence import attach
@@ -134,9 +136,10 @@ def submit_enterprise_report(user, *, data: dict) -> RiskInformation:
         created_by=user,
     )
     info.full_clean()
-    info.search_tokens = search_text_of(info)
+    prepare(info)
     with transaction.atomic():
         info.save()
+        detect_on_commit([info.pk])
         StatusChange.objects.create(information=info, to_status=info.status, actor=user, actor_repr=user.get_username())
         audit.record(actor=user, action="intake.enterprise_report", obj=info, changes=audit.facts(urgency=info.urgency))
         if info.urgency == Urgency.URGENT:

@@ -91,6 +91,6 @@ def attach_by_officer(principal, info: RiskInformation, uploads: list[UploadedFi
         or principal.has_permission(Permission.INTAKE_INFORMATION_CREATE)
     ):
         raise PermissionDenied
-    if not RiskInformation.objects.visible_to(principal).filter(pk=info.pk).exists():
+    if not RiskInformation.objects.visible_to(principal, shared=False).filter(pk=info.pk).exists():
         raise PermissionDenied
     return attach(info, uploads, actor=principal)

@@ -19,15 +19,18 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from riskgate.core import audit
+from riskgate.core.bulk import insert_rows, insert_values, update_rows
 from riskgate.core.countries import country_codes
-from riskgate.core.search import token_text
 
+from .enrich import DERIVED_FIELDS, prepare_many
+from .linking import detect
 from .models import CONTENT_FIELDS, Channel, HazardType, RiskInformation, SourceType, StatusChange, Urgency
 
 
@@ -51,13 +54,15 @@ class ImportReport:
     unchanged: int = 0
     duplicates: list[Rejected] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
+    proposed_links: int = 0
     seconds: float = 0.0
 
     def __str__(self) -> str:
         rate = self.rows / self.seconds if self.seconds else 0
         return (
             f"{self.source}: {self.rows} rows — created {self.created}, updated {self.updated}, "
-            f"unchanged {self.unchanged}, duplicates in file {len(self.duplicates)}, rejected {len(self.rejected)} "
+            f"unchanged {self.unchanged}, duplicates in file {len(self.duplicates)}, rejected {len(self.rejected)}, "
+            f"links proposed {self.proposed_links} "
             f"({self.seconds:.1f} s, {rate:.0f} rows/s)"
         )
 
@@ -236,7 +241,18 @@ def map_rasff_risk_decision(row: dict) -> tuple[str, dict]:
         "hazard_detail": row["hazards"],
         "notified_on": parse_date(row["date"][:19], "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"),
         "urgency": Urgency.URGENT if decision == "serious" else Urgency.NORMAL,
-        "_source_data": {k: row[k] for k in ("classification", "risk_decision", "type", "distribution", "operator")},
+        "_source_data": {
+            k: row[k]
+            for k in (
+                "classification",
+                "risk_decision",
+                "type",
+                "distribution",
+                "forAttention",
+                "forFollowUp",
+                "operator",
+            )
+        },
     }
 
 
@@ -326,9 +342,14 @@ PARTNER_COLUMNS = [
 ]  # fmt: skip
 
 
+@lru_cache(maxsize=16)
+def _allowed(choices) -> frozenset[str]:
+    return frozenset(choices.values)
+
+
 def _choice(row: dict, name: str, choices, default: str = "") -> str:
     value = row.get(name, "").strip() or default
-    if value not in choices.values:
+    if value not in _allowed(choices):
         raise RowError(f"{name} 的值无效：{value!r}（可选：{', '.join(choices.values)}）")
     return value
 
@@ -352,7 +373,7 @@ def map_partner(row: dict) -> tuple[str, dict]:
     if unknown:
         raise RowError("未知的列：" + ", ".join(unknown))
     hazards = [h.strip() for h in row.get("hazard_types", "").split(";") if h.strip()]
-    if not hazards or any(h not in HazardType.values for h in hazards):
+    if not hazards or any(h not in _allowed(HazardType) for h in hazards):
         raise RowError(f"hazard_types 无效：{row.get('hazard_types', '')!r}（可选：{', '.join(HazardType.values)}）")
     origins = [c.strip().upper() for c in row.get("origin_countries", "").split(";") if c.strip()]
     notifying = row.get("notifying_country", "").strip().upper()
@@ -441,28 +462,6 @@ def _fingerprint(values: dict) -> str:
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
 
 
-def search_text_of(info: RiskInformation) -> str:
-    """What the search index holds: the text, and the labels of source and hazards in Chinese and English
-    (so 召回 finds recalls whatever language is active when the item is indexed)."""
-    labels = []
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            labels.append(str(SourceType(info.source_type).label))
-            labels.extend(str(HazardType(h).label) for h in info.hazard_types)
-    return token_text(
-        info.title,
-        info.description,
-        info.product_name,
-        info.brand,
-        info.model,
-        info.batch,
-        info.product_category,
-        info.hazard_detail,
-        info.external_id,
-        " ".join(labels),
-    )
-
-
 def _apply(info: RiskInformation, fields: dict, *, fill_only: bool) -> None:
     """Set the source's values; an import never blanks a field, and a secondary source only fills empty ones."""
     for name, value in fields.items():
@@ -508,33 +507,24 @@ def run_import(
         mapped[external_id] = (line, fields)
 
     items = list(mapped.items())
-    done = 0
+    done, changed = 0, []
     for start in range(0, len(items), batch_size):
         batch = items[start : start + batch_size]
         with transaction.atomic():
-            _write_batch(source, batch, organisation, actor, report, channel)
+            changed += _write_batch(source, batch, organisation, actor, report, channel)
         done += len(batch)
         if progress:
             progress(done, len(items))
+    if changed:
+        # Links are proposals an officer reviews; they are made once the rows are stored.
+        with transaction.atomic():
+            report.proposed_links = detect(changed)
     report.seconds = time.monotonic() - started
     return report
 
 
-def update_rows(objects: list[RiskInformation], names: list[str]) -> None:
-    """UPDATE … WHERE id = ? for many rows in one executemany: Django's bulk_update builds a CASE expression per
-    field and row, which costs more than the update itself. Values are prepared by each field, as save() does."""
-    from django.db import connection
-
-    fields = [RiskInformation._meta.get_field(n) for n in names]
-    table = RiskInformation._meta.db_table
-    quote = connection.ops.quote_name
-    sql = f"UPDATE {quote(table)} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} WHERE {quote('id')} = %s"  # noqa: S608
-    params = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objects]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
-def _write_batch(source: Source, batch, organisation, actor, report: ImportReport, channel: str) -> None:
+def _write_batch(source: Source, batch, organisation, actor, report: ImportReport, channel: str) -> list[int]:
+    """Write one batch; returns the ids of the items created or changed."""
     ids = [external_id for external_id, _ in batch]
     existing = {
         info.external_id: info
@@ -568,19 +558,22 @@ def _write_batch(source: Source, batch, organisation, actor, report: ImportRepor
         data[source.key] = own_data
         data["_fingerprints"] = {**data.get("_fingerprints", {}), source.key: fingerprint}
         info.source_data = data
-        info.search_tokens = search_text_of(info)
-    RiskInformation.objects.bulk_create(to_create, batch_size=500)
-    StatusChange.objects.bulk_create(
-        [
-            StatusChange(
-                information=info, to_status=info.status, at=info.received_at, actor_repr=f"import:{source.key}"
-            )
-            for info in to_create
-        ],
-        batch_size=1000,
+    prepare_many(to_create + to_update)
+    insert_rows(to_create, RiskInformation)
+    if to_create:
+        ids = dict(
+            RiskInformation.objects.filter(
+                external_system=source.system, external_id__in=[i.external_id for i in to_create]
+            ).values_list("external_id", "pk")
+        )
+        for info in to_create:
+            info.pk = ids[info.external_id]
+    insert_values(
+        StatusChange,
+        ["information_id", "from_status", "to_status", "at", "actor_repr", "reason"],
+        [[info.pk, "", info.status, info.received_at, f"import:{source.key}", ""] for info in to_create],
     )
-    if to_update:
-        update_rows(to_update, [*CONTENT_FIELDS, "source_data", "search_tokens"])
+    update_rows(to_update, [*CONTENT_FIELDS, *DERIVED_FIELDS, "source_data", "updated_at"], RiskInformation)
     report.created += len(to_create)
     report.updated += len(to_update)
     if to_create or to_update:
@@ -592,3 +585,4 @@ def _write_batch(source: Source, batch, organisation, actor, report: ImportRepor
             organisation_id=organisation.pk,
             changes=audit.facts(source=source.key, created=len(to_create), updated=len(to_update)),
         )
+    return [info.pk for info in to_create + to_update]

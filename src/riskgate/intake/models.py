@@ -95,6 +95,17 @@ class ReporterKind(models.TextChoices):
     SYSTEM = "system", _("外部系统")
 
 
+class InformationQuerySet(ScopedQuerySet):
+    def visible_to(self, principal, *, shared: bool = True) -> models.QuerySet:
+        """The principal's jurisdiction, and for a partner agency also what its sharing scope grants
+        (shared=False: the jurisdiction only — evidence files and workflow actions are never shared)."""
+        own = super().visible_to(principal)
+        if not shared:
+            return own
+        granted = SharingScope.granted_to(principal)
+        return own if granted is None else own | self.filter(granted)
+
+
 class RiskInformation(models.Model):
     """One report of a possible quality-safety risk, from any source."""
 
@@ -162,12 +173,22 @@ class RiskInformation(models.Model):
     )
     source_data = models.JSONField(_("来源数据"), default=dict, blank=True)
     search_tokens = models.TextField(blank=True, editable=False)
+    similarity_signature = models.BinaryField(null=True, editable=False)  # MinHash of the text (similarity.py)
+    triage = models.JSONField(_("分诊建议"), default=dict, blank=True, editable=False)
+    case = models.ForeignKey(
+        "RiskCase",
+        verbose_name=_("风险案件"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="items",
+    )
     status_since = models.DateTimeField(_("进入当前状态的时间"), default=timezone.now, db_index=True)
     escalated_status = models.CharField(_("已督办的状态"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = InformationQuerySet.as_manager()
     scope_organisation_field = "organisation"
 
     class Meta:
@@ -246,6 +267,147 @@ def valid_gtin(value: str) -> bool:
     digits = [int(d) for d in value]
     total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits[:-1])))
     return (10 - total % 10) % 10 == digits[-1]
+
+
+class SharingScope(models.Model):
+    """What one partner agency may read of the risk information beyond its own submissions (R-COL-5/6).
+
+    Set by the system administrator per agency: the jurisdictions whose items are shared (with their
+    subordinate organisations), optionally narrowed to some sources and hazard types, by default only items an
+    officer has verified. Reporters' personal data, evidence files and workflow actions are never shared.
+    """
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        verbose_name=_("协作部门"),
+        on_delete=models.CASCADE,
+        related_name="sharing_scope",
+        limit_choices_to={"kind": "partner_agency"},
+    )
+    jurisdictions = models.ManyToManyField(
+        "accounts.Organisation", verbose_name=_("共享的辖区"), related_name="+", blank=True
+    )
+    source_types = models.JSONField(_("共享的信息来源（空：全部）"), default=list, blank=True)
+    hazard_types = models.JSONField(_("共享的危害类型（空：全部）"), default=list, blank=True)
+    verified_only = models.BooleanField(_("仅共享已核实的信息"), default=True)
+    active = models.BooleanField(_("启用"), default=True)
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("共享范围")
+        verbose_name_plural = _("共享范围")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+    def clean(self) -> None:
+        errors = {}
+        bad = [s for s in self.source_types or [] if s not in SourceType.values]
+        if bad:
+            errors["source_types"] = [_("未知的信息来源：%s") % ", ".join(bad)]
+        bad = [h for h in self.hazard_types or [] if h not in HazardType.values]
+        if bad:
+            errors["hazard_types"] = [_("未知的危害类型：%s") % ", ".join(bad)]
+        if self.organisation_id and self.organisation.kind != "partner_agency":
+            errors["organisation"] = [_("共享范围只能设给协作部门。")]
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def granted_to(cls, principal) -> models.Q | None:
+        """The items shared with the principal's agency, as a filter; None when nothing is shared."""
+        if principal is None or not getattr(principal, "is_authenticated", False):
+            return None
+        organisation = getattr(principal, "organisation", None)
+        if organisation is None or organisation.kind != "partner_agency":
+            return None
+        scope = cls.objects.filter(organisation=organisation, active=True).first()
+        if scope is None or (scope.valid_until and scope.valid_until < timezone.localdate()):
+            return None
+        paths = list(scope.jurisdictions.values_list("path", flat=True))
+        if not paths:
+            return None
+        granted = models.Q()
+        for path in paths:
+            granted |= models.Q(organisation__path__startswith=path)
+        granted = models.Q(granted)
+        if scope.source_types:
+            granted &= models.Q(source_type__in=scope.source_types)
+        if scope.hazard_types:
+            hazards = models.Q()
+            for hazard in scope.hazard_types:
+                hazards |= models.Q(hazard_types__icontains=f'"{hazard}"')
+            granted &= hazards
+        if scope.verified_only:
+            granted &= models.Q(status__in=SHARED_STATUSES)
+        return granted
+
+
+# Statuses an officer has verified the information in: what "verified only" shares.
+SHARED_STATUSES = [Status.VERIFIED, Status.REPORTED, Status.ASSESSMENT_REQUESTED, Status.CLOSED]
+
+
+class RiskCase(models.Model):
+    """One risk, as several linked reports of it from one or more sources (confirmed by an officer)."""
+
+    title = models.CharField(_("标题"), max_length=500)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("负责机构（辖区）"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("风险案件")
+        verbose_name_plural = _("风险案件")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title[:80]}"
+
+    @property
+    def reference(self) -> str:
+        return f"RC{self.pk:08d}" if self.pk else "RC—"
+
+
+class LinkStatus(models.TextChoices):
+    PROPOSED = "proposed", _("待确认")
+    CONFIRMED = "confirmed", _("已确认关联")
+    DISMISSED = "dismissed", _("已排除")
+
+
+class LinkProposal(models.Model):
+    """The system's proposal that two items report the same risk; an officer confirms or dismisses it."""
+
+    first = models.ForeignKey(RiskInformation, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(RiskInformation, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("相似度"))
+    reasons = models.JSONField(_("依据"), default=dict)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=LinkStatus.choices, default=LinkStatus.PROPOSED, db_index=True
+    )
+    created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("关联建议")
+        verbose_name_plural = _("关联建议")
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="one_proposal_per_pair"),
+            models.CheckConstraint(condition=models.Q(first__lt=models.F("second")), name="proposal_pair_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ~ {self.second_id} ({self.score:.2f})"
+
+    def other(self, info_id: int) -> RiskInformation:
+        return self.second if info_id == self.first_id else self.first
 
 
 class StatusChange(models.Model):

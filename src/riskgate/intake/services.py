@@ -10,7 +10,8 @@ from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core import audit
 from riskgate.core.permissions import Permission
 
-from .importers import search_text_of
+from .enrich import prepare
+from .linking import detect_on_commit
 from .models import CONTENT_FIELDS, REASON_REQUIRED, TRANSITIONS, RiskInformation, Status, StatusChange, Urgency
 
 ENTRY_FIELDS = [*CONTENT_FIELDS, "reporter_kind", "reporter_organisation", "organisation"]
@@ -37,9 +38,10 @@ def create_information(principal, *, data: dict, reporter: dict | None = None) -
     for key, value in (reporter or {}).items():
         setattr(info, f"reporter_{key}", value)
     info.full_clean()
-    info.search_tokens = search_text_of(info)
+    prepare(info)
     with transaction.atomic():
         info.save()
+        detect_on_commit([info.pk])
         StatusChange.objects.create(
             information=info, to_status=info.status, actor=_user(principal), actor_repr=_repr(principal)
         )
@@ -57,7 +59,7 @@ def create_information(principal, *, data: dict, reporter: dict | None = None) -
 def transition(principal, info: RiskInformation, *, to_status: str, reason: str = "", merged_into=None) -> StatusChange:
     """Move an item along the workflow (Art.13): verify, reject, merge, report upward, request assessment, close."""
     _require(principal, Permission.INTAKE_INFORMATION_PROCESS)
-    if not RiskInformation.objects.visible_to(principal).filter(pk=info.pk).exists():
+    if not RiskInformation.objects.visible_to(principal, shared=False).filter(pk=info.pk).exists():
         raise PermissionDenied
     reason = (reason or "").strip()
     with transaction.atomic():
@@ -77,7 +79,7 @@ def transition(principal, info: RiskInformation, *, to_status: str, reason: str 
             if merged_into is None or merged_into.pk == info.pk:
                 raise ValidationError({"merged_into": [_("请选择要合并到的另一条风险信息。")]})
             if (
-                not RiskInformation.objects.visible_to(principal)
+                not RiskInformation.objects.visible_to(principal, shared=False)
                 .filter(pk=merged_into.pk)
                 .exclude(status=Status.MERGED)
                 .exists()

@@ -22,3 +22,10 @@ def run_import_job(job_id: int) -> None:
     from .jobs import run_job
 
     run_job(job_id)
+
+
+@shared_task(name="riskgate.intake.tasks.detect_links")
+def detect_links(ids: list[int]) -> int:
+    from .linking import detect
+
+    return detect(ids)

@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,7 +18,7 @@ from riskgate.core.access import get_visible_or_404, permission_required
 from riskgate.core.countries import country_name
 from riskgate.core.permissions import Permission
 
-from . import channels, deadlines, evidence, jobs, queries, services
+from . import channels, deadlines, evidence, jobs, linking, queries, services
 from .forms import (
     EnterpriseReportForm,
     EvidenceForm,
@@ -27,7 +29,7 @@ from .forms import (
     ReceiptLookupForm,
     TransitionForm,
 )
-from .models import TRANSITIONS, HazardType, ImportJob, RiskInformation, Status
+from .models import TRANSITIONS, HazardType, ImportJob, LinkProposal, LinkStatus, RiskInformation, Status
 
 EXPORT_LIMIT = 100_000
 EXPORT_COLUMNS = [
@@ -168,7 +170,8 @@ def information_detail(request, pk: int):
     }
     if not show_reporter:
         reporter = {k: mask(v) for k, v in reporter.items()}
-    allowed = [s for s in Status.values if s in TRANSITIONS.get(info.status, set())]  # in workflow order
+    own = RiskInformation.objects.visible_to(request.user, shared=False).filter(pk=info.pk).exists()
+    allowed = [s for s in Status.values if s in TRANSITIONS.get(info.status, set())] if own else []
     context = {
         "info": info,
         "reporter": reporter,
@@ -179,18 +182,121 @@ def information_detail(request, pk: int):
         "can_process": request.user.has_permission(Permission.INTAKE_INFORMATION_PROCESS) and allowed,
         "transitions": [(s, Status(s).label) for s in allowed],
         "form": TransitionForm(),
-        "evidence": info.evidence.all(),
-        "can_attach": request.user.has_permission(Permission.INTAKE_INFORMATION_PROCESS)
-        or request.user.has_permission(Permission.INTAKE_INFORMATION_CREATE),
+        "shared": not own,
+        "evidence": info.evidence.all() if own else [],
+        "can_attach": own
+        and (
+            request.user.has_permission(Permission.INTAKE_INFORMATION_PROCESS)
+            or request.user.has_permission(Permission.INTAKE_INFORMATION_CREATE)
+        ),
         "evidence_form": EvidenceForm(),
+        "proposals": [(p, p.other(info.pk)) for p in linking.proposals_for(request.user, info)],
+        "can_link": own and request.user.has_permission(Permission.INTAKE_INFORMATION_PROCESS),
+        "triage": info.triage,
+        "triage_urgent_hint": bool(info.triage.get("serious")) and info.urgency != "urgent",
     }
     return render(request, "intake/detail.html", context)
+
+
+# ----- linking reports of the same risk ---------------------------------------------------------------------
+
+
+@permission_required(Permission.INTAKE_INFORMATION_VIEW)
+def link_list(request):
+    """The queue of proposed links in the officer's scope, the most similar first."""
+    status = request.GET.get("status", LinkStatus.PROPOSED)
+    if status not in LinkStatus.values:
+        status = LinkStatus.PROPOSED
+    proposals = (
+        linking.visible_proposals(request.user)
+        .filter(status=status)
+        .select_related("first", "second", "decided_by")
+        .order_by("-score", "id")
+    )
+    page = Paginator(proposals, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": LinkStatus.choices,
+        "can_link": request.user.has_permission(Permission.INTAKE_INFORMATION_PROCESS),
+    }
+    return render(request, "intake/links.html", context)
+
+
+def _proposal_or_404(request, pk: int) -> LinkProposal:
+    proposal = linking.visible_proposals(request.user).filter(pk=pk).select_related("first").first()
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@permission_required(Permission.INTAKE_INFORMATION_PROCESS)
+@require_POST
+def link_decide(request, pk: int, decision: str):
+    proposal = _proposal_or_404(request, pk)
+    try:
+        if decision == "confirm":
+            case = linking.confirm(request.user, proposal)
+            messages.success(request, _("已确认关联，归入风险案件 %s。") % case.reference)
+        else:
+            linking.dismiss(request.user, proposal)
+            messages.success(request, _("已排除该关联建议。"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _back(request, reverse("intake:links"))
+
+
+@permission_required(Permission.INTAKE_INFORMATION_PROCESS)
+@require_POST
+def information_unlink(request, pk: int):
+    info = _own_or_404(request, pk)
+    try:
+        linking.unlink(request.user, info)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已将 %s 移出风险案件。") % info.reference)
+    return redirect("intake:detail", pk=info.pk)
+
+
+@permission_required(Permission.INTAKE_INFORMATION_VIEW)
+def case_detail(request, pk: int):
+    """One risk and all of its reports: every source the officer may see, and how many more exist."""
+    case = linking.visible_case_or_none(request.user, pk)
+    if case is None:
+        raise Http404
+    items, hidden = linking.case_items(request.user, case)
+    audit.record_read(actor=request.user, obj=case)
+    sources = sorted({(i.get_source_type_display(), i.external_system or i.get_channel_display()) for i in items})
+    context = {
+        "case": case,
+        "items": items,
+        "hidden": hidden,
+        "sources": sources,
+        "can_process": request.user.has_permission(Permission.INTAKE_INFORMATION_PROCESS),
+    }
+    return render(request, "intake/case.html", context)
+
+
+def _own_or_404(request, pk: int) -> RiskInformation:
+    """An item in the user's own jurisdiction (not merely shared with the user's agency)."""
+    info = RiskInformation.objects.visible_to(request.user, shared=False).filter(pk=pk).first()
+    if info is None:
+        raise Http404
+    return info
 
 
 @permission_required(Permission.INTAKE_INFORMATION_VIEW)
 @require_POST
 def evidence_upload(request, pk: int):
-    info = get_visible_or_404(RiskInformation.objects.all(), request.user, pk=pk)
+    info = _own_or_404(request, pk)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid() and form.cleaned_data["files"]:
         try:
@@ -206,8 +312,9 @@ def evidence_upload(request, pk: int):
 
 @permission_required(Permission.INTAKE_INFORMATION_VIEW)
 def evidence_download(request, pk: int, evidence_id: int):
-    """Files are never served from a public URL: the item must be in the reader's scope, and the read is audited."""
-    info = get_visible_or_404(RiskInformation.objects.all(), request.user, pk=pk)
+    """Files are never served from a public URL: the item must be in the reader's jurisdiction (files are not
+    shared with partner agencies), and the read is audited."""
+    info = _own_or_404(request, pk)
     item = info.evidence.filter(pk=evidence_id).first()
     if item is None:
         raise Http404
@@ -241,7 +348,7 @@ def information_create(request):
 @permission_required(Permission.INTAKE_INFORMATION_PROCESS)
 @require_POST
 def information_transition(request, pk: int):
-    info = get_visible_or_404(RiskInformation.objects.all(), request.user, pk=pk)
+    info = _own_or_404(request, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -249,7 +356,9 @@ def information_transition(request, pk: int):
     data = form.cleaned_data
     merged_into = None
     if data["merged_into"]:
-        merged_into = RiskInformation.objects.visible_to(request.user).filter(pk=data["merged_into"]).first()
+        merged_into = (
+            RiskInformation.objects.visible_to(request.user, shared=False).filter(pk=data["merged_into"]).first()
+        )
         if merged_into is None:
             messages.error(request, _("合并目标不存在或不在您的辖区内。"))
             return redirect("intake:detail", pk=info.pk)

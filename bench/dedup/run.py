@@ -1,0 +1,48 @@
+"""Precision and recall of duplicate detection on a labelled set built from the real RASFF exports.
+
+Usage:  .venv/bin/python bench/dedup/run.py [--data ../shared/data/rasff] [--threshold 0.7 ...]
+
+The labelled set and how it is built: riskgate/intake/similarity_eval.py and
+docs/decisions/0006-duplicates-and-triage.md.
+"""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskgate.settings")
+os.environ.setdefault("RISKGATE_DEV", "1")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "rasff"))
+    parser.add_argument("--threshold", type=float, action="append")
+    args = parser.parse_args()
+    import django
+
+    django.setup()
+    from riskgate.intake import similarity
+    from riskgate.intake.similarity_eval import evaluate
+
+    thresholds = args.threshold or sorted({0.6, 0.65, similarity.THRESHOLD, 0.75, 0.8})
+    results = evaluate(Path(args.data), thresholds)
+    first = results[0]
+    pairs = sum(r["pairs"] for r in results[:2])
+    print(f"{first['items']} items, {pairs} true cross-export pairs; detection took {first['seconds']:.1f} s")
+    print("weights and threshold were chosen on Jan-Jun; Jul-Dec is held out")
+    print(f"{'threshold':>10s}{'half':>9s}{'pairs':>7s}{'proposed':>10s}{'true':>7s}{'precision':>11s}{'recall':>9s}")
+    for r in results:
+        mark = "  <- operating threshold" if r["threshold"] == similarity.THRESHOLD else ""
+        print(
+            f"{r['threshold']:10.2f}{r['half']:>9s}{r['pairs']:7d}{r['proposed']:10d}{r['true']:7d}"
+            f"{r['precision']:11.3f}{r['recall']:9.3f}{mark}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,197 @@
+"""Linking reports of the same risk: the system proposes (similarity.py), an officer confirms or dismisses.
+
+Confirming a proposal puts both items in one risk case: a new case when neither has one, the existing case
+when one has, and when both belong to different cases the newer case's items move to the older one. Every
+decision is authorised (the officer must see both items and hold the process permission) and audited.
+"""
+
+import numpy as np
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from riskgate.core import audit
+from riskgate.core.bulk import insert_values
+from riskgate.core.permissions import Permission
+
+from . import similarity
+from .models import LinkProposal, LinkStatus, RiskCase, RiskInformation, Status
+
+POOL_FIELDS = (
+    "id",
+    "similarity_signature",
+    "notified_on",
+    "notifying_country",
+    "origin_countries",
+    "product_category",
+    "gtin",
+    "brand",
+    "model",
+    "batch",
+    "case_id",
+)
+
+
+def detect(new_ids) -> int:
+    """Propose links between the given items and every other item; returns how many proposals are new."""
+    new_ids = set(new_ids)
+    if not new_ids:
+        return 0
+    rows = RiskInformation.objects.exclude(status=Status.MERGED).exclude(similarity_signature=None)
+    pool = similarity.Pool.of(rows.values_list(*POOL_FIELDS).iterator(chunk_size=5000))
+    if not len(pool.ids):
+        return 0
+    new = np.isin(pool.ids, np.fromiter(new_ids, dtype=np.int64))
+    found = similarity.proposals(pool, new)
+    if not found:
+        return 0
+    before = LinkProposal.objects.count()
+    now = timezone.now()
+    insert_values(
+        LinkProposal,
+        ["first_id", "second_id", "score", "reasons", "status", "created_at"],
+        [[a, b, s, r, LinkStatus.PROPOSED.value, now] for a, b, s, r in found],
+        ignore_conflicts=True,
+    )
+    return LinkProposal.objects.count() - before
+
+
+def detect_on_commit(ids) -> None:
+    from .tasks import detect_links
+
+    ids = list(ids)
+    transaction.on_commit(lambda: detect_links.delay(ids))
+
+
+def visible_proposals(principal, *, shared: bool = True):
+    """Proposals whose two items the principal may both see (shared=False: in the principal's jurisdiction)."""
+    visible = RiskInformation.objects.visible_to(principal, shared=shared).values("pk")
+    return LinkProposal.objects.filter(first__in=visible, second__in=visible)
+
+
+def proposals_for(principal, info: RiskInformation):
+    return (
+        visible_proposals(principal)
+        .filter(Q(first=info) | Q(second=info), status=LinkStatus.PROPOSED)
+        .select_related("first", "second")
+    )
+
+
+def _check(principal, proposal: LinkProposal) -> None:
+    if not principal.has_permission(Permission.INTAKE_INFORMATION_PROCESS):
+        raise PermissionDenied(_("没有权限：%s") % Permission.INTAKE_INFORMATION_PROCESS.value)
+    if not visible_proposals(principal, shared=False).filter(pk=proposal.pk).exists():
+        raise PermissionDenied
+
+
+def confirm(principal, proposal: LinkProposal) -> RiskCase:
+    _check(principal, proposal)
+    with transaction.atomic():
+        proposal = LinkProposal.objects.select_for_update().get(pk=proposal.pk)
+        if proposal.status != LinkStatus.PROPOSED:
+            raise ValidationError({"status": [_("该关联建议已处理。")]})
+        first, second = (
+            RiskInformation.objects.select_for_update()
+            .filter(pk__in=[proposal.first_id, proposal.second_id])
+            .order_by("pk")
+        )
+        case = _join(principal, first, second)
+        proposal.status = LinkStatus.CONFIRMED
+        proposal.decided_by = principal if getattr(principal, "pk", None) else None
+        proposal.decided_at = timezone.now()
+        proposal.save(update_fields=["status", "decided_by", "decided_at"])
+        audit.record(
+            actor=principal,
+            action="intake.linked",
+            obj=case,
+            changes=audit.facts(items=[first.pk, second.pk], proposal=proposal.pk, score=proposal.score),
+        )
+    return case
+
+
+def _join(principal, first: RiskInformation, second: RiskInformation) -> RiskCase:
+    cases = sorted({c for c in (first.case_id, second.case_id) if c})
+    if not cases:
+        older = min((first, second), key=lambda i: (i.notified_on or i.received_at.date(), i.pk))
+        case = RiskCase.objects.create(
+            title=older.title,
+            organisation_id=older.organisation_id,
+            created_by=principal if getattr(principal, "pk", None) else None,
+        )
+    else:
+        case = RiskCase.objects.get(pk=cases[0])
+        if len(cases) == 2:
+            moved = list(RiskInformation.objects.filter(case_id=cases[1]).values_list("pk", flat=True))
+            RiskInformation.objects.filter(case_id=cases[1]).update(case=case)
+            RiskCase.objects.filter(pk=cases[1]).delete()
+            audit.record(
+                actor=principal,
+                action="intake.cases_merged",
+                obj=case,
+                changes=audit.facts(merged_case=cases[1], items=moved),
+            )
+    RiskInformation.objects.filter(pk__in=[first.pk, second.pk]).update(case=case)
+    return case
+
+
+def dismiss(principal, proposal: LinkProposal) -> None:
+    _check(principal, proposal)
+    with transaction.atomic():
+        proposal = LinkProposal.objects.select_for_update().get(pk=proposal.pk)
+        if proposal.status != LinkStatus.PROPOSED:
+            raise ValidationError({"status": [_("该关联建议已处理。")]})
+        proposal.status = LinkStatus.DISMISSED
+        proposal.decided_by = principal if getattr(principal, "pk", None) else None
+        proposal.decided_at = timezone.now()
+        proposal.save(update_fields=["status", "decided_by", "decided_at"])
+        audit.record(
+            actor=principal,
+            action="intake.link_dismissed",
+            object_type="intake.linkproposal",
+            object_id=str(proposal.pk),
+            organisation_id=proposal.first.organisation_id,
+            changes=audit.facts(items=[proposal.first_id, proposal.second_id], score=proposal.score),
+        )
+
+
+def unlink(principal, info: RiskInformation) -> None:
+    """Take an item out of its case (a link confirmed by mistake); a case left with one item is dissolved."""
+    if not principal.has_permission(Permission.INTAKE_INFORMATION_PROCESS):
+        raise PermissionDenied
+    if not RiskInformation.objects.visible_to(principal, shared=False).filter(pk=info.pk).exists():
+        raise PermissionDenied
+    with transaction.atomic():
+        info = RiskInformation.objects.select_for_update().get(pk=info.pk)
+        if info.case_id is None:
+            raise ValidationError({"case": [_("该风险信息不属于任何风险案件。")]})
+        case_id = info.case_id
+        info.case = None
+        info.save(update_fields=["case", "updated_at"])
+        remaining = RiskInformation.objects.filter(case_id=case_id)
+        dissolved = remaining.count() < 2
+        if dissolved:
+            remaining.update(case=None)
+            RiskCase.objects.filter(pk=case_id).delete()
+        audit.record(
+            actor=principal,
+            action="intake.unlinked",
+            obj=info,
+            changes=audit.facts(case=case_id, case_dissolved=dissolved),
+        )
+
+
+def case_items(principal, case: RiskCase):
+    """The case's items the principal may see, and how many more it has outside their scope."""
+    items = case.items.visible_to(principal).select_related("organisation").order_by("notified_on", "pk")
+    hidden = case.items.count() - items.count()
+    return items, hidden
+
+
+def visible_case_or_none(principal, pk: int) -> RiskCase | None:
+    """A case is visible to whoever may see at least one of its items."""
+    visible = RiskInformation.objects.visible_to(principal).filter(case_id=pk)
+    if not visible.exists():
+        return None
+    return RiskCase.objects.filter(pk=pk).first()

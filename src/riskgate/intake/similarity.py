@@ -1,0 +1,299 @@
+"""Duplicate and related-report detection: which items describe the same risk, proposed for an officer to link.
+
+Every item carries a MinHash signature of its text (64 × 32-bit, stored beside it). Candidate pairs are items
+that share a blocking key:
+  - an LSH band of the signature (16 bands of 4 hashes: texts with Jaccard similarity 0.5 collide in at
+    least one band with probability 0.64, at 0.8 with probability 1.0);
+  - the same notification day (±1), notifying country and first origin country — how one alert reaches us
+    from two systems with different wording;
+  - the same product identity: GTIN, brand + model, or brand + batch.
+Keys shared by more than MAX_GROUP items say nothing (a common brand, a busy day) and are skipped.
+Each candidate pair is scored from the estimated text similarity and the agreement of the structured facts;
+pairs at or above THRESHOLD become proposals (at most MAX_PROPOSALS per item, the best first). How the weights
+and threshold were chosen and how well they do on real data: docs/decisions/0006-duplicates-and-triage.md and
+bench/dedup.
+"""
+
+import datetime as dt
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from riskgate.triage.features import words
+
+PERMUTATIONS = 64
+BANDS = 16
+ROWS = PERMUTATIONS // BANDS
+MAX_GROUP = 40
+MAX_PROPOSALS = 5
+THRESHOLD = 0.7
+MARGIN = 0.05
+# Rounded from a logistic regression on the labelled January–June candidate pairs (bench/dedup), rescaled.
+WEIGHTS = {"text": 0.2, "notifier": 0.25, "origin": 0.05, "date": 0.35, "category": 0.15}
+IDENTITY_BONUS = 0.5
+_EMPTY = np.full(PERMUTATIONS, np.iinfo(np.uint32).max, dtype=np.uint32)
+_rng = np.random.default_rng(20261123)
+_A = (_rng.integers(1, 2**63, PERMUTATIONS, dtype=np.uint64) | np.uint64(1)).astype(np.uint64)
+_B = _rng.integers(0, 2**63, PERMUTATIONS, dtype=np.uint64)
+_EPOCH = dt.date(2000, 1, 1)
+
+
+TEXT_FIELDS = ("title", "product_name", "brand", "model", "hazard_detail", "description")
+
+
+def shingles_of(found: list[str]) -> set[str]:
+    """Words and neighbouring word pairs."""
+    return set(found) | {f"{a} {b}" for a, b in zip(found, found[1:], strict=False)}
+
+
+def shingles(*texts: str) -> set[str]:
+    """Of texts: words (Chinese through jieba) without stop words and bare numbers, and word pairs."""
+    return shingles_of(words(" ".join(t for t in texts if t)))
+
+
+def text_of(info) -> list[str]:
+    return [getattr(info, name) or "" for name in TEXT_FIELDS]
+
+
+def signatures(shingle_sets: list[set[str]]) -> np.ndarray:
+    """MinHash signatures, one row per set (multiply-shift hashing of CRC-32 token hashes, vectorised), with the
+    set's size in a last column (for the containment estimate)."""
+    out = np.empty((len(shingle_sets), PERMUTATIONS + 1), dtype=np.uint32)
+    chunk = 4000
+    for start in range(0, len(shingle_sets), chunk):
+        sets = shingle_sets[start : start + chunk]
+        lengths = np.array([len(s) for s in sets])
+        hashes = np.fromiter(
+            (zlib.crc32(t.encode()) for s in sets for t in s), dtype=np.uint64, count=int(lengths.sum())
+        )
+        out[start : start + len(sets), PERMUTATIONS] = lengths
+        block = out[start : start + len(sets), :PERMUTATIONS]
+        block[:] = _EMPTY
+        if hashes.size:
+            with np.errstate(over="ignore"):
+                permuted = ((hashes[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(32)).astype(np.uint32)
+            nonempty = lengths > 0
+            offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])[nonempty]
+            block[nonempty] = np.minimum.reduceat(permuted, offsets, axis=0)
+    return out
+
+
+def signature_bytes(info) -> bytes:
+    return signatures([shingles(*text_of(info))])[0].tobytes()
+
+
+class _Codes(dict):
+    """Small integer codes of strings: 0 for the empty string, equal strings equal codes."""
+
+    def __missing__(self, key: str) -> int:
+        self[key] = len(self) + 1
+        return self[key]
+
+    def of(self, values) -> np.ndarray:
+        return np.fromiter((self[v] if v else 0 for v in values), dtype=np.int64)
+
+
+def _origin_mask(codes) -> tuple[int, int]:
+    """A 128-bit mask of the origin countries (two halves); overlap of masks = a shared origin."""
+    mask = 0
+    for code in codes or ():
+        mask |= 1 << (zlib.crc32(code.encode()) % 128)
+    return mask & 0xFFFFFFFFFFFFFFFF, mask >> 64
+
+
+@dataclass
+class Pool:
+    """The items compared, as arrays (row i describes ids[i]); strings are compared by their codes."""
+
+    ids: np.ndarray
+    signatures: np.ndarray  # (n, PERMUTATIONS) uint32
+    sizes: np.ndarray  # shingles per item
+    days: np.ndarray  # notified_on as days since 2000-01-01, -1 unknown
+    notifier: np.ndarray
+    first_origin: np.ndarray
+    origin_lo: np.ndarray
+    origin_hi: np.ndarray
+    category: np.ndarray
+    gtin: np.ndarray
+    brand: np.ndarray
+    model: np.ndarray
+    batch: np.ndarray
+    case: np.ndarray  # case id, 0 none
+
+    @classmethod
+    def of(cls, rows: Iterable[tuple]) -> "Pool":
+        """rows: (id, signature bytes, notified_on, notifying_country, origin_countries, product_category, gtin,
+        brand, model, batch, case_id)"""
+        rows = [r for r in rows if r[1]]
+        n = len(rows)
+        sig = np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype=np.uint32).reshape(n, PERMUTATIONS + 1)
+        codes = _Codes()
+        masks = np.array([_origin_mask(r[4]) for r in rows], dtype=np.uint64).reshape(n, 2)
+        return cls(
+            ids=np.array([r[0] for r in rows], dtype=np.int64),
+            signatures=sig[:, :PERMUTATIONS],
+            sizes=sig[:, PERMUTATIONS].astype(np.float64),
+            days=np.array([(r[2] - _EPOCH).days if r[2] else -1 for r in rows], dtype=np.int64),
+            notifier=codes.of(r[3] for r in rows),
+            first_origin=codes.of(min(r[4]) if r[4] else "" for r in rows),
+            origin_lo=masks[:, 0],
+            origin_hi=masks[:, 1],
+            category=codes.of((r[5] or "").strip().casefold() for r in rows),
+            gtin=codes.of(_norm(r[6]) for r in rows),
+            brand=codes.of(_norm(r[7]) for r in rows),
+            model=codes.of(_norm(r[8]) for r in rows),
+            batch=codes.of(_norm(r[9]) for r in rows),
+            case=np.array([r[10] or 0 for r in rows], dtype=np.int64),
+        )
+
+
+def _norm(value: str | None) -> str:
+    return "".join(ch for ch in (value or "").casefold() if ch.isalnum())
+
+
+def _mix(tag: int, *parts: np.ndarray) -> np.ndarray:
+    """A 64-bit key of a tag and integer codes (top bit set: never equal to a band key)."""
+    key = np.full(len(parts[0]), tag, dtype=np.uint64)
+    for part in parts:
+        key = key * np.uint64(0x9E3779B97F4A7C15) + part.astype(np.uint64)
+    return key | np.uint64(1 << 63)
+
+
+def _keys(pool: Pool) -> tuple[np.ndarray, np.ndarray]:
+    """Blocking keys (64-bit) and the row each belongs to."""
+    n = len(pool.ids)
+    rows_of = np.arange(n)
+    bands = pool.signatures.reshape(n, BANDS, ROWS).astype(np.uint64)
+    band_keys = np.zeros((n, BANDS), dtype=np.uint64)
+    for r in range(ROWS):
+        band_keys = band_keys * np.uint64(1_000_003) + bands[:, :, r]
+    band_keys = (band_keys * np.uint64(64) + np.arange(BANDS, dtype=np.uint64)[None, :]) & np.uint64((1 << 63) - 1)
+    empty = pool.sizes == 0
+    keys, rows = [band_keys[~empty].ravel()], [np.repeat(rows_of[~empty], BANDS)]
+
+    def add(mask: np.ndarray, key: np.ndarray) -> None:
+        keys.append(key[mask])
+        rows.append(rows_of[mask])
+
+    dated = (pool.days >= 0) & (pool.notifier > 0)
+    add(dated, _mix(1, pool.days // 2, pool.notifier, pool.first_origin))
+    add(dated, _mix(2, (pool.days + 1) // 2, pool.notifier, pool.first_origin))
+    add(pool.gtin > 0, _mix(3, pool.gtin))
+    add((pool.brand > 0) & (pool.model > 0), _mix(4, pool.brand, pool.model))
+    add((pool.brand > 0) & (pool.batch > 0), _mix(5, pool.brand, pool.batch))
+    return np.concatenate(keys), np.concatenate(rows)
+
+
+def candidate_pairs(pool: Pool, new: np.ndarray) -> np.ndarray:
+    """Row pairs (i < j) sharing a key, at least one of them new (new: boolean mask over rows)."""
+    keys, rows = _keys(pool)
+    order = np.argsort(keys, kind="stable")
+    keys, rows = keys[order], rows[order]
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    sizes = np.diff(np.concatenate([starts, [len(keys)]]))
+    pairs = [np.empty((0, 2), dtype=np.int64)]
+    for size in np.unique(sizes[(sizes > 1) & (sizes <= MAX_GROUP)]):
+        # All groups of this size at once: a (groups × size) matrix of rows, then every pair of columns.
+        members = rows[starts[sizes == size][:, None] + np.arange(size)[None, :]]
+        members = members[new[members].any(axis=1)]
+        i, j = np.triu_indices(size, k=1)
+        pairs.append(np.stack([members[:, i].ravel(), members[:, j].ravel()], axis=1))
+    pairs = np.concatenate(pairs)
+    pairs = np.sort(pairs, axis=1)
+    pairs = pairs[(pairs[:, 0] != pairs[:, 1]) & (new[pairs[:, 0]] | new[pairs[:, 1]])]
+    return np.unique(pairs, axis=0)
+
+
+def score(pool: Pool, pairs: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Score of each pair in [0, 1] and the facts behind it (arrays over the pairs).
+
+    Text: the containment of the smaller text in the larger, estimated from the MinHash Jaccard and the sizes
+    (a short product line inside a long subject is still the same text). The structured facts weigh as WEIGHTS
+    says, over the facts both items state (two public reports with no dates or countries are compared on
+    their text alone); a shared product identity (GTIN, or brand with model or batch) adds IDENTITY_BONUS.
+    """
+    a, b = pairs[:, 0], pairs[:, 1]
+    jaccard = (pool.signatures[a] == pool.signatures[b]).mean(axis=1)
+    smaller = np.minimum(pool.sizes[a], pool.sizes[b]).clip(1)
+    containment = np.minimum(jaccard * (pool.sizes[a] + pool.sizes[b]) / (1 + jaccard) / smaller, 1.0)
+    dated = (pool.days[a] >= 0) & (pool.days[b] >= 0)
+    gap = np.abs(pool.days[a] - pool.days[b])
+    facts = {
+        "notifier": ((pool.notifier[a] > 0) & (pool.notifier[b] > 0), pool.notifier[a] == pool.notifier[b]),
+        "origin": (
+            ((pool.origin_lo[a] | pool.origin_hi[a]) > 0) & ((pool.origin_lo[b] | pool.origin_hi[b]) > 0),
+            ((pool.origin_lo[a] & pool.origin_lo[b]) | (pool.origin_hi[a] & pool.origin_hi[b])) > 0,
+        ),
+        "date": (dated, np.where(gap <= 3, 1.0, np.where(gap <= 30, 0.3, 0.0))),
+        "category": ((pool.category[a] > 0) & (pool.category[b] > 0), pool.category[a] == pool.category[b]),
+    }
+    total = WEIGHTS["text"] * containment
+    weight = np.full(len(pairs), WEIGHTS["text"])
+    for name, (known, value) in facts.items():
+        total = total + WEIGHTS[name] * known * value
+        weight = weight + WEIGHTS[name] * known
+    same_product = ((pool.gtin[a] > 0) & (pool.gtin[a] == pool.gtin[b])) | (
+        (pool.brand[a] > 0)
+        & (pool.brand[a] == pool.brand[b])
+        & (
+            ((pool.model[a] > 0) & (pool.model[a] == pool.model[b]))
+            | ((pool.batch[a] > 0) & (pool.batch[a] == pool.batch[b]))
+        )
+    )
+    scores = np.minimum(total / weight + IDENTITY_BONUS * same_product, 1.0)
+    details = {
+        "text": containment,
+        "same_notifier": np.where(facts["notifier"][0], facts["notifier"][1], -1),
+        "same_origin": np.where(facts["origin"][0], facts["origin"][1], -1),
+        "days_apart": np.where(dated, gap, -1),
+        "same_category": np.where(facts["category"][0], facts["category"][1], -1),
+        "same_product": same_product,
+    }
+    return scores, details
+
+
+def _reasons(details: dict[str, np.ndarray], k: int) -> dict:
+    def fact(name):
+        value = int(details[name][k])
+        return None if value < 0 else bool(value)
+
+    days = int(details["days_apart"][k])
+    return {
+        "text": round(float(details["text"][k]), 3),
+        "same_notifier": fact("same_notifier"),
+        "same_origin": fact("same_origin"),
+        "days_apart": None if days < 0 else days,
+        "same_category": fact("same_category"),
+        "same_product": bool(details["same_product"][k]),
+    }
+
+
+def proposals(pool: Pool, new: np.ndarray, threshold: float = THRESHOLD) -> list[tuple[int, int, float, dict]]:
+    """(id a, id b, score, reasons) with a < b, best first. For each new item only its clear best matches are
+    proposed (within MARGIN of its best score, at most MAX_PROPOSALS); pairs already in one case are left out."""
+    pairs = candidate_pairs(pool, new)
+    if not len(pairs):
+        return []
+    pairs = pairs[(pool.case[pairs[:, 0]] == 0) | (pool.case[pairs[:, 0]] != pool.case[pairs[:, 1]])]
+    scores, details = score(pool, pairs)
+    best = np.zeros(len(pool.ids))
+    np.maximum.at(best, pairs[:, 0], np.where(new[pairs[:, 0]], scores, 0))
+    np.maximum.at(best, pairs[:, 1], np.where(new[pairs[:, 1]], scores, 0))
+    near_best = (new[pairs[:, 0]] & (scores >= best[pairs[:, 0]] - MARGIN)) | (
+        new[pairs[:, 1]] & (scores >= best[pairs[:, 1]] - MARGIN)
+    )
+    keep = np.flatnonzero((scores >= threshold) & near_best)
+    keep = keep[np.argsort(-scores[keep], kind="stable")]
+    taken = np.zeros(len(pool.ids), dtype=np.int64)
+    out = []
+    for k in keep:
+        i, j = pairs[k]
+        if taken[i] >= MAX_PROPOSALS or taken[j] >= MAX_PROPOSALS:
+            continue
+        taken[i] += 1
+        taken[j] += 1
+        a, b = sorted((int(pool.ids[i]), int(pool.ids[j])))
+        out.append((a, b, round(float(scores[k]), 4), _reasons(details, k)))
+    return out
