@@ -164,6 +164,7 @@ def submit_batch(request, payload: BatchIn):
             actor=request.auth,
             rows=read_json_items(payload.items),
             channel=Channel.PARTNER_API,
+            detect_links_now=False,
         )
     except RowError as exc:
         raise ValidationError({"items": [str(exc)]}) from exc

@@ -30,7 +30,7 @@ from riskgate.core.bulk import insert_rows, insert_values, update_rows
 from riskgate.core.countries import country_codes
 
 from .enrich import DERIVED_FIELDS, prepare_many
-from .linking import detect
+from .linking import detect, detect_on_commit
 from .models import CONTENT_FIELDS, Channel, HazardType, RiskInformation, SourceType, StatusChange, Urgency
 
 
@@ -482,6 +482,7 @@ def run_import(
     progress: Callable[[int, int], None] | None = None,
     rows: Iterable[tuple[int, dict]] | None = None,
     channel: str = Channel.FOREIGN_NOTIFICATION,
+    detect_links_now: bool = True,
 ) -> ImportReport:
     """Import one file of a known source into the given organisation's jurisdiction."""
     source = SOURCES[source_key]
@@ -515,10 +516,12 @@ def run_import(
         done += len(batch)
         if progress:
             progress(done, len(items))
-    if changed:
+    if changed and detect_links_now:
         # Links are proposals an officer reviews; they are made once the rows are stored.
         with transaction.atomic():
             report.proposed_links = detect(changed)
+    elif changed:
+        detect_on_commit(changed)  # an API request answers at once; the background job proposes the links
     report.seconds = time.monotonic() - started
     return report
 

@@ -86,22 +86,28 @@ def _check(principal, proposal: LinkProposal) -> None:
         raise PermissionDenied
 
 
-def confirm(principal, proposal: LinkProposal) -> RiskCase:
+def _decide(principal, proposal: LinkProposal, status: str) -> LinkProposal:
+    """Record an officer's decision on a proposal still open (inside the caller's transaction, row locked)."""
     _check(principal, proposal)
+    proposal = LinkProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != LinkStatus.PROPOSED:
+        raise ValidationError({"status": [_("该关联建议已处理。")]})
+    proposal.status = status
+    proposal.decided_by = principal if getattr(principal, "pk", None) else None
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["status", "decided_by", "decided_at"])
+    return proposal
+
+
+def confirm(principal, proposal: LinkProposal) -> RiskCase:
     with transaction.atomic():
-        proposal = LinkProposal.objects.select_for_update().get(pk=proposal.pk)
-        if proposal.status != LinkStatus.PROPOSED:
-            raise ValidationError({"status": [_("该关联建议已处理。")]})
+        proposal = _decide(principal, proposal, LinkStatus.CONFIRMED)
         first, second = (
             RiskInformation.objects.select_for_update()
             .filter(pk__in=[proposal.first_id, proposal.second_id])
             .order_by("pk")
         )
         case = _join(principal, first, second)
-        proposal.status = LinkStatus.CONFIRMED
-        proposal.decided_by = principal if getattr(principal, "pk", None) else None
-        proposal.decided_at = timezone.now()
-        proposal.save(update_fields=["status", "decided_by", "decided_at"])
         audit.record(
             actor=principal,
             action="intake.linked",
@@ -137,15 +143,8 @@ def _join(principal, first: RiskInformation, second: RiskInformation) -> RiskCas
 
 
 def dismiss(principal, proposal: LinkProposal) -> None:
-    _check(principal, proposal)
     with transaction.atomic():
-        proposal = LinkProposal.objects.select_for_update().get(pk=proposal.pk)
-        if proposal.status != LinkStatus.PROPOSED:
-            raise ValidationError({"status": [_("该关联建议已处理。")]})
-        proposal.status = LinkStatus.DISMISSED
-        proposal.decided_by = principal if getattr(principal, "pk", None) else None
-        proposal.decided_at = timezone.now()
-        proposal.save(update_fields=["status", "decided_by", "decided_at"])
+        proposal = _decide(principal, proposal, LinkStatus.DISMISSED)
         audit.record(
             actor=principal,
             action="intake.link_dismissed",

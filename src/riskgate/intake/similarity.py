@@ -33,6 +33,8 @@ MARGIN = 0.05
 # Rounded from a logistic regression on the labelled January–June candidate pairs (bench/dedup), rescaled.
 WEIGHTS = {"text": 0.2, "notifier": 0.25, "origin": 0.05, "date": 0.35, "category": 0.15}
 IDENTITY_BONUS = 0.5
+CONFLICT_PENALTY = 0.3
+MIN_TEXT = 0.15
 _EMPTY = np.full(PERMUTATIONS, np.iinfo(np.uint32).max, dtype=np.uint32)
 _rng = np.random.default_rng(20261123)
 _A = (_rng.integers(1, 2**63, PERMUTATIONS, dtype=np.uint64) | np.uint64(1)).astype(np.uint64)
@@ -242,7 +244,17 @@ def score(pool: Pool, pairs: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarr
             | ((pool.batch[a] > 0) & (pool.batch[a] == pool.batch[b]))
         )
     )
-    scores = np.minimum(total / weight + IDENTITY_BONUS * same_product, 1.0)
+    # Same brand but another model, or two different barcodes: another product, whatever else agrees.
+    other_product = ((pool.gtin[a] > 0) & (pool.gtin[b] > 0) & (pool.gtin[a] != pool.gtin[b])) | (
+        (pool.brand[a] > 0)
+        & (pool.brand[a] == pool.brand[b])
+        & (pool.model[a] > 0)
+        & (pool.model[b] > 0)
+        & (pool.model[a] != pool.model[b])
+    )
+    scores = total / weight + IDENTITY_BONUS * same_product - CONFLICT_PENALTY * other_product
+    # Texts that barely overlap describe different things, however the facts agree, unless the product does.
+    scores = np.where((containment < MIN_TEXT) & ~same_product, 0.0, np.clip(scores, 0.0, 1.0))
     details = {
         "text": containment,
         "same_notifier": np.where(facts["notifier"][0], facts["notifier"][1], -1),
@@ -250,6 +262,7 @@ def score(pool: Pool, pairs: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarr
         "days_apart": np.where(dated, gap, -1),
         "same_category": np.where(facts["category"][0], facts["category"][1], -1),
         "same_product": same_product,
+        "other_product": other_product,
     }
     return scores, details
 
@@ -267,6 +280,7 @@ def _reasons(details: dict[str, np.ndarray], k: int) -> dict:
         "days_apart": None if days < 0 else days,
         "same_category": fact("same_category"),
         "same_product": bool(details["same_product"][k]),
+        "other_product": bool(details["other_product"][k]),
     }
 
 
