@@ -142,3 +142,45 @@ def test_public_report_on_a_phone_then_follow_it_with_the_receipt(browser, live_
 
     info = RiskInformation.objects.get(receipt=number)
     assert info.organisation == live_world.org("xian-customs") and info.reporter_phone == "13700002222"
+
+
+def test_officer_links_two_reports_into_a_case_and_sees_the_triage_suggestion(browser, live_server, live_world):
+    """Entered through the service (detection runs on commit, as in production), linked in the browser."""
+    from riskgate.intake import services
+    from riskgate.intake.models import LinkProposal, RiskInformation
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    officer = live_world.user("xian")
+    first, second = (
+        services.create_information(
+            officer,
+            data={
+                "source_type": source,
+                "channel": "hotline",
+                "title": title,
+                "brand": "闪电牌",
+                "model": "PB-20000",
+                "hazard_types": ["physical"],
+            },
+        )
+        for source, title in (
+            ("consumer_complaint", "Power bank overheats and catches fire while charging"),
+            ("media", "Power bank catches fire while charging, owners report"),
+        )
+    )
+    assert LinkProposal.objects.filter(first=first, second=second).exists()
+    page = sign_in(browser, live_server, "xian", live_world.password)
+    page.goto(f"{live_server.url}/intake/{first.pk}/")
+    assert page.get_by_text(second.reference).is_visible()
+    assert page.get_by_role("heading", name="分诊建议").is_visible()
+    page.get_by_role("button", name="确认是同一风险").click()
+    page.wait_for_load_state()
+    case = RiskInformation.objects.get(pk=first.pk).case
+    assert case is not None and set(case.items.values_list("pk", flat=True)) == {first.pk, second.pk}
+    page.screenshot(path=str(ARTIFACTS / "linked-item.png"), full_page=True)
+    page.get_by_role("link", name=case.reference).click()
+    page.wait_for_url(f"{live_server.url}/intake/cases/{case.pk}/")
+    assert page.get_by_role("link", name=first.reference).is_visible()
+    assert page.get_by_role("link", name=second.reference).is_visible()
+    page.screenshot(path=str(ARTIFACTS / "risk-case.png"), full_page=True)
+    assert not page.console_errors, page.console_errors

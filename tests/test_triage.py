@@ -66,6 +66,9 @@ def test_suggestions_make_sense_on_real_notifications():
     aflatoxin = shipped.suggest(features.Record(text="Aflatoxins in pistachios from Türkiye", kind="food"))
     assert aflatoxin.hazard_category == "mycotoxins"
     assert shipped.suggest(features.Record(text="")) is None
+    # What the models never learned gets no suggestion rather than the class priors.
+    assert shipped.suggest(features.Record(text="Power bank overheats and catches fire while charging")) is None
+    assert shipped.suggest(features.Record(text="锂电池移动电源起火")) is None
 
 
 def _run_cli(path, tmp_path, name):
@@ -113,7 +116,7 @@ def test_suggestions_are_stored_at_intake_with_model_version(world, decisions):
     rows = list(read_csv(decisions))[:200]
     run_import("rasff-risk-2024", decisions, organisation=office, rows=rows)
     stored = RiskInformation.objects.exclude(triage={})
-    assert stored.count() >= 190
+    assert stored.count() >= 180, "about 5 % of RASFF rows have too few known words for a suggestion"
     version = model.shipped().version
     for info in stored[:50]:
         assert info.triage["model"] == version

@@ -17,6 +17,9 @@ from .linear import LinearModel
 
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 DEFAULT_NAME = "rasff-2024"
+# Below this share of known words there is no suggestion: on the RASFF risk-decision export 95 % of rows
+# are above it, on US CPSC consumer-product recalls 90 % are below.
+MIN_COVERAGE = 0.4
 
 
 class ModelFileError(RuntimeError):
@@ -33,10 +36,12 @@ class Suggestion:
     serious: bool
     model: str
     threshold: float
+    coverage: float
 
     def as_dict(self) -> dict:
         return {
             "model": self.model,
+            "coverage": round(self.coverage, 2),
             "hazard_category": self.hazard_category,
             "hazard_score": round(self.hazard_score, 4),
             "product_category": self.product_category,
@@ -67,10 +72,11 @@ class TriageModel:
         serious = self.serious.probabilities_many([F.serious_features(r) for r in records])
         positive = self.serious.classes.index("serious")
         out: list[Suggestion | None] = []
-        for hazard, product, p in zip(hazards, products, serious, strict=True):
-            if hazard is None:
-                # The hazard model reads the text only: knowing none of its words, no suggestion has a basis
-                # (the other models would answer from structured facts alone).
+        for record, hazard, product, p in zip(records, hazards, products, serious, strict=True):
+            coverage = self.coverage(record)
+            if hazard is None or coverage < MIN_COVERAGE:
+                # Text the models hardly know (a power bank, most Chinese reports: they learned food and feed
+                # notifications) has no basis for a suggestion; the class priors would answer instead.
                 out.append(None)
                 continue
             h = int(np.argmax(hazard))
@@ -86,9 +92,19 @@ class TriageModel:
                     serious=p_serious is not None and p_serious >= self.threshold,
                     model=self.version,
                     threshold=self.threshold,
+                    coverage=coverage,
                 )
             )
         return out
+
+    def coverage(self, record: F.Record) -> float:
+        """The share of the record's words that the hazard model has learned."""
+        text, hazards = record.words()
+        found = text + hazards
+        if not found:
+            return 0.0
+        vocabulary = self.hazard.vocabulary
+        return sum(f"w:{w}" in vocabulary for w in found) / len(found)
 
 
 def read(directory: Path = MODEL_DIR, name: str = DEFAULT_NAME) -> TriageModel:
