@@ -171,3 +171,23 @@ def test_candidate_groups_too_large_to_mean_anything_are_skipped():
     assert len(similarity.candidate_pairs(pool, np.ones(n, dtype=bool))) == 0
     small = similarity.Pool.of((i + 1, sig[i].tobytes(), None, "", [], "", "", "", "", "", 0) for i in range(3))
     assert len(similarity.candidate_pairs(small, np.ones(3, dtype=bool))) == 3
+
+
+def test_enrich_fills_in_what_older_items_lack(world, enter):
+    from django.core.management import call_command
+
+    from riskgate.triage.model import shipped
+
+    a = enter(title="Salmonella in frozen chicken fillets from Poland", brand="Kurczak", model="F-1")
+    b = enter(title="Salmonella in chilled chicken fillets from Poland", brand="Kurczak", model="F-1")
+    LinkProposal.objects.all().delete()
+    RiskInformation.objects.filter(pk=a.pk).update(similarity_signature=None, search_tokens="")
+    RiskInformation.objects.filter(pk=b.pk).update(triage={"model": "rasff-2024@000000000000"})
+    call_command("enrich_information")
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.similarity_signature and "salmonella" in a.search_tokens
+    assert b.triage["model"] == shipped().version
+    assert proposal_between(a, b) is not None, "links are proposed for what was recomputed"
+    call_command("enrich_information")  # nothing left to do
+    assert LinkProposal.objects.count() == 1

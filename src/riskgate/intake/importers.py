@@ -509,10 +509,13 @@ def run_import(
 
     items = list(mapped.items())
     done, changed = 0, []
+
     for start in range(0, len(items), batch_size):
         batch = items[start : start + batch_size]
         with transaction.atomic():
-            changed += _write_batch(source, batch, organisation, actor, report, channel)
+            to_create, to_update = _build_batch(source, batch, organisation, report, channel)
+            prepare_many(to_create + to_update)
+            changed += _store_batch(source, to_create, to_update, organisation, actor, report)
         done += len(batch)
         if progress:
             progress(done, len(items))
@@ -526,8 +529,8 @@ def run_import(
     return report
 
 
-def _write_batch(source: Source, batch, organisation, actor, report: ImportReport, channel: str) -> list[int]:
-    """Write one batch; returns the ids of the items created or changed."""
+def _build_batch(source: Source, batch, organisation, report: ImportReport, channel: str) -> tuple[list, list]:
+    """The items of one batch to create and to update (reads only); unchanged rows are counted and left out."""
     ids = [external_id for external_id, _ in batch]
     existing = {
         info.external_id: info
@@ -561,7 +564,11 @@ def _write_batch(source: Source, batch, organisation, actor, report: ImportRepor
         data[source.key] = own_data
         data["_fingerprints"] = {**data.get("_fingerprints", {}), source.key: fingerprint}
         info.source_data = data
-    prepare_many(to_create + to_update)
+    return to_create, to_update
+
+
+def _store_batch(source: Source, to_create: list, to_update: list, organisation, actor, report) -> list[int]:
+    """Write one batch (inside the caller's transaction); returns the ids of the items created or changed."""
     insert_rows(to_create, RiskInformation)
     if to_create:
         ids = dict(

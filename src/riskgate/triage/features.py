@@ -75,6 +75,7 @@ class Record:
     # The words of text and hazards, when the caller has them already (intake tokenizes each item once).
     text_words: list[str] | None = None
     hazard_words: list[str] | None = None
+    _word_features: list[str] | None = field(default=None, repr=False, compare=False)
 
     def words(self) -> tuple[list[str], list[str]]:
         if self.text_words is None:
@@ -82,6 +83,13 @@ class Record:
         if self.hazard_words is None:
             self.hazard_words = words(self.hazards)
         return self.text_words, self.hazard_words
+
+    def word_features(self) -> list[str]:
+        """text_features of text and hazards, computed once for the three models."""
+        if self._word_features is None:
+            text, hazards = self.words()
+            self._word_features = text_features(text + hazards)
+        return self._word_features
 
 
 def significant(found: list[str]) -> list[str]:
@@ -102,20 +110,17 @@ def _count(n: int) -> str:
 
 def hazard_features(record: Record) -> list[str]:
     """For the hazard-category model: what the product is and what was found in it."""
-    text, hazards = record.words()
-    return text_features(text + hazards) + [f"h:{w}" for w in hazards]
+    return record.word_features() + [f"h:{w}" for w in record.words()[1]]
 
 
 def product_features(record: Record) -> list[str]:
     """For the product-category model: the text and the kind of product (never the category itself)."""
-    text, hazards = record.words()
-    return [*text_features(text + hazards), f"type:{record.kind}"]
+    return [*record.word_features(), f"type:{record.kind}"]
 
 
 def serious_features(record: Record) -> list[str]:
     """For the serious-risk model: everything, structured facts included."""
-    text, hazards = record.words()
-    found = text_features(text + hazards)
+    found = [*record.word_features()]
     found += [f"hz:{h.strip().casefold()}" for h in record.hazards.split(",") if h.strip()]
     found += [f"cat:{record.category.casefold()}", f"type:{record.kind}", f"notif:{record.notifying_country}"]
     found += [f"orig:{c}" for c in record.origin_countries]
