@@ -88,7 +88,7 @@ def test_broken_rows_are_reported_and_good_rows_imported(world, tmp_path):
 def test_a_failure_mid_import_leaves_no_half_written_batch(world, monkeypatch):
     """Batch 1 is committed whole; batch 2 fails and leaves nothing; the audit trail records only batch 1."""
     calls = {"n": 0}
-    original = importers._write_batch
+    original = importers._store_batch
 
     def failing(*args, **kwargs):
         calls["n"] += 1
@@ -97,13 +97,13 @@ def test_a_failure_mid_import_leaves_no_half_written_batch(world, monkeypatch):
             raise RuntimeError("disk full")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(importers, "_write_batch", failing)
+    monkeypatch.setattr(importers, "_store_batch", failing)
     with pytest.raises(RuntimeError, match="disk full"):
         run_import("nhtsa", path_of("nhtsa"), organisation=world.org("gacc-warning-office"), batch_size=100)
     assert RiskInformation.objects.count() == 100
     assert StatusChange.objects.count() == 100
     assert AuditEvent.objects.filter(action="intake.imported").count() == 1
-    monkeypatch.setattr(importers, "_write_batch", original)
+    monkeypatch.setattr(importers, "_store_batch", original)
     report = run_import("nhtsa", path_of("nhtsa"), organisation=world.org("gacc-warning-office"), batch_size=100)
     assert report.created == 163 and report.unchanged == 100
 
