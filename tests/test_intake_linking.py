@@ -191,3 +191,13 @@ def test_enrich_fills_in_what_older_items_lack(world, enter):
     assert proposal_between(a, b) is not None, "links are proposed for what was recomputed"
     call_command("enrich_information")  # nothing left to do
     assert LinkProposal.objects.count() == 1
+
+
+def test_ids_too_large_for_the_database_are_not_found(world):
+    """Found by schemathesis: a 70-bit case id reached SQLite and overflowed."""
+    client = world.client_for("warning")
+    huge = 2**70
+    assert client.get(f"/api/v1/intake/cases/{huge}").status_code == 404
+    assert client.post(f"/api/v1/intake/links/{huge}/dismiss", content_type="application/json").status_code == 404
+    assert client.get(f"/intake/cases/{huge}/").status_code == 404
+    assert client.post(f"/intake/links/{huge}/confirm/").status_code == 404

@@ -240,7 +240,7 @@ class CaseOut(Schema):
 
 
 def _proposal(request, link_id: int) -> LinkProposal:
-    proposal = linking.visible_proposals(request.auth).filter(pk=link_id).first()
+    proposal = linking.visible_proposal_or_none(request.auth, link_id)
     if proposal is None:
         raise Http404
     return proposal

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from riskgate.core import audit
+from riskgate.core.api_support import MAX_ID
 from riskgate.core.bulk import insert_values
 from riskgate.core.permissions import Permission
 
@@ -69,6 +70,12 @@ def visible_proposals(principal, *, shared: bool = True):
     """Proposals whose two items the principal may both see (shared=False: in the principal's jurisdiction)."""
     visible = RiskInformation.objects.visible_to(principal, shared=shared).values("pk")
     return LinkProposal.objects.filter(first__in=visible, second__in=visible)
+
+
+def visible_proposal_or_none(principal, pk: int) -> LinkProposal | None:
+    if not 0 < pk <= MAX_ID:
+        return None
+    return visible_proposals(principal).filter(pk=pk).select_related("first").first()
 
 
 def proposals_for(principal, info: RiskInformation):
@@ -190,6 +197,8 @@ def case_items(principal, case: RiskCase):
 
 def visible_case_or_none(principal, pk: int) -> RiskCase | None:
     """A case is visible to whoever may see at least one of its items."""
+    if not 0 < pk <= MAX_ID:  # not an id (and too large for SQLite's integers)
+        return None
     visible = RiskInformation.objects.visible_to(principal).filter(case_id=pk)
     if not visible.exists():
         return None

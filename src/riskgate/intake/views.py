@@ -224,7 +224,7 @@ def link_list(request):
 
 
 def _proposal_or_404(request, pk: int) -> LinkProposal:
-    proposal = linking.visible_proposals(request.user).filter(pk=pk).select_related("first").first()
+    proposal = linking.visible_proposal_or_none(request.user, pk)
     if proposal is None:
         raise Http404
     return proposal
