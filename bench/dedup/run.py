@@ -7,24 +7,19 @@ docs/decisions/0006-duplicates-and-triage.md.
 """
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "src"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskgate.settings")
-os.environ.setdefault("RISKGATE_DEV", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from django_setup import RASFF, setup  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "rasff"))
+    parser.add_argument("--data", default=str(RASFF))
     parser.add_argument("--threshold", type=float, action="append")
     args = parser.parse_args()
-    import django
-
-    django.setup()
+    setup()
     from riskgate.intake import similarity
     from riskgate.intake.similarity_eval import evaluate
 

@@ -8,24 +8,19 @@ our serious-class F1 does not beat the baseline's.
 """
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "src"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskgate.settings")
-os.environ.setdefault("RISKGATE_DEV", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from django_setup import RASFF, setup  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "rasff"))
+    parser.add_argument("--data", default=str(RASFF))
     args = parser.parse_args()
-    import django
-
-    django.setup()
+    setup()
     from riskgate.triage import training
 
     started = time.monotonic()
