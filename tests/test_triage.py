@@ -109,6 +109,11 @@ def test_cli_rejects_bad_input_clearly(tmp_path):
     wrong.write_text("Reference,Product\n2024.1,Chicken\n", encoding="utf-8")
     with pytest.raises(CommandError, match="missing columns: reference, subject"):
         call_command("triage", str(wrong))
+    short = tmp_path / "short.csv"
+    short.write_text("reference,subject,hazards,origin\n2024.1,Salmonella in chicken from Poland\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    call_command("triage", str(short), output=str(out))  # missing cells are empty, not a crash
+    assert out.read_text(encoding="utf-8").splitlines()[1].startswith("2024.1,pathogenic micro-organisms,")
 
 
 def test_suggestions_are_stored_at_intake_with_model_version(world, decisions):

@@ -330,7 +330,6 @@ class SharingScope(models.Model):
         granted = models.Q()
         for path in paths:
             granted |= models.Q(organisation__path__startswith=path)
-        granted = models.Q(granted)
         if scope.source_types:
             granted &= models.Q(source_type__in=scope.source_types)
         if scope.hazard_types:

@@ -82,10 +82,6 @@ def signatures(shingle_sets: list[set[str]]) -> np.ndarray:
     return out
 
 
-def signature_bytes(info) -> bytes:
-    return signatures([shingles(*text_of(info))])[0].tobytes()
-
-
 class _Codes(dict):
     """Small integer codes of strings: 0 for the empty string, equal strings equal codes."""
 

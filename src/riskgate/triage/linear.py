@@ -21,29 +21,12 @@ class LinearModel:
     coef: np.ndarray  # (1, n_features) for two classes, else (n_classes, n_features)
     intercept: np.ndarray
 
-    def vector(self, features: list[str]) -> tuple[list[int], np.ndarray]:
-        """Indices and TF-IDF weights of the known features (an empty list: the model knows none of them)."""
-        counts = Counter(self.vocabulary[f] for f in features if f in self.vocabulary)
-        if not counts:
-            return [], np.zeros(0)
-        index = list(counts)
-        weights = np.array([1.0 + math.log(counts[i]) for i in index]) * self.idf[index]
-        return index, weights / np.linalg.norm(weights)
-
     def probabilities(self, features: list[str]) -> np.ndarray | None:
         """Probability of each class, or None when no feature is known (no basis for a suggestion)."""
-        index, weights = self.vector(features)
-        if not index:
-            return None
-        scores = self.coef[:, index] @ weights + self.intercept
-        if len(self.classes) == 2:
-            p = 1.0 / (1.0 + math.exp(-float(scores[0])))
-            return np.array([1.0 - p, p])
-        scores = np.exp(scores - scores.max())
-        return scores / scores.sum()
+        return self.probabilities_many([features])[0]
 
     def probabilities_many(self, feature_lists: list[list[str]]) -> list[np.ndarray | None]:
-        """probabilities() of many documents at once: the same arithmetic, vectorised over the batch."""
+        """Class probabilities of many documents at once (None for a document with no known feature)."""
         docs, index, counts = [], [], []
         for d, features in enumerate(feature_lists):
             found = Counter(self.vocabulary[f] for f in features if f in self.vocabulary)
@@ -67,13 +50,6 @@ class LinearModel:
                 e = np.exp(row - row.max())
                 out[d] = e / e.sum()
         return out
-
-    def best(self, features: list[str]) -> tuple[str, float] | None:
-        p = self.probabilities(features)
-        if p is None:
-            return None
-        i = int(np.argmax(p))
-        return self.classes[i], float(p[i])
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         return {f"{prefix}.idf": self.idf, f"{prefix}.coef": self.coef, f"{prefix}.intercept": self.intercept}

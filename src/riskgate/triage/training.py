@@ -116,15 +116,14 @@ def _frequent(examples: list[Example], attr: str) -> list[Example]:
 
 
 def _predict(model: LinearModel, featurize, examples: list[Example]) -> list[str]:
-    return [(model.best(featurize(e.record)) or ("", 0.0))[0] for e in examples]
+    probabilities = model.probabilities_many([featurize(e.record) for e in examples])
+    return ["" if p is None else model.classes[int(np.argmax(p))] for p in probabilities]
 
 
 def _p_serious(model: LinearModel, examples: list[Example]) -> np.ndarray:
-    out = []
-    for e in examples:
-        p = model.probabilities(F.serious_features(e.record))
-        out.append(0.0 if p is None else float(p[model.classes.index("serious")]))
-    return np.array(out)
+    positive = model.classes.index("serious")
+    probabilities = model.probabilities_many([F.serious_features(e.record) for e in examples])
+    return np.array([0.0 if p is None else float(p[positive]) for p in probabilities])
 
 
 def best_threshold(y: np.ndarray, p: np.ndarray) -> float:

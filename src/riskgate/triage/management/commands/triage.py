@@ -21,7 +21,8 @@ OUTPUT = ["reference", "hazard_category", "product_category", "p_serious", "seri
 
 def triage_rows(rows, triage_model: model.TriageModel):
     for row in rows:
-        row = {k: v for k, v in row.items() if k not in ("classification", "risk_decision")}
+        # A short row has None for its missing cells (and a long one a None key): treat both as empty.
+        row = {k: v or "" for k, v in row.items() if k and k not in ("classification", "risk_decision")}
         suggestion = triage_model.suggest(features.from_risk_decision_row(row))
         if suggestion is None:
             yield [row["reference"], "", "", "", ""]
