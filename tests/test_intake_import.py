@@ -154,3 +154,69 @@ def test_a_file_of_another_source_is_rejected_row_by_row_not_crashed(world):
     rows = [(2, {"Reference": "2024.0001", "Product": "Tea"})]
     report = run_import("rasff", "x", organisation=world.org("gacc-warning-office"), rows=rows)
     assert report.created == 0 and report.rejected[0].line == 2 and report.rejected[0].reason.startswith("缺少列")
+
+
+def test_a_second_process_derives_exactly_what_one_process_does(world):
+    """The import command's pipeline (processes=2) stores the same tokens, signatures and triage as processes=1."""
+    office = world.org("gacc-warning-office")
+    rows = list(read_csv(path_of("rasff")))[:700]
+
+    def derived():
+        return {
+            i.external_id: (i.search_tokens, bytes(i.similarity_signature), i.triage)
+            for i in RiskInformation.objects.all()
+        }
+
+    one = run_import("rasff", "a", organisation=office, rows=rows, batch_size=200, processes=1)
+    alone = derived()
+    proposals = set(LinkProposal.objects.values_list("first__external_id", "second__external_id", "score"))
+    RiskInformation.objects.all().delete()
+    two = run_import("rasff", "a", organisation=office, rows=rows, batch_size=200, processes=2)
+    assert (two.created, two.proposed_links) == (one.created, one.proposed_links) == (700, len(proposals))
+    assert derived() == alone
+    assert set(LinkProposal.objects.values_list("first__external_id", "second__external_id", "score")) == proposals
+    assert sum(bool(t) for t, _s, _r in alone.values()) == 700
+
+
+def test_a_failure_in_the_second_process_leaves_no_half_written_batch(world, monkeypatch):
+    from riskgate.intake import enrich
+
+    calls = {"n": 0}
+    original = enrich.derive_many
+
+    def failing(items):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("worker lost")
+        return original(items)
+
+    # Forked after the patch, so the worker runs it too; without a second CPU it runs here: the same outcome.
+    monkeypatch.setattr(enrich, "derive_many", failing)
+    with pytest.raises(RuntimeError, match="worker lost"):
+        run_import(
+            "nhtsa", path_of("nhtsa"), organisation=world.org("gacc-warning-office"), batch_size=100, processes=2
+        )
+    assert RiskInformation.objects.count() == 100 and StatusChange.objects.count() == 100
+
+
+def test_rows_inserted_with_deferred_indexing_are_searchable_and_a_failure_keeps_the_trigger(world):
+    from django.db import connection, transaction
+
+    from riskgate.core.search import deferred_indexing
+    from riskgate.intake.queries import information
+
+    xian = world.user("xian")
+    run_import("nhtsa", path_of("nhtsa"), organisation=world.org("xian-customs"), batch_size=100)
+    items = list(RiskInformation.objects.order_by("pk"))
+    for item in (items[0], items[150], items[-1]):  # one of each batch, found by its reference
+        assert list(information(xian, q=item.external_id).values_list("pk", flat=True)) == [item.pk]
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), transaction.atomic(), deferred_indexing(RiskInformation):
+        raise Boom
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'intake_riskinformation_fts_ai'")
+            assert cursor.fetchone() == (1,), "the insert trigger is back after a failed block"

@@ -4,8 +4,13 @@ Every path that creates or changes an item's content calls `prepare` (one item) 
 the MinHash signatures are computed together, vectorised).
 """
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import lru_cache
 from itertools import chain
+from types import SimpleNamespace
 
 from django.utils import translation
 
@@ -57,12 +62,18 @@ def _derive(info) -> tuple[str, list[str]]:
     return search, found
 
 
-def prepare_many(items: list) -> None:
+# What derive_many reads of an item: a second process gets these (plain values) instead of the instance.
+DERIVE_INPUTS = (*SEARCH_FIELDS, "source_type", "hazard_types", "notifying_country", "origin_countries", "source_data")
+
+
+def derive_many(items: list) -> list[tuple[str, bytes, dict]]:
+    """The derived values of each item: search tokens, similarity signature, triage suggestion."""
     if not items:
-        return
-    shingle_sets, records = [], []
+        return []
+    shingle_sets, records, search = [], [], []
     for info in items:
-        info.search_tokens, found = _derive(info)
+        text, found = _derive(info)
+        search.append(text)
         shingle_sets.append(
             similarity.shingles_of(significant(list(chain(*(found[f] for f in similarity.TEXT_FIELDS)))))
         )
@@ -74,10 +85,54 @@ def prepare_many(items: list) -> None:
             )
         )
     suggestions = shipped().suggest_many(records)
-    for info, signature, suggestion in zip(items, similarity.signatures(shingle_sets), suggestions, strict=True):
-        info.similarity_signature = signature.tobytes()
-        info.triage = suggestion.as_dict() if suggestion else {}
+    return [
+        (text, signature.tobytes(), suggestion.as_dict() if suggestion else {})
+        for text, signature, suggestion in zip(search, similarity.signatures(shingle_sets), suggestions, strict=True)
+    ]
+
+
+def apply_derived(items: list, derived: list[tuple[str, bytes, dict]]) -> None:
+    for info, (text, signature, suggestion) in zip(items, derived, strict=True):
+        info.search_tokens, info.similarity_signature, info.triage = text, signature, suggestion
+
+
+def prepare_many(items: list) -> None:
+    apply_derived(items, derive_many(items))
 
 
 def prepare(info) -> None:
     prepare_many([info])
+
+
+def _derive_inputs(inputs: list[dict]) -> list[tuple[str, bytes, dict]]:
+    return derive_many([SimpleNamespace(**values) for values in inputs])
+
+
+class _Done:
+    def __init__(self, value):
+        self._value = value
+
+    def result(self):
+        return self._value
+
+
+def can_fork_worker() -> bool:
+    """A second process helps only with a second CPU, and a daemon process (a Celery pool worker) may not
+    start one."""
+    return len(os.sched_getaffinity(0)) > 1 and not multiprocessing.current_process().daemon
+
+
+@contextmanager
+def deriver(processes: int = 1):
+    """Yields submit(items), whose result() is derive_many(items). With processes > 1 (and can_fork_worker()),
+    one forked worker process computes it while this process goes on with its database work; the worker uses
+    no database connection and gets only DERIVE_INPUTS. Otherwise it is computed here, at once."""
+    if processes <= 1 or not can_fork_worker():
+        yield lambda items: _Done(derive_many(items))
+        return
+    shipped()  # loaded once, before the fork, so the worker shares it
+    tokens("预热")  # loads jieba's dictionary
+    with ProcessPoolExecutor(max_workers=processes - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield lambda items: pool.submit(
+            _derive_inputs, [{name: getattr(info, name) for name in DERIVE_INPUTS} for info in items]
+        )

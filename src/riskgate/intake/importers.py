@@ -26,10 +26,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from riskgate.core import audit
-from riskgate.core.bulk import insert_rows, insert_values, update_rows
+from riskgate.core.bulk import insert_rows, insert_values, new_instances, update_rows
 from riskgate.core.countries import country_codes
+from riskgate.core.search import deferred_indexing
 
-from .enrich import DERIVED_FIELDS, prepare_many
+from .enrich import DERIVED_FIELDS, apply_derived, deriver
 from .linking import detect, detect_on_commit
 from .models import CONTENT_FIELDS, Channel, HazardType, RiskInformation, SourceType, StatusChange, Urgency
 
@@ -483,8 +484,10 @@ def run_import(
     rows: Iterable[tuple[int, dict]] | None = None,
     channel: str = Channel.FOREIGN_NOTIFICATION,
     detect_links_now: bool = True,
+    processes: int = 1,
 ) -> ImportReport:
-    """Import one file of a known source into the given organisation's jurisdiction."""
+    """Import one file of a known source into the given organisation's jurisdiction. With processes=2 the
+    derived values (tokens, signatures, triage) are computed on a second process (enrich.deriver)."""
     source = SOURCES[source_key]
     if source.key == "partner":
         # Each partner's references are its own: the system key names the sending organisation.
@@ -509,16 +512,27 @@ def run_import(
 
     items = list(mapped.items())
     done, changed = 0, []
-
-    for start in range(0, len(items), batch_size):
-        batch = items[start : start + batch_size]
-        with transaction.atomic():
-            to_create, to_update = _build_batch(source, batch, organisation, report, channel)
-            prepare_many(to_create + to_update)
-            changed += _store_batch(source, to_create, to_update, organisation, actor, report)
-        done += len(batch)
-        if progress:
-            progress(done, len(items))
+    batches = [items[start : start + batch_size] for start in range(0, len(items), batch_size)]
+    # A second process pays off only when there is a next batch to derive while one is written.
+    with deriver(processes if len(batches) > 1 else 1) as derive:
+        # A pipeline: while the derived values of one batch are computed (on a second process, if asked), the
+        # previous batch is written. Batches hold distinct references, so building one before the previous is
+        # written reads nothing that the write changes.
+        pending = None
+        for batch in [*batches, None]:
+            upcoming = None
+            if batch is not None:
+                to_create, to_update = _build_batch(source, batch, organisation, report, channel)
+                upcoming = (len(batch), to_create, to_update, derive(to_create + to_update))
+            if pending is not None:
+                size, to_create, to_update, derived = pending
+                apply_derived(to_create + to_update, derived.result())
+                with transaction.atomic():
+                    changed += _store_batch(source, to_create, to_update, organisation, actor, report)
+                done += size
+                if progress:
+                    progress(done, len(items))
+            pending = upcoming
     if changed and detect_links_now:
         # Links are proposals an officer reviews; they are made once the rows are stored.
         with transaction.atomic():
@@ -536,40 +550,45 @@ def _build_batch(source: Source, batch, organisation, report: ImportReport, chan
         info.external_id: info
         for info in RiskInformation.objects.filter(external_system=source.system, external_id__in=ids)
     }
-    to_create, to_update = [], []
+    now = timezone.now()  # the moment the batch is received
+    base = {
+        "external_system": source.system,
+        "channel": channel,
+        "organisation_id": organisation.pk,
+        "reporter_kind": "system",
+        "received_at": now,
+        "status_since": now,
+    }
+    new, to_update = [], []
     for external_id, (_line, fields) in batch:
         fields = dict(fields)
         own_data = fields.pop("_source_data", {})
         fingerprint = _fingerprint({"fields": fields, "data": own_data})
+        data = {source.key: own_data, "_fingerprints": {source.key: fingerprint}}
         info = existing.get(external_id)
-        if info is not None and info.source_data.get("_fingerprints", {}).get(source.key) == fingerprint:
+        if info is None:
+            # An import never blanks a field: the empty values of the row leave the field's default.
+            values = {name: value for name, value in fields.items() if value not in ("", None, [])}
+            new.append({**base, **values, "external_id": external_id, "source_data": data})
+            continue
+        if info.source_data.get("_fingerprints", {}).get(source.key) == fingerprint:
             report.unchanged += 1
             continue
-        if info is None:
-            info = RiskInformation(
-                external_system=source.system,
-                external_id=external_id,
-                channel=channel,
-                organisation=organisation,
-                reporter_kind="system",
-                received_at=timezone.now(),
-                source_data={},
-            )
-            _apply(info, fields, fill_only=False)
-            to_create.append(info)
-        else:
-            _apply(info, fields, fill_only=source.secondary)
-            to_update.append(info)
-        data = dict(info.source_data)
-        data[source.key] = own_data
-        data["_fingerprints"] = {**data.get("_fingerprints", {}), source.key: fingerprint}
-        info.source_data = data
-    return to_create, to_update
+        _apply(info, fields, fill_only=source.secondary)
+        old = info.source_data
+        info.source_data = {
+            **old,
+            **data,
+            "_fingerprints": {**old.get("_fingerprints", {}), **data["_fingerprints"]},
+        }
+        to_update.append(info)
+    return new_instances(RiskInformation, new), to_update
 
 
 def _store_batch(source: Source, to_create: list, to_update: list, organisation, actor, report) -> list[int]:
     """Write one batch (inside the caller's transaction); returns the ids of the items created or changed."""
-    insert_rows(to_create, RiskInformation)
+    with deferred_indexing(RiskInformation):
+        insert_rows(to_create, RiskInformation)
     if to_create:
         ids = dict(
             RiskInformation.objects.filter(

@@ -15,6 +15,7 @@ bench/dedup.
 """
 
 import datetime as dt
+import json
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -124,7 +125,7 @@ class Pool:
     def of(cls, rows: Iterable[tuple]) -> "Pool":
         """rows: (id, signature bytes, notified_on, notifying_country, origin_countries, product_category, gtin,
         brand, model, batch, case_id)"""
-        rows = [r for r in rows if r[1]]
+        rows = [_plain(r) for r in rows if r[1]]
         n = len(rows)
         sig = np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype=np.uint32).reshape(n, PERMUTATIONS + 1)
         codes = _Codes()
@@ -145,6 +146,16 @@ class Pool:
             batch=codes.of(_norm(r[9]) for r in rows),
             case=np.array([r[10] or 0 for r in rows], dtype=np.int64),
         )
+
+
+def _plain(row: tuple) -> tuple:
+    """A row as the ORM gives it, from the database's own types (SQLite returns dates and JSON as text)."""
+    day, origins = row[2], row[4]
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    if isinstance(origins, str):
+        origins = json.loads(origins)
+    return (row[0], row[1], day, row[3], origins, *row[5:])
 
 
 def _norm(value: str | None) -> str:

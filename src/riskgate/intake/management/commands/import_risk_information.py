@@ -21,8 +21,15 @@ class Command(BaseCommand):
         parser.add_argument("--organisation", help="code of the responsible organisation (default: the warning office)")
         parser.add_argument("--no-progress", action="store_true")
         parser.add_argument("--show-rejected", type=int, default=10, help="how many rejected rows to list")
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=2,
+            help="2 (default): tokens, signatures and triage are computed on a second process while this one "
+            "writes, when the machine has a second CPU; 1: all in this process",
+        )
 
-    def handle(self, *args, file, source, all, organisation, no_progress, show_rejected, **options):
+    def handle(self, *args, file, source, all, organisation, no_progress, show_rejected, processes, **options):
         if all == bool(source):
             raise CommandError("Give either --source KEY [FILE] or --all.")
         if source == "partner" and not file:
@@ -45,7 +52,7 @@ class Command(BaseCommand):
                     bar.refresh()
 
             try:
-                report = run_import(key, path, organisation=org, progress=progress)
+                report = run_import(key, path, organisation=org, progress=progress, processes=processes)
             except RowError as exc:
                 raise CommandError(f"{path}: {exc}") from exc
             finally:
