@@ -172,9 +172,14 @@ _HAZARD_PATTERNS = [(re.compile(p, re.IGNORECASE), h) for p, h in HAZARD_KEYWORD
 
 
 def classify_hazards(*texts: str) -> list[str]:
-    text = " ".join(t for t in texts if t)
-    found = [str(h) for pattern, h in _HAZARD_PATTERNS if pattern.search(text)]
-    return found or ([str(HazardType.OTHER)] if text.strip() else [])
+    return list(_classify(" ".join(t for t in texts if t)))
+
+
+@lru_cache(maxsize=20_000)
+def _classify(text: str) -> tuple[str, ...]:
+    """(Hazard texts recur across notifications: cached.)"""
+    found = tuple(str(h) for pattern, h in _HAZARD_PATTERNS if pattern.search(text))
+    return found or ((str(HazardType.OTHER),) if text.strip() else ())
 
 
 def parse_date(value: str, *formats: str) -> dt.date | None:
@@ -511,7 +516,7 @@ def run_import(
         mapped[external_id] = (line, fields)
 
     items = list(mapped.items())
-    done, changed = 0, []
+    done, changed, created = 0, [], []
     batches = [items[start : start + batch_size] for start in range(0, len(items), batch_size)]
     # A second process pays off only when there is a next batch to derive while one is written.
     with deriver(processes if len(batches) > 1 else 1) as derive:
@@ -529,6 +534,7 @@ def run_import(
                 apply_derived(to_create + to_update, derived.result())
                 with transaction.atomic():
                     changed += _store_batch(source, to_create, to_update, organisation, actor, report)
+                created += [info.pk for info in to_create]
                 done += size
                 if progress:
                     progress(done, len(items))
@@ -536,7 +542,7 @@ def run_import(
     if changed and detect_links_now:
         # Links are proposals an officer reviews; they are made once the rows are stored.
         with transaction.atomic():
-            report.proposed_links = detect(changed)
+            report.proposed_links = detect(changed, created=created)
     elif changed:
         detect_on_commit(changed)  # an API request answers at once; the background job proposes the links
     report.seconds = time.monotonic() - started

@@ -35,8 +35,10 @@ POOL_FIELDS = (
 )
 
 
-def detect(new_ids) -> int:
-    """Propose links between the given items and every other item; returns how many proposals are new."""
+def detect(new_ids, *, created=()) -> int:
+    """Propose links between the given items and every other item; returns how many proposals are new.
+    created: those of new_ids that did not exist before (no proposal can name them yet, so theirs are
+    written without the conflict check)."""
     new_ids = set(new_ids)
     if not new_ids:
         return 0
@@ -55,12 +57,13 @@ def detect(new_ids) -> int:
         return 0
     before = LinkProposal.objects.count()
     now = timezone.now()
-    insert_values(
-        LinkProposal,
-        ["first_id", "second_id", "score", "reasons", "status", "created_at"],
-        [[a, b, s, r, LinkStatus.PROPOSED.value, now] for a, b, s, r in found],
-        ignore_conflicts=True,
-    )
+    created = set(created)
+    fresh, known = [], []
+    for a, b, s, r in found:
+        (fresh if a in created or b in created else known).append([a, b, s, r, LinkStatus.PROPOSED.value, now])
+    names = ["first_id", "second_id", "score", "reasons", "status", "created_at"]
+    insert_values(LinkProposal, names, fresh)
+    insert_values(LinkProposal, names, known, ignore_conflicts=True)
     return LinkProposal.objects.count() - before
 
 

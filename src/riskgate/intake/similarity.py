@@ -16,9 +16,11 @@ bench/dedup.
 
 import datetime as dt
 import json
+import re
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -152,14 +154,28 @@ def _plain(row: tuple) -> tuple:
     """A row as the ORM gives it, from the database's own types (SQLite returns dates and JSON as text)."""
     day, origins = row[2], row[4]
     if isinstance(day, str):
-        day = dt.date.fromisoformat(day)
+        day = _day(day)
     if isinstance(origins, str):
-        origins = json.loads(origins)
+        origins = _json_list(origins)
     return (row[0], row[1], day, row[3], origins, *row[5:])
 
 
+@lru_cache(maxsize=10_000)
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+@lru_cache(maxsize=10_000)
+def _json_list(text: str) -> tuple:
+    return tuple(json.loads(text))
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _norm(value: str | None) -> str:
-    return "".join(ch for ch in (value or "").casefold() if ch.isalnum())
+    """Case-folded letters and digits only ("AB-12 c" and "ab12C" are one model)."""
+    return _NOT_ALNUM.sub("", value.casefold()) if value else ""
 
 
 def _mix(tag: int, *parts: np.ndarray) -> np.ndarray:
@@ -212,7 +228,10 @@ def candidate_pairs(pool: Pool, new: np.ndarray) -> np.ndarray:
     pairs = np.concatenate(pairs)
     pairs = np.sort(pairs, axis=1)
     pairs = pairs[(pairs[:, 0] != pairs[:, 1]) & (new[pairs[:, 0]] | new[pairs[:, 1]])]
-    return np.unique(pairs, axis=0)
+    # Unique pairs, in (i, j) order, through one int64 key per pair (np.unique by rows sorts far slower).
+    n = np.int64(max(len(pool.ids), 1))
+    key = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    return np.stack([key // n, key % n], axis=1)
 
 
 def score(pool: Pool, pairs: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -274,21 +293,34 @@ def score(pool: Pool, pairs: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarr
     return scores, details
 
 
-def _reasons(details: dict[str, np.ndarray], k: int) -> dict:
-    def fact(name):
-        value = int(details[name][k])
+def _reasons(details: dict[str, np.ndarray], chosen: np.ndarray) -> list[dict]:
+    """What each chosen pair's score rests on (None: a fact one of the two items does not state)."""
+    column = {name: values[chosen].tolist() for name, values in details.items()}
+
+    def fact(value: int):
         return None if value < 0 else bool(value)
 
-    days = int(details["days_apart"][k])
-    return {
-        "text": round(float(details["text"][k]), 3),
-        "same_notifier": fact("same_notifier"),
-        "same_origin": fact("same_origin"),
-        "days_apart": None if days < 0 else days,
-        "same_category": fact("same_category"),
-        "same_product": bool(details["same_product"][k]),
-        "other_product": bool(details["other_product"][k]),
-    }
+    return [
+        {
+            "text": round(text, 3),
+            "same_notifier": fact(notifier),
+            "same_origin": fact(origin),
+            "days_apart": None if days < 0 else days,
+            "same_category": fact(category),
+            "same_product": bool(same),
+            "other_product": bool(other),
+        }
+        for text, notifier, origin, days, category, same, other in zip(
+            column["text"],
+            column["same_notifier"],
+            column["same_origin"],
+            column["days_apart"],
+            column["same_category"],
+            column["same_product"],
+            column["other_product"],
+            strict=True,
+        )
+    ]
 
 
 def proposals(pool: Pool, new: np.ndarray, threshold: float = THRESHOLD) -> list[tuple[int, int, float, dict]]:
@@ -307,14 +339,22 @@ def proposals(pool: Pool, new: np.ndarray, threshold: float = THRESHOLD) -> list
     )
     keep = np.flatnonzero((scores >= threshold) & near_best)
     keep = keep[np.argsort(-scores[keep], kind="stable")]
-    taken = np.zeros(len(pool.ids), dtype=np.int64)
-    out = []
-    for k in keep:
-        i, j = pairs[k]
+    taken = [0] * len(pool.ids)
+    chosen = []
+    for k, i, j in zip(keep.tolist(), pairs[keep, 0].tolist(), pairs[keep, 1].tolist(), strict=True):
         if taken[i] >= MAX_PROPOSALS or taken[j] >= MAX_PROPOSALS:
             continue
         taken[i] += 1
         taken[j] += 1
-        a, b = sorted((int(pool.ids[i]), int(pool.ids[j])))
-        out.append((a, b, round(float(scores[k]), 4), _reasons(details, k)))
-    return out
+        chosen.append(k)
+    chosen = np.array(chosen, dtype=np.int64)
+    first, second = pool.ids[pairs[chosen, 0]], pool.ids[pairs[chosen, 1]]
+    return list(
+        zip(
+            np.minimum(first, second).tolist(),
+            np.maximum(first, second).tolist(),
+            [round(x, 4) for x in scores[chosen].tolist()],
+            _reasons(details, chosen),
+            strict=True,
+        )
+    )

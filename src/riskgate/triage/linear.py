@@ -28,8 +28,9 @@ class LinearModel:
     def probabilities_many(self, feature_lists: list[list[str]]) -> list[np.ndarray | None]:
         """Class probabilities of many documents at once (None for a document with no known feature)."""
         docs, index, counts = [], [], []
+        known = self.vocabulary.get
         for d, features in enumerate(feature_lists):
-            found = Counter(self.vocabulary[f] for f in features if f in self.vocabulary)
+            found = Counter([i for i in map(known, features) if i is not None])
             docs.extend([d] * len(found))
             index.extend(found)
             counts.extend(found.values())
