@@ -220,3 +220,33 @@ def test_rows_inserted_with_deferred_indexing_are_searchable_and_a_failure_keeps
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'intake_riskinformation_fts_ai'")
             assert cursor.fetchone() == (1,), "the insert trigger is back after a failed block"
+
+
+def test_several_files_are_imported_then_linked_in_one_detection(world, monkeypatch):
+    """import_files (the command's --all): one detection over every row the files created or changed."""
+    office = world.org("gacc-warning-office")
+    files = [(key, path_of(key)) for key in ("cpsc", "fda", "nhtsa")]
+    calls = []
+    original = importers.detect
+
+    def counting(ids, created=()):
+        calls.append((len(set(ids)), len(set(created))))
+        return original(ids, created=created)
+
+    monkeypatch.setattr(importers, "detect", counting)
+    reports, proposed = importers.import_files(files, organisation=office, processes=2)
+    assert [r.created for r in reports] == [289, 560, 263]
+    assert calls == [(289 + 560 + 263, 289 + 560 + 263)]
+    assert proposed == LinkProposal.objects.count() > 0
+    again, proposed_again = importers.import_files(files, organisation=office, processes=2)
+    assert proposed_again == 0 and all(r.created == r.updated == 0 for r in again)
+    assert len(calls) == 1, "nothing changed, nothing to compare"
+
+
+def test_a_bad_file_names_itself_and_keeps_the_files_before_it(world, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\xff\xfe\x00bad")
+    files = [("nhtsa", path_of("nhtsa")), ("cpsc", bad)]
+    with pytest.raises(importers.RowError, match="bad.csv"):
+        importers.import_files(files, organisation=world.org("gacc-warning-office"))
+    assert RiskInformation.objects.count() == 263

@@ -493,12 +493,60 @@ def run_import(
 ) -> ImportReport:
     """Import one file of a known source into the given organisation's jurisdiction. With processes=2 the
     derived values (tokens, signatures, triage) are computed on a second process (enrich.deriver)."""
+    started = time.monotonic()
+    report, changed, created = _import(
+        source_key, path, organisation, actor, batch_size, progress, rows, channel, processes
+    )
+    if changed and detect_links_now:
+        # Links are proposals an officer reviews; they are made once the rows are stored.
+        with transaction.atomic():
+            report.proposed_links = detect(changed, created=created)
+    elif changed:
+        detect_on_commit(changed)  # an API request answers at once; the background job proposes the links
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def import_files(
+    files: list[tuple[str, Path]],
+    *,
+    organisation,
+    processes: int = 1,
+    progress_for: Callable[[str], Callable[[int, int], None] | None] | None = None,
+) -> tuple[list[ImportReport], int]:
+    """Several files (the import command's --all), then one duplicate detection over all they created or
+    changed: one pass over the database instead of one per file. Returns the reports and the number of links
+    proposed."""
+    reports, changed, created = [], [], []
+    for key, path in files:
+        started = time.monotonic()
+        progress = progress_for(key) if progress_for else None
+        try:
+            report, file_changed, file_created = _import(
+                key, path, organisation, None, 2000, progress, None, Channel.FOREIGN_NOTIFICATION, processes
+            )
+        except RowError as exc:  # the file as a whole (its encoding or format); the files before it are stored
+            raise RowError(f"{path}: {exc}") from exc
+        report.seconds = time.monotonic() - started
+        reports.append(report)
+        changed += file_changed
+        created += file_created
+    proposed = 0
+    if changed:
+        with transaction.atomic():
+            proposed = detect(changed, created=created)
+    return reports, proposed
+
+
+def _import(
+    source_key, path, organisation, actor, batch_size, progress, rows, channel, processes
+) -> tuple[ImportReport, list[int], list[int]]:
+    """The rows of one file, written batch by batch; returns the report and the ids changed and created."""
     source = SOURCES[source_key]
     if source.key == "partner":
         # Each partner's references are its own: the system key names the sending organisation.
         source = Source("partner", f"PARTNER:{organisation.code}", source.label, "", source.mapper)
         channel = Channel.BULK_IMPORT if channel == Channel.FOREIGN_NOTIFICATION else channel
-    started = time.monotonic()
     report = ImportReport(source=source.key, path=str(path))
     mapped: dict[str, tuple[int, dict]] = {}
     for line, row in rows if rows is not None else read_file(path):
@@ -517,7 +565,10 @@ def run_import(
 
     items = list(mapped.items())
     done, changed, created = 0, [], []
-    batches = [items[start : start + batch_size] for start in range(0, len(items), batch_size)]
+    # The first batch is small: its derived values are the only ones nothing else overlaps.
+    first = min(batch_size, max(batch_size // 4, 100))
+    batches = [items[:first]] + [items[start : start + batch_size] for start in range(first, len(items), batch_size)]
+    batches = [b for b in batches if b]
     # A second process pays off only when there is a next batch to derive while one is written.
     with deriver(processes if len(batches) > 1 else 1) as derive:
         # A pipeline: while the derived values of one batch are computed (on a second process, if asked), the
@@ -539,14 +590,7 @@ def run_import(
                 if progress:
                     progress(done, len(items))
             pending = upcoming
-    if changed and detect_links_now:
-        # Links are proposals an officer reviews; they are made once the rows are stored.
-        with transaction.atomic():
-            report.proposed_links = detect(changed, created=created)
-    elif changed:
-        detect_on_commit(changed)  # an API request answers at once; the background job proposes the links
-    report.seconds = time.monotonic() - started
-    return report
+    return report, changed, created
 
 
 def _build_batch(source: Source, batch, organisation, report: ImportReport, channel: str) -> tuple[list, list]:

@@ -8,7 +8,7 @@ from django.core.management import BaseCommand, CommandError
 from tqdm import tqdm
 
 from riskgate.accounts.models import Organisation, OrganisationKind
-from riskgate.intake.importers import SOURCES, RowError, run_import
+from riskgate.intake.importers import SOURCES, RowError, import_files, run_import
 
 
 class Command(BaseCommand):
@@ -40,27 +40,45 @@ class Command(BaseCommand):
             if all
             else [(source, file or settings.RISKGATE_SHARED_DATA / SOURCES[source].default_file)]
         )
-        for key, path in jobs:
+        for _key, path in jobs:
             if not Path(path).exists():
                 raise CommandError(f"File not found: {path}")
-            bar = None if no_progress else tqdm(desc=key, unit="row", file=sys.stderr, leave=False)
+        bars = []
 
-            def progress(done, total, bar=bar):
-                if bar is not None:
-                    bar.total = total
-                    bar.n = done
-                    bar.refresh()
+        def progress_for(key):
+            if no_progress:
+                return None
+            bar = tqdm(desc=key, unit="row", file=sys.stderr, leave=False)
+            bars.append(bar)
 
-            try:
-                report = run_import(key, path, organisation=org, progress=progress, processes=processes)
-            except RowError as exc:
-                raise CommandError(f"{path}: {exc}") from exc
-            finally:
-                if bar is not None:
-                    bar.close()
+            def progress(done, total):
+                bar.total = total
+                bar.n = done
+                bar.refresh()
+
+            return progress
+
+        try:
+            if all:
+                # Every file first, then one duplicate detection over all of them.
+                reports, proposed = import_files(jobs, organisation=org, processes=processes, progress_for=progress_for)
+            else:
+                ((key, path),) = jobs
+                try:
+                    report = run_import(key, path, organisation=org, progress=progress_for(key), processes=processes)
+                except RowError as exc:
+                    raise RowError(f"{path}: {exc}") from exc
+                reports, proposed = [report], report.proposed_links
+        except RowError as exc:
+            raise CommandError(str(exc)) from exc
+        finally:
+            for bar in bars:
+                bar.close()
+        for report in reports:
             self.stdout.write(str(report))
             for item in report.rejected[:show_rejected]:
                 self.stdout.write(f"  rejected line {item.line}: {item.reason}")
+        self.stdout.write(f"links proposed: {proposed}")
 
     def _organisation(self, code):
         if code:
