@@ -6,6 +6,9 @@ because of the bound-parameter limit); bulk_update builds a CASE expression per 
 than the write itself at 100,000 rows. Values are still prepared by each field, as save() prepares them.
 """
 
+import json
+from contextlib import contextmanager
+
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.base import ModelState
 from django.utils import timezone
@@ -55,12 +58,30 @@ def _steps(fields, db, add: bool):
         stamp = getattr(f, "auto_now", False) or (add and getattr(f, "auto_now_add", False))
         if type(f) in _PLAIN:
             prepare = None
+        elif isinstance(f, models.JSONField) and db.vendor == "postgresql":
+            prepare = _json_text(f.encoder)
         elif isinstance(f, models.DateTimeField):
             prepare = _memoised(lambda v, f=f: f.get_db_prep_save(v, db))
         else:
             prepare = lambda v, f=f: f.get_db_prep_save(v, db)  # noqa: E731
         steps.append((f.attname, now if stamp else None, prepare))
     return steps
+
+
+def _json_text(encoder):
+    """PostgreSQL: JSON as text, which COPY and the statements here hand to the server to parse as jsonb;
+    lists of strings (countries, hazard types) recur and are dumped once."""
+    seen: dict = {}
+
+    def dump(value):
+        if isinstance(value, list) and all(type(v) is str for v in value):
+            key = tuple(value)
+            if key not in seen:
+                seen[key] = json.dumps(value, cls=encoder)
+            return seen[key]
+        return json.dumps(value, cls=encoder)  # None too: Django stores it as JSON null
+
+    return dump
 
 
 def _memoised(prepare):
@@ -137,19 +158,15 @@ def insert_values(model, names: list[str], rows: list[list], *, ignore_conflicts
             return
         # COPY cannot skip conflicting rows: copy into a scratch table, then INSERT … ON CONFLICT DO NOTHING.
         names = ", ".join(quote(c) for c in columns)
-        scratch = quote(f"bulk_{table}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {scratch} AS SELECT {names} FROM {quote(table)} WITH NO DATA")  # noqa: S608
-        try:
-            _copy(cursor, f"bulk_{table}", columns, params)
+        with _scratch(cursor, table, columns, params) as scratch:
             cursor.execute(
                 f"INSERT INTO {quote(table)} ({names}) SELECT {names} FROM {scratch} ON CONFLICT DO NOTHING"  # noqa: S608
             )
-        finally:
-            cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
 
 
 def update_rows(objects: list, names: list[str], model=None) -> None:
-    """UPDATE … WHERE id = ? for many rows in one executemany."""
+    """UPDATE … WHERE id = ? for many rows in one executemany (SQLite); on PostgreSQL one UPDATE … FROM a
+    scratch table filled by COPY."""
     if not objects:
         return
     model = model or type(objects[0])
@@ -163,7 +180,31 @@ def update_rows(objects: list, names: list[str], model=None) -> None:
     steps = _steps(fields, db, add=False)
     params = [[*_values(steps, obj), obj.pk] for obj in objects]
     with db.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if db.vendor != "postgresql":
+            cursor.executemany(sql, params)
+            return
+        table, pk = model._meta.db_table, model._meta.pk.column
+        columns = [f.column for f in fields]
+        with _scratch(cursor, table, [*columns, pk], params) as scratch:
+            assignments = ", ".join(f"{quote(c)} = s.{quote(c)}" for c in columns)
+            cursor.execute(
+                f"UPDATE {quote(table)} AS t SET {assignments} FROM {scratch} AS s WHERE t.{quote(pk)} = s.{quote(pk)}"  # noqa: S608
+            )
+
+
+@contextmanager
+def _scratch(cursor, table: str, columns: list[str], params: list[list]):
+    """PostgreSQL: a temporary table of the given columns of the table, filled with the rows by COPY, dropped
+    after the block. Names come from the models, never from input."""
+    quote = cursor.db.ops.quote_name
+    scratch = f"bulk_{table}"
+    names = ", ".join(quote(c) for c in columns)
+    cursor.execute(f"CREATE TEMPORARY TABLE {quote(scratch)} AS SELECT {names} FROM {quote(table)} WITH NO DATA")  # noqa: S608
+    try:
+        _copy(cursor, scratch, columns, params)
+        yield quote(scratch)
+    finally:
+        cursor.execute(f"DROP TABLE IF EXISTS {quote(scratch)}")
 
 
 def _copy(cursor, table: str, columns: list[str], params: list[list]) -> None:

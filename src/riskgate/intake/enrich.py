@@ -133,6 +133,31 @@ def deriver(processes: int = 1):
     shipped()  # loaded once, before the fork, so the worker shares it
     tokens("预热")  # loads jieba's dictionary
     with ProcessPoolExecutor(max_workers=processes - 1, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield lambda items: pool.submit(
-            _derive_inputs, [{name: getattr(info, name) for name in DERIVE_INPUTS} for info in items]
-        )
+        yield lambda items: _Shared(pool, items)
+
+
+class _Shared:
+    """derive_many(items) in chunks queued for the worker. When this process asks for the result, the chunks
+    the worker has not started yet are cancelled and computed here, from the last one back: whichever process
+    is free does the work, so a file with long texts (deriving slower than writing) keeps both CPUs busy."""
+
+    CHUNKS = 8
+
+    def __init__(self, pool: ProcessPoolExecutor, items: list):
+        size = max(1, -(-len(items) // self.CHUNKS))
+        self.chunks = [items[start : start + size] for start in range(0, len(items), size)]
+        self.futures = [
+            pool.submit(_derive_inputs, [{name: getattr(info, name) for name in DERIVE_INPUTS} for info in chunk])
+            for chunk in self.chunks
+        ]
+
+    def result(self) -> list[tuple[str, bytes, dict]]:
+        here = {}
+        for index in reversed(range(len(self.futures))):
+            if not self.futures[index].cancel():
+                break  # the worker has it (or has done it)
+            here[index] = derive_many(self.chunks[index])
+        out = []
+        for index, future in enumerate(self.futures):
+            out += here[index] if index in here else future.result()
+        return out

@@ -186,6 +186,12 @@ def parse_date(value: str, *formats: str) -> dt.date | None:
     value = (value or "").strip()
     if not value:
         return None
+    return _parse_date(value, formats)
+
+
+@lru_cache(maxsize=20_000)
+def _parse_date(value: str, formats: tuple[str, ...]) -> dt.date:
+    """(Notification dates recur: cached; a date is immutable.)"""
     for fmt in formats:
         try:
             return dt.datetime.strptime(value, fmt).date()
