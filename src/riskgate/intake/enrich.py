@@ -131,9 +131,15 @@ def deriver(processes: int = 1):
         yield lambda items: _Done(derive_many(items))
         return
     shipped()  # loaded once, before the fork, so the worker shares it
-    tokens("预热")  # loads jieba's dictionary
     with ProcessPoolExecutor(max_workers=processes - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+        # The worker starts now and loads jieba's dictionary while this process reads and maps the rows; this
+        # process loads it only if it takes over a chunk.
+        pool.submit(_warm_up)
         yield lambda items: _Shared(pool, items)
+
+
+def _warm_up() -> None:
+    tokens("预热")
 
 
 class _Shared:
