@@ -82,5 +82,6 @@ def country_name(code: str, language: str = "zh-hans") -> str:
     return _zh().gettext(country.name) if language.startswith("zh") else getattr(country, "common_name", country.name)
 
 
+@lru_cache(maxsize=1024)
 def is_valid_code(code: str) -> bool:
     return code in EXTRA_NAMES or pycountry.countries.get(alpha_2=code) is not None

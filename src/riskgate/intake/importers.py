@@ -356,6 +356,9 @@ PARTNER_COLUMNS = [
 ]  # fmt: skip
 
 
+_PARTNER_COLUMN_SET = frozenset(PARTNER_COLUMNS)
+
+
 @lru_cache(maxsize=16)
 def _allowed(choices) -> frozenset[str]:
     return frozenset(choices.values)
@@ -383,7 +386,7 @@ def map_partner(row: dict) -> tuple[str, dict]:
     from .models import TradeDirection, valid_gtin
 
     require(row, "external_id", "title")
-    unknown = sorted(set(row) - set(PARTNER_COLUMNS))
+    unknown = sorted(set(row) - _PARTNER_COLUMN_SET)
     if unknown:
         raise RowError("未知的列：" + ", ".join(unknown))
     hazards = [h.strip() for h in row.get("hazard_types", "").split(";") if h.strip()]
