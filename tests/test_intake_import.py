@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 
 from riskgate.core.models import AuditEvent
-from riskgate.intake import importers
+from riskgate.intake import importers, services
 from riskgate.intake.importers import SOURCES, read_csv, run_import
 from riskgate.intake.models import LinkProposal, RiskInformation, StatusChange
 
@@ -249,3 +249,20 @@ def test_a_bad_file_names_itself_and_keeps_the_files_before_it(world, tmp_path):
     with pytest.raises(importers.RowError, match="bad.csv"):
         importers.import_files(files, organisation=world.org("gacc-warning-office"))
     assert RiskInformation.objects.count() == 263
+
+
+def test_ids_of_imported_rows_are_never_reused(world):
+    """Imports assign ids before writing (core.bulk.new_ids): after a deletion they still move forward."""
+    office = world.org("gacc-warning-office")
+    run_import("nhtsa", path_of("nhtsa"), organisation=office, batch_size=100)
+    ids = sorted(RiskInformation.objects.values_list("pk", flat=True))
+    assert len(ids) == len(set(ids)) == 263
+    assert StatusChange.objects.filter(information_id__in=ids).count() == 263
+    RiskInformation.objects.all().delete()
+    run_import("nhtsa", path_of("nhtsa"), organisation=office, batch_size=100)
+    assert RiskInformation.objects.order_by("pk").first().pk > ids[-1]
+    info = services.create_information(
+        world.user("xian"),
+        data={"source_type": "other", "channel": "hotline", "title": "逐条录入", "hazard_types": ["other"]},
+    )
+    assert info.pk > RiskInformation.objects.exclude(pk=info.pk).order_by("-pk").first().pk

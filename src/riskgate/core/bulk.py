@@ -111,15 +111,43 @@ def _values(steps, obj) -> list:
     return out
 
 
-def insert_rows(objects: list, model=None) -> None:
-    """INSERT the objects (without primary keys) in one executemany. The caller reads their ids back by a
-    natural key when it needs them: executemany returns none."""
+def new_ids(model, count: int) -> list[int]:
+    """Primary keys for `count` rows the caller inserts in its transaction (insert_rows(with_ids=True)), so it
+    need not read them back. PostgreSQL: taken from the table's sequence. SQLite: past the largest id used
+    (AUTOINCREMENT's counter included; it moves past the ids inserted); the transaction holds SQLite's single
+    write lock (BEGIN IMMEDIATE), so nobody else takes them meanwhile."""
+    if count <= 0:
+        return []
+    db = connections[DEFAULT_DB_ALIAS]
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        if not db.in_atomic_block:
+            raise RuntimeError("new_ids must run inside the transaction that inserts the rows")
+        quote = db.ops.quote_name
+        cursor.execute(
+            f"SELECT MAX(m) FROM (SELECT MAX({quote(pk)}) AS m FROM {quote(table)} "  # noqa: S608 - names from the model
+            "UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s)",
+            [table],
+        )
+        start = (cursor.fetchone()[0] or 0) + 1
+        return list(range(start, start + count))
+
+
+def insert_rows(objects: list, model=None, *, with_ids: bool = False) -> None:
+    """INSERT the objects in one executemany (SQLite) or COPY (PostgreSQL), without their primary keys, or
+    with them (with_ids: from new_ids). Without, the caller reads the ids back by a natural key when it needs
+    them: neither statement returns them."""
     if not objects:
         return
     model = model or type(objects[0])
     db = connections[DEFAULT_DB_ALIAS]
     quote = db.ops.quote_name
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = [f for f in model._meta.concrete_fields if with_ids or not f.primary_key]
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(fields))})"

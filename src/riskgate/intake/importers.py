@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from riskgate.core import audit
-from riskgate.core.bulk import insert_rows, insert_values, new_instances, update_rows
+from riskgate.core.bulk import insert_rows, insert_values, new_ids, new_instances, update_rows
 from riskgate.core.countries import country_codes
 from riskgate.core.search import deferred_indexing
 
@@ -649,16 +649,10 @@ def _build_batch(source: Source, batch, organisation, report: ImportReport, chan
 
 def _store_batch(source: Source, to_create: list, to_update: list, organisation, actor, report) -> list[int]:
     """Write one batch (inside the caller's transaction); returns the ids of the items created or changed."""
+    for info, pk in zip(to_create, new_ids(RiskInformation, len(to_create)), strict=True):
+        info.pk = pk
     with deferred_indexing(RiskInformation):
-        insert_rows(to_create, RiskInformation)
-    if to_create:
-        ids = dict(
-            RiskInformation.objects.filter(
-                external_system=source.system, external_id__in=[i.external_id for i in to_create]
-            ).values_list("external_id", "pk")
-        )
-        for info in to_create:
-            info.pk = ids[info.external_id]
+        insert_rows(to_create, RiskInformation, with_ids=True)
     insert_values(
         StatusChange,
         ["information_id", "from_status", "to_status", "at", "actor_repr", "reason"],
