@@ -266,3 +266,18 @@ def test_ids_of_imported_rows_are_never_reused(world):
         data={"source_type": "other", "channel": "hotline", "title": "逐条录入", "hazard_types": ["other"]},
     )
     assert info.pk > RiskInformation.objects.exclude(pk=info.pk).order_by("-pk").first().pk
+
+
+def test_the_lookup_of_stored_references_uses_the_unique_index(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's planner proves the partial index's condition itself (checked by EXPLAIN)")
+    with CaptureQueriesContext(connection) as captured:
+        assert importers._existing("RASFF", ["none", "其他"]) == {}
+    (query,) = captured.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "unique_external_reference" in plan, plan

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from riskgate.core import audit
@@ -607,11 +607,7 @@ def _import(
 
 def _build_batch(source: Source, batch, organisation, report: ImportReport, channel: str) -> tuple[list, list]:
     """The items of one batch to create and to update (reads only); unchanged rows are counted and left out."""
-    ids = [external_id for external_id, _ in batch]
-    existing = {
-        info.external_id: info
-        for info in RiskInformation.objects.filter(external_system=source.system, external_id__in=ids)
-    }
+    existing = _existing(source.system, [external_id for external_id, _ in batch])
     now = timezone.now()  # the moment the batch is received
     base = {
         "external_system": source.system,
@@ -645,6 +641,26 @@ def _build_batch(source: Source, batch, organisation, report: ImportReport, chan
         }
         to_update.append(info)
     return new_instances(RiskInformation, new), to_update
+
+
+def _existing(system: str, references: list[str]) -> dict[str, RiskInformation]:
+    """The stored items of these references. Their ids come first from one query with the references as one
+    parameter (an ORM filter with thousands of placeholders costs ~50 ms per batch, mostly in Python)."""
+    table = RiskInformation._meta.db_table
+    condition = (
+        "external_id = ANY(%s)"
+        if connection.vendor == "postgresql"
+        else "external_id IN (SELECT value FROM json_each(%s))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # NOT (external_id = '') is the unique index's own condition, word for word: SQLite uses a partial
+            # index only for queries that state it (it scanned the table with "<> ''").
+            f"SELECT id FROM {table} WHERE external_system = %s AND NOT (external_id = '') AND {condition}",  # noqa: S608
+            [system, references if connection.vendor == "postgresql" else json.dumps(references)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    return {info.external_id: info for info in RiskInformation.objects.filter(pk__in=ids)} if ids else {}
 
 
 def _store_batch(source: Source, to_create: list, to_update: list, organisation, actor, report) -> list[int]:
