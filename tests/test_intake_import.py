@@ -237,6 +237,7 @@ def test_several_files_are_imported_then_linked_in_one_detection(world, monkeypa
     assert [r.created for r in reports] == [289, 560, 263]
     assert calls == [(289 + 560 + 263, 289 + 560 + 263)]
     assert proposed == LinkProposal.objects.count() > 0
+    assert all(r.proposed_links is None and "links proposed" not in str(r) for r in reports)
     again, proposed_again = importers.import_files(files, organisation=office, processes=2)
     assert proposed_again == 0 and all(r.created == r.updated == 0 for r in again)
     assert len(calls) == 1, "nothing changed, nothing to compare"

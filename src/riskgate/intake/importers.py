@@ -55,16 +55,16 @@ class ImportReport:
     unchanged: int = 0
     duplicates: list[Rejected] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
-    proposed_links: int = 0
+    proposed_links: int | None = 0  # None: detection runs after several files (import_files)
     seconds: float = 0.0
 
     def __str__(self) -> str:
         rate = self.rows / self.seconds if self.seconds else 0
+        links = "" if self.proposed_links is None else f", links proposed {self.proposed_links}"
         return (
             f"{self.source}: {self.rows} rows — created {self.created}, updated {self.updated}, "
-            f"unchanged {self.unchanged}, duplicates in file {len(self.duplicates)}, rejected {len(self.rejected)}, "
-            f"links proposed {self.proposed_links} "
-            f"({self.seconds:.1f} s, {rate:.0f} rows/s)"
+            f"unchanged {self.unchanged}, duplicates in file {len(self.duplicates)}, rejected {len(self.rejected)}"
+            f"{links} ({self.seconds:.1f} s, {rate:.0f} rows/s)"
         )
 
 
@@ -541,6 +541,7 @@ def import_files(
             except RowError as exc:  # the file as a whole (its encoding or format); the files before it are kept
                 raise RowError(f"{path}: {exc}") from exc
             report.seconds = time.monotonic() - started
+            report.proposed_links = None  # proposed for all the files together, below
             reports.append(report)
             changed += file_changed
             created += file_created
