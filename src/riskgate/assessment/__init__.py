@@ -1,0 +1,1 @@
+"""Risk assessment (风险研判): quantified risk estimation first; assignment, panels, reports and confirmation follow."""
