@@ -201,3 +201,98 @@ def test_factories_build_valid_enterprises_and_bureaus(world):
     validate_uscc(ent.uscc)
     bureau = OrganisationFactory(parent=world.org("gacc-warning-office"))
     assert bureau.path.startswith(world.org("gacc-warning-office").path)
+
+
+@pytest.fixture
+def user_manager(world):
+    """A non-superuser who manages users in Xi'an's jurisdiction and holds little else."""
+    role = Role.objects.create(
+        code="user_manager",
+        name="用户管理员",
+        scope_mode="subtree",
+        permissions=[
+            Permission.REF_DATA_MANAGE.value,
+            Permission.ORG_USER_MANAGE.value,
+            Permission.ORG_USER_VIEW.value,
+        ],
+    )
+    return UserFactory(username="usermanager", organisation=world.org("xian-customs"), role=role)
+
+
+def _post_user(world, actor, target, **changes):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(actor, backend="django.contrib.auth.backends.ModelBackend")
+    data = {
+        "username": target.username,
+        "full_name": target.full_name,
+        "email": target.email,
+        "phone": target.phone,
+        "organisation": target.organisation_id,
+        "role": target.role_id,
+        "is_active": "on",
+        **changes,
+    }
+    return client.post(f"/admin/accounts/user/{target.pk}/change/", data)
+
+
+def test_a_user_manager_cannot_grant_more_than_they_hold(world, user_manager):
+    from riskgate.core.models import AuditEvent
+
+    port = world.user("port")
+    before = port.role_id
+    # A role with permissions the manager lacks (here: every permission, national scope) is refused.
+    response = _post_user(world, user_manager, port, role=Role.objects.get(code="system_admin").pk)
+    assert response.status_code == 200 and "不能授予本人没有的权限" in response.content.decode()
+    assert User.objects.get(pk=port.pk).role_id == before
+    # Nor a place outside the manager's jurisdiction.
+    response = _post_user(world, user_manager, port, organisation=world.org("harbin-customs").pk)
+    assert response.status_code == 200 and "辖区内的机构" in response.content.decode()
+    # Nor a wider jurisdiction mode through a role of few permissions.
+    wide = Role.objects.create(code="wide_viewer", name="全国查看", scope_mode="all", permissions=["org:user:view"])
+    response = _post_user(world, user_manager, port, role=wide.pk)
+    assert response.status_code == 200 and "更宽的数据范围" in response.content.decode()
+    # Nor their own role.
+    viewer = Role.objects.create(
+        code="viewer", name="查看", scope_mode="own_organisation", permissions=["org:user:view"]
+    )
+    response = _post_user(world, user_manager, user_manager, role=viewer.pk)
+    assert response.status_code == 200 and "本人的角色" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="user.changed", actor=user_manager).exists()
+    # Within what they hold, it works and is audited.
+    response = _post_user(world, user_manager, port, role=viewer.pk)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert User.objects.get(pk=port.pk).role_id == viewer.pk
+    assert AuditEvent.objects.filter(action="user.changed", actor=user_manager, object_id=str(port.pk)).exists()
+
+
+def test_a_role_editor_cannot_add_permissions_they_lack(world):
+    editor_role = Role.objects.create(
+        code="role_editor",
+        name="角色管理员",
+        scope_mode="subtree",
+        permissions=[Permission.REF_DATA_MANAGE.value, Permission.ORG_ROLE_MANAGE.value],
+    )
+    editor = UserFactory(username="roleeditor", organisation=world.org("xian-customs"), role=editor_role)
+    from django.test import Client
+
+    client = Client()
+    client.force_login(editor, backend="django.contrib.auth.backends.ModelBackend")
+    role = Role.objects.get(code="port_officer")
+    data = {
+        "code": role.code,
+        "name": role.name,
+        "name_en": role.name_en,
+        "description": "",
+        "scope_mode": role.scope_mode,
+        "permissions": [*role.permissions, Permission.ORG_USER_MANAGE.value],
+        "allowed_organisation_kinds": role.allowed_organisation_kinds,
+    }
+    response = client.post(f"/admin/accounts/role/{role.pk}/change/", data)
+    assert response.status_code == 200 and "不能授予本人没有的权限" in response.content.decode()
+    assert Permission.ORG_USER_MANAGE.value not in Role.objects.get(pk=role.pk).permissions
+    # Taking a permission away is always allowed (the editor holds none of this role's own permissions).
+    data["permissions"] = role.permissions[1:]
+    assert client.post(f"/admin/accounts/role/{role.pk}/change/", data).status_code == 302
+    assert Role.objects.get(pk=role.pk).permissions == role.permissions[1:]

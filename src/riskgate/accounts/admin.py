@@ -12,11 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.core import audit
 from riskgate.core.models import Region
 from riskgate.core.permissions import PERMISSION_CHOICES, Permission
+from riskgate.core.scoping import ScopeMode
 
 from .models import ApiToken, Organisation, OrganisationKind, Role, User
 
@@ -104,6 +106,63 @@ class AuditedAdmin(admin.ModelAdmin):
                 self.delete_model(request, obj)
 
 
+# ----- granting: nobody gives more than they hold -------------------------------------------------------------
+
+# Jurisdiction modes, narrowest first: a role may be granted or edited only up to the actor's own breadth.
+_BREADTH = [ScopeMode.ASSIGNED, ScopeMode.OWN_ORGANISATION, ScopeMode.SUBTREE, ScopeMode.ALL]
+
+
+def grant_errors(actor, *, permissions=None, scope_mode=None, organisation=None) -> dict[str, str]:
+    """Why the actor may not grant these permissions, this jurisdiction mode or a place in this organisation
+    (empty: allowed). A superuser may grant anything; everyone else only what they hold themselves, within the
+    organisations they see. Without this, holding org:user:manage would be holding every permission."""
+    if actor.is_superuser:
+        return {}
+    errors = {}
+    missing = sorted(set(permissions or ()) - set(actor.permission_codes))
+    if missing:
+        errors["permissions"] = gettext("不能授予本人没有的权限：%s") % ", ".join(missing)
+    if scope_mode and _BREADTH.index(ScopeMode(scope_mode)) > _BREADTH.index(ScopeMode(actor.scope_mode)):
+        errors["scope_mode"] = gettext("不能授予比本人更宽的数据范围。")
+    if organisation is not None and not Organisation.objects.visible_to(actor).filter(pk=organisation.pk).exists():
+        errors["organisation"] = gettext("只能把用户设在本人辖区内的机构。")
+    return errors
+
+
+def _checked(form_class, actor, check):
+    """The admin's form with the grant check run in its clean()."""
+
+    class Checked(form_class):
+        def clean(self):
+            cleaned = super().clean()
+            for name, message in check(actor, self, cleaned).items():
+                self.add_error(name if name in self.fields else None, message)
+            return cleaned
+
+    return Checked
+
+
+def _check_user(actor, form, cleaned) -> dict[str, str]:
+    role, target = cleaned.get("role"), form.instance
+    if target.pk and target.pk == actor.pk and "role" in form.changed_data:
+        return {"role": gettext("不能修改本人的角色。")}
+    errors = grant_errors(
+        actor,
+        permissions=role.permissions if role else None,
+        scope_mode=role.scope_mode if role else None,
+        organisation=cleaned.get("organisation"),
+    )
+    if "permissions" in errors or "scope_mode" in errors:
+        errors["role"] = " ".join(errors.pop(k) for k in ("permissions", "scope_mode") if k in errors)
+    return errors
+
+
+def _check_role(actor, form, cleaned) -> dict[str, str]:
+    added = set(cleaned.get("permissions") or ()) - set(form.instance.permissions or () if form.instance.pk else ())
+    scope_mode = cleaned.get("scope_mode") if "scope_mode" in form.changed_data else None
+    return grant_errors(actor, permissions=added, scope_mode=scope_mode)
+
+
 class RoleForm(forms.ModelForm):
     permissions = forms.MultipleChoiceField(
         label=_("权限"), choices=PERMISSION_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
@@ -131,6 +190,9 @@ class RoleAdmin(AuditedAdmin):
     permission = Permission.ORG_ROLE_MANAGE
     form = RoleForm
     list_display = ["code", "name", "scope_mode", "require_totp"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        return _checked(super().get_form(request, obj, **kwargs), request.user, _check_role)
 
 
 @admin.register(Region, site=admin_site)
@@ -168,6 +230,9 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     add_fieldsets = [(None, {"fields": ["username", "organisation", "role", "password1", "password2"]})]
     readonly_fields = ["totp_confirmed_at"]
     filter_horizontal = []
+
+    def get_form(self, request, obj=None, **kwargs):
+        return _checked(super().get_form(request, obj, **kwargs), request.user, _check_user)
 
     def user_change_password(self, request, id, form_url=""):
         response = super().user_change_password(request, id, form_url)
