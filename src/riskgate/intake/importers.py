@@ -489,13 +489,16 @@ def _apply(info: RiskInformation, fields: dict, *, fill_only: bool) -> None:
         setattr(info, name, value)
 
 
+BATCH_SIZE = 2000  # rows per transaction
+
+
 def run_import(
     source_key: str,
     path: Path,
     *,
     organisation,
     actor=None,
-    batch_size: int = 2000,
+    batch_size: int = BATCH_SIZE,
     progress: Callable[[int, int], None] | None = None,
     rows: Iterable[tuple[int, dict]] | None = None,
     channel: str = Channel.FOREIGN_NOTIFICATION,
@@ -536,7 +539,7 @@ def import_files(
             progress = progress_for(key) if progress_for else None
             try:
                 report, file_changed, file_created = _import(
-                    key, path, organisation, None, 2000, progress, None, Channel.FOREIGN_NOTIFICATION, derive
+                    key, path, organisation, None, BATCH_SIZE, progress, None, Channel.FOREIGN_NOTIFICATION, derive
                 )
             except RowError as exc:  # the file as a whole (its encoding or format); the files before it are kept
                 raise RowError(f"{path}: {exc}") from exc
