@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Install the Debian packages the project needs (browser tests, CJK fonts, gettext), if missing.
+# Install the Debian packages the project needs (browser tests, CJK fonts, gettext, Pango for PDF reports), if missing.
 set -euo pipefail
-packages=(chromium fonts-noto-cjk gettext)
+packages=(chromium fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -36,6 +36,9 @@ def live_world(transactional_db):
     from riskgate.core.reference import load_regions
 
     load_regions(Region)
+    from riskgate.assessment.models import DueDateRule, GradingPolicy, ensure_defaults
+
+    ensure_defaults(DueDateRule, GradingPolicy)
     load_demo_organisations_and_accounts()
     return World()
 

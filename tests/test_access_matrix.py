@@ -53,6 +53,12 @@ INTAKE_EXPORTERS = {"system_admin", "warning_officer", "bureau_officer"}
 XIAN_ITEM_READERS = {"system_admin", "warning_officer", "bureau_officer"}
 ENTERPRISE_REPORTERS = {"system_admin", "enterprise_user"}
 IMPORTERS = {"system_admin", "warning_officer"}
+# Assessments: authorities by jurisdiction, assessors and experts only where assigned (the matrix's assessment is
+# assigned to another assessor, so the demo assessor and expert are the unassigned ones).
+ASSESSMENT_VIEWERS = {"system_admin", "warning_officer", "bureau_officer", "assessor", "expert"}
+ASSESSMENT_REQUESTERS = {"system_admin", "warning_officer", "bureau_officer"}
+REGISTRY_VIEWERS = {"system_admin", "warning_officer", "bureau_officer", "assessor"}
+XIAN_ASSESSMENT_READERS = XIAN_ITEM_READERS
 
 
 @dataclass
@@ -107,6 +113,20 @@ def ui_matrix(world) -> dict[str, Entry]:
         "intake:receipt_status": Entry(PUBLIC),
         "intake:enterprise_reports": Entry(ENTERPRISE_REPORTERS),
         "intake:enterprise_report_create": Entry(ENTERPRISE_REPORTERS),
+        "assessment:list": Entry(ASSESSMENT_VIEWERS),
+        "assessment:create": Entry(ASSESSMENT_REQUESTERS),
+        "assessment:registry": Entry(REGISTRY_VIEWERS),
+        "assessment:detail": Entry(XIAN_ASSESSMENT_READERS, kwargs={"pk": world.assessment.pk}),
+        "assessment:pdf": Entry(XIAN_ASSESSMENT_READERS, kwargs={"pk": world.assessment.pk}),
+        "assessment:lab_report": Entry(
+            XIAN_ASSESSMENT_READERS, kwargs={"pk": world.assessment.pk, "task_id": world.lab_task.pk}
+        ),
+        "assessment:act": Entry(
+            XIAN_ASSESSMENT_READERS,
+            "post",
+            kwargs={"pk": world.assessment.pk, "action": "decide_extension"},
+            data={"grant": "1"},
+        ),
         "api-1:openapi-json": Entry(PUBLIC),
         "api-1:openapi-view": Entry(PUBLIC),
     }
@@ -202,6 +222,24 @@ def api_matrix(world) -> dict[tuple[str, str], Entry]:
             XIAN_ITEM_READERS, "post", kwargs={"link_id": world.proposal_b.pk}
         ),
         ("get", "/api/v1/intake/cases/{case_id}"): Entry(XIAN_ITEM_READERS, kwargs={"case_id": world.case.pk}),
+        ("get", "/api/v1/assessments"): Entry(ASSESSMENT_VIEWERS),
+        ("get", "/api/v1/assessments/{assessment_id}"): Entry(
+            XIAN_ASSESSMENT_READERS, kwargs={"assessment_id": world.assessment.pk}
+        ),
+        ("post", "/api/v1/assessments"): Entry(ASSESSMENT_REQUESTERS, "post"),
+        # Only a seated expert votes and only an assigned assessor asks for more time: no demo role is either here.
+        ("post", "/api/v1/assessments/{assessment_id}/vote"): Entry(
+            set(), kwargs={"assessment_id": world.assessment.pk}
+        ),
+        ("post", "/api/v1/assessments/{assessment_id}/extension"): Entry(
+            set(), kwargs={"assessment_id": world.assessment.pk}
+        ),
+        ("post", "/api/v1/assessments/{assessment_id}/extension/decision"): Entry(
+            XIAN_ASSESSMENT_READERS, kwargs={"assessment_id": world.assessment.pk}
+        ),
+        ("post", "/api/v1/assessments/{assessment_id}/decision"): Entry(
+            XIAN_ASSESSMENT_READERS, kwargs={"assessment_id": world.assessment.pk}
+        ),
     }
 
 
@@ -212,6 +250,25 @@ def enterprise_payload(world):
         "uscc": fresh_uscc(),
         "parent_id": world.org("xianyang-customs").pk,
         "enterprise_types": ["importer"],
+    }
+
+
+def assessment_payload(world, path):
+    if path.endswith("/vote"):
+        return {"approve": True}
+    if path.endswith("/extension"):
+        return {"new_due_at": "2099-01-01T00:00:00Z", "reason": "matrix"}
+    if path.endswith("/extension/decision"):
+        return {"grant": True}
+    if path.endswith("/decision"):
+        return {"decision": "confirm"}
+    return {
+        "title": "矩阵测试研判",
+        "information": [world.xian_item.pk],
+        "hazard_type": "physical",
+        "assignee_kind": "institution",
+        "institution_id": world.org("caiq").pk,
+        "lead_id": world.other_assessor.pk,
     }
 
 
@@ -283,7 +340,47 @@ def matrix_world(world):
         created_by=world.user("warning"),
     )
     world.import_job.file.save("p.csv", ContentFile(b"external_id,title,hazard_types\n"), save=True)
+    _matrix_assessment(world)
     return world
+
+
+def _matrix_assessment(world):
+    """An assessment requested by Xi'an Customs and assigned to another assessor than the demo one."""
+    from django.core.files.base import ContentFile
+
+    from riskgate.accounts.models import Role, User
+    from riskgate.assessment import services as assessment
+    from riskgate.intake import services as intake
+
+    xian = world.user("xian")
+    info = intake.create_information(
+        xian,
+        data={"source_type": "media", "channel": "hotline", "title": "矩阵测试：研判", "hazard_types": ["physical"]},
+    )
+    intake.transition(xian, info, to_status="under_verification")
+    intake.transition(xian, info, to_status="verified")
+    world.other_assessor = User.objects.create(
+        username="assessor-matrix", role=Role.objects.get(code="assessor"), organisation=world.org("caiq")
+    )
+    world.assessment = assessment.request_assessment(
+        xian,
+        title="矩阵测试研判",
+        hazard_type="physical",
+        assignee_kind="institution",
+        institution=world.org("caiq"),
+        lead=world.other_assessor,
+        information_ids=[info.pk],
+    )
+    assessment.start(world.other_assessor, world.assessment)
+    world.lab_task = assessment.add_lab_task(
+        world.other_assessor,
+        world.assessment,
+        laboratory=world.org("xian-tech-centre"),
+        samples="s",
+        test_items="t",
+        method="m",
+    )
+    world.lab_task.report_file.save("report.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
 
 
 def test_every_url_pattern_is_in_the_matrix(matrix_world):
@@ -323,6 +420,7 @@ ADMIN_EXCEPTIONS = {
     "admin:accounts_apitoken_add": set(),
     "admin:accounts_apitoken_delete": set(),
     "admin:autocomplete": set(),
+    "admin:assessment_gradingpolicy_delete": set(),  # a policy that graded assessments is deactivated, not deleted
     "admin:logout": PUBLIC,
     "route:admin/(?P<url>.*)$": set(),  # the catch-all answers unknown admin paths with 404, to everyone
 }
@@ -356,6 +454,8 @@ def test_api_access_matrix(matrix_world, role):
                 payload = {
                     "items": [{"external_id": f"matrix-{role}", "title": "矩阵批量测试", "hazard_types": "other"}]
                 }
+            elif path.startswith("/api/v1/assessments"):
+                payload = assessment_payload(matrix_world, path)
             else:
                 payload = INFORMATION_PAYLOAD if "intake" in path else enterprise_payload(matrix_world)
             response = client.post(url, payload, content_type="application/json")

@@ -64,7 +64,7 @@ def test_bureau_officer_and_auditor_see_different_things(browser, live_server, l
 
     officer = sign_in(browser, live_server, "xian", live_world.password)
     assert officer.get_by_role("heading", name="您好，西安海关 李强").is_visible()
-    assert nav_labels(officer) == ["首页", "风险信息", "关联建议", "组织机构", "用户"]
+    assert nav_labels(officer) == ["首页", "风险信息", "关联建议", "风险研判", "机构与专家库", "组织机构", "用户"]
     officer.locator("header nav").get_by_role("link", name="组织机构").click()
     officer.get_by_label("类型").select_option("enterprise")
     officer.get_by_role("button", name="查询").click()
@@ -184,3 +184,139 @@ def test_officer_links_two_reports_into_a_case_and_sees_the_triage_suggestion(br
     assert page.get_by_role("link", name=second.reference).is_visible()
     page.screenshot(path=str(ARTIFACTS / "risk-case.png"), full_page=True)
     assert not page.console_errors, page.console_errors
+
+
+def test_assessment_full_path_in_the_browser(browser, live_server, live_world):
+    """Request → panel with a conflicted expert refused → laboratory result → report → one dissent → confirmation →
+    a new version after a change, each step by the person whose step it is, in Chromium."""
+    from riskgate.assessment.models import Assessment
+    from riskgate.intake import services
+    from riskgate.intake.models import Status
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    warning = live_world.user("warning")
+    info = services.create_information(
+        warning,
+        data={
+            "source_type": "foreign_recall",
+            "channel": "officer_entry",
+            "title": "抽屉柜未固定时倾倒，儿童被压伤",
+            "hazard_types": ["physical"],
+        },
+    )
+    for status in (Status.UNDER_VERIFICATION, Status.VERIFIED):
+        services.transition(warning, info, to_status=status)
+
+    def form(page, action):
+        return page.locator(f"form[action$='/{action}/']")
+
+    def submit(page, action, button):
+        form(page, action).get_by_role("button", name=button).click()
+        page.wait_for_load_state()
+
+    # The warning office requests the assessment from the technical institution.
+    office = sign_in(browser, live_server, "warning", live_world.password)
+    office.goto(f"{live_server.url}/assessments/new/?information={info.reference}")
+    office.get_by_label("研判事项").fill("进口抽屉柜倾倒风险研判")
+    office.get_by_label("危害类型").select_option("physical")
+    office.get_by_label("指定技术机构").check()
+    office.locator("#id_institution").select_option(str(live_world.org("caiq").pk))
+    office.get_by_label("牵头评估人").select_option(str(live_world.user("assessor").pk))
+    office.get_by_role("button", name="提请").click()
+    office.wait_for_load_state()
+    assessment = Assessment.objects.get()
+    url = f"{live_server.url}/assessments/{assessment.pk}/"
+    assert office.url == url and office.get_by_text("已提请，待受理").first.is_visible()
+
+    # The assessor accepts, records declarations: the conflicted expert is refused a seat.
+    lead = sign_in(browser, live_server, "assessor", live_world.password)
+    lead.goto(url)
+    submit(lead, "start", "受理研判任务")
+    lead.get_by_text("利益冲突声明与专家组").click()
+    declare = form(lead, "declare")
+    declare.get_by_label("专家").select_option(label="马骏")
+    declare.get_by_label("利益冲突").select_option("1")
+    declare.get_by_label("说明").fill("近三年为涉事进口商提供咨询")
+    submit(lead, "declare", "记录声明")
+    lead.get_by_text("利益冲突声明与专家组").click()
+    form(lead, "seat").get_by_label("专家").select_option(label="马骏")
+    submit(lead, "seat", "专家入组")
+    assert lead.locator(".messages").filter(has_text="利益冲突").is_visible()
+    for name in ("刘洋", "黄蕾"):
+        lead.goto(url)
+        lead.get_by_text("利益冲突声明与专家组").click()
+        form(lead, "declare").get_by_label("专家").select_option(label=name)
+        form(lead, "declare").get_by_label("利益冲突").select_option("0")
+        submit(lead, "declare", "记录声明")
+        lead.get_by_text("利益冲突声明与专家组").click()
+        form(lead, "seat").get_by_label("专家").select_option(label=name)
+        submit(lead, "seat", "专家入组")
+
+    # Laboratory verification by the accepted third-party laboratory, then the result.
+    lead.get_by_text("实验室验证", exact=True).last.click()
+    lab = form(lead, "lab_task")
+    lab.get_by_label("实验室").select_option(str(live_world.org("third-party-lab").pk))
+    lab.get_by_label("样品").fill("同批次抽屉柜 2 台")
+    lab.get_by_label("检测项目").fill("倾倒试验临界载荷")
+    lab.get_by_label("检测方法/标准").fill("ASTM F2057-23")
+    submit(lead, "lab_task", "下达验证任务")
+    lead.get_by_text("实验室验证", exact=True).last.click()
+    results = form(lead, "lab_results")
+    results.get_by_label("检测报告编号").fill("TP-2026-0100")
+    results.get_by_label("检测结果").fill("倾倒试验临界载荷, 14.2, kg, 22.7, min")
+    submit(lead, "lab_results", "录入检测结果")
+    assert lead.get_by_text("不合格").first.is_visible()
+
+    # An injury scenario and the report; the proposal is computed.
+    lead.get_by_text("伤害情景（RAPEX）").click()
+    scenario = form(lead, "scenario")
+    scenario.get_by_label("情景描述").fill("儿童攀爬未固定的抽屉柜，柜体倾倒致死")
+    scenario.get_by_label("伤害严重程度").select_option("4")
+    scenario.get_by_label("消费者群体").select_option("vulnerable")
+    scenario.get_by_label("步骤").fill("柜体未固定 | 1/2\n儿童攀爬 | 1/10\n柜体倾倒压住儿童 | 1/10")
+    submit(lead, "scenario", "添加伤害情景")
+    lead.get_by_text("编写研判报告").click()
+    report = form(lead, "report")
+    report.locator("#report-method").select_option("rapex")
+    report.locator("#report-hazard").fill("柜体不稳，未固定时易倾倒")
+    report.get_by_label("市场上的数量（件）").fill("150000")
+    report.get_by_label("剩余风险").fill("召回完成前仍有风险")
+    report.get_by_label("建议措施").fill("责令召回；口岸加严查验")
+    submit(lead, "report", "保存报告")
+    assessment.refresh_from_db()
+    assert (assessment.risk_level, assessment.proposed_level) == ("serious", "II")  # 4 + 1 (units) = 5
+    submit(lead, "send_to_panel", "提交专家组审议")
+
+    # The panel: one approval, one dissent with a note.
+    for username, approve, note in (("expert", "1", ""), ("expert2", "0", "使用频率估计偏高")):
+        member = sign_in(browser, live_server, username, live_world.password)
+        member.goto(url)
+        vote = form(member, "vote")
+        vote.get_by_label("表态").select_option(approve)
+        vote.get_by_label("意见").fill(note)
+        submit(member, "vote", "提交表态")
+        assert member.get_by_text("已表态").first.is_visible()
+    lead.goto(url)
+    submit(lead, "submit", "提交提请机构确认")
+
+    # Confirmation after an expert meeting, then a new version when the risk changes.
+    office.goto(url)
+    assert office.get_by_text("使用频率估计偏高").first.is_visible()
+    decide = form(office, "decide")
+    decide.get_by_label("决定").select_option("confirm")
+    decide.get_by_label("专家会商日期").fill("2026-11-30")
+    decide.get_by_label("会商出席人员").fill("王敏、刘洋、黄蕾")
+    decide.get_by_label("会商结论").fill("同意评估结论")
+    submit(office, "decide", "提交决定")
+    assert office.get_by_text("已确认").first.is_visible()
+    office.screenshot(path=str(ARTIFACTS / "assessment-confirmed.png"), full_page=True)
+    form(office, "reassess").get_by_label("重新研判的原因").fill("境外扩大召回范围")
+    submit(office, "reassess", "发起重新研判")
+    v2 = Assessment.objects.get(supersedes=assessment)
+    assert office.url == f"{live_server.url}/assessments/{v2.pk}/"
+    assert office.get_by_role("link", name="v1").is_visible()
+    office.get_by_role("link", name="v1").click()
+    office.wait_for_load_state()
+    assert office.get_by_text("已确认").first.is_visible()
+    assert office.get_by_role("link", name="查看新版本").is_visible()
+    assert not office.console_errors and not lead.console_errors, (office.console_errors, lead.console_errors)

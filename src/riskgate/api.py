@@ -1,6 +1,7 @@
 """The JSON API, /api/v1: one router per domain; OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
 
 from riskgate.accounts.api import router as accounts_router
+from riskgate.assessment.api import router as assessment_router
 from riskgate.core.api import router as core_router
 from riskgate.core.api_support import build_api
 from riskgate.intake.api import router as intake_router
@@ -15,3 +16,4 @@ api = build_api(
 api.add_router("", core_router)
 api.add_router("", accounts_router)
 api.add_router("", intake_router)
+api.add_router("", assessment_router)

@@ -25,6 +25,10 @@ app.conf.update(
             "task": "riskgate.intake.tasks.escalate_overdue",
             "schedule": crontab(minute="*/15"),
         },
+        "remind-and-escalate-assessments": {
+            "task": "riskgate.assessment.tasks.remind_and_escalate",
+            "schedule": crontab(minute="*/15"),
+        },
         "purge-rate-events": {"task": "riskgate.core.tasks.purge_rate_events", "schedule": crontab(minute=41)},
         "clear-expired-sessions": {
             "task": "riskgate.accounts.tasks.clear_expired_sessions",

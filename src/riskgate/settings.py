@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "riskgate.accounts",
     "riskgate.intake",
     "riskgate.triage",
+    "riskgate.assessment",
 ]
 
 MIDDLEWARE = [
@@ -225,7 +226,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    # WeasyPrint narrates every PDF step at INFO; fontTools reports each font subset.
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "riskgate@localhost")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("riskgate.core.urls")),
     path("", include("riskgate.accounts.urls")),
     path("", include("riskgate.intake.urls")),
+    path("", include("riskgate.assessment.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),

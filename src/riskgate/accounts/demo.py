@@ -37,6 +37,8 @@ ORGANISATIONS = [
     ("chongqing-airport-port", "port", "重庆江北国际机场口岸", "Chongqing Jiangbei Airport port", "chongqing-customs", "500100", {}),
     ("caiq", "technical_institution", "中国检验检疫科学研究院", "Chinese Academy of Inspection and Quarantine", "gacc", "110000", {}),
     ("xian-tech-centre", "laboratory", "西安海关技术中心", "Xi'an Customs Technology Centre", "xian-customs", "610100", {}),
+    ("third-party-lab", "laboratory", "示例第三方检测认证有限公司", "Demo Third-Party Testing & Certification Co., Ltd.", None, "440300", {}),
+    ("quality-society", "technical_institution", "示例产品质量评价协会", "Demo Product Quality Evaluation Society", None, "110000", {}),
     ("xian-monitoring-point", "monitoring_point", "西安国际港务区风险监测点", "Xi'an International Port monitoring point", "xian-customs", "610100", {}),
     ("sn-market-regulation", "partner_agency", "陕西省市场监督管理局", "Shaanxi Administration for Market Regulation", None, "610000", {"agency_type": "market_regulation"}),
     ("hlj-agriculture", "partner_agency", "黑龙江省农业农村厅", "Heilongjiang Department of Agriculture", None, "230000", {"agency_type": "agriculture"}),
@@ -63,6 +65,7 @@ ACCOUNTS = [
     ("port", "port_officer", "xianyang-customs", "咸阳海关 张伟"),
     ("assessor", "assessor", "caiq", "检科院 陈静"),
     ("expert", "expert", "caiq", "专家 刘洋"),
+    ("expert2", "expert", "xian-tech-centre", "专家 黄蕾"),
     ("partner", "partner_officer", "sn-market-regulation", "陕西市监 周芳"),
     ("auditor", "auditor", "gacc", "审计 孙磊"),
     ("enterprise", "enterprise_user", "ent-xian-trading", "秦岭示例 吴娜"),
@@ -96,6 +99,9 @@ def load_demo_organisations_and_accounts() -> dict[str, int]:
         audit.record(actor=None, action="user.created", obj=user, reason="demo data")
         created_users += 1
     _demo_sharing_scope(by_code)
+    from riskgate.assessment.demo import load_registries
+
+    load_registries(by_code, {u.username: u for u in User.objects.filter(username__in=["expert", "expert2"])})
     return {"organisations": created_orgs, "users": created_users}
 
 

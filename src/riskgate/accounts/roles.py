@@ -10,7 +10,8 @@ INTAKE = [
     P.INTAKE_INFORMATION_PROCESS,
     P.INTAKE_INFORMATION_EXPORT,
 ]
-OFFICER = [P.ORG_ORGANISATION_VIEW, P.ORG_ENTERPRISE_CREATE, P.ORG_USER_VIEW, *INTAKE]
+ASSESSMENT_AUTHORITY = [P.ASSESSMENT_VIEW, P.ASSESSMENT_REQUEST, P.ASSESSMENT_REGISTRY_VIEW]
+OFFICER = [P.ORG_ORGANISATION_VIEW, P.ORG_ENTERPRISE_CREATE, P.ORG_USER_VIEW, *INTAKE, *ASSESSMENT_AUTHORITY]
 AUTHORITY_KINDS = ["national_authority", "warning_office", "direct_bureau", "inspection_body", "port"]
 
 DEFAULT_ROLES = [
@@ -19,8 +20,9 @@ DEFAULT_ROLES = [
     ("warning_officer", "预警办公室人员", "Warning-office officer", S.SUBTREE, [*OFFICER, P.INTAKE_IMPORT_RUN, P.INTAKE_REPORTER_VIEW], ["warning_office", "national_authority"]),
     ("bureau_officer", "直属海关人员", "Bureau officer", S.SUBTREE, OFFICER, ["direct_bureau"]),
     ("port_officer", "口岸查验人员", "Port inspection officer", S.SUBTREE, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE], ["inspection_body", "port"]),
-    ("assessor", "技术机构评估人员", "Technical-institution assessor", S.ASSIGNED, [], ["technical_institution", "laboratory"]),
-    ("expert", "专家", "Expert", S.ASSIGNED, [], []),
+    ("assessor", "技术机构评估人员", "Technical-institution assessor", S.ASSIGNED,
+     [P.ASSESSMENT_VIEW, P.ASSESSMENT_CONDUCT, P.ASSESSMENT_REGISTRY_VIEW], ["technical_institution", "laboratory"]),
+    ("expert", "专家", "Expert", S.ASSIGNED, [P.ASSESSMENT_VIEW, P.ASSESSMENT_VOTE], []),
     ("partner_officer", "协作部门人员", "Partner-agency officer", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE], ["partner_agency"]),
     ("auditor", "审计人员", "Auditor", S.ALL,
      [P.AUDIT_EVENT_VIEW, P.AUDIT_EVENT_EXPORT, P.AUDIT_CHAIN_VERIFY, P.ORG_ORGANISATION_VIEW, P.ORG_USER_VIEW],

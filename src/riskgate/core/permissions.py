@@ -34,6 +34,12 @@ class Permission(StrEnum):
     INTAKE_REPORTER_VIEW = "intake:reporter:view"
     INTAKE_IMPORT_RUN = "intake:import:run"
     INTAKE_ENTERPRISE_REPORT = "intake:enterprise_report:submit"
+    # Risk assessment
+    ASSESSMENT_VIEW = "assessment:assessment:view"
+    ASSESSMENT_REQUEST = "assessment:assessment:request"
+    ASSESSMENT_CONDUCT = "assessment:assessment:conduct"
+    ASSESSMENT_VOTE = "assessment:report:vote"
+    ASSESSMENT_REGISTRY_VIEW = "assessment:registry:view"
 
     @property
     def label(self) -> str:
@@ -59,6 +65,11 @@ PERMISSION_LABELS = {
     Permission.INTAKE_REPORTER_VIEW: _("查看举报人个人信息"),
     Permission.INTAKE_IMPORT_RUN: _("批量导入风险信息"),
     Permission.INTAKE_ENTERPRISE_REPORT: _("企业报告风险"),
+    Permission.ASSESSMENT_VIEW: _("查看风险研判（辖区内，或分配给本人的）"),
+    Permission.ASSESSMENT_REQUEST: _("提请研判、审批延期、确认或退回研判报告"),
+    Permission.ASSESSMENT_CONDUCT: _("承担研判：组建专家组、调查核实、实验室验证、编写报告"),
+    Permission.ASSESSMENT_VOTE: _("专家组成员对研判报告表态"),
+    Permission.ASSESSMENT_REGISTRY_VIEW: _("查看技术机构、专家库、实验室名录及其绩效"),
 }
 
 PERMISSION_CHOICES = [(p.value, format_lazy("{} — {}", p.value, PERMISSION_LABELS[p])) for p in Permission]

@@ -20,6 +20,9 @@ class Command(BaseCommand):
             call_command("import_risk_information", all=True, no_progress=True, stdout=self.stdout)
             # A demo database made by an earlier version: fill in what its items lack.
             call_command("enrich_information", stdout=self.stdout)
+            from riskgate.assessment.demo import load_demo_assessments
+
+            self.stdout.write(f"Demo assessments created: {load_demo_assessments()}")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, role, org, _name in ACCOUNTS:
             self.stdout.write(f"  {username:<11} {role:<16} {org}")

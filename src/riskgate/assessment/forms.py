@@ -1,0 +1,226 @@
+"""Forms of the assessment pages; each only parses and checks input, the services decide and store."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from riskgate.accounts.models import Organisation, User
+from riskgate.core.permissions import Permission
+from riskgate.intake.models import HazardType, Urgency
+
+from .grading import WarningLevel
+from .models import (
+    REPORT_FIELDS,
+    Assessment,
+    AssigneeKind,
+    BodyKind,
+    Expert,
+    FindingKind,
+    LimitKind,
+    Status,
+)
+from .risk import Severity, VulnerableGroup
+
+
+def users_with(*permissions: Permission):
+    q = Q()
+    for permission in permissions:
+        q |= Q(role__permissions__icontains=f'"{permission.value}"')
+    return User.objects.filter(q, is_active=True).select_related("organisation").order_by("organisation__name", "pk")
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name or obj.username}（{obj.organisation.name if obj.organisation_id else '—'}）"
+
+
+class UsersChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name or obj.username}（{obj.organisation.name if obj.organisation_id else '—'}）"
+
+
+class RequestForm(forms.Form):
+    title = forms.CharField(label=_("研判事项"), max_length=500)
+    information = forms.CharField(
+        label=_("风险信息编号"), help_text=_("一条或多条，如 RI00000012, RI00000015（须已核实）"), max_length=2000
+    )
+    question = forms.CharField(label=_("研判要求"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    hazard_type = forms.ChoiceField(label=_("危害类型"), choices=HazardType.choices)
+    assignee_kind = forms.ChoiceField(label=_("承担方式"), choices=AssigneeKind.choices, widget=forms.RadioSelect)
+    institution = forms.ModelChoiceField(
+        label=_("技术机构"),
+        queryset=Organisation.objects.filter(assessment_body__kind=BodyKind.TECHNICAL_INSTITUTION),
+        required=False,
+    )
+    group_name = forms.CharField(label=_("工作组名称"), max_length=200, required=False)
+    lead = UserChoiceField(label=_("牵头评估人"), queryset=users_with(Permission.ASSESSMENT_CONDUCT))
+    members = UsersChoiceField(
+        label=_("工作组成员"),
+        queryset=users_with(Permission.ASSESSMENT_CONDUCT, Permission.ASSESSMENT_VOTE),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean_information(self):
+        ids = sorted({int(n) for n in re.findall(r"\d+", self.cleaned_data["information"])})
+        if not ids:
+            raise ValidationError(_("请填写风险信息编号。"))
+        return ids
+
+
+class ExtensionForm(forms.Form):
+    new_due_at = forms.DateTimeField(label=_("申请延至"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    reason = forms.CharField(label=_("不能按期完成的原因"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionDecisionForm(forms.Form):
+    grant = forms.TypedChoiceField(
+        label=_("决定"), choices=[("1", _("准予延期")), ("0", _("不准延期"))], coerce=lambda v: v == "1"
+    )
+    note = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class DeclarationForm(forms.Form):
+    expert = forms.ModelChoiceField(label=_("专家"), queryset=Expert.objects.filter(active=True))
+    has_conflict = forms.TypedChoiceField(
+        label=_("利益冲突"),
+        choices=[("0", _("无利益冲突")), ("1", _("存在利益冲突"))],
+        coerce=lambda v: v == "1",
+    )
+    details = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class SeatForm(forms.Form):
+    expert = forms.ModelChoiceField(label=_("专家"), queryset=Expert.objects.filter(active=True))
+    chair = forms.BooleanField(label=_("任组长"), required=False)
+
+
+class FindingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类别"), choices=FindingKind.choices)
+    summary = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    occurred_on = forms.DateField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("地点"), max_length=200, required=False)
+
+
+class LabTaskForm(forms.Form):
+    laboratory = forms.ModelChoiceField(
+        label=_("实验室"), queryset=Organisation.objects.filter(assessment_body__kind=BodyKind.VERIFICATION_LABORATORY)
+    )
+    samples = forms.CharField(label=_("样品"), widget=forms.Textarea(attrs={"rows": 2}))
+    test_items = forms.CharField(label=_("检测项目"), widget=forms.Textarea(attrs={"rows": 2}))
+    method = forms.CharField(label=_("检测方法/标准"), max_length=300)
+
+
+class LabResultForm(forms.Form):
+    task = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    report_number = forms.CharField(label=_("检测报告编号"), max_length=100)
+    report_file = forms.FileField(label=_("检测报告文件"), required=False)
+    results = forms.CharField(
+        label=_("检测结果"),
+        help_text=_("每行一项：项目, 结果, 单位, 限量[, max|min]（max 表示不得高于，为默认）"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_results(self):
+        rows = []
+        for number, line in enumerate(self.cleaned_data["results"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in re.split(r"[,，]", line)]
+            if len(parts) not in (4, 5):
+                raise ValidationError(_("第 %d 行应为：项目, 结果, 单位, 限量[, max|min]") % number)
+            try:
+                value, limit = Decimal(parts[1]), Decimal(parts[3])
+            except InvalidOperation as exc:
+                raise ValidationError(_("第 %d 行的结果或限量不是数字。") % number) from exc
+            kind = parts[4].lower() if len(parts) == 5 else LimitKind.MAXIMUM
+            if kind not in LimitKind.values:
+                raise ValidationError(_("第 %d 行的限量类型应为 max 或 min。") % number)
+            rows.append({"item": parts[0], "value": value, "unit": parts[2], "limit": limit, "limit_kind": kind})
+        if not rows:
+            raise ValidationError(_("请至少录入一项检测结果。"))
+        return rows
+
+
+class ScenarioForm(forms.Form):
+    description = forms.CharField(label=_("情景描述"), widget=forms.Textarea(attrs={"rows": 2}))
+    severity = forms.TypedChoiceField(label=_("伤害严重程度"), choices=Severity.choices, coerce=int)
+    vulnerable_group = forms.ChoiceField(label=_("消费者群体"), choices=VulnerableGroup.choices)
+    steps = forms.CharField(
+        label=_("步骤"),
+        help_text=_("每行一步：描述 | 概率（如 1/50 或 0.02）"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_steps(self):
+        steps = []
+        for number, line in enumerate(self.cleaned_data["steps"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            description, sep, probability = line.rpartition("|")
+            if not sep:
+                raise ValidationError(_("第 %d 行应为：描述 | 概率") % number)
+            steps.append({"description": description.strip(), "probability": probability.strip()})
+        if not steps:
+            raise ValidationError(_("伤害情景至少需要一个步骤。"))
+        return steps
+
+
+class ReportForm(forms.ModelForm):
+    override_level = forms.ChoiceField(
+        label=_("调整建议等级（可选）"), choices=[("", "—"), *WarningLevel.choices], required=False
+    )
+    override_reason = forms.CharField(label=_("调整理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    class Meta:
+        model = Assessment
+        fields = REPORT_FIELDS
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in (
+                "method_note",
+                "findings",
+                "hazard",
+                "scope_note",
+                "residual_risk",
+                "recommended_measures",
+                "uncertainty",
+                "sensitivity",
+            )
+        }
+
+
+class VoteForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("表态"), choices=[("1", _("同意")), ("0", _("不同意（保留意见）"))], coerce=lambda v: v == "1"
+    )
+    note = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("决定"), choices=[("confirm", _("确认")), ("amend", _("修改等级后确认")), ("return", _("退回"))]
+    )
+    level = forms.ChoiceField(
+        label=_("确认的预警等级（修改时）"), choices=[("", "—"), *WarningLevel.choices], required=False
+    )
+    note = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    meeting_on = forms.DateField(
+        label=_("专家会商日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    meeting_attendees = forms.CharField(label=_("会商出席人员"), required=False, max_length=2000)
+    meeting_conclusion = forms.CharField(label=_("会商结论"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ReassessForm(forms.Form):
+    reason = forms.CharField(label=_("重新研判的原因"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), *Status.choices], required=False)
+    overdue = forms.BooleanField(label=_("仅超期"), required=False)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assessment"
+urlpatterns = [
+    path("assessments/", views.assessment_list, name="list"),
+    path("assessments/new/", views.assessment_create, name="create"),
+    path("assessments/registry/", views.registry_page, name="registry"),
+    path("assessments/<int:pk>/", views.assessment_detail, name="detail"),
+    path("assessments/<int:pk>/report.pdf", views.assessment_pdf, name="pdf"),
+    path("assessments/<int:pk>/lab/<int:task_id>/report/", views.lab_report, name="lab_report"),
+    path("assessments/<int:pk>/<slug:action>/", views.assessment_act, name="act"),
+]

@@ -1,0 +1,362 @@
+"""Pages of risk assessment: the list, the request form, one assessment with the actions its viewer may take,
+the report as PDF, laboratory report files, and the registries with performance figures."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from riskgate.core import audit
+from riskgate.core.access import permission_required
+from riskgate.core.permissions import Permission
+
+from . import registry, services
+from .forms import (
+    DecisionForm,
+    DeclarationForm,
+    ExtensionDecisionForm,
+    ExtensionForm,
+    FilterForm,
+    FindingForm,
+    LabResultForm,
+    LabTaskForm,
+    ReassessForm,
+    ReportForm,
+    RequestForm,
+    ScenarioForm,
+    SeatForm,
+    VoteForm,
+)
+from .models import OPEN_STATUSES, Assessment, DueDateChange, Expert, LabTask, Status
+
+
+def _visible_or_404(request, pk: int) -> Assessment:
+    assessment = services.visible(request.user).filter(pk=pk).first()
+    if assessment is None:
+        raise Http404
+    return assessment
+
+
+@permission_required(Permission.ASSESSMENT_VIEW)
+def assessment_list(request):
+    form = FilterForm(request.GET or None)
+    items = services.visible(request.user).select_related("organisation", "institution", "lead")
+    if form.is_valid():
+        if form.cleaned_data["status"]:
+            items = items.filter(status=form.cleaned_data["status"])
+        if form.cleaned_data["overdue"]:
+            items = items.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assessment/list.html",
+        {"form": form, "page": page, "can_request": request.user.has_permission(Permission.ASSESSMENT_REQUEST)},
+    )
+
+
+@permission_required(Permission.ASSESSMENT_REQUEST)
+def assessment_create(request):
+    if request.method == "POST":
+        form = RequestForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                assessment = services.request_assessment(
+                    request.user,
+                    title=data["title"],
+                    question=data["question"],
+                    information_ids=data["information"],
+                    urgency=data["urgency"],
+                    hazard_type=data["hazard_type"],
+                    assignee_kind=data["assignee_kind"],
+                    institution=data["institution"],
+                    group_name=data["group_name"],
+                    lead=data["lead"],
+                    members=list(data["members"]),
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            except PermissionDenied:
+                raise
+            else:
+                messages.success(request, _("已提请研判 %s。") % assessment.reference)
+                return redirect("assessment:detail", pk=assessment.pk)
+    else:
+        initial = {"information": request.GET.get("information", ""), "title": request.GET.get("title", "")}
+        form = RequestForm(initial=initial)
+    return render(request, "assessment/form.html", {"form": form})
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@permission_required(Permission.ASSESSMENT_VIEW)
+def assessment_detail(request, pk: int):
+    assessment = _visible_or_404(request, pk)
+    audit.record_read(actor=request.user, obj=assessment)
+    return render(request, "assessment/detail.html", _detail_context(request, assessment))
+
+
+def _detail_context(request, assessment: Assessment, forms: dict | None = None) -> dict:
+    user = request.user
+    conducting = (
+        user.has_permission(Permission.ASSESSMENT_CONDUCT)
+        and services.is_participant(user, assessment)
+        and assessment.status in OPEN_STATUSES
+    )
+    authority = services.is_authority(user, assessment)
+    seat = (
+        assessment.panel.filter(expert__user_id=user.pk).first()
+        if user.has_permission(Permission.ASSESSMENT_VOTE)
+        else None
+    )
+    pending_extension = assessment.due_dates.filter(kind=DueDateChange.Kind.EXTENSION_REQUESTED, decided=False).first()
+    forms = forms or {}
+    context = {
+        **report_context(assessment),
+        "conducting": conducting,
+        "authority": authority,
+        "seat": seat,
+        "pending_extension": pending_extension,
+        "due_dates": assessment.due_dates.select_related("actor"),
+        "history": assessment.history.select_related("actor"),
+        "declarations": assessment.declarations.select_related("expert"),
+        "findings": assessment.finding_entries.select_related("author"),
+        "versions": Assessment.objects.filter(lineage_id=assessment.lineage_id).order_by("version"),
+        "newer": Assessment.objects.filter(supersedes=assessment).first(),
+        "can_reassess": authority
+        and assessment.status == Status.CONFIRMED
+        and not Assessment.objects.filter(supersedes=assessment).exists(),
+    }
+    if conducting:
+        report_initial = {"override_level": assessment.override_level, "override_reason": assessment.override_reason}
+        context.update(
+            report_form=forms.get("report")
+            or ReportForm(instance=assessment, initial=report_initial, auto_id=_ids("report")),
+            scenario_form=forms.get("scenario") or ScenarioForm(auto_id=_ids("scenario")),
+            declaration_form=forms.get("declare") or DeclarationForm(auto_id=_ids("declare")),
+            seat_form=forms.get("seat") or SeatForm(auto_id=_ids("seat")),
+            finding_form=forms.get("finding") or FindingForm(auto_id=_ids("finding")),
+            lab_task_form=forms.get("lab_task") or LabTaskForm(auto_id=_ids("lab_task")),
+            lab_result_forms=[
+                (
+                    task,
+                    forms["lab_results"]
+                    if forms.get("lab_results") and _posted_task(forms["lab_results"]) == task.pk
+                    else LabResultForm(initial={"task": task.pk}, auto_id=_ids(f"lab_results-{task.pk}")),
+                )
+                for task in assessment.lab_tasks.filter(completed_at=None).select_related("laboratory")
+            ],
+            extension_form=forms.get("extension") or ExtensionForm(auto_id=_ids("extension")),
+        )
+    if seat and assessment.status == Status.PANEL_REVIEW:
+        context["vote_form"] = forms.get("vote") or VoteForm(auto_id=_ids("vote"))
+    if authority:
+        context["decision_form"] = forms.get("decide") or DecisionForm(auto_id=_ids("decide"))
+        context["extension_decision_form"] = forms.get("decide_extension") or ExtensionDecisionForm(
+            auto_id=_ids("decide_extension")
+        )
+        context["reassess_form"] = forms.get("reassess") or ReassessForm(auto_id=_ids("reassess"))
+    return context
+
+
+def _ids(action: str) -> str:
+    """Element ids per action form: one page holds many forms with fields of the same name."""
+    return f"{action}-%s"
+
+
+def _posted_task(form) -> int | None:
+    try:
+        return int(form.data.get("task"))
+    except (TypeError, ValueError):
+        return None
+
+
+def report_context(assessment: Assessment) -> dict:
+    """What the report page and the PDF both show."""
+    return {
+        "a": assessment,
+        "information": assessment.information.all(),
+        "scenarios": assessment.scenarios.all(),
+        "panel": assessment.panel.select_related("expert", "expert__organisation"),
+        "lab_tasks": assessment.lab_tasks.select_related("laboratory").prefetch_related("results"),
+        "proposal": assessment.proposal,
+        "proposal_reasons": [
+            (REASON_LABELS.get(key, key), points) for key, points in (assessment.proposal.get("reasons") or {}).items()
+        ],
+    }
+
+
+REASON_LABELS = {
+    "risk": gettext_lazy("风险等级"),
+    "urgency": gettext_lazy("紧急程度"),
+    "units": gettext_lazy("市场数量"),
+    "regions": gettext_lazy("涉及地区"),
+    "consumers": gettext_lazy("涉及消费者"),
+    "cross_border": gettext_lazy("跨境"),
+    "scope_cap": gettext_lazy("影响范围分值封顶"),
+    "ceiling": gettext_lazy("该风险等级的最高预警等级"),
+}
+
+
+# Each action: (form class or None, the service call given the request, the assessment and the form's data).
+def _report(request, a, d):
+    data = {k: v for k, v in d.items() if k not in ("override_level", "override_reason")}
+    services.save_report(
+        request.user, a, data=data, override_level=d["override_level"], override_reason=d["override_reason"]
+    )
+
+
+def _lab_results(request, a, d):
+    task = LabTask.objects.filter(assessment=a, pk=d["task"]).first()
+    if task is None:
+        raise Http404
+    services.record_lab_results(
+        request.user,
+        task,
+        results=d["results"],
+        report_number=d["report_number"],
+        report_file=d["report_file"],
+    )
+
+
+def _unseat(request, a, d):
+    expert = Expert.objects.filter(pk=request.POST.get("expert")).first()
+    if expert is None:
+        raise Http404
+    services.unseat_expert(request.user, a, expert)
+
+
+ACTIONS = {
+    "start": (None, lambda r, a, d: services.start(r.user, a), _("已受理研判任务。")),
+    "declare": (DeclarationForm, lambda r, a, d: services.declare_conflict(r.user, a, **d), _("已记录利益冲突声明。")),
+    "seat": (SeatForm, lambda r, a, d: services.seat_expert(r.user, a, **d), _("专家已入组。")),
+    "unseat": (None, _unseat, _("专家已退出专家组。")),
+    "finding": (FindingForm, lambda r, a, d: services.add_finding(r.user, a, **d), _("已记录。")),
+    "lab_task": (LabTaskForm, lambda r, a, d: services.add_lab_task(r.user, a, **d), _("已下达实验室验证任务。")),
+    "lab_results": (LabResultForm, _lab_results, _("已录入检测结果。")),
+    "scenario": (
+        ScenarioForm,
+        lambda r, a, d: services.add_scenario(
+            r.user,
+            a,
+            description=d["description"],
+            severity=d["severity"],
+            steps=d["steps"],
+            group=d["vulnerable_group"],
+        ),
+        _("已添加伤害情景。"),
+    ),
+    "remove_scenario": (
+        None,
+        lambda r, a, d: services.remove_scenario(r.user, a, int(r.POST.get("scenario") or 0)),
+        _("已删除伤害情景。"),
+    ),
+    "report": (ReportForm, None, _("报告已保存，风险等级和建议预警等级已重新计算。")),
+    "send_to_panel": (None, lambda r, a, d: services.send_to_panel(r.user, a), _("报告已提交专家组审议。")),
+    "withdraw": (
+        None,
+        lambda r, a, d: services.withdraw_from_panel(r.user, a, r.POST.get("note", "")),
+        _("已撤回修改。"),
+    ),
+    "vote": (VoteForm, lambda r, a, d: services.vote(r.user, a, **d), _("已表态。")),
+    "submit": (None, lambda r, a, d: services.submit(r.user, a), _("报告已提交提请机构确认。")),
+    "extension": (
+        ExtensionForm,
+        lambda r, a, d: services.request_extension(r.user, a, new_due_at=d["new_due_at"], reason=d["reason"]),
+        _("已提出延期申请。"),
+    ),
+    "decide_extension": (
+        ExtensionDecisionForm,
+        lambda r, a, d: services.decide_extension(r.user, a, **d),
+        _("已处理延期申请。"),
+    ),
+    "decide": (DecisionForm, lambda r, a, d: services.decide(r.user, a, **d), _("已作出确认决定。")),
+    "reassess": (ReassessForm, None, _("已发起重新研判。")),
+}
+
+
+@permission_required(Permission.ASSESSMENT_VIEW)
+@require_POST
+def assessment_act(request, pk: int, action: str):
+    """One POST endpoint per action; the service checks who may take it (403 for the wrong role, 404 unseen)."""
+    assessment = _visible_or_404(request, pk)
+    if action not in ACTIONS:
+        raise Http404
+    form_class, call, done = ACTIONS[action]
+    form = None
+    if form_class is ReportForm:
+        form = ReportForm(request.POST, instance=Assessment.objects.get(pk=assessment.pk), auto_id=_ids(action))
+        call = _report
+    elif form_class is not None:
+        auto_id = _ids(f"lab_results-{request.POST.get('task')}" if action == "lab_results" else action)
+        form = form_class(request.POST, request.FILES, auto_id=auto_id)
+    if form is not None and not form.is_valid():
+        messages.error(request, _("提交的内容有误，请检查标出的字段。"))
+        return _rerender(request, assessment, action, form)
+    try:
+        if action == "reassess":
+            new = services.reassess(request.user, assessment, reason=form.cleaned_data["reason"])
+            messages.success(request, done)
+            return redirect("assessment:detail", pk=new.pk)
+        call(request, assessment, form.cleaned_data if form is not None else {})
+    except ValidationError as exc:
+        if form is None:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            _add_errors(form, exc)
+            messages.error(request, " ".join(exc.messages))
+            return _rerender(request, assessment, action, form)
+    else:
+        messages.success(request, done)
+    return redirect("assessment:detail", pk=assessment.pk)
+
+
+def _rerender(request, assessment, action, form):
+    fresh = Assessment.objects.get(pk=assessment.pk)
+    response = render(request, "assessment/detail.html", _detail_context(request, fresh, {action: form}))
+    response.status_code = 422
+    return response
+
+
+@permission_required(Permission.ASSESSMENT_VIEW)
+def assessment_pdf(request, pk: int):
+    from .pdf import render_report
+
+    assessment = _visible_or_404(request, pk)
+    pdf = render_report(assessment, request)
+    audit.record(actor=request.user, action="assessment.report_downloaded", obj=assessment)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{assessment.reference}.pdf"'
+    return response
+
+
+@permission_required(Permission.ASSESSMENT_VIEW)
+def lab_report(request, pk: int, task_id: int):
+    assessment = _visible_or_404(request, pk)
+    task = assessment.lab_tasks.filter(pk=task_id).exclude(report_file="").first()
+    if task is None:
+        raise Http404
+    audit.record(
+        actor=request.user, action="assessment.lab_report_viewed", obj=assessment, changes=audit.facts(task=task.pk)
+    )
+    response = FileResponse(
+        task.report_file.open("rb"), as_attachment=True, filename=task.report_file.name.split("/")[-1]
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@permission_required(Permission.ASSESSMENT_REGISTRY_VIEW)
+def registry_page(request):
+    return render(request, "assessment/registry.html", registry.figures())

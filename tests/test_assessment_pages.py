@@ -1,0 +1,184 @@
+"""The assessment pages through HTTP: the whole path by form posts, what each participant sees, the PDF report with
+Chinese text, the registry's figures, and refusals rendered as messages with nothing stored."""
+
+import io
+import re
+
+import pytest
+from django.urls import reverse
+
+from riskgate.assessment.models import Assessment, Expert, Status
+
+from .test_assessment_workflow import verified_item
+
+
+def act(client, assessment, action, data=None, status=302):
+    response = client.post(reverse("assessment:act", args=[assessment.pk, action]), data or {})
+    assert response.status_code == status, (action, response.status_code, _errors(response))
+    return response
+
+
+def _errors(response):
+    text = response.content.decode()
+    return re.findall(r'class="(?:errorlist|error)[^"]*"[^>]*>(.*?)</', text)[:5]
+
+
+def run_to_submitted(world, django_capture_on_commit_callbacks):
+    info = verified_item(world)
+    warning, assessor = world.client_for("warning"), world.client_for("assessor")
+    form = warning.get(reverse("assessment:create") + f"?information={info.reference}")
+    assert form.status_code == 200 and info.reference in form.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = warning.post(
+            reverse("assessment:create"),
+            {
+                "title": "进口折叠椅夹伤风险研判",
+                "information": info.reference,
+                "urgency": "normal",
+                "hazard_type": "physical",
+                "assignee_kind": "institution",
+                "institution": world.org("caiq").pk,
+                "lead": world.user("assessor").pk,
+            },
+        )
+    assert response.status_code == 302, _errors(response)
+    a = Assessment.objects.get()
+    act(assessor, a, "start")
+    ma, liu, huang = (Expert.objects.get(name=n) for n in ("马骏", "刘洋", "黄蕾"))
+    act(assessor, a, "declare", {"expert": ma.pk, "has_conflict": "1", "details": "曾为生产商提供咨询"})
+    refused = act(assessor, a, "seat", {"expert": ma.pk}, status=422)
+    assert "利益冲突" in refused.content.decode()
+    for expert in (liu, huang):
+        act(assessor, a, "declare", {"expert": expert.pk, "has_conflict": "0"})
+        act(assessor, a, "seat", {"expert": expert.pk})
+    act(
+        assessor,
+        a,
+        "lab_task",
+        {"laboratory": world.org("third-party-lab").pk, "samples": "5 把", "test_items": "夹缝", "method": "EN 581-1"},
+    )
+    task = a.lab_tasks.get()
+    page = assessor.get(reverse("assessment:detail", args=[a.pk])).content.decode()
+    assert f'name="task" value="{task.pk}"' in page
+    act(
+        assessor,
+        a,
+        "lab_results",
+        {"task": task.pk, "report_number": "TP-1", "results": "夹缝（闭合）, 14, mm, 12\n可触及夹缝，9.5，mm，5，min"},
+    )
+    act(
+        assessor,
+        a,
+        "scenario",
+        {
+            "description": "儿童展开折叠椅时手指被夹",
+            "severity": "2",
+            "vulnerable_group": "vulnerable",
+            "steps": "折叠机构有夹缝 | 1\n儿童展开椅子 | 1/10\n手指被夹 | 1/100",
+        },
+    )
+    act(
+        assessor,
+        a,
+        "report",
+        {
+            "method": "rapex",
+            "hazard": "折叠机构夹伤手指",
+            "units": "250000",
+            "regions": "5",
+            "cross_border": "on",
+            "residual_risk": "部分产品仍在消费者手中",
+            "recommended_measures": "责令召回",
+        },
+    )
+    act(assessor, a, "send_to_panel")
+    act(world.client_for("expert"), a, "vote", {"approve": "1"})
+    act(world.client_for("expert2"), a, "vote", {"approve": "0", "note": "建议补充使用频率调查"})
+    act(assessor, a, "submit")
+    a.refresh_from_db()
+    return a
+
+
+def test_full_path_through_the_pages(world, django_capture_on_commit_callbacks):
+    a = run_to_submitted(world, django_capture_on_commit_callbacks)
+    assert a.status == Status.SUBMITTED and (a.risk_level, a.proposed_level) == ("high", "II")
+    assert a.lab_tasks.get().passed is False
+    warning = world.client_for("warning")
+    page = warning.get(reverse("assessment:detail", args=[a.pk])).content.decode()
+    assert "建议补充使用频率调查" in page and "确认研判结果" in page
+    act(warning, a, "decide", {"decision": "confirm"})
+    a.refresh_from_db()
+    assert (a.status, a.confirmed_level) == (Status.CONFIRMED, "II")
+    response = act(warning, a, "reassess", {"reason": "新增伤害报告"})
+    v2 = Assessment.objects.get(supersedes=a)
+    assert response["Location"] == reverse("assessment:detail", args=[v2.pk])
+    listing = warning.get(reverse("assessment:list")).content.decode()
+    assert a.reference in listing and v2.reference in listing
+
+
+def test_the_pdf_report_has_chinese_text(world, django_capture_on_commit_callbacks):
+    from pypdf import PdfReader
+
+    a = run_to_submitted(world, django_capture_on_commit_callbacks)
+    response = world.client_for("warning").get(reverse("assessment:pdf", args=[a.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "".join(page.extract_text() for page in reader.pages)
+    for heading in ("风险研判报告", "评估方法", "危害与风险等级", "影响范围", "剩余风险与建议措施", "专家组意见"):
+        assert heading in text, heading
+    assert "折叠机构夹伤手指" in text and "建议补充使用频率调查" in text  # the report's own Chinese content
+    assert "\ufffd" not in text and "□" not in text
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert any("CJK" in name for name in fonts), fonts  # the Noto CJK fonts are embedded, not a fallback
+
+
+def test_refusals_are_messages_and_store_nothing(world, django_capture_on_commit_callbacks):
+    a = run_to_submitted(world, django_capture_on_commit_callbacks)
+    warning = world.client_for("warning")
+    page = act(warning, a, "decide", {"decision": "amend", "level": "II"}, status=422).content.decode()
+    assert "不同的预警等级" in page
+    a.refresh_from_db()
+    assert a.status == Status.SUBMITTED
+    # The assessor may not confirm; the unseated port officer and enterprise cannot even see it.
+    assert (
+        world.client_for("assessor")
+        .post(reverse("assessment:act", args=[a.pk, "decide"]), {"decision": "confirm"})
+        .status_code
+        == 403
+    )
+    for role in ("port_officer", "enterprise_user", "partner_officer"):
+        assert world.client_for(role).get(reverse("assessment:detail", args=[a.pk])).status_code == 403
+    a.refresh_from_db()
+    assert a.status == Status.SUBMITTED
+
+
+def test_registry_shows_performance_figures(world, django_capture_on_commit_callbacks):
+    a = run_to_submitted(world, django_capture_on_commit_callbacks)
+    page = world.client_for("warning").get(reverse("assessment:registry")).content.decode()
+    caiq_row = re.search(r"<tr><td>中国检验检疫科学研究院.*?</tr>", page).group(0)
+    cells = re.findall(r"<td>(.*?)</td>", caiq_row)
+    assert cells[2:] == ["1", "1", "100%", "0", "0"]  # one assessment, submitted on time, no extension or reversal
+    huang_row = re.search(r"<tr><td>黄蕾.*?</tr>", page).group(0)
+    assert re.findall(r"<td>(.*?)</td>", huang_row)[3:] == ["1", "0", "1", "0"]  # seated once, one dissent
+    ma_row = re.search(r"<tr><td>马骏.*?</tr>", page).group(0)
+    assert re.findall(r"<td>(.*?)</td>", ma_row)[-1] == "1"  # declared one conflict
+    assert a.lab_tasks.exists()
+
+
+@pytest.mark.parametrize("role", ["assessor", "expert"])
+def test_an_unassigned_assessor_or_expert_sees_nothing(world, role, django_capture_on_commit_callbacks):
+    a = run_to_submitted(world, django_capture_on_commit_callbacks)
+    from riskgate.accounts.models import Role, User
+
+    other = User.objects.create(
+        username=f"other-{role}", role=Role.objects.get(code=role), organisation=world.org("caiq")
+    )
+    client = world.client_for(other.username)
+    assert a.reference not in client.get(reverse("assessment:list")).content.decode()
+    assert client.get(reverse("assessment:detail", args=[a.pk])).status_code == 404
+    assert client.get(reverse("assessment:pdf", args=[a.pk])).status_code == 404
+    assert client.get(f"/api/v1/assessments/{a.pk}").status_code == 404
+    assert client.get("/api/v1/assessments").json()["count"] == 0
