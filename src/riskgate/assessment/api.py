@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
+from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
 from riskgate.accounts.models import Organisation, User
@@ -217,7 +218,7 @@ def request_assessment(request, payload: RequestIn):
         lead=_user_or_422(payload.lead_id, "lead_id"),
         members=[_user_or_422(pk, "member_ids") for pk in payload.member_ids],
     )
-    return 201, assessment
+    return HttpStatus(201, assessment)
 
 
 class VoteIn(Schema):

@@ -72,6 +72,7 @@ DEMO = [
     ("NHTSA", ("AIR BAGS",), "panel_review", "进口乘用车侧气囊缺陷风险研判", "physical", "normal"),
     ("RASFF", ("Fraud", "TODARODES"), "submitted", "进口冷冻鱿鱼圈品名与原料不符（欺诈）风险研判", "fraud", "normal"),
     ("CPSC", ("Dresser", "Tip-Over"), "reassessed", "进口布艺抽屉柜倾倒致儿童伤亡风险研判", "physical", "normal"),
+    ("RASFF", ("Salmonella", "paprika"), "superseded", "进口辣椒粉沙门氏菌污染风险研判", "biological", "normal"),
 ]  # fmt: skip
 
 
@@ -81,6 +82,7 @@ LAB = {
     "panel_review": ("third-party-lab", "侧气囊点爆展开时间", "FMVSS No. 214 / GB 15743", "38", "ms", "30", "max"),
     "submitted": ("xian-tech-centre", "物种鉴定与标示一致（1=一致）", "SN/T 3589 DNA 条形码", "0", "", "1", "min"),
     "reassessed": ("third-party-lab", "倾倒试验临界载荷", "ASTM F2057-23", "14.2", "kg", "22.7", "min"),
+    "superseded": ("xian-tech-centre", "沙门氏菌（25 g 中检出=1）", "GB 4789.4-2024", "1", "", "0", "max"),
 }
 
 
@@ -167,7 +169,10 @@ def _advance(services, users, a, stage: str, info) -> None:
         report = {"method": "qualitative", "non_injury_kind": "fraud", "likelihood": 4, "impact": 2, "regions": 3}
     else:
         report = {"method": "rapex", "units": 120_000, "regions": 6, "cross_border": True}
-        if a.title.startswith("进口乘用车"):
+        if a.hazard_type == "biological":
+            steps = [("批次中含沙门氏菌", "1/10"), ("未经充分加热直接食用", "1/10"), ("食用者发病", "1/10")]
+            scenario = ("辣椒粉直接撒用于凉拌菜，食用者感染沙门氏菌需就医", 2)
+        elif a.title.startswith("进口乘用车"):
             steps = [("侧气囊在碰撞中未按设计展开", "1/1000"), ("发生侧面碰撞", "1/10"), ("乘员胸部受到撞击", "1/2")]
             scenario = ("侧面碰撞时气囊失效，乘员胸部重伤", 4)
         else:
@@ -209,5 +214,17 @@ def _advance(services, users, a, stage: str, info) -> None:
     if stage == "submitted":
         return
     services.decide(users["warning"], a, decision="confirm", note="同意评估结论。")
-    new = services.reassess(users["warning"], a, reason="美国 CPSC 扩大召回范围，新增 16 斗型号")
+    reason = "境外扩大召回范围" if stage == "reassessed" else "国内再次检出同一生产商产品"
+    new = services.reassess(users["warning"], a, reason=reason)
     services.start(assessor, new)
+    if stage == "reassessed":
+        return
+    for name in ("刘洋", "黄蕾"):
+        services.declare_conflict(assessor, new, experts[name], has_conflict=False)
+        services.seat_expert(assessor, new, experts[name], chair=name == "刘洋")
+    services.save_report(assessor, new, data={"regions": 9, "consumers": 200_000})
+    services.send_to_panel(assessor, new)
+    for username in ("expert", "expert2"):
+        services.vote(users[username], new, approve=True)
+    services.submit(assessor, new)
+    services.decide(users["warning"], new, decision="confirm", note="同意；原版本同时被取代。")

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from riskgate.accounts.models import Organisation, OrganisationKind, User
+from riskgate.accounts.models import Organisation, User
 from riskgate.core import audit
 from riskgate.core.permissions import Permission
+from riskgate.intake.models import ASSESSABLE_STATUSES, RiskCase, RiskInformation
 from riskgate.intake.models import TRANSITIONS as INTAKE_TRANSITIONS
-from riskgate.intake.models import RiskCase, RiskInformation
 from riskgate.intake.models import Status as InfoStatus
 
 from . import grading, risk
@@ -41,9 +41,6 @@ from .models import (
     Step,
     Vote,
 )
-
-# Information an officer has verified may be assessed (Art.13–14).
-ASSESSABLE = [InfoStatus.VERIFIED, InfoStatus.REPORTED, InfoStatus.ASSESSMENT_REQUESTED]
 
 
 def _require(principal, permission: Permission) -> None:
@@ -202,7 +199,7 @@ def request_assessment(
     found = list(own.filter(pk__in=ids))
     if len(found) != len(ids):
         raise _invalid("information", _("部分风险信息不存在或不在您的辖区内。"))
-    not_verified = [i.reference for i in found if i.status not in ASSESSABLE]
+    not_verified = [i.reference for i in found if i.status not in ASSESSABLE_STATUSES]
     if not_verified:
         raise _invalid("information", _("以下风险信息尚未核实，不能提请研判：%s") % "、".join(not_verified))
     _check_assignee(assignee_kind, institution, lead, members)
@@ -878,9 +875,3 @@ def notify(assessment_id: int, organisation_id: int, kind: str, title: str, key:
     organisation = Organisation.objects.get(pk=organisation_id)
     link = reverse("assessment:detail", kwargs={"pk": assessment_id})
     return notify_organisation(organisation=organisation, kind=kind, title=title, link=link, object_key=key)
-
-
-def technical_institutions():
-    return Organisation.objects.filter(
-        kind=OrganisationKind.TECHNICAL_INSTITUTION, assessment_body__kind=BodyKind.TECHNICAL_INSTITUTION
-    )

@@ -46,6 +46,8 @@ def home(request):
             {"status": s, "label": Status(s).label, "n": counts.get(s, 0)} for s in open_statuses
         ]
         context["urgent_items"] = items.filter(urgency=Urgency.URGENT).order_by("-received_at")[:RECENT]
+    if user.has_permission(Permission.ASSESSMENT_VIEW):
+        context.update(_assessment_work(user))
     if user.has_permission(Permission.AUDIT_EVENT_VIEW):
         context["recent_events"] = AuditEvent.objects.visible_to(user).select_related("actor")[:RECENT]
         context["failed_logins_24h"] = (
@@ -77,6 +79,26 @@ def home(request):
             revoked_at__isnull=True, expires_at__isnull=False, expires_at__lte=soon
         )[:RECENT]
     return render(request, "core/home.html", context)
+
+
+def _assessment_work(user) -> dict:
+    """The assessments in the user's scope by stage, the overdue ones, and what waits for this user."""
+    from riskgate.assessment.models import OPEN_STATUSES, Status, Vote
+    from riskgate.assessment.services import visible
+
+    mine = visible(user)
+    shown = [*OPEN_STATUSES, Status.SUBMITTED]
+    counts = dict(mine.filter(status__in=shown).values_list("status").annotate(n=Count("id")))
+    waiting = mine.none()
+    if user.has_permission(Permission.ASSESSMENT_REQUEST):
+        waiting = mine.filter(status=Status.SUBMITTED)
+    if user.has_permission(Permission.ASSESSMENT_VOTE):
+        waiting = waiting | mine.filter(status=Status.PANEL_REVIEW, panel__expert__user=user, panel__vote=Vote.PENDING)
+    return {
+        "assessment_counts": [{"status": s, "label": Status(s).label, "n": counts.get(s, 0)} for s in shown],
+        "assessments_overdue": mine.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now()).count(),
+        "assessments_waiting": waiting.distinct().order_by("due_at")[:RECENT],
+    }
 
 
 def _filtered_events(request):

@@ -86,6 +86,8 @@ TRANSITIONS: dict[str, set[str]] = {
     S.CLOSED: set(),
 }
 REASON_REQUIRED = {S.REJECTED, S.MERGED, S.CLOSED}
+# Information an officer has verified, which may be assessed (Art.13–14).
+ASSESSABLE_STATUSES = [S.VERIFIED, S.REPORTED, S.ASSESSMENT_REQUESTED]
 
 
 class ReporterKind(models.TextChoices):

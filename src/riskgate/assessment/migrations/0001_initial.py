@@ -212,7 +212,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('item', models.CharField(max_length=200, verbose_name='项目')),
                 ('value', models.DecimalField(decimal_places=6, max_digits=20, verbose_name='结果')),
-                ('unit', models.CharField(max_length=30, verbose_name='单位')),
+                ('unit', models.CharField(blank=True, max_length=30, verbose_name='单位')),
                 ('limit', models.DecimalField(decimal_places=6, max_digits=20, verbose_name='限量')),
                 ('limit_kind', models.CharField(choices=[('max', '不得高于'), ('min', '不得低于')], default='max', max_length=3, verbose_name='限量类型')),
                 ('passed', models.BooleanField(editable=False, verbose_name='合格')),
