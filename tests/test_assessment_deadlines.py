@@ -60,6 +60,9 @@ def test_reminder_then_escalation_once_each(world, clock):
     assert AuditEvent.objects.filter(action="assessment.escalated", object_id=str(a.pk)).count() == 1
     a.refresh_from_db()
     assert a.overdue
+    client = world.client_for("warning")
+    assert [i["id"] for i in client.get("/api/v1/assessments?overdue=true").json()["items"]] == [a.pk]
+    assert a.reference in client.get("/assessments/?overdue=on").content.decode()
 
 
 def test_scheduled_task_runs_the_same_job(world, clock):

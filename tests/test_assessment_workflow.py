@@ -67,13 +67,9 @@ REPORT = {
 }
 
 
-def bring_to_panel(world, assessment):
-    assessor = world.user("assessor")
-    services.start(assessor, assessment)
-    for name in ("刘洋", "黄蕾"):
-        services.declare_conflict(assessor, assessment, Expert.objects.get(name=name), has_conflict=False)
-        services.seat_expert(assessor, assessment, Expert.objects.get(name=name), chair=name == "刘洋")
-    services.add_scenario(
+def chair_scenario(assessor, assessment, last_step: str):
+    """Fingers caught when a child unfolds the chair (severity 2): 1 × 1/10 × the last step."""
+    return services.add_scenario(
         assessor,
         assessment,
         description="儿童展开折叠椅时手指被夹，导致骨折",
@@ -81,10 +77,19 @@ def bring_to_panel(world, assessment):
         steps=[
             {"description": "折叠机构有夹缝", "probability": "1"},
             {"description": "儿童展开椅子", "probability": "1/10"},
-            {"description": "手指在夹缝中", "probability": "1/10"},
+            {"description": "手指在夹缝中并被夹伤", "probability": last_step},
         ],
         group="vulnerable",
     )
+
+
+def bring_to_panel(world, assessment):
+    assessor = world.user("assessor")
+    services.start(assessor, assessment)
+    for name in ("刘洋", "黄蕾"):
+        services.declare_conflict(assessor, assessment, Expert.objects.get(name=name), has_conflict=False)
+        services.seat_expert(assessor, assessment, Expert.objects.get(name=name), chair=name == "刘洋")
+    chair_scenario(assessor, assessment, "1/10")
     services.save_report(assessor, assessment, data=REPORT)
     services.send_to_panel(assessor, assessment)
 
@@ -141,18 +146,7 @@ def test_full_path(world, django_capture_on_commit_callbacks):
 
     # The report: 1 × 1/10 × 1/100 = 1/1000 at severity 2 → high (the edge belongs to the higher band);
     # 3 points for high + 2 for scope (capped) = 5 → II.
-    services.add_scenario(
-        assessor,
-        a,
-        description="儿童展开折叠椅时手指被夹，导致骨折",
-        severity=2,
-        steps=[
-            {"description": "折叠机构有夹缝", "probability": "1"},
-            {"description": "儿童展开椅子", "probability": "1/10"},
-            {"description": "手指在夹缝中并被夹伤", "probability": "0.01"},
-        ],
-        group="vulnerable",
-    )
+    chair_scenario(assessor, a, "0.01")
     services.save_report(assessor, a, data=REPORT)
     a.refresh_from_db()
     assert (a.risk_level, a.proposed_level) == ("high", "II")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from riskgate.core import audit
 from riskgate.core.access import get_visible_or_404, login_required, permission_required
+from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 
 from . import queries, services
@@ -164,8 +165,7 @@ def enterprise_create(request):
         try:
             org = services.create_enterprise(request.user, data=form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("企业已登记。"))
             return redirect("accounts:organisation_detail", pk=org.pk)
@@ -204,8 +204,7 @@ def token_create(request):
                 expires_at=data.get("expires_at"),
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             return render(request, "accounts/token_issued.html", {"token": issued.token, "secret": issued.secret})
     return render(request, "accounts/token_form.html", {"form": form}, status=400 if form.errors else 200)

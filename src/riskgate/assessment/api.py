@@ -5,6 +5,7 @@ an assessment permission, and unconfirmed results are visible only to the reques
 import datetime as dt
 
 from django.http import Http404
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
@@ -17,7 +18,7 @@ from riskgate.intake.models import HazardType, Urgency
 
 from . import services
 from .grading import WarningLevel
-from .models import Assessment, AssigneeKind, Status
+from .models import OPEN_STATUSES, Assessment, AssigneeKind, Status
 
 router = Router(tags=["assessment"])
 
@@ -150,9 +151,7 @@ def list_assessments(request, filters: Query[AssessmentFilter]):
     if filters.status:
         items = items.filter(status=filters.status)
     if filters.overdue:
-        from django.utils import timezone
-
-        items = items.filter(status__in=["requested", "in_progress", "panel_review"], due_at__lt=timezone.now())
+        items = items.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
     return items
 
 

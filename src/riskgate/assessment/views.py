@@ -2,7 +2,7 @@
 the report as PDF, laboratory report files, and the registries with performance figures."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from riskgate.core import audit
 from riskgate.core.access import permission_required
+from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 
 from . import registry, services
@@ -80,24 +81,14 @@ def assessment_create(request):
                     members=list(data["members"]),
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
-            except PermissionDenied:
-                raise
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("已提请研判 %s。") % assessment.reference)
                 return redirect("assessment:detail", pk=assessment.pk)
     else:
         initial = {"information": request.GET.get("information", ""), "title": request.GET.get("title", "")}
         form = RequestForm(initial=initial)
-    return render(request, "assessment/form.html", {"form": form})
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+    return render(request, "assessment/form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @permission_required(Permission.ASSESSMENT_VIEW)
@@ -314,7 +305,7 @@ def assessment_act(request, pk: int, action: str):
         if form is None:
             messages.error(request, " ".join(exc.messages))
         else:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
             messages.error(request, " ".join(exc.messages))
             return _rerender(request, assessment, action, form)
     else:

@@ -17,3 +17,12 @@ class AuditFilterForm(forms.Form):
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError(_("起始日期不能晚于截止日期。"))
         return data
+
+
+def add_service_errors(form, exc) -> None:
+    """Show a service's ValidationError on the form: each message at its field, or above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

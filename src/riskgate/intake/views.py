@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from riskgate.core import audit
 from riskgate.core.access import get_visible_or_404, permission_required
 from riskgate.core.countries import country_name
+from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 
 from . import channels, deadlines, evidence, jobs, linking, queries, services
@@ -356,8 +357,7 @@ def information_create(request):
         try:
             info = services.create_information(request.user, data=data, reporter=reporter)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("风险信息 %s 已登记。") % info.reference)
             return redirect("intake:detail", pk=info.pk)
@@ -452,8 +452,7 @@ def enterprise_report_create(request):
         try:
             info = channels.submit_enterprise_report(request.user, data=data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("报告已提交，编号 %s。") % info.reference)
             return redirect("intake:enterprise_reports")
@@ -474,8 +473,7 @@ def import_list(request):
                 request.user, source=data["source"], upload=data["file"], organisation=data["organisation"]
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             return redirect("intake:import_detail", pk=job.pk)
     recent = ImportJob.objects.visible_to(request.user).select_related("created_by")[:20]
