@@ -182,3 +182,18 @@ def test_an_unassigned_assessor_or_expert_sees_nothing(world, role, django_captu
     assert client.get(reverse("assessment:pdf", args=[a.pk])).status_code == 404
     assert client.get(f"/api/v1/assessments/{a.pk}").status_code == 404
     assert client.get("/api/v1/assessments").json()["count"] == 0
+
+
+def test_registries_are_kept_in_the_admin(world):
+    from riskgate.core.models import AuditEvent
+
+    admin = world.client_for("system_admin")
+    response = admin.post(
+        "/admin/assessment/expert/add/",
+        {"name": "孙立", "title": "研究员", "employer": "示例大学", "fields": ["food", "statistics"], "active": "on"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    expert = Expert.objects.get(name="孙立")
+    assert expert.fields == ["food", "statistics"] and expert.field_labels == ["食品", "统计与风险建模"]
+    assert AuditEvent.objects.filter(object_type="assessment.expert", object_id=str(expert.pk)).exists()
+    assert world.client_for("warning").get("/admin/assessment/expert/add/").status_code in (302, 403)

@@ -553,6 +553,20 @@ class DueDateChange(models.Model):
         return f"{self.kind} {self.due_at:%Y-%m-%d %H:%M}"
 
 
+STEP_LABELS = {
+    "requested": _("已提请研判"),
+    "reassessment_requested": _("提请重新研判"),
+    "started": _("受理"),
+    "sent_to_panel": _("送专家组审议"),
+    "withdrawn_from_panel": _("撤回报告以修改"),
+    "submitted": _("报告已提交"),
+    "returned": _("被退回"),
+    "confirmed": _("已确认"),
+    "amended": _("修改等级后确认通过"),
+    "superseded": _("被新版本取代"),
+}
+
+
 class Step(models.Model):
     """The workflow history: who moved the assessment, when, why (returns and amendments included)."""
 
@@ -571,3 +585,7 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_status} → {self.to_status}"
+
+    @property
+    def label(self) -> str:
+        return str(STEP_LABELS.get(self.action, self.action))
