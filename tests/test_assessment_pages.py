@@ -197,3 +197,17 @@ def test_registries_are_kept_in_the_admin(world):
     assert expert.fields == ["food", "statistics"] and expert.field_labels == ["食品", "统计与风险建模"]
     assert AuditEvent.objects.filter(object_type="assessment.expert", object_id=str(expert.pk)).exists()
     assert world.client_for("warning").get("/admin/assessment/expert/add/").status_code in (302, 403)
+
+
+def test_home_lists_what_waits_for_each_person(world):
+    from .test_assessment_workflow import bring_to_panel, request
+
+    a = request(world, verified_item(world))
+    bring_to_panel(world, a)
+    from riskgate.assessment import services
+
+    services.vote(world.user("expert"), a, approve=True)
+    waiting = re.compile(r"待我处理</h3>\s*<ul class=\"plain\">(.*?)</ul>", re.S)
+    home = {u: waiting.search(world.client_for(u).get("/").content.decode()).group(1) for u in ("expert", "expert2")}
+    assert a.reference not in home["expert"] and a.reference in home["expert2"]
+    assert waiting.search(world.client_for("port").get("/").content.decode()) is None  # no assessment card
