@@ -121,6 +121,9 @@ def ui_matrix(world) -> dict[str, Entry]:
         "assessment:lab_report": Entry(
             XIAN_ASSESSMENT_READERS, kwargs={"pk": world.assessment.pk, "task_id": world.lab_task.pk}
         ),
+        "assessment:finding_file": Entry(
+            XIAN_ASSESSMENT_READERS, kwargs={"pk": world.assessment.pk, "finding_id": world.finding.pk}
+        ),
         "assessment:act": Entry(
             XIAN_ASSESSMENT_READERS,
             "post",
@@ -381,6 +384,15 @@ def _matrix_assessment(world):
         method="m",
     )
     world.lab_task.report_file.save("report.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    world.finding = assessment.add_finding(
+        world.other_assessor,
+        world.assessment,
+        kind="site_visit",
+        summary="矩阵测试：现场核查",
+        file=SimpleUploadedFile("site.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, content_type="image/png"),
+    )
 
 
 def test_every_url_pattern_is_in_the_matrix(matrix_world):

@@ -211,3 +211,26 @@ def test_home_lists_what_waits_for_each_person(world):
     home = {u: waiting.search(world.client_for(u).get("/").content.decode()).group(1) for u in ("expert", "expert2")}
     assert a.reference not in home["expert"] and a.reference in home["expert2"]
     assert waiting.search(world.client_for("port").get("/").content.decode()) is None  # no assessment card
+
+
+def test_files_are_checked_stored_privately_and_read_only_by_readers(world, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from riskgate.core.models import AuditEvent
+
+    a = run_to_submitted(world, django_capture_on_commit_callbacks)
+    Assessment.objects.filter(pk=a.pk).update(status=Status.IN_PROGRESS)  # reopen to add a finding
+    assessor = world.client_for("assessor")
+    fake = SimpleUploadedFile("photo.png", b"MZ\x90\x00 not an image", content_type="image/png")
+    refused = act(assessor, a, "finding", {"kind": "evidence", "summary": "门店照片", "file": fake}, status=422)
+    assert "类型不被接受" in refused.content.decode() and not a.finding_entries.exists()
+    photo = SimpleUploadedFile("门店.png", b"\x89PNG\r\n\x1a\n" + b"1" * 64, content_type="image/png")
+    act(assessor, a, "finding", {"kind": "evidence", "summary": "门店照片", "file": photo})
+    finding = a.finding_entries.get()
+    assert finding.file_name == "门店.png" and finding.file.name.endswith(".png") and "门店" not in finding.file.name
+    url = reverse("assessment:finding_file", args=[a.pk, finding.pk])
+    response = world.client_for("warning").get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"\x89PNG")
+    assert AuditEvent.objects.filter(action="assessment.file_viewed", object_id=str(a.pk)).exists()
+    assert world.client_for("harbin").get(url).status_code == 404
+    assert world.client_for("enterprise_user").get(url).status_code == 403

@@ -105,6 +105,9 @@ class FindingForm(forms.Form):
     summary = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}))
     occurred_on = forms.DateField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
+    file = forms.FileField(
+        label=_("附件"), required=False, help_text=_("照片、扫描件（JPEG、PNG、WEBP、PDF）或 MP4 视频")
+    )
 
 
 class LabTaskForm(forms.Form):

@@ -461,6 +461,9 @@ class Finding(models.Model):
     summary = models.TextField(_("内容"))
     occurred_on = models.DateField(_("日期"), null=True, blank=True)
     place = models.CharField(_("地点"), max_length=200, blank=True)
+    file = models.FileField(_("附件"), upload_to="assessment-evidence/%Y/%m/", blank=True)
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
@@ -487,6 +490,8 @@ class LabTask(models.Model):
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     report_number = models.CharField(_("检测报告编号"), max_length=100, blank=True)
     report_file = models.FileField(_("检测报告"), upload_to="lab-reports/%Y/%m/", blank=True)
+    report_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    report_sha256 = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -17,6 +17,8 @@ def render_report(assessment: Assessment, request=None) -> bytes:
     from .views import report_context
 
     html = render_to_string(
-        "assessment/report_pdf.html", {**report_context(assessment), "printed_at": timezone.now()}, request=request
+        "assessment/report_pdf.html",
+        {**report_context(assessment), "printed_at": timezone.now(), "printing": True},
+        request=request,
     )
     return HTML(string=html, base_url=None).write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])

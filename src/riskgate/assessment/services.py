@@ -362,15 +362,42 @@ def unseat_expert(principal, assessment: Assessment, expert: Expert) -> None:
 # ----- investigation and laboratory verification ------------------------------------------------------------
 
 
+def store_upload(field_file, upload) -> tuple[str, str]:
+    """Keep an uploaded file checked by its content (intake's rules: images, PDF, MP4, size limit) under a random
+    name; returns its original name and SHA-256. Files are served only through the scoped, audited views."""
+    import hashlib
+    import uuid
+
+    from riskgate.intake.evidence import check
+
+    kind = check(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    field_file.save(f"{uuid.uuid4().hex}.{kind.extension}", upload, save=False)
+    return upload.name[:200], digest.hexdigest()
+
+
 @transaction.atomic
-def add_finding(principal, assessment: Assessment, *, kind: str, summary: str, occurred_on=None, place: str = ""):
+def add_finding(
+    principal, assessment: Assessment, *, kind: str, summary: str, occurred_on=None, place: str = "", file=None
+):
+    """A finding, piece of evidence or site visit, optionally with a file (photo, scanned record, video)."""
     assessment = _conducting(principal, assessment)
     finding = Finding(
         assessment=assessment, kind=kind, summary=summary, occurred_on=occurred_on, place=place, author=principal
     )
     finding.full_clean()
+    if file is not None:
+        finding.file_name, finding.file_sha256 = store_upload(finding.file, file)
     finding.save()
-    audit.record(actor=principal, action="assessment.finding_added", obj=assessment, changes=audit.facts(kind=kind))
+    audit.record(
+        actor=principal,
+        action="assessment.finding_added",
+        obj=assessment,
+        changes=audit.facts(kind=kind, file=finding.file_name, sha256=finding.file_sha256),
+    )
     return finding
 
 
@@ -441,14 +468,19 @@ def record_lab_results(principal, task: LabTask, *, results: list[dict], report_
     LabResult.objects.bulk_create(rows)
     task.report_number = report_number.strip()
     if report_file is not None:
-        task.report_file = report_file
+        task.report_name, task.report_sha256 = store_upload(task.report_file, report_file)
     task.completed_at = timezone.now()
     task.save()
     audit.record(
         actor=principal,
         action="assessment.lab_results_recorded",
         obj=task.assessment,
-        changes=audit.facts(task=task.pk, report_number=task.report_number, failed=sum(not r.passed for r in rows)),
+        changes=audit.facts(
+            task=task.pk,
+            report_number=task.report_number,
+            failed=sum(not r.passed for r in rows),
+            file_sha256=task.report_sha256,
+        ),
     )
     return rows
 

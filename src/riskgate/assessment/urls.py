@@ -10,5 +10,6 @@ urlpatterns = [
     path("assessments/<int:pk>/", views.assessment_detail, name="detail"),
     path("assessments/<int:pk>/report.pdf", views.assessment_pdf, name="pdf"),
     path("assessments/<int:pk>/lab/<int:task_id>/report/", views.lab_report, name="lab_report"),
+    path("assessments/<int:pk>/findings/<int:finding_id>/file/", views.finding_file, name="finding_file"),
     path("assessments/<int:pk>/<slug:action>/", views.assessment_act, name="act"),
 ]

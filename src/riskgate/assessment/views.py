@@ -338,12 +338,22 @@ def lab_report(request, pk: int, task_id: int):
     task = assessment.lab_tasks.filter(pk=task_id).exclude(report_file="").first()
     if task is None:
         raise Http404
-    audit.record(
-        actor=request.user, action="assessment.lab_report_viewed", obj=assessment, changes=audit.facts(task=task.pk)
-    )
-    response = FileResponse(
-        task.report_file.open("rb"), as_attachment=True, filename=task.report_file.name.split("/")[-1]
-    )
+    return _file(request, assessment, task.report_file, task.report_name, what=f"lab task {task.pk}")
+
+
+@permission_required(Permission.ASSESSMENT_VIEW)
+def finding_file(request, pk: int, finding_id: int):
+    assessment = _visible_or_404(request, pk)
+    finding = assessment.finding_entries.filter(pk=finding_id).exclude(file="").first()
+    if finding is None:
+        raise Http404
+    return _file(request, assessment, finding.file, finding.file_name, what=f"finding {finding.pk}")
+
+
+def _file(request, assessment, field_file, name: str, *, what: str):
+    """An assessment's file, to a reader of the assessment only; every read is audited."""
+    audit.record(actor=request.user, action="assessment.file_viewed", obj=assessment, changes=audit.facts(file=what))
+    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=name or field_file.name.split("/")[-1])
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
