@@ -234,3 +234,27 @@ def test_files_are_checked_stored_privately_and_read_only_by_readers(world, djan
     assert AuditEvent.objects.filter(action="assessment.file_viewed", object_id=str(a.pk)).exists()
     assert world.client_for("harbin").get(url).status_code == 404
     assert world.client_for("enterprise_user").get(url).status_code == 403
+
+
+def test_nothing_of_an_assessment_reaches_the_public_side(world, django_capture_on_commit_callbacks):
+    """Art.17: the public pages and the public API never carry an assessment; anonymous API calls are refused."""
+    from django.test import Client
+
+    a = run_to_submitted(world, django_capture_on_commit_callbacks)
+    anonymous = Client()
+    secrets = [a.title, a.hazard, a.reference, "建议补充使用频率调查"]
+    for url in [
+        "/report/",
+        "/report/status/",
+        "/accounts/login/",
+        "/healthz",
+        "/api/v1/regions",
+        "/api/v1/openapi.json",
+    ]:
+        body = anonymous.get(url).content.decode()
+        assert not [s for s in secrets if s in body], url
+    for url in ["/api/v1/assessments", f"/api/v1/assessments/{a.pk}"]:
+        assert anonymous.get(url).status_code == 401
+    for url in [reverse("assessment:detail", args=[a.pk]), reverse("assessment:pdf", args=[a.pk])]:
+        response = anonymous.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
