@@ -258,3 +258,18 @@ def test_nothing_of_an_assessment_reaches_the_public_side(world, django_capture_
     for url in [reverse("assessment:detail", args=[a.pk]), reverse("assessment:pdf", args=[a.pk])]:
         response = anonymous.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_an_items_page_offers_the_request_and_lists_its_assessments(world):
+    from .test_assessment_workflow import request
+
+    info = verified_item(world)
+    warning = world.client_for("warning")
+    create = reverse("assessment:create") + f"?information={info.reference}"
+    page = warning.get(reverse("intake:detail", args=[info.pk])).content.decode()
+    assert create in page
+    a = request(world, info)
+    page = warning.get(reverse("intake:detail", args=[info.pk])).content.decode()
+    assert a.reference in page
+    # Outside the jurisdiction the item itself is hidden, offer and all.
+    assert world.client_for("port").get(reverse("intake:detail", args=[info.pk])).status_code == 404
