@@ -355,3 +355,29 @@ def test_information_of_a_case_is_included(world):
     RiskInformation.objects.filter(pk__in=[first.pk, second.pk]).update(case=case)
     a = request(world, first, information_ids=[], case=case)
     assert set(a.information.values_list("pk", flat=True)) == {first.pk, second.pk}
+
+
+def test_a_new_policy_version_grades_new_reports_and_old_ones_keep_theirs(world):
+    import copy
+
+    from riskgate.assessment.grading import DEFAULT_POLICY
+    from riskgate.assessment.models import GradingPolicy
+
+    first = request(world, verified_item(world))
+    bring_to_panel(world, first)
+    first.refresh_from_db()
+    assert first.proposal["policy"] == "2026-11-default" and first.proposed_level == "II"
+    stricter = copy.deepcopy(DEFAULT_POLICY)
+    stricter.update(version="2027-01-stricter", thresholds={"I": 6, "II": 4, "III": 3})
+    broken = GradingPolicy(version="broken", body={**stricter, "version": "broken", "thresholds": {"I": 1}})
+    with pytest.raises(ValidationError, match="阈值"):
+        broken.full_clean()
+    policy = GradingPolicy(version="2027-01-stricter", body=stricter)
+    policy.full_clean()
+    policy.save()
+    second = request(world, verified_item(world))
+    bring_to_panel(world, second)
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert second.proposal["policy"] == "2027-01-stricter" and second.proposed_level == "I"  # 6 points ≥ 6
+    assert first.proposal["policy"] == "2026-11-default" and first.proposed_level == "II"
