@@ -146,7 +146,7 @@ def _check_assignee(kind: str, institution: Organisation | None, lead: User, mem
         body = RegisteredBody.objects.filter(organisation=institution, kind=BodyKind.TECHNICAL_INSTITUTION).first()
         if institution is None or body is None or not body.usable:
             raise _invalid("institution", _("请选择已登记且在有效期内的风险评估技术机构。"))
-        if not lead.organisation.is_within(institution):
+        if lead.organisation is None or not lead.organisation.is_within(institution):
             raise _invalid("lead", _("牵头评估人须属于所指定的技术机构。"))
     elif kind == AssigneeKind.WORKING_GROUP:
         if not members:
