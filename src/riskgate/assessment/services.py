@@ -365,18 +365,14 @@ def unseat_expert(principal, assessment: Assessment, expert: Expert) -> None:
 def store_upload(field_file, upload) -> tuple[str, str]:
     """Keep an uploaded file checked by its content (intake's rules: images, PDF, MP4, size limit) under a random
     name; returns its original name and SHA-256. Files are served only through the scoped, audited views."""
-    import hashlib
     import uuid
 
-    from riskgate.intake.evidence import check
+    from riskgate.intake.evidence import check, sha256_of
 
     kind = check(upload)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    digest = sha256_of(upload)
     field_file.save(f"{uuid.uuid4().hex}.{kind.extension}", upload, save=False)
-    return upload.name[:200], digest.hexdigest()
+    return upload.name[:200], digest
 
 
 @transaction.atomic

@@ -53,6 +53,15 @@ def check(upload: UploadedFile) -> Kind:
     return kind
 
 
+def sha256_of(upload: UploadedFile) -> str:
+    """The SHA-256 of an uploaded file, read in chunks; the file is left at its start."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
 def attach(info: RiskInformation, uploads: list[UploadedFile], *, actor=None) -> list[Evidence]:
     """Check every file first, then store them all or none."""
     if info.evidence.count() + len(uploads) > settings.EVIDENCE_MAX_FILES:
@@ -61,16 +70,12 @@ def attach(info: RiskInformation, uploads: list[UploadedFile], *, actor=None) ->
     stored = []
     with transaction.atomic():
         for upload, kind in zip(uploads, kinds, strict=True):
-            digest = hashlib.sha256()
-            for chunk in upload.chunks():
-                digest.update(chunk)
-            upload.seek(0)
             evidence = Evidence(
                 information=info,
                 original_name=upload.name[:200],
                 content_type=kind.content_type,
                 size=upload.size,
-                sha256=digest.hexdigest(),
+                sha256=sha256_of(upload),
                 uploaded_by=actor if getattr(actor, "pk", None) and not getattr(actor, "is_api_token", False) else None,
             )
             evidence.file.save(f"{uuid.uuid4().hex}.{kind.extension}", upload, save=False)
