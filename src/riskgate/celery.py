@@ -29,6 +29,7 @@ app.conf.update(
             "task": "riskgate.assessment.tasks.remind_and_escalate",
             "schedule": crontab(minute="*/15"),
         },
+        "lift-expired-warnings": {"task": "riskgate.warnings.tasks.lift_expired", "schedule": crontab(minute="*/5")},
         "purge-rate-events": {"task": "riskgate.core.tasks.purge_rate_events", "schedule": crontab(minute=41)},
         "clear-expired-sessions": {
             "task": "riskgate.accounts.tasks.clear_expired_sessions",

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "riskgate.intake",
     "riskgate.triage",
     "riskgate.assessment",
+    "riskgate.warnings",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +243,8 @@ EMAIL_BACKEND = env_str(
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 RISKGATE_BASE_URL = env_str("RISKGATE_BASE_URL", "http://127.0.0.1:8000")
+# The <sender> of every CAP message this installation emits (a stable, unique address of the issuing system).
+RISKGATE_CAP_SENDER = env_str("RISKGATE_CAP_SENDER", "warnings@riskgate.invalid")
 
 SITE_TITLE = _("RiskGate 进出口商品质量安全风险预警")
 

@@ -40,6 +40,10 @@ class Permission(StrEnum):
     ASSESSMENT_CONDUCT = "assessment:assessment:conduct"
     ASSESSMENT_VOTE = "assessment:report:vote"
     ASSESSMENT_REGISTRY_VIEW = "assessment:registry:view"
+    # Risk warnings
+    WARNING_VIEW = "warning:notice:view"
+    WARNING_DRAFT = "warning:notice:draft"
+    WARNING_APPROVE = "warning:notice:approve"
 
     @property
     def label(self) -> str:
@@ -70,6 +74,9 @@ PERMISSION_LABELS = {
     Permission.ASSESSMENT_CONDUCT: _("承担研判：组建专家组、调查核实、实验室验证、编写报告"),
     Permission.ASSESSMENT_VOTE: _("专家组成员对研判报告表态"),
     Permission.ASSESSMENT_REGISTRY_VIEW: _("查看技术机构、专家库、实验室名录及其绩效"),
+    Permission.WARNING_VIEW: _("查看辖区内的风险预警（含草稿）"),
+    Permission.WARNING_DRAFT: _("起草、调整风险预警"),
+    Permission.WARNING_APPROVE: _("审核、批准、发布、解除风险预警"),
 }
 
 PERMISSION_CHOICES = [(p.value, format_lazy("{} — {}", p.value, PERMISSION_LABELS[p])) for p in Permission]

@@ -1,0 +1,235 @@
+"""Warning notices (风险预警, Art.18–21, 24, 30): one version of one warning, its kinds, scope and lifecycle.
+
+A `WarningNotice` version is drafted from a confirmed assessment (or, in an urgent case, before the report:
+the emergency path of Art.18, confirmed afterwards), reviewed and approved by a second officer (four eyes), and
+published. A level or scope change is a new version that supersedes the published one; lifting is the end of the
+lineage. Each published version is a CAP message (Alert, Update or Cancel) referencing the version before it.
+Who may issue which kind and level for which region is data (`AuthorityRule`).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from riskgate.assessment.grading import WarningLevel
+from riskgate.core.scoping import ScopedQuerySet
+
+
+class WarningKind(models.TextChoices):
+    AGENCY_NOTICE = "agency_notice", _("风险警示通报")  # to inspection agencies: port control, re-assessment
+    BUSINESS_NOTICE = "business_notice", _("风险警示通告")  # to producers/businesses and institutions: mitigate
+    PUBLIC_ANNOUNCEMENT = "public_announcement", _("风险警示公告")  # to the public: mandatory measures
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    IN_REVIEW = "in_review", _("审核中")
+    APPROVED = "approved", _("已批准，待发布")
+    PUBLISHED = "published", _("已发布")
+    SUPERSEDED = "superseded", _("已调整（被新版本取代）")
+    LIFTED = "lifted", _("已解除")
+
+
+EDITABLE = [Status.DRAFT]
+LIVE = [Status.PUBLISHED]
+
+
+class Change(models.TextChoices):
+    """What a version is, relative to the one before it (drives CAP msgType)."""
+
+    NEW = "new", _("新发布")
+    ADJUSTED = "adjusted", _("调整")
+    LIFTED = "lifted", _("解除")
+
+
+class Path(models.TextChoices):
+    STANDARD = "standard", _("研判确认后发布")
+    EMERGENCY = "emergency", _("紧急情况先行发布（事后确认）")
+
+
+class WarningNotice(models.Model):
+    lineage = models.ForeignKey(
+        "self", verbose_name=_("首个版本"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    supersedes = models.OneToOneField(
+        "self", verbose_name=_("取代的版本"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )  # fmt: skip
+    change = models.CharField(_("变更类型"), max_length=10, choices=Change.choices, default=Change.NEW)
+    change_reason = models.TextField(_("变更理由"), blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    path = models.CharField(_("发布途径"), max_length=10, choices=Path.choices, default=Path.STANDARD)
+    assessment = models.ForeignKey(
+        "assessment.Assessment", verbose_name=_("依据（已确认的研判）"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="warnings",
+    )  # fmt: skip
+    emergency_reason = models.TextField(_("先行发布的理由"), blank=True)
+    level = models.CharField(_("预警等级"), max_length=3, choices=WarningLevel.choices)
+    kinds = models.JSONField(_("预警类型"), default=list)
+    hazard_type = models.CharField(_("危害类型"), max_length=20)
+    title = models.CharField(_("标题"), max_length=300)
+    title_en = models.CharField(_("英文标题"), max_length=300, blank=True)
+    summary = models.TextField(_("预警内容"))
+    summary_en = models.TextField(_("英文内容"), blank=True)
+    items = models.TextField(_("警示事项"))
+    measures = models.TextField(_("措施"))
+    audience = models.TextField(_("对象"), blank=True)
+    # Scope (影响范围) of the products and places concerned.
+    hs_codes = models.JSONField(_("HS 编码"), default=list, blank=True)
+    product_category = models.CharField(_("产品类别"), max_length=200, blank=True)
+    brands = models.JSONField(_("品牌"), default=list, blank=True)
+    product_models = models.JSONField(_("型号"), default=list, blank=True)
+    batches = models.JSONField(_("批次"), default=list, blank=True)
+    gtins = models.JSONField(_("商品条码"), default=list, blank=True)
+    origin_countries = models.JSONField(_("原产国"), default=list, blank=True)
+    regions = models.JSONField(_("地区（空：全国）"), default=list, blank=True)
+    ports = models.ManyToManyField("accounts.Organisation", verbose_name=_("口岸"), related_name="+", blank=True)
+    enterprises = models.ManyToManyField(
+        "accounts.Organisation", verbose_name=_("企业"), related_name="warnings_concerning", blank=True
+    )
+    starts_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    valid_until = models.DateTimeField(_("有效期至（空：直至解除）"), null=True, blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("发布机构"), on_delete=models.PROTECT, related_name="+"
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("起草人"), on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("批准人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
+    ended_at = models.DateTimeField(_("终止时间"), null=True, blank=True)  # superseded or lifted
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_organisation_field = "organisation"
+
+    class Meta:
+        verbose_name = _("风险预警")
+        verbose_name_plural = _("风险预警")
+        ordering = ["-published_at", "-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["lineage", "version"], name="one_warning_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title[:80]}"
+
+    @property
+    def reference(self) -> str:
+        root = self.lineage_id or self.pk
+        return f"RW{root:08d}-v{self.version}" if root else "RW—"
+
+    def kind_labels(self) -> list[str]:
+        return [str(WarningKind(k).label) for k in self.kinds if k in WarningKind.values]
+
+    def clean(self) -> None:
+        from riskgate.core.countries import is_valid_code
+
+        errors: dict[str, list] = {}
+        if not self.kinds or any(k not in WarningKind.values for k in self.kinds):
+            errors["kinds"] = [_("请选择一种或多种预警类型。")]
+        elif len(set(self.kinds)) != len(self.kinds):
+            errors["kinds"] = [_("预警类型重复。")]
+        bad = [c for c in self.origin_countries or [] if not is_valid_code(c)]
+        if bad:
+            errors["origin_countries"] = [_("未知的国家或地区代码：%s") % ", ".join(bad)]
+        bad = [h for h in self.hs_codes or [] if not (isinstance(h, str) and h.isdigit() and 2 <= len(h) <= 10)]
+        if bad:
+            errors["hs_codes"] = [_("HS 编码应为 2–10 位数字：%s") % ", ".join(map(str, bad))]
+        if self.starts_at and self.valid_until and self.valid_until <= self.starts_at:
+            errors["valid_until"] = [_("有效期须晚于开始时间。")]
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+
+class StepRecord(models.Model):
+    """The history of a version: drafted, submitted, approved, sent back, published, superseded, lifted."""
+
+    notice = models.ForeignKey(WarningNotice, on_delete=models.CASCADE, related_name="history")
+    action = models.CharField(_("操作"), max_length=30)
+    from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("说明"), blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("预警流程记录")
+        verbose_name_plural = _("预警流程记录")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status} → {self.to_status}"
+
+
+class AuthorityRule(models.Model):
+    """Who may issue which kinds up to which level, and where (R-WRN-3, Art.30). Data, kept in the admin.
+
+    A rule applies to an organisation kind (the national authority, the warning office, a direct bureau);
+    `own_region_only` limits the warning's regions to the issuing organisation's own region (and the regions
+    below it). An organisation may issue a warning when one rule of its kind allows every kind at that level."""
+
+    organisation_kind = models.CharField(_("机构类型"), max_length=30)
+    kinds = models.JSONField(_("可发布的预警类型"), default=list)
+    highest_level = models.CharField(_("可发布的最高等级"), max_length=3, choices=WarningLevel.choices)
+    own_region_only = models.BooleanField(_("仅限本辖区"), default=False)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("预警发布权限规则")
+        verbose_name_plural = _("预警发布权限规则")
+        ordering = ["organisation_kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_kind}: ≤{self.highest_level} {','.join(self.kinds)}"
+
+
+# The shipped rules (docs/decisions/0010): level I only nationally; bureaus up to II, and only for their region.
+DEFAULT_AUTHORITY_RULES = [
+    ("national_authority", list(WarningKind.values), WarningLevel.I, False),
+    ("warning_office", list(WarningKind.values), WarningLevel.I, False),
+    ("direct_bureau", [WarningKind.AGENCY_NOTICE, WarningKind.BUSINESS_NOTICE], WarningLevel.II, True),
+]
+
+
+class PublicationLimit(models.Model):
+    """How long after the assessment's confirmation a warning of a level must be published (data)."""
+
+    level = models.CharField(_("预警等级"), max_length=3, choices=WarningLevel.choices, unique=True)
+    hours = models.PositiveIntegerField(_("时限（小时）"))
+
+    class Meta:
+        verbose_name = _("发布时限")
+        verbose_name_plural = _("发布时限")
+        ordering = ["level"]
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.hours} h"
+
+
+DEFAULT_PUBLICATION_LIMITS = {WarningLevel.I: 24, WarningLevel.II: 48, WarningLevel.III: 72, WarningLevel.IV: 120}
+
+
+def ensure_defaults(AuthorityRule, PublicationLimit) -> None:
+    """The shipped authority rules and publication limits, where missing (migration; flushed test databases)."""
+    if not AuthorityRule.objects.exists():
+        for kind, kinds, highest, own in DEFAULT_AUTHORITY_RULES:
+            AuthorityRule.objects.create(
+                organisation_kind=kind, kinds=[str(k) for k in kinds], highest_level=str(highest), own_region_only=own
+            )
+    for level, hours in DEFAULT_PUBLICATION_LIMITS.items():
+        PublicationLimit.objects.get_or_create(level=str(level), defaults={"hours": hours})

@@ -1,0 +1,378 @@
+"""All writes of warning notices: drafting (from a confirmed assessment, or the emergency path), review with four
+eyes, the authority rules, publication, adjustment as a new version, lifting (by the authority or at the end of
+the validity period). Each write checks permission and jurisdiction, validates, saves and audits in one transaction.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from riskgate.assessment.grading import WarningLevel
+from riskgate.assessment.models import Assessment
+from riskgate.assessment.models import Status as AssessmentStatus
+from riskgate.core import audit
+from riskgate.core.permissions import Permission
+
+from .models import AuthorityRule, Change, Path, Status, StepRecord, WarningKind, WarningNotice
+
+CONTENT_FIELDS = [
+    "level",
+    "kinds",
+    "hazard_type",
+    "title",
+    "title_en",
+    "summary",
+    "summary_en",
+    "items",
+    "measures",
+    "audience",
+    "hs_codes",
+    "product_category",
+    "brands",
+    "product_models",
+    "batches",
+    "gtins",
+    "origin_countries",
+    "regions",
+    "starts_at",
+    "valid_until",
+]
+_RANK = {level: rank for rank, level in enumerate(reversed(WarningLevel.values))}  # IV 0 … I 3
+
+
+def _require(principal, permission: Permission) -> None:
+    if not principal.has_permission(permission):
+        raise PermissionDenied(_("没有权限：%s") % permission.value)
+
+
+def _invalid(field: str, message) -> ValidationError:
+    return ValidationError({field: [message]})
+
+
+def _person(principal):
+    """Warnings are drafted and approved by accountable people, never by system tokens."""
+    if not getattr(principal, "pk", None) or getattr(principal, "is_api_token", False):
+        raise PermissionDenied
+    return principal
+
+
+def _own(principal, notice: WarningNotice) -> WarningNotice:
+    """The notice, locked, if the issuing organisation is in the principal's jurisdiction."""
+    if not WarningNotice.objects.visible_to(principal).filter(pk=notice.pk).exists():
+        raise PermissionDenied
+    return WarningNotice.objects.select_for_update().get(pk=notice.pk)
+
+
+def _record(principal, notice: WarningNotice, action: str, before: str, note: str = "", changes=None) -> None:
+    StepRecord.objects.create(
+        notice=notice,
+        action=action,
+        from_status=before,
+        to_status=notice.status,
+        actor=principal if getattr(principal, "pk", None) else None,
+        note=note,
+    )
+    audit.record(
+        actor=principal,
+        action=f"warning.{action}",
+        obj=notice,
+        reason=note,
+        changes=changes if changes is not None else ({"status": [before, notice.status]} if before else {}),
+    )
+
+
+# ----- authority (R-WRN-3, Art.30) ---------------------------------------------------------------------------
+
+
+def region_within(code: str, area: str) -> bool:
+    """A GB/T 2260 code inside an area code (610000 holds 6101xx; 610100 holds 610102)."""
+    prefix = area.rstrip("0")
+    prefix = prefix + "0" * (len(prefix) % 2)  # keep whole two-digit levels: 610100 → 6101, 110000 → 11
+    return code.startswith(prefix)
+
+
+def authority_errors(notice: WarningNotice) -> list[str]:
+    """Why the issuing organisation may not issue this notice; empty when a rule allows it."""
+    org = notice.organisation
+    rules = list(AuthorityRule.objects.filter(active=True, organisation_kind=org.kind))
+    if not rules:
+        return [_("%s 无权发布风险预警。") % org.name]
+    reasons = []
+    for rule in rules:
+        problems = []
+        missing = [str(WarningKind(k).label) for k in notice.kinds if k not in rule.kinds]
+        if missing:
+            problems.append(_("不能发布：%s") % "、".join(missing))
+        if _RANK[notice.level] > _RANK[rule.highest_level]:
+            problems.append(_("最高只能发布 %s") % WarningLevel(rule.highest_level).label)
+        if rule.own_region_only:
+            home = org.region_id or ""
+            if not notice.regions:
+                problems.append(_("只能在本辖区发布，须列明地区"))
+            elif not home or any(not region_within(r, home) for r in notice.regions):
+                problems.append(_("只能在本辖区（%s）发布") % (org.region.name if org.region_id else "—"))
+        if not problems:
+            return []
+        reasons.extend(problems)
+    return [_("%(org)s：%(why)s。") % {"org": org.name, "why": "；".join(dict.fromkeys(reasons))}]
+
+
+def _check_authority(notice: WarningNotice) -> None:
+    errors = authority_errors(notice)
+    if errors:
+        raise _invalid("level", " ".join(errors))
+
+
+# ----- drafting ----------------------------------------------------------------------------------------------
+
+
+def _apply(notice: WarningNotice, data: dict) -> None:
+    unknown = set(data) - set(CONTENT_FIELDS)
+    if unknown:
+        raise _invalid("data", _("未知字段：%s") % ", ".join(sorted(unknown)))
+    for name, value in data.items():
+        setattr(notice, name, value)
+    if notice.level not in WarningLevel.values:
+        raise _invalid("level", _("请选择预警等级 I–IV。"))
+    notice.full_clean(exclude=["lineage", "supersedes", "assessment", "organisation", "drafted_by"])
+
+
+@transaction.atomic
+def draft_from_assessment(principal, assessment: Assessment, *, data: dict) -> WarningNotice:
+    """A draft based on a confirmed assessment: its confirmed level and hazard unless the drafter changes them."""
+    _require(principal, Permission.WARNING_DRAFT)
+    _person(principal)
+    if (
+        not Assessment.objects.visible_to(principal).filter(pk=assessment.pk).exists()
+        or principal.scope_mode == "assigned"
+    ):
+        raise PermissionDenied
+    assessment = Assessment.objects.get(pk=assessment.pk)
+    if assessment.status != AssessmentStatus.CONFIRMED:
+        raise _invalid("assessment", _("只能依据当前有效的已确认研判发布预警。"))
+    notice = WarningNotice(
+        assessment=assessment,
+        organisation=principal.organisation,
+        drafted_by=principal,
+        level=assessment.confirmed_level,
+        hazard_type=assessment.hazard_type,
+        title=assessment.title,
+        summary=assessment.hazard,
+        measures=assessment.recommended_measures,
+    )
+    _apply(notice, data)
+    return _create(principal, notice, "drafted")
+
+
+@transaction.atomic
+def draft_emergency(principal, *, data: dict, reason: str, assessment: Assessment | None = None) -> WarningNotice:
+    """Art.18: in an urgent case a warning may be issued before the full report and confirmed afterwards."""
+    _require(principal, Permission.WARNING_DRAFT)
+    _person(principal)
+    reason = (reason or "").strip()
+    if not reason:
+        raise _invalid("emergency_reason", _("请说明紧急先行发布的理由。"))
+    notice = WarningNotice(
+        path=Path.EMERGENCY,
+        emergency_reason=reason,
+        assessment=assessment,
+        organisation=principal.organisation,
+        drafted_by=principal,
+    )
+    _apply(notice, data)
+    return _create(principal, notice, "drafted_emergency")
+
+
+def _create(principal, notice: WarningNotice, action: str) -> WarningNotice:
+    notice.save()
+    if notice.lineage_id is None:
+        notice.lineage = notice
+        notice.save(update_fields=["lineage"])
+    _record(principal, notice, action, "", changes=audit.diff({}, audit.snapshot(notice, CONTENT_FIELDS)))
+    return notice
+
+
+@transaction.atomic
+def update_draft(principal, notice: WarningNotice, *, data: dict) -> WarningNotice:
+    _require(principal, Permission.WARNING_DRAFT)
+    notice = _own(principal, notice)
+    if notice.status != Status.DRAFT:
+        raise _invalid("status", _("只有草稿可以修改。"))
+    before = audit.snapshot(notice, CONTENT_FIELDS)
+    _apply(notice, data)
+    notice.save()
+    audit.record(
+        actor=principal,
+        action="warning.edited",
+        obj=notice,
+        changes=audit.diff(before, audit.snapshot(notice, CONTENT_FIELDS)),
+    )
+    return notice
+
+
+# ----- review with four eyes ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_for_review(principal, notice: WarningNotice) -> WarningNotice:
+    _require(principal, Permission.WARNING_DRAFT)
+    notice = _own(principal, notice)
+    if notice.status != Status.DRAFT:
+        raise _invalid("status", _("只有草稿可以送审。"))
+    _check_authority(notice)  # no use sending for approval what the organisation may not issue
+    notice.status = Status.IN_REVIEW
+    notice.save()
+    _record(principal, notice, "submitted", Status.DRAFT)
+    return notice
+
+
+@transaction.atomic
+def send_back(principal, notice: WarningNotice, *, note: str) -> WarningNotice:
+    _require(principal, Permission.WARNING_APPROVE)
+    notice = _own(principal, notice)
+    if notice.status not in (Status.IN_REVIEW, Status.APPROVED):
+        raise _invalid("status", _("只有审核中或待发布的预警可以退回。"))
+    if not (note or "").strip():
+        raise _invalid("note", _("退回时请写明理由。"))
+    before = notice.status
+    notice.status, notice.reviewed_by = Status.DRAFT, _person(principal)
+    notice.approved_by, notice.approved_at = None, None
+    notice.save()
+    _record(principal, notice, "sent_back", before, note.strip())
+    return notice
+
+
+@transaction.atomic
+def approve(principal, notice: WarningNotice) -> WarningNotice:
+    """A second officer approves: never the drafter; the issuing organisation must hold the authority."""
+    _require(principal, Permission.WARNING_APPROVE)
+    _person(principal)
+    notice = _own(principal, notice)
+    if notice.status != Status.IN_REVIEW:
+        raise _invalid("status", _("只有审核中的预警可以批准。"))
+    if notice.drafted_by_id == principal.pk:
+        raise PermissionDenied(_("起草人不能批准自己起草的预警。"))
+    _check_authority(notice)
+    notice.status = Status.APPROVED
+    notice.reviewed_by = notice.approved_by = principal
+    notice.approved_at = timezone.now()
+    notice.save()
+    _record(principal, notice, "approved", Status.IN_REVIEW)
+    return notice
+
+
+@transaction.atomic
+def publish(principal, notice: WarningNotice, *, now: dt.datetime | None = None) -> WarningNotice:
+    """Publish an approved version; the version it adjusts (if any) ends as superseded."""
+    _require(principal, Permission.WARNING_APPROVE)
+    _person(principal)
+    notice = _own(principal, notice)
+    if notice.status != Status.APPROVED:
+        raise _invalid("status", _("只有已批准的预警可以发布。"))
+    now = now or timezone.now()
+    _check_authority(notice)
+    if notice.supersedes_id:
+        _end(principal, WarningNotice.objects.select_for_update().get(pk=notice.supersedes_id), now, notice)
+    notice.status = Status.PUBLISHED
+    notice.published_at = now
+    notice.starts_at = notice.starts_at or now
+    notice.save()
+    _record(principal, notice, "published", Status.APPROVED)
+    return notice
+
+
+def _end(principal, previous: WarningNotice, now: dt.datetime, by: WarningNotice) -> None:
+    if previous.status != Status.PUBLISHED:
+        raise _invalid("supersedes", _("被调整的版本已不在发布状态。"))
+    previous.status, previous.ended_at = Status.SUPERSEDED, now
+    previous.save()
+    _record(principal, previous, "superseded", Status.PUBLISHED, by.reference)
+
+
+# ----- adjustment and lifting (Art.24, R-RR-4) ----------------------------------------------------------------
+
+
+def current(notice: WarningNotice) -> WarningNotice:
+    """The newest version of the notice's lineage."""
+    return WarningNotice.objects.filter(lineage_id=notice.lineage_id).order_by("-version").first()
+
+
+@transaction.atomic
+def adjust(principal, notice: WarningNotice, *, reason: str, data: dict) -> WarningNotice:
+    """A level or scope change: a new draft version of a published warning, which goes through review again."""
+    _require(principal, Permission.WARNING_DRAFT)
+    _person(principal)
+    notice = _own(principal, notice)
+    reason = (reason or "").strip()
+    if notice.status != Status.PUBLISHED or current(notice).pk != notice.pk:
+        raise _invalid("status", _("只能调整当前发布中的版本。"))
+    if not reason:
+        raise _invalid("change_reason", _("请说明调整的理由。"))
+    new = _next_version(notice, principal, Change.ADJUSTED, reason)
+    _apply(new, data)
+    if not audit.diff(audit.snapshot(notice, CONTENT_FIELDS), audit.snapshot(new, CONTENT_FIELDS)):
+        raise _invalid("data", _("调整须改变等级、范围或内容。"))
+    return _create(principal, new, "adjustment_drafted")
+
+
+def _next_version(notice: WarningNotice, principal, change: str, reason: str) -> WarningNotice:
+    new = WarningNotice(
+        lineage_id=notice.lineage_id,
+        version=notice.version + 1,
+        supersedes=notice,
+        change=change,
+        change_reason=reason,
+        path=notice.path,
+        assessment=notice.assessment,
+        emergency_reason=notice.emergency_reason,
+        organisation=notice.organisation,
+        drafted_by=principal if getattr(principal, "pk", None) else notice.drafted_by,
+        **{name: getattr(notice, name) for name in CONTENT_FIELDS},
+    )
+    return new
+
+
+@transaction.atomic
+def lift(principal, notice: WarningNotice, *, reason: str, now: dt.datetime | None = None) -> WarningNotice:
+    """The authority confirms the risk is gone: a Cancel version is published at once and the warning ends."""
+    _require(principal, Permission.WARNING_APPROVE)
+    _person(principal)
+    notice = _own(principal, notice)
+    reason = (reason or "").strip()
+    if not reason:
+        raise _invalid("reason", _("请说明解除的理由（如风险已消除）。"))
+    return _lift(principal, notice, reason, now or timezone.now())
+
+
+def _lift(principal, notice: WarningNotice, reason: str, now: dt.datetime) -> WarningNotice:
+    if notice.status != Status.PUBLISHED or current(notice).pk != notice.pk:
+        raise _invalid("status", _("只能解除当前发布中的版本。"))
+    cancel = _next_version(notice, principal, Change.LIFTED, reason)
+    cancel.status = Status.LIFTED
+    cancel.published_at = cancel.ended_at = now
+    cancel.approved_by = principal if getattr(principal, "pk", None) else None
+    cancel.approved_at = now if cancel.approved_by else None
+    cancel.save()
+    notice.status, notice.ended_at = Status.SUPERSEDED, now
+    notice.save()
+    _record(principal, notice, "superseded", Status.PUBLISHED, cancel.reference)
+    _record(principal, cancel, "lifted", "", reason, changes=audit.facts(lifts=notice.pk, reason=reason))
+    return cancel
+
+
+def lift_expired(now: dt.datetime | None = None) -> int:
+    """Lift every published warning whose validity period has ended (scheduled; also `manage.py lift_expired_warnings`).
+    Running it again lifts nothing more."""
+    now = now or timezone.now()
+    lifted = 0
+    due = WarningNotice.objects.filter(status=Status.PUBLISHED, valid_until__isnull=False, valid_until__lte=now)
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            notice = WarningNotice.objects.select_for_update().get(pk=pk)
+            if notice.status == Status.PUBLISHED and notice.valid_until and notice.valid_until <= now:
+                _lift(None, notice, _("有效期届满，自动解除。"), notice.valid_until)
+                lifted += 1
+    return lifted

@@ -1,0 +1,193 @@
+"""Warning notices (issue 5 groundwork): drafting from a confirmed assessment or by the emergency path, four eyes,
+authority rules as data, publication, adjustment as a new version, lifting by the authority or at expiry."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from riskgate.assessment import services as assessment_services
+from riskgate.warnings import services
+from riskgate.warnings.models import AuthorityRule, Change, Path, Status, WarningNotice
+
+from .test_assessment_workflow import bring_to_panel, request, verified_item
+
+CONTENT = {
+    "kinds": ["agency_notice", "public_announcement"],
+    "title": "关于进口折叠椅夹伤风险的警示",
+    "title_en": "Warning: imported folding chairs can trap children's fingers",
+    "summary": "折叠机构展开时可夹伤儿童手指。",
+    "summary_en": "The folding mechanism can trap a child's fingers when the chair is unfolded.",
+    "items": "停止销售和使用涉及型号。",
+    "measures": "口岸加严查验；责令召回。",
+    "hs_codes": ["9401"],
+    "origin_countries": ["CN"],
+}
+
+
+def confirmed_assessment(world, requester="warning", info=None):
+    a = request(world, info or verified_item(world), requester=requester)
+    bring_to_panel(world, a)
+    for username in ("expert", "expert2"):
+        assessment_services.vote(world.user(username), a, approve=True)
+    assessment_services.submit(world.user("assessor"), a)
+    assessment_services.decide(world.user(requester), a, decision="confirm")
+    a.refresh_from_db()
+    return a
+
+
+def second_officer(world, username="warning2", org="gacc-warning-office", role="warning_officer"):
+    from riskgate.accounts.models import Role, User
+
+    user, _created = User.objects.get_or_create(
+        username=username, defaults={"role": Role.objects.get(code=role), "organisation": world.org(org)}
+    )
+    return user
+
+
+def published(world, data=None):
+    a = confirmed_assessment(world)
+    notice = services.draft_from_assessment(world.user("warning"), a, data={**CONTENT, **(data or {})})
+    services.submit_for_review(world.user("warning"), notice)
+    approver = second_officer(world)
+    services.approve(approver, notice)
+    return services.publish(approver, notice), approver
+
+
+def test_draft_review_publish_with_four_eyes(world):
+    a = confirmed_assessment(world)
+    drafter = world.user("warning")
+    notice = services.draft_from_assessment(drafter, a, data=CONTENT)
+    assert (notice.level, notice.status, notice.reference) == (a.confirmed_level, Status.DRAFT, f"RW{notice.pk:08d}-v1")
+    services.submit_for_review(drafter, notice)
+    with pytest.raises(PermissionDenied):
+        services.approve(drafter, notice)  # the drafter never approves their own warning
+    approver = second_officer(world)
+    with pytest.raises(ValidationError, match="已批准"):
+        services.publish(approver, notice)
+    services.approve(approver, notice)
+    notice = services.publish(approver, notice)
+    assert notice.status == Status.PUBLISHED and notice.published_at and notice.starts_at == notice.published_at
+    assert [h.action for h in notice.history.all()] == ["drafted", "submitted", "approved", "published"]
+
+
+def test_only_a_confirmed_assessment_is_a_basis(world):
+    a = request(world, verified_item(world))
+    with pytest.raises(ValidationError, match="已确认"):
+        services.draft_from_assessment(world.user("warning"), a, data=CONTENT)
+    with pytest.raises(PermissionDenied):
+        services.draft_from_assessment(world.user("assessor"), confirmed_assessment(world), data=CONTENT)
+
+
+def test_a_bureau_cannot_issue_beyond_its_authority(world):
+    """The shipped rules: level I only nationally; a bureau up to II, notices to agencies and businesses, in its
+    own region."""
+    xian = world.user("xian")
+    info = verified_item(world, username="xian")
+    a = confirmed_assessment(world, requester="xian", info=info)
+    notice = services.draft_from_assessment(
+        xian, a, data={**CONTENT, "level": "I", "kinds": ["agency_notice"], "regions": ["610100"]}
+    )
+    with pytest.raises(ValidationError, match="最高只能发布"):
+        services.submit_for_review(xian, notice)
+    services.update_draft(xian, notice, data={"level": "II", "kinds": ["public_announcement"]})
+    with pytest.raises(ValidationError, match="不能发布"):
+        services.submit_for_review(xian, notice)
+    services.update_draft(xian, notice, data={"kinds": ["agency_notice"], "regions": ["230100"]})
+    with pytest.raises(ValidationError, match="本辖区"):
+        services.submit_for_review(xian, notice)
+    services.update_draft(xian, notice, data={"regions": ["610100", "610400"]})
+    services.submit_for_review(xian, notice)
+    # The rules are data: a second Xi'an officer approves; then tightening the rule stops publication.
+    approver = second_officer(world, "xian2", "xian-customs", "bureau_officer")
+    services.approve(approver, notice)
+    AuthorityRule.objects.filter(organisation_kind="direct_bureau").update(highest_level="III")
+    with pytest.raises(ValidationError, match="最高只能发布"):
+        services.publish(approver, notice)
+    # Harbin cannot even see it.
+    with pytest.raises(PermissionDenied):
+        services.approve(world.user("harbin"), notice)
+
+
+def test_adjustment_is_a_new_version_and_old_ones_stay(world):
+    v1, approver = published(world)
+    drafter = world.user("warning")
+    with pytest.raises(ValidationError, match="理由"):
+        services.adjust(drafter, v1, reason="", data={"level": "I"})
+    with pytest.raises(ValidationError, match="须改变"):
+        services.adjust(drafter, v1, reason="复核", data={})
+    v2 = services.adjust(drafter, v1, reason="伤害报告增多", data={"level": "I", "regions": ["610000"]})
+    assert (v2.version, v2.change, v2.supersedes_id, v2.status) == (2, Change.ADJUSTED, v1.pk, Status.DRAFT)
+    v1.refresh_from_db()
+    assert v1.status == Status.PUBLISHED  # the published version stays in force until the adjustment is published
+    services.submit_for_review(drafter, v2)
+    services.approve(approver, v2)
+    services.publish(approver, v2)
+    v1.refresh_from_db()
+    assert v1.status == Status.SUPERSEDED and v1.ended_at is not None
+    assert list(WarningNotice.objects.filter(lineage_id=v1.pk).values_list("version", "status")) == [
+        (2, Status.PUBLISHED),
+        (1, Status.SUPERSEDED),
+    ]
+    with pytest.raises(ValidationError, match="当前发布中"):
+        services.adjust(drafter, v1, reason="旧版本", data={"level": "IV"})
+
+
+def test_lifting_by_the_authority_and_at_expiry(world):
+    v1, approver = published(world)
+    with pytest.raises(ValidationError, match="理由"):
+        services.lift(approver, v1, reason=" ")
+    cancel = services.lift(approver, v1, reason="召回完成，风险已消除")
+    v1.refresh_from_db()
+    assert (cancel.change, cancel.status, v1.status) == (Change.LIFTED, Status.LIFTED, Status.SUPERSEDED)
+    with pytest.raises(ValidationError):
+        services.lift(approver, v1, reason="again")
+
+    start = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        other, _approver = published(world, {"valid_until": start + dt.timedelta(days=30)})
+        clock.move_to(start + dt.timedelta(days=29))
+        assert services.lift_expired() == 0
+        clock.move_to(start + dt.timedelta(days=30, minutes=1))
+        assert services.lift_expired() == 1
+        assert services.lift_expired() == 0
+    lifted = services.current(other)
+    assert lifted.change == Change.LIFTED and lifted.published_at == start + dt.timedelta(days=30)
+
+
+def test_emergency_path_before_the_report(world):
+    drafter = world.user("warning")
+    with pytest.raises(ValidationError, match="理由"):
+        services.draft_emergency(drafter, data={**CONTENT, "level": "I", "hazard_type": "physical"}, reason="")
+    notice = services.draft_emergency(
+        drafter, data={**CONTENT, "level": "I", "hazard_type": "physical"}, reason="已致 3 名儿童受伤，需立即处置"
+    )
+    assert notice.path == Path.EMERGENCY and notice.assessment is None
+    services.submit_for_review(drafter, notice)
+    approver = second_officer(world)
+    services.approve(approver, notice)
+    services.publish(approver, notice)
+    assert [h.action for h in notice.history.all()][0] == "drafted_emergency"
+
+
+def test_tokens_never_draft_or_approve(world):
+    from riskgate.accounts import services as accounts
+    from riskgate.accounts.models import ApiToken, TokenPrincipal
+
+    accounts.issue_token(
+        world.user("admin"),
+        name="w",
+        organisation=world.org("gacc-warning-office"),
+        permissions=["warning:notice:draft", "warning:notice:approve"],
+        expires_at=None,
+    )
+    token = TokenPrincipal(ApiToken.objects.get(name="w"))
+    with pytest.raises(PermissionDenied):
+        services.draft_from_assessment(token, confirmed_assessment(world), data=CONTENT)
+
+
+def test_region_containment():
+    assert services.region_within("610102", "610000") and services.region_within("610102", "610100")
+    assert not services.region_within("620102", "610000") and not services.region_within("610202", "610100")
+    assert services.region_within("110105", "110000")
