@@ -130,6 +130,13 @@ def ui_matrix(world) -> dict[str, Entry]:
             kwargs={"pk": world.assessment.pk, "action": "decide_extension"},
             data={"grant": "1"},
         ),
+        # The public side of warnings (what may be shown there: tests/test_warnings_portal.py).
+        "warnings:portal": Entry(PUBLIC),
+        "warnings:atom": Entry(PUBLIC),
+        "warnings:cap_feed": Entry(PUBLIC),
+        "warnings:public_detail": Entry(PUBLIC, kwargs={"lineage": world.warning.lineage_id}),
+        "warnings:public_version": Entry(PUBLIC, kwargs={"lineage": world.warning.lineage_id, "version": 1}),
+        "warnings:cap": Entry(PUBLIC, kwargs={"lineage": world.warning.lineage_id, "version": 1}),
         "api-1:openapi-json": Entry(PUBLIC),
         "api-1:openapi-view": Entry(PUBLIC),
     }
@@ -225,6 +232,8 @@ def api_matrix(world) -> dict[tuple[str, str], Entry]:
             XIAN_ITEM_READERS, "post", kwargs={"link_id": world.proposal_b.pk}
         ),
         ("get", "/api/v1/intake/cases/{case_id}"): Entry(XIAN_ITEM_READERS, kwargs={"case_id": world.case.pk}),
+        ("get", "/api/v1/public/warnings"): Entry(PUBLIC),
+        ("get", "/api/v1/public/warnings/{warning_id}"): Entry(PUBLIC, kwargs={"warning_id": world.warning.lineage_id}),
         ("get", "/api/v1/assessments"): Entry(ASSESSMENT_VIEWERS),
         ("get", "/api/v1/assessments/{assessment_id}"): Entry(
             XIAN_ASSESSMENT_READERS, kwargs={"assessment_id": world.assessment.pk}
@@ -347,6 +356,33 @@ def matrix_world(world):
     return world
 
 
+def _matrix_warning(world):
+    """A published public warning (emergency path: no assessment needed), approved by a second officer."""
+    from riskgate.accounts.models import Role, User
+    from riskgate.warnings import services as warnings
+
+    drafter = world.user("warning")
+    notice = warnings.draft_emergency(
+        drafter,
+        data={
+            "level": "III",
+            "kinds": ["public_announcement"],
+            "hazard_type": "physical",
+            "title": "矩阵测试预警",
+            "summary": "s",
+            "items": "i",
+            "measures": "m",
+        },
+        reason="matrix",
+    )
+    warnings.submit_for_review(drafter, notice)
+    approver = User.objects.create(
+        username="warning-matrix", role=Role.objects.get(code="warning_officer"), organisation=drafter.organisation
+    )
+    warnings.approve(approver, notice)
+    return warnings.publish(approver, notice)
+
+
 def _matrix_assessment(world):
     """An assessment requested by Xi'an Customs and assigned to another assessor than the demo one."""
     from django.core.files.base import ContentFile
@@ -384,6 +420,7 @@ def _matrix_assessment(world):
         method="m",
     )
     world.lab_task.report_file.save("report.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
+    world.warning = _matrix_warning(world)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     world.finding = assessment.add_finding(

@@ -191,3 +191,13 @@ def test_region_containment():
     assert services.region_within("610102", "610000") and services.region_within("610102", "610100")
     assert not services.region_within("620102", "610000") and not services.region_within("610202", "610100")
     assert services.region_within("110105", "110000")
+
+
+def test_the_audit_trail_shows_warning_changes(world):
+    """A warning's changed fields include one named "items", which a template's `changes.items` would mistake for
+    the dictionary's key: the audit page must still list every field."""
+    published(world)
+    page = world.client_for("auditor").get("/audit/?action=warning.drafted")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "<code>items</code>" in text and "<code>measures</code>" in text

@@ -24,7 +24,13 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         # The public side: reporting needs no account.
-        return {"nav_items": [{"url": reverse("intake:public_report"), "label": _("举报风险"), "active": False}]}
+        current = getattr(getattr(request, "resolver_match", None), "view_name", "")
+        return {
+            "nav_items": [
+                {"url": reverse(name), "label": label, "active": current == name}
+                for name, label in (("warnings:portal", _("风险预警")), ("intake:public_report", _("举报风险")))
+            ]
+        }
     current = getattr(getattr(request, "resolver_match", None), "view_name", "")
     items = [
         {"url": reverse(name), "label": label, "active": current == name}

@@ -90,6 +90,27 @@ def sqlite_fts_sql(table: str, column: str = "search_tokens") -> list[str]:
     ]
 
 
+def create_search_index(connection, table: str, column: str = "search_tokens") -> None:
+    """The full-text index of a table's token column: FTS5 with triggers (SQLite) or a GIN expression index
+    (PostgreSQL). For migrations; names come from migrations, never from input."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for statement in sqlite_fts_sql(table, column):
+                cursor.execute(statement)
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"CREATE INDEX {table}_search ON {table} USING GIN (to_tsvector('simple', {column}))")
+
+
+def drop_search_index(connection, table: str) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DROP TABLE IF EXISTS {table}_fts")
+            for suffix in ("ai", "ad", "au"):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_fts_{suffix}")
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"DROP INDEX IF EXISTS {table}_search")
+
+
 def ensure_sqlite_fts(connection, table: str, column: str = "search_tokens") -> None:
     """Create what is missing of the FTS5 index and its triggers, then rebuild the index from the table.
 

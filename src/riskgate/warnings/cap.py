@@ -23,7 +23,7 @@ from lxml import etree
 
 from riskgate.assessment.grading import LEVEL_COLOURS, WarningLevel
 
-from .models import Change, WarningKind, WarningNotice
+from .models import PUBLIC_KINDS, Change, WarningNotice
 from .models import Path as IssuePath
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
@@ -49,7 +49,6 @@ CATEGORY = {
     "environmental": "Env",
 }
 MSG_TYPE = {Change.NEW: "Alert", Change.ADJUSTED: "Update", Change.LIFTED: "Cancel"}
-PUBLIC_KINDS = {WarningKind.PUBLIC_ANNOUNCEMENT, WarningKind.BUSINESS_NOTICE}
 EVENT = {"zh-CN": "进出口商品质量安全风险预警", "en-US": "Import/export product quality and safety warning"}
 NATIONWIDE = {"zh-CN": "中华人民共和国全境", "en-US": "Nationwide (China)"}
 
@@ -70,7 +69,7 @@ def cap_time(value) -> str:
 
 
 def is_public(notice: WarningNotice) -> bool:
-    return bool(PUBLIC_KINDS & set(notice.kinds))
+    return bool(PUBLIC_KINDS & set(notice.kinds))  # the same rule as WarningNotice.public
 
 
 def _sub(parent, tag: str, text=None):

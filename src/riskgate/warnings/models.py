@@ -23,6 +23,11 @@ class WarningKind(models.TextChoices):
     PUBLIC_ANNOUNCEMENT = "public_announcement", _("风险警示公告")  # to the public: mandatory measures
 
 
+# A warning that includes one of these kinds is public (portal, feeds, public API, CAP scope Public); a circular
+# to inspection agencies alone is restricted to agencies (docs/decisions/0010).
+PUBLIC_KINDS = {WarningKind.PUBLIC_ANNOUNCEMENT, WarningKind.BUSINESS_NOTICE}
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("草稿")
     IN_REVIEW = "in_review", _("审核中")
@@ -109,6 +114,10 @@ class WarningNotice(models.Model):
     approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
     ended_at = models.DateTimeField(_("终止时间"), null=True, blank=True)  # superseded or lifted
+    # The version that stands for the warning now: the published one, or the lifting version once lifted.
+    current = models.BooleanField(default=False, db_index=True, editable=False)
+    public = models.BooleanField(default=False, db_index=True, editable=False)  # on the public channels (cap.py)
+    search_tokens = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -150,6 +159,24 @@ class WarningNotice(models.Model):
             errors["valid_until"] = [_("有效期须晚于开始时间。")]
         if errors:
             raise ValidationError(errors)
+
+    def index(self) -> None:
+        """Derived columns: whether the warning is public, and its search tokens (jieba, Chinese and English)."""
+        from riskgate.core.search import token_text
+
+        self.public = bool(PUBLIC_KINDS & set(self.kinds or []))
+        self.search_tokens = token_text(
+            self.title,
+            self.title_en,
+            self.summary,
+            self.summary_en,
+            self.items,
+            self.measures,
+            self.product_category,
+            " ".join(self.brands or []),
+            " ".join(self.product_models or []),
+            " ".join(self.hs_codes or []),
+        )
 
     @property
     def is_live(self) -> bool:

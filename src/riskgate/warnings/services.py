@@ -138,6 +138,7 @@ def _apply(notice: WarningNotice, data: dict) -> None:
     if notice.level not in WarningLevel.values:
         raise _invalid("level", _("请选择预警等级 I–IV。"))
     notice.full_clean(exclude=["lineage", "supersedes", "assessment", "organisation", "drafted_by"])
+    notice.index()
 
 
 @transaction.atomic
@@ -276,7 +277,7 @@ def publish(principal, notice: WarningNotice, *, now: dt.datetime | None = None)
     _check_authority(notice)
     if notice.supersedes_id:
         _end(principal, WarningNotice.objects.select_for_update().get(pk=notice.supersedes_id), now, notice)
-    notice.status = Status.PUBLISHED
+    notice.status, notice.current = Status.PUBLISHED, True
     notice.published_at = now
     notice.starts_at = notice.starts_at or now
     notice.save()
@@ -287,7 +288,7 @@ def publish(principal, notice: WarningNotice, *, now: dt.datetime | None = None)
 def _end(principal, previous: WarningNotice, now: dt.datetime, by: WarningNotice) -> None:
     if previous.status != Status.PUBLISHED:
         raise _invalid("supersedes", _("被调整的版本已不在发布状态。"))
-    previous.status, previous.ended_at = Status.SUPERSEDED, now
+    previous.status, previous.ended_at, previous.current = Status.SUPERSEDED, now, False
     previous.save()
     _record(principal, previous, "superseded", Status.PUBLISHED, by.reference)
 
@@ -332,6 +333,7 @@ def _next_version(notice: WarningNotice, principal, change: str, reason: str) ->
         drafted_by=principal if getattr(principal, "pk", None) else notice.drafted_by,
         **{name: getattr(notice, name) for name in CONTENT_FIELDS},
     )
+    new.index()
     return new
 
 
@@ -351,12 +353,12 @@ def _lift(principal, notice: WarningNotice, reason: str, now: dt.datetime) -> Wa
     if notice.status != Status.PUBLISHED or current(notice).pk != notice.pk:
         raise _invalid("status", _("只能解除当前发布中的版本。"))
     cancel = _next_version(notice, principal, Change.LIFTED, reason)
-    cancel.status = Status.LIFTED
+    cancel.status, cancel.current = Status.LIFTED, True
     cancel.published_at = cancel.ended_at = now
     cancel.approved_by = principal if getattr(principal, "pk", None) else None
     cancel.approved_at = now if cancel.approved_by else None
     cancel.save()
-    notice.status, notice.ended_at = Status.SUPERSEDED, now
+    notice.status, notice.ended_at, notice.current = Status.SUPERSEDED, now, False
     notice.save()
     _record(principal, notice, "superseded", Status.PUBLISHED, cancel.reference)
     _record(principal, cancel, "lifted", "", reason, changes=audit.facts(lifts=notice.pk, reason=reason))

@@ -14,3 +14,18 @@ def local_name(obj) -> str:
     if translation.get_language() == "en" and getattr(obj, "name_en", ""):
         return obj.name_en
     return getattr(obj, "name", None) or str(obj)
+
+
+@register.filter
+def local_field(obj, field: str) -> str:
+    """A text field in the active language: `<field>_en` in English where it is filled, else `<field>`."""
+    if translation.get_language() == "en" and getattr(obj, f"{field}_en", ""):
+        return getattr(obj, f"{field}_en")
+    return getattr(obj, field, "")
+
+
+@register.filter
+def entries(mapping) -> list:
+    """A dict's (key, value) pairs. `mapping.items` in a template looks up a key named "items" first, so a dict
+    that has one (a warning's changed fields do) would break the loop."""
+    return list(mapping.items()) if isinstance(mapping, dict) else []

@@ -1,7 +1,7 @@
 from django.db import migrations
 
 from riskgate.accounts.roles import grant_to_default_roles
-from riskgate.core.search import sqlite_fts_sql
+from riskgate.core.search import create_search_index, drop_search_index
 
 TABLE = "intake_riskinformation"
 INTAKE_PERMISSIONS = {
@@ -11,24 +11,11 @@ INTAKE_PERMISSIONS = {
 
 
 def create_index(apps, schema_editor):
-    with schema_editor.connection.cursor() as cursor:
-        if schema_editor.connection.vendor == "sqlite":
-            for statement in sqlite_fts_sql(TABLE):
-                cursor.execute(statement)
-        elif schema_editor.connection.vendor == "postgresql":
-            cursor.execute(
-                f"CREATE INDEX intake_riskinformation_search ON {TABLE} USING GIN (to_tsvector('simple', search_tokens))"
-            )
+    create_search_index(schema_editor.connection, TABLE)
 
 
 def drop_index(apps, schema_editor):
-    with schema_editor.connection.cursor() as cursor:
-        if schema_editor.connection.vendor == "sqlite":
-            cursor.execute(f"DROP TABLE IF EXISTS {TABLE}_fts")
-            for suffix in ("ai", "ad", "au"):
-                cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_fts_{suffix}")
-        elif schema_editor.connection.vendor == "postgresql":
-            cursor.execute("DROP INDEX IF EXISTS intake_riskinformation_search")
+    drop_search_index(schema_editor.connection, TABLE)
 
 
 def grant(apps, schema_editor):

@@ -1,8 +1,12 @@
-"""The shipped authority rules and publication time limits, and the warning permissions on the default roles."""
+"""The shipped authority rules and publication time limits, the warning permissions on the default roles, and the
+full-text index of the warnings' tokens."""
 
 from django.db import migrations
 
 from riskgate.accounts.roles import grant_to_default_roles
+from riskgate.core.search import create_search_index, drop_search_index
+
+TABLE = "riskwarnings_warningnotice"
 
 PERMISSIONS = {"warning:notice:view", "warning:notice:draft", "warning:notice:approve"}
 
@@ -16,4 +20,10 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("riskwarnings", "0001_initial"), ("accounts", "0003_default_roles")]
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations = [
+        migrations.RunPython(forwards, migrations.RunPython.noop),
+        migrations.RunPython(
+            lambda apps, editor: create_search_index(editor.connection, TABLE),
+            lambda apps, editor: drop_search_index(editor.connection, TABLE),
+        ),
+    ]

@@ -23,6 +23,9 @@ class Command(BaseCommand):
             from riskgate.assessment.demo import load_demo_assessments
 
             self.stdout.write(f"Demo assessments created: {load_demo_assessments()}")
+            from riskgate.warnings.demo import load_demo_warnings
+
+            self.stdout.write(f"Demo warnings created: {load_demo_warnings()}")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, role, org, _name in ACCOUNTS:
             self.stdout.write(f"  {username:<11} {role:<16} {org}")

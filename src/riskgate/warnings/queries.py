@@ -1,0 +1,67 @@
+"""Reads of the public side: the current public version of each warning, searched and filtered (portal, feeds,
+public API share this one function), and the public versions of one warning."""
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from riskgate.core.search import matching
+
+from .models import Change, Status, WarningNotice
+
+# What the public filter "status" means, on the current version of a warning.
+STATES = {
+    "active": Q(status=Status.PUBLISHED, change=Change.NEW),
+    "adjusted": Q(status=Status.PUBLISHED, change=Change.ADJUSTED),
+    "lifted": Q(status=Status.LIFTED),
+}
+PUBLIC_STATUSES = [Status.PUBLISHED, Status.SUPERSEDED, Status.LIFTED]
+
+
+def public_warnings(
+    *,
+    q: str | None = None,
+    level: str | None = None,
+    kind: str | None = None,
+    category: str | None = None,
+    hs_chapter: str | None = None,
+    origin: str | None = None,
+    region: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    state: str | None = None,
+) -> QuerySet[WarningNotice]:
+    """One row per public warning (its current version), newest first."""
+    items = WarningNotice.objects.filter(current=True, public=True)
+    if q:
+        items = matching(items, q)
+    if level:
+        items = items.filter(level=level)
+    if kind:
+        items = items.filter(kinds__icontains=f'"{kind}"')
+    if category:
+        items = items.filter(product_category__icontains=category)
+    if hs_chapter:
+        items = items.filter(hs_codes__icontains=f'"{hs_chapter}')
+    if origin:
+        items = items.filter(origin_countries__icontains=f'"{origin.upper()}"')
+    if region:
+        province = region[:2]
+        items = items.filter(Q(regions=[]) | Q(regions__icontains=f'"{province}'))
+    if since:
+        items = items.filter(published_at__date__gte=since)
+    if until:
+        items = items.filter(published_at__date__lte=until)
+    if state in STATES:
+        items = items.filter(STATES[state])
+    return items.select_related("organisation").order_by("-published_at", "-id")
+
+
+def public_versions(lineage_id: int) -> QuerySet[WarningNotice]:
+    """Every published version of one public warning, oldest first (adjustments and the lifting included)."""
+    return (
+        WarningNotice.objects.filter(lineage_id=lineage_id, public=True, status__in=PUBLIC_STATUSES)
+        .exclude(published_at=None)
+        .select_related("organisation", "supersedes")
+        .order_by("version")
+    )

@@ -1,0 +1,135 @@
+"""The public side of warnings (R-WRN-4): the portal (list, search, detail, every version), the Atom feed, CAP
+messages and the CAP feed. No sign-in; only public warnings, and only their public fields, ever appear here."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from riskgate.assessment.grading import LEVEL_COLOURS, WarningLevel
+from riskgate.core.api_support import MAX_ID
+
+from . import cap, queries
+from .forms import PortalFilterForm
+from .models import Change, WarningNotice
+
+FEED_SIZE = 100
+
+
+def _filtered(request):
+    form = PortalFilterForm(request.GET or None)
+    return form, queries.public_warnings(**form.criteria())
+
+
+@require_GET
+@cache_control(public=True, max_age=60)
+def portal(request):
+    form, items = _filtered(request)
+    page = Paginator(items, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "as_of": timezone.now()}
+    return render(request, "warnings/portal.html", context)
+
+
+def _version_or_404(lineage: int, version: int | None = None) -> tuple[WarningNotice, list[WarningNotice]]:
+    if not 0 < lineage <= MAX_ID:  # not an id (and too large for SQLite's integers)
+        raise Http404
+    versions = list(queries.public_versions(lineage))
+    if not versions:
+        raise Http404
+    if version is None:
+        return versions[-1], versions
+    for notice in versions:
+        if notice.version == version:
+            return notice, versions
+    raise Http404
+
+
+@require_GET
+@cache_control(public=True, max_age=60)
+def public_detail(request, lineage: int, version: int | None = None):
+    from riskgate.core.countries import country_name
+    from riskgate.core.models import Region
+
+    notice, versions = _version_or_404(lineage, version)
+    english = request.LANGUAGE_CODE == "en"
+    names = dict(Region.objects.filter(code__in=notice.regions).values_list("code", "name_en" if english else "name"))
+    context = {
+        "w": notice,
+        "versions": versions,
+        "latest": versions[-1],
+        "as_of": timezone.now(),
+        "regions": [names.get(code) or code for code in notice.regions],
+        "origins": [f"{country_name(code, request.LANGUAGE_CODE)} ({code})" for code in notice.origin_countries],
+    }
+    return render(request, "warnings/public_detail.html", context)
+
+
+@require_GET
+@cache_control(public=True, max_age=60)
+def cap_message(request, lineage: int, version: int):
+    notice, _versions = _version_or_404(lineage, version)
+    return HttpResponse(cap.to_xml(notice), content_type="application/cap+xml; charset=utf-8")
+
+
+class _CapAtom(Atom1Feed):
+    """Atom with each entry's CAP message linked as an alternate of type application/cap+xml (OASIS CAP feeds)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("link", "", {"rel": "alternate", "type": "application/cap+xml", "href": item["cap"]})
+
+
+def _feed(request, *, title: str, cap_links: bool) -> HttpResponse:
+    form, items = _filtered(request)
+    versions = (
+        WarningNotice.objects.filter(lineage_id__in=items.values("lineage_id"), public=True)
+        .exclude(published_at=None)
+        .select_related("organisation")
+        .order_by("-published_at", "-id")[:FEED_SIZE]
+    )
+    english = request.LANGUAGE_CODE == "en"
+    base = request.build_absolute_uri("/").rstrip("/")
+    feed = (_CapAtom if cap_links else Atom1Feed)(
+        title=title,
+        link=base + reverse("warnings:portal"),
+        description=_("进出口商品质量安全风险预警"),
+        language="en" if english else "zh-CN",
+        feed_url=request.build_absolute_uri(),
+    )
+    for notice in versions:
+        level = WarningLevel(notice.level)
+        change = {Change.NEW: _("发布"), Change.ADJUSTED: _("调整"), Change.LIFTED: _("解除")}[notice.change]
+        heading = notice.title_en if english and notice.title_en else notice.title
+        link = base + reverse("warnings:public_version", args=[notice.lineage_id, notice.version])
+        feed.add_item(
+            title=f"[{level.label}] [{change}] {heading}",
+            link=link,
+            description=(notice.summary_en if english and notice.summary_en else notice.summary),
+            unique_id=f"tag:riskgate,{notice.published_at:%Y-%m-%d}:{notice.reference}",
+            pubdate=notice.published_at,
+            updateddate=notice.published_at,
+            categories=[level.value, LEVEL_COLOURS[level], *notice.kinds],
+            cap=base + reverse("warnings:cap", args=[notice.lineage_id, notice.version]),
+        )
+    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+    feed.write(response, "utf-8")
+    return response
+
+
+@require_GET
+@cache_control(public=True, max_age=60)
+def atom_feed(request):
+    return _feed(request, title=_("风险预警"), cap_links=False)
+
+
+@require_GET
+@cache_control(public=True, max_age=60)
+def cap_feed(request):
+    return _feed(request, title=_("风险预警（CAP）"), cap_links=True)

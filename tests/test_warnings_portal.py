@@ -1,0 +1,135 @@
+"""The public side of warnings: portal list, search (two-character Chinese words), filters, detail and versions,
+Atom and CAP feeds; restricted warnings and confidential fields never appear."""
+
+from django.test import Client
+from lxml import etree
+
+from riskgate.warnings import cap, services
+
+from .test_warnings_workflow import CONTENT, published
+
+ATOM = {"atom": "http://www.w3.org/2005/Atom"}
+
+
+def restricted_and_public(world):
+    v1, approver = published(world, {"regions": ["610000"], "product_category": "家具"})
+    drafter = world.user("warning")
+    agency_only = services.draft_emergency(
+        drafter,
+        data={
+            **CONTENT,
+            "kinds": ["agency_notice"],
+            "level": "III",
+            "hazard_type": "chemical",
+            "title": "仅限口岸：某批次奶粉检出阪崎肠杆菌",
+        },
+        reason="内部线索：某进口商涉嫌规避检验",
+    )
+    services.submit_for_review(drafter, agency_only)
+    services.approve(approver, agency_only)
+    agency_only = services.publish(approver, agency_only)
+    return v1, agency_only, approver
+
+
+def test_portal_lists_public_warnings_only_and_never_confidential_fields(world):
+    v1, agency_only, approver = restricted_and_public(world)
+    client = Client()
+    page = client.get("/warnings/").content.decode()
+    assert v1.title in page and agency_only.title not in page
+    assert "截至" in page  # the as-of time
+    assert "II 级 严重（橙色）" in page  # the level in words beside its colour
+    detail = client.get(f"/warnings/{v1.lineage_id}/").content.decode()
+    assert v1.summary in detail and v1.measures in detail
+    confidential = [
+        world.user("warning").full_name,
+        approver.username,
+        v1.assessment.reference,
+        v1.assessment.hazard,
+        "内部线索",
+    ]
+    for url in ("/warnings/", f"/warnings/{v1.lineage_id}/", "/warnings/feed.atom", "/warnings/cap.atom"):
+        body = client.get(url).content.decode()
+        assert not [s for s in confidential if s in body], url
+    assert client.get(f"/warnings/{agency_only.lineage_id}/").status_code == 404
+    assert client.get(f"/warnings/{agency_only.lineage_id}/v1/cap.xml").status_code == 404
+
+
+def test_search_matches_two_character_chinese_words_and_filters(world):
+    v1, _agency_only, _approver = restricted_and_public(world)
+    client = Client()
+
+    def titles(query):
+        return v1.title in client.get(f"/warnings/?{query}").content.decode()
+
+    assert titles("q=折叠") and titles("q=夹伤") and titles("q=fingers") and not titles("q=奶粉")
+    assert titles("level=II") and not titles("level=I")
+    assert titles("kind=public_announcement") and not titles("kind=business_notice")
+    assert titles("hs_chapter=94") and not titles("hs_chapter=85")
+    assert titles("origin=cn") and not titles("origin=DE")
+    assert titles("region=610100") and not titles("region=230100")
+    assert titles("category=家具") and titles("state=active") and not titles("state=lifted")
+    bad = client.get("/warnings/?origin=ZZ&hs_chapter=ab")
+    assert bad.status_code == 200 and "未知的国家或地区代码" in bad.content.decode()
+
+
+def test_versions_adjustment_and_lifting_show_on_the_portal_and_feeds(world):
+    v1, approver = published(world)
+    v2 = services.adjust(world.user("warning"), v1, reason="伤害报告增多，升为 I 级", data={"level": "I"})
+    services.submit_for_review(world.user("warning"), v2)
+    services.approve(approver, v2)
+    v2 = services.publish(approver, v2)
+    client = Client()
+    assert "已调整" in client.get("/warnings/?state=adjusted").content.decode()
+    old = client.get(f"/warnings/{v1.lineage_id}/v1/").content.decode()
+    assert "这是历史版本" in old and "II 级 严重（橙色）" in old
+    cancel = services.lift(approver, v2, reason="召回完成")
+    listed = client.get("/warnings/?state=lifted").content.decode()
+    assert v1.title in listed and "已解除" in listed
+
+    feed = etree.fromstring(client.get("/warnings/feed.atom").content)
+    entries = feed.findall("atom:entry", ATOM)
+    assert len(entries) == 3  # Alert, Update, Cancel: every change is itself published
+    cap_feed = etree.fromstring(client.get("/warnings/cap.atom").content)
+    links = [
+        link.get("href")
+        for link in cap_feed.findall("atom:entry/atom:link", ATOM)
+        if link.get("type") == "application/cap+xml"
+    ]
+    assert len(links) == 3
+    for href in links:
+        response = client.get(href.replace("http://testserver", ""))
+        assert response["Content-Type"].startswith("application/cap+xml")
+        assert cap.validate(response.content) == []
+    message = etree.fromstring(client.get(f"/warnings/{v1.lineage_id}/v3/cap.xml").content)
+    assert message.findtext(f"{{{cap.NS}}}msgType") == "Cancel"
+    assert cancel.version == 3
+    filtered = etree.fromstring(client.get("/warnings/feed.atom?level=IV").content)
+    assert filtered.findall("atom:entry", ATOM) == []
+
+
+def test_anonymous_navigation_offers_the_portal(world):
+    page = Client().get("/report/").content.decode()
+    assert 'href="/warnings/"' in page
+
+
+def test_public_api_lists_and_reads_public_warnings_without_sign_in(world):
+    v1, agency_only, _approver = restricted_and_public(world)
+    client = Client()
+    listed = client.get("/api/v1/public/warnings?q=折叠&level=II").json()
+    assert listed["count"] == 1 and listed["items"][0]["id"] == v1.lineage_id
+    item = listed["items"][0]
+    assert item["colour"] == "orange" and item["cap_url"].endswith("/v1/cap.xml")
+    assert set(item) >= {"title", "title_en", "summary", "measures", "regions", "published_at"}
+    assert not {"drafted_by", "approved_by", "assessment", "emergency_reason", "organisation_id"} & set(item)
+    assert client.get("/api/v1/public/warnings?state=lifted").json()["count"] == 0
+    assert client.get(f"/api/v1/public/warnings/{agency_only.lineage_id}").status_code == 404
+    versions = client.get(f"/api/v1/public/warnings/{v1.lineage_id}").json()
+    assert [v["version"] for v in versions] == [1]
+    bad = client.get("/api/v1/public/warnings?origin=123")
+    assert bad.status_code == 422 and set(bad.json()) == {"code", "message", "errors"}
+
+
+def test_numbers_that_are_not_ids_are_not_found(db):
+    client = Client()
+    for url in ("/warnings/99999999999999999999999/", "/warnings/1/v99999999999999999999999/cap.xml"):
+        assert client.get(url).status_code == 404
