@@ -59,6 +59,8 @@ ASSESSMENT_VIEWERS = {"system_admin", "warning_officer", "bureau_officer", "asse
 ASSESSMENT_REQUESTERS = {"system_admin", "warning_officer", "bureau_officer"}
 REGISTRY_VIEWERS = {"system_admin", "warning_officer", "bureau_officer", "assessor"}
 XIAN_ASSESSMENT_READERS = XIAN_ITEM_READERS
+WARNING_OFFICERS = {"system_admin", "warning_officer", "bureau_officer"}
+OFFICE_WARNING_READERS = {"system_admin", "warning_officer"}  # a bureau does not see the warning office's drafts
 
 
 @dataclass
@@ -137,6 +139,12 @@ def ui_matrix(world) -> dict[str, Entry]:
         "warnings:public_detail": Entry(PUBLIC, kwargs={"lineage": world.warning.lineage_id}),
         "warnings:public_version": Entry(PUBLIC, kwargs={"lineage": world.warning.lineage_id, "version": 1}),
         "warnings:cap": Entry(PUBLIC, kwargs={"lineage": world.warning.lineage_id, "version": 1}),
+        # The officers' side of warnings: the matrix warning belongs to the warning office.
+        "warnings:manage_list": Entry(WARNING_OFFICERS),
+        "warnings:create": Entry(WARNING_OFFICERS),
+        "warnings:manage": Entry(OFFICE_WARNING_READERS, kwargs={"pk": world.warning.pk}),
+        "warnings:edit": Entry(OFFICE_WARNING_READERS, kwargs={"pk": world.warning.pk}),
+        "warnings:act": Entry(OFFICE_WARNING_READERS, "post", kwargs={"pk": world.warning.pk, "action": "submit"}),
         "api-1:openapi-json": Entry(PUBLIC),
         "api-1:openapi-view": Entry(PUBLIC),
     }

@@ -64,7 +64,16 @@ def test_bureau_officer_and_auditor_see_different_things(browser, live_server, l
 
     officer = sign_in(browser, live_server, "xian", live_world.password)
     assert officer.get_by_role("heading", name="您好，西安海关 李强").is_visible()
-    assert nav_labels(officer) == ["首页", "风险信息", "关联建议", "风险研判", "机构与专家库", "组织机构", "用户"]
+    assert nav_labels(officer) == [
+        "首页",
+        "风险信息",
+        "关联建议",
+        "风险研判",
+        "机构与专家库",
+        "预警管理",
+        "组织机构",
+        "用户",
+    ]
     officer.locator("header nav").get_by_role("link", name="组织机构").click()
     officer.get_by_label("类型").select_option("enterprise")
     officer.get_by_role("button", name="查询").click()

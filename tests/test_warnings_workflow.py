@@ -115,9 +115,10 @@ def test_adjustment_is_a_new_version_and_old_ones_stay(world):
     drafter = world.user("warning")
     with pytest.raises(ValidationError, match="理由"):
         services.adjust(drafter, v1, reason="", data={"level": "I"})
+    v2 = services.adjust(drafter, v1, reason="伤害报告增多", data={})
     with pytest.raises(ValidationError, match="须改变"):
-        services.adjust(drafter, v1, reason="复核", data={})
-    v2 = services.adjust(drafter, v1, reason="伤害报告增多", data={"level": "I", "regions": ["610000"]})
+        services.submit_for_review(drafter, v2)
+    v2 = services.update_draft(drafter, v2, data={"level": "I", "regions": ["610000"]})
     assert (v2.version, v2.change, v2.supersedes_id, v2.status) == (2, Change.ADJUSTED, v1.pk, Status.DRAFT)
     v1.refresh_from_db()
     assert v1.status == Status.PUBLISHED  # the published version stays in force until the adjustment is published

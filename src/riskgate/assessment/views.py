@@ -125,6 +125,9 @@ def _detail_context(request, assessment: Assessment, forms: dict | None = None) 
         "findings": assessment.finding_entries.select_related("author"),
         "versions": Assessment.objects.filter(lineage_id=assessment.lineage_id).order_by("version"),
         "newer": Assessment.objects.filter(supersedes=assessment).first(),
+        "can_draft_warning": authority
+        and assessment.status == Status.CONFIRMED
+        and user.has_permission(Permission.WARNING_DRAFT),
         "can_reassess": authority
         and assessment.status == Status.CONFIRMED
         and not Assessment.objects.filter(supersedes=assessment).exists(),

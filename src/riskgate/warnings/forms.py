@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from riskgate.assessment.grading import WarningLevel
 from riskgate.core.countries import is_valid_code
 
-from .models import WarningKind
+from .models import Status, WarningKind, WarningNotice
 
 BLANK = [("", _("全部"))]
 STATE_CHOICES = [("active", _("生效中")), ("adjusted", _("已调整")), ("lifted", _("已解除"))]
@@ -33,3 +33,92 @@ class PortalFilterForm(forms.Form):
     def criteria(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
         return {k: v for k, v in data.items() if v not in ("", None)}
+
+
+class ListField(forms.CharField):
+    """A list typed as text: items separated by commas, 、 or new lines."""
+
+    def __init__(self, *args, upper=False, **kwargs):
+        self.upper = upper
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        import re
+
+        text = super().to_python(value) or ""
+        items = [part.strip() for part in re.split(r"[,，、;；\n]+", text) if part.strip()]
+        return [item.upper() for item in items] if self.upper else items
+
+
+class WarningForm(forms.ModelForm):
+    """The content of a draft; the services check kinds, codes and the authority rules."""
+
+    kinds = forms.MultipleChoiceField(
+        label=_("预警类型"), choices=WarningKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    hs_codes = ListField(label=_("HS 编码"), help_text=_("以逗号分隔，如 9403, 9401"))
+    brands = ListField(label=_("品牌"))
+    product_models = ListField(label=_("型号"))
+    batches = ListField(label=_("批次"))
+    gtins = ListField(label=_("商品条码"))
+    origin_countries = ListField(label=_("原产国"), upper=True, help_text=_("两位代码，如 CN, DE"))
+    regions = ListField(label=_("地区（空：全国）"), help_text=_("行政区划代码，如 610000"))
+
+    class Meta:
+        model = WarningNotice
+        fields = [
+            "level",
+            "kinds",
+            "title",
+            "title_en",
+            "summary",
+            "summary_en",
+            "items",
+            "measures",
+            "audience",
+            "product_category",
+            "hs_codes",
+            "brands",
+            "product_models",
+            "batches",
+            "gtins",
+            "origin_countries",
+            "regions",
+            "starts_at",
+            "valid_until",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "summary_en": forms.Textarea(attrs={"rows": 3}),
+            "items": forms.Textarea(attrs={"rows": 2}),
+            "measures": forms.Textarea(attrs={"rows": 2}),
+            "audience": forms.Textarea(attrs={"rows": 1}),
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "valid_until": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        }
+
+    def content(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class EmergencyForm(forms.Form):
+    hazard_type = forms.ChoiceField(label=_("危害类型"), choices=[])
+    reason = forms.CharField(label=_("先行发布的理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        from riskgate.intake.models import HazardType
+
+        super().__init__(*args, **kwargs)
+        self.fields["hazard_type"].choices = HazardType.choices
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ManageFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("状态"), choices=BLANK + Status.choices, required=False)

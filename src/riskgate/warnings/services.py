@@ -223,6 +223,10 @@ def submit_for_review(principal, notice: WarningNotice) -> WarningNotice:
     notice = _own(principal, notice)
     if notice.status != Status.DRAFT:
         raise _invalid("status", _("只有草稿可以送审。"))
+    if notice.change == Change.ADJUSTED and not audit.diff(
+        audit.snapshot(notice.supersedes, CONTENT_FIELDS), audit.snapshot(notice, CONTENT_FIELDS)
+    ):
+        raise _invalid("data", _("调整须改变等级、范围或内容。"))
     _check_authority(notice)  # no use sending for approval what the organisation may not issue
     notice.status = Status.IN_REVIEW
     notice.save()
@@ -303,7 +307,8 @@ def current(notice: WarningNotice) -> WarningNotice:
 
 @transaction.atomic
 def adjust(principal, notice: WarningNotice, *, reason: str, data: dict) -> WarningNotice:
-    """A level or scope change: a new draft version of a published warning, which goes through review again."""
+    """A level or scope change: a new draft version of a published warning, which goes through review again (and
+    cannot be sent for review unless it changes something)."""
     _require(principal, Permission.WARNING_DRAFT)
     _person(principal)
     notice = _own(principal, notice)
@@ -313,9 +318,7 @@ def adjust(principal, notice: WarningNotice, *, reason: str, data: dict) -> Warn
     if not reason:
         raise _invalid("change_reason", _("请说明调整的理由。"))
     new = _next_version(notice, principal, Change.ADJUSTED, reason)
-    _apply(new, data)
-    if not audit.diff(audit.snapshot(notice, CONTENT_FIELDS), audit.snapshot(new, CONTENT_FIELDS)):
-        raise _invalid("data", _("调整须改变等级、范围或内容。"))
+    _apply(new, data)  # may be empty: the officer edits the new draft before sending it for review
     return _create(principal, new, "adjustment_drafted")
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import manage, views
 
 app_name = "warnings"
 urlpatterns = [
@@ -10,4 +10,9 @@ urlpatterns = [
     path("warnings/<int:lineage>/", views.public_detail, name="public_detail"),
     path("warnings/<int:lineage>/v<int:version>/", views.public_detail, name="public_version"),
     path("warnings/<int:lineage>/v<int:version>/cap.xml", views.cap_message, name="cap"),
+    path("warnings/manage/", manage.manage_list, name="manage_list"),
+    path("warnings/manage/new/", manage.manage_create, name="create"),
+    path("warnings/manage/<int:pk>/", manage.manage_detail, name="manage"),
+    path("warnings/manage/<int:pk>/edit/", manage.manage_edit, name="edit"),
+    path("warnings/manage/<int:pk>/<slug:action>/", manage.manage_act, name="act"),
 ]

@@ -1,0 +1,171 @@
+"""The officers' pages of warnings: the list of every version in the jurisdiction (drafts included), drafting from
+a confirmed assessment or by the emergency path, editing a draft, and the workflow actions (send for review, send
+back, approve, publish, adjust, lift). The services decide who may do what."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from riskgate.assessment.models import Assessment
+from riskgate.assessment.models import Status as AssessmentStatus
+from riskgate.core import audit
+from riskgate.core.access import permission_required
+from riskgate.core.api_support import MAX_ID
+from riskgate.core.forms import add_service_errors
+from riskgate.core.permissions import Permission
+
+from . import cap, services
+from .forms import EmergencyForm, ManageFilterForm, ReasonForm, WarningForm
+from .models import Status, WarningNotice
+
+
+def _notice_or_404(request, pk: int) -> WarningNotice:
+    notice = None
+    if 0 < pk <= MAX_ID:
+        notice = WarningNotice.objects.visible_to(request.user).filter(pk=pk).first()
+    if notice is None:
+        raise Http404
+    return notice
+
+
+@permission_required(Permission.WARNING_VIEW)
+def manage_list(request):
+    form = ManageFilterForm(request.GET or None)
+    items = WarningNotice.objects.visible_to(request.user).select_related("organisation", "drafted_by")
+    if form.is_valid() and form.cleaned_data["status"]:
+        items = items.filter(status=form.cleaned_data["status"])
+    page = Paginator(items.order_by("-updated_at", "-id"), 50).get_page(request.GET.get("page"))
+    confirmed = Assessment.objects.visible_to(request.user).filter(status=AssessmentStatus.CONFIRMED)
+    context = {
+        "form": form,
+        "page": page,
+        "can_draft": request.user.has_permission(Permission.WARNING_DRAFT),
+        "bases": confirmed.exclude(warnings__isnull=False).order_by("-confirmed_at")[:20],
+    }
+    return render(request, "warnings/manage_list.html", context)
+
+
+@permission_required(Permission.WARNING_DRAFT)
+@require_http_methods(["GET", "POST"])
+def manage_create(request):
+    """A draft from a confirmed assessment (?assessment=id), or by the emergency path (without one)."""
+    assessment = None
+    raw = request.GET.get("assessment") or request.POST.get("assessment")
+    if raw:
+        if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+            raise Http404
+        assessment = Assessment.objects.visible_to(request.user).filter(pk=int(raw)).first()
+        if assessment is None:
+            raise Http404
+    initial = {}
+    if assessment is not None:
+        initial = {
+            "level": assessment.confirmed_level,
+            "title": assessment.title,
+            "summary": assessment.hazard,
+            "measures": assessment.recommended_measures,
+        }
+    form = WarningForm(request.POST or None, initial=initial)
+    emergency = EmergencyForm(request.POST or None) if assessment is None else None
+    if request.method == "POST" and form.is_valid() and (emergency is None or emergency.is_valid()):
+        try:
+            if assessment is not None:
+                notice = services.draft_from_assessment(request.user, assessment, data=form.content())
+            else:
+                data = {**form.content(), "hazard_type": emergency.cleaned_data["hazard_type"]}
+                notice = services.draft_emergency(request.user, data=data, reason=emergency.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已起草预警 %s。") % notice.reference)
+            return redirect("warnings:manage", pk=notice.pk)
+    context = {"form": form, "emergency": emergency, "assessment": assessment}
+    status = 400 if form.errors or (emergency is not None and emergency.errors) else 200
+    return render(request, "warnings/manage_form.html", context, status=status)
+
+
+@permission_required(Permission.WARNING_DRAFT)
+@require_http_methods(["GET", "POST"])
+def manage_edit(request, pk: int):
+    notice = _notice_or_404(request, pk)
+    if notice.status != Status.DRAFT:
+        messages.error(request, _("只有草稿可以修改。"))
+        return redirect("warnings:manage", pk=notice.pk)
+    form = WarningForm(request.POST or None, instance=WarningNotice.objects.get(pk=notice.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_draft(request.user, notice, data=form.content())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("草稿已保存。"))
+            return redirect("warnings:manage", pk=notice.pk)
+    return render(
+        request, "warnings/manage_form.html", {"form": form, "notice": notice}, status=400 if form.errors else 200
+    )
+
+
+@permission_required(Permission.WARNING_VIEW)
+def manage_detail(request, pk: int):
+    notice = _notice_or_404(request, pk)
+    audit.record_read(actor=request.user, obj=notice)
+    user = request.user
+    context = {
+        "w": notice,
+        "versions": WarningNotice.objects.filter(lineage_id=notice.lineage_id).order_by("version"),
+        "history": notice.history.select_related("actor"),
+        "authority": services.authority_errors(notice),
+        "can_draft": user.has_permission(Permission.WARNING_DRAFT),
+        "can_approve": user.has_permission(Permission.WARNING_APPROVE),
+        "own_draft": notice.drafted_by_id == user.pk,
+        "is_current": services.current(notice).pk == notice.pk,
+        "reason_form": ReasonForm(),
+        "cap_public": notice.public and notice.published_at is not None,
+        "cap_xml": cap.to_xml(notice).decode() if notice.published_at else "",
+    }
+    return render(request, "warnings/manage_detail.html", context)
+
+
+ACTIONS = {
+    "submit": (lambda r, n, reason: services.submit_for_review(r.user, n), _("已送审。"), False),
+    "send_back": (lambda r, n, reason: services.send_back(r.user, n, note=reason), _("已退回起草人。"), True),
+    "approve": (lambda r, n, reason: services.approve(r.user, n), _("已批准。"), False),
+    "publish": (lambda r, n, reason: services.publish(r.user, n), _("已发布。"), False),
+    "lift": (lambda r, n, reason: services.lift(r.user, n, reason=reason), _("已解除，解除公告已发布。"), True),
+}
+
+
+@permission_required(Permission.WARNING_VIEW)
+@require_POST
+def manage_act(request, pk: int, action: str):
+    notice = _notice_or_404(request, pk)
+    if action == "adjust":
+        try:
+            level = request.POST.get("level", "")
+            new = services.adjust(
+                request.user, notice, reason=request.POST.get("reason", ""), data={"level": level} if level else {}
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("warnings:manage", pk=notice.pk)
+        messages.success(request, _("已起草调整版本，请修改后送审。"))
+        return redirect("warnings:edit", pk=new.pk)
+    if action not in ACTIONS:
+        raise Http404
+    call, done, needs_reason = ACTIONS[action]
+    try:
+        result = call(request, notice, request.POST.get("reason", "") if needs_reason else "")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        if not str(exc):
+            raise
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+        return redirect("warnings:manage", pk=result.pk)
+    return redirect("warnings:manage", pk=notice.pk)

@@ -1,0 +1,92 @@
+"""The officers' warning pages through HTTP: draft from a confirmed assessment, send for review, the drafter
+refused, a second officer approves and publishes, adjust as a new version, lift; the emergency path."""
+
+from django.test import Client
+from django.urls import reverse
+
+from riskgate.warnings.models import Status, WarningNotice
+
+from .test_warnings_workflow import confirmed_assessment, second_officer
+
+FORM = {
+    "level": "II",
+    "kinds": ["public_announcement", "agency_notice"],
+    "title": "关于进口折叠椅夹伤风险的警示公告",
+    "title_en": "Folding chairs can trap fingers",
+    "summary": "折叠机构夹伤手指。",
+    "items": "停止使用。",
+    "measures": "召回。",
+    "hs_codes": "9401，9403",
+    "origin_countries": "cn、de",
+    "regions": "",
+}
+
+
+def act(client, notice, action, data=None):
+    response = client.post(reverse("warnings:act", args=[notice.pk, action]), data or {})
+    assert response.status_code == 302, response.status_code
+    return response
+
+
+def test_the_whole_lifecycle_through_the_pages(world):
+    a = confirmed_assessment(world)
+    drafter = world.client_for("warning")
+    form = drafter.get(reverse("warnings:create") + f"?assessment={a.pk}").content.decode()
+    assert a.title in form  # the draft starts from the assessment
+    response = drafter.post(reverse("warnings:create"), {**FORM, "assessment": a.pk})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    notice = WarningNotice.objects.get()
+    assert notice.hs_codes == ["9401", "9403"] and notice.origin_countries == ["CN", "DE"] and notice.regions == []
+    act(drafter, notice, "submit")
+    page = drafter.get(reverse("warnings:manage", args=[notice.pk])).content.decode()
+    assert "起草人不能批准自己起草的预警" in page
+    act(drafter, notice, "approve")  # refused with a message, nothing changes
+    notice.refresh_from_db()
+    assert notice.status == Status.IN_REVIEW and notice.approved_by is None
+
+    approver = Client()
+    approver.force_login(second_officer(world), backend="django.contrib.auth.backends.ModelBackend")
+    act(approver, notice, "approve")
+    act(approver, notice, "publish")
+    notice.refresh_from_db()
+    assert notice.status == Status.PUBLISHED
+    assert notice.title in Client().get("/warnings/").content.decode()
+    assert "<alert" in approver.get(reverse("warnings:manage", args=[notice.pk])).content.decode().replace("&lt;", "<")
+
+    response = act(drafter, notice, "adjust", {"level": "I", "reason": "伤害报告增多"})
+    v2 = WarningNotice.objects.get(version=2)
+    assert response["Location"] == reverse("warnings:edit", args=[v2.pk]) and v2.level == "I"
+    edited = drafter.post(reverse("warnings:edit", args=[v2.pk]), {**FORM, "level": "I", "regions": "610000"})
+    assert edited.status_code == 302
+    act(drafter, v2, "submit")
+    act(approver, v2, "approve")
+    act(approver, v2, "publish")
+    act(approver, v2, "lift", {"reason": "召回完成"})
+    statuses = list(WarningNotice.objects.order_by("version").values_list("version", "status"))
+    assert statuses == [(1, Status.SUPERSEDED), (2, Status.SUPERSEDED), (3, Status.LIFTED)]
+    assert "已解除" in Client().get(f"/warnings/{notice.lineage_id}/").content.decode()
+
+
+def test_emergency_draft_and_the_authority_message(world):
+    xian = world.client_for("bureau_officer")
+    response = xian.post(
+        reverse("warnings:create"),
+        {**FORM, "level": "I", "kinds": ["agency_notice"], "regions": "610100", "hazard_type": "physical",
+         "reason": "已致儿童受伤"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    notice = WarningNotice.objects.get()
+    assert notice.path == "emergency" and notice.organisation == world.org("xian-customs")
+    page = xian.get(reverse("warnings:manage", args=[notice.pk])).content.decode()
+    assert "最高只能发布" in page  # the authority rule shows before anyone sends it for review
+    act(xian, notice, "submit")
+    notice.refresh_from_db()
+    assert notice.status == Status.DRAFT
+
+
+def test_bad_input_is_shown_on_the_form_and_nothing_is_stored(world):
+    response = world.client_for("warning").post(
+        reverse("warnings:create"), {**FORM, "hs_codes": "94A1", "hazard_type": "physical", "reason": "r"}
+    )
+    assert response.status_code == 400 and "HS 编码应为 2–10 位数字" in response.content.decode()
+    assert not WarningNotice.objects.exists()
