@@ -329,3 +329,94 @@ def test_assessment_full_path_in_the_browser(browser, live_server, live_world):
     assert office.get_by_text("已确认").first.is_visible()
     assert office.get_by_role("link", name="查看新版本").is_visible()
     assert not office.console_errors and not lead.console_errors, (office.console_errors, lead.console_errors)
+
+
+def test_warning_lifecycle_on_the_officer_pages_and_the_portal(browser, live_server, live_world):
+    """Draft → approve by a second officer → on the portal, in the Atom and CAP feeds → level adjusted → lifted;
+    the portal shows each state."""
+    from lxml import etree
+
+    from riskgate.accounts.models import Role, User
+    from riskgate.warnings import cap
+    from riskgate.warnings.models import WarningNotice
+
+    from .test_warnings_workflow import confirmed_assessment
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    assessment = confirmed_assessment(live_world)
+    second = User.objects.create(
+        username="warning2",
+        role=Role.objects.get(code="warning_officer"),
+        organisation=live_world.org("gacc-warning-office"),
+    )
+    second.set_password(live_world.password)
+    second.save()
+
+    drafter = sign_in(browser, live_server, "warning", live_world.password)
+    drafter.goto(f"{live_server.url}/assessments/{assessment.pk}/")
+    drafter.get_by_role("link", name="起草预警").click()
+    drafter.wait_for_load_state()
+    drafter.get_by_label("风险警示公告").check()
+    drafter.get_by_label("英文标题").fill("Folding chairs can trap children's fingers")
+    drafter.get_by_label("警示事项").fill("停止销售和使用涉及型号。")
+    drafter.get_by_label("HS 编码").fill("9401")
+    drafter.get_by_role("button", name="保存草稿").click()
+    drafter.wait_for_load_state()
+    notice = WarningNotice.objects.get()
+    drafter.get_by_role("button", name="送审").click()
+    drafter.wait_for_load_state()
+    assert drafter.get_by_text("起草人不能批准自己起草的预警").is_visible()
+    assert drafter.get_by_role("button", name="批准").count() == 0
+
+    approver = sign_in(browser, live_server, "warning2", live_world.password)
+    approver.goto(f"{live_server.url}/warnings/manage/{notice.pk}/")
+    approver.get_by_role("button", name="批准").click()
+    approver.wait_for_load_state()
+    approver.get_by_role("button", name="发布", exact=True).click()
+    approver.wait_for_load_state()
+
+    public = browser.new_page(locale="zh-CN")
+    public.goto(f"{live_server.url}/warnings/?q=折叠")
+    assert public.get_by_role("link", name=notice.title).is_visible()
+    assert public.locator("li.warning").get_by_text("生效中").is_visible()
+    public.screenshot(path=str(ARTIFACTS / "warning-portal.png"), full_page=True)
+
+    def feed_entries(path):
+        response = public.request.get(f"{live_server.url}{path}")
+        return etree.fromstring(response.body()).findall("{http://www.w3.org/2005/Atom}entry")
+
+    assert len(feed_entries("/warnings/feed.atom")) == 1 and len(feed_entries("/warnings/cap.atom")) == 1
+    message = public.request.get(f"{live_server.url}/warnings/{notice.lineage_id}/v1/cap.xml").body()
+    assert cap.validate(message) == []
+
+    # The level is raised: a new version, reviewed and published again.
+    drafter.goto(f"{live_server.url}/warnings/manage/{notice.pk}/")
+    drafter.get_by_label("调整后的等级").select_option("I")
+    drafter.get_by_label("调整理由").fill("伤害报告增多")
+    drafter.get_by_role("button", name="调整（新版本）").click()
+    drafter.wait_for_load_state()
+    drafter.get_by_role("button", name="保存草稿").click()
+    drafter.wait_for_load_state()
+    drafter.get_by_role("button", name="送审").click()
+    drafter.wait_for_load_state()
+    v2 = WarningNotice.objects.get(version=2)
+    approver.goto(f"{live_server.url}/warnings/manage/{v2.pk}/")
+    approver.get_by_role("button", name="批准").click()
+    approver.wait_for_load_state()
+    approver.get_by_role("button", name="发布", exact=True).click()
+    approver.wait_for_load_state()
+    public.goto(f"{live_server.url}/warnings/{notice.lineage_id}/")
+    assert (
+        public.get_by_text("已调整").first.is_visible()
+        and public.get_by_text("I 级 特别严重（红色）").first.is_visible()
+    )
+
+    # Lifted by the authority: the portal says so, and the feeds carry the Cancel.
+    approver.get_by_label("解除理由").fill("召回完成，风险已消除")
+    approver.get_by_role("button", name="解除").click()
+    approver.wait_for_load_state()
+    public.goto(f"{live_server.url}/warnings/?state=lifted")
+    assert public.get_by_role("link", name=notice.title).is_visible()
+    assert len(feed_entries("/warnings/feed.atom")) == 3
+    public.screenshot(path=str(ARTIFACTS / "warning-lifted.png"), full_page=True)
+    assert not drafter.console_errors and not approver.console_errors
