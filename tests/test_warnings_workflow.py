@@ -202,3 +202,32 @@ def test_the_audit_trail_shows_warning_changes(world):
     assert page.status_code == 200
     text = page.content.decode()
     assert "<code>items</code>" in text and "<code>measures</code>" in text
+
+
+def test_publication_time_limit_is_escalated_once(world):
+    from django.core.management import call_command
+
+    from riskgate.core.models import Notification
+    from riskgate.warnings.deadlines import escalate_unpublished
+
+    start = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        a = confirmed_assessment(world)  # level II: 48 hours
+        clock.move_to(start + dt.timedelta(hours=47))
+        assert escalate_unpublished() == 0
+        clock.move_to(start + dt.timedelta(hours=49))
+        call_command("escalate_unpublished_warnings")
+        assert escalate_unpublished() == 0
+        told = set(
+            Notification.objects.filter(kind="warning.publication_overdue").values_list("organisation__code", flat=True)
+        )
+        assert told == {"gacc-warning-office", "gacc"}
+        # Once the warning is published, nothing is overdue any more.
+        notice = services.draft_from_assessment(world.user("warning"), a, data=CONTENT)
+        services.submit_for_review(world.user("warning"), notice)
+        approver = second_officer(world)
+        services.approve(approver, notice)
+        services.publish(approver, notice)
+        from riskgate.warnings.deadlines import overdue_publications
+
+        assert overdue_publications() == []

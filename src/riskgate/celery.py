@@ -30,6 +30,10 @@ app.conf.update(
             "schedule": crontab(minute="*/15"),
         },
         "lift-expired-warnings": {"task": "riskgate.warnings.tasks.lift_expired", "schedule": crontab(minute="*/5")},
+        "escalate-unpublished-warnings": {
+            "task": "riskgate.warnings.tasks.escalate_unpublished",
+            "schedule": crontab(minute="*/15"),
+        },
         "purge-rate-events": {"task": "riskgate.core.tasks.purge_rate_events", "schedule": crontab(minute=41)},
         "clear-expired-sessions": {
             "task": "riskgate.accounts.tasks.clear_expired_sessions",

@@ -8,3 +8,10 @@ def lift_expired() -> int:
     from .services import lift_expired as run
 
     return run()
+
+
+@shared_task(name="riskgate.warnings.tasks.escalate_unpublished")
+def escalate_unpublished() -> int:
+    from .deadlines import escalate_unpublished as run
+
+    return run()
