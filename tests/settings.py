@@ -22,3 +22,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 import tempfile  # noqa: E402
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="riskgate-test-files-")
+
+# Tests deliver webhooks to a receiver on 127.0.0.1.
+RISKGATE_WEBHOOK_ALLOW_PRIVATE = True

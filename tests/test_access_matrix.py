@@ -139,6 +139,10 @@ def ui_matrix(world) -> dict[str, Entry]:
         "warnings:public_detail": Entry(PUBLIC, kwargs={"lineage": world.warning.lineage_id}),
         "warnings:public_version": Entry(PUBLIC, kwargs={"lineage": world.warning.lineage_id, "version": 1}),
         "warnings:cap": Entry(PUBLIC, kwargs={"lineage": world.warning.lineage_id, "version": 1}),
+        "warnings:subscribe": Entry(PUBLIC),
+        "warnings:subscription": Entry(PUBLIC, kwargs={"token": world.subscription.token}),
+        "warnings:confirm_subscription": Entry(PUBLIC, "post", kwargs={"token": world.subscription.token}),
+        "warnings:unsubscribe": Entry(PUBLIC, "post", kwargs={"token": world.subscription.token}),
         # The officers' side of warnings: the matrix warning belongs to the warning office.
         "warnings:manage_list": Entry(WARNING_OFFICERS),
         "warnings:create": Entry(WARNING_OFFICERS),
@@ -429,6 +433,9 @@ def _matrix_assessment(world):
     )
     world.lab_task.report_file.save("report.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
     world.warning = _matrix_warning(world)
+    from riskgate.warnings.delivery import subscribe
+
+    world.subscription = subscribe(email="matrix@example.com")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     world.finding = assessment.add_finding(

@@ -30,6 +30,7 @@ app.conf.update(
             "schedule": crontab(minute="*/15"),
         },
         "lift-expired-warnings": {"task": "riskgate.warnings.tasks.lift_expired", "schedule": crontab(minute="*/5")},
+        "send-warning-digests": {"task": "riskgate.warnings.tasks.send_digests", "schedule": crontab(minute="*/30")},
         "escalate-unpublished-warnings": {
             "task": "riskgate.warnings.tasks.escalate_unpublished",
             "schedule": crontab(minute="*/15"),

@@ -245,6 +245,10 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 RISKGATE_BASE_URL = env_str("RISKGATE_BASE_URL", "http://127.0.0.1:8000")
 # The <sender> of every CAP message this installation emits (a stable, unique address of the issuing system).
 RISKGATE_CAP_SENDER = env_str("RISKGATE_CAP_SENDER", "warnings@riskgate.invalid")
+# Subscriptions: at most this many messages an hour per subscriber, the rest in a digest; webhooks may point into
+# private networks only where this is set (development, closed networks).
+RISKGATE_SUBSCRIPTION_HOURLY_LIMIT = env_int("RISKGATE_SUBSCRIPTION_HOURLY_LIMIT", 10)
+RISKGATE_WEBHOOK_ALLOW_PRIVATE = env_bool("RISKGATE_WEBHOOK_ALLOW_PRIVATE", False)
 
 SITE_TITLE = _("RiskGate 进出口商品质量安全风险预警")
 

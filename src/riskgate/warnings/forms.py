@@ -122,3 +122,37 @@ class ReasonForm(forms.Form):
 
 class ManageFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("状态"), choices=BLANK + Status.choices, required=False)
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(label=_("电子邮箱"), help_text=_("确认链接会发到这个地址；确认前不发送预警。"))
+    webhook_url = forms.URLField(
+        assume_scheme="https",
+        label=_("Webhook 地址（可选）"),
+        required=False,
+        help_text=_("每次发布、调整、解除都会 POST 一次签名的 JSON。"),
+    )
+    levels = forms.MultipleChoiceField(
+        label=_("预警等级（不选：全部）"),
+        choices=WarningLevel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    categories = ListField(label=_("产品类别（可选）"), help_text=_("如：玩具、家具"))
+    countries = ListField(label=_("原产国代码（可选）"), upper=True, help_text=_("如：CN, DE"))
+    regions = ListField(label=_("地区代码（可选）"), help_text=_("如：610000"))
+    language = forms.ChoiceField(label=_("语言"), choices=[("zh-hans", "简体中文"), ("en", "English")])
+
+    def clean_countries(self):
+        bad = [c for c in self.cleaned_data["countries"] if not is_valid_code(c)]
+        if bad:
+            raise forms.ValidationError(_("未知的国家或地区代码：%s") % ", ".join(bad))
+        return self.cleaned_data["countries"]
+
+    def clean_regions(self):
+        import re
+
+        bad = [r for r in self.cleaned_data["regions"] if not re.fullmatch(r"\d{6}", r)]
+        if bad:
+            raise forms.ValidationError(_("地区代码应为 6 位数字：%s") % ", ".join(bad))
+        return self.cleaned_data["regions"]

@@ -260,3 +260,81 @@ def ensure_defaults(AuthorityRule, PublicationLimit) -> None:
             )
     for level, hours in DEFAULT_PUBLICATION_LIMITS.items():
         PublicationLimit.objects.get_or_create(level=str(level), defaults={"hours": hours})
+
+
+class Subscription(models.Model):
+    """Anyone's subscription to public warnings (R-WRN-4): by e-mail and, optionally, a signed webhook, filtered
+    by level, product category, origin country and region. Nothing is sent before the e-mail address is confirmed;
+    the token in every message manages and ends the subscription (one click)."""
+
+    email = models.EmailField(_("电子邮箱"))
+    webhook_url = models.URLField(_("Webhook 地址"), blank=True, max_length=500)
+    secret = models.CharField(max_length=64, editable=False)  # HMAC-SHA256 key of the webhook signatures
+    token = models.CharField(max_length=43, unique=True, editable=False)
+    levels = models.JSONField(_("预警等级（空：全部）"), default=list, blank=True)
+    categories = models.JSONField(_("产品类别（空：全部）"), default=list, blank=True)
+    countries = models.JSONField(_("原产国（空：全部）"), default=list, blank=True)
+    regions = models.JSONField(_("地区（空：全部）"), default=list, blank=True)
+    language = models.CharField(_("语言"), max_length=8, default="zh-hans")
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("退订时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("预警订阅")
+        verbose_name_plural = _("预警订阅")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+    def matches(self, notice: "WarningNotice") -> bool:
+        """The warning version concerns what the subscriber asked for (every filter set must hold)."""
+        if self.levels and notice.level not in self.levels:
+            return False
+        if self.categories and not any(c.casefold() in notice.product_category.casefold() for c in self.categories):
+            return False
+        if self.countries and not set(self.countries) & set(notice.origin_countries):
+            return False
+        if self.regions and notice.regions:
+            provinces = {r[:2] for r in self.regions}
+            if not any(r[:2] in provinces for r in notice.regions):
+                return False
+        return True
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    DIGEST = "digest", _("待汇总发送")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败，将重试")
+    GAVE_UP = "gave_up", _("多次失败，已放弃")
+
+
+class Delivery(models.Model):
+    """One warning version to one subscriber on one channel: sent once, retried with back-off, logged."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
+    notice = models.ForeignKey(WarningNotice, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(_("渠道"), max_length=10)  # email / webhook
+    status = models.CharField(_("状态"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    response_code = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.CharField(_("最后错误"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("推送记录")
+        verbose_name_plural = _("推送记录")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "notice", "channel"], name="one_delivery_per_channel")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.notice_id} → {self.subscription_id}: {self.status}"

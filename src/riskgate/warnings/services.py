@@ -16,6 +16,7 @@ from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core import audit
 from riskgate.core.permissions import Permission
 
+from .delivery import fan_out_on_commit
 from .models import AuthorityRule, Change, Path, Status, StepRecord, WarningKind, WarningNotice
 
 CONTENT_FIELDS = [
@@ -286,6 +287,7 @@ def publish(principal, notice: WarningNotice, *, now: dt.datetime | None = None)
     notice.starts_at = notice.starts_at or now
     notice.save()
     _record(principal, notice, "published", Status.APPROVED)
+    fan_out_on_commit(notice)
     return notice
 
 
@@ -365,6 +367,7 @@ def _lift(principal, notice: WarningNotice, reason: str, now: dt.datetime) -> Wa
     notice.save()
     _record(principal, notice, "superseded", Status.PUBLISHED, cancel.reference)
     _record(principal, cancel, "lifted", "", reason, changes=audit.facts(lifts=notice.pk, reason=reason))
+    fan_out_on_commit(cancel)
     return cancel
 
 

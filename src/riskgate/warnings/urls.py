@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import manage, views
+from . import manage, subscriptions, views
 
 app_name = "warnings"
 urlpatterns = [
@@ -10,6 +10,10 @@ urlpatterns = [
     path("warnings/<int:lineage>/", views.public_detail, name="public_detail"),
     path("warnings/<int:lineage>/v<int:version>/", views.public_detail, name="public_version"),
     path("warnings/<int:lineage>/v<int:version>/cap.xml", views.cap_message, name="cap"),
+    path("warnings/subscribe/", subscriptions.subscribe, name="subscribe"),
+    path("warnings/subscriptions/<str:token>/", subscriptions.subscription, name="subscription"),
+    path("warnings/subscriptions/<str:token>/confirm/", subscriptions.confirm, name="confirm_subscription"),
+    path("warnings/subscriptions/<str:token>/unsubscribe/", subscriptions.unsubscribe, name="unsubscribe"),
     path("warnings/manage/", manage.manage_list, name="manage_list"),
     path("warnings/manage/new/", manage.manage_create, name="create"),
     path("warnings/manage/<int:pk>/", manage.manage_detail, name="manage"),
