@@ -333,16 +333,21 @@ def test_assessment_full_path_in_the_browser(browser, live_server, live_world):
 
 def test_warning_lifecycle_on_the_officer_pages_and_the_portal(browser, live_server, live_world):
     """Draft → approve by a second officer → on the portal, in the Atom and CAP feeds → level adjusted → lifted;
-    the portal shows each state."""
+    the portal shows each state, and a subscriber's webhook receives each change once, signed."""
     from lxml import etree
 
     from riskgate.accounts.models import Role, User
     from riskgate.warnings import cap
     from riskgate.warnings.models import WarningNotice
 
+    from .test_warnings_subscriptions import Receiver, verified
     from .test_warnings_workflow import confirmed_assessment
 
     ARTIFACTS.mkdir(exist_ok=True)
+    receiver = Receiver()
+    from riskgate.warnings import delivery
+
+    subscriber = delivery.confirm(delivery.subscribe(email="reader@example.com", webhook_url=receiver.url))
     assessment = confirmed_assessment(live_world)
     second = User.objects.create(
         username="warning2",
@@ -420,3 +425,8 @@ def test_warning_lifecycle_on_the_officer_pages_and_the_portal(browser, live_ser
     assert len(feed_entries("/warnings/feed.atom")) == 3
     public.screenshot(path=str(ARTIFACTS / "warning-lifted.png"), full_page=True)
     assert not drafter.console_errors and not approver.console_errors
+    # The subscriber's webhook received each change once, signed.
+    events = [r["headers"]["x-riskgate-event"] for r in receiver.requests]
+    assert events == ["warning.alert", "warning.update", "warning.cancel"]
+    assert all(verified(subscriber.secret, r) for r in receiver.requests)
+    receiver.close()
