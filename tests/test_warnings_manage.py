@@ -90,3 +90,35 @@ def test_bad_input_is_shown_on_the_form_and_nothing_is_stored(world):
     )
     assert response.status_code == 400 and "HS 编码应为 2–10 位数字" in response.content.decode()
     assert not WarningNotice.objects.exists()
+
+
+def test_effect_evaluation_counts_related_reports_and_keeps_the_recommendation(world):
+    from riskgate.core.models import HSCode
+    from riskgate.intake import services as intake
+    from riskgate.warnings import services
+    from riskgate.warnings.models import Evaluation
+
+    from .test_warnings_workflow import published
+
+    notice, _approver = published(world)  # HS 9401, origin CN
+    for title, hs, origin in (("同款折叠椅再次夹伤", "940171", ["CN"]), ("无关产品", "851631", ["CN"])):
+        intake.create_information(
+            world.user("warning"),
+            data={
+                "source_type": "consumer_complaint",
+                "channel": "hotline",
+                "title": title,
+                "hazard_types": ["physical"],
+                "hs_code": HSCode.objects.get(code=hs),
+                "origin_countries": origin,
+            },
+        )
+    assert services.related_information_count(notice) == 1
+    client = world.client_for("warning")
+    act(client, notice, "evaluate", {"measures_done": "已召回八成", "new_incidents": "1", "recommendation": "keep"})
+    evaluation = Evaluation.objects.get()
+    assert (evaluation.related_information, evaluation.recommendation) == (1, "keep")
+    page = client.get(reverse("warnings:manage", args=[notice.pk])).content.decode()
+    assert "已召回八成" in page and "维持" in page
+    refused = world.client_for("harbin").post(reverse("warnings:act", args=[notice.pk, "evaluate"]), {})
+    assert refused.status_code == 404 and Evaluation.objects.count() == 1

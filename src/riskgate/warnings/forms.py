@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from riskgate.assessment.grading import WarningLevel
 from riskgate.core.countries import is_valid_code
 
-from .models import Status, WarningKind, WarningNotice
+from .models import Evaluation, Status, WarningKind, WarningNotice
 
 BLANK = [("", _("全部"))]
 STATE_CHOICES = [("active", _("生效中")), ("adjusted", _("已调整")), ("lifted", _("已解除"))]
@@ -156,3 +156,10 @@ class SubscribeForm(forms.Form):
         if bad:
             raise forms.ValidationError(_("地区代码应为 6 位数字：%s") % ", ".join(bad))
         return self.cleaned_data["regions"]
+
+
+class EvaluationForm(forms.ModelForm):
+    class Meta:
+        model = Evaluation
+        fields = ["measures_done", "new_incidents", "recommendation", "note"]
+        widgets = {"measures_done": forms.Textarea(attrs={"rows": 2}), "note": forms.Textarea(attrs={"rows": 2})}

@@ -19,8 +19,8 @@ from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 
 from . import cap, services
-from .forms import EmergencyForm, ManageFilterForm, ReasonForm, WarningForm
-from .models import Status, WarningNotice
+from .forms import EmergencyForm, EvaluationForm, ManageFilterForm, ReasonForm, WarningForm
+from .models import Evaluation, Status, WarningNotice
 
 
 def _notice_or_404(request, pk: int) -> WarningNotice:
@@ -124,6 +124,11 @@ def manage_detail(request, pk: int):
         "own_draft": notice.drafted_by_id == user.pk,
         "is_current": services.current(notice).pk == notice.pk,
         "reason_form": ReasonForm(),
+        "evaluation_form": EvaluationForm(auto_id="evaluate-%s"),
+        "evaluations": Evaluation.objects.filter(notice__lineage_id=notice.lineage_id).select_related(
+            "evaluated_by", "notice"
+        ),
+        "related": services.related_information_count(notice) if notice.published_at else 0,
         "cap_public": notice.public and notice.published_at is not None,
         "cap_xml": cap.to_xml(notice).decode() if notice.published_at else "",
     }
@@ -154,6 +159,18 @@ def manage_act(request, pk: int, action: str):
             return redirect("warnings:manage", pk=notice.pk)
         messages.success(request, _("已起草调整版本，请修改后送审。"))
         return redirect("warnings:edit", pk=new.pk)
+    if action == "evaluate":
+        form = EvaluationForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
+            return redirect("warnings:manage", pk=notice.pk)
+        try:
+            services.evaluate(request.user, notice, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已记录效果评估。"))
+        return redirect("warnings:manage", pk=notice.pk)
     if action not in ACTIONS:
         raise Http404
     call, done, needs_reason = ACTIONS[action]

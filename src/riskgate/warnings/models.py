@@ -338,3 +338,31 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.notice_id} → {self.subscription_id}: {self.status}"
+
+
+class Recommendation(models.TextChoices):
+    KEEP = "keep", _("维持")
+    ADJUST = "adjust", _("调整")
+    LIFT = "lift", _("解除")
+
+
+class Evaluation(models.Model):
+    """The evaluation of a warning's effect (R-RR-4): measures done, new incidents since publication, and the
+    recommendation to keep, adjust or lift it."""
+
+    notice = models.ForeignKey(WarningNotice, on_delete=models.CASCADE, related_name="evaluations")
+    measures_done = models.TextField(_("措施落实情况"))
+    new_incidents = models.PositiveIntegerField(_("发布以来的新发情况（起）"))
+    related_information = models.PositiveIntegerField(_("系统检索到的相关风险信息（条）"), default=0, editable=False)
+    recommendation = models.CharField(_("建议"), max_length=10, choices=Recommendation.choices)
+    note = models.TextField(_("说明"), blank=True)
+    evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    evaluated_at = models.DateTimeField(_("评估时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("预警效果评估")
+        verbose_name_plural = _("预警效果评估")
+        ordering = ["-evaluated_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id}: {self.recommendation}"

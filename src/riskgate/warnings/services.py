@@ -384,3 +384,64 @@ def lift_expired(now: dt.datetime | None = None) -> int:
                 _lift(None, notice, _("有效期届满，自动解除。"), notice.valid_until)
                 lifted += 1
     return lifted
+
+
+# ----- effect evaluation (R-RR-4) ----------------------------------------------------------------------------
+
+
+def related_information_count(notice: WarningNotice) -> int:
+    """Risk information received since the warning was first published that concerns the same products (an HS
+    code under one of the warning's, or a named brand), within the same origins when the warning names any."""
+    from django.db.models import Q
+
+    from riskgate.intake.models import RiskInformation
+
+    first = WarningNotice.objects.filter(lineage_id=notice.lineage_id, version=1).values_list("published_at", flat=True)
+    since = first[0] if first and first[0] else notice.published_at
+    if since is None:
+        return 0
+    products = Q(pk__in=[])
+    for code in notice.hs_codes:
+        products |= Q(hs_code__code__startswith=code)
+    for brand in notice.brands:
+        products |= Q(brand__iexact=brand)
+    items = RiskInformation.objects.filter(products, received_at__gte=since)
+    if notice.origin_countries:
+        origins = Q(pk__in=[])
+        for code in notice.origin_countries:
+            origins |= Q(origin_countries__icontains=f'"{code}"')
+        items = items.filter(origins)
+    return items.count()
+
+
+@transaction.atomic
+def evaluate(principal, notice: WarningNotice, *, measures_done: str, new_incidents: int, recommendation: str,
+             note: str = ""):  # fmt: skip
+    """Record the evaluation of a published warning's effect; the system adds its own count of related reports."""
+    from .models import Evaluation
+
+    _require(principal, Permission.WARNING_DRAFT)
+    _person(principal)
+    notice = _own(principal, notice)
+    if notice.status not in (Status.PUBLISHED, Status.LIFTED):
+        raise _invalid("status", _("只能评估已发布或已解除的预警。"))
+    evaluation = Evaluation(
+        notice=notice,
+        measures_done=(measures_done or "").strip(),
+        new_incidents=new_incidents,
+        recommendation=recommendation,
+        note=(note or "").strip(),
+        evaluated_by=principal,
+        related_information=related_information_count(notice),
+    )
+    evaluation.full_clean()
+    evaluation.save()
+    audit.record(
+        actor=principal,
+        action="warning.evaluated",
+        obj=notice,
+        changes=audit.facts(
+            recommendation=recommendation, new_incidents=new_incidents, related=evaluation.related_information
+        ),
+    )
+    return evaluation
