@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Install the Debian packages the project needs (browser tests, CJK fonts, gettext, Pango for PDF reports), if missing.
+# Install the Debian packages the project needs (browser tests, CJK fonts, gettext, Pango for PDF reports, wrk for
+# bench/portal), if missing.
 set -euo pipefail
-packages=(chromium fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+packages=(chromium fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 wrk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

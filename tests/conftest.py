@@ -21,6 +21,20 @@ ROLE_USERS = {
 ROLES = ["anonymous", *ROLE_USERS]
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language (a request in English leaves the thread's language set) and with
+    an empty cache (public pages are cached per process)."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils import translation
+
+    cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def world(db):
     load_demo_organisations_and_accounts()

@@ -135,6 +135,7 @@ def ui_matrix(world) -> dict[str, Entry]:
         # The public side of warnings (what may be shown there: tests/test_warnings_portal.py).
         "warnings:portal": Entry(PUBLIC),
         "warnings:atom": Entry(PUBLIC),
+        "warnings:language": Entry(PUBLIC, kwargs={}),
         "warnings:cap_feed": Entry(PUBLIC),
         "warnings:public_detail": Entry(PUBLIC, kwargs={"lineage": world.warning.lineage_id}),
         "warnings:public_version": Entry(PUBLIC, kwargs={"lineage": world.warning.lineage_id, "version": 1}),

@@ -133,3 +133,29 @@ def test_numbers_that_are_not_ids_are_not_found(db):
     client = Client()
     for url in ("/warnings/99999999999999999999999/", "/warnings/1/v99999999999999999999999/cap.xml"):
         assert client.get(url).status_code == 404
+
+
+def test_public_pages_are_served_again_until_something_is_published(world):
+    """Anonymous visitors share one rendering per address and language; a new publication shows at once."""
+    from django.core.cache import cache
+
+    cache.clear()
+    v1, approver = published(world)
+    client = Client()
+    first = client.get("/warnings/?q=折叠").content.decode()
+    assert v1.title in first and "csrfmiddlewaretoken" not in first
+    v1.__class__.objects.filter(pk=v1.pk).update(title="改过的标题，不应出现")  # behind the services' back
+    assert client.get("/warnings/?q=折叠").content.decode() == first  # served again
+    second, _approver = published(world, {"title": "新发布的折叠椅预警"})
+    assert "新发布的折叠椅预警" in client.get("/warnings/?q=折叠").content.decode()  # a publication shows at once
+    officer = world.client_for("warning")  # signed in: always fresh
+    assert "改过的标题" in officer.get("/warnings/?q=折叠").content.decode()
+
+
+def test_language_links_on_public_pages(world):
+    client = Client()
+    response = client.get("/warnings/language/?language=en&next=/warnings/")
+    assert response.status_code == 302 and response["Location"] == "/warnings/"
+    assert client.get("/warnings/").content.decode().count("Risk warnings") >= 1
+    evil = client.get("/warnings/language/?language=en&next=https://evil.example/")
+    assert evil["Location"] == "/warnings/"

@@ -154,7 +154,7 @@ def test_lifting_by_the_authority_and_at_expiry(world):
         assert services.lift_expired() == 1
         assert services.lift_expired() == 0
     lifted = services.current(other)
-    assert lifted.change == Change.LIFTED and lifted.published_at == start + dt.timedelta(days=30)
+    assert lifted.change == Change.LIFTED and lifted.published_at == start + dt.timedelta(days=30, minutes=1)
 
 
 def test_emergency_path_before_the_report(world):

@@ -381,7 +381,7 @@ def lift_expired(now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             notice = WarningNotice.objects.select_for_update().get(pk=pk)
             if notice.status == Status.PUBLISHED and notice.valid_until and notice.valid_until <= now:
-                _lift(None, notice, _("有效期届满，自动解除。"), notice.valid_until)
+                _lift(None, notice, _("有效期届满，自动解除。"), now)
                 lifted += 1
     return lifted
 

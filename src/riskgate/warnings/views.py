@@ -1,9 +1,15 @@
 """The public side of warnings (R-WRN-4): the portal (list, search, detail, every version), the Atom feed, CAP
 messages and the CAP feed. No sign-in; only public warnings, and only their public fields, ever appear here."""
 
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -26,8 +32,53 @@ def _filtered(request):
     return form, queries.public_warnings(**form.criteria())
 
 
+PAGE_SECONDS = 60  # how long a rendered public page may be served again (its as-of time says when it was read)
+
+
+VERSION_KEY, VERSION_SECONDS = "public-data-version", 1
+
+
+def _data_version() -> str:
+    """Changes whenever anything public changes: every publication, adjustment and lifting is a new published
+    version, and publication times only grow. Read from the database at most once a second per process (the
+    process that publishes forgets it at once: services.publish and lifting call forget_public_pages)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        latest = WarningNotice.objects.filter(public=True).aggregate(m=Max("published_at"))["m"]
+        version = latest.isoformat() if latest else "-"
+        cache.set(VERSION_KEY, version, VERSION_SECONDS)
+    return version
+
+
+def forget_public_pages() -> None:
+    cache.delete(VERSION_KEY)
+
+
+def _cached_page(view):
+    """Serve anonymous visitors the page rendered for the same address, language and data within PAGE_SECONDS.
+    Public pages carry no per-visitor content (no CSRF token, no account), so one rendering serves everyone;
+    signed-in officers always get a fresh page."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return view(request, *args, **kwargs)
+        address = f"{request.LANGUAGE_CODE}|{request.path}|{sorted(request.GET.lists())}|{_data_version()}"
+        key = "public-page:" + hashlib.sha256(address.encode()).hexdigest()
+        content = cache.get(key)
+        if content is not None:
+            return HttpResponse(content, content_type="text/html; charset=utf-8")
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            cache.set(key, response.content, PAGE_SECONDS)
+        return response
+
+    return wrapped
+
+
 @require_GET
-@cache_control(public=True, max_age=60)
+@cache_control(public=True, max_age=PAGE_SECONDS)
+@_cached_page
 def portal(request):
     form, items = _filtered(request)
     page = Paginator(items, 20).get_page(request.GET.get("page"))
@@ -35,6 +86,29 @@ def portal(request):
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "as_of": timezone.now()}
     return render(request, "warnings/portal.html", context)
+
+
+@require_GET
+def language(request):
+    """Switch the interface language by a plain link (public pages are cached and carry no CSRF token): the
+    choice is a cookie, as Django's own language switch sets it."""
+    from django.conf import settings as conf
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    code = request.GET.get("language", "")
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("warnings:portal")
+    response = redirect(target)
+    if code in dict(conf.LANGUAGES):
+        response.set_cookie(
+            conf.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=conf.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
 
 
 def _version_or_404(lineage: int, version: int | None = None) -> tuple[WarningNotice, list[WarningNotice]]:
@@ -52,7 +126,8 @@ def _version_or_404(lineage: int, version: int | None = None) -> tuple[WarningNo
 
 
 @require_GET
-@cache_control(public=True, max_age=60)
+@cache_control(public=True, max_age=PAGE_SECONDS)
+@_cached_page
 def public_detail(request, lineage: int, version: int | None = None):
     from riskgate.core.countries import country_name
     from riskgate.core.models import Region
