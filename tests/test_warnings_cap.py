@@ -103,3 +103,16 @@ def test_sent_times_match_the_schema_pattern():
     import datetime as dt
 
     assert cap.cap_time(dt.datetime(2026, 12, 1, 0, 0, 0, 123456, tzinfo=dt.UTC)) == "2026-12-01T08:00:00+08:00"
+
+
+def test_every_cap_message_of_the_demo_warnings_validates(world, official_schema):
+    """The demo's warnings (those that need no imported notifications: the emergency ones, one lifted) and every
+    version of them: Alert, and the Cancel of the lifted one."""
+    from riskgate.warnings.demo import load_demo_warnings
+    from riskgate.warnings.models import WarningNotice
+
+    assert load_demo_warnings() >= 2
+    emitted = WarningNotice.objects.exclude(published_at=None)
+    assert {n.change for n in emitted} >= {"new", "lifted"}
+    for notice in emitted:
+        valid(official_schema, cap.to_xml(notice))
