@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from riskgate.core import audit
+from riskgate.core.access import require
 from riskgate.core.permissions import Permission
 
 from .models import ApiToken, LoginFailure, Organisation, OrganisationKind, TokenPrincipal, User, token_digest
@@ -133,11 +134,6 @@ def totp_confirm(user: User, code: str) -> None:
 
 
 # --- organisations ---------------------------------------------------------------------------------
-
-
-def require(principal, permission: Permission) -> None:
-    if not principal.has_permission(permission):
-        raise PermissionDenied(_("没有权限：%s") % permission.value)
 
 
 def create_enterprise(principal, *, data: dict) -> Organisation:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from riskgate.accounts.models import Organisation, User
 from riskgate.core import audit
+from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
 from riskgate.intake.models import ASSESSABLE_STATUSES, RiskCase, RiskInformation
 from riskgate.intake.models import TRANSITIONS as INTAKE_TRANSITIONS
@@ -43,15 +44,6 @@ from .models import (
 )
 
 
-def _require(principal, permission: Permission) -> None:
-    if not principal.has_permission(permission):
-        raise PermissionDenied(_("没有权限：%s") % permission.value)
-
-
-def _invalid(field: str, message) -> ValidationError:
-    return ValidationError({field: [message]})
-
-
 def _user(principal):
     return principal if getattr(principal, "pk", None) and not getattr(principal, "is_api_token", False) else None
 
@@ -82,12 +74,12 @@ def is_authority(principal, assessment: Assessment) -> bool:
 
 def _conducting(principal, assessment: Assessment) -> Assessment:
     """The assessment locked for an assessor's change: the principal conducts it and it is still open."""
-    _require(principal, Permission.ASSESSMENT_CONDUCT)
+    require(principal, Permission.ASSESSMENT_CONDUCT)
     if not is_participant(principal, assessment):
         raise PermissionDenied
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.status not in OPEN_STATUSES:
-        raise _invalid("status", _("研判已提交或已确认，不能再修改。"))
+        raise field_error("status", _("研判已提交或已确认，不能再修改。"))
     return locked
 
 
@@ -135,22 +127,22 @@ def due_rule(urgency: str, hazard_type: str) -> DueDateRule:
         or DueDateRule.objects.filter(urgency=urgency, hazard_type="").first()
     )
     if rule is None:
-        raise _invalid("urgency", _("没有该紧急程度的研判时限规则，请在管理后台设置。"))
+        raise field_error("urgency", _("没有该紧急程度的研判时限规则，请在管理后台设置。"))
     return rule
 
 
 def _check_assignee(kind: str, institution: Organisation | None, lead: User, members: list[User]) -> None:
     if not lead.is_active or not lead.has_permission(Permission.ASSESSMENT_CONDUCT):
-        raise _invalid("lead", _("牵头评估人须为具有研判权限的在岗人员。"))
+        raise field_error("lead", _("牵头评估人须为具有研判权限的在岗人员。"))
     if kind == AssigneeKind.INSTITUTION:
         body = RegisteredBody.objects.filter(organisation=institution, kind=BodyKind.TECHNICAL_INSTITUTION).first()
         if institution is None or body is None or not body.usable:
-            raise _invalid("institution", _("请选择已登记且在有效期内的风险评估技术机构。"))
+            raise field_error("institution", _("请选择已登记且在有效期内的风险评估技术机构。"))
         if lead.organisation is None or not lead.organisation.is_within(institution):
-            raise _invalid("lead", _("牵头评估人须属于所指定的技术机构。"))
+            raise field_error("lead", _("牵头评估人须属于所指定的技术机构。"))
     elif kind == AssigneeKind.WORKING_GROUP:
         if not members:
-            raise _invalid("members", _("专门工作组须列明成员。"))
+            raise field_error("members", _("专门工作组须列明成员。"))
         outsiders = [
             str(m)
             for m in members
@@ -158,9 +150,9 @@ def _check_assignee(kind: str, institution: Organisation | None, lead: User, mem
             or not (m.has_permission(Permission.ASSESSMENT_CONDUCT) or m.has_permission(Permission.ASSESSMENT_VOTE))
         ]
         if outsiders:
-            raise _invalid("members", _("以下人员不能参加研判：%s") % "、".join(outsiders))
+            raise field_error("members", _("以下人员不能参加研判：%s") % "、".join(outsiders))
     else:
-        raise _invalid("assignee_kind", _("请选择承担方式。"))
+        raise field_error("assignee_kind", _("请选择承担方式。"))
 
 
 @transaction.atomic
@@ -180,28 +172,28 @@ def request_assessment(
     members: list[User] = (),
 ) -> Assessment:
     """The warning office or a bureau asks a technical institution or a working group to assess a risk."""
-    _require(principal, Permission.ASSESSMENT_REQUEST)
+    require(principal, Permission.ASSESSMENT_REQUEST)
     if _user(principal) is None or principal.scope_mode == "assigned" or principal.organisation is None:
         raise PermissionDenied  # decisions on assessments are taken by accountable officers, not system clients
     ids, members = {int(i) for i in information_ids}, list(members)
     title = (title or "").strip()
     if not title:
-        raise _invalid("title", _("请填写研判事项。"))
+        raise field_error("title", _("请填写研判事项。"))
     own = RiskInformation.objects.visible_to(principal, shared=False)
     if case is not None:
         from riskgate.intake.linking import visible_case_or_none
 
         if visible_case_or_none(principal, case.pk) is None:
-            raise _invalid("case", _("风险案件不存在或不在您的辖区内。"))
+            raise field_error("case", _("风险案件不存在或不在您的辖区内。"))
         ids |= set(own.filter(case=case).values_list("pk", flat=True))
     if not ids:
-        raise _invalid("information", _("请至少选择一条风险信息或一个风险案件。"))
+        raise field_error("information", _("请至少选择一条风险信息或一个风险案件。"))
     found = list(own.filter(pk__in=ids))
     if len(found) != len(ids):
-        raise _invalid("information", _("部分风险信息不存在或不在您的辖区内。"))
+        raise field_error("information", _("部分风险信息不存在或不在您的辖区内。"))
     not_verified = [i.reference for i in found if i.status not in ASSESSABLE_STATUSES]
     if not_verified:
-        raise _invalid("information", _("以下风险信息尚未核实，不能提请研判：%s") % "、".join(not_verified))
+        raise field_error("information", _("以下风险信息尚未核实，不能提请研判：%s") % "、".join(not_verified))
     _check_assignee(assignee_kind, institution, lead, members)
     rule = due_rule(urgency, hazard_type)
     now = timezone.now()
@@ -267,7 +259,7 @@ def request_assessment(
 def start(principal, assessment: Assessment) -> Assessment:
     assessment = _conducting(principal, assessment)
     if assessment.status != Status.REQUESTED:
-        raise _invalid("status", _("研判已经受理。"))
+        raise field_error("status", _("研判已经受理。"))
     _move(principal, assessment, Status.IN_PROGRESS, "started")
     return assessment
 
@@ -278,7 +270,7 @@ def declare_conflict(principal, assessment: Assessment, expert: Expert, *, has_c
     locked = _conducting(principal, assessment)
     details = (details or "").strip()
     if has_conflict and not details:
-        raise _invalid("details", _("存在利益冲突时请说明其性质。"))
+        raise field_error("details", _("存在利益冲突时请说明其性质。"))
     declaration, created = ConflictDeclaration.objects.update_or_create(
         assessment=locked,
         expert=expert,
@@ -324,18 +316,18 @@ def seat_expert(principal, assessment: Assessment, expert: Expert, *, chair: boo
 def _seat(principal, assessment: Assessment, expert: Expert, chair: bool) -> PanelSeat:
     assessment = _conducting(principal, assessment)
     if assessment.status == Status.PANEL_REVIEW:
-        raise _invalid("status", _("专家组审议期间不能调整成员。"))
+        raise field_error("status", _("专家组审议期间不能调整成员。"))
     if not expert.active:
-        raise _invalid("expert", _("该专家已不在专家库中。"))
+        raise field_error("expert", _("该专家已不在专家库中。"))
     declaration = ConflictDeclaration.objects.filter(assessment=assessment, expert=expert).first()
     if declaration is None:
-        raise _invalid("expert", _("%s 尚未就本次研判作利益冲突声明，不能入组。") % expert.name)
+        raise field_error("expert", _("%s 尚未就本次研判作利益冲突声明，不能入组。") % expert.name)
     if declaration.has_conflict:
         raise ConflictOfInterest({"expert": [_("%s 已声明与本次研判存在利益冲突，不能入组。") % expert.name]})
     if expert.user is None or not expert.user.is_active or not expert.user.has_permission(Permission.ASSESSMENT_VOTE):
-        raise _invalid("expert", _("%s 没有可表态的专家账号，不能入组。") % expert.name)
+        raise field_error("expert", _("%s 没有可表态的专家账号，不能入组。") % expert.name)
     if PanelSeat.objects.filter(assessment=assessment, expert=expert).exists():
-        raise _invalid("expert", _("%s 已在专家组中。") % expert.name)
+        raise field_error("expert", _("%s 已在专家组中。") % expert.name)
     if chair:
         assessment.panel.update(chair=False)
     seat = PanelSeat.objects.create(assessment=assessment, expert=expert, chair=chair)
@@ -350,7 +342,7 @@ def _seat(principal, assessment: Assessment, expert: Expert, chair: bool) -> Pan
 def unseat_expert(principal, assessment: Assessment, expert: Expert) -> None:
     assessment = _conducting(principal, assessment)
     if assessment.status == Status.PANEL_REVIEW:
-        raise _invalid("status", _("专家组审议期间不能调整成员。"))
+        raise field_error("status", _("专家组审议期间不能调整成员。"))
     deleted, _rows = PanelSeat.objects.filter(assessment=assessment, expert=expert).delete()
     if deleted:
         sync_participants(assessment)
@@ -409,7 +401,7 @@ def add_lab_task(
     """Order laboratory verification from a registered laboratory (accepted third-party laboratories included)."""
     assessment = _conducting(principal, assessment)
     if not _laboratory_ok(laboratory):
-        raise _invalid("laboratory", _("请选择已登记、已认可且在有效期内的验证实验室。"))
+        raise field_error("laboratory", _("请选择已登记、已认可且在有效期内的验证实验室。"))
     task = LabTask(
         assessment=assessment,
         laboratory=laboratory,
@@ -439,11 +431,11 @@ def record_lab_results(principal, task: LabTask, *, results: list[dict], report_
     _conducting(principal, task.assessment)
     task = LabTask.objects.select_for_update().get(pk=task.pk)
     if task.completed_at:
-        raise _invalid("results", _("该任务的结果已经录入。"))
+        raise field_error("results", _("该任务的结果已经录入。"))
     if not results:
-        raise _invalid("results", _("请至少录入一项检测结果。"))
+        raise field_error("results", _("请至少录入一项检测结果。"))
     if not (report_number or "").strip():
-        raise _invalid("report_number", _("请填写检测报告编号。"))
+        raise field_error("report_number", _("请填写检测报告编号。"))
     rows = []
     for number, r in enumerate(results, start=1):
         row = LabResult(
@@ -490,7 +482,7 @@ def parse_steps(steps: list[dict]) -> list[risk.Step]:
         try:
             parsed.append(risk.Step(str(step.get("description", "")).strip(), step.get("probability")))
         except (ValueError, TypeError, ZeroDivisionError) as exc:
-            raise _invalid(f"steps[{number}]", _("概率应为 0 到 1 之间的分数或小数，如 1/50：%s") % exc) from exc
+            raise field_error(f"steps[{number}]", _("概率应为 0 到 1 之间的分数或小数，如 1/50：%s") % exc) from exc
     return parsed
 
 
@@ -501,7 +493,7 @@ def add_scenario(principal, assessment: Assessment, *, description: str, severit
     try:
         scenario = risk.Scenario(description, int(severity), parsed, group or risk.VulnerableGroup.GENERAL)
     except (ValueError, TypeError) as exc:
-        raise _invalid("scenario", str(exc)) from exc
+        raise field_error("scenario", str(exc)) from exc
     row = Scenario(
         assessment=assessment,
         description=description,
@@ -556,7 +548,7 @@ def save_report(principal, assessment: Assessment, *, data: dict, override_level
     and is audited on its own so the confirmer sees it."""
     assessment = _conducting(principal, assessment)
     if assessment.status == Status.PANEL_REVIEW:
-        raise _invalid("status", _("专家组审议期间不能修改报告；请先撤回修改。"))
+        raise field_error("status", _("专家组审议期间不能修改报告；请先撤回修改。"))
     before = audit.snapshot(assessment, REPORT_FIELDS + COMPUTED_FIELDS)
     for name in REPORT_FIELDS:
         if name in data:
@@ -566,7 +558,7 @@ def save_report(principal, assessment: Assessment, *, data: dict, override_level
     if override_level and override_level == assessment.proposed_level:
         override_level = ""
     if override_level and not override_reason:
-        raise _invalid("override_reason", _("调整建议等级须说明理由。"))
+        raise field_error("override_reason", _("调整建议等级须说明理由。"))
     overridden = override_level != assessment.override_level
     assessment.override_level = override_level
     assessment.override_reason = override_reason if override_level else ""
@@ -609,7 +601,7 @@ def send_to_panel(principal, assessment: Assessment) -> Assessment:
     """The draft report goes to the panel: every seated member approves or dissents."""
     assessment = _conducting(principal, assessment)
     if assessment.status != Status.IN_PROGRESS:
-        raise _invalid("status", _("只有研判中的报告可以提交专家组审议。"))
+        raise field_error("status", _("只有研判中的报告可以提交专家组审议。"))
     _recompute(assessment)
     missing = [
         str(Assessment._meta.get_field(f).verbose_name) for f in REQUIRED_FOR_PANEL if not getattr(assessment, f)
@@ -617,9 +609,9 @@ def send_to_panel(principal, assessment: Assessment) -> Assessment:
     if not assessment.risk_level:
         missing.append(_("风险等级（伤害情景或定性分级）"))
     if missing:
-        raise _invalid("report", _("报告尚不完整：%s") % "、".join(missing))
+        raise field_error("report", _("报告尚不完整：%s") % "、".join(missing))
     if not assessment.panel.exists():
-        raise _invalid("panel", _("专家组至少需要一名成员。"))
+        raise field_error("panel", _("专家组至少需要一名成员。"))
     assessment.panel.update(vote=Vote.PENDING, vote_note="", voted_at=None)
     _move(principal, assessment, Status.PANEL_REVIEW, "sent_to_panel")
     _notify_panel_on_commit(assessment)
@@ -630,7 +622,7 @@ def send_to_panel(principal, assessment: Assessment) -> Assessment:
 def withdraw_from_panel(principal, assessment: Assessment, note: str = "") -> Assessment:
     assessment = _conducting(principal, assessment)
     if assessment.status != Status.PANEL_REVIEW:
-        raise _invalid("status", _("报告不在专家组审议中。"))
+        raise field_error("status", _("报告不在专家组审议中。"))
     assessment.panel.update(vote=Vote.PENDING, vote_note="", voted_at=None)
     _move(principal, assessment, Status.IN_PROGRESS, "withdrawn_from_panel", note)
     return assessment
@@ -639,7 +631,7 @@ def withdraw_from_panel(principal, assessment: Assessment, note: str = "") -> As
 @transaction.atomic
 def vote(principal, assessment: Assessment, *, approve: bool, note: str = "") -> PanelSeat:
     """A seated expert approves the report or dissents with a note; the note is part of the report."""
-    _require(principal, Permission.ASSESSMENT_VOTE)
+    require(principal, Permission.ASSESSMENT_VOTE)
     seat = (
         PanelSeat.objects.select_for_update()
         .filter(assessment=assessment, expert__user_id=getattr(principal, "pk", None))
@@ -648,10 +640,10 @@ def vote(principal, assessment: Assessment, *, approve: bool, note: str = "") ->
     if seat is None:
         raise PermissionDenied
     if Assessment.objects.get(pk=assessment.pk).status != Status.PANEL_REVIEW:
-        raise _invalid("status", _("报告不在专家组审议中。"))
+        raise field_error("status", _("报告不在专家组审议中。"))
     note = (note or "").strip()
     if not approve and not note:
-        raise _invalid("note", _("不同意时请写明意见。"))
+        raise field_error("note", _("不同意时请写明意见。"))
     seat.vote = Vote.APPROVE if approve else Vote.DISSENT
     seat.vote_note = note
     seat.voted_at = timezone.now()
@@ -665,10 +657,10 @@ def submit(principal, assessment: Assessment) -> Assessment:
     """The report goes to the requesting authority once every panel member has approved or dissented."""
     assessment = _conducting(principal, assessment)
     if assessment.status != Status.PANEL_REVIEW:
-        raise _invalid("status", _("报告须先经专家组审议。"))
+        raise field_error("status", _("报告须先经专家组审议。"))
     pending = [str(s.expert) for s in assessment.panel.filter(vote=Vote.PENDING).select_related("expert")]
     if pending:
-        raise _invalid("panel", _("以下专家尚未表态：%s") % "、".join(pending))
+        raise field_error("panel", _("以下专家尚未表态：%s") % "、".join(pending))
     assessment.submitted_at = timezone.now()
     _move(principal, assessment, Status.SUBMITTED, "submitted")
     _notify_on_commit(
@@ -687,13 +679,13 @@ def request_extension(principal, assessment: Assessment, *, new_due_at: dt.datet
     now = timezone.now()
     reason = (reason or "").strip()
     if now >= assessment.due_at:
-        raise _invalid("due_at", _("已超过完成时限：延期须在时限届满前申请。"))
+        raise field_error("due_at", _("已超过完成时限：延期须在时限届满前申请。"))
     if not reason:
-        raise _invalid("reason", _("请说明不能按期完成的原因。"))
+        raise field_error("reason", _("请说明不能按期完成的原因。"))
     if new_due_at <= assessment.due_at:
-        raise _invalid("new_due_at", _("申请的时限须晚于当前时限。"))
+        raise field_error("new_due_at", _("申请的时限须晚于当前时限。"))
     if assessment.due_dates.filter(kind=DueDateChange.Kind.EXTENSION_REQUESTED, decided=False).exists():
-        raise _invalid("new_due_at", _("已有待审批的延期申请。"))
+        raise field_error("new_due_at", _("已有待审批的延期申请。"))
     change = DueDateChange.objects.create(
         assessment=assessment,
         kind=DueDateChange.Kind.EXTENSION_REQUESTED,
@@ -725,10 +717,10 @@ def decide_extension(principal, assessment: Assessment, *, grant: bool, note: st
         .first()
     )
     if pending is None:
-        raise _invalid("extension", _("没有待审批的延期申请。"))
+        raise field_error("extension", _("没有待审批的延期申请。"))
     note = (note or "").strip()
     if not grant and not note:
-        raise _invalid("note", _("不准延期时请说明理由。"))
+        raise field_error("note", _("不准延期时请说明理由。"))
     pending.decided = True
     pending.save(update_fields=["decided"])
     before = assessment.due_at
@@ -776,16 +768,16 @@ def decide(
     optionally after an expert meeting. A confirmed version supersedes the one it re-assesses."""
     assessment = _authority(principal, assessment)
     if assessment.status != Status.SUBMITTED:
-        raise _invalid("status", _("只有已提交的研判报告可以确认或退回。"))
+        raise field_error("status", _("只有已提交的研判报告可以确认或退回。"))
     note = (note or "").strip()
     if meeting_on and not (meeting_attendees.strip() and meeting_conclusion.strip()):
-        raise _invalid("meeting_conclusion", _("召开专家会商时请填写出席人员和结论。"))
+        raise field_error("meeting_conclusion", _("召开专家会商时请填写出席人员和结论。"))
     assessment.meeting_on = meeting_on
     assessment.meeting_attendees = meeting_attendees.strip()
     assessment.meeting_conclusion = meeting_conclusion.strip()
     if decision == RETURN:
         if not note:
-            raise _invalid("note", _("退回时请写明需要补充或修改的内容。"))
+            raise field_error("note", _("退回时请写明需要补充或修改的内容。"))
         assessment.submitted_at = None
         _move(principal, assessment, Status.IN_PROGRESS, "returned", note)
         _notify_on_commit(
@@ -794,14 +786,14 @@ def decide(
         return assessment
     if decision == AMEND:
         if level not in grading.WarningLevel.values or level == assessment.level:
-            raise _invalid("level", _("修改时请选择与报告不同的预警等级。"))
+            raise field_error("level", _("修改时请选择与报告不同的预警等级。"))
         if not note:
-            raise _invalid("note", _("修改等级时请说明理由。"))
+            raise field_error("note", _("修改等级时请说明理由。"))
         assessment.confirmed_level, assessment.amended = level, True
     elif decision == CONFIRM:
         assessment.confirmed_level, assessment.amended = assessment.level, False
     else:
-        raise _invalid("decision", _("未知的确认决定：%s") % decision)
+        raise field_error("decision", _("未知的确认决定：%s") % decision)
     assessment.confirmation_note = note
     assessment.confirmed_by = principal
     assessment.confirmed_at = timezone.now()
@@ -819,11 +811,11 @@ def reassess(principal, assessment: Assessment, *, reason: str, lead: User | Non
     assessment = _authority(principal, assessment)
     reason = (reason or "").strip()
     if assessment.status != Status.CONFIRMED:
-        raise _invalid("status", _("只能对当前有效的已确认研判重新研判。"))
+        raise field_error("status", _("只能对当前有效的已确认研判重新研判。"))
     if Assessment.objects.filter(supersedes=assessment).exists():
-        raise _invalid("status", _("该版本已有重新研判的新版本。"))
+        raise field_error("status", _("该版本已有重新研判的新版本。"))
     if not reason:
-        raise _invalid("reason", _("请说明重新研判的原因（如风险发生变化）。"))
+        raise field_error("reason", _("请说明重新研判的原因（如风险发生变化）。"))
     lead = lead or assessment.lead
     members = list(assessment.members.all())
     _check_assignee(assessment.assignee_kind, assessment.institution, lead, members)

@@ -4,9 +4,10 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .permissions import Permission
 
@@ -38,3 +39,14 @@ def get_visible_or_404(queryset: QuerySet, principal, **lookup) -> Model:
     if obj is None:
         raise Http404
     return obj
+
+
+def require(principal, permission: Permission) -> None:
+    """For services: refuse a principal without the permission (403 in views and the API)."""
+    if not principal.has_permission(permission):
+        raise PermissionDenied(_("没有权限：%s") % permission.value)
+
+
+def field_error(field: str, message) -> ValidationError:
+    """A service's refusal, attached to one field of the form or request."""
+    return ValidationError({field: [message]})

@@ -26,3 +26,20 @@ def add_service_errors(form, exc) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class CountryCodeField(forms.CharField):
+    """An ISO 3166 alpha-2 code (or one of the notifying systems' extra codes), upper-cased."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 2)
+        kwargs.setdefault("min_length", 2)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        from .countries import is_valid_code
+
+        code = (super().clean(value) or "").upper()
+        if code and not is_valid_code(code):
+            raise forms.ValidationError(_("未知的国家或地区代码。"))
+        return code

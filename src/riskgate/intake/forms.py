@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.core.countries import is_valid_code
+from riskgate.core.forms import CountryCodeField
 from riskgate.core.models import HSCode, Region
 
 from .models import Channel, HazardType, ReporterKind, SourceType, Status, TradeDirection, Urgency
@@ -20,7 +21,7 @@ class InformationFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("状态"), choices=BLANK + Status.choices, required=False)
     hazard = forms.ChoiceField(label=_("危害类型"), choices=BLANK + HazardType.choices, required=False)
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=BLANK + Urgency.choices, required=False)
-    origin = forms.CharField(label=_("原产国代码"), required=False, max_length=2, min_length=2)
+    origin = CountryCodeField(label=_("原产国代码"), required=False)
     organisation = forms.ModelChoiceField(label=_("负责机构（辖区）"), queryset=None, required=False)
     hs_chapter = forms.RegexField(label=_("HS 章/品目"), regex=r"^\d{2,6}$", required=False)
     since = forms.DateField(label=_("接收日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -44,12 +45,6 @@ class InformationFilterForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.visible_to(principal).exclude(
             kind__in=[OrganisationKind.ENTERPRISE, OrganisationKind.LABORATORY, OrganisationKind.MONITORING_POINT]
         )
-
-    def clean_origin(self):
-        code = self.cleaned_data["origin"].upper()
-        if code and not is_valid_code(code):
-            raise forms.ValidationError(_("未知的国家或地区代码。"))
-        return code
 
     def criteria(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}

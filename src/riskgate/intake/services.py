@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core import audit
+from riskgate.core.access import require
 from riskgate.core.permissions import Permission
 
 from .enrich import prepare
@@ -17,18 +18,13 @@ from .models import CONTENT_FIELDS, REASON_REQUIRED, TRANSITIONS, RiskInformatio
 ENTRY_FIELDS = [*CONTENT_FIELDS, "reporter_kind", "reporter_organisation", "organisation"]
 
 
-def _require(principal, permission: Permission) -> None:
-    if not principal.has_permission(permission):
-        raise PermissionDenied(_("没有权限：%s") % permission.value)
-
-
 def warning_office() -> Organisation | None:
     return Organisation.objects.filter(kind=OrganisationKind.WARNING_OFFICE).order_by("pk").first()
 
 
 def create_information(principal, *, data: dict, reporter: dict | None = None) -> RiskInformation:
     """Record information entered by an officer (hotline, own findings) or sent by a partner system."""
-    _require(principal, Permission.INTAKE_INFORMATION_CREATE)
+    require(principal, Permission.INTAKE_INFORMATION_CREATE)
     data = dict(data)
     org = data.get("organisation") or principal.organisation
     if org is None or not Organisation.objects.visible_to(principal).filter(pk=org.pk).exists():
@@ -58,7 +54,7 @@ def create_information(principal, *, data: dict, reporter: dict | None = None) -
 
 def transition(principal, info: RiskInformation, *, to_status: str, reason: str = "", merged_into=None) -> StatusChange:
     """Move an item along the workflow (Art.13): verify, reject, merge, report upward, request assessment, close."""
-    _require(principal, Permission.INTAKE_INFORMATION_PROCESS)
+    require(principal, Permission.INTAKE_INFORMATION_PROCESS)
     if not RiskInformation.objects.visible_to(principal, shared=False).filter(pk=info.pk).exists():
         raise PermissionDenied
     reason = (reason or "").strip()

@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from riskgate.assessment.grading import WarningLevel
 from riskgate.core.countries import is_valid_code
+from riskgate.core.forms import CountryCodeField
 
-from .models import Evaluation, Status, WarningKind, WarningNotice
+from .models import CONTENT_FIELDS, Evaluation, Status, WarningKind, WarningNotice
 
 BLANK = [("", _("全部"))]
 STATE_CHOICES = [("active", _("生效中")), ("adjusted", _("已调整")), ("lifted", _("已解除"))]
@@ -19,16 +20,10 @@ class PortalFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("状态"), choices=BLANK + STATE_CHOICES, required=False)
     category = forms.CharField(label=_("产品类别"), required=False, max_length=100)
     hs_chapter = forms.RegexField(label=_("HS 章/品目"), regex=r"^\d{2,6}$", required=False)
-    origin = forms.CharField(label=_("原产国代码"), required=False, max_length=2, min_length=2)
+    origin = CountryCodeField(label=_("原产国代码"), required=False)
     region = forms.RegexField(label=_("地区代码"), regex=r"^\d{6}$", required=False)
     since = forms.DateField(label=_("发布日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean_origin(self):
-        code = self.cleaned_data["origin"].upper()
-        if code and not is_valid_code(code):
-            raise forms.ValidationError(_("未知的国家或地区代码。"))
-        return code
 
     def criteria(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
@@ -70,27 +65,7 @@ class WarningForm(forms.ModelForm):
 
     class Meta:
         model = WarningNotice
-        fields = [
-            "level",
-            "kinds",
-            "title",
-            "title_en",
-            "summary",
-            "summary_en",
-            "items",
-            "measures",
-            "audience",
-            "product_category",
-            "hs_codes",
-            "brands",
-            "product_models",
-            "batches",
-            "gtins",
-            "origin_countries",
-            "regions",
-            "starts_at",
-            "valid_until",
-        ]
+        fields = [name for name in CONTENT_FIELDS if name != "hazard_type"]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "summary_en": forms.Textarea(attrs={"rows": 3}),

@@ -183,6 +183,31 @@ class WarningNotice(models.Model):
         return self.status == Status.PUBLISHED
 
 
+# The fields that make up a warning's content: what a draft edits, an adjustment copies and the audit records.
+CONTENT_FIELDS = [
+    "level",
+    "kinds",
+    "hazard_type",
+    "title",
+    "title_en",
+    "summary",
+    "summary_en",
+    "items",
+    "measures",
+    "audience",
+    "hs_codes",
+    "product_category",
+    "brands",
+    "product_models",
+    "batches",
+    "gtins",
+    "origin_countries",
+    "regions",
+    "starts_at",
+    "valid_until",
+]
+
+
 class StepRecord(models.Model):
     """The history of a version: drafted, submitted, approved, sent back, published, superseded, lifted."""
 

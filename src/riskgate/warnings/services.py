@@ -5,7 +5,7 @@ the validity period). Each write checks permission and jurisdiction, validates, 
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,43 +14,13 @@ from riskgate.assessment.grading import WarningLevel
 from riskgate.assessment.models import Assessment
 from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core import audit
+from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
 
 from .delivery import fan_out_on_commit
-from .models import AuthorityRule, Change, Path, Status, StepRecord, WarningKind, WarningNotice
+from .models import CONTENT_FIELDS, AuthorityRule, Change, Path, Status, StepRecord, WarningKind, WarningNotice
 
-CONTENT_FIELDS = [
-    "level",
-    "kinds",
-    "hazard_type",
-    "title",
-    "title_en",
-    "summary",
-    "summary_en",
-    "items",
-    "measures",
-    "audience",
-    "hs_codes",
-    "product_category",
-    "brands",
-    "product_models",
-    "batches",
-    "gtins",
-    "origin_countries",
-    "regions",
-    "starts_at",
-    "valid_until",
-]
 _RANK = {level: rank for rank, level in enumerate(reversed(WarningLevel.values))}  # IV 0 … I 3
-
-
-def _require(principal, permission: Permission) -> None:
-    if not principal.has_permission(permission):
-        raise PermissionDenied(_("没有权限：%s") % permission.value)
-
-
-def _invalid(field: str, message) -> ValidationError:
-    return ValidationError({field: [message]})
 
 
 def _person(principal):
@@ -124,7 +94,7 @@ def authority_errors(notice: WarningNotice) -> list[str]:
 def _check_authority(notice: WarningNotice) -> None:
     errors = authority_errors(notice)
     if errors:
-        raise _invalid("level", " ".join(errors))
+        raise field_error("level", " ".join(errors))
 
 
 # ----- drafting ----------------------------------------------------------------------------------------------
@@ -133,11 +103,11 @@ def _check_authority(notice: WarningNotice) -> None:
 def _apply(notice: WarningNotice, data: dict) -> None:
     unknown = set(data) - set(CONTENT_FIELDS)
     if unknown:
-        raise _invalid("data", _("未知字段：%s") % ", ".join(sorted(unknown)))
+        raise field_error("data", _("未知字段：%s") % ", ".join(sorted(unknown)))
     for name, value in data.items():
         setattr(notice, name, value)
     if notice.level not in WarningLevel.values:
-        raise _invalid("level", _("请选择预警等级 I–IV。"))
+        raise field_error("level", _("请选择预警等级 I–IV。"))
     notice.full_clean(exclude=["lineage", "supersedes", "assessment", "organisation", "drafted_by"])
     notice.index()
 
@@ -145,7 +115,7 @@ def _apply(notice: WarningNotice, data: dict) -> None:
 @transaction.atomic
 def draft_from_assessment(principal, assessment: Assessment, *, data: dict) -> WarningNotice:
     """A draft based on a confirmed assessment: its confirmed level and hazard unless the drafter changes them."""
-    _require(principal, Permission.WARNING_DRAFT)
+    require(principal, Permission.WARNING_DRAFT)
     _person(principal)
     if (
         not Assessment.objects.visible_to(principal).filter(pk=assessment.pk).exists()
@@ -154,7 +124,7 @@ def draft_from_assessment(principal, assessment: Assessment, *, data: dict) -> W
         raise PermissionDenied
     assessment = Assessment.objects.get(pk=assessment.pk)
     if assessment.status != AssessmentStatus.CONFIRMED:
-        raise _invalid("assessment", _("只能依据当前有效的已确认研判发布预警。"))
+        raise field_error("assessment", _("只能依据当前有效的已确认研判发布预警。"))
     notice = WarningNotice(
         assessment=assessment,
         organisation=principal.organisation,
@@ -172,11 +142,11 @@ def draft_from_assessment(principal, assessment: Assessment, *, data: dict) -> W
 @transaction.atomic
 def draft_emergency(principal, *, data: dict, reason: str, assessment: Assessment | None = None) -> WarningNotice:
     """Art.18: in an urgent case a warning may be issued before the full report and confirmed afterwards."""
-    _require(principal, Permission.WARNING_DRAFT)
+    require(principal, Permission.WARNING_DRAFT)
     _person(principal)
     reason = (reason or "").strip()
     if not reason:
-        raise _invalid("emergency_reason", _("请说明紧急先行发布的理由。"))
+        raise field_error("emergency_reason", _("请说明紧急先行发布的理由。"))
     notice = WarningNotice(
         path=Path.EMERGENCY,
         emergency_reason=reason,
@@ -199,10 +169,10 @@ def _create(principal, notice: WarningNotice, action: str) -> WarningNotice:
 
 @transaction.atomic
 def update_draft(principal, notice: WarningNotice, *, data: dict) -> WarningNotice:
-    _require(principal, Permission.WARNING_DRAFT)
+    require(principal, Permission.WARNING_DRAFT)
     notice = _own(principal, notice)
     if notice.status != Status.DRAFT:
-        raise _invalid("status", _("只有草稿可以修改。"))
+        raise field_error("status", _("只有草稿可以修改。"))
     before = audit.snapshot(notice, CONTENT_FIELDS)
     _apply(notice, data)
     notice.save()
@@ -220,14 +190,14 @@ def update_draft(principal, notice: WarningNotice, *, data: dict) -> WarningNoti
 
 @transaction.atomic
 def submit_for_review(principal, notice: WarningNotice) -> WarningNotice:
-    _require(principal, Permission.WARNING_DRAFT)
+    require(principal, Permission.WARNING_DRAFT)
     notice = _own(principal, notice)
     if notice.status != Status.DRAFT:
-        raise _invalid("status", _("只有草稿可以送审。"))
+        raise field_error("status", _("只有草稿可以送审。"))
     if notice.change == Change.ADJUSTED and not audit.diff(
         audit.snapshot(notice.supersedes, CONTENT_FIELDS), audit.snapshot(notice, CONTENT_FIELDS)
     ):
-        raise _invalid("data", _("调整须改变等级、范围或内容。"))
+        raise field_error("data", _("调整须改变等级、范围或内容。"))
     _check_authority(notice)  # no use sending for approval what the organisation may not issue
     notice.status = Status.IN_REVIEW
     notice.save()
@@ -237,12 +207,12 @@ def submit_for_review(principal, notice: WarningNotice) -> WarningNotice:
 
 @transaction.atomic
 def send_back(principal, notice: WarningNotice, *, note: str) -> WarningNotice:
-    _require(principal, Permission.WARNING_APPROVE)
+    require(principal, Permission.WARNING_APPROVE)
     notice = _own(principal, notice)
     if notice.status not in (Status.IN_REVIEW, Status.APPROVED):
-        raise _invalid("status", _("只有审核中或待发布的预警可以退回。"))
+        raise field_error("status", _("只有审核中或待发布的预警可以退回。"))
     if not (note or "").strip():
-        raise _invalid("note", _("退回时请写明理由。"))
+        raise field_error("note", _("退回时请写明理由。"))
     before = notice.status
     notice.status, notice.reviewed_by = Status.DRAFT, _person(principal)
     notice.approved_by, notice.approved_at = None, None
@@ -254,11 +224,11 @@ def send_back(principal, notice: WarningNotice, *, note: str) -> WarningNotice:
 @transaction.atomic
 def approve(principal, notice: WarningNotice) -> WarningNotice:
     """A second officer approves: never the drafter; the issuing organisation must hold the authority."""
-    _require(principal, Permission.WARNING_APPROVE)
+    require(principal, Permission.WARNING_APPROVE)
     _person(principal)
     notice = _own(principal, notice)
     if notice.status != Status.IN_REVIEW:
-        raise _invalid("status", _("只有审核中的预警可以批准。"))
+        raise field_error("status", _("只有审核中的预警可以批准。"))
     if notice.drafted_by_id == principal.pk:
         raise PermissionDenied(_("起草人不能批准自己起草的预警。"))
     _check_authority(notice)
@@ -273,11 +243,11 @@ def approve(principal, notice: WarningNotice) -> WarningNotice:
 @transaction.atomic
 def publish(principal, notice: WarningNotice, *, now: dt.datetime | None = None) -> WarningNotice:
     """Publish an approved version; the version it adjusts (if any) ends as superseded."""
-    _require(principal, Permission.WARNING_APPROVE)
+    require(principal, Permission.WARNING_APPROVE)
     _person(principal)
     notice = _own(principal, notice)
     if notice.status != Status.APPROVED:
-        raise _invalid("status", _("只有已批准的预警可以发布。"))
+        raise field_error("status", _("只有已批准的预警可以发布。"))
     now = now or timezone.now()
     _check_authority(notice)
     if notice.supersedes_id:
@@ -293,7 +263,7 @@ def publish(principal, notice: WarningNotice, *, now: dt.datetime | None = None)
 
 def _end(principal, previous: WarningNotice, now: dt.datetime, by: WarningNotice) -> None:
     if previous.status != Status.PUBLISHED:
-        raise _invalid("supersedes", _("被调整的版本已不在发布状态。"))
+        raise field_error("supersedes", _("被调整的版本已不在发布状态。"))
     previous.status, previous.ended_at, previous.current = Status.SUPERSEDED, now, False
     previous.save()
     _record(principal, previous, "superseded", Status.PUBLISHED, by.reference)
@@ -311,14 +281,14 @@ def current(notice: WarningNotice) -> WarningNotice:
 def adjust(principal, notice: WarningNotice, *, reason: str, data: dict) -> WarningNotice:
     """A level or scope change: a new draft version of a published warning, which goes through review again (and
     cannot be sent for review unless it changes something)."""
-    _require(principal, Permission.WARNING_DRAFT)
+    require(principal, Permission.WARNING_DRAFT)
     _person(principal)
     notice = _own(principal, notice)
     reason = (reason or "").strip()
     if notice.status != Status.PUBLISHED or current(notice).pk != notice.pk:
-        raise _invalid("status", _("只能调整当前发布中的版本。"))
+        raise field_error("status", _("只能调整当前发布中的版本。"))
     if not reason:
-        raise _invalid("change_reason", _("请说明调整的理由。"))
+        raise field_error("change_reason", _("请说明调整的理由。"))
     new = _next_version(notice, principal, Change.ADJUSTED, reason)
     _apply(new, data)  # may be empty: the officer edits the new draft before sending it for review
     return _create(principal, new, "adjustment_drafted")
@@ -345,18 +315,18 @@ def _next_version(notice: WarningNotice, principal, change: str, reason: str) ->
 @transaction.atomic
 def lift(principal, notice: WarningNotice, *, reason: str, now: dt.datetime | None = None) -> WarningNotice:
     """The authority confirms the risk is gone: a Cancel version is published at once and the warning ends."""
-    _require(principal, Permission.WARNING_APPROVE)
+    require(principal, Permission.WARNING_APPROVE)
     _person(principal)
     notice = _own(principal, notice)
     reason = (reason or "").strip()
     if not reason:
-        raise _invalid("reason", _("请说明解除的理由（如风险已消除）。"))
+        raise field_error("reason", _("请说明解除的理由（如风险已消除）。"))
     return _lift(principal, notice, reason, now or timezone.now())
 
 
 def _lift(principal, notice: WarningNotice, reason: str, now: dt.datetime) -> WarningNotice:
     if notice.status != Status.PUBLISHED or current(notice).pk != notice.pk:
-        raise _invalid("status", _("只能解除当前发布中的版本。"))
+        raise field_error("status", _("只能解除当前发布中的版本。"))
     cancel = _next_version(notice, principal, Change.LIFTED, reason)
     cancel.status, cancel.current = Status.LIFTED, True
     cancel.published_at = cancel.ended_at = now
@@ -420,11 +390,11 @@ def evaluate(principal, notice: WarningNotice, *, measures_done: str, new_incide
     """Record the evaluation of a published warning's effect; the system adds its own count of related reports."""
     from .models import Evaluation
 
-    _require(principal, Permission.WARNING_DRAFT)
+    require(principal, Permission.WARNING_DRAFT)
     _person(principal)
     notice = _own(principal, notice)
     if notice.status not in (Status.PUBLISHED, Status.LIFTED):
-        raise _invalid("status", _("只能评估已发布或已解除的预警。"))
+        raise field_error("status", _("只能评估已发布或已解除的预警。"))
     evaluation = Evaluation(
         notice=notice,
         measures_done=(measures_done or "").strip(),
