@@ -53,6 +53,9 @@ def live_world(transactional_db):
     from riskgate.assessment.models import DueDateRule, GradingPolicy, ensure_defaults
 
     ensure_defaults(DueDateRule, GradingPolicy)
+    from riskgate.warnings import models as warnings
+
+    warnings.ensure_defaults(warnings.AuthorityRule, warnings.PublicationLimit)
     load_demo_organisations_and_accounts()
     return World()
 

@@ -220,8 +220,8 @@ def test_assessment_full_path_in_the_browser(browser, live_server, live_world):
         return page.locator(f"form[action$='/{action}/']")
 
     def submit(page, action, button):
-        form(page, action).get_by_role("button", name=button).click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            form(page, action).get_by_role("button", name=button).click()
 
     # The warning office requests the assessment from the technical institution.
     office = sign_in(browser, live_server, "warning", live_world.password)
@@ -231,8 +231,8 @@ def test_assessment_full_path_in_the_browser(browser, live_server, live_world):
     office.get_by_label("指定技术机构").check()
     office.locator("#id_institution").select_option(str(live_world.org("caiq").pk))
     office.get_by_label("牵头评估人").select_option(str(live_world.user("assessor").pk))
-    office.get_by_role("button", name="提请").click()
-    office.wait_for_load_state()
+    with office.expect_navigation():
+        office.get_by_role("button", name="提请").click()
     assessment = Assessment.objects.get()
     url = f"{live_server.url}/assessments/{assessment.pk}/"
     assert office.url == url and office.get_by_text("已提请，待受理").first.is_visible()
@@ -324,8 +324,8 @@ def test_assessment_full_path_in_the_browser(browser, live_server, live_world):
     v2 = Assessment.objects.get(supersedes=assessment)
     assert office.url == f"{live_server.url}/assessments/{v2.pk}/"
     assert office.get_by_role("link", name="v1").is_visible()
-    office.get_by_role("link", name="v1").click()
-    office.wait_for_load_state()
+    with office.expect_navigation():
+        office.get_by_role("link", name="v1").click()
     assert office.get_by_text("已确认").first.is_visible()
     assert office.get_by_role("link", name="查看新版本").is_visible()
     assert not office.console_errors and not lead.console_errors, (office.console_errors, lead.console_errors)
@@ -359,26 +359,26 @@ def test_warning_lifecycle_on_the_officer_pages_and_the_portal(browser, live_ser
 
     drafter = sign_in(browser, live_server, "warning", live_world.password)
     drafter.goto(f"{live_server.url}/assessments/{assessment.pk}/")
-    drafter.get_by_role("link", name="起草预警").click()
-    drafter.wait_for_load_state()
+    with drafter.expect_navigation():
+        drafter.get_by_role("link", name="起草预警").click()
     drafter.get_by_label("风险警示公告").check()
     drafter.get_by_label("英文标题").fill("Folding chairs can trap children's fingers")
     drafter.get_by_label("警示事项").fill("停止销售和使用涉及型号。")
     drafter.get_by_label("HS 编码").fill("9401")
-    drafter.get_by_role("button", name="保存草稿").click()
-    drafter.wait_for_load_state()
+    with drafter.expect_navigation():
+        drafter.get_by_role("button", name="保存草稿").click()
     notice = WarningNotice.objects.get()
-    drafter.get_by_role("button", name="送审").click()
-    drafter.wait_for_load_state()
+    with drafter.expect_navigation():
+        drafter.get_by_role("button", name="送审").click()
     assert drafter.get_by_text("起草人不能批准自己起草的预警").is_visible()
     assert drafter.get_by_role("button", name="批准").count() == 0
 
     approver = sign_in(browser, live_server, "warning2", live_world.password)
     approver.goto(f"{live_server.url}/warnings/manage/{notice.pk}/")
-    approver.get_by_role("button", name="批准").click()
-    approver.wait_for_load_state()
-    approver.get_by_role("button", name="发布", exact=True).click()
-    approver.wait_for_load_state()
+    with approver.expect_navigation():
+        approver.get_by_role("button", name="批准").click()
+    with approver.expect_navigation():
+        approver.get_by_role("button", name="发布", exact=True).click()
 
     public = browser.new_page(locale="zh-CN")
     public.goto(f"{live_server.url}/warnings/?q=折叠")
@@ -398,18 +398,18 @@ def test_warning_lifecycle_on_the_officer_pages_and_the_portal(browser, live_ser
     drafter.goto(f"{live_server.url}/warnings/manage/{notice.pk}/")
     drafter.get_by_label("调整后的等级").select_option("I")
     drafter.get_by_label("调整理由").fill("伤害报告增多")
-    drafter.get_by_role("button", name="调整（新版本）").click()
-    drafter.wait_for_load_state()
-    drafter.get_by_role("button", name="保存草稿").click()
-    drafter.wait_for_load_state()
-    drafter.get_by_role("button", name="送审").click()
-    drafter.wait_for_load_state()
+    with drafter.expect_navigation():
+        drafter.get_by_role("button", name="调整（新版本）").click()
+    with drafter.expect_navigation():
+        drafter.get_by_role("button", name="保存草稿").click()
+    with drafter.expect_navigation():
+        drafter.get_by_role("button", name="送审").click()
     v2 = WarningNotice.objects.get(version=2)
     approver.goto(f"{live_server.url}/warnings/manage/{v2.pk}/")
-    approver.get_by_role("button", name="批准").click()
-    approver.wait_for_load_state()
-    approver.get_by_role("button", name="发布", exact=True).click()
-    approver.wait_for_load_state()
+    with approver.expect_navigation():
+        approver.get_by_role("button", name="批准").click()
+    with approver.expect_navigation():
+        approver.get_by_role("button", name="发布", exact=True).click()
     public.goto(f"{live_server.url}/warnings/{notice.lineage_id}/")
     assert (
         public.get_by_text("已调整").first.is_visible()
@@ -418,8 +418,8 @@ def test_warning_lifecycle_on_the_officer_pages_and_the_portal(browser, live_ser
 
     # Lifted by the authority: the portal says so, and the feeds carry the Cancel.
     approver.get_by_label("解除理由").fill("召回完成，风险已消除")
-    approver.get_by_role("button", name="解除").click()
-    approver.wait_for_load_state()
+    with approver.expect_navigation():
+        approver.get_by_role("button", name="解除").click()
     public.goto(f"{live_server.url}/warnings/?state=lifted")
     assert public.get_by_role("link", name=notice.title).is_visible()
     assert len(feed_entries("/warnings/feed.atom")) == 3
