@@ -61,6 +61,15 @@ REGISTRY_VIEWERS = {"system_admin", "warning_officer", "bureau_officer", "assess
 XIAN_ASSESSMENT_READERS = XIAN_ITEM_READERS
 WARNING_OFFICERS = {"system_admin", "warning_officer", "bureau_officer"}
 OFFICE_WARNING_READERS = {"system_admin", "warning_officer"}  # a bureau does not see the warning office's drafts
+WARNING_RECEIVERS = {
+    "system_admin",
+    "warning_officer",
+    "bureau_officer",
+    "port_officer",
+    "partner_officer",
+    "enterprise_user",
+}
+XIANYANG_INBOX_READERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer"}  # 咸阳海关's inbox
 
 
 @dataclass
@@ -145,6 +154,11 @@ def ui_matrix(world) -> dict[str, Entry]:
         "warnings:confirm_subscription": Entry(PUBLIC, "post", kwargs={"token": world.subscription.token}),
         "warnings:unsubscribe": Entry(PUBLIC, "post", kwargs={"token": world.subscription.token}),
         # The officers' side of warnings: the matrix warning belongs to the warning office.
+        "warnings:inbox": Entry(WARNING_RECEIVERS),
+        "warnings:inbox_item": Entry(XIANYANG_INBOX_READERS, kwargs={"pk": world.inbox_item.pk}),
+        "warnings:inbox_respond": Entry(
+            XIANYANG_INBOX_READERS, "post", kwargs={"pk": world.inbox_item.pk}, data={"action_taken": "矩阵"}
+        ),
         "warnings:manage_list": Entry(WARNING_OFFICERS),
         "warnings:create": Entry(WARNING_OFFICERS),
         "warnings:manage": Entry(OFFICE_WARNING_READERS, kwargs={"pk": world.warning.pk}),
@@ -379,7 +393,8 @@ def _matrix_warning(world):
         drafter,
         data={
             "level": "III",
-            "kinds": ["public_announcement"],
+            "kinds": ["public_announcement", "agency_notice"],
+            "regions": ["610000"],
             "hazard_type": "physical",
             "title": "矩阵测试预警",
             "summary": "s",
@@ -393,7 +408,9 @@ def _matrix_warning(world):
         username="warning-matrix", role=Role.objects.get(code="warning_officer"), organisation=drafter.organisation
     )
     warnings.approve(approver, notice)
-    return warnings.publish(approver, notice)
+    notice = warnings.publish(approver, notice)
+    world.inbox_item = notice.recipients.get(organisation__code="xianyang-customs")
+    return notice
 
 
 def _matrix_assessment(world):

@@ -128,6 +128,7 @@ def test_periodic_jobs_are_scheduled_and_run():
         "riskgate.warnings.tasks.lift_expired",
         "riskgate.warnings.tasks.escalate_unpublished",
         "riskgate.warnings.tasks.send_digests",
+        "riskgate.warnings.tasks.escalate_unanswered",
         "riskgate.core.tasks.purge_rate_events",
     }
     assert all(name in app.tasks for name in scheduled)

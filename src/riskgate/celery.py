@@ -30,6 +30,10 @@ app.conf.update(
             "schedule": crontab(minute="*/15"),
         },
         "lift-expired-warnings": {"task": "riskgate.warnings.tasks.lift_expired", "schedule": crontab(minute="*/5")},
+        "escalate-unanswered-warnings": {
+            "task": "riskgate.warnings.tasks.escalate_unanswered",
+            "schedule": crontab(minute="*/15"),
+        },
         "send-warning-digests": {"task": "riskgate.warnings.tasks.send_digests", "schedule": crontab(minute="*/30")},
         "escalate-unpublished-warnings": {
             "task": "riskgate.warnings.tasks.escalate_unpublished",

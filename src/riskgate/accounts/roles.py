@@ -11,7 +11,7 @@ INTAKE = [
     P.INTAKE_INFORMATION_EXPORT,
 ]
 ASSESSMENT_AUTHORITY = [P.ASSESSMENT_VIEW, P.ASSESSMENT_REQUEST, P.ASSESSMENT_REGISTRY_VIEW]
-WARNING_AUTHORITY = [P.WARNING_VIEW, P.WARNING_DRAFT, P.WARNING_APPROVE]
+WARNING_AUTHORITY = [P.WARNING_VIEW, P.WARNING_DRAFT, P.WARNING_APPROVE, P.WARNING_RECEIVE]
 OFFICER = [
     P.ORG_ORGANISATION_VIEW,
     P.ORG_ENTERPRISE_CREATE,
@@ -27,15 +27,15 @@ DEFAULT_ROLES = [
     ("system_admin", "系统管理员", "System administrator", S.ALL, ALL, ["national_authority", "warning_office"]),
     ("warning_officer", "预警办公室人员", "Warning-office officer", S.SUBTREE, [*OFFICER, P.INTAKE_IMPORT_RUN, P.INTAKE_REPORTER_VIEW], ["warning_office", "national_authority"]),
     ("bureau_officer", "直属海关人员", "Bureau officer", S.SUBTREE, OFFICER, ["direct_bureau"]),
-    ("port_officer", "口岸查验人员", "Port inspection officer", S.SUBTREE, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE], ["inspection_body", "port"]),
+    ("port_officer", "口岸查验人员", "Port inspection officer", S.SUBTREE, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE, P.WARNING_RECEIVE], ["inspection_body", "port"]),
     ("assessor", "技术机构评估人员", "Technical-institution assessor", S.ASSIGNED,
      [P.ASSESSMENT_VIEW, P.ASSESSMENT_CONDUCT, P.ASSESSMENT_REGISTRY_VIEW], ["technical_institution", "laboratory"]),
     ("expert", "专家", "Expert", S.ASSIGNED, [P.ASSESSMENT_VIEW, P.ASSESSMENT_VOTE], []),
-    ("partner_officer", "协作部门人员", "Partner-agency officer", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE], ["partner_agency"]),
+    ("partner_officer", "协作部门人员", "Partner-agency officer", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE, P.WARNING_RECEIVE], ["partner_agency"]),
     ("auditor", "审计人员", "Auditor", S.ALL,
      [P.AUDIT_EVENT_VIEW, P.AUDIT_EVENT_EXPORT, P.AUDIT_CHAIN_VERIFY, P.ORG_ORGANISATION_VIEW, P.ORG_USER_VIEW],
      AUTHORITY_KINDS),
-    ("enterprise_user", "企业用户", "Enterprise user", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW, P.INTAKE_ENTERPRISE_REPORT], ["enterprise"]),
+    ("enterprise_user", "企业用户", "Enterprise user", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW, P.INTAKE_ENTERPRISE_REPORT, P.WARNING_RECEIVE], ["enterprise"]),
 ]  # fmt: skip
 
 

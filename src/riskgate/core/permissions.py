@@ -44,6 +44,7 @@ class Permission(StrEnum):
     WARNING_VIEW = "warning:notice:view"
     WARNING_DRAFT = "warning:notice:draft"
     WARNING_APPROVE = "warning:notice:approve"
+    WARNING_RECEIVE = "warning:notice:receive"
 
     @property
     def label(self) -> str:
@@ -77,6 +78,7 @@ PERMISSION_LABELS = {
     Permission.WARNING_VIEW: _("查看辖区内的风险预警（含草稿）"),
     Permission.WARNING_DRAFT: _("起草、调整风险预警"),
     Permission.WARNING_APPROVE: _("审核、批准、发布、解除风险预警"),
+    Permission.WARNING_RECEIVE: _("接收发给本机构的风险预警，回执与反馈"),
 }
 
 PERMISSION_CHOICES = [(p.value, format_lazy("{} — {}", p.value, PERMISSION_LABELS[p])) for p in Permission]

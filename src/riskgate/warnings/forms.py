@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from riskgate.accounts.models import Organisation
 from riskgate.assessment.grading import WarningLevel
 from riskgate.core.countries import is_valid_code
 from riskgate.core.forms import CountryCodeField
@@ -62,10 +63,25 @@ class WarningForm(forms.ModelForm):
     gtins = ListField(label=_("商品条码"))
     origin_countries = ListField(label=_("原产国"), upper=True, help_text=_("两位代码，如 CN, DE"))
     regions = ListField(label=_("地区（空：全国）"), help_text=_("行政区划代码，如 610000"))
+    ports = forms.ModelMultipleChoiceField(
+        label=_("口岸（通报另行送达）"), queryset=Organisation.objects.none(), required=False
+    )
+    enterprises = forms.ModelMultipleChoiceField(
+        label=_("企业（通告送达对象）"), queryset=Organisation.objects.none(), required=False
+    )
+
+    def __init__(self, *args, principal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        visible = Organisation.objects.visible_to(principal).order_by("name")
+        self.fields["ports"].queryset = visible.filter(kind__in=["port", "inspection_body"])
+        self.fields["enterprises"].queryset = visible.filter(kind="enterprise")
+        if self.instance.pk:
+            self.initial.setdefault("ports", list(self.instance.ports.all()))
+            self.initial.setdefault("enterprises", list(self.instance.enterprises.all()))
 
     class Meta:
         model = WarningNotice
-        fields = [name for name in CONTENT_FIELDS if name != "hazard_type"]
+        fields = [name for name in CONTENT_FIELDS if name != "hazard_type"]  # ports, enterprises: declared above
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "summary_en": forms.Textarea(attrs={"rows": 3}),

@@ -18,9 +18,9 @@ from riskgate.core.api_support import MAX_ID
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 
-from . import cap, services
+from . import cap, inbox, services
 from .forms import EmergencyForm, EvaluationForm, ManageFilterForm, ReasonForm, WarningForm
-from .models import Evaluation, Status, WarningNotice
+from .models import Evaluation, Recipient, Status, WarningNotice
 
 
 def _notice_or_404(request, pk: int) -> WarningNotice:
@@ -69,7 +69,7 @@ def manage_create(request):
             "summary": assessment.hazard,
             "measures": assessment.recommended_measures,
         }
-    form = WarningForm(request.POST or None, initial=initial)
+    form = WarningForm(request.POST or None, initial=initial, principal=request.user)
     emergency = EmergencyForm(request.POST or None) if assessment is None else None
     if request.method == "POST" and form.is_valid() and (emergency is None or emergency.is_valid()):
         try:
@@ -95,7 +95,7 @@ def manage_edit(request, pk: int):
     if notice.status != Status.DRAFT:
         messages.error(request, _("只有草稿可以修改。"))
         return redirect("warnings:manage", pk=notice.pk)
-    form = WarningForm(request.POST or None, instance=WarningNotice.objects.get(pk=notice.pk))
+    form = WarningForm(request.POST or None, instance=WarningNotice.objects.get(pk=notice.pk), principal=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_draft(request.user, notice, data=form.content())
@@ -129,6 +129,7 @@ def manage_detail(request, pk: int):
             "evaluated_by", "notice"
         ),
         "related": services.related_information_count(notice) if notice.published_at else 0,
+        "recipients": notice.recipients.select_related("organisation", "read_by").order_by("organisation__name"),
         "cap_public": notice.public and notice.published_at is not None,
         "cap_xml": cap.to_xml(notice).decode() if notice.published_at else "",
     }
@@ -186,3 +187,40 @@ def manage_act(request, pk: int, action: str):
         messages.success(request, done)
         return redirect("warnings:manage", pk=result.pk)
     return redirect("warnings:manage", pk=notice.pk)
+
+
+# ----- the inbox of a receiving organisation (agencies and enterprises) ----------------------------------------
+
+
+@permission_required(Permission.WARNING_RECEIVE)
+def inbox_list(request):
+    items = inbox.inbox(request.user).order_by("-delivered_at", "-id")
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(request, "warnings/inbox.html", {"page": page})
+
+
+def _recipient_or_404(request, pk: int) -> Recipient:
+    item = inbox.inbox(request.user).filter(pk=pk).first() if 0 < pk <= MAX_ID else None
+    if item is None:
+        raise Http404
+    return item
+
+
+@permission_required(Permission.WARNING_RECEIVE)
+def inbox_item(request, pk: int):
+    item = inbox.open_item(request.user, _recipient_or_404(request, pk))
+    can_answer = item.organisation_id == request.user.organisation_id and not item.answered
+    return render(request, "warnings/inbox_item.html", {"item": item, "w": item.notice, "can_answer": can_answer})
+
+
+@permission_required(Permission.WARNING_RECEIVE)
+@require_POST
+def inbox_respond(request, pk: int):
+    item = _recipient_or_404(request, pk)
+    try:
+        inbox.respond(request.user, item, text=request.POST.get("action_taken", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已反馈。"))
+    return redirect("warnings:inbox_item", pk=item.pk)

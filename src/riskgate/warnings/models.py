@@ -391,3 +391,47 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice_id}: {self.recommendation}"
+
+
+class RecipientKind(models.TextChoices):
+    AGENCY = "agency", _("检验机构/协作部门（通报）")
+    ENTERPRISE = "enterprise", _("企业（通告）")
+
+
+class Recipient(models.Model):
+    """A warning version delivered to an organisation's inbox (Art.20–21): circulars to the inspection bodies,
+    ports and partner agencies concerned; notices to the enterprises named. The inbox keeps the read receipt,
+    the agency's report of the action it took, and the enterprise's acknowledgement."""
+
+    notice = models.ForeignKey(WarningNotice, on_delete=models.CASCADE, related_name="recipients")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("接收机构"), on_delete=models.PROTECT, related_name="warning_inbox"
+    )
+    kind = models.CharField(_("类别"), max_length=12, choices=RecipientKind.choices)
+    delivered_at = models.DateTimeField(_("送达时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action_taken = models.TextField(_("采取的措施"), blank=True)
+    action_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    action_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    escalated_at = models.DateTimeField(_("已督办"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_organisation_field = "organisation"
+
+    class Meta:
+        verbose_name = _("预警接收")
+        verbose_name_plural = _("预警接收")
+        ordering = ["-delivered_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["notice", "organisation"], name="one_receipt_per_organisation")]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id} → {self.organisation_id}"
+
+    @property
+    def answered(self) -> bool:
+        return self.action_at is not None

@@ -17,6 +17,7 @@ from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
 
+from . import inbox
 from .delivery import fan_out_on_commit
 from .models import CONTENT_FIELDS, AuthorityRule, Change, Path, Status, StepRecord, WarningKind, WarningNotice
 
@@ -100,7 +101,17 @@ def _check_authority(notice: WarningNotice) -> None:
 # ----- drafting ----------------------------------------------------------------------------------------------
 
 
+M2M_FIELDS = ("ports", "enterprises")
+
+
 def _apply(notice: WarningNotice, data: dict) -> None:
+    data = dict(data)
+    pending = {name: list(data.pop(name)) for name in M2M_FIELDS if name in data}
+    if pending.get("enterprises") and any(o.kind != "enterprise" for o in pending["enterprises"]):
+        raise field_error("enterprises", _("通告对象须为企业。"))
+    if pending.get("ports") and any(o.kind not in ("port", "inspection_body") for o in pending["ports"]):
+        raise field_error("ports", _("口岸须为口岸或检验检疫机构。"))
+    notice._pending_m2m = {**getattr(notice, "_pending_m2m", {}), **pending}
     unknown = set(data) - set(CONTENT_FIELDS)
     if unknown:
         raise field_error("data", _("未知字段：%s") % ", ".join(sorted(unknown)))
@@ -158,8 +169,15 @@ def draft_emergency(principal, *, data: dict, reason: str, assessment: Assessmen
     return _create(principal, notice, "drafted_emergency")
 
 
+def _save_m2m(notice: WarningNotice) -> None:
+    for name, values in getattr(notice, "_pending_m2m", {}).items():
+        getattr(notice, name).set(values)
+    notice._pending_m2m = {}
+
+
 def _create(principal, notice: WarningNotice, action: str) -> WarningNotice:
     notice.save()
+    _save_m2m(notice)
     if notice.lineage_id is None:
         notice.lineage = notice
         notice.save(update_fields=["lineage"])
@@ -176,6 +194,7 @@ def update_draft(principal, notice: WarningNotice, *, data: dict) -> WarningNoti
     before = audit.snapshot(notice, CONTENT_FIELDS)
     _apply(notice, data)
     notice.save()
+    _save_m2m(notice)
     audit.record(
         actor=principal,
         action="warning.edited",
@@ -257,6 +276,7 @@ def publish(principal, notice: WarningNotice, *, now: dt.datetime | None = None)
     notice.starts_at = notice.starts_at or now
     notice.save()
     _record(principal, notice, "published", Status.APPROVED)
+    inbox.deliver(notice)
     fan_out_on_commit(notice)
     return notice
 
@@ -309,6 +329,7 @@ def _next_version(notice: WarningNotice, principal, change: str, reason: str) ->
         **{name: getattr(notice, name) for name in CONTENT_FIELDS},
     )
     new.index()
+    new._pending_m2m = {name: list(getattr(notice, name).all()) for name in M2M_FIELDS}
     return new
 
 
@@ -333,10 +354,12 @@ def _lift(principal, notice: WarningNotice, reason: str, now: dt.datetime) -> Wa
     cancel.approved_by = principal if getattr(principal, "pk", None) else None
     cancel.approved_at = now if cancel.approved_by else None
     cancel.save()
+    _save_m2m(cancel)
     notice.status, notice.ended_at, notice.current = Status.SUPERSEDED, now, False
     notice.save()
     _record(principal, notice, "superseded", Status.PUBLISHED, cancel.reference)
     _record(principal, cancel, "lifted", "", reason, changes=audit.facts(lifts=notice.pk, reason=reason))
+    inbox.deliver(cancel)
     fan_out_on_commit(cancel)
     return cancel
 

@@ -46,3 +46,10 @@ def send_digests() -> int:
     from .delivery import send_digests as run
 
     return run()
+
+
+@shared_task(name="riskgate.warnings.tasks.escalate_unanswered")
+def escalate_unanswered() -> int:
+    from .inbox import escalate_unanswered as run
+
+    return run()

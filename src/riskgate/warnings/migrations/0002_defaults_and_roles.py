@@ -8,7 +8,7 @@ from riskgate.core.search import create_search_index, drop_search_index
 
 TABLE = "riskwarnings_warningnotice"
 
-PERMISSIONS = {"warning:notice:view", "warning:notice:draft", "warning:notice:approve"}
+PERMISSIONS = {"warning:notice:view", "warning:notice:draft", "warning:notice:approve", "warning:notice:receive"}
 
 
 def forwards(apps, schema_editor):
