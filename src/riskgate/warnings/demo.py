@@ -17,7 +17,7 @@ def _assessment(title_start: str, status: str):
 
 
 def load_demo_warnings() -> int:
-    from riskgate.accounts.models import User
+    from riskgate.accounts.models import Organisation, User
 
     if WarningNotice.objects.exists():
         return 0
@@ -34,7 +34,9 @@ def load_demo_warnings() -> int:
     paprika = _assessment("进口辣椒粉", "confirmed")
     if paprika is not None:
         with transaction.atomic():
-            first = _publish(drafter, approver, services.draft_from_assessment(drafter, paprika, data=PAPRIKA))
+            importers = list(Organisation.objects.filter(code="ent-xian-trading"))
+            data = {**PAPRIKA, "enterprises": importers}
+            first = _publish(drafter, approver, services.draft_from_assessment(drafter, paprika, data=data))
             adjusted = services.adjust(
                 drafter,
                 first,
