@@ -159,3 +159,19 @@ def test_language_links_on_public_pages(world):
     assert client.get("/warnings/").content.decode().count("Risk warnings") >= 1
     evil = client.get("/warnings/language/?language=en&next=https://evil.example/")
     assert evil["Location"] == "/warnings/"
+
+
+def test_a_visitors_flash_message_is_never_served_to_another(world):
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest, HttpResponse
+
+    published(world)
+    request = HttpRequest()
+    storage = CookieStorage(request)
+    storage.add(20, "只给这位访客的提示")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    visitor = Client()
+    visitor.cookies["messages"] = carrier.cookies["messages"].value
+    assert "只给这位访客的提示" in visitor.get("/warnings/").content.decode()
+    assert "只给这位访客的提示" not in Client().get("/warnings/").content.decode()

@@ -61,7 +61,8 @@ def _cached_page(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        personal = {settings.SESSION_COOKIE_NAME, "messages"} & set(request.COOKIES)
+        if personal:  # a session, or flash messages waiting for this visitor: never shared
             return view(request, *args, **kwargs)
         address = f"{request.LANGUAGE_CODE}|{request.path}|{sorted(request.GET.lists())}|{_data_version()}"
         key = "public-page:" + hashlib.sha256(address.encode()).hexdigest()
@@ -69,7 +70,7 @@ def _cached_page(view):
         if content is not None:
             return HttpResponse(content, content_type="text/html; charset=utf-8")
         response = view(request, *args, **kwargs)
-        if response.status_code == 200:
+        if response.status_code == 200 and not response.cookies:
             cache.set(key, response.content, PAGE_SECONDS)
         return response
 
