@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from riskgate.core import audit
-from riskgate.core.access import permission_required
+from riskgate.core.access import permission_required, pk_or_404
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 
@@ -37,10 +37,7 @@ from .models import OPEN_STATUSES, Assessment, DueDateChange, Expert, LabTask, S
 
 
 def _visible_or_404(request, pk: int) -> Assessment:
-    assessment = services.visible(request.user).filter(pk=pk).first()
-    if assessment is None:
-        raise Http404
-    return assessment
+    return pk_or_404(services.visible(request.user), pk)
 
 
 @permission_required(Permission.ASSESSMENT_VIEW)

@@ -50,3 +50,13 @@ def require(principal, permission: Permission) -> None:
 def field_error(field: str, message) -> ValidationError:
     """A service's refusal, attached to one field of the form or request."""
     return ValidationError({field: [message]})
+
+
+def pk_or_404(queryset: QuerySet, pk: int) -> Model:
+    """The row of an already scoped queryset, or 404 (also for numbers too large to be ids)."""
+    from .api_support import MAX_ID
+
+    obj = queryset.filter(pk=pk).first() if 0 < pk <= MAX_ID else None
+    if obj is None:
+        raise Http404
+    return obj

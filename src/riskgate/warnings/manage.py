@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from riskgate.assessment.models import Assessment
 from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core import audit
-from riskgate.core.access import permission_required
+from riskgate.core.access import permission_required, pk_or_404
 from riskgate.core.api_support import MAX_ID
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
@@ -24,12 +24,7 @@ from .models import Evaluation, Recipient, Status, WarningNotice
 
 
 def _notice_or_404(request, pk: int) -> WarningNotice:
-    notice = None
-    if 0 < pk <= MAX_ID:
-        notice = WarningNotice.objects.visible_to(request.user).filter(pk=pk).first()
-    if notice is None:
-        raise Http404
-    return notice
+    return pk_or_404(WarningNotice.objects.visible_to(request.user), pk)
 
 
 @permission_required(Permission.WARNING_VIEW)
@@ -200,10 +195,7 @@ def inbox_list(request):
 
 
 def _recipient_or_404(request, pk: int) -> Recipient:
-    item = inbox.inbox(request.user).filter(pk=pk).first() if 0 < pk <= MAX_ID else None
-    if item is None:
-        raise Http404
-    return item
+    return pk_or_404(inbox.inbox(request.user), pk)
 
 
 @permission_required(Permission.WARNING_RECEIVE)
