@@ -273,3 +273,17 @@ def test_an_items_page_offers_the_request_and_lists_its_assessments(world):
     assert a.reference in page
     # Outside the jurisdiction the item itself is hidden, offer and all.
     assert world.client_for("port").get(reverse("intake:detail", args=[info.pk])).status_code == 404
+
+
+def test_buttons_posting_a_bad_id_get_not_found(world):
+    from .test_assessment_workflow import request
+
+    a = request(world, verified_item(world))
+    from riskgate.assessment import services
+
+    services.start(world.user("assessor"), a)
+    assessor = world.client_for("assessor")
+    for action, field in (("unseat", "expert"), ("remove_scenario", "scenario")):
+        for value in ("abc", "", "99999999999999999999999"):
+            response = assessor.post(reverse("assessment:act", args=[a.pk, action]), {field: value})
+            assert response.status_code == 404, (action, value, response.status_code)

@@ -33,14 +33,19 @@ def users_with(*permissions: Permission):
     return User.objects.filter(q, is_active=True).select_related("organisation").order_by("organisation__name", "pk")
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class _PersonLabel:
+    """A person shown with the organisation they work for."""
+
     def label_from_instance(self, obj):
         return f"{obj.full_name or obj.username}（{obj.organisation.name if obj.organisation_id else '—'}）"
 
 
-class UsersChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.full_name or obj.username}（{obj.organisation.name if obj.organisation_id else '—'}）"
+class UserChoiceField(_PersonLabel, forms.ModelChoiceField):
+    pass
+
+
+class UsersChoiceField(_PersonLabel, forms.ModelMultipleChoiceField):
+    pass
 
 
 class RequestForm(forms.Form):

@@ -294,7 +294,7 @@ def declare_conflict(principal, assessment: Assessment, expert: Expert, *, has_c
 
 
 class ConflictOfInterest(ValidationError):
-    pass
+    """The refusal of a seat to an expert who declared a conflict (audited by seat_expert)."""
 
 
 def seat_expert(principal, assessment: Assessment, expert: Expert, *, chair: bool = False) -> PanelSeat:
@@ -518,10 +518,11 @@ def add_scenario(principal, assessment: Assessment, *, description: str, severit
 def remove_scenario(principal, assessment: Assessment, scenario_id: int) -> None:
     assessment = _conducting(principal, assessment)
     deleted, _rows = assessment.scenarios.filter(pk=scenario_id).delete()
-    if deleted:
-        audit.record(
-            actor=principal, action="assessment.scenario_removed", obj=assessment, changes=audit.facts(id=scenario_id)
-        )
+    if not deleted:
+        raise field_error("scenario", _("该伤害情景不存在。"))
+    audit.record(
+        actor=principal, action="assessment.scenario_removed", obj=assessment, changes=audit.facts(id=scenario_id)
+    )
 
 
 def current_policy() -> dict:

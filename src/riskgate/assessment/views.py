@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from riskgate.core import audit
 from riskgate.core.access import permission_required, pk_or_404
+from riskgate.core.api_support import MAX_ID
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 
@@ -221,11 +222,16 @@ def _lab_results(request, a, d):
     )
 
 
-def _unseat(request, a, d):
-    expert = Expert.objects.filter(pk=request.POST.get("expert")).first()
-    if expert is None:
+def _posted_id(request, name: str) -> int:
+    """An id posted by one of the page's own buttons; anything else is not found (404, never a 500)."""
+    value = request.POST.get(name, "")
+    if not value.isdigit() or not 0 < int(value) <= MAX_ID:
         raise Http404
-    services.unseat_expert(request.user, a, expert)
+    return int(value)
+
+
+def _unseat(request, a, d):
+    services.unseat_expert(request.user, a, pk_or_404(Expert.objects.all(), _posted_id(request, "expert")))
 
 
 ACTIONS = {
@@ -250,7 +256,7 @@ ACTIONS = {
     ),
     "remove_scenario": (
         None,
-        lambda r, a, d: services.remove_scenario(r.user, a, int(r.POST.get("scenario") or 0)),
+        lambda r, a, d: services.remove_scenario(r.user, a, _posted_id(r, "scenario")),
         _("已删除伤害情景。"),
     ),
     "report": (ReportForm, None, _("报告已保存，风险等级和建议预警等级已重新计算。")),

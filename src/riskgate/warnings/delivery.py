@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -144,13 +145,17 @@ def fan_out(notice_id: int, now: dt.datetime | None = None) -> list[int]:
         return []
     to_send = []
     hour_ago = now - dt.timedelta(hours=1)
+    sent_last_hour = dict(  # one query for every subscriber, not one each
+        Delivery.objects.filter(created_at__gte=hour_ago, channel="email")
+        .exclude(status=DeliveryStatus.DIGEST)
+        .values_list("subscription_id")
+        .annotate(n=Count("id"))
+    )
     for subscription in Subscription.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True):
         if not subscription.matches(notice):
             continue
-        recent = subscription.deliveries.filter(created_at__gte=hour_ago, channel="email").exclude(
-            status=DeliveryStatus.DIGEST
-        )
-        status = DeliveryStatus.DIGEST if recent.count() >= _throttle() else DeliveryStatus.PENDING
+        throttled = sent_last_hour.get(subscription.pk, 0) >= _throttle()
+        status = DeliveryStatus.DIGEST if throttled else DeliveryStatus.PENDING
         for channel in ["email", *(["webhook"] if subscription.webhook_url else [])]:
             try:
                 with transaction.atomic():

@@ -18,7 +18,7 @@ from riskgate.core.access import field_error, require
 from riskgate.core.notifications import notify_organisation
 from riskgate.core.permissions import Permission
 
-from .models import Recipient, RecipientKind, WarningKind, WarningNotice
+from .models import Recipient, RecipientKind, WarningKind, WarningNotice, region_prefix
 
 ANSWER_HOURS = 72  # how long an addressee has to report its action or acknowledge before it is escalated
 AGENCY_KINDS = [
@@ -34,9 +34,7 @@ def _in_regions(regions: list[str]) -> Q:
         return Q()
     q = Q(pk__in=[])
     for code in regions:
-        prefix = code.rstrip("0")
-        prefix += "0" * (len(prefix) % 2)
-        q |= Q(region__code__startswith=prefix)
+        q |= Q(region__code__startswith=region_prefix(code))
     return q
 
 

@@ -28,6 +28,12 @@ class WarningKind(models.TextChoices):
 PUBLIC_KINDS = {WarningKind.PUBLIC_ANNOUNCEMENT, WarningKind.BUSINESS_NOTICE}
 
 
+def region_prefix(area: str) -> str:
+    """The code prefix of everything inside a GB/T 2260 area: 610000 → 61, 610100 → 6101, 610102 → 610102."""
+    prefix = area.rstrip("0")
+    return prefix + "0" * (len(prefix) % 2)  # keep whole two-digit levels
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("草稿")
     IN_REVIEW = "in_review", _("审核中")

@@ -19,7 +19,17 @@ from riskgate.core.permissions import Permission
 
 from . import inbox
 from .delivery import fan_out_on_commit
-from .models import CONTENT_FIELDS, AuthorityRule, Change, Path, Status, StepRecord, WarningKind, WarningNotice
+from .models import (
+    CONTENT_FIELDS,
+    AuthorityRule,
+    Change,
+    Path,
+    Status,
+    StepRecord,
+    WarningKind,
+    WarningNotice,
+    region_prefix,
+)
 
 _RANK = {level: rank for rank, level in enumerate(reversed(WarningLevel.values))}  # IV 0 … I 3
 
@@ -61,9 +71,7 @@ def _record(principal, notice: WarningNotice, action: str, before: str, note: st
 
 def region_within(code: str, area: str) -> bool:
     """A GB/T 2260 code inside an area code (610000 holds 6101xx; 610100 holds 610102)."""
-    prefix = area.rstrip("0")
-    prefix = prefix + "0" * (len(prefix) % 2)  # keep whole two-digit levels: 610100 → 6101, 110000 → 11
-    return code.startswith(prefix)
+    return code.startswith(region_prefix(area))
 
 
 def authority_errors(notice: WarningNotice) -> list[str]:
