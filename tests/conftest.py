@@ -24,12 +24,15 @@ ROLES = ["anonymous", *ROLE_USERS]
 @pytest.fixture(autouse=True)
 def default_language():
     """Each test starts in the default language (a request in English leaves the thread's language set) and with
-    an empty cache (public pages are cached per process)."""
+    an empty cache and public search index (public pages and the index are kept per process)."""
     from django.conf import settings
     from django.core.cache import cache
     from django.utils import translation
 
+    from riskgate.warnings import portal_index
+
     cache.clear()
+    portal_index.reset()
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)

@@ -152,6 +152,23 @@ def test_public_pages_are_served_again_until_something_is_published(world):
     assert "改过的标题" in officer.get("/warnings/?q=折叠").content.decode()
 
 
+def test_parameters_the_page_does_not_read_do_not_defeat_the_page_cache(world, monkeypatch):
+    from riskgate.warnings import portal_index
+
+    v1, _approver = published(world)
+    searches = []
+    search = portal_index.search
+    monkeypatch.setattr(portal_index, "search", lambda criteria: searches.append(criteria) or search(criteria))
+    client = Client()
+    first = client.get("/warnings/?q=折叠&nonce=1").content.decode()
+    assert v1.title in first and len(searches) == 1
+    assert client.get("/warnings/?nonce=2&q=折叠").content.decode() == first  # the same page, served again
+    assert len(searches) == 1
+    client.get("/warnings/?q=折叠&level=" + v1.level)  # another page: rendered
+    client.get("/warnings/?q=折叠&page=1")
+    assert len(searches) == 3
+
+
 def test_language_links_on_public_pages(world):
     client = Client()
     response = client.get("/warnings/language/?language=en&next=/warnings/")
@@ -175,3 +192,22 @@ def test_a_visitors_flash_message_is_never_served_to_another(world):
     visitor.cookies["messages"] = carrier.cookies["messages"].value
     assert "只给这位访客的提示" in visitor.get("/warnings/").content.decode()
     assert "只给这位访客的提示" not in Client().get("/warnings/").content.decode()
+
+
+def test_result_items_escape_what_drafters_typed_and_show_every_part(world):
+    v1, _approver = published(
+        world,
+        {"title": '折叠椅 <script>alert("x")</script> & Co', "summary": "夹伤 <b>手指</b> " + "很长" * 200},
+    )
+    page = Client().get("/warnings/?q=折叠椅").content.decode()
+    assert "<script>alert" not in page and "<b>手指" not in page
+    assert "折叠椅 &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in page
+    item = page[page.index('<li class="warning">') :]
+    assert f'<a href="/warnings/{v1.lineage_id}/">' in item  # linked to its page
+    assert 90 < item.count("很长") < 100  # the summary cut at 200 characters
+    assert f'class="level level-{v1.level}"' in page and 'class="state active"' in page and "生效中" in page
+    english = Client(headers={"accept-language": "en"})
+    english.cookies["django_language"] = "en"
+    assert "Active" in english.get("/warnings/?q=折叠椅").content.decode() or "In force" in english.get(
+        "/warnings/?q=折叠椅"
+    ).content.decode()

@@ -119,7 +119,6 @@ else:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -199,7 +198,18 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "files")))
 
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per process by default (public pages, the public data version). CACHE_URL=redis://… shares one cache between
+# the web processes, so a public page rendered by one is served by all. CACHE_MAX_ENTRIES bounds the per-process
+# cache (a portal page is about 15 KB: 5,000 pages ≈ 75 MB per process).
+if env_str("CACHE_URL").startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("CACHE_URL")}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
+        }
+    }
 
 # Background work. The default broker is embedded (SQLite through SQLAlchemy): no server needed.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}")

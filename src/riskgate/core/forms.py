@@ -1,6 +1,9 @@
 """Forms of the core pages."""
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,3 +46,50 @@ class CountryCodeField(forms.CharField):
         if code and not is_valid_code(code):
             raise forms.ValidationError(_("未知的国家或地区代码。"))
         return code
+
+
+PLAIN_WIDGETS = {forms.TextInput, forms.DateInput, forms.NumberInput, forms.EmailInput, forms.Select}
+
+
+def _plain_widget(widget: dict) -> SafeString:
+    attrs = {k: v for k, v in widget["attrs"].items() if v is not False}
+    if widget.get("optgroups") is not None:  # a single select
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (o["value"], mark_safe(" selected") if o["selected"] else "", o["label"])  # noqa: S308 - a constant
+                for _group, group, _index in widget["optgroups"]
+                for o in group
+            ),
+        )
+        return format_html("<select name=\"{}\"{}>{}</select>", widget["name"], flatatt(attrs), options)
+    value = format_html(' value="{}"', widget["value"]) if widget["value"] not in (None, "") else ""
+    return format_html('<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], value, flatatt(attrs))
+
+
+def plain_fields(form) -> SafeString:
+    """A form of text, date and single-select fields as `as_div` renders it (labels, values, errors and their
+    aria attributes), built in Python: Django renders every widget through its own template, which made the
+    filter form cost as much as the 20 results under it on the portal's search page (bench/portal)."""
+    parts = [format_html('<ul class="errorlist nonfield">{}</ul>', format_html_join("", "<li>{}</li>", (
+        (e,) for e in form.non_field_errors())))] if form.non_field_errors() else []  # fmt: skip
+    for field in form:
+        widget = field.field.widget
+        if type(widget) not in PLAIN_WIDGETS:
+            raise TypeError(f"plain_fields renders text, date and single-select fields, not {type(widget).__name__}")
+        attrs = field.build_widget_attrs({})
+        attrs.setdefault("id", field.auto_id)  # after the aria attributes, as BoundField.as_widget adds it
+        context = widget.get_context(field.html_name, field.value(), attrs)
+        errors = field.errors
+        parts.append(
+            format_html(
+                '<div><label for="{}">{}:</label>{}{}</div>',
+                field.auto_id,
+                field.label,
+                format_html('<ul class="errorlist" id="{}_error">{}</ul>', field.auto_id, format_html_join(
+                    "", "<li>{}</li>", ((e,) for e in errors))) if errors else "",  # fmt: skip
+                _plain_widget(context["widget"]),
+            )
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every part is built by format_html

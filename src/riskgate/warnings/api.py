@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from riskgate.assessment.grading import LEVEL_COLOURS, WarningLevel
 from riskgate.core.api_support import MAX_ID, Pagination
 
-from . import queries
+from . import portal_index, queries
 from .models import WarningKind
 
 router = Router(tags=["warnings (public)"])
@@ -77,7 +77,7 @@ class PublicFilter(Schema):
 @paginate(Pagination, page_size=50)
 def list_warnings(request, filters: Query[PublicFilter]):
     criteria = {k: (str(v) if hasattr(v, "value") else v) for k, v in filters.dict().items() if v not in (None, "")}
-    return queries.public_warnings(**criteria)
+    return portal_index.search(criteria)
 
 
 @router.get(

@@ -124,12 +124,12 @@ def unsubscribe(subscription: Subscription) -> Subscription:
 def fan_out_on_commit(notice: WarningNotice) -> None:
     """After a public version is published (or a lifting), queue its deliveries once the transaction commits, and
     let the public pages show it."""
+    from .queries import forget_data_version
+
+    forget_data_version()
+    transaction.on_commit(forget_data_version)
     if not notice.public:
         return
-    from .views import forget_public_pages
-
-    forget_public_pages()
-    transaction.on_commit(forget_public_pages)
     from .tasks import fan_out as task
 
     pk = notice.pk

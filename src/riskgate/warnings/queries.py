@@ -3,7 +3,8 @@ public API share this one function), and the public versions of one warning."""
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Max, Q, QuerySet
 
 from riskgate.core.search import matching
 
@@ -65,3 +66,23 @@ def public_versions(lineage_id: int) -> QuerySet[WarningNotice]:
         .select_related("organisation", "supersedes")
         .order_by("version")
     )
+
+
+VERSION_KEY, VERSION_SECONDS = "public-data-version", 1
+
+
+def data_version() -> str:
+    """Changes whenever anything public changes: every publication, adjustment and lifting is a new published
+    version, and publication times only grow. Every published version counts, public or not (a public warning
+    may be adjusted into a circular, which takes it off the portal). Read from the database at most once a
+    second per process; the process that publishes forgets it at once (forget_data_version)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        latest = WarningNotice.objects.aggregate(m=Max("published_at"))["m"]
+        version = latest.isoformat() if latest else "-"
+        cache.set(VERSION_KEY, version, VERSION_SECONDS)
+    return version
+
+
+def forget_data_version() -> None:
+    cache.delete(VERSION_KEY)

@@ -7,7 +7,6 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_GET
 from riskgate.assessment.grading import LEVEL_COLOURS, WarningLevel
 from riskgate.core.api_support import MAX_ID
 
-from . import cap, queries
+from . import cap, portal_index, queries
 from .forms import PortalFilterForm
 from .models import Change, WarningNotice
 
@@ -35,36 +34,21 @@ def _filtered(request):
 PAGE_SECONDS = 60  # how long a rendered public page may be served again (its as-of time says when it was read)
 
 
-VERSION_KEY, VERSION_SECONDS = "public-data-version", 1
-
-
-def _data_version() -> str:
-    """Changes whenever anything public changes: every publication, adjustment and lifting is a new published
-    version, and publication times only grow. Read from the database at most once a second per process (the
-    process that publishes forgets it at once: services.publish and lifting call forget_public_pages)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        latest = WarningNotice.objects.filter(public=True).aggregate(m=Max("published_at"))["m"]
-        version = latest.isoformat() if latest else "-"
-        cache.set(VERSION_KEY, version, VERSION_SECONDS)
-    return version
-
-
-def forget_public_pages() -> None:
-    cache.delete(VERSION_KEY)
-
-
-def _cached_page(view):
+def _cached_page(view=None, *, params=()):
     """Serve anonymous visitors the page rendered for the same address, language and data within PAGE_SECONDS.
     Public pages carry no per-visitor content (no CSRF token, no account), so one rendering serves everyone;
-    signed-in officers always get a fresh page."""
+    signed-in officers always get a fresh page. Only the query parameters the page reads (`params`) tell pages
+    apart, so parameters added to defeat the cache (?nonce=…) are served the same page."""
+    if view is None:
+        return lambda view: _cached_page(view, params=params)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         personal = {settings.SESSION_COOKIE_NAME, "messages"} & set(request.COOKIES)
         if personal:  # a session, or flash messages waiting for this visitor: never shared
             return view(request, *args, **kwargs)
-        address = f"{request.LANGUAGE_CODE}|{request.path}|{sorted(request.GET.lists())}|{_data_version()}"
+        read = sorted((name, request.GET.getlist(name)) for name in params if name in request.GET)
+        address = f"{request.LANGUAGE_CODE}|{request.path}|{read}|{queries.data_version()}"
         key = "public-page:" + hashlib.sha256(address.encode()).hexdigest()
         content = cache.get(key)
         if content is not None:
@@ -79,9 +63,10 @@ def _cached_page(view):
 
 @require_GET
 @cache_control(public=True, max_age=PAGE_SECONDS)
-@_cached_page
+@_cached_page(params=[*PortalFilterForm.base_fields, "page"])
 def portal(request):
-    form, items = _filtered(request)
+    form = PortalFilterForm(request.GET or None)
+    items = portal_index.search(form.criteria())
     page = Paginator(items, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

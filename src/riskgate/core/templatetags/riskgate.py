@@ -29,3 +29,11 @@ def entries(mapping) -> list:
     """A dict's (key, value) pairs. `mapping.items` in a template looks up a key named "items" first, so a dict
     that has one (a warning's changed fields do) would break the loop."""
     return list(mapping.items()) if isinstance(mapping, dict) else []
+
+
+@register.filter
+def plain_fields(form):
+    """The form's fields as `as_div` renders them, built without a template per widget (core.forms)."""
+    from riskgate.core.forms import plain_fields as render
+
+    return render(form)

@@ -1,0 +1,65 @@
+"""core.forms.plain_fields renders a form as Django's as_div does (same labels, values, selections, errors and
+aria attributes), only faster; the portal's filter form uses it."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django import forms
+
+from riskgate.core.forms import plain_fields
+from riskgate.warnings.forms import PortalFilterForm
+
+
+class _Parts(HTMLParser):
+    """Tags with their attributes as sets (attribute order carries no meaning), and the text between them."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        self.parts.append((tag, frozenset(attrs)))
+
+    def handle_endtag(self, tag):
+        self.parts.append(("/" + tag,))
+
+    def handle_data(self, data):
+        if data.strip():
+            self.parts.append(re.sub(r"\s+", " ", data.strip()))
+
+
+def _normal(html: str) -> list:
+    parser = _Parts()
+    parser.feed(str(html))
+    return parser.parts
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {},
+        {"q": "召回 <b>", "level": "I", "kind": "agency_notice", "state": "lifted", "origin": "cn"},
+        {"origin": "zz", "hs_chapter": "8x", "region": "61", "since": "2026-13-01", "until": "2026-02-01"},
+        {"level": "V", "category": '"><script>', "q": "x" * 300},
+    ],
+)
+def test_same_as_django(data):
+    form = PortalFilterForm(data)
+    if data is not None:
+        form.is_valid()
+    assert _normal(plain_fields(form)) == _normal(form.as_div())
+
+
+def test_escapes_what_visitors_type():
+    html = str(plain_fields(PortalFilterForm({"q": '"><script>alert(1)</script>'})))
+    assert "<script>" not in html and "&quot;&gt;&lt;script&gt;" in html
+
+
+def test_refuses_a_widget_it_does_not_render():
+    class Other(forms.Form):
+        many = forms.MultipleChoiceField(choices=[("a", "A")])
+
+    with pytest.raises(TypeError, match="SelectMultiple"):
+        plain_fields(Other())
