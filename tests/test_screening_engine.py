@@ -1,0 +1,343 @@
+"""The screening engine (riskgate.targeting.engine) against the straightforward evaluator on random rules and
+items (hypothesis), the edges of the exchange format one by one, the format's errors, and the command line."""
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
+
+from riskgate.targeting.engine import Engine, FormatError, naive, parse_item, parse_rule, selected
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+HS_CODES = ["8507600090", "8507", "85076000", "850710", "9503001000", "95030010", "0402210000", "9401", "940171",
+            "3304990000", "8711600090"]  # fmt: skip
+WORDS = ["锂电池", "召回", "Power Bank", "STRASSE", "straße", "ß", "ss", "İstanbul", "i̇", "Ǆ", "ǆ", "toy", "TOY",
+         "Ὀδυσσεύς", "ΣΊΣΥΦΟΣ", "ς", "玩具", ""]  # fmt: skip
+COUNTRIES = ["CN", "DE", "US", "VN", "TR"]
+ENTERPRISES = ["E1", "E2", "E3", "E4"]
+PORTS = ["CNSHA", "CNNGB", "CNSZX"]
+BASE = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+MOMENTS = [BASE + dt.timedelta(hours=h) for h in (-48, -1, 0, 1, 48)]
+OFFSETS = [dt.UTC, dt.timezone(dt.timedelta(hours=8)), dt.timezone(dt.timedelta(hours=-5, minutes=-30))]
+VALUES = [0, 99.5, 100, 100.0001, 5000]
+
+
+def _moment(draw) -> str:
+    moment = draw(st.sampled_from(MOMENTS)).astimezone(draw(st.sampled_from(OFFSETS)))
+    return moment.isoformat()
+
+
+@st.composite
+def rules(draw, index: int):
+    rule = {"id": draw(st.sampled_from([index, f"R{index}", f"规则{index}"])),
+            "action": draw(st.sampled_from(["reject", "hold", "inspect", "sample", "document_check"]))}  # fmt: skip
+    if draw(st.booleans()):
+        rule["direction"] = draw(st.sampled_from(["import", "export", "any"]))
+    for name, pool in (("origin_countries", COUNTRIES), ("enterprise_ids", ENTERPRISES), ("ports", PORTS)):
+        if draw(st.integers(0, 2)):  # missing, empty, or some entries
+            rule[name] = draw(st.lists(st.sampled_from(pool), max_size=2, unique=True))
+    if draw(st.integers(0, 3)):
+        prefixes = st.sampled_from(HS_CODES).flatmap(lambda code: st.integers(2, len(code)).map(lambda n: code[:n]))
+        rule["hs_prefixes"] = draw(st.lists(prefixes, max_size=3))
+    if draw(st.integers(0, 3)) == 0:
+        rule["keywords"] = draw(st.lists(st.sampled_from([w for w in WORDS if w]), max_size=2))
+    if draw(st.booleans()):
+        rule["min_value"] = draw(st.sampled_from(VALUES))
+    if draw(st.booleans()):
+        rule["max_value"] = max(draw(st.sampled_from(VALUES)), rule.get("min_value", 0))
+    if draw(st.booleans()):
+        rule["valid_from"] = _moment(draw)
+    if draw(st.booleans()):
+        end = _moment(draw)
+        if "valid_from" not in rule or dt.datetime.fromisoformat(end) > dt.datetime.fromisoformat(rule["valid_from"]):
+            rule["valid_to"] = end
+    if rule["action"] == "sample" or draw(st.booleans()):
+        rule["sampling_rate"] = draw(st.sampled_from([0, 0.3, 0.5, 1]))
+    return rule
+
+
+@st.composite
+def items(draw, n: int):
+    words = draw(st.lists(st.sampled_from(WORDS), max_size=4))
+    return {
+        "declaration_id": draw(st.sampled_from(["D1", "D2", "报关单3"])),
+        "item_no": n,
+        "direction": draw(st.sampled_from(["import", "export"])),
+        "hs_code": draw(st.sampled_from([c for c in HS_CODES if len(c) >= 4] + ["8507600010", "0101"])),
+        "origin_country": draw(st.sampled_from(COUNTRIES)),
+        "enterprise_ids": draw(st.lists(st.sampled_from(ENTERPRISES), max_size=2)),
+        "port": draw(st.sampled_from(PORTS)),
+        "description": " ".join(w.upper() if draw(st.booleans()) else w for w in words),
+        "value": draw(st.sampled_from(VALUES)),
+        "declared_at": _moment(draw),
+    }
+
+
+@st.composite
+def cases(draw):
+    count = draw(st.integers(0, 25))
+    rule_list = [parse_rule(draw(rules(i))) for i in range(count)]
+    item_list = [parse_item(draw(items(n))) for n in range(1, draw(st.integers(1, 15)) + 1)]
+    return rule_list, item_list
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases())
+def test_engine_decides_what_the_straightforward_evaluator_decides(case):
+    rule_list, item_list = case
+    engine = Engine(rule_list)
+    assert engine.screen(item_list) == [naive.screen(rule_list, item) for item in item_list]
+    assert engine.screen(item_list) == engine.screen(item_list)  # the remembered HS look-ups change nothing
+
+
+def _item(**changes):
+    data = {"declaration_id": "D1", "item_no": 1, "direction": "import", "hs_code": "8507600090",
+            "origin_country": "CN", "enterprise_ids": ["E1"], "port": "CNSHA", "description": "Lithium power bank",
+            "value": 100, "declared_at": "2026-06-01T00:00:00Z"}  # fmt: skip
+    return parse_item({**data, **changes})
+
+
+def _screen(rule: dict, item) -> dict:
+    parsed = parse_rule({"id": "R", "action": "inspect", **rule})
+    expected = naive.screen([parsed], item)
+    assert Engine([parsed]).screen([item])[0] == expected
+    return expected
+
+
+@pytest.mark.parametrize(
+    ("rule", "hit"),
+    [
+        ({}, True),  # no criterion: every item
+        ({"hs_prefixes": [], "origin_countries": [], "keywords": []}, True),  # empty lists set no criterion
+        ({"hs_prefixes": ["85"]}, True),
+        ({"hs_prefixes": ["8507600090"]}, True),  # all ten digits
+        ({"hs_prefixes": ["85076000901"[:10], "9503"]}, True),
+        ({"hs_prefixes": ["8508"]}, False),
+        ({"hs_prefixes": ["9503", "8507"]}, True),  # any entry of a list
+        ({"origin_countries": ["DE"]}, False),
+        ({"origin_countries": ["DE", "CN"]}, True),
+        ({"enterprise_ids": ["E2"]}, False),
+        ({"ports": ["CNSHA"], "enterprise_ids": ["E9", "E1"]}, True),
+        ({"direction": "export"}, False),
+        ({"direction": "any"}, True),
+        ({"min_value": 100}, True),  # bounds are inclusive
+        ({"max_value": 100}, True),
+        ({"min_value": 100.01}, False),
+        ({"max_value": 99.99}, False),
+        ({"valid_from": "2026-06-01T00:00:00Z"}, True),  # valid_from ≤ declared_at
+        ({"valid_from": "2026-06-01T08:00:00+08:00"}, True),  # the same instant, another offset
+        ({"valid_from": "2026-06-01T00:00:00.000001Z"}, False),
+        ({"valid_to": "2026-06-01T00:00:00Z"}, False),  # declared_at < valid_to
+        ({"valid_to": "2026-06-01T08:00:00.000001+08:00"}, True),
+        ({"keywords": ["POWER"]}, True),  # casefolded substrings
+        ({"keywords": ["bank power"]}, False),
+        ({"hs_prefixes": ["85"], "origin_countries": ["CN"], "keywords": ["lithium"], "min_value": 1}, True),
+    ],
+)
+def test_each_criterion_and_its_edges(rule, hit):
+    assert bool(_screen(rule, _item())["matched_rules"]) is hit
+
+
+@pytest.mark.parametrize(
+    ("keyword", "description", "hit"),
+    [
+        ("ß", "STRASSE", True),  # ß casefolds to ss
+        ("STRASSE", "Hauptstraße 1", True),
+        ("straße", "STRASSE", True),
+        ("召回", "产品召回通知", True),
+        ("锂电池", "锂电 池", False),
+        ("ΣΊΣΥΦΟΣ", "σίσυφος", True),  # final sigma casefolds to σ
+        ("ǅ", "Ǆ", True),
+        ("İ", "i̇stanbul", True),  # İ casefolds to i + combining dot above
+        ("İ", "istanbul", False),
+    ],
+)
+def test_keywords_match_as_casefolded_unicode_substrings(keyword, description, hit):
+    assert bool(_screen({"keywords": [keyword]}, _item(description=description))["matched_rules"]) is hit
+
+
+def test_strongest_action_wins_and_ids_come_sorted():
+    rule_list = [parse_rule({"id": rule_id, "action": action}) for rule_id, action in
+                 [("b", "document_check"), (10, "inspect"), ("a", "hold"), (2, "sample")]]  # fmt: skip
+    result = Engine(rule_list).screen([_item()])[0]
+    assert result == {"declaration_id": "D1", "item_no": 1, "matched_rules": [2, 10, "a", "b"], "action": "hold"}
+    assert Engine([]).screen([_item()])[0]["action"] == "release"
+
+
+def test_sampling_is_reproducible_and_near_its_rate():
+    rule = parse_rule({"id": "S1", "action": "sample", "sampling_rate": 0.2})
+    engine = Engine([rule])
+    chosen = [engine.screen([_item(item_no=n)])[0]["action"] == "sample" for n in range(1, 5001)]
+    assert 900 < sum(chosen) < 1100  # 20 % of 5,000 within ±2 %
+    again = [selected("D1", n, "S1", 0.2) for n in range(1, 5001)]
+    assert chosen == again  # the same decision from (declaration, item, rule) alone
+    assert not any(selected("D1", n, "S1", 0) for n in range(1, 200))
+    assert all(selected("D1", n, "S1", 1) for n in range(1, 200))
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"hs_code": "85O7"}, "hs_code"),  # a letter O
+        ({"hs_code": "850"}, "hs_code"),
+        ({"hs_code": 8507}, "hs_code"),
+        ({"origin_country": "XX"}, "origin_country"),
+        ({"origin_country": "cn"}, "origin_country"),
+        ({"value": "100"}, "value"),
+        ({"value": -1}, "value"),
+        ({"item_no": 0}, "item_no"),
+        ({"item_no": True}, "item_no"),
+        ({"declared_at": "2026-06-01T00:00:00"}, "declared_at"),  # no offset
+        ({"declared_at": "yesterday"}, "declared_at"),
+        ({"direction": "any"}, "direction"),  # items go one way
+        ({"enterprise_ids": "E1"}, "enterprise_ids"),
+        ({"enterprise_ids": ["E1", 2]}, "enterprise_ids[1]"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_bad_items_name_their_field(data, field):
+    good = {"declaration_id": "D1", "item_no": 1, "direction": "import", "hs_code": "8507600090",
+            "origin_country": "CN", "port": "CNSHA", "value": 1, "declared_at": "2026-06-01T00:00:00Z"}  # fmt: skip
+    with pytest.raises(FormatError) as error:
+        parse_item({**good, **data})
+    assert error.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"hs_prefixes": ["8"]}, "hs_prefixes[0]"),
+        ({"hs_prefixes": ["85", "85a"]}, "hs_prefixes[1]"),
+        ({"hs_prefixes": ["85076000901"]}, "hs_prefixes[0]"),  # eleven digits
+        ({"origin_countries": ["ZZ"]}, "origin_countries[0]"),
+        ({"action": "arrest"}, "action"),
+        ({"sampling_rate": 1.5}, "sampling_rate"),
+        ({"min_value": 10, "max_value": 5}, "max_value"),
+        ({"valid_from": "2026-06-02T00:00:00Z", "valid_to": "2026-06-01T00:00:00Z"}, "valid_to"),
+        ({"id": ""}, "id"),
+        ({"id": 1.5}, "id"),
+        ({"priority": 1}, "priority"),
+    ],
+)
+def test_bad_rules_name_their_field(data, field):
+    with pytest.raises(FormatError) as error:
+        parse_rule({"id": "R1", "action": "inspect", **data})
+    assert error.value.field == field
+
+
+def test_a_rule_id_used_twice_is_refused():
+    with pytest.raises(ValueError, match="'R1' appears more than once"):
+        Engine([parse_rule({"id": "R1", "action": "hold"}), parse_rule({"id": "R1", "action": "inspect"})])
+
+
+def test_the_engine_imports_without_django():
+    code = "import sys, riskgate.targeting.engine; print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout  # noqa: S603
+    assert out.strip() == "[]"
+
+
+def _write(tmp_path, rules_data, lines):
+    (tmp_path / "rules.json").write_text(json.dumps(rules_data, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "items.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    command = [str(BIN / "riskgate"), "screen", "--rules", str(tmp_path / "rules.json"), "--items",
+               str(tmp_path / "items.jsonl")]  # fmt: skip
+    return subprocess.run(command, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})  # noqa: S603
+
+
+GOOD_ITEM = {"declaration_id": "D1", "item_no": 1, "direction": "import", "hs_code": "8507600090",
+             "origin_country": "CN", "enterprise_ids": ["E1"], "port": "CNSHA", "description": "锂电池 power bank",
+             "value": 100, "declared_at": "2026-06-01T00:00:00Z"}  # fmt: skip
+
+
+def test_command_line_writes_one_result_per_item(tmp_path):
+    rules_data = [{"id": "R1", "hs_prefixes": ["8507"], "action": "hold"}, {"id": "R2", "keywords": ["锂电池"],
+                  "action": "inspect"}, {"id": "R3", "origin_countries": ["DE"], "action": "reject"}]  # fmt: skip
+    lines = [json.dumps(GOOD_ITEM, ensure_ascii=False), "",
+             json.dumps({**GOOD_ITEM, "item_no": 2, "hs_code": "9503001000", "description": "toy"})]  # fmt: skip
+    run = _write(tmp_path, rules_data, lines)
+    assert run.returncode == 0, run.stderr
+    assert [json.loads(line) for line in run.stdout.splitlines()] == [
+        {"declaration_id": "D1", "item_no": 1, "matched_rules": ["R1", "R2"], "action": "hold"},
+        {"declaration_id": "D1", "item_no": 2, "matched_rules": [], "action": "release"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ({"hs_code": "85A7600090"}, "items.jsonl: line 3: field hs_code: an HS code is 4–10 digits"),
+        ({"origin_country": "XX"}, "items.jsonl: line 3: field origin_country: not an ISO 3166-1 alpha-2"),
+        ({"value": "100"}, "items.jsonl: line 3: field value: expected a number, got a string"),
+        ({"weight": 3}, "items.jsonl: line 3: field weight: unknown field"),
+    ],
+)
+def test_command_line_stops_at_a_bad_line_naming_it_and_writes_nothing(tmp_path, bad, message):
+    lines = [json.dumps(GOOD_ITEM), json.dumps({**GOOD_ITEM, "item_no": 2}), json.dumps({**GOOD_ITEM, **bad})]
+    run = _write(tmp_path, [{"id": "R1", "action": "hold"}], lines)
+    assert run.returncode == 2 and run.stdout == ""
+    assert message in run.stderr
+
+
+def test_command_line_names_a_bad_rule(tmp_path):
+    run = _write(tmp_path, [{"id": "R1", "action": "hold"}, {"id": "R2", "action": "hold", "hs_prefixes": ["8x"]}],
+                 [json.dumps(GOOD_ITEM)])  # fmt: skip
+    assert run.returncode == 2 and "rules.json: rule 2 (id 'R2'): field hs_prefixes[0]" in run.stderr
+    run = _write(tmp_path, {"rules": []}, [json.dumps(GOOD_ITEM)])
+    assert run.returncode == 2 and "expected a JSON array of rules" in run.stderr
+    (tmp_path / "rules.json").write_text("[{", encoding="utf-8")
+    command = [str(BIN / "riskgate"), "screen", "--rules", str(tmp_path / "rules.json"), "--items", "-"]
+    run = subprocess.run(command, capture_output=True, text=True, input="")  # noqa: S603
+    assert run.returncode == 2 and "rules.json: not JSON" in run.stderr
+
+
+@example(0.0)
+@given(st.floats(0, 1))
+def test_selection_depends_only_on_its_inputs(rate):
+    assume(0 <= rate <= 1)
+    assert selected("D", 1, "R", rate) == selected("D", 1, "R", rate)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(cases())
+def test_retro_screening_finds_what_the_rule_would_have_matched(tmp_path, case):
+    """The SQL a rule becomes finds, in a Parquet history, exactly the items the rule matches (its validity
+    and sampling aside: retro-screening looks back)."""
+    import dataclasses
+
+    from riskgate.targeting.engine.retro import retro_screen, write_history
+
+    rule_list, item_list = case
+    history = tmp_path / "history"
+    shutil.rmtree(history, ignore_errors=True)  # the directory is shared by hypothesis' examples
+    half = len(item_list) // 2
+    write_history(item_list[:half], history, "part-1")  # a history of several parts
+    write_history(item_list[half:], history, "part-2")
+    for rule in rule_list:
+        timeless = dataclasses.replace(rule, valid_from=None, valid_to=None)
+        expected = sorted({(i.declaration_id, i.item_no) for i in item_list if naive.matches(timeless, i)})
+        assert retro_screen(rule, history) == expected, rule
+        assert retro_screen(rule, history / "by_hs" / "part-1.parquet") == sorted(
+            {(i.declaration_id, i.item_no) for i in item_list[:half] if naive.matches(timeless, i)}
+        )
+
+
+def test_retro_screening_within_a_period(tmp_path):
+    from riskgate.targeting.engine.retro import retro_screen, write_history
+
+    items_ = [_item(item_no=n, declared_at=f"2026-06-0{n}T00:00:00+08:00") for n in range(1, 6)]
+    write_history(items_, tmp_path)
+    since, until = dt.datetime(2026, 6, 2, tzinfo=dt.UTC), dt.datetime(2026, 6, 3, 16, tzinfo=dt.UTC)
+    for rule in (
+        parse_rule({"id": "R", "action": "inspect", "hs_prefixes": ["8507"], "keywords": ["LITHIUM"]}),
+        parse_rule({"id": "R", "action": "inspect", "enterprise_ids": ["E1", "E9"]}),  # read from by_enterprise
+    ):
+        assert retro_screen(rule, tmp_path, since=since, until=until) == [("D1", 3)]
+        assert len(retro_screen(rule, tmp_path)) == 5
