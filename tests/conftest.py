@@ -29,10 +29,12 @@ def default_language():
     from django.core.cache import cache
     from django.utils import translation
 
+    from riskgate.targeting import live
     from riskgate.warnings import portal_index
 
     cache.clear()
     portal_index.reset()
+    live.reset()
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)

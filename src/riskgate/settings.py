@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "riskgate.triage",
     "riskgate.assessment",
     "riskgate.warnings",
+    "riskgate.targeting.apps.TargetingConfig",
 ]
 
 MIDDLEWARE = [

@@ -45,6 +45,9 @@ class Permission(StrEnum):
     WARNING_DRAFT = "warning:notice:draft"
     WARNING_APPROVE = "warning:notice:approve"
     WARNING_RECEIVE = "warning:notice:receive"
+    # Port control
+    TARGETING_RULE_VIEW = "targeting:rule:view"
+    TARGETING_RULE_MANAGE = "targeting:rule:manage"
 
     @property
     def label(self) -> str:
@@ -79,6 +82,8 @@ PERMISSION_LABELS = {
     Permission.WARNING_DRAFT: _("起草、调整风险预警"),
     Permission.WARNING_APPROVE: _("审核、批准、发布、解除风险预警"),
     Permission.WARNING_RECEIVE: _("接收发给本机构的风险预警，回执与反馈"),
+    Permission.TARGETING_RULE_VIEW: _("查看辖区内的布控规则"),
+    Permission.TARGETING_RULE_MANAGE: _("下达、调整和撤销布控规则"),
 }
 
 PERMISSION_CHOICES = [(p.value, format_lazy("{} — {}", p.value, PERMISSION_LABELS[p])) for p in Permission]

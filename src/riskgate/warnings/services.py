@@ -367,6 +367,9 @@ def _lift(principal, notice: WarningNotice, reason: str, now: dt.datetime) -> Wa
     notice.save()
     _record(principal, notice, "superseded", Status.PUBLISHED, cancel.reference)
     _record(principal, cancel, "lifted", "", reason, changes=audit.facts(lifts=notice.pk, reason=reason))
+    from riskgate.targeting.services import retire_for_warning
+
+    retire_for_warning(principal, notice.lineage_id, cancel.reference, now)  # its control rules end with it
     inbox.deliver(cancel)
     fan_out_on_commit(cancel)
     return cancel

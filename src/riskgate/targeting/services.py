@@ -1,0 +1,127 @@
+"""Every write of control rules: issue, change (a new version), retire — authorised, scoped, audited — and the
+rule-set version that tells running workers to rebuild their engine (targeting.live)."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from riskgate.core import audit
+from riskgate.core.access import field_error, require
+from riskgate.core.permissions import Permission
+
+from .engine.exchange import FormatError, parse_rule
+from .models import CRITERIA, ControlRule, RuleSetState, RuleStatus
+
+
+def _bump(now: dt.datetime) -> None:
+    """Count a change of the active rules (inside the caller's transaction: visible when it commits)."""
+    updated = RuleSetState.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now)
+    if not updated:
+        RuleSetState.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
+
+
+def _criteria(data: dict) -> dict:
+    """The criteria of a rule, checked by the exchange format; a refusal names the field."""
+    unknown = sorted(set(data) - set(CRITERIA))
+    if unknown:
+        raise field_error(unknown[0], _("未知的字段。"))
+    exchange = {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in data.items() if v is not None}
+    try:
+        parse_rule({"id": "new", **exchange})
+    except FormatError as exc:
+        raise field_error(exc.field.split("[")[0], exc.message) from None
+    return {name: data.get(name) for name in CRITERIA if name in data}
+
+
+def _own(principal, rule: ControlRule) -> ControlRule:
+    rule = ControlRule.objects.visible_to(principal).filter(pk=rule.pk).first()
+    if rule is None:
+        raise field_error("rule", _("该布控规则不在您的辖区内。"))
+    return rule
+
+
+def _record(principal, rule: ControlRule, action: str, reason: str = "") -> None:
+    audit.record(actor=principal, action=f"control_rule.{action}", obj=rule, object_repr=rule.reference,
+                 changes=rule.to_exchange(), reason=reason, organisation_id=rule.organisation_id)  # fmt: skip
+
+
+@transaction.atomic
+def issue(principal, data: dict, *, warning=None, executing=(), reason: str = "") -> ControlRule:
+    """A new control rule from the principal's organisation, optionally from a warning (its agency notice)."""
+    require(principal, Permission.TARGETING_RULE_MANAGE)
+    organisation = getattr(principal, "organisation", None)
+    if organisation is None:
+        raise field_error("organisation", _("只有机构人员才能下达布控规则。"))
+    if warning is not None and not warning.__class__.objects.visible_to(principal).filter(pk=warning.pk).exists():
+        raise field_error("warning", _("该预警不在您的辖区内。"))
+    rule = ControlRule(**_criteria(data), warning=warning, organisation=organisation, created_by=principal,
+                       reason=(reason or "").strip())  # fmt: skip
+    rule.save()
+    rule.lineage = rule
+    rule.save(update_fields=["lineage"])
+    rule.executing.set(executing)
+    now = timezone.now()
+    _bump(now)
+    _record(principal, rule, "issued", rule.reason)
+    return rule
+
+
+@transaction.atomic
+def change(principal, rule: ControlRule, data: dict, *, reason: str) -> ControlRule:
+    """A new version with the changed criteria; the old version is superseded in the same transaction."""
+    require(principal, Permission.TARGETING_RULE_MANAGE)
+    rule = _own(principal, rule)
+    if rule.status != RuleStatus.ACTIVE:
+        raise field_error("status", _("只能调整生效中的布控规则。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise field_error("reason", _("请说明调整的理由。"))
+    before = {name: getattr(rule, name) for name in CRITERIA}
+    criteria = _criteria(before | data)
+    if criteria == before:
+        raise field_error("rule", _("调整须至少改变一项条件。"))
+    new = ControlRule(**criteria, lineage_id=rule.lineage_id, version=rule.version + 1, warning=rule.warning,
+                      organisation=rule.organisation, created_by=principal, reason=reason)  # fmt: skip
+    new.save()
+    new.executing.set(rule.executing.all())
+    now = timezone.now()
+    rule.status, rule.ended_at = RuleStatus.SUPERSEDED, now
+    rule.save(update_fields=["status", "ended_at"])
+    _bump(now)
+    _record(principal, new, "changed", reason)
+    return new
+
+
+@transaction.atomic
+def retire(principal, rule: ControlRule, *, reason: str) -> ControlRule:
+    require(principal, Permission.TARGETING_RULE_MANAGE)
+    rule = _own(principal, rule)
+    reason = (reason or "").strip()
+    if not reason:
+        raise field_error("reason", _("请说明撤销的理由。"))
+    if rule.status != RuleStatus.ACTIVE:
+        raise field_error("status", _("只能撤销生效中的布控规则。"))
+    _end(principal, rule, reason, timezone.now())
+    return rule
+
+
+def _end(principal, rule: ControlRule, reason: str, now: dt.datetime) -> None:
+    rule.status, rule.ended_at = RuleStatus.RETIRED, now
+    rule.save(update_fields=["status", "ended_at"])
+    _bump(now)
+    _record(principal, rule, "retired", reason)
+
+
+def retire_for_warning(principal, lineage_id: int, reference: str, now: dt.datetime) -> int:
+    """Lifting a warning retires the active rules issued from any of its versions (warnings.services._lift)."""
+    rules = list(ControlRule.objects.filter(warning__lineage_id=lineage_id, status=RuleStatus.ACTIVE))
+    for rule in rules:
+        _end(principal, rule, _("预警 %s 已解除") % reference, now)
+    return len(rules)
+
+
+__all__ = ["ValidationError", "change", "issue", "retire", "retire_for_warning"]

@@ -1,0 +1,154 @@
+"""Control rules as records: issued, changed as new versions and retired by authorised officers in their
+jurisdiction, retired with their warning, audited — and a change reaches a running worker's engine within a
+second."""
+
+import threading
+import time
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from riskgate.core.models import AuditEvent
+from riskgate.targeting import live, services
+from riskgate.targeting.engine import parse_item
+from riskgate.targeting.models import ControlRule, RuleSetState, RuleStatus
+
+from .test_warnings_workflow import published
+
+BATTERIES = {"hs_prefixes": ["8507"], "origin_countries": ["CN"], "action": "inspect"}
+
+
+def _item(**changes):
+    data = {"declaration_id": "D1", "item_no": 1, "direction": "import", "hs_code": "8507600090",
+            "origin_country": "CN", "enterprise_ids": [], "port": "CNSHA", "description": "power bank", "value": 10,
+            "declared_at": "2026-11-30T00:00:00Z", **changes}  # fmt: skip
+    return parse_item(data)
+
+
+@pytest.fixture(autouse=True)
+def fresh_engine():
+    live.reset()
+    yield
+    live.reset()
+
+
+def test_issue_change_retire_as_versions(world):
+    officer = world.user("xian")
+    rule = services.issue(officer, BATTERIES, reason="锂电池过热风险")
+    assert (rule.reference, rule.status, rule.organisation.code) == (f"CR{rule.pk:08d}-v1", "active", "xian-customs")
+    assert rule.engine_rule().hs_prefixes == ("8507",)
+    second = services.change(officer, rule, {"action": "hold", "min_value": 1000}, reason="升级为扣留")
+    rule.refresh_from_db()
+    assert (rule.status, second.version, second.lineage_id, second.action) == ("superseded", 2, rule.pk, "hold")
+    assert second.hs_prefixes == ["8507"] and second.min_value == 1000  # unchanged criteria carried over
+    with pytest.raises(ValidationError, match="至少改变"):
+        services.change(officer, second, {"action": "hold"}, reason="无变化")
+    with pytest.raises(ValidationError, match="生效中"):
+        services.change(officer, rule, {"action": "reject"}, reason="旧版本")
+    with pytest.raises(ValidationError, match="理由"):
+        services.retire(officer, second, reason=" ")
+    services.retire(officer, second, reason="风险已消除")
+    assert ControlRule.objects.get(pk=second.pk).status == RuleStatus.RETIRED
+    actions = list(AuditEvent.objects.filter(action__startswith="control_rule.").values_list("action", flat=True))
+    assert sorted(actions) == ["control_rule.changed", "control_rule.issued", "control_rule.retired"]
+    assert RuleSetState.objects.get(pk=1).version == 3
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"hs_prefixes": ["85x7"], "action": "inspect"}, "hs_prefixes"),
+        ({"origin_countries": ["ZZ"], "action": "inspect"}, "origin_countries"),
+        ({"action": "arrest"}, "action"),
+        ({"action": "sample", "sampling_rate": 2}, "sampling_rate"),
+        ({"action": "inspect", "colour": "red"}, "colour"),
+    ],
+)
+def test_bad_criteria_are_refused_at_their_field(world, data, field):
+    with pytest.raises(ValidationError) as error:
+        services.issue(world.user("xian"), data)
+    assert field in error.value.message_dict
+    assert not ControlRule.objects.exists()
+
+
+@pytest.mark.parametrize("username", ["port", "enterprise", "partner", "auditor", "expert"])
+def test_only_officers_issue_rules(world, username):
+    with pytest.raises(PermissionDenied):
+        services.issue(world.user(username), BATTERIES)
+
+
+def test_another_bureau_cannot_change_or_retire_a_rule(world):
+    rule = services.issue(world.user("xian"), BATTERIES)
+    with pytest.raises(ValidationError, match="辖区"):
+        services.change(world.user("harbin"), rule, {"action": "hold"}, reason="越权")
+    with pytest.raises(ValidationError, match="辖区"):
+        services.retire(world.user("harbin"), rule, reason="越权")
+    assert ControlRule.objects.get(pk=rule.pk).status == RuleStatus.ACTIVE
+    assert list(ControlRule.objects.visible_to(world.user("harbin"))) == []
+    assert list(ControlRule.objects.visible_to(world.user("warning"))) == [rule]  # the office above sees it
+
+
+def test_lifting_a_warning_retires_its_rules(world):
+    from riskgate.warnings import services as warnings
+
+    notice, approver = published(world)
+    rule = services.issue(world.user("warning"), BATTERIES, warning=notice, reason="依据预警下达")
+    other = services.issue(world.user("warning"), {"hs_prefixes": ["9503"], "action": "document_check"})
+    warnings.lift(approver, notice, reason="风险已消除")
+    assert ControlRule.objects.get(pk=rule.pk).status == RuleStatus.RETIRED
+    assert ControlRule.objects.get(pk=other.pk).status == RuleStatus.ACTIVE
+    event = AuditEvent.objects.get(action="control_rule.retired")
+    assert "已解除" in event.reason
+
+
+def test_the_live_engine_follows_the_database(world):
+    assert live.engine().screen([_item()])[0]["action"] == "release"
+    rule = services.issue(world.user("xian"), BATTERIES)
+    live._state["checked"] = float("-inf")  # as if POLL_SECONDS had passed
+    assert live.engine().screen([_item()])[0] == {"declaration_id": "D1", "item_no": 1,
+                                                   "matched_rules": [rule.reference], "action": "inspect"}  # fmt: skip
+    first = live.engine()
+    assert live.engine() is first  # not rebuilt while nothing changed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rule_change_reaches_a_running_worker_within_a_second(world):
+    """A worker thread screens the same item in a loop, as a web or Celery worker serves requests; the main
+    thread issues a rule and then changes it. Each change is seen by the worker within one second."""
+    from django.db import connection
+
+    seen: list[tuple[float, str]] = []
+    stop = threading.Event()
+
+    def worker():
+        try:
+            while not stop.is_set():
+                seen.append((time.monotonic(), live.engine().screen([_item()])[0]["action"]))
+                time.sleep(0.01)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    try:
+        time.sleep(0.3)
+        issued_at = time.monotonic()
+        rule = services.issue(world.user("xian"), BATTERIES)  # committed: no surrounding transaction
+        _wait_for(seen, "inspect", issued_at)
+        changed_at = time.monotonic()
+        services.change(world.user("xian"), rule, {"action": "reject"}, reason="升级")
+        _wait_for(seen, "reject", changed_at)
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _wait_for(seen, action: str, since: float) -> None:
+    deadline = since + 1.0
+    while time.monotonic() < deadline + 0.5:
+        hits = [at for at, seen_action in list(seen) if seen_action == action and at >= since]
+        if hits:
+            assert hits[0] - since < 1.0, f"{action} seen after {hits[0] - since:.2f} s"
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"the worker never saw {action}")
