@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from riskgate.accounts.models import ApiToken, Organisation
 from riskgate.api import api
 from riskgate.intake.models import RiskInformation
+from riskgate.targeting.models import ScreeningDecision
 
 from .conftest import ROLES
 from .factories import fresh_uscc
@@ -70,6 +71,7 @@ WARNING_RECEIVERS = {
     "enterprise_user",
 }
 XIANYANG_INBOX_READERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer"}  # 咸阳海关's inbox
+SCREENERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer"}  # the single window's accounts
 
 
 @dataclass
@@ -279,6 +281,8 @@ def api_matrix(world) -> dict[tuple[str, str], Entry]:
         ("post", "/api/v1/assessments/{assessment_id}/decision"): Entry(
             XIAN_ASSESSMENT_READERS, kwargs={"assessment_id": world.assessment.pk}
         ),
+        ("post", "/api/v1/screening/declarations"): Entry(SCREENERS, "post"),
+        ("post", "/api/v1/screening/batches"): Entry(SCREENERS, "post"),
     }
 
 
@@ -311,6 +315,9 @@ def assessment_payload(world, path):
     }
 
 
+SCREENING_ITEM = {"declaration_id": "MATRIX-1", "item_no": 1, "direction": "import", "hs_code": "85076000",
+                  "origin_country": "CN", "port": "CNSHA", "value": 10,
+                  "declared_at": "2026-11-30T00:00:00Z"}  # fmt: skip
 INFORMATION_PAYLOAD = {
     "source_type": "consumer_complaint",
     "title": "矩阵测试：电热毯过热",
@@ -538,6 +545,8 @@ def test_api_access_matrix(matrix_world, role):
                 }
             elif path.startswith("/api/v1/assessments"):
                 payload = assessment_payload(matrix_world, path)
+            elif path.startswith("/api/v1/screening"):
+                payload = {"items": [SCREENING_ITEM]}
             else:
                 payload = INFORMATION_PAYLOAD if "intake" in path else enterprise_payload(matrix_world)
             response = client.post(url, payload, content_type="application/json")
@@ -549,6 +558,7 @@ def test_api_access_matrix(matrix_world, role):
             assert Organisation.objects.count() + RiskInformation.objects.count() == before, (
                 "a denied write stored something"
             )
+            assert not ScreeningDecision.objects.filter(screened_by=matrix_world.user_for_role(role)).exists()
         if not is_allowed(response):
             body = response.json()
             assert set(body) == {"code", "message", "errors"}, body

@@ -152,3 +152,63 @@ def _wait_for(seen, action: str, since: float) -> None:
             return
         time.sleep(0.01)
     raise AssertionError(f"the worker never saw {action}")
+
+
+ITEM = {"declaration_id": "2026113000000001", "item_no": 1, "direction": "import", "hs_code": "8507600090",
+        "origin_country": "CN", "enterprise_ids": ["91610000MA6TG1234X"], "port": "CNXIY",
+        "description": "锂离子移动电源", "value": 1520.5, "declared_at": "2026-11-30T09:00:00+08:00"}  # fmt: skip
+
+
+def test_single_window_screens_a_declaration_and_every_decision_is_kept(world):
+    from riskgate.targeting.models import ScreeningDecision
+
+    rule = services.issue(world.user("xian"), BATTERIES)
+    client = world.client_for("port")
+    items = [ITEM, {**ITEM, "item_no": 2, "hs_code": "9503001000", "description": "玩具"}]
+    response = client.post("/api/v1/screening/declarations", {"items": items}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["results"] == [
+        {
+            "declaration_id": ITEM["declaration_id"],
+            "item_no": 1,
+            "matched_rules": [rule.reference],
+            "action": "inspect",
+        },
+        {"declaration_id": ITEM["declaration_id"], "item_no": 2, "matched_rules": [], "action": "release"},
+    ]
+    kept = ScreeningDecision.objects.order_by("item_no")
+    assert [(d.item_no, d.action, d.matched_rules) for d in kept] == [(1, "inspect", [rule.reference]),
+                                                                      (2, "release", [])]  # fmt: skip
+    assert kept[0].item == ITEM and kept[0].rule_set_version == body["rule_set_version"] == 1
+    assert kept[0].screened_by.username == "port" and kept[0].organisation.code == world.user("port").organisation.code
+    # The decision is explained by the rule version it names, whose criteria never change afterwards.
+    assert ControlRule.objects.get(pk=rule.pk).to_exchange()["hs_prefixes"] == ["8507"]
+
+
+@pytest.mark.parametrize(
+    ("items", "field"),
+    [
+        ([ITEM, {**ITEM, "item_no": 2, "hs_code": "85O7"}], "items[1].hs_code"),
+        ([{**ITEM, "value": "1520"}], "items[0].value"),
+        ([{**ITEM, "colour": "red"}], "items[0].colour"),
+        ([ITEM, ITEM], "items"),  # the same item twice
+        ([ITEM, {**ITEM, "declaration_id": "OTHER"}], "items"),  # two declarations: the batch endpoint's job
+    ],
+)
+def test_bad_declarations_are_refused_and_nothing_is_kept(world, items, field):
+    from riskgate.targeting.models import ScreeningDecision
+
+    response = world.client_for("port").post(
+        "/api/v1/screening/declarations", {"items": items}, content_type="application/json"
+    )
+    assert response.status_code == 422, response.content
+    assert field in [error["field"] for error in response.json()["errors"]]
+    assert not ScreeningDecision.objects.exists()
+
+
+def test_batches_take_many_declarations(world):
+    items = [{**ITEM, "declaration_id": f"D{n}"} for n in range(3)]
+    response = world.client_for("port").post("/api/v1/screening/batches", {"items": items},
+                                             content_type="application/json")  # fmt: skip
+    assert response.status_code == 200 and len(response.json()["results"]) == 3

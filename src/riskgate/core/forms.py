@@ -63,7 +63,7 @@ def _plain_widget(widget: dict) -> SafeString:
                 for o in group
             ),
         )
-        return format_html("<select name=\"{}\"{}>{}</select>", widget["name"], flatatt(attrs), options)
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(attrs), options)
     value = format_html(' value="{}"', widget["value"]) if widget["value"] not in (None, "") else ""
     return format_html('<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], value, flatatt(attrs))
 
@@ -87,8 +87,13 @@ def plain_fields(form) -> SafeString:
                 '<div><label for="{}">{}:</label>{}{}</div>',
                 field.auto_id,
                 field.label,
-                format_html('<ul class="errorlist" id="{}_error">{}</ul>', field.auto_id, format_html_join(
-                    "", "<li>{}</li>", ((e,) for e in errors))) if errors else "",  # fmt: skip
+                format_html(
+                    '<ul class="errorlist" id="{}_error">{}</ul>',
+                    field.auto_id,
+                    format_html_join("", "<li>{}</li>", ((e,) for e in errors)),
+                )
+                if errors
+                else "",  # fmt: skip
                 _plain_widget(context["widget"]),
             )
         )

@@ -48,6 +48,7 @@ class Permission(StrEnum):
     # Port control
     TARGETING_RULE_VIEW = "targeting:rule:view"
     TARGETING_RULE_MANAGE = "targeting:rule:manage"
+    TARGETING_SCREEN = "targeting:declaration:screen"
 
     @property
     def label(self) -> str:
@@ -84,6 +85,7 @@ PERMISSION_LABELS = {
     Permission.WARNING_RECEIVE: _("接收发给本机构的风险预警，回执与反馈"),
     Permission.TARGETING_RULE_VIEW: _("查看辖区内的布控规则"),
     Permission.TARGETING_RULE_MANAGE: _("下达、调整和撤销布控规则"),
+    Permission.TARGETING_SCREEN: _("报关单布控筛查（单一窗口接口）"),
 }
 
 PERMISSION_CHOICES = [(p.value, format_lazy("{} — {}", p.value, PERMISSION_LABELS[p])) for p in Permission]

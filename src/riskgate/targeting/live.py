@@ -18,9 +18,14 @@ _state = {"engine": Engine([]), "version": None, "checked": float("-inf")}
 
 def engine() -> Engine:
     """The engine of the active rules, at most POLL_SECONDS behind the database."""
+    return current()[0]
+
+
+def current() -> tuple[Engine, int]:
+    """The engine and the rule-set version it was built from."""
     now = time.monotonic()
     if now - _state["checked"] < POLL_SECONDS:
-        return _state["engine"]
+        return _state["engine"], _state["version"]
     with _lock:
         if now - _state["checked"] >= POLL_SECONDS:
             version = RuleSetState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
@@ -29,7 +34,7 @@ def engine() -> Engine:
                 _state["engine"] = Engine([rule.engine_rule() for rule in rules])
                 _state["version"] = version
             _state["checked"] = time.monotonic()
-    return _state["engine"]
+        return _state["engine"], _state["version"]
 
 
 def reset() -> None:

@@ -116,3 +116,29 @@ class RuleSetState(models.Model):
 
     def __str__(self) -> str:
         return str(self.version)
+
+
+class ScreeningDecision(models.Model):
+    """One screened declaration item: what was declared, the decision, and the rule versions that matched — an
+    append-only record, so any past decision can be explained (the matched versions never change)."""
+
+    declaration_id = models.CharField(_("报关单号"), max_length=64, db_index=True)
+    item_no = models.PositiveIntegerField(_("商品项号"))
+    item = models.JSONField(_("申报内容"))  # the item as received, in the exchange format
+    action = models.CharField(_("处置要求"), max_length=16)
+    matched_rules = models.JSONField(_("命中规则"), default=list)  # references of the matched rule versions
+    rule_set_version = models.PositiveBigIntegerField(_("规则集版本"))
+    screened_at = models.DateTimeField(_("筛查时间"), auto_now_add=True, db_index=True)
+    screened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_organisation_field = "organisation"
+
+    class Meta:
+        verbose_name = _("筛查结果")
+        verbose_name_plural = _("筛查结果")
+        ordering = ["-screened_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.declaration_id}/{self.item_no} {self.action}"

@@ -1,10 +1,11 @@
-"""The port-control permissions on the default roles (officers issue and view control rules; ports view them)."""
+"""The port-control permissions on the default roles: officers issue and view control rules, ports view them;
+both screen declarations."""
 
 from django.db import migrations
 
 from riskgate.accounts.roles import grant_to_default_roles
 
-PERMISSIONS = {"targeting:rule:view", "targeting:rule:manage"}
+PERMISSIONS = {"targeting:rule:view", "targeting:rule:manage", "targeting:declaration:screen"}
 
 
 def forwards(apps, schema_editor):

@@ -1,0 +1,49 @@
+"""Screening declarations for the single window: items checked by the exchange format, decided by the worker's
+live engine, and every decision stored with the rule versions that matched (ScreeningDecision). The decisions
+are the record of screening; they are not copied into the audit chain one by one (hundreds a second)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from riskgate.core.access import field_error, require
+from riskgate.core.permissions import Permission
+
+from . import live
+from .engine import FormatError, parse_item
+from .models import ScreeningDecision
+
+MAX_DECLARATION_ITEMS = 1000
+MAX_BATCH_ITEMS = 10_000
+
+
+def screen(principal, payloads: list, *, one_declaration: bool) -> tuple[list[dict], int]:
+    """The decision for each item, in order, and the rule-set version that decided. Nothing is stored unless
+    every item is valid."""
+    require(principal, Permission.TARGETING_SCREEN)
+    organisation = getattr(principal, "organisation", None)
+    if organisation is None:
+        raise field_error("items", _("只有机构账户才能提交筛查。"))
+    items = []
+    for n, data in enumerate(payloads):
+        try:
+            items.append(parse_item(data))
+        except FormatError as exc:
+            raise ValidationError({f"items[{n}].{exc.field}": [exc.message]}) from None
+    keys = [(item.declaration_id, item.item_no) for item in items]
+    if len(set(keys)) != len(keys):
+        raise field_error("items", _("同一报关单的商品项号重复。"))
+    if one_declaration and len({item.declaration_id for item in items}) > 1:
+        raise field_error("items", _("一次申报只能包含同一报关单的商品项；多份报关单请用批量接口。"))
+    engine, version = live.current()
+    results = engine.screen(items)
+    with transaction.atomic():
+        ScreeningDecision.objects.bulk_create(
+            [
+                ScreeningDecision(declaration_id=result["declaration_id"], item_no=result["item_no"], item=data,
+                                  action=result["action"], matched_rules=result["matched_rules"],
+                                  rule_set_version=version or 0, screened_by=principal, organisation=organisation)
+                for data, result in zip(payloads, results, strict=True)
+            ]
+        )  # fmt: skip
+    return results, version or 0
