@@ -212,3 +212,28 @@ def test_batches_take_many_declarations(world):
     response = world.client_for("port").post("/api/v1/screening/batches", {"items": items},
                                              content_type="application/json")  # fmt: skip
     assert response.status_code == 200 and len(response.json()["results"]) == 3
+
+
+def test_the_single_window_screens_with_an_api_token(world):
+    from django.test import Client
+
+    from riskgate.accounts.services import issue_token
+    from riskgate.targeting.models import ScreeningDecision
+
+    port = world.user("port")
+    issued = issue_token(world.user("admin"), name="单一窗口", organisation=port.organisation,
+                         permissions=["targeting:declaration:screen"], expires_at=None)  # fmt: skip
+    response = Client().post("/api/v1/screening/declarations", {"items": [ITEM]}, content_type="application/json",
+                             headers={"authorization": f"Bearer {issued.secret}"})  # fmt: skip
+    assert response.status_code == 200, response.content
+    decision = ScreeningDecision.objects.get()
+    assert (decision.token_id, decision.screened_by, decision.organisation_id) == (
+        issued.token.pk,
+        None,
+        port.organisation_id,
+    )
+    reader = issue_token(world.user("admin"), name="只读", organisation=port.organisation,
+                         permissions=["targeting:rule:view"], expires_at=None)  # fmt: skip
+    denied = Client().post("/api/v1/screening/declarations", {"items": [ITEM]}, content_type="application/json",
+                           headers={"authorization": f"Bearer {reader.secret}"})  # fmt: skip
+    assert denied.status_code == 403 and ScreeningDecision.objects.count() == 1

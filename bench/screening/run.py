@@ -61,7 +61,9 @@ def hs_subheadings() -> list[tuple[str, str]]:
         return [(row["hscode"], row["description"]) for row in csv.DictReader(handle) if len(row["hscode"]) == 6]
 
 
-def generate(n_rules: int, n_items: int, seed: int = 6):
+def generate(n_rules: int, n_items: int, seed: int = 6, raw: bool = False):
+    """Rules and items, parsed by the exchange format (or, with raw=True, as the JSON objects they come from)."""
+    read_rule, read_item = (dict, dict) if raw else (parse_rule, parse_item)
     rng = random.Random(seed)
     subheadings = hs_subheadings()
     rng.shuffle(subheadings)
@@ -107,7 +109,7 @@ def generate(n_rules: int, n_items: int, seed: int = 6):
         rule["action"] = rng.choices(["inspect", "sample", "document_check", "hold", "reject"], [40, 25, 20, 10, 5])[0]
         if rule["action"] == "sample":
             rule["sampling_rate"] = rng.choice([0.05, 0.1, 0.2, 0.3])
-        rules.append(parse_rule(rule))
+        rules.append(read_rule(rule))
     # Items ---------------------------------------------------------------------------------------------------
     items, declaration, item_no, size = [], 0, 0, 0
     for _ in range(n_items):
@@ -120,7 +122,7 @@ def generate(n_rules: int, n_items: int, seed: int = 6):
         item_no += 1
         code, text = rng.choices(subheadings, cum_weights=weights)[0]
         items.append(
-            parse_item(
+            read_item(
                 {
                     "declaration_id": f"2026{declaration:014d}",
                     "item_no": item_no,

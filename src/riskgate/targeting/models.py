@@ -129,7 +129,11 @@ class ScreeningDecision(models.Model):
     matched_rules = models.JSONField(_("命中规则"), default=list)  # references of the matched rule versions
     rule_set_version = models.PositiveBigIntegerField(_("规则集版本"))
     screened_at = models.DateTimeField(_("筛查时间"), auto_now_add=True, db_index=True)
-    screened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Who asked: a person, or (the single window) an API token of an organisation.
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    token = models.ForeignKey("accounts.ApiToken", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
 
     objects = ScopedQuerySet.as_manager()

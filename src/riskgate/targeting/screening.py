@@ -35,6 +35,8 @@ def screen(principal, payloads: list, *, one_declaration: bool) -> tuple[list[di
         raise field_error("items", _("同一报关单的商品项号重复。"))
     if one_declaration and len({item.declaration_id for item in items}) > 1:
         raise field_error("items", _("一次申报只能包含同一报关单的商品项；多份报关单请用批量接口。"))
+    token = getattr(principal, "token", None) if getattr(principal, "is_api_token", False) else None
+    person = None if token else principal
     engine, version = live.current()
     results = engine.screen(items)
     with transaction.atomic():
@@ -42,7 +44,8 @@ def screen(principal, payloads: list, *, one_declaration: bool) -> tuple[list[di
             [
                 ScreeningDecision(declaration_id=result["declaration_id"], item_no=result["item_no"], item=data,
                                   action=result["action"], matched_rules=result["matched_rules"],
-                                  rule_set_version=version or 0, screened_by=principal, organisation=organisation)
+                                  rule_set_version=version or 0, screened_by=person, token=token,
+                                  organisation=organisation)
                 for data, result in zip(payloads, results, strict=True)
             ]
         )  # fmt: skip

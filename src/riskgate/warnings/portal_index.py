@@ -19,6 +19,7 @@ of the query, as the full-text indexes do.
 """
 
 import datetime as dt
+import gc
 import threading
 from dataclasses import dataclass, field
 
@@ -223,6 +224,8 @@ def search(criteria: dict) -> SearchResult:
                 _index = PublicIndex()
             _index.read(_index.watermark)
             _index.version = version
+            gc.collect()  # the garbage of now first, then the postings (millions of long-lived objects) out of
+            gc.freeze()  # the reach of every later full collection
             _index.rows = {}  # a new dict: a result made before keeps its own
         index = _index
         ids = index.id_array[index.search(criteria)]

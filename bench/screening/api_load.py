@@ -1,0 +1,213 @@
+"""The screening API under load: one declaration per request at a steady rate, as the single window sends them.
+
+Usage:  .venv/bin/python bench/screening/api_load.py [--rate 200] [--seconds 20] [--rules 10000]
+
+It builds a fresh database (SQLite, or PostgreSQL at 127.0.0.1 with --db postgres) with the demo organisations
+and N active control rules (bench/screening's generator), issues an API token for the port account, starts the
+production web server (gunicorn, one worker per CPU) on 127.0.0.1, and sends declarations of 1–10 items to
+POST /api/v1/screening/declarations at a fixed rate (open loop: each request is due at its time whatever the
+earlier ones did, and its latency counts from that time, so a slow server cannot hide its queue). Prints
+p50/p99 latency and the rate achieved; every decision is stored by the server as in production. Peer: the same
+server's /healthz under the same schedule.
+Target (issue 6): p99 under 20 ms at 200 declarations/s.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import queue
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT / "src"))
+
+TARGET_P99_MS = 20
+
+
+def build(n_rules: int) -> None:
+    """In a fresh process with the bench's settings: migrate, demo accounts, N rules, a token (printed)."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.db.models import F
+    from django.utils import timezone
+    from run import generate
+
+    from riskgate.accounts.demo import load_demo_organisations_and_accounts
+    from riskgate.accounts.models import User
+    from riskgate.accounts.services import issue_token
+    from riskgate.targeting.models import CRITERIA, ControlRule, RuleSetState
+
+    call_command("migrate", verbosity=0)
+    load_demo_organisations_and_accounts()
+    officer, port = User.objects.get(username="warning"), User.objects.get(username="port")
+    rules, _items = generate(n_rules, 0, raw=True)
+    with transaction.atomic():
+        made = ControlRule.objects.bulk_create(
+            [
+                ControlRule(
+                    **{k: v for k, v in rule.items() if k in CRITERIA},
+                    organisation=officer.organisation,
+                    created_by=officer,
+                )
+                for rule in rules
+            ]  # fmt: skip
+        )
+        ControlRule.objects.filter(pk__in=[r.pk for r in made]).update(lineage_id=F("id"))
+        RuleSetState.objects.create(pk=1, version=1, changed_at=timezone.now())
+    issued = issue_token(User.objects.get(username="admin"), name="single window (bench)",
+                         organisation=port.organisation, permissions=["targeting:declaration:screen"],
+                         expires_at=None)  # fmt: skip
+    print(f"TOKEN {issued.secret}", flush=True)
+
+
+def declarations(n_items: int) -> list[bytes]:
+    from run import generate
+
+    _rules, items = generate(0, n_items, seed=9, raw=True)
+    grouped: dict[str, list] = {}
+    for item in items:
+        grouped.setdefault(item["declaration_id"], []).append(item)
+    return [json.dumps({"items": group}, ensure_ascii=False).encode() for group in grouped.values()]
+
+
+def load(port: int, path: str, bodies: list[bytes], token: str, rate: float, seconds: float) -> dict:
+    """Open-loop: request k is due at start + k/rate; 64 sender threads, each with a kept-alive connection."""
+    due: queue.Queue = queue.Queue()
+    latencies, errors, lock = [], [], threading.Lock()
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+
+    def sender():
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            task = due.get()
+            if task is None:
+                return
+            when, body = task
+            pause = when - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            try:
+                if body is None:
+                    connection.request("GET", path)
+                else:
+                    connection.request("POST", path, body=body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except OSError as exc:
+                status = str(exc)
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            finished = time.perf_counter()
+            with lock:
+                latencies.append((finished - when) * 1000)
+                if status != 200:
+                    errors.append(status)
+
+    threads = [threading.Thread(target=sender, daemon=True) for _ in range(64)]
+    for thread in threads:
+        thread.start()
+    start = time.perf_counter() + 0.5
+    total = int(rate * seconds)
+    for k in range(total):
+        due.put((start + k / rate, bodies[k % len(bodies)] if bodies else None))
+    for _ in threads:
+        due.put(None)
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    cut = statistics.quantiles(latencies, n=100)
+    return {"p50": cut[49], "p99": cut[98], "rate": total / elapsed, "errors": len(errors), "sample": errors[:3]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--rules", type=int, default=10_000)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--build-only", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.build_only is not None:
+        build(args.build_only)
+        return
+    workdir = Path(tempfile.mkdtemp(prefix="riskgate-screening-http-"))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "riskgate.settings", "RISKGATE_DEV": "1", "USE_TLS": "0",
+           "RISKGATE_VAR_DIR": str(workdir), "PYTHONPATH": str(ROOT / "src"), "LOG_LEVEL": "WARNING"}  # fmt: skip
+    server, database = None, None
+    if args.db == "postgres":
+        database = f"riskgate_screening_bench_{os.getpid()}"
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-d", "postgres", "-c",
+                        f"CREATE DATABASE {database} ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' "
+                        "TEMPLATE template0"], check=True)  # fmt: skip  # noqa: S603, S607
+        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
+    try:
+        out = subprocess.run([sys.executable, __file__, "--build-only", str(args.rules)], env=env, check=True,
+                             capture_output=True, text=True).stdout  # fmt: skip  # noqa: S603
+        token = next(line.split()[1] for line in out.splitlines() if line.startswith("TOKEN "))
+        bodies = declarations(int(args.rate * args.seconds * 6))
+        with socket_port() as port:
+            pass
+        workers = os.cpu_count() or 2
+        server = subprocess.Popen(  # noqa: S603
+            [str(ROOT / ".venv" / "bin" / "gunicorn"), "riskgate.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+             "--log-level", "warning"], env=env)  # fmt: skip
+        wait_for(port)
+        load(port, "/api/v1/screening/declarations", bodies[:200], token, 50, 4)  # warm-up: each worker's engine
+        screening = load(port, "/api/v1/screening/declarations", bodies, token, args.rate, args.seconds)
+        healthz = load(port, "/healthz", [], token, args.rate, args.seconds / 2)
+    finally:
+        if server is not None:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+        if database:
+            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-d", "postgres", "-c",
+                            f"DROP DATABASE IF EXISTS {database}"], check=False)  # fmt: skip  # noqa: S603, S607
+    verdict = "met" if screening["p99"] < TARGET_P99_MS and screening["errors"] == 0 else "MISSED"
+    print(f"{args.rules:,} active rules, {workers} gunicorn workers, {args.db}; declarations of 1–10 items")
+    print(f"screening API at {args.rate:.0f} declarations/s for {args.seconds:.0f} s: p50 {screening['p50']:.1f} ms, "
+          f"p99 {screening['p99']:.1f} ms, achieved {screening['rate']:.0f}/s, errors {screening['errors']} "
+          f"{screening['sample']} (target p99 < {TARGET_P99_MS} ms: {verdict})")  # fmt: skip
+    print(f"peer, /healthz at the same rate: p50 {healthz['p50']:.1f} ms, p99 {healthz['p99']:.1f} ms")
+
+
+class socket_port:
+    def __enter__(self):
+        import socket
+
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        return self.socket.getsockname()[1]
+
+    def __exit__(self, *exc):
+        self.socket.close()
+
+
+def wait_for(port: int, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("the server did not answer")
+
+
+if __name__ == "__main__":
+    main()
