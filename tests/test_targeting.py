@@ -111,8 +111,7 @@ def test_the_live_engine_follows_the_database(world):
     assert live.engine() is first  # not rebuilt while nothing changed
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_rule_change_reaches_a_running_worker_within_a_second(world):
+def test_a_rule_change_reaches_a_running_worker_within_a_second(live_world):
     """A worker thread screens the same item in a loop, as a web or Celery worker serves requests; the main
     thread issues a rule and then changes it. Each change is seen by the worker within one second."""
     from django.db import connection
@@ -133,10 +132,10 @@ def test_a_rule_change_reaches_a_running_worker_within_a_second(world):
     try:
         time.sleep(0.3)
         issued_at = time.monotonic()
-        rule = services.issue(world.user("xian"), BATTERIES)  # committed: no surrounding transaction
+        rule = services.issue(live_world.user("xian"), BATTERIES)  # committed: no surrounding transaction
         _wait_for(seen, "inspect", issued_at)
         changed_at = time.monotonic()
-        services.change(world.user("xian"), rule, {"action": "reject"}, reason="升级")
+        services.change(live_world.user("xian"), rule, {"action": "reject"}, reason="升级")
         _wait_for(seen, "reject", changed_at)
     finally:
         stop.set()
