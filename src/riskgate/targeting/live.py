@@ -13,6 +13,7 @@ from .engine import Engine
 from .models import ControlRule, RuleSetState, RuleStatus
 
 POLL_SECONDS = 0.5
+FREEZE_AT = 1_000  # rules from which the engine is frozen out of the collector's scans
 _lock = threading.Lock()
 _state = {"engine": Engine([]), "version": None, "checked": float("-inf")}
 
@@ -34,10 +35,11 @@ def current() -> tuple[Engine, int]:
                 rules = ControlRule.objects.filter(status=RuleStatus.ACTIVE).order_by("id")
                 _state["engine"] = Engine([rule.engine_rule() for rule in rules])
                 _state["version"] = version
-                # The engine is hundreds of thousands of long-lived objects without cycles: out of the cyclic
+                # A large engine is hundreds of thousands of long-lived objects without cycles: out of the cyclic
                 # collector's reach, or every full collection scans them all (100 ms pauses, bench/screening).
-                gc.collect()  # today's garbage first: what is frozen is never collected
-                gc.freeze()
+                if len(_state["engine"]) >= FREEZE_AT:
+                    gc.collect()  # today's garbage first: what is frozen is never collected
+                    gc.freeze()
             _state["checked"] = time.monotonic()
         return _state["engine"], _state["version"]
 

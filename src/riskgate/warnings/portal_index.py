@@ -42,6 +42,7 @@ COLUMNS = ("id", "lineage_id", "published_at", "current", "public", "status", "c
 # is current (services make every change a new version), and the newest warnings are on most pages.
 ROW_CACHE = 2000
 COMPACT_AT = 0.5  # rebuild when more than half of the positions belong to versions no longer current
+FREEZE_AT = 10_000  # positions from which the index is frozen out of the cyclic collector's scans
 
 
 class _Postings:
@@ -224,8 +225,9 @@ def search(criteria: dict) -> SearchResult:
                 _index = PublicIndex()
             _index.read(_index.watermark)
             _index.version = version
-            gc.collect()  # the garbage of now first, then the postings (millions of long-lived objects) out of
-            gc.freeze()  # the reach of every later full collection
+            if len(_index.ids) >= FREEZE_AT:  # millions of long-lived objects in the postings: out of the reach
+                gc.collect()  # of every later full collection (after today's garbage, which would never go)
+                gc.freeze()
             _index.rows = {}  # a new dict: a result made before keeps its own
         index = _index
         ids = index.id_array[index.search(criteria)]
