@@ -20,19 +20,19 @@ Target (issue 5): p95 under 50 ms and at least 800 requests/s on the search page
 """
 
 import argparse
-import os
 import random
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from serving import bench_env, gunicorn  # noqa: E402
+
 TARGET_P95_MS, TARGET_RPS = 50, 800
 
 PRODUCTS = ["锂电池移动电源", "儿童电动车", "电热水壶", "婴儿推车", "塑料玩具", "电吹风", "折叠椅", "抽屉柜", "乳粉",
@@ -202,26 +202,6 @@ end
     return files
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, seconds: float = 60) -> None:
-    import urllib.request
-
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own local server
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"the server did not answer at {url}")
-
-
 def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> dict:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
     if script:
@@ -249,60 +229,22 @@ def main() -> None:
         return
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed (Debian package `wrk`; `make system-deps` installs it)")
-    workdir = Path(tempfile.mkdtemp(prefix="riskgate-portal-bench-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "riskgate.settings",
-        "RISKGATE_DEV": "1",
-        "USE_TLS": "0",
-        "RISKGATE_VAR_DIR": str(workdir),
-        "PYTHONPATH": str(ROOT / "src"),
-        "LOG_LEVEL": "WARNING",
-    }
     if args.cache == "redis":
-        env["CACHE_URL"] = "redis://127.0.0.1:6379/9"
         subprocess.run(["redis-cli", "-n", "9", "FLUSHDB"], check=True, capture_output=True)  # noqa: S607
-    database = None
-    if args.db == "postgres":
-        database = f"riskgate_portal_bench_{os.getpid()}"
-        subprocess.run(  # noqa: S603
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-d", "postgres", "-c",
-             f"CREATE DATABASE {database} ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0"],
-            check=True,
-        )  # fmt: skip
-        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
-    server = None
-    try:
+    with bench_env("riskgate-portal-bench-", args.db) as (env, workdir):
+        if args.cache == "redis":
+            env["CACHE_URL"] = "redis://127.0.0.1:6379/9"
         subprocess.run(
             [sys.executable, __file__, "--build-only", "--warnings", str(args.warnings)], env=env, check=True
         )  # noqa: S603
-        port = free_port()
-        workers = os.cpu_count() or 2
-        server = subprocess.Popen(  # noqa: S603
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "riskgate.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-             "--log-level", "warning"],
-            env=env,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        wait_for(f"{base}/warnings/")
-        scripts = write_scripts(workdir)
-        wrk(base, 10, args.connections, scripts["popular"])  # warm up the workers (each builds its search index)
-        popular = wrk(base, args.seconds, args.connections, scripts["popular"])
-        long_tail = wrk(base, args.seconds, args.connections, scripts["long_tail"])
-        distinct = wrk(base, args.seconds, args.connections, scripts["distinct"])
-        static = wrk(f"{base}/static/riskgate/app.css", args.seconds, args.connections, scripts["static"])
-        dynamic = wrk(f"{base}/healthz", args.seconds, args.connections, scripts["static"])
-    finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
-        if database:
-            subprocess.run(  # noqa: S603
-                ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-d", "postgres",
-                 "-c", f"DROP DATABASE IF EXISTS {database}"],
-                check=False,
-            )  # fmt: skip
-        shutil.rmtree(workdir, ignore_errors=True)
+        with gunicorn(env, "/warnings/") as (base, _port, workers):
+            scripts = write_scripts(workdir)
+            wrk(base, 10, args.connections, scripts["popular"])  # warm up the workers (each builds its search index)
+            popular = wrk(base, args.seconds, args.connections, scripts["popular"])
+            long_tail = wrk(base, args.seconds, args.connections, scripts["long_tail"])
+            distinct = wrk(base, args.seconds, args.connections, scripts["distinct"])
+            static = wrk(f"{base}/static/riskgate/app.css", args.seconds, args.connections, scripts["static"])
+            dynamic = wrk(f"{base}/healthz", args.seconds, args.connections, scripts["static"])
     print(f"[{args.db}] {args.warnings:,} warnings, {workers} gunicorn workers, page cache {args.cache}, "
           f"wrk {args.connections} connections, {args.seconds} s each")  # fmt: skip
     scenarios = (

@@ -15,14 +15,10 @@ Target (issue 6): p99 under 20 ms at 200 declarations/s.
 import argparse
 import http.client
 import json
-import os
 import queue
-import shutil
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -30,6 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from serving import bench_env, gunicorn  # noqa: E402
 
 TARGET_P99_MS = 20
 
@@ -143,70 +142,21 @@ def main() -> None:
     if args.build_only is not None:
         build(args.build_only)
         return
-    workdir = Path(tempfile.mkdtemp(prefix="riskgate-screening-http-"))
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "riskgate.settings", "RISKGATE_DEV": "1", "USE_TLS": "0",
-           "RISKGATE_VAR_DIR": str(workdir), "PYTHONPATH": str(ROOT / "src"), "LOG_LEVEL": "WARNING"}  # fmt: skip
-    server, database = None, None
-    if args.db == "postgres":
-        database = f"riskgate_screening_bench_{os.getpid()}"
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-d", "postgres", "-c",
-                        f"CREATE DATABASE {database} ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' "
-                        "TEMPLATE template0"], check=True)  # fmt: skip  # noqa: S603, S607
-        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
-    try:
+    with bench_env("riskgate-screening-http-", args.db) as (env, _workdir):
         out = subprocess.run([sys.executable, __file__, "--build-only", str(args.rules)], env=env, check=True,
                              capture_output=True, text=True).stdout  # fmt: skip  # noqa: S603
         token = next(line.split()[1] for line in out.splitlines() if line.startswith("TOKEN "))
         bodies = declarations(int(args.rate * args.seconds * 6))
-        with socket_port() as port:
-            pass
-        workers = os.cpu_count() or 2
-        server = subprocess.Popen(  # noqa: S603
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "riskgate.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-             "--log-level", "warning"], env=env)  # fmt: skip
-        wait_for(port)
-        load(port, "/api/v1/screening/declarations", bodies[:200], token, 50, 4)  # warm-up: each worker's engine
-        screening = load(port, "/api/v1/screening/declarations", bodies, token, args.rate, args.seconds)
-        healthz = load(port, "/healthz", [], token, args.rate, args.seconds / 2)
-    finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
-        shutil.rmtree(workdir, ignore_errors=True)
-        if database:
-            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-d", "postgres", "-c",
-                            f"DROP DATABASE IF EXISTS {database}"], check=False)  # fmt: skip  # noqa: S603, S607
+        with gunicorn(env) as (_base, port, workers):
+            load(port, "/api/v1/screening/declarations", bodies[:200], token, 50, 4)  # warm-up: each engine
+            screening = load(port, "/api/v1/screening/declarations", bodies, token, args.rate, args.seconds)
+            healthz = load(port, "/healthz", [], token, args.rate, args.seconds / 2)
     verdict = "met" if screening["p99"] < TARGET_P99_MS and screening["errors"] == 0 else "MISSED"
     print(f"{args.rules:,} active rules, {workers} gunicorn workers, {args.db}; declarations of 1–10 items")
     print(f"screening API at {args.rate:.0f} declarations/s for {args.seconds:.0f} s: p50 {screening['p50']:.1f} ms, "
           f"p99 {screening['p99']:.1f} ms, achieved {screening['rate']:.0f}/s, errors {screening['errors']} "
           f"{screening['sample']} (target p99 < {TARGET_P99_MS} ms: {verdict})")  # fmt: skip
     print(f"peer, /healthz at the same rate: p50 {healthz['p50']:.1f} ms, p99 {healthz['p99']:.1f} ms")
-
-
-class socket_port:
-    def __enter__(self):
-        import socket
-
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        return self.socket.getsockname()[1]
-
-    def __exit__(self, *exc):
-        self.socket.close()
-
-
-def wait_for(port: int, seconds: float = 60) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("the server did not answer")
 
 
 if __name__ == "__main__":

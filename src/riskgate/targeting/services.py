@@ -3,7 +3,6 @@ rule-set version that tells running workers to rebuild their engine (targeting.l
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -122,6 +121,3 @@ def retire_for_warning(principal, lineage_id: int, reference: str, now: dt.datet
     for rule in rules:
         _end(principal, rule, _("预警 %s 已解除") % reference, now)
     return len(rules)
-
-
-__all__ = ["ValidationError", "change", "issue", "retire", "retire_for_warning"]

@@ -12,7 +12,7 @@ from .fast import Engine
 
 
 class InputError(Exception):
-    pass
+    """A rules or items file that cannot be used; the message names the file, the rule or line, and the field."""
 
 
 def read_rules(path: str) -> list:
