@@ -25,3 +25,6 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="riskgate-test-files-")
 
 # Tests deliver webhooks to a receiver on 127.0.0.1.
 RISKGATE_WEBHOOK_ALLOW_PRIVATE = True
+
+# The declaration history of retro-screening: a temporary folder per run.
+DECLARATION_HISTORY_DIR = tempfile.mkdtemp(prefix="riskgate-test-history-")

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from riskgate.targeting.engine import Engine, FormatError, naive, parse_item, parse_rule, selected
+from riskgate.targeting.engine import Engine, FormatError, naive, parse_item, parse_policy, parse_rule, selected
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -86,6 +86,32 @@ def cases(draw):
     rule_list = [parse_rule(draw(rules(i))) for i in range(count)]
     item_list = [parse_item(draw(items(n))) for n in range(1, draw(st.integers(1, 15)) + 1)]
     return rule_list, item_list
+
+
+@st.composite
+def policies(draw):
+    grades = {"advanced": draw(st.sampled_from([0, 0.2, 1])), "regular": 1, "dishonest": draw(st.sampled_from([2, 5]))}
+    return {
+        "id": draw(st.sampled_from([1, "P2", "政策3"])),
+        "grade_factors": grades,
+        "default_grade": "regular",
+        "enterprise_grades": draw(st.dictionaries(st.sampled_from(ENTERPRISES), st.sampled_from(sorted(grades)))),
+        "commodity_factors": draw(st.dictionaries(
+            st.sampled_from(HS_CODES).flatmap(lambda code: st.integers(2, len(code)).map(lambda n: code[:n])),
+            st.sampled_from([0, 0.5, 2, 3]), max_size=3)),
+        "random_rate": draw(st.sampled_from([0, 0.1, 0.5, 1])),
+        "min_random_rate": draw(st.sampled_from([0, 0.05, 0.3])),
+        "random_action": draw(st.sampled_from(["inspect", "sample", "document_check"])),
+    }  # fmt: skip
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases(), policies())
+def test_under_a_supervision_policy_the_engine_decides_what_the_straightforward_evaluator_decides(case, policy):
+    rule_list, item_list = case
+    policy = parse_policy(policy)
+    engine = Engine(rule_list, policy)
+    assert engine.screen(item_list) == [naive.screen(rule_list, item, policy) for item in item_list]
 
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -341,3 +367,89 @@ def test_retro_screening_within_a_period(tmp_path):
     ):
         assert retro_screen(rule, tmp_path, since=since, until=until) == [("D1", 3)]
         assert len(retro_screen(rule, tmp_path)) == 5
+
+
+POLICY = {"id": 7, "grade_factors": {"advanced": 0.2, "regular": 1, "dishonest": 3}, "default_grade": "regular",
+          "enterprise_grades": {"AEO1": "advanced", "BAD1": "dishonest"}, "commodity_factors": {"9503": 2},
+          "random_rate": 0.05, "min_random_rate": 0.01, "random_action": "inspect"}  # fmt: skip
+
+
+def _stream(n: int, **changes) -> list:
+    return [parse_item({**_item_data(), "declaration_id": f"D{i}", **changes}) for i in range(n)]
+
+
+def _item_data() -> dict:
+    return {"declaration_id": "D", "item_no": 1, "direction": "import", "hs_code": "8507600090",
+            "origin_country": "CN", "enterprise_ids": [], "port": "CNSHA", "description": "", "value": 10,
+            "declared_at": "2026-06-01T00:00:00Z"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("enterprise", "hs_code", "rule_rate", "expected_sample", "expected_random"),
+    [
+        ("REG1", "8507600090", 0.3, 0.3, 0.05),  # regular grade, no commodity record: the rates as set
+        ("AEO1", "8507600090", 0.3, 0.06, 0.01),  # advanced: a fifth, the random rate floored at its minimum
+        ("BAD1", "8507600090", 0.3, 0.9, 0.15),  # dishonest: three times
+        ("BAD1", "9503001000", 0.3, 1.0, 0.3),  # dishonest and a poor commodity record: capped at 1
+    ],
+)
+def test_supervision_scales_sampling_and_random_selection(enterprise, hs_code, rule_rate, expected_sample,
+                                                          expected_random):  # fmt: skip
+    policy = parse_policy(POLICY)
+    items = _stream(20_000, enterprise_ids=[enterprise], hs_code=hs_code)
+    assert policy.factor(items[0]) * rule_rate == pytest.approx(expected_sample) or expected_sample == 1.0
+    sampled = Engine([parse_rule({"id": "S", "action": "sample", "sampling_rate": rule_rate})], policy).screen(items)
+    share = sum(r["action"] == "sample" for r in sampled) / len(items)
+    assert share == pytest.approx(expected_sample, abs=0.015)
+    randoms = Engine([], policy).screen(items)
+    share = sum(r.get("random", False) for r in randoms) / len(items)
+    assert share == pytest.approx(expected_random, abs=0.01)
+    assert all(r["action"] == "inspect" and r["matched_rules"] == [] for r in randoms if r.get("random"))
+
+
+def test_random_selection_is_reproducible_and_only_for_items_no_rule_hits():
+    policy = parse_policy({**POLICY, "random_rate": 1})
+    items = _stream(50)
+    hit = Engine([parse_rule({"id": "R", "action": "document_check"})], policy).screen(items)
+    assert all(r["matched_rules"] == ["R"] and "random" not in r for r in hit)
+    first = Engine([], parse_policy(POLICY)).screen(_stream(2000))
+    assert first == Engine([], parse_policy(POLICY)).screen(_stream(2000))
+    chosen = [r for r in first if r.get("random")]
+    assert chosen and all(selected(r["declaration_id"], 1, "random:7", 0.05) for r in chosen)
+    # Another policy version draws afresh: the selection is tied to the version that made it.
+    other = Engine([], parse_policy({**POLICY, "id": 8})).screen(_stream(2000))
+    assert {r["declaration_id"] for r in other if r.get("random")} != {r["declaration_id"] for r in chosen}
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"default_grade": "gold"}, "default_grade"),
+        ({"enterprise_grades": {"X": "gold"}}, "enterprise_grades.X"),
+        ({"commodity_factors": {"95A3": 2}}, "commodity_factors.95A3"),
+        ({"commodity_factors": {"9503": -1}}, "commodity_factors.9503"),
+        ({"grade_factors": {"regular": "1"}, "default_grade": "regular"}, "grade_factors.regular"),
+        ({"random_rate": 1.5}, "random_rate"),
+        ({"random_action": "release"}, "random_action"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_bad_policies_name_their_field(change, field):
+    with pytest.raises(FormatError) as error:
+        parse_policy({**POLICY, **change})
+    assert error.value.field == field
+
+
+def test_command_line_applies_a_policy(tmp_path):
+    (tmp_path / "policy.json").write_text(json.dumps({**POLICY, "random_rate": 1}), encoding="utf-8")
+    (tmp_path / "rules.json").write_text("[]", encoding="utf-8")
+    (tmp_path / "items.jsonl").write_text(json.dumps(_item_data()) + "\n", encoding="utf-8")
+    args = ["--rules", str(tmp_path / "rules.json"), "--items", str(tmp_path / "items.jsonl")]
+    run = subprocess.run([BIN / "riskgate", "screen", *args, "--policy", str(tmp_path / "policy.json")],
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    assert json.loads(run.stdout) == {"declaration_id": "D", "item_no": 1, "matched_rules": [], "action": "inspect",
+                                      "random": True}  # fmt: skip
+    (tmp_path / "policy.json").write_text(json.dumps({**POLICY, "random_rate": "high"}), encoding="utf-8")
+    run = subprocess.run([BIN / "riskgate", "screen", *args, "--policy", str(tmp_path / "policy.json")],
+                         capture_output=True, text=True)  # fmt: skip
+    assert run.returncode == 2 and "field random_rate" in run.stderr

@@ -208,6 +208,7 @@ def test_result_items_escape_what_drafters_typed_and_show_every_part(world):
     assert f'class="level level-{v1.level}"' in page and 'class="state active"' in page and "生效中" in page
     english = Client(headers={"accept-language": "en"})
     english.cookies["django_language"] = "en"
-    assert "Active" in english.get("/warnings/?q=折叠椅").content.decode() or "In force" in english.get(
-        "/warnings/?q=折叠椅"
-    ).content.decode()
+    assert (
+        "Active" in english.get("/warnings/?q=折叠椅").content.decode()
+        or "In force" in english.get("/warnings/?q=折叠椅").content.decode()
+    )

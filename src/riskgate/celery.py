@@ -39,6 +39,14 @@ app.conf.update(
             "task": "riskgate.warnings.tasks.escalate_unpublished",
             "schedule": crontab(minute="*/15"),
         },
+        "export-declaration-history": {
+            "task": "riskgate.targeting.tasks.export_history",
+            "schedule": crontab(minute="*/10"),
+        },
+        "refresh-commodity-records": {
+            "task": "riskgate.targeting.tasks.refresh_commodity_records",
+            "schedule": crontab(minute=23, hour="*/6"),
+        },
         "purge-rate-events": {"task": "riskgate.core.tasks.purge_rate_events", "schedule": crontab(minute=41)},
         "clear-expired-sessions": {
             "task": "riskgate.accounts.tasks.clear_expired_sessions",

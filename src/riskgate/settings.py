@@ -273,3 +273,6 @@ EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 10)
 # Multipart bodies (forms with files) may be larger than other requests.
 MAX_UPLOAD_BODY_BYTES = env_int("MAX_UPLOAD_BODY_BYTES", 3 * EVIDENCE_MAX_BYTES + 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
+
+# Declaration history for retro-screening (追溯调查): Parquet parts appended by export_declaration_history.
+DECLARATION_HISTORY_DIR = Path(env_str("DECLARATION_HISTORY_DIR", str(VAR_DIR / "declaration-history")))

@@ -12,7 +12,8 @@ INTAKE = [
 ]
 ASSESSMENT_AUTHORITY = [P.ASSESSMENT_VIEW, P.ASSESSMENT_REQUEST, P.ASSESSMENT_REGISTRY_VIEW]
 WARNING_AUTHORITY = [P.WARNING_VIEW, P.WARNING_DRAFT, P.WARNING_APPROVE, P.WARNING_RECEIVE]
-TARGETING_AUTHORITY = [P.TARGETING_RULE_VIEW, P.TARGETING_RULE_MANAGE, P.TARGETING_SCREEN]
+TARGETING_AUTHORITY = [P.TARGETING_RULE_VIEW, P.TARGETING_RULE_MANAGE, P.TARGETING_SCREEN, P.TARGETING_TASK_VIEW,
+                       P.TARGETING_TASK_RECORD]  # fmt: skip
 OFFICER = [
     P.ORG_ORGANISATION_VIEW,
     P.ORG_ENTERPRISE_CREATE,
@@ -27,9 +28,9 @@ AUTHORITY_KINDS = ["national_authority", "warning_office", "direct_bureau", "ins
 DEFAULT_ROLES = [
     # code, 中文名, English name, scope, permissions, organisation kinds that may hold it
     ("system_admin", "系统管理员", "System administrator", S.ALL, ALL, ["national_authority", "warning_office"]),
-    ("warning_officer", "预警办公室人员", "Warning-office officer", S.SUBTREE, [*OFFICER, P.INTAKE_IMPORT_RUN, P.INTAKE_REPORTER_VIEW], ["warning_office", "national_authority"]),
+    ("warning_officer", "预警办公室人员", "Warning-office officer", S.SUBTREE, [*OFFICER, P.INTAKE_IMPORT_RUN, P.INTAKE_REPORTER_VIEW, P.TARGETING_POLICY_MANAGE], ["warning_office", "national_authority"]),
     ("bureau_officer", "直属海关人员", "Bureau officer", S.SUBTREE, OFFICER, ["direct_bureau"]),
-    ("port_officer", "口岸查验人员", "Port inspection officer", S.SUBTREE, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE, P.WARNING_RECEIVE, P.TARGETING_RULE_VIEW, P.TARGETING_SCREEN], ["inspection_body", "port"]),
+    ("port_officer", "口岸查验人员", "Port inspection officer", S.SUBTREE, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE, P.WARNING_RECEIVE, P.TARGETING_RULE_VIEW, P.TARGETING_SCREEN, P.TARGETING_TASK_VIEW, P.TARGETING_TASK_RECORD], ["inspection_body", "port"]),
     ("assessor", "技术机构评估人员", "Technical-institution assessor", S.ASSIGNED,
      [P.ASSESSMENT_VIEW, P.ASSESSMENT_CONDUCT, P.ASSESSMENT_REGISTRY_VIEW], ["technical_institution", "laboratory"]),
     ("expert", "专家", "Expert", S.ASSIGNED, [P.ASSESSMENT_VIEW, P.ASSESSMENT_VOTE], []),

@@ -49,6 +49,9 @@ class Permission(StrEnum):
     TARGETING_RULE_VIEW = "targeting:rule:view"
     TARGETING_RULE_MANAGE = "targeting:rule:manage"
     TARGETING_SCREEN = "targeting:declaration:screen"
+    TARGETING_TASK_VIEW = "targeting:task:view"
+    TARGETING_TASK_RECORD = "targeting:task:record"
+    TARGETING_POLICY_MANAGE = "targeting:policy:manage"
 
     @property
     def label(self) -> str:
@@ -86,6 +89,9 @@ PERMISSION_LABELS = {
     Permission.TARGETING_RULE_VIEW: _("查看辖区内的布控规则"),
     Permission.TARGETING_RULE_MANAGE: _("下达、调整和撤销布控规则"),
     Permission.TARGETING_SCREEN: _("报关单布控筛查（单一窗口接口）"),
+    Permission.TARGETING_TASK_VIEW: _("查看辖区内的查验任务和规则成效"),
+    Permission.TARGETING_TASK_RECORD: _("登记查验结果"),
+    Permission.TARGETING_POLICY_MANAGE: _("管理差别化监管政策和企业信用等级"),
 }
 
 PERMISSION_CHOICES = [(p.value, format_lazy("{} — {}", p.value, PERMISSION_LABELS[p])) for p in Permission]

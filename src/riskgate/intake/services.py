@@ -33,6 +33,12 @@ def create_information(principal, *, data: dict, reporter: dict | None = None) -
     info = RiskInformation(**data, created_by=principal if getattr(principal, "pk", None) else None)
     for key, value in (reporter or {}).items():
         setattr(info, f"reporter_{key}", value)
+    return store_information(principal, info)
+
+
+def store_information(principal, info: RiskInformation) -> RiskInformation:
+    """Check, enrich, save and audit new information; the caller has authorised it (create_information, or a
+    module that produces information itself, such as a non-conforming port inspection)."""
     info.full_clean()
     prepare(info)
     with transaction.atomic():

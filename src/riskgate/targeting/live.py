@@ -1,7 +1,8 @@
 """The screening engine each worker process uses, rebuilt from the active control rules when they change.
 
 A worker reads the rule-set version (one integer, RuleSetState) at most every POLL_SECONDS; a different number
-means rules were issued, changed or retired, and the engine is rebuilt from the database (10,000 rules: about a
+means rules were issued, changed or retired (or the differential-supervision policy, a credit grade or a
+commodity record changed), and the engine is rebuilt from the database (10,000 rules: about a
 second of reading and 12 ms of compiling, bench/screening). So a change takes effect in every running worker
 within POLL_SECONDS plus the rebuild: one second for the rule sets this project targets (tests/test_targeting.py)."""
 
@@ -9,13 +10,14 @@ import gc
 import threading
 import time
 
-from .engine import Engine
+from . import supervision
+from .engine import Engine, parse_policy
 from .models import ControlRule, RuleSetState, RuleStatus
 
 POLL_SECONDS = 0.5
 FREEZE_AT = 1_000  # rules from which the engine is frozen out of the collector's scans
 _lock = threading.Lock()
-_state = {"engine": Engine([]), "version": None, "checked": float("-inf")}
+_state = {"engine": Engine([]), "version": None, "checked": float("-inf"), "rule_pks": {}, "policy": None}
 
 
 def engine() -> Engine:
@@ -28,12 +30,27 @@ def current() -> tuple[Engine, int]:
     now = time.monotonic()
     if now - _state["checked"] < POLL_SECONDS:
         return _state["engine"], _state["version"]
+    return _refresh(now)
+
+
+def built() -> dict:
+    """What the current engine was built from: {"engine", "version", "rule_pks": {reference: pk}, "policy"}."""
+    current()
+    with _lock:  # a consistent copy: a rebuild changes its fields under the lock
+        return dict(_state)
+
+
+def _refresh(now: float) -> tuple[Engine, int]:
     with _lock:
         if now - _state["checked"] >= POLL_SECONDS:
             version = RuleSetState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
             if version != _state["version"]:
-                rules = ControlRule.objects.filter(status=RuleStatus.ACTIVE).order_by("id")
-                _state["engine"] = Engine([rule.engine_rule() for rule in rules])
+                rules = list(ControlRule.objects.filter(status=RuleStatus.ACTIVE).order_by("id"))
+                policy = supervision.current_policy()
+                exchange = parse_policy(supervision.exchange_policy(policy)) if policy else None
+                _state["engine"] = Engine([rule.engine_rule() for rule in rules], exchange)
+                _state["rule_pks"] = {rule.reference: rule.pk for rule in rules}
+                _state["policy"] = policy
                 _state["version"] = version
                 # A large engine is hundreds of thousands of long-lived objects without cycles: out of the cyclic
                 # collector's reach, or every full collection scans them all (100 ms pauses, bench/screening).
@@ -47,4 +64,4 @@ def current() -> tuple[Engine, int]:
 def reset() -> None:
     """Forget the engine (tests that rebuild the database)."""
     with _lock:
-        _state.update(engine=Engine([]), version=None, checked=float("-inf"))
+        _state.update(engine=Engine([]), version=None, checked=float("-inf"), rule_pks={}, policy=None)

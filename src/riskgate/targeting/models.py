@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from riskgate.core.scoping import ScopedQuerySet
 
-from .engine.exchange import ACTIONS, Rule, parse_rule
+from .engine.exchange import ACTIONS, RELEASE, Rule, parse_rule
+
+RELEASE_ACTION = RELEASE
 
 
 class Direction(models.TextChoices):
@@ -135,6 +137,9 @@ class ScreeningDecision(models.Model):
     )
     token = models.ForeignKey("accounts.ApiToken", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    random = models.BooleanField(_("随机布控"), default=False)
+    policy = models.ForeignKey("SupervisionPolicy", verbose_name=_("差别化监管政策"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")  # fmt: skip
 
     objects = ScopedQuerySet.as_manager()
     scope_organisation_field = "organisation"
@@ -146,3 +151,206 @@ class ScreeningDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.declaration_id}/{self.item_no} {self.action}"
+
+
+class PortOffice(models.Model):
+    """Which organisation works a port code of the declarations (口岸/关区代码): inspection tasks of items declared
+    there go to its queue. Reference data, kept in the admin."""
+
+    code = models.CharField(_("口岸代码"), max_length=64, unique=True)
+    organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("执行机构"), on_delete=models.PROTECT,
+                                     related_name="+")  # fmt: skip
+
+    class Meta:
+        verbose_name = _("口岸代码")
+        verbose_name_plural = _("口岸代码")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class SupervisionPolicy(models.Model):
+    """Differential supervision (差别化监管, R-USE-3) as data: one version is in force (the newest); every change is
+    a new version, so a random selection can always be reproduced from the version that made it
+    (engine/supervision.py; random key "random:SP<id>")."""
+
+    grade_factors = models.JSONField(_("信用等级系数"), default=dict)
+    default_grade = models.CharField(_("缺省信用等级"), max_length=12, default="regular")
+    commodity_factors = models.JSONField(_("商品系数（HS 前缀）"), default=dict, blank=True)
+    record_tiers = models.JSONField(_("商品质量记录分档"), default=list, blank=True)  # [[non-conformity rate, factor]]
+    record_window_days = models.PositiveIntegerField(_("质量记录统计天数"), default=365)
+    record_min_inspections = models.PositiveIntegerField(_("质量记录最少查验数"), default=20)
+    random_rate = models.FloatField(_("随机布控比例"), default=0.02)
+    min_random_rate = models.FloatField(_("最低随机布控比例"), default=0.005)
+    random_action = models.CharField(_("随机布控处置"), max_length=16, default="inspect",
+                                     choices=[(a, ACTION_LABELS[a]) for a in ACTIONS])  # fmt: skip
+    reason = models.TextField(_("理由"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("生效时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("差别化监管政策")
+        verbose_name_plural = _("差别化监管政策")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"SP{self.pk}"
+
+
+class CommodityRecord(models.Model):
+    """The inspection record of one HS heading (4 digits) over the policy's window: what the differential
+    supervision factor of the commodity is computed from (supervision.refresh_records)."""
+
+    hs_heading = models.CharField(_("HS 品目"), max_length=4, unique=True)
+    inspections = models.PositiveIntegerField(_("查验数"), default=0)
+    nonconformities = models.PositiveIntegerField(_("不合格数"), default=0)
+    computed_at = models.DateTimeField(_("统计时间"))
+
+    class Meta:
+        verbose_name = _("商品质量记录")
+        verbose_name_plural = _("商品质量记录")
+        ordering = ["hs_heading"]
+
+    def __str__(self) -> str:
+        return self.hs_heading
+
+    @property
+    def rate(self) -> float:
+        return self.nonconformities / self.inspections if self.inspections else 0.0
+
+
+class TaskKind(models.TextChoices):
+    SCREENING = "screening", _("布控查验")
+    RANDOM = "random", _("随机布控")
+    RETRO = "retro", _("追溯调查")
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("待处置")
+    DONE = "done", _("已办结")
+
+
+class Outcome(models.TextChoices):
+    CONFORMING = "conforming", _("合格")
+    NON_CONFORMING = "non_conforming", _("不合格")
+
+
+class InspectionTask(models.Model):
+    """What a hit asks the port to do (查验任务): from a screening decision (a rule hit or a random selection), or
+    a follow-up of a past item that a new rule would have matched (retro-screening)."""
+
+    kind = models.CharField(_("来源"), max_length=10, choices=TaskKind.choices, default=TaskKind.SCREENING)
+    decision = models.ForeignKey(ScreeningDecision, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="tasks")  # fmt: skip
+    declaration_id = models.CharField(_("报关单号"), max_length=64, db_index=True)
+    item_no = models.PositiveIntegerField(_("商品项号"))
+    item = models.JSONField(_("申报内容"))
+    action = models.CharField(_("处置要求"), max_length=16, choices=[(a, ACTION_LABELS[a]) for a in ACTIONS])
+    rules = models.ManyToManyField(ControlRule, verbose_name=_("命中规则"), blank=True, related_name="tasks")
+    found_by = models.ForeignKey(ControlRule, verbose_name=_("追溯规则"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="follow_ups")  # fmt: skip
+    organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("执行机构"), on_delete=models.PROTECT,
+                                     related_name="+")  # fmt: skip
+    status = models.CharField(_("状态"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN,
+                              db_index=True)  # fmt: skip
+    outcome = models.CharField(_("查验结果"), max_length=16, choices=Outcome.choices, blank=True)
+    findings = models.TextField(_("查验发现"), blank=True)
+    completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")  # fmt: skip
+    information = models.ForeignKey("intake.RiskInformation", verbose_name=_("生成的风险信息"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    created_at = models.DateTimeField(_("下达时间"), auto_now_add=True, db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_organisation_field = "organisation"
+
+    class Meta:
+        verbose_name = _("查验任务")
+        verbose_name_plural = _("查验任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["found_by", "declaration_id", "item_no"], condition=models.Q(kind="retro"),
+                                    name="one_follow_up_per_item")
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("targeting:task", kwargs={"pk": self.pk})
+
+    @property
+    def reference(self) -> str:
+        return f"IT{self.pk:08d}" if self.pk else "IT—"
+
+
+class LabResult(models.Model):
+    """One test of an inspection's sample: what was measured against which limit."""
+
+    task = models.ForeignKey(InspectionTask, on_delete=models.CASCADE, related_name="lab_results")
+    test_item = models.CharField(_("检测项目"), max_length=200)
+    result = models.CharField(_("检测结果"), max_length=100)
+    unit = models.CharField(_("单位"), max_length=40, blank=True)
+    limit = models.CharField(_("限量/标准要求"), max_length=200, blank=True)
+    conforms = models.BooleanField(_("符合"))
+
+    class Meta:
+        verbose_name = _("实验室检测结果")
+        verbose_name_plural = _("实验室检测结果")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.test_item
+
+
+class RetroStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class RetroScreening(models.Model):
+    """One retro-screening (追溯调查) of a rule version over the declaration history, and what it found."""
+
+    rule = models.OneToOneField(ControlRule, on_delete=models.PROTECT, related_name="retro")
+    status = models.CharField(_("状态"), max_length=8, choices=RetroStatus.choices, default=RetroStatus.QUEUED)
+    matches = models.PositiveIntegerField(_("命中的历史商品项"), default=0)
+    tasks_opened = models.PositiveIntegerField(_("生成的追溯任务"), default=0)
+    history_until = models.DateTimeField(_("历史数据截至"), null=True, blank=True)
+    seconds = models.FloatField(_("用时（秒）"), null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("追溯调查")
+        verbose_name_plural = _("追溯调查")
+
+    def __str__(self) -> str:
+        return f"{self.rule.reference} {self.status}"
+
+
+class HistoryExport(models.Model):
+    """One part of the declaration history (Parquet): the screening decisions up to `last_decision_id`."""
+
+    name = models.CharField(max_length=40, unique=True)
+    first_decision_id = models.PositiveBigIntegerField()
+    last_decision_id = models.PositiveBigIntegerField()
+    items = models.PositiveIntegerField()
+    exported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("报关历史数据分片")
+        verbose_name_plural = _("报关历史数据分片")
+        ordering = ["last_decision_id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,5 +1,6 @@
 """Screening declarations for the single window: items checked by the exchange format, decided by the worker's
-live engine, and every decision stored with the rule versions that matched (ScreeningDecision). The decisions
+live engine, every decision stored with the rule versions that matched (ScreeningDecision), and every hit or random
+selection opened as an inspection task at its port (targeting.inspection). The decisions
 are the record of screening; they are not copied into the audit chain one by one (hundreds a second)."""
 
 from django.core.exceptions import ValidationError
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
 
-from . import live
+from . import inspection, live
 from .engine import FormatError, parse_item
 from .models import ScreeningDecision
 
@@ -37,16 +38,18 @@ def screen(principal, payloads: list, *, one_declaration: bool) -> tuple[list[di
         raise field_error("items", _("一次申报只能包含同一报关单的商品项；多份报关单请用批量接口。"))
     token = getattr(principal, "token", None) if getattr(principal, "is_api_token", False) else None
     person = None if token else principal
-    engine, version = live.current()
+    state = live.built()
+    engine, version, policy = state["engine"], state["version"] or 0, state["policy"]
     results = engine.screen(items)
     with transaction.atomic():
-        ScreeningDecision.objects.bulk_create(
+        decisions = ScreeningDecision.objects.bulk_create(
             [
                 ScreeningDecision(declaration_id=result["declaration_id"], item_no=result["item_no"], item=data,
                                   action=result["action"], matched_rules=result["matched_rules"],
-                                  rule_set_version=version or 0, screened_by=person, token=token,
-                                  organisation=organisation)
+                                  rule_set_version=version, screened_by=person, token=token,
+                                  organisation=organisation, random=result.get("random", False), policy=policy)
                 for data, result in zip(payloads, results, strict=True)
             ]
         )  # fmt: skip
-    return results, version or 0
+        inspection.open_for_decisions(decisions, state["rule_pks"], fallback=organisation)
+    return results, version

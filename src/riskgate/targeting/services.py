@@ -12,12 +12,14 @@ from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
 
+from . import history
 from .engine.exchange import FormatError, parse_rule
 from .models import CRITERIA, ControlRule, RuleSetState, RuleStatus
 
 
-def _bump(now: dt.datetime) -> None:
-    """Count a change of the active rules (inside the caller's transaction: visible when it commits)."""
+def bump(now: dt.datetime) -> None:
+    """Count a change of what screening applies — rules, policy, grades, records (inside the caller's
+    transaction: visible when it commits)."""
     updated = RuleSetState.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now)
     if not updated:
         RuleSetState.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
@@ -64,8 +66,9 @@ def issue(principal, data: dict, *, warning=None, executing=(), reason: str = ""
     rule.save(update_fields=["lineage"])
     rule.executing.set(executing)
     now = timezone.now()
-    _bump(now)
+    bump(now)
     _record(principal, rule, "issued", rule.reason)
+    history.queue(rule)
     return rule
 
 
@@ -90,8 +93,9 @@ def change(principal, rule: ControlRule, data: dict, *, reason: str) -> ControlR
     now = timezone.now()
     rule.status, rule.ended_at = RuleStatus.SUPERSEDED, now
     rule.save(update_fields=["status", "ended_at"])
-    _bump(now)
+    bump(now)
     _record(principal, new, "changed", reason)
+    history.queue(new)
     return new
 
 
@@ -111,7 +115,7 @@ def retire(principal, rule: ControlRule, *, reason: str) -> ControlRule:
 def _end(principal, rule: ControlRule, reason: str, now: dt.datetime) -> None:
     rule.status, rule.ended_at = RuleStatus.RETIRED, now
     rule.save(update_fields=["status", "ended_at"])
-    _bump(now)
+    bump(now)
     _record(principal, rule, "retired", reason)
 
 

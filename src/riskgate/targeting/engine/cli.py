@@ -1,7 +1,8 @@
-"""`riskgate screen --rules RULES.json --items ITEMS.jsonl`: one result line per item on standard output, no
-database. RULES.json is a JSON array of rules; ITEMS.jsonl has one declaration item per line (blank lines are
-skipped; `-` reads standard input). Every input is checked before anything is written: a bad rule or line stops
-the run with a message naming the rule or line and the field, and exit status 2."""
+"""`riskgate screen --rules RULES.json --items ITEMS.jsonl [--policy POLICY.json]`: one result line per item on
+standard output, no database. RULES.json is a JSON array of rules; ITEMS.jsonl has one declaration item per line
+(blank lines are skipped; `-` reads standard input); POLICY.json is a differential-supervision policy. Every input
+is checked before anything is written: a bad rule or line stops the run with a message naming the rule or line
+and the field, and exit status 2."""
 
 import argparse
 import json
@@ -9,20 +10,34 @@ import sys
 
 from .exchange import FormatError, parse_item, parse_rule
 from .fast import Engine
+from .supervision import parse_policy
 
 
 class InputError(Exception):
     """A rules or items file that cannot be used; the message names the file, the rule or line, and the field."""
 
 
-def read_rules(path: str) -> list:
+def _json(path: str):
     try:
         with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+            return json.load(handle)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not JSON: {exc}") from None
+
+
+def read_policy(path: str | None):
+    if path is None:
+        return None
+    try:
+        return parse_policy(_json(path))
+    except FormatError as exc:
+        raise InputError(f"{path}: field {exc.field}: {exc.message}") from None
+
+
+def read_rules(path: str, policy=None) -> list:
+    data = _json(path)
     if not isinstance(data, list):
         raise InputError(f"{path}: expected a JSON array of rules")
     rules = []
@@ -33,7 +48,7 @@ def read_rules(path: str) -> list:
             named = f" (id {entry['id']!r})" if isinstance(entry, dict) and "id" in entry else ""
             raise InputError(f"{path}: rule {n}{named}: field {exc.field}: {exc.message}") from None
     try:
-        return Engine(rules)
+        return Engine(rules, policy)
     except ValueError as exc:
         raise InputError(f"{path}: {exc}") from None
 
@@ -69,9 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="riskgate screen", description=__doc__.split("\n\n")[0])
     parser.add_argument("--rules", required=True, help="JSON array of control rules")
     parser.add_argument("--items", required=True, help="declaration items, one JSON object per line (- : stdin)")
+    parser.add_argument("--policy", help="differential-supervision policy, a JSON object (optional)")
     args = parser.parse_args(argv)
     try:
-        engine = read_rules(args.rules)
+        engine = read_rules(args.rules, read_policy(args.policy))
         items = read_items(args.items)
     except InputError as exc:
         print(f"riskgate screen: {exc}", file=sys.stderr)

@@ -49,12 +49,13 @@ def _check(rule: Rule) -> tuple:
 class Engine:
     """Immutable once built (its look-up memories aside): a changed rule set is a new Engine."""
 
-    def __init__(self, rules: list[Rule]):
+    def __init__(self, rules: list[Rule], policy=None):
         ids = [rule.id for rule in rules]
         if len(set(ids)) != len(ids):
             duplicate = next(i for i in ids if ids.count(i) > 1)
             raise ValueError(f"rule id {duplicate!r} appears more than once")
         self.rules = list(rules)
+        self.policy = policy  # differential supervision (supervision.Policy), or None
         self._by_prefix: dict[str, list[Rule]] = {}
         self._by_enterprise: dict[str, tuple] = {}
         by_keyword: dict[str, list[tuple]] = {}
@@ -147,7 +148,7 @@ class Engine:
 
     def _screen(self, items) -> list[dict]:
         memo, hs_entry, broad_memo, broad_entry = self._memo, self._hs_entry, self._broad_memo, self._broad_entry
-        by_enterprise, automaton = self._by_enterprise, self._keywords
+        by_enterprise, automaton, policy = self._by_enterprise, self._keywords, self.policy
         results = []
         append = results.append
         for item in items:
@@ -173,12 +174,13 @@ class Engine:
                 if reach:
                     pool = pool + bounded[:reach]
             if not pool:
-                append({"declaration_id": item.declaration_id, "item_no": item.item_no, "matched_rules": [],
+                append(self._unmatched(item) if policy is not None else
+                       {"declaration_id": item.declaration_id, "item_no": item.item_no, "matched_rules": [],
                         "action": RELEASE})  # fmt: skip
                 continue
             if twice and len(pool) > 1:
                 pool = tuple({check[0]: check for check in pool}.values())
-            matched, strongest = [], 0
+            matched, strongest, factor = [], 0, None
             for rule_id, strength, direction, origins, ports, firms, words, low, high, start, end, rate in pool:
                 if direction is not None and direction != item.direction:
                     continue
@@ -203,13 +205,30 @@ class Engine:
                     continue
                 if end is not None and item.at >= end:
                     continue
-                if strength == _SAMPLE and not selected(item.declaration_id, item.item_no, rule_id, rate):
-                    continue
+                if strength == _SAMPLE:
+                    if policy is not None:
+                        if factor is None:
+                            factor = policy.factor(item)
+                        rate = policy.sample_rate(rate, factor)
+                    if not selected(item.declaration_id, item.item_no, rule_id, rate):
+                        continue
                 matched.append(rule_id)
                 if strength > strongest:
                     strongest = strength
+            if not matched and policy is not None:
+                append(self._unmatched(item, factor))
+                continue
             if len(matched) > 1:
                 matched.sort(key=rule_sort_key)
             append({"declaration_id": item.declaration_id, "item_no": item.item_no, "matched_rules": matched,
                     "action": _BY_STRENGTH[strongest] if strongest else RELEASE})  # fmt: skip
         return results
+
+    def _unmatched(self, item: Item, factor: float | None = None) -> dict:
+        """An item no rule hit, under a differential-supervision policy: released, or selected at random."""
+        policy = self.policy
+        rate = policy.random_selection_rate(policy.factor(item) if factor is None else factor)
+        if selected(item.declaration_id, item.item_no, policy.random_key, rate):
+            return {"declaration_id": item.declaration_id, "item_no": item.item_no, "matched_rules": [],
+                    "action": policy.random_action, "random": True}  # fmt: skip
+        return {"declaration_id": item.declaration_id, "item_no": item.item_no, "matched_rules": [], "action": RELEASE}

@@ -28,12 +28,22 @@ def matches(rule: Rule, item: Item) -> bool:
     return rule.valid_to is None or item.declared_at < rule.valid_to
 
 
-def screen(rules: list[Rule], item: Item) -> dict:
+def screen(rules: list[Rule], item: Item, policy=None) -> dict:
+    """The result for one item; with a differential-supervision policy (supervision.py) sampling rates are scaled
+    by the item's factor, and an item no rule hits may be selected at random."""
+    factor = policy.factor(item) if policy is not None else 1.0
+
+    def rate(rule: Rule) -> float:
+        return policy.sample_rate(rule.sampling_rate, factor) if policy is not None else rule.sampling_rate
+
     matched = [
         rule
         for rule in rules
         if matches(rule, item)
-        and (rule.action != "sample" or selected(item.declaration_id, item.item_no, rule.id, rule.sampling_rate))
+        and (rule.action != "sample" or selected(item.declaration_id, item.item_no, rule.id, rate(rule)))
     ]
+    chance = policy.random_selection_rate(factor) if policy is not None else 0.0
+    if not matched and policy is not None and selected(item.declaration_id, item.item_no, policy.random_key, chance):
+        return {**result(item, [], policy.random_action), "random": True}
     action = max((rule.action for rule in matched), key=STRENGTH.__getitem__, default=RELEASE)
     return result(item, sorted((rule.id for rule in matched), key=rule_sort_key), action)

@@ -70,12 +70,8 @@ def rule_filter(rule: Rule, since: dt.datetime | None = None, until: dt.datetime
     return (" AND ".join(where) or "TRUE"), params
 
 
-def retro_screen(rule: Rule, history: str | Path, *, since=None, until=None, connection=None) -> list[tuple]:
-    """(declaration_id, item_no) of every item in the history (a directory as above, or one Parquet file) that
-    the rule would have matched, ordered by declaration and item."""
-    import duckdb
-
-    db = connection or duckdb.connect()
+def _source(rule: Rule, history: str | Path, since, until) -> tuple[str, str, list]:
+    """The Parquet files to read for the rule, and its condition with parameters."""
     source = Path(history)
     condition, params = rule_filter(rule, since, until)
     if not source.is_dir():
@@ -86,11 +82,36 @@ def retro_screen(rule: Rule, history: str | Path, *, since=None, until=None, con
         params += sorted(rule.enterprise_ids)
     else:
         files = str(source / "by_hs" / "*.parquet")
+    return files, condition, params
+
+
+def retro_screen(rule: Rule, history: str | Path, *, since=None, until=None, connection=None) -> list[tuple]:
+    """(declaration_id, item_no) of every item in the history (a directory as above, or one Parquet file) that
+    the rule would have matched, ordered by declaration and item."""
+    import duckdb
+
+    db = connection or duckdb.connect()
+    files, condition, params = _source(rule, history, since, until)
     sql = (
         f"SELECT DISTINCT declaration_id, item_no FROM read_parquet(?) WHERE {condition} "  # noqa: S608 - values bound
         "ORDER BY declaration_id, item_no"
     )
     return db.execute(sql, [files, *params]).fetchall()
+
+
+def retro_items(rule: Rule, history: str | Path, *, limit: int, since=None, until=None) -> tuple[int, list[dict]]:
+    """How many past items the rule would have matched, and the newest `limit` of them whole (the exchange
+    format's fields, `declared_at` in UTC) — what follow-up tasks are opened from."""
+    import duckdb
+
+    db = duckdb.connect()
+    files, condition, params = _source(rule, history, since, until)
+    names = ", ".join(COLUMNS)
+    matched = f"SELECT DISTINCT {names} FROM read_parquet(?) WHERE {condition}"  # noqa: S608 - values bound
+    total = db.execute(f"SELECT count(*) FROM ({matched})", [files, *params]).fetchone()[0]  # noqa: S608
+    rows = db.execute(f"{matched} ORDER BY declared_at DESC, declaration_id, item_no LIMIT {int(limit)}",
+                      [files, *params]).fetchall()  # fmt: skip
+    return total, [dict(zip(COLUMNS, row, strict=True)) for row in rows]
 
 
 def write_projections(db, table: str, directory: Path, name: str) -> None:

@@ -1,0 +1,173 @@
+"""Differential supervision (差别化监管, R-USE-3) as stored data: the policy in force, the enterprises' credit grades
+and the commodities' inspection records, turned into the exchange-format policy the screening engine applies
+(engine/supervision.py). Every change is audited and bumps the rule-set version, so running workers rebuild
+their engine with it (targeting.live)."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from riskgate.accounts.models import CreditGrade, Organisation, OrganisationKind
+from riskgate.core import audit
+from riskgate.core.access import field_error, require
+from riskgate.core.permissions import Permission
+
+from .engine import FormatError, parse_policy
+from .models import CommodityRecord, InspectionTask, Outcome, SupervisionPolicy, TaskStatus
+from .services import bump
+
+POLICY_FIELDS = ("grade_factors", "default_grade", "commodity_factors", "record_tiers", "record_window_days",
+                 "record_min_inspections", "random_rate", "min_random_rate", "random_action")  # fmt: skip
+ENGINE_FIELDS = ("grade_factors", "default_grade", "commodity_factors", "random_rate", "min_random_rate",
+                 "random_action")  # fmt: skip
+DEFAULT_POLICY = {
+    "grade_factors": {"advanced": 0.2, "regular": 1.0, "dishonest": 3.0},  # CreditGrade values
+    "default_grade": "regular",
+    "commodity_factors": {},
+    "record_tiers": [[0.05, 1.5], [0.15, 2.5]],
+    "record_window_days": 365,
+    "record_min_inspections": 20,
+    "random_rate": 0.02,
+    "min_random_rate": 0.005,
+    "random_action": "inspect",
+}
+
+
+def current_policy() -> SupervisionPolicy | None:
+    return SupervisionPolicy.objects.order_by("-id").first()
+
+
+def record_factor(tiers: list, rate: float) -> float:
+    """The factor of the highest tier whose non-conformity rate the record reaches (1 below every tier)."""
+    factor = 1.0
+    for threshold, tier_factor in sorted(tiers):
+        if rate >= threshold:
+            factor = tier_factor
+    return factor
+
+
+def exchange_policy(policy: SupervisionPolicy) -> dict:
+    """The policy in the exchange format, with today's credit grades and commodity records filled in."""
+    grades = {}
+    for uscc, customs_code, grade in (
+        Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE)
+        .exclude(credit_grade=policy.default_grade)
+        .values_list("uscc", "customs_code", "credit_grade")
+    ):
+        for identifier in (uscc, customs_code):
+            if identifier:
+                grades[identifier] = grade
+    commodity = {}
+    for record in CommodityRecord.objects.filter(inspections__gte=policy.record_min_inspections):
+        factor = record_factor(policy.record_tiers, record.rate)
+        if factor != 1.0:
+            commodity[record.hs_heading] = factor
+    commodity.update(policy.commodity_factors)  # set by hand: it wins over the computed record
+    return {"id": policy.reference, "grade_factors": policy.grade_factors, "default_grade": policy.default_grade,
+            "enterprise_grades": grades, "commodity_factors": commodity, "random_rate": policy.random_rate,
+            "min_random_rate": policy.min_random_rate, "random_action": policy.random_action}  # fmt: skip
+
+
+def _check(data: dict) -> dict:
+    unknown = sorted(set(data) - set(POLICY_FIELDS))
+    if unknown:
+        raise field_error(unknown[0], _("未知的字段。"))
+    try:
+        parse_policy({"id": "new", **{k: v for k, v in data.items() if k in ENGINE_FIELDS}})
+    except FormatError as exc:
+        raise field_error(exc.field.split(".")[0], exc.message) from None
+    tiers = data.get("record_tiers", [])
+    if not isinstance(tiers, list) or not all(
+        isinstance(t, list)
+        and len(t) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in t)
+        and 0 <= t[0] <= 1
+        and 0 <= t[1] <= 1000
+        for t in tiers
+    ):
+        raise field_error("record_tiers", _("每一档为 [不合格率 0–1, 系数 0–1000]。"))
+    for name in ("record_window_days", "record_min_inspections"):
+        value = data.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < (1 if name == "record_window_days" else 0):
+            raise field_error(name, _("请填写一个正整数。"))
+    return data
+
+
+@transaction.atomic
+def change_policy(principal, data: dict, *, reason: str) -> SupervisionPolicy:
+    """A new version of the policy (the previous stays, for reproducing its selections)."""
+    require(principal, Permission.TARGETING_POLICY_MANAGE)
+    reason = (reason or "").strip()
+    if not reason:
+        raise field_error("reason", _("请说明调整的理由。"))
+    previous = current_policy()
+    base = {name: getattr(previous, name) for name in POLICY_FIELDS} if previous else dict(DEFAULT_POLICY)
+    merged = _check(base | data)
+    if previous is not None and merged == base:
+        raise field_error("policy", _("调整须至少改变一项内容。"))
+    policy = SupervisionPolicy.objects.create(**merged, reason=reason, created_by=principal)
+    bump(timezone.now())
+    changes = {k: [base.get(k), v] for k, v in merged.items() if base.get(k) != v}
+    audit.record(actor=principal, action="supervision_policy.changed", obj=policy, object_repr=policy.reference,
+                 changes=changes, reason=reason)  # fmt: skip
+    return policy
+
+
+@transaction.atomic
+def set_credit_grade(principal, enterprise: Organisation, grade: str, *, reason: str) -> Organisation:
+    require(principal, Permission.TARGETING_POLICY_MANAGE)
+    enterprise = Organisation.objects.visible_to(principal).filter(pk=enterprise.pk).first()
+    if enterprise is None or enterprise.kind != OrganisationKind.ENTERPRISE:
+        raise field_error("enterprise", _("该企业不存在或不在您的辖区内。"))
+    if grade not in CreditGrade.values:
+        raise field_error("grade", _("未知的信用等级。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise field_error("reason", _("请说明调整的理由。"))
+    if grade == enterprise.credit_grade:
+        raise field_error("grade", _("该企业已是此信用等级。"))
+    before = enterprise.credit_grade
+    Organisation.objects.filter(pk=enterprise.pk).update(credit_grade=grade)
+    enterprise.credit_grade = grade
+    bump(timezone.now())
+    audit.record(actor=principal, action="organisation.credit_grade_changed", obj=enterprise,
+                 changes={"credit_grade": [before, grade]}, reason=reason, organisation_id=enterprise.pk)  # fmt: skip
+    return enterprise
+
+
+def refresh_records(now: dt.datetime | None = None) -> int:
+    """Recount the inspection record of every HS heading over the policy's window (a scheduled job and
+    `manage.py refresh_commodity_records`); the rule-set version moves only when a record changed. Returns the
+    number of headings whose record changed."""
+    now = now or timezone.now()
+    policy = current_policy()
+    window = policy.record_window_days if policy else DEFAULT_POLICY["record_window_days"]
+    counts: dict[str, list[int]] = {}
+    done = InspectionTask.objects.filter(status=TaskStatus.DONE, completed_at__gte=now - dt.timedelta(days=window))
+    for hs_code, outcome, n in done.values_list("item__hs_code", "outcome").annotate(n=Count("id")).order_by():
+        if not isinstance(hs_code, str) or len(hs_code) < 4:
+            continue
+        entry = counts.setdefault(hs_code[:4], [0, 0])
+        entry[0] += n
+        entry[1] += n if outcome == Outcome.NON_CONFORMING else 0
+    changed = 0
+    with transaction.atomic():
+        existing = {r.hs_heading: r for r in CommodityRecord.objects.select_for_update()}
+        for heading, (inspections, bad) in counts.items():
+            record = existing.pop(heading, None)
+            if record is None:
+                CommodityRecord.objects.create(hs_heading=heading, inspections=inspections, nonconformities=bad,
+                                               computed_at=now)  # fmt: skip
+                changed += 1
+            elif (record.inspections, record.nonconformities) != (inspections, bad):
+                record.inspections, record.nonconformities, record.computed_at = inspections, bad, now
+                record.save(update_fields=["inspections", "nonconformities", "computed_at"])
+                changed += 1
+        stale = CommodityRecord.objects.filter(hs_heading__in=list(existing)).exclude(inspections=0)
+        changed += stale.update(inspections=0, nonconformities=0, computed_at=now)
+        if changed:
+            bump(now)
+    return changed

@@ -1,0 +1,25 @@
+"""Port-control background jobs (thin: each calls a service)."""
+
+from celery import shared_task
+
+
+@shared_task(name="riskgate.targeting.tasks.retro_screen")
+def retro_screen(rule_id: int) -> int:
+    from .history import run
+
+    retro = run(rule_id)
+    return retro.tasks_opened if retro else 0
+
+
+@shared_task(name="riskgate.targeting.tasks.export_history")
+def export_history() -> int:
+    from .history import export
+
+    return export()
+
+
+@shared_task(name="riskgate.targeting.tasks.refresh_commodity_records")
+def refresh_commodity_records() -> int:
+    from .supervision import refresh_records
+
+    return refresh_records()
