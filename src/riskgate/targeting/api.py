@@ -1,9 +1,22 @@
 """The screening API for the single window: one declaration (all its items) or a batch, answered per item with
 the matched rule versions and the action (docs/screening-format.md). Callers hold targeting:declaration:screen."""
 
-from ninja import Field, Router, Schema
+import datetime as dt
 
-from . import screening
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja import Status as HttpStatus
+from ninja.pagination import paginate
+
+from riskgate.accounts.models import Organisation, OrganisationKind
+from riskgate.core.access import field_error, pk_or_404
+from riskgate.core.api_support import MAX_ID, Pagination, require
+from riskgate.core.permissions import Permission
+from riskgate.warnings.models import WarningNotice
+
+from . import inspection, screening, services, supervision
+from .models import ControlRule, RuleStatus, ScreeningDecision, TaskStatus
 
 router = Router(tags=["port control"])
 
@@ -23,6 +36,7 @@ class ResultOut(Schema):
     item_no: int
     matched_rules: list[str | int] = Field(..., description="references of the matched rule versions, sorted")
     action: str = Field(..., description="reject, hold, inspect, sample, document_check or release")
+    random: bool = Field(False, description="selected at random by the differential-supervision policy")
 
 
 class ScreeningOut(Schema):
@@ -40,3 +54,283 @@ def screen_declaration(request, payload: DeclarationIn):
 def screen_batch(request, payload: BatchIn):
     results, version = screening.screen(request.auth, payload.items, one_declaration=False)
     return {"rule_set_version": version, "results": results}
+
+
+# ---- Control rules -------------------------------------------------------------------------------------------
+
+CRITERIA_DOC = "criteria in the exchange format (docs/screening-format.md), without the id"
+
+
+class Figures(Schema):
+    hits: int
+    inspections: int
+    nonconformities: int
+    hit_rate: float | None
+
+
+class RetroOut(Schema):
+    status: str
+    matches: int
+    tasks_opened: int
+    history_until: dt.datetime | None
+    seconds: float | None
+
+
+class RuleOut(Schema):
+    id: int
+    reference: str
+    version: int
+    status: str
+    criteria: dict = Field(..., description=CRITERIA_DOC)
+    warning_id: int | None
+    organisation_id: int
+    executing_ids: list[int]
+    reason: str
+    created_at: dt.datetime
+    ended_at: dt.datetime | None
+    effectiveness: Figures | None = Field(None, description="this version's hits, inspections, non-conformities")
+    retro: RetroOut | None = None
+
+    @staticmethod
+    def resolve_criteria(rule):
+        data = rule.to_exchange()
+        data.pop("id")
+        return data
+
+    @staticmethod
+    def resolve_executing_ids(rule):
+        return [org.pk for org in rule.executing.all()]
+
+    @staticmethod
+    def resolve_retro(rule):
+        return getattr(rule, "retro", None)
+
+
+class RuleFilter(Schema):
+    status: RuleStatus | None = None
+    warning_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class IssueIn(Schema):
+    criteria: dict = Field(..., description=CRITERIA_DOC)
+    warning_id: int | None = Field(None, ge=1, le=MAX_ID, description="the agency notice the rule comes from")
+    executing_ids: list[int] = Field([], max_length=100, description="organisations that execute the rule")
+    reason: str = Field("", max_length=2000)
+
+
+class ChangeIn(Schema):
+    criteria: dict = Field(..., description="the criteria that change (the others are carried over)")
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+def _rules(request):
+    require(request, Permission.TARGETING_RULE_VIEW)
+    return ControlRule.objects.visible_to(request.auth).prefetch_related("executing").select_related("retro")
+
+
+def _rule_out(rule: ControlRule) -> ControlRule:
+    rule.effectiveness = inspection.effectiveness([rule]).get(rule.pk)
+    return rule
+
+
+@router.get("/control-rules", response=list[RuleOut], summary="Control rules in the caller's jurisdiction")
+@paginate(Pagination, page_size=50)
+def list_rules(request, filters: Query[RuleFilter]):
+    rules = _rules(request)
+    if filters.status:
+        rules = rules.filter(status=filters.status)
+    if filters.warning_id:
+        rules = rules.filter(warning_id=filters.warning_id)
+    return rules
+
+
+@router.get("/control-rules/{int:rule_id}", response=RuleOut, summary="One control rule version")
+def get_rule(request, rule_id: int):
+    return _rule_out(pk_or_404(_rules(request), rule_id))
+
+
+def _executing(request, ids: list[int]) -> list[Organisation]:
+    orgs = list(Organisation.objects.visible_to(request.auth).filter(pk__in=[i for i in ids if 0 < i <= MAX_ID]))
+    if len(orgs) != len(set(ids)):
+        raise field_error("executing_ids", _("执行机构不存在或不在您的辖区内。"))
+    return orgs
+
+
+@router.post("/control-rules", response={201: RuleOut}, summary="Issue a control rule")
+def issue_rule(request, payload: IssueIn):
+    require(request, Permission.TARGETING_RULE_MANAGE)
+    warning = None
+    if payload.warning_id is not None:
+        warning = WarningNotice.objects.filter(pk=payload.warning_id).first()
+        if warning is None:
+            raise field_error("warning_id", _("预警不存在。"))
+    rule = services.issue(request.auth, payload.criteria, warning=warning,
+                          executing=_executing(request, payload.executing_ids), reason=payload.reason)  # fmt: skip
+    return HttpStatus(201, _rule_out(rule))
+
+
+@router.post("/control-rules/{int:rule_id}/change", response={201: RuleOut}, summary="Change a rule (new version)")
+def change_rule(request, rule_id: int, payload: ChangeIn):
+    require(request, Permission.TARGETING_RULE_MANAGE)
+    rule = pk_or_404(_rules(request), rule_id)
+    return HttpStatus(201, _rule_out(services.change(request.auth, rule, payload.criteria, reason=payload.reason)))
+
+
+@router.post("/control-rules/{int:rule_id}/retire", response=RuleOut, summary="Retire a rule")
+def retire_rule(request, rule_id: int, payload: ReasonIn):
+    require(request, Permission.TARGETING_RULE_MANAGE)
+    rule = pk_or_404(_rules(request), rule_id)
+    return _rule_out(services.retire(request.auth, rule, reason=payload.reason))
+
+
+# ---- Inspection tasks ----------------------------------------------------------------------------------------
+
+
+class LabResultIO(Schema):
+    test_item: str = Field(..., min_length=1, max_length=200)
+    result: str = Field(..., min_length=1, max_length=100)
+    unit: str = Field("", max_length=40)
+    limit: str = Field("", max_length=200)
+    conforms: bool
+
+
+class TaskOut(Schema):
+    id: int
+    reference: str
+    kind: str
+    status: str
+    action: str
+    declaration_id: str
+    item_no: int
+    item: dict
+    rules: list[str] = Field(..., description="the rule versions whose hit opened the task")
+    found_by: str | None = Field(None, description="the rule whose retro-screening opened the follow-up")
+    organisation_id: int
+    outcome: str
+    findings: str
+    lab_results: list[LabResultIO]
+    information_id: int | None = Field(None, description="risk information created from a non-conformity")
+    created_at: dt.datetime
+    completed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_rules(task):
+        return [rule.reference for rule in task.rules.all()]
+
+    @staticmethod
+    def resolve_found_by(task):
+        return task.found_by.reference if task.found_by_id else None
+
+    @staticmethod
+    def resolve_lab_results(task):
+        return list(task.lab_results.all())
+
+
+class TaskFilter(Schema):
+    status: TaskStatus | None = None
+    kind: str | None = Field(None, pattern="^(screening|random|retro)$")
+
+
+class OutcomeIn(Schema):
+    outcome: str = Field(..., pattern="^(conforming|non_conforming)$")
+    findings: str = Field("", max_length=5000)
+    lab_results: list[LabResultIO] = Field([], max_length=inspection.MAX_LAB_RESULTS)
+
+
+def _tasks(request):
+    return inspection.visible(request.auth).select_related("found_by").prefetch_related("rules", "lab_results")
+
+
+@router.get("/inspection-tasks", response=list[TaskOut], summary="Inspection tasks of the caller's jurisdiction")
+@paginate(Pagination, page_size=50)
+def list_tasks(request, filters: Query[TaskFilter]):
+    tasks = _tasks(request)
+    if filters.status:
+        tasks = tasks.filter(status=filters.status)
+    if filters.kind:
+        tasks = tasks.filter(kind=filters.kind)
+    return tasks
+
+
+@router.get("/inspection-tasks/{int:task_id}", response=TaskOut, summary="One inspection task")
+def get_task(request, task_id: int):
+    return pk_or_404(_tasks(request), task_id)
+
+
+@router.post("/inspection-tasks/{int:task_id}/outcome", response=TaskOut, summary="Record an inspection's outcome")
+def record_outcome(request, task_id: int, payload: OutcomeIn):
+    require(request, Permission.TARGETING_TASK_RECORD)
+    task = pk_or_404(_tasks(request), task_id)
+    inspection.record_outcome(request.auth, task, outcome=payload.outcome, findings=payload.findings,
+                              lab_results=[row.dict() for row in payload.lab_results])  # fmt: skip
+    return pk_or_404(_tasks(request), task_id)
+
+
+# ---- Differential supervision --------------------------------------------------------------------------------
+
+
+class PolicyOut(Schema):
+    reference: str
+    grade_factors: dict[str, float]
+    default_grade: str
+    commodity_factors: dict[str, float]
+    record_tiers: list[list[float]]
+    record_window_days: int
+    record_min_inspections: int
+    random_rate: float
+    min_random_rate: float
+    random_action: str
+    reason: str
+    created_at: dt.datetime
+
+
+class PolicyIn(Schema):
+    changes: dict = Field(..., description="the policy's fields that change")
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+class GradeIn(Schema):
+    grade: str = Field(..., pattern="^(advanced|regular|dishonest)$")
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+class GradeOut(Schema):
+    id: int
+    name: str
+    credit_grade: str
+
+
+@router.get("/supervision-policy", response=PolicyOut, summary="The differential-supervision policy in force")
+def get_policy(request):
+    require(request, Permission.TARGETING_RULE_VIEW)
+    policy = supervision.current_policy()
+    if policy is None:
+        raise Http404
+    return policy
+
+
+@router.post("/supervision-policy", response={201: PolicyOut}, summary="Change the policy (a new version)")
+def change_policy(request, payload: PolicyIn):
+    require(request, Permission.TARGETING_POLICY_MANAGE)
+    return HttpStatus(201, supervision.change_policy(request.auth, payload.changes, reason=payload.reason))
+
+
+@router.post("/enterprises/{int:organisation_id}/credit-grade", response=GradeOut,
+             summary="Set an enterprise's credit grade")  # fmt: skip
+def set_grade(request, organisation_id: int, payload: GradeIn):
+    require(request, Permission.TARGETING_POLICY_MANAGE)
+    enterprise = pk_or_404(Organisation.objects.visible_to(request.auth).filter(kind=OrganisationKind.ENTERPRISE),
+                           organisation_id)  # fmt: skip
+    return supervision.set_credit_grade(request.auth, enterprise, payload.grade, reason=payload.reason)
+
+
+@router.get("/screening/decisions/{int:decision_id}/explanation", response=dict,
+            summary="A stored screening decision taken apart and reproduced")  # fmt: skip
+def explain_decision(request, decision_id: int):
+    require(request, Permission.TARGETING_RULE_VIEW)
+    decision = pk_or_404(ScreeningDecision.objects.visible_to(request.auth).select_related("policy"), decision_id)
+    return screening.explain(decision)

@@ -77,7 +77,7 @@ def run(rule_id: int) -> RetroScreening | None:
         tasks = InspectionTask.objects.bulk_create(
             [
                 InspectionTask(kind=TaskKind.RETRO, found_by=rule, declaration_id=row["declaration_id"],
-                               item_no=row["item_no"], item=_exchange(row), action="inspect",
+                               item_no=row["item_no"], item=_exchange(row), hs_code=row["hs_code"], action="inspect",
                                organisation_id=ports.get(row["port"], rule.organisation_id))
                 for row in rows
             ],

@@ -49,7 +49,8 @@ def open_for_decisions(decisions: list[ScreeningDecision], rule_pks: dict, *, fa
     tasks = InspectionTask.objects.bulk_create(
         [
             InspectionTask(kind=TaskKind.RANDOM if d.random else TaskKind.SCREENING, decision=d,
-                           declaration_id=d.declaration_id, item_no=d.item_no, item=d.item, action=d.action,
+                           declaration_id=d.declaration_id, item_no=d.item_no, item=d.item, hs_code=d.item["hs_code"],
+                           action=d.action,
                            organisation_id=ports.get(d.item.get("port"), fallback.pk))
             for d in hits
         ]

@@ -2,6 +2,8 @@
 the exchange format (docs/screening-format.md) whose id is its reference, so a stored screening decision names
 the exact version that matched."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +34,15 @@ class RuleStatus(models.TextChoices):
 # The fields of a version that make the rule (everything else is its history).
 CRITERIA = ("direction", "hs_prefixes", "origin_countries", "enterprise_ids", "ports", "keywords", "min_value",
             "max_value", "valid_from", "valid_to", "action", "sampling_rate")  # fmt: skip
+
+
+class RuleQuerySet(ScopedQuerySet):
+    def by_reference(self, reference: str) -> "ControlRule | None":
+        """The version a reference (CRnnnnnnnn-vN) names, or None."""
+        match = re.fullmatch(r"CR(\d{1,12})-v(\d{1,6})", str(reference))
+        if match is None:
+            return None
+        return self.filter(lineage_id=int(match[1]), version=int(match[2])).first()
 
 
 class ControlRule(models.Model):
@@ -69,7 +80,7 @@ class ControlRule(models.Model):
     created_at = models.DateTimeField(_("下达时间"), auto_now_add=True)
     ended_at = models.DateTimeField(_("终止时间"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = RuleQuerySet.as_manager()
     scope_organisation_field = "organisation"
 
     class Meta:
@@ -138,6 +149,7 @@ class ScreeningDecision(models.Model):
     token = models.ForeignKey("accounts.ApiToken", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     random = models.BooleanField(_("随机布控"), default=False)
+    factor = models.FloatField(_("差别化监管系数"), null=True, blank=True)  # the policy's factor for this item
     policy = models.ForeignKey("SupervisionPolicy", verbose_name=_("差别化监管政策"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")  # fmt: skip
 
@@ -250,6 +262,7 @@ class InspectionTask(models.Model):
     declaration_id = models.CharField(_("报关单号"), max_length=64, db_index=True)
     item_no = models.PositiveIntegerField(_("商品项号"))
     item = models.JSONField(_("申报内容"))
+    hs_code = models.CharField(_("HS 编码"), max_length=10, db_index=True)  # of the item: commodity records count it
     action = models.CharField(_("处置要求"), max_length=16, choices=[(a, ACTION_LABELS[a]) for a in ACTIONS])
     rules = models.ManyToManyField(ControlRule, verbose_name=_("命中规则"), blank=True, related_name="tasks")
     found_by = models.ForeignKey(ControlRule, verbose_name=_("追溯规则"), null=True, blank=True,

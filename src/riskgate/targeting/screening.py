@@ -11,8 +11,10 @@ from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
 
 from . import inspection, live
-from .engine import FormatError, parse_item
-from .models import ScreeningDecision
+from .engine import ACTIONS, FormatError, naive, parse_item, parse_policy, selected
+from .engine.exchange import STRENGTH, draw
+from .models import ControlRule, ScreeningDecision
+from .supervision import exchange_policy
 
 MAX_DECLARATION_ITEMS = 1000
 MAX_BATCH_ITEMS = 10_000
@@ -41,15 +43,56 @@ def screen(principal, payloads: list, *, one_declaration: bool) -> tuple[list[di
     state = live.built()
     engine, version, policy = state["engine"], state["version"] or 0, state["policy"]
     results = engine.screen(items)
+    factors = [engine.policy.factor(item) for item in items] if engine.policy is not None else [None] * len(items)
     with transaction.atomic():
         decisions = ScreeningDecision.objects.bulk_create(
             [
                 ScreeningDecision(declaration_id=result["declaration_id"], item_no=result["item_no"], item=data,
                                   action=result["action"], matched_rules=result["matched_rules"],
                                   rule_set_version=version, screened_by=person, token=token,
-                                  organisation=organisation, random=result.get("random", False), policy=policy)
-                for data, result in zip(payloads, results, strict=True)
+                                  organisation=organisation, random=result.get("random", False), policy=policy,
+                                  factor=factor)
+                for data, result, factor in zip(payloads, results, factors, strict=True)
             ]
         )  # fmt: skip
         inspection.open_for_decisions(decisions, state["rule_pks"], fallback=organisation)
     return results, version
+
+
+def explain(decision: ScreeningDecision) -> dict:
+    """A stored decision taken apart: each matched rule version's criteria checked again against the stored item,
+    the sampling draws with the rates (scaled by the stored differential-supervision factor), and the random
+    selection under the policy version that made it — and whether this reproduces the stored action."""
+    item = parse_item(decision.item)
+    factor = decision.factor if decision.factor is not None else 1.0
+    policy = parse_policy(exchange_policy(decision.policy)) if decision.policy_id else None
+    rules = []
+    for reference in decision.matched_rules:
+        rule = ControlRule.objects.by_reference(reference)
+        if rule is None:
+            rules.append({"reference": reference, "criteria": None, "holds": False})
+            continue
+        engine_rule = rule.engine_rule()
+        entry = {"reference": reference, "criteria": rule.to_exchange(), "holds": naive.matches(engine_rule, item)}
+        if rule.action == "sample":
+            rate = policy.sample_rate(rule.sampling_rate, factor) if policy else rule.sampling_rate
+            chance = draw(item.declaration_id, item.item_no, reference)
+            entry["sampling"] = {"rate": rule.sampling_rate, "scaled_rate": rate, "draw": chance,
+                                 "selected": selected(item.declaration_id, item.item_no, reference, rate)}  # fmt: skip
+        rules.append(entry)
+    explanation = {"declaration_id": decision.declaration_id, "item_no": decision.item_no, "action": decision.action,
+                   "rule_set_version": decision.rule_set_version, "factor": decision.factor, "rules": rules,
+                   "random": None}  # fmt: skip
+    strongest = max((STRENGTH[r["criteria"]["action"]] for r in rules if r.get("criteria")), default=0)
+    expected = next((a for a in ACTIONS if STRENGTH[a] == strongest), "release")
+    if decision.random and policy is not None:
+        rate = policy.random_selection_rate(factor)
+        chance = draw(item.declaration_id, item.item_no, policy.random_key)
+        chosen = selected(item.declaration_id, item.item_no, policy.random_key, rate)
+        explanation["random"] = {"policy": decision.policy.reference, "rate": rate, "draw": chance,
+                                 "selected": chosen}  # fmt: skip
+        expected = policy.random_action if chosen else "release"
+    explanation["reproduced"] = expected == decision.action and all(
+        r["holds"] and r.get("sampling", {}).get("selected", True) for r in rules
+    )
+    return explanation

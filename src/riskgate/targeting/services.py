@@ -57,8 +57,11 @@ def issue(principal, data: dict, *, warning=None, executing=(), reason: str = ""
     organisation = getattr(principal, "organisation", None)
     if organisation is None:
         raise field_error("organisation", _("只有机构人员才能下达布控规则。"))
-    if warning is not None and not warning.__class__.objects.visible_to(principal).filter(pk=warning.pk).exists():
-        raise field_error("warning", _("该预警不在您的辖区内。"))
+    if warning is not None:
+        if not warning.__class__.objects.visible_to(principal).filter(pk=warning.pk).exists():
+            raise field_error("warning", _("该预警不在您的辖区内。"))
+        if not warning.is_live or "agency_notice" not in warning.kinds:
+            raise field_error("warning", _("布控规则只能依据已发布的风险警示通报下达。"))
     rule = ControlRule(**_criteria(data), warning=warning, organisation=organisation, created_by=principal,
                        reason=(reason or "").strip())  # fmt: skip
     rule.save()
@@ -125,3 +128,22 @@ def retire_for_warning(principal, lineage_id: int, reference: str, now: dt.datet
     for rule in rules:
         _end(principal, rule, _("预警 %s 已解除") % reference, now)
     return len(rules)
+
+
+def criteria_from_warning(warning) -> dict:
+    """What an agency notice says of the goods, as rule criteria for the officer to review: its HS codes, origin
+    countries, brands and models (as keywords), enterprises, ports (their port codes) and validity."""
+    from .models import PortOffice
+
+    enterprises = [org.customs_code or org.uscc for org in warning.enterprises.all() if org.customs_code or org.uscc]
+    ports = list(PortOffice.objects.filter(organisation__in=warning.ports.all()).values_list("code", flat=True))
+    return {
+        "direction": "import",
+        "hs_prefixes": [code for code in warning.hs_codes if 2 <= len(code) <= 10],
+        "origin_countries": list(warning.origin_countries),
+        "enterprise_ids": enterprises,
+        "ports": ports,
+        "keywords": [*warning.brands, *warning.product_models][:20],
+        "valid_to": warning.valid_until,
+        "action": "inspect",
+    }

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Count
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -147,10 +148,13 @@ def refresh_records(now: dt.datetime | None = None) -> int:
     window = policy.record_window_days if policy else DEFAULT_POLICY["record_window_days"]
     counts: dict[str, list[int]] = {}
     done = InspectionTask.objects.filter(status=TaskStatus.DONE, completed_at__gte=now - dt.timedelta(days=window))
-    for hs_code, outcome, n in done.values_list("item__hs_code", "outcome").annotate(n=Count("id")).order_by():
-        if not isinstance(hs_code, str) or len(hs_code) < 4:
-            continue
-        entry = counts.setdefault(hs_code[:4], [0, 0])
+    for heading, outcome, n in (
+        done.annotate(heading=Substr("hs_code", 1, 4))
+        .values_list("heading", "outcome")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        entry = counts.setdefault(heading, [0, 0])
         entry[0] += n
         entry[1] += n if outcome == Outcome.NON_CONFORMING else 0
     changed = 0

@@ -116,6 +116,12 @@ def manage_detail(request, pk: int):
         "authority": services.authority_errors(notice),
         "can_draft": user.has_permission(Permission.WARNING_DRAFT),
         "can_approve": user.has_permission(Permission.WARNING_APPROVE),
+        "can_target": user.has_permission(Permission.TARGETING_RULE_MANAGE)
+        and notice.is_live
+        and "agency_notice" in notice.kinds,
+        "control_rules": notice.control_rules.order_by("-id")[:20]
+        if user.has_permission(Permission.TARGETING_RULE_VIEW)
+        else [],
         "own_draft": notice.drafted_by_id == user.pk,
         "is_current": services.current(notice).pk == notice.pk,
         "reason_form": ReasonForm(),

@@ -247,6 +247,12 @@ def selected(declaration_id: str, item_no: int, rule_id, rate: float) -> bool:
     return int.from_bytes(digest, "big") < rate * 18446744073709551616
 
 
+def draw(declaration_id: str, item_no: int, rule_id) -> float:
+    """The fraction `selected` compares with the rate (shown when a decision is explained)."""
+    digest = hashlib.blake2b(f"{declaration_id}\x1f{item_no}\x1f{rule_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 18446744073709551616
+
+
 def rule_sort_key(rule_id) -> tuple:
     """Integers first in numeric order, then strings in code-point order."""
     return (0, rule_id, "") if isinstance(rule_id, int) else (1, 0, rule_id)

@@ -1,0 +1,227 @@
+"""Pages of port control: control rules (list with effectiveness, issue — also from a warning's agency notice —,
+one rule with its versions, retro-screening and change/retire forms), the inspection-task queue and one task with
+its outcome form and the explanation of the decision behind it, and the differential-supervision policy."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from riskgate.accounts.models import Organisation, OrganisationKind
+from riskgate.core import audit
+from riskgate.core.access import permission_required, pk_or_404
+from riskgate.core.api_support import MAX_ID
+from riskgate.core.forms import add_service_errors
+from riskgate.core.permissions import Permission
+from riskgate.warnings.models import WarningNotice
+
+from . import inspection, screening, services, supervision
+from .forms import (
+    GradeForm,
+    IssueForm,
+    LabResultFormSet,
+    OutcomeForm,
+    PolicyForm,
+    ReasonForm,
+    RuleFilterForm,
+    RuleForm,
+    TaskFilterForm,
+)
+from .models import CommodityRecord, ControlRule, RuleStatus, TaskStatus
+
+
+def _rules(request):
+    return ControlRule.objects.visible_to(request.user).select_related("organisation", "warning")
+
+
+@permission_required(Permission.TARGETING_RULE_VIEW)
+def rule_list(request):
+    form = RuleFilterForm(request.GET or None)
+    rules = _rules(request)
+    if form.is_valid() and form.cleaned_data["status"]:
+        rules = rules.filter(status=form.cleaned_data["status"])
+    page = Paginator(rules, 50).get_page(request.GET.get("page"))
+    figures = inspection.effectiveness([rule.pk for rule in page])
+    for rule in page:
+        rule.figures = figures.get(rule.pk)
+    return render(request, "targeting/rule_list.html", {
+        "form": form, "page": page, "can_manage": request.user.has_permission(Permission.TARGETING_RULE_MANAGE),
+        "can_view_policy": True,
+    })  # fmt: skip
+
+
+def _warning(request, value) -> WarningNotice | None:
+    try:
+        pk = int(value or 0)
+    except ValueError:
+        return None
+    if not 0 < pk <= MAX_ID:
+        return None
+    return WarningNotice.objects.visible_to(request.user).filter(pk=pk).first()
+
+
+@permission_required(Permission.TARGETING_RULE_MANAGE)
+def rule_create(request):
+    warning = _warning(request, request.POST.get("warning") or request.GET.get("warning"))
+    if request.method == "POST":
+        form = IssueForm(request.POST, principal=request.user)
+        if form.is_valid():
+            try:
+                data = form.cleaned_data
+                rule = services.issue(request.user, form.criteria(), warning=warning, executing=data["executing"],
+                                      reason=data["reason"])  # fmt: skip
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("已下达布控规则 %s。") % rule.reference)
+                return redirect("targeting:rule", pk=rule.pk)
+    else:
+        initial = {}
+        if warning is not None:
+            initial = services.criteria_from_warning(warning)
+            initial = {k: (", ".join(v) if isinstance(v, list) else v) for k, v in initial.items()}
+            initial["reason"] = _("依据风险警示通报 %s") % warning.reference
+            initial["executing"] = list(warning.ports.all())
+        form = IssueForm(initial=initial, principal=request.user)
+    return render(request, "targeting/rule_form.html", {"form": form, "warning": warning},
+                  status=400 if form.errors else 200)  # fmt: skip
+
+
+@permission_required(Permission.TARGETING_RULE_VIEW)
+def rule_detail(request, pk: int, forms: dict | None = None, status: int = 200):
+    rule = pk_or_404(_rules(request), pk)
+    audit.record_read(actor=request.user, obj=rule)
+    versions = ControlRule.objects.filter(lineage_id=rule.lineage_id).order_by("version")
+    figures = inspection.effectiveness(versions)
+    for version in versions:
+        version.figures = figures.get(version.pk)
+    manage = request.user.has_permission(Permission.TARGETING_RULE_MANAGE) and rule.status == RuleStatus.ACTIVE
+    forms = forms or {}
+    context = {
+        "rule": rule,
+        "versions": versions,
+        "total": inspection.lineage_effectiveness(rule),
+        "retro": getattr(rule, "retro", None),
+        "follow_ups": rule.follow_ups.select_related("organisation")[:20] if hasattr(rule, "follow_ups") else [],
+        "manage": manage,
+        "change_form": forms.get("change") or (RuleForm(initial=RuleForm.initial_from(rule) | {"reason": ""})
+                                               if manage else None),
+        "retire_form": forms.get("retire") or (ReasonForm() if manage else None),
+    }  # fmt: skip
+    return render(request, "targeting/rule_detail.html", context, status=status)
+
+
+@require_POST
+@permission_required(Permission.TARGETING_RULE_MANAGE)
+def rule_act(request, pk: int, action: str):
+    rule = pk_or_404(_rules(request), pk)
+    if action == "change":
+        form = RuleForm(request.POST)
+        if form.is_valid():
+            try:
+                new = services.change(request.user, rule, form.criteria(), reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("已调整为 %s。") % new.reference)
+                return redirect("targeting:rule", pk=new.pk)
+        return rule_detail(request, pk, forms={"change": form}, status=400)
+    if action == "retire":
+        form = ReasonForm(request.POST)
+        if form.is_valid():
+            try:
+                services.retire(request.user, rule, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("已撤销 %s。") % rule.reference)
+                return redirect("targeting:rule", pk=rule.pk)
+        return rule_detail(request, pk, forms={"retire": form}, status=400)
+    return rule_detail(request, pk, status=404)
+
+
+@permission_required(Permission.TARGETING_TASK_VIEW)
+def task_list(request):
+    form = TaskFilterForm(request.GET or None)
+    tasks = inspection.visible(request.user).select_related("organisation")
+    status = TaskStatus.OPEN
+    if form.is_valid():
+        status = form.cleaned_data["status"]
+        if form.cleaned_data["kind"]:
+            tasks = tasks.filter(kind=form.cleaned_data["kind"])
+    if status:
+        tasks = tasks.filter(status=status)
+    page = Paginator(tasks.prefetch_related("rules"), 50).get_page(request.GET.get("page"))
+    return render(request, "targeting/task_list.html", {"form": form, "page": page})
+
+
+@permission_required(Permission.TARGETING_TASK_VIEW)
+def task_detail(request, pk: int):
+    task = pk_or_404(inspection.visible(request.user).select_related("organisation", "found_by", "decision"), pk)
+    can_record = request.user.has_permission(Permission.TARGETING_TASK_RECORD) and task.status == TaskStatus.OPEN
+    form, lab = OutcomeForm(), LabResultFormSet(prefix="lab")
+    status = 200
+    if request.method == "POST":
+        if not can_record:
+            return render(request, "403.html", status=403)
+        form, lab = OutcomeForm(request.POST), LabResultFormSet(request.POST, prefix="lab")
+        if form.is_valid() and lab.is_valid():
+            rows = [row for row in lab.cleaned_data if row]
+            try:
+                inspection.record_outcome(request.user, task, outcome=form.cleaned_data["outcome"],
+                                          findings=form.cleaned_data["findings"], lab_results=rows)  # fmt: skip
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("已登记 %s 的查验结果。") % task.reference)
+                return redirect("targeting:task", pk=task.pk)
+        status = 400
+    else:
+        audit.record_read(actor=request.user, obj=task)
+    explanation = screening.explain(task.decision) if task.decision_id else None
+    return render(request, "targeting/task_detail.html", {
+        "task": task, "can_record": can_record, "form": form, "lab": lab, "explanation": explanation,
+        "lab_results": task.lab_results.all(), "rules": task.rules.all(),
+    }, status=status)  # fmt: skip
+
+
+@permission_required(Permission.TARGETING_RULE_VIEW)
+def policy_page(request):
+    policy = supervision.current_policy()
+    can_manage = request.user.has_permission(Permission.TARGETING_POLICY_MANAGE)
+    form = grade_form = None
+    status = 200
+    if can_manage:
+        form = PolicyForm(initial=PolicyForm.initial_from(policy) if policy else supervision.DEFAULT_POLICY)
+        grade_form = GradeForm(principal=request.user)
+        if request.method == "POST":
+            which = request.POST.get("form")
+            try:
+                if which == "policy":
+                    form = PolicyForm(request.POST)
+                    if form.is_valid():
+                        new = supervision.change_policy(request.user, form.changes(),
+                                                        reason=form.cleaned_data["reason"])  # fmt: skip
+                        messages.success(request, _("差别化监管政策已更新为 %s。") % new.reference)
+                        return redirect("targeting:policy")
+                elif which == "grade":
+                    grade_form = GradeForm(request.POST, principal=request.user)
+                    if grade_form.is_valid():
+                        data = grade_form.cleaned_data
+                        supervision.set_credit_grade(request.user, data["enterprise"], data["grade"],
+                                                     reason=data["reason"])  # fmt: skip
+                        messages.success(request, _("已调整 %s 的信用等级。") % data["enterprise"].name)
+                        return redirect("targeting:policy")
+            except ValidationError as exc:
+                add_service_errors(form if which == "policy" else grade_form, exc)
+            status = 400
+    elif request.method == "POST":
+        return render(request, "403.html", status=403)
+    graded = Organisation.objects.visible_to(request.user).filter(kind=OrganisationKind.ENTERPRISE)
+    return render(request, "targeting/policy.html", {
+        "policy": policy, "form": form, "grade_form": grade_form, "enterprises": graded.order_by("name")[:200],
+        "records": CommodityRecord.objects.filter(inspections__gt=0).order_by("-nonconformities")[:50],
+        "history": supervision.SupervisionPolicy.objects.order_by("-id")[:10],
+    }, status=status)  # fmt: skip

@@ -1,0 +1,308 @@
+"""Inspection tasks from screening hits and random selections, outcomes with laboratory results, non-conformities
+becoming risk information, rule effectiveness, differential supervision (policy versions, credit grades,
+commodity records, reproducible random selection), retro-screening follow-ups, and the pages and API of it all —
+with the denials."""
+
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from riskgate.core.models import AuditEvent
+from riskgate.intake.models import RiskInformation
+from riskgate.targeting import history, inspection, live, screening, services, supervision
+from riskgate.targeting.models import (
+    CommodityRecord,
+    HistoryExport,
+    InspectionTask,
+    PortOffice,
+    RetroScreening,
+    RuleSetState,
+    ScreeningDecision,
+    SupervisionPolicy,
+    TaskStatus,
+)
+
+BATTERIES = {"hs_prefixes": ["8507"], "origin_countries": ["CN"], "action": "inspect"}
+ITEM = {"declaration_id": "2026113000000001", "item_no": 1, "direction": "import", "hs_code": "8507600090",
+        "origin_country": "CN", "enterprise_ids": ["6101930001"], "port": "CNXIY", "description": "锂离子移动电源",
+        "value": 1520.5, "declared_at": "2026-11-30T09:00:00+08:00"}  # fmt: skip
+NO_RANDOM = {"random_rate": 0, "min_random_rate": 0}
+
+
+@pytest.fixture(autouse=True)
+def ports(world):
+    from riskgate.accounts.models import Organisation
+
+    live.reset()
+    PortOffice.objects.create(code="CNXIY", organisation=Organisation.objects.get(code="xian-airport-port"))
+    PortOffice.objects.create(code="CNSFH", organisation=Organisation.objects.get(code="suifenhe-rail-port"))
+    yield
+    live.reset()
+
+
+def _screen(world, items, username="port"):
+    live.reset()
+    return screening.screen(world.user(username), items, one_declaration=False)[0]
+
+
+def _no_random(world):
+    supervision.change_policy(world.user("warning"), NO_RANDOM, reason="测试：关闭随机布控")
+
+
+def test_hits_become_tasks_at_the_port_of_the_item(world):
+    _no_random(world)
+    rule = services.issue(world.user("xian"), BATTERIES)
+    results = _screen(world, [ITEM, {**ITEM, "item_no": 2, "hs_code": "9503001000"},
+                              {**ITEM, "item_no": 3, "port": "CNSFH"}, {**ITEM, "item_no": 4, "port": "CNZZZ"}])  # fmt: skip
+    assert [r["action"] for r in results] == ["inspect", "release", "inspect", "inspect"]
+    tasks = {t.item_no: t for t in InspectionTask.objects.all()}
+    assert sorted(tasks) == [1, 3, 4]  # no task for a release
+    assert tasks[1].organisation.code == "xian-airport-port" and tasks[3].organisation.code == "suifenhe-rail-port"
+    assert tasks[4].organisation.code == "xianyang-customs"  # no port office: the screening organisation
+    assert [r.pk for r in tasks[1].rules.all()] == [rule.pk] and tasks[1].kind == "screening"
+    assert tasks[1].decision.item == ITEM
+    # Each port sees its own queue; another bureau sees nothing of Xi'an's.
+    assert set(inspection.visible(world.user("port")).values_list("item_no", flat=True)) == {1, 4}
+    assert set(inspection.visible(world.user("harbin")).values_list("item_no", flat=True)) == {3}
+    with pytest.raises(PermissionDenied):
+        inspection.visible(world.user("enterprise"))
+
+
+def test_a_non_conforming_outcome_becomes_risk_information(world):
+    _no_random(world)
+    rule = services.issue(world.user("xian"), BATTERIES)
+    _screen(world, [ITEM])
+    task = InspectionTask.objects.get()
+    lab = [{"test_item": "过充保护", "result": "失效", "unit": "", "limit": "GB 4943.1-2022 附录 M", "conforms": False},
+           {"test_item": "标识", "result": "符合", "conforms": True}]  # fmt: skip
+    with pytest.raises(ValidationError, match="查验发现"):
+        inspection.record_outcome(world.user("port"), task, outcome="non_conforming", lab_results=lab)
+    with pytest.raises(ValidationError, match="不能为合格"):
+        inspection.record_outcome(world.user("port"), task, outcome="conforming", lab_results=lab)
+    with pytest.raises(PermissionDenied):
+        inspection.record_outcome(world.user("harbin"), task, outcome="conforming")
+    with pytest.raises(PermissionDenied):
+        inspection.record_outcome(world.user("enterprise"), task, outcome="conforming")
+    done = inspection.record_outcome(world.user("port"), task, outcome="non_conforming", findings="过充保护失效",
+                                     lab_results=lab)  # fmt: skip
+    assert (done.status, done.outcome, done.lab_results.count()) == ("done", "non_conforming", 2)
+    info = RiskInformation.objects.get(pk=done.information_id)
+    assert (info.source_type, info.external_id, info.organisation.code) == (
+        "inspection_nonconformity", task.reference, "xian-airport-port")  # fmt: skip
+    assert info.hs_code_id == "850760" and info.origin_countries == ["CN"] and info.trade_direction == "import"
+    assert "过充保护" in info.description and info.source_data["rules"] == [rule.reference]
+    assert AuditEvent.objects.filter(action="inspection_task.completed", object_id=str(task.pk)).count() == 1
+    assert AuditEvent.objects.filter(action="intake.created", object_id=str(info.pk)).count() == 1
+    with pytest.raises(ValidationError, match="已办结"):
+        inspection.record_outcome(world.user("port"), task, outcome="conforming")
+    assert RiskInformation.objects.filter(source_type="inspection_nonconformity").count() == 1
+
+
+def test_rule_effectiveness_counts_hits_inspections_and_non_conformities(world):
+    _no_random(world)
+    rule = services.issue(world.user("xian"), BATTERIES)
+    other = services.issue(world.user("xian"), {"keywords": ["电源"], "action": "document_check"})
+    _screen(world, [{**ITEM, "item_no": n} for n in (1, 2, 3)])
+    first, second, _third = InspectionTask.objects.order_by("item_no")
+    inspection.record_outcome(world.user("port"), first, outcome="non_conforming", findings="不合格")
+    inspection.record_outcome(world.user("port"), second, outcome="conforming")
+    figures = inspection.effectiveness([rule, other])
+    assert figures[rule.pk] == {"hits": 3, "inspections": 2, "nonconformities": 1, "hit_rate": 0.5}
+    assert figures[other.pk]["hits"] == 3  # both rules hit each item; the task carries the stronger action
+    assert first.action == "inspect"
+    changed = services.change(world.user("xian"), rule, {"action": "hold"}, reason="升级")
+    _screen(world, [{**ITEM, "declaration_id": "D2"}])
+    assert inspection.lineage_effectiveness(changed)["hits"] == 4
+
+
+def test_credit_grades_and_policy_versions_reach_the_engine_and_are_audited(world):
+    from riskgate.accounts.models import Organisation
+
+    enterprise = Organisation.objects.get(code="ent-xian-trading")
+    warning = world.user("warning")
+    version = RuleSetState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+    with pytest.raises(PermissionDenied):  # a bureau officer screens but does not set the policy
+        supervision.set_credit_grade(world.user("xian"), enterprise, "dishonest", reason="x")
+    with pytest.raises(PermissionDenied):
+        supervision.change_policy(world.user("port"), {"random_rate": 1}, reason="x")
+    with pytest.raises(ValidationError) as error:
+        supervision.change_policy(warning, {"grade_factors": {"regular": -1}}, reason="负系数")
+    assert "grade_factors" in error.value.message_dict
+    with pytest.raises(ValidationError, match="理由"):
+        supervision.change_policy(warning, {"random_rate": 0.5}, reason="")
+    policy = supervision.change_policy(warning, {"random_rate": 0.0, "min_random_rate": 0.0,
+                                                 "grade_factors": {"advanced": 0.2, "regular": 1, "dishonest": 3}},
+                                       reason="试行")  # fmt: skip
+    supervision.set_credit_grade(warning, enterprise, "dishonest", reason="走私被处罚")
+    assert RuleSetState.objects.get(pk=1).version == version + 2
+    assert AuditEvent.objects.filter(action="organisation.credit_grade_changed").get().changes == {
+        "credit_grade": ["regular", "dishonest"]}  # fmt: skip
+    assert AuditEvent.objects.filter(action="supervision_policy.changed", object_id=str(policy.pk)).exists()
+    exchange = supervision.exchange_policy(policy)
+    assert exchange["enterprise_grades"] == {enterprise.uscc: "dishonest", "6101930001": "dishonest"}
+    services.issue(world.user("xian"), {**BATTERIES, "action": "sample", "sampling_rate": 0.3})
+    results = _screen(world, [{**ITEM, "declaration_id": f"D{n}"} for n in range(400)])
+    share = sum(r["action"] == "sample" for r in results) / 400
+    assert 0.8 < share <= 1.0  # 0.3 × 3 for a dishonest importer
+    assert ScreeningDecision.objects.filter(factor=3.0, policy=policy).count() == 400
+
+
+def test_random_selection_is_stored_reproduced_and_explained(world):
+    policy = supervision.change_policy(world.user("warning"), {"random_rate": 0.5, "min_random_rate": 0.1},
+                                       reason="加大随机抽查")  # fmt: skip
+    results = _screen(world, [{**ITEM, "declaration_id": f"R{n}"} for n in range(200)])
+    chosen = [r for r in results if r.get("random")]
+    assert 60 < len(chosen) < 140 and all(r["action"] == "inspect" and not r["matched_rules"] for r in chosen)
+    decisions = ScreeningDecision.objects.filter(random=True)
+    assert decisions.count() == len(chosen) and set(decisions.values_list("policy", flat=True)) == {policy.pk}
+    assert InspectionTask.objects.filter(kind="random").count() == len(chosen)
+    for decision in ScreeningDecision.objects.all()[:50]:
+        explanation = screening.explain(decision)
+        assert explanation["reproduced"], explanation
+    decision = decisions.first()
+    explanation = screening.explain(decision)
+    assert explanation["random"]["policy"] == policy.reference and explanation["random"]["selected"]
+    assert explanation["random"]["draw"] < explanation["random"]["rate"] == 0.5
+    # A tampered record no longer reproduces.
+    ScreeningDecision.objects.filter(pk=decision.pk).update(action="hold")
+    decision.refresh_from_db()
+    assert not screening.explain(decision)["reproduced"]
+
+
+def test_commodity_records_raise_the_factor_and_the_job_is_idempotent(world):
+    _no_random(world)
+    services.issue(world.user("xian"), BATTERIES)
+    _screen(world, [{**ITEM, "declaration_id": f"C{n}"} for n in range(25)])
+    for n, task in enumerate(InspectionTask.objects.order_by("id")):
+        bad = n < 5
+        inspection.record_outcome(world.user("port"), task, outcome="non_conforming" if bad else "conforming",
+                                  findings="不合格" if bad else "")  # fmt: skip
+    assert supervision.refresh_records() == 1
+    assert supervision.refresh_records() == 0  # nothing changed: no new rule-set version
+    record = CommodityRecord.objects.get(hs_heading="8507")
+    assert (record.inspections, record.nonconformities) == (25, 5)
+    exchange = supervision.exchange_policy(supervision.current_policy())
+    assert exchange["commodity_factors"] == {"8507": 2.5}  # 20 % reaches the 15 % tier
+
+
+def test_retro_screening_opens_follow_ups_from_the_history(world, django_capture_on_commit_callbacks):
+    import shutil
+
+    shutil.rmtree(history.directory(), ignore_errors=True)
+    _no_random(world)
+    _screen(world, [{**ITEM, "declaration_id": f"H{n}", "item_no": 1} for n in range(30)]
+            + [{**ITEM, "declaration_id": "H99", "item_no": 2, "hs_code": "9503001000", "description": "玩具"}])  # fmt: skip
+    assert history.export() == 31
+    assert history.export() == 0  # idempotent: nothing new
+    assert HistoryExport.objects.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        rule = services.issue(world.user("xian"), {"hs_prefixes": ["850760"], "action": "hold"}, reason="过热")
+    retro = RetroScreening.objects.get(rule=rule)
+    assert (retro.status, retro.matches, retro.tasks_opened) == ("done", 30, 30)
+    follow_ups = InspectionTask.objects.filter(kind="retro", found_by=rule)
+    assert follow_ups.count() == 30 and {t.organisation.code for t in follow_ups} == {"xian-airport-port"}
+    assert follow_ups.first().item["hs_code"] == "8507600090"
+    assert history.run(rule.pk).tasks_opened == 30  # a second run changes nothing
+    assert InspectionTask.objects.filter(kind="retro").count() == 30
+
+
+def test_pages_of_rules_tasks_and_policy(world):
+    _no_random(world)
+    client = world.client_for("xian")
+    response = client.post("/targeting/rules/new/", {
+        "direction": "import", "hs_prefixes": "8507, 850760", "origin_countries": "cn", "action": "inspect",
+        "sampling_rate": "1", "reason": "锂电池过热"})  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    rule = services.ControlRule.objects.get()
+    assert rule.hs_prefixes == ["8507", "850760"] and rule.origin_countries == ["CN"]
+    bad = client.post("/targeting/rules/new/", {"direction": "import", "hs_prefixes": "85x7", "action": "inspect",
+                                                "reason": "x"})  # fmt: skip
+    assert bad.status_code == 400 and "HS" in bad.content.decode()
+    page = client.get(f"/targeting/rules/{rule.pk}/").content.decode()
+    assert rule.reference in page and "布控条件" in page
+    assert world.client_for("harbin").get(f"/targeting/rules/{rule.pk}/").status_code == 404
+    changed = client.post(f"/targeting/rules/{rule.pk}/change/", {
+        "direction": "import", "hs_prefixes": "8507", "origin_countries": "CN", "action": "hold", "sampling_rate": "1",
+        "reason": "升级为扣留"})  # fmt: skip
+    assert changed.status_code == 302
+    listing = client.get("/targeting/rules/").content.decode()
+    assert f"CR{rule.pk:08d}-v2" in listing and "0 / 0 / 0" in listing
+    _screen(world, [ITEM])
+    task = InspectionTask.objects.get()
+    port = world.client_for("port")
+    assert task.reference in port.get("/targeting/tasks/").content.decode()
+    detail = port.get(f"/targeting/tasks/{task.pk}/").content.decode()
+    assert "结果一致" in detail  # the decision explained and reproduced
+    posted = port.post(f"/targeting/tasks/{task.pk}/", {
+        "outcome": "non_conforming", "findings": "过充保护失效", "lab-TOTAL_FORMS": "3", "lab-INITIAL_FORMS": "0",
+        "lab-0-test_item": "过充保护", "lab-0-result": "失效", "lab-0-conforms": "0"})  # fmt: skip
+    assert posted.status_code == 302
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE and task.information_id and task.lab_results.count() == 1
+    assert world.client_for("harbin").get(f"/targeting/tasks/{task.pk}/").status_code == 404
+    assert world.client_for("enterprise").get("/targeting/tasks/").status_code == 403
+    # The policy page: officers read it, the warning office changes it.
+    assert "随机布控比例" in client.get("/targeting/supervision/").content.decode()
+    assert client.post("/targeting/supervision/", {"form": "policy"}).status_code == 403
+    before = SupervisionPolicy.objects.count()
+    response = world.client_for("warning").post("/targeting/supervision/", {
+        "form": "policy", "grade_factors": json.dumps({"advanced": 0.1, "regular": 1, "dishonest": 4}),
+        "default_grade": "regular", "commodity_factors": "{}", "record_tiers": "[[0.1, 2]]",
+        "record_window_days": "180", "record_min_inspections": "10", "random_rate": "0.03",
+        "min_random_rate": "0.01", "random_action": "inspect", "reason": "年度调整"})  # fmt: skip
+    assert response.status_code == 302 and SupervisionPolicy.objects.count() == before + 1
+    assert supervision.current_policy().grade_factors["dishonest"] == 4
+    bad = world.client_for("warning").post("/targeting/supervision/", {
+        "form": "policy", "grade_factors": "{not json", "default_grade": "regular", "record_window_days": "180",
+        "record_min_inspections": "10", "random_rate": "0.03", "min_random_rate": "0.01", "random_action": "inspect",
+        "reason": "x"})  # fmt: skip
+    assert bad.status_code == 400 and SupervisionPolicy.objects.count() == before + 1
+
+
+def test_a_rule_is_issued_from_a_published_agency_notice(world):
+    from .test_warnings_workflow import published
+
+    notice, _approver = published(world)
+    warning = world.user("warning")
+    page = world.client_for("warning").get(f"/targeting/rules/new/?warning={notice.pk}").content.decode()
+    assert notice.reference in page
+    rule = services.issue(warning, services.criteria_from_warning(notice), warning=notice, reason="依据通报")
+    assert rule.warning_id == notice.pk
+    assert rule.reference in world.client_for("warning").get(f"/warnings/manage/{notice.pk}/").content.decode()
+
+
+def test_the_api_manages_rules_and_records_outcomes(world):
+    _no_random(world)
+    xian = world.client_for("xian")
+    response = xian.post("/api/v1/control-rules", {"criteria": BATTERIES, "reason": "锂电池"},
+                         content_type="application/json")  # fmt: skip
+    assert response.status_code == 201, response.content
+    rule = response.json()
+    assert rule["criteria"]["hs_prefixes"] == ["8507"] and rule["reference"].endswith("-v1")
+    bad = xian.post("/api/v1/control-rules", {"criteria": {"action": "arrest"}}, content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "action"
+    assert world.client_for("port").post("/api/v1/control-rules", {"criteria": BATTERIES},
+                                         content_type="application/json").status_code == 403  # fmt: skip
+    changed = xian.post(f"/api/v1/control-rules/{rule['id']}/change",
+                        {"criteria": {"action": "hold"}, "reason": "升级"}, content_type="application/json")  # fmt: skip
+    assert changed.status_code == 201 and changed.json()["version"] == 2
+    assert world.client_for("harbin").get(f"/api/v1/control-rules/{rule['id']}").status_code == 404
+    _screen(world, [ITEM])
+    port = world.client_for("port")
+    tasks = port.get("/api/v1/inspection-tasks?status=open").json()["items"]
+    assert len(tasks) == 1 and tasks[0]["rules"] == [changed.json()["reference"]]
+    outcome = port.post(f"/api/v1/inspection-tasks/{tasks[0]['id']}/outcome",
+                        {"outcome": "non_conforming", "findings": "过热",
+                         "lab_results": [{"test_item": "温升", "result": "95", "unit": "°C", "limit": "≤ 70",
+                                          "conforms": False}]}, content_type="application/json")  # fmt: skip
+    assert outcome.status_code == 200, outcome.content
+    assert outcome.json()["information_id"] and outcome.json()["lab_results"][0]["conforms"] is False
+    assert world.client_for("harbin").get(f"/api/v1/inspection-tasks/{tasks[0]['id']}").status_code == 404
+    decision = ScreeningDecision.objects.get()
+    explanation = port.get(f"/api/v1/screening/decisions/{decision.pk}/explanation").json()
+    assert explanation["reproduced"] and explanation["rules"][0]["holds"]
+    policy = port.get("/api/v1/supervision-policy").json()
+    assert policy["random_rate"] == 0
+    assert port.post("/api/v1/supervision-policy", {"changes": {"random_rate": 0.1}, "reason": "x"},
+                     content_type="application/json").status_code == 403  # fmt: skip
