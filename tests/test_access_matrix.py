@@ -72,6 +72,11 @@ WARNING_RECEIVERS = {
 }
 XIANYANG_INBOX_READERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer"}  # 咸阳海关's inbox
 SCREENERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer"}  # the single window's accounts
+RULE_VIEWERS = TASK_VIEWERS = TASK_RECORDERS = SCREENERS
+RULE_MANAGERS = {"system_admin", "warning_officer", "bureau_officer"}
+XIAN_RULE_READERS = {"system_admin", "warning_officer", "bureau_officer"}  # a rule of Xi'an Customs: not its ports
+AIRPORT_TASK_READERS = SCREENERS  # a task at the Xi'an airport port, under Xianyang Customs
+POLICY_MANAGERS = {"system_admin", "warning_officer"}
 
 
 @dataclass
@@ -166,6 +171,13 @@ def ui_matrix(world) -> dict[str, Entry]:
         "warnings:manage": Entry(OFFICE_WARNING_READERS, kwargs={"pk": world.warning.pk}),
         "warnings:edit": Entry(OFFICE_WARNING_READERS, kwargs={"pk": world.warning.pk}),
         "warnings:act": Entry(OFFICE_WARNING_READERS, "post", kwargs={"pk": world.warning.pk, "action": "submit"}),
+        "targeting:rules": Entry(RULE_VIEWERS),
+        "targeting:rule_create": Entry(RULE_MANAGERS),
+        "targeting:rule": Entry(XIAN_RULE_READERS, kwargs={"pk": world.rule.pk}),
+        "targeting:rule_act": Entry(RULE_MANAGERS, "post", kwargs={"pk": world.rule.pk, "action": "retire"}),
+        "targeting:tasks": Entry(TASK_VIEWERS),
+        "targeting:task": Entry(AIRPORT_TASK_READERS, kwargs={"pk": world.task.pk}),
+        "targeting:policy": Entry(RULE_VIEWERS),
         "api-1:openapi-json": Entry(PUBLIC),
         "api-1:openapi-view": Entry(PUBLIC),
     }
@@ -283,6 +295,38 @@ def api_matrix(world) -> dict[tuple[str, str], Entry]:
         ),
         ("post", "/api/v1/screening/declarations"): Entry(SCREENERS, "post"),
         ("post", "/api/v1/screening/batches"): Entry(SCREENERS, "post"),
+        ("get", "/api/v1/control-rules"): Entry(RULE_VIEWERS),
+        ("get", "/api/v1/control-rules/{rule_id}"): Entry(XIAN_RULE_READERS, kwargs={"rule_id": world.rule.pk}),
+        ("post", "/api/v1/control-rules"): Entry(
+            RULE_MANAGERS, "post", data={"criteria": {"hs_prefixes": ["9503"], "action": "inspect"}}
+        ),
+        ("post", "/api/v1/control-rules/{rule_id}/change"): Entry(
+            RULE_MANAGERS,
+            "post",
+            kwargs={"rule_id": world.rule.pk},
+            data={"criteria": {"action": "hold"}, "reason": "matrix"},
+        ),  # fmt: skip
+        ("post", "/api/v1/control-rules/{rule_id}/retire"): Entry(
+            RULE_MANAGERS, "post", kwargs={"rule_id": world.rule.pk}, data={"reason": "matrix"}
+        ),
+        ("get", "/api/v1/inspection-tasks"): Entry(TASK_VIEWERS),
+        ("get", "/api/v1/inspection-tasks/{task_id}"): Entry(AIRPORT_TASK_READERS, kwargs={"task_id": world.task.pk}),
+        ("post", "/api/v1/inspection-tasks/{task_id}/outcome"): Entry(
+            TASK_RECORDERS, "post", kwargs={"task_id": world.task.pk}, data={"outcome": "conforming"}
+        ),
+        ("get", "/api/v1/supervision-policy"): Entry(RULE_VIEWERS),
+        ("post", "/api/v1/supervision-policy"): Entry(
+            POLICY_MANAGERS, "post", data={"changes": {"random_rate": 0.5}, "reason": "matrix"}
+        ),
+        ("post", "/api/v1/enterprises/{organisation_id}/credit-grade"): Entry(
+            POLICY_MANAGERS,
+            "post",
+            kwargs={"organisation_id": world.org("ent-xian-trading").pk},
+            data={"grade": "dishonest", "reason": "matrix"},
+        ),  # fmt: skip
+        ("get", "/api/v1/screening/decisions/{decision_id}/explanation"): Entry(
+            SCREENERS, kwargs={"decision_id": world.task.decision_id}
+        ),
     }
 
 
@@ -463,6 +507,7 @@ def _matrix_assessment(world):
     world.subscription = subscribe(email="matrix@example.com")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    _matrix_targeting(world)
     world.finding = assessment.add_finding(
         world.other_assessor,
         world.assessment,
@@ -470,6 +515,19 @@ def _matrix_assessment(world):
         summary="矩阵测试：现场核查",
         file=SimpleUploadedFile("site.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, content_type="image/png"),
     )
+
+
+def _matrix_targeting(world):
+    """A control rule of Xi'an Customs and the task its hit opened at the Xi'an airport port."""
+    from riskgate.targeting import live, screening
+    from riskgate.targeting import services as targeting
+    from riskgate.targeting.models import PortOffice
+
+    PortOffice.objects.create(code="CNXIY", organisation=world.org("xian-airport-port"))
+    world.rule = targeting.issue(world.user("xian"), {"hs_prefixes": ["8507"], "action": "inspect"}, reason="m")
+    live.reset()
+    screening.screen(world.user("port"), [{**SCREENING_ITEM, "port": "CNXIY"}], one_declaration=True)
+    world.task = world.rule.tasks.get()
 
 
 def test_every_url_pattern_is_in_the_matrix(matrix_world):
@@ -531,15 +589,32 @@ def test_admin_access_matrix(matrix_world, role):
     assert not failures, f"role {role}: " + "; ".join(failures)
 
 
+def stored() -> tuple:
+    """What a denied write must leave as it was."""
+    from riskgate.targeting.models import ControlRule, InspectionTask, SupervisionPolicy
+
+    return (
+        Organisation.objects.count(),
+        RiskInformation.objects.count(),
+        ScreeningDecision.objects.count(),
+        ControlRule.objects.count(),
+        InspectionTask.objects.filter(status="done").count(),
+        SupervisionPolicy.objects.count(),
+        Organisation.objects.filter(credit_grade="dishonest").count(),
+    )
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_api_access_matrix(matrix_world, role):
     failures = []
     for (method, path), entry in api_matrix(matrix_world).items():
         client = matrix_world.client_for(role)
         url = path.format(**entry.kwargs)
-        before = Organisation.objects.count() + RiskInformation.objects.count()
+        before = stored()
         if method == "post":
-            if path.endswith("/batches"):
+            if entry.data is not None:
+                payload = entry.data
+            elif path.endswith("/batches") and "screening" not in path:
                 payload = {
                     "items": [{"external_id": f"matrix-{role}", "title": "矩阵批量测试", "hazard_types": "other"}]
                 }
@@ -555,10 +630,7 @@ def test_api_access_matrix(matrix_world, role):
         if is_allowed(response) != (role in entry.allowed):
             failures.append(f"{method.upper()} {url}: {response.status_code} {response.content[:200]!r}")
         if method == "post" and role not in entry.allowed:
-            assert Organisation.objects.count() + RiskInformation.objects.count() == before, (
-                "a denied write stored something"
-            )
-            assert not ScreeningDecision.objects.filter(screened_by=matrix_world.user_for_role(role)).exists()
+            assert stored() == before, f"a denied write stored something: {method.upper()} {url}"
         if not is_allowed(response):
             body = response.json()
             assert set(body) == {"code", "message", "errors"}, body

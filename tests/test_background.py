@@ -130,6 +130,8 @@ def test_periodic_jobs_are_scheduled_and_run():
         "riskgate.warnings.tasks.send_digests",
         "riskgate.warnings.tasks.escalate_unanswered",
         "riskgate.core.tasks.purge_rate_events",
+        "riskgate.targeting.tasks.export_history",
+        "riskgate.targeting.tasks.refresh_commodity_records",
     }
     assert all(name in app.tasks for name in scheduled)
     assert verify_audit_chain.delay().get()["ok"] is True

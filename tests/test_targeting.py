@@ -173,8 +173,15 @@ def test_single_window_screens_a_declaration_and_every_decision_is_kept(world):
             "item_no": 1,
             "matched_rules": [rule.reference],
             "action": "inspect",
+            "random": False,
         },
-        {"declaration_id": ITEM["declaration_id"], "item_no": 2, "matched_rules": [], "action": "release"},
+        {
+            "declaration_id": ITEM["declaration_id"],
+            "item_no": 2,
+            "matched_rules": [],
+            "action": "release",
+            "random": False,
+        },
     ]
     kept = ScreeningDecision.objects.order_by("item_no")
     assert [(d.item_no, d.action, d.matched_rules) for d in kept] == [(1, "inspect", [rule.reference]),

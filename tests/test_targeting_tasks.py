@@ -53,8 +53,9 @@ def _no_random(world):
 def test_hits_become_tasks_at_the_port_of_the_item(world):
     _no_random(world)
     rule = services.issue(world.user("xian"), BATTERIES)
-    results = _screen(world, [ITEM, {**ITEM, "item_no": 2, "hs_code": "9503001000"},
-                              {**ITEM, "item_no": 3, "port": "CNSFH"}, {**ITEM, "item_no": 4, "port": "CNZZZ"}])  # fmt: skip
+    items = [ITEM, {**ITEM, "item_no": 2, "hs_code": "9503001000"}, {**ITEM, "item_no": 3, "port": "CNSFH"},
+             {**ITEM, "item_no": 4, "port": "CNZZZ"}]  # fmt: skip
+    results = _screen(world, items)
     assert [r["action"] for r in results] == ["inspect", "release", "inspect", "inspect"]
     tasks = {t.item_no: t for t in InspectionTask.objects.all()}
     assert sorted(tasks) == [1, 3, 4]  # no task for a release
@@ -191,8 +192,8 @@ def test_retro_screening_opens_follow_ups_from_the_history(world, django_capture
 
     shutil.rmtree(history.directory(), ignore_errors=True)
     _no_random(world)
-    _screen(world, [{**ITEM, "declaration_id": f"H{n}", "item_no": 1} for n in range(30)]
-            + [{**ITEM, "declaration_id": "H99", "item_no": 2, "hs_code": "9503001000", "description": "玩具"}])  # fmt: skip
+    toys = {**ITEM, "declaration_id": "H99", "item_no": 2, "hs_code": "9503001000", "description": "玩具"}
+    _screen(world, [{**ITEM, "declaration_id": f"H{n}", "item_no": 1} for n in range(30)] + [toys])
     assert history.export() == 31
     assert history.export() == 0  # idempotent: nothing new
     assert HistoryExport.objects.count() == 1
@@ -284,8 +285,8 @@ def test_the_api_manages_rules_and_records_outcomes(world):
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "action"
     assert world.client_for("port").post("/api/v1/control-rules", {"criteria": BATTERIES},
                                          content_type="application/json").status_code == 403  # fmt: skip
-    changed = xian.post(f"/api/v1/control-rules/{rule['id']}/change",
-                        {"criteria": {"action": "hold"}, "reason": "升级"}, content_type="application/json")  # fmt: skip
+    change = {"criteria": {"action": "hold"}, "reason": "升级"}
+    changed = xian.post(f"/api/v1/control-rules/{rule['id']}/change", change, content_type="application/json")
     assert changed.status_code == 201 and changed.json()["version"] == 2
     assert world.client_for("harbin").get(f"/api/v1/control-rules/{rule['id']}").status_code == 404
     _screen(world, [ITEM])
@@ -306,3 +307,23 @@ def test_the_api_manages_rules_and_records_outcomes(world):
     assert policy["random_rate"] == 0
     assert port.post("/api/v1/supervision-policy", {"changes": {"random_rate": 0.1}, "reason": "x"},
                      content_type="application/json").status_code == 403  # fmt: skip
+
+
+def test_the_demo_has_rules_from_warnings_a_stream_with_hits_outcomes_and_retro_follow_ups(world):
+    import shutil
+
+    from riskgate.targeting.demo import load_demo_port_control
+    from riskgate.warnings.demo import load_demo_warnings
+
+    shutil.rmtree(history.directory(), ignore_errors=True)
+    PortOffice.objects.all().delete()
+    load_demo_warnings()
+    assert load_demo_port_control() >= 2
+    rules = services.ControlRule.objects.all()
+    assert rules.exclude(warning=None).exists()  # from the agency notices
+    kinds = set(InspectionTask.objects.values_list("kind", flat=True))
+    assert kinds == {"screening", "random", "retro"}
+    assert ScreeningDecision.objects.count() == 3000
+    assert RiskInformation.objects.filter(source_type="inspection_nonconformity").count() == 15
+    assert RetroScreening.objects.get(rule__reason__startswith="锂离子移动电源过热").tasks_opened > 0
+    assert load_demo_port_control() == 0  # idempotent

@@ -26,6 +26,9 @@ class Command(BaseCommand):
             from riskgate.warnings.demo import load_demo_warnings
 
             self.stdout.write(f"Demo warnings created: {load_demo_warnings()}")
+            from riskgate.targeting.demo import load_demo_port_control
+
+            self.stdout.write(f"Demo control rules created: {load_demo_port_control()}")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, role, org, _name in ACCOUNTS:
             self.stdout.write(f"  {username:<11} {role:<16} {org}")

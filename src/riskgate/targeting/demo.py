@@ -1,0 +1,83 @@
+"""The port-control demo, built through the services: port codes, credit grades, control rules from the demo
+warnings' agency notices and from an officer, a synthetic declaration stream screened through the same path as
+the single window, outcomes recorded (non-conformities become risk information), the history exported and a new
+rule retro-screened. Idempotent: nothing when control rules exist."""
+
+from django.db import transaction
+
+from . import history, inspection, screening, services, supervision, synthetic
+from .models import ControlRule, InspectionTask, PortOffice, TaskStatus
+
+PORT_CODES = {"CNXIY": "xian-airport-port", "CNXAR": "xian-railway-port", "CNSFH": "suifenhe-rail-port",
+              "CNCKG": "chongqing-airport-port"}  # fmt: skip
+GRADES = {"ent-xian-trading": "advanced", "ent-chongqing-moto": "dishonest"}
+STREAM = 3_000  # declaration items
+
+
+def load_demo_port_control() -> int:
+    from riskgate.accounts.models import Organisation, User
+    from riskgate.warnings.models import WarningNotice
+
+    if ControlRule.objects.exists():
+        return 0
+    users = {u.username: u for u in User.objects.filter(username__in=["warning", "xian", "port"])}
+    if len(users) < 3:
+        return 0
+    orgs = {o.code: o for o in Organisation.objects.filter(code__in=[*PORT_CODES.values(), *GRADES])}
+    for code, org_code in PORT_CODES.items():
+        if org_code in orgs:
+            PortOffice.objects.get_or_create(code=code, defaults={"organisation": orgs[org_code]})
+    for org_code, grade in GRADES.items():
+        if org_code in orgs and orgs[org_code].credit_grade != grade:
+            supervision.set_credit_grade(users["warning"], orgs[org_code], grade, reason="演示：海关信用等级认定")
+    rules = []
+    notices = WarningNotice.objects.filter(status="published").order_by("id")
+    for notice in notices:
+        if "agency_notice" not in notice.kinds:
+            continue
+        criteria = services.criteria_from_warning(notice)
+        if notice.hs_codes == ["0904"]:  # food: sample for the laboratory
+            criteria |= {"action": "sample", "sampling_rate": 0.5}
+        elif notice.hs_codes == ["3912"]:
+            criteria |= {"action": "hold"}
+        rules.append(services.issue(users["warning"], criteria, warning=notice, executing=notice.ports.all(),
+                                    reason=f"依据风险警示通报 {notice.reference} 下达"))  # fmt: skip
+    rules.append(services.issue(users["xian"], {"direction": "import", "hs_prefixes": ["8507"],
+                                                "keywords": ["移动电源", "power bank"], "action": "document_check"},
+                                reason="移动电源 3C 认证核查"))  # fmt: skip
+    enterprises = [o.customs_code for o in Organisation.objects.filter(kind="enterprise") if o.customs_code]
+    stream = synthetic.declarations(STREAM, enterprises=enterprises)
+    for start in range(0, len(stream), 500):
+        screening.screen(users["xian"], stream[start : start + 500], one_declaration=False)
+    _record_outcomes(users)
+    supervision.refresh_records()
+    history.export()
+    with transaction.atomic():
+        retro = services.issue(users["xian"], {"direction": "import", "hs_prefixes": ["8507600090"],
+                                               "origin_countries": ["CN"], "action": "inspect"},
+                               reason="锂离子移动电源过热：追溯近期进口批次")  # fmt: skip
+    history.run(retro.pk)
+    return len(rules) + 1
+
+
+def _record_outcomes(users) -> None:
+    """Outcomes for part of the tasks: some non-conforming with laboratory results."""
+    from riskgate.accounts.models import User
+
+    for n, task in enumerate(InspectionTask.objects.filter(status=TaskStatus.OPEN).order_by("id")[:60]):
+        officer = users["port"] if InspectionTask.objects.visible_to(users["port"]).filter(pk=task.pk).exists() else (
+            User.objects.filter(role__code="system_admin").first())  # fmt: skip
+        if n % 4 == 0:
+            inspection.record_outcome(officer, task, outcome="non_conforming", findings="抽样检测不合格",
+                                      lab_results=[LAB.get(task.hs_code[:4], LAB["*"])])  # fmt: skip
+        else:
+            inspection.record_outcome(officer, task, outcome="conforming")
+
+
+LAB = {
+    "0904": {"test_item": "沙门氏菌", "result": "检出", "unit": "/25g", "limit": "不得检出", "conforms": False},
+    "3912": {"test_item": "环氧乙烷", "result": "0.35", "unit": "mg/kg", "limit": "≤ 0.1", "conforms": False},
+    "9403": {"test_item": "稳定性（GB 28007）", "result": "倾倒", "unit": "", "limit": "不倾倒", "conforms": False},
+    "8507": {"test_item": "过充保护", "result": "失效", "unit": "", "limit": "GB 4943.1", "conforms": False},
+    "*": {"test_item": "标识标签", "result": "不符合", "unit": "", "limit": "GB 7718", "conforms": False},
+}
