@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from riskgate.core.access import field_error, require
+from riskgate.core.db import serialized_write
 from riskgate.core.permissions import Permission
 
 from . import inspection, live
@@ -44,7 +45,7 @@ def screen(principal, payloads: list, *, one_declaration: bool) -> tuple[list[di
     engine, version, policy = state["engine"], state["version"] or 0, state["policy"]
     results = engine.screen(items)
     factors = [engine.policy.factor(item) for item in items] if engine.policy is not None else [None] * len(items)
-    with transaction.atomic():
+    with serialized_write(), transaction.atomic():
         decisions = ScreeningDecision.objects.bulk_create(
             [
                 ScreeningDecision(declaration_id=result["declaration_id"], item_no=result["item_no"], item=data,

@@ -6,7 +6,8 @@ Each rule is reached through one criterion (its anchor), the most selective it s
      of the lengths the rules use, once per distinct HS code (then remembered), and split by origin country, so
      an item costs two dictionary look-ups;
   B. otherwise enterprises — one look-up per enterprise of the item;
-  C. otherwise keywords — one Aho–Corasick pass over the item's description finds every keyword it contains;
+  C. otherwise keywords — one Aho–Corasick pass over the descriptions of the whole batch finds every keyword
+     each contains;
   D. otherwise ports, E. otherwise origin countries, F. otherwise nothing (direction, value or validity only):
      these broad rules are gathered once per (origin, port, direction) and kept, those with a lower value
      bound sorted by it, so an item reaches only the ones its value passes (a bisection).
@@ -17,6 +18,7 @@ with hypothesis on random rules and items.
 
 import gc
 from bisect import bisect_right
+from itertools import accumulate
 
 import ahocorasick
 
@@ -76,7 +78,7 @@ class Engine:
         if by_keyword:  # an automaton whose value for each keyword is the rules anchored on it
             self._keywords = ahocorasick.Automaton()
             for keyword, checks in by_keyword.items():
-                self._keywords.add_word(keyword, tuple(checks))
+                self._keywords.add_word(keyword, (len(keyword), tuple(checks)))
             self._keywords.make_automaton()
         self._lengths = sorted({len(prefix) for prefix in self._by_prefix})
         self._memo: dict[str, tuple] = {}
@@ -148,10 +150,13 @@ class Engine:
 
     def _screen(self, items) -> list[dict]:
         memo, hs_entry, broad_memo, broad_entry = self._memo, self._hs_entry, self._broad_memo, self._broad_entry
-        by_enterprise, automaton, policy = self._by_enterprise, self._keywords, self.policy
+        by_enterprise, policy = self._by_enterprise, self.policy
+        if not isinstance(items, list):
+            items = list(items)
+        keyword_hits = self._keyword_hits(items) if self._keywords is not None else {}
         results = []
         append = results.append
-        for item in items:
+        for n, item in enumerate(items):
             origin = item.origin_country
             anywhere, named = memo.get(item.hs_code) or hs_entry(item.hs_code)
             found = named.get(origin)
@@ -162,8 +167,9 @@ class Engine:
                     extra = by_enterprise.get(enterprise)
                     if extra:
                         pool, twice = pool + extra, True
-            if automaton is not None:
-                for _end, extra in automaton.iter(item.description):
+            if keyword_hits:
+                extra = keyword_hits.get(n)
+                if extra is not None:
                     pool, twice = pool + extra, True
             key = (origin, item.port, item.direction)
             plain, bounds, bounded = broad_memo.get(key) or broad_entry(key)
@@ -223,6 +229,21 @@ class Engine:
             append({"declaration_id": item.declaration_id, "item_no": item.item_no, "matched_rules": matched,
                     "action": _BY_STRENGTH[strongest] if strongest else RELEASE})  # fmt: skip
         return results
+
+    def _keyword_hits(self, items: list) -> dict[int, tuple]:
+        """{item index: the checks of the rules anchored on a keyword its description contains}, from one
+        Aho–Corasick pass over all the batch's descriptions joined (a match is kept only when it lies wholly
+        inside one description, so a keyword never matches across two)."""
+        descriptions = [item.description for item in items]
+        text = "\x00".join(descriptions)
+        starts = list(accumulate((len(d) + 1 for d in descriptions[:-1]), initial=0))
+        hits: dict[int, tuple] = {}
+        for end, (length, checks) in self._keywords.iter(text):
+            start = end - length + 1
+            n = bisect_right(starts, start) - 1
+            if end < starts[n] + len(descriptions[n]):
+                hits[n] = hits.get(n, ()) + checks
+        return hits
 
     def _unmatched(self, item: Item, factor: float | None = None) -> dict:
         """An item no rule hit, under a differential-supervision policy: released, or selected at random."""
