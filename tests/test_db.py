@@ -36,10 +36,11 @@ def test_threads_take_turns(db):
 def test_another_process_waits_for_the_lock(db, tmp_path):
     connection.in_atomic_block = False  # as outside the test's transaction
     name = connection.settings_dict["NAME"]
+    lock = f"{name}.write-lock"
     code = (
-        "import fcntl, os, time; fd = os.open(%r, os.O_RDWR | os.O_CREAT); t = time.time(); "
+        f"import fcntl, os, time; fd = os.open({lock!r}, os.O_RDWR | os.O_CREAT); t = time.time(); "
         "fcntl.flock(fd, fcntl.LOCK_EX); print(time.time() - t)"
-    ) % f"{name}.write-lock"
+    )
     try:
         with serialized_write():
             other = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
