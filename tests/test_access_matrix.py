@@ -77,6 +77,12 @@ RULE_MANAGERS = {"system_admin", "warning_officer", "bureau_officer"}
 XIAN_RULE_READERS = {"system_admin", "warning_officer", "bureau_officer"}  # a rule of Xi'an Customs: not its ports
 AIRPORT_TASK_READERS = SCREENERS  # a task at the Xi'an airport port, under Xianyang Customs
 POLICY_MANAGERS = {"system_admin", "warning_officer"}
+MEASURE_VIEWERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer", "partner_officer"}
+MEASURE_ORDERERS = LIFTERS = {"system_admin", "warning_officer", "bureau_officer"}
+# The matrix measure is decided by Xi'an Customs, led by Xianyang Customs (the port account) with the Shaanxi
+# market regulator (the partner account) cooperating: all of them read it; only those two execute it.
+XIAN_MEASURE_READERS = MEASURE_VIEWERS
+MEASURE_EXECUTORS = {"port_officer", "partner_officer"}
 
 
 @dataclass
@@ -178,6 +184,13 @@ def ui_matrix(world) -> dict[str, Entry]:
         "targeting:tasks": Entry(TASK_VIEWERS),
         "targeting:task": Entry(AIRPORT_TASK_READERS, kwargs={"pk": world.task.pk}),
         "targeting:policy": Entry(RULE_VIEWERS),
+        "response:list": Entry(MEASURE_VIEWERS),
+        "response:create": Entry(MEASURE_ORDERERS),
+        "response:detail": Entry(XIAN_MEASURE_READERS, kwargs={"pk": world.measure.pk}),
+        "response:act": Entry(LIFTERS, "post", kwargs={"pk": world.measure.pk, "action": "lift"}),
+        "response:evidence": Entry(
+            XIAN_MEASURE_READERS, kwargs={"pk": world.measure.pk, "note_id": world.measure_note.pk}
+        ),
         "api-1:openapi-json": Entry(PUBLIC),
         "api-1:openapi-view": Entry(PUBLIC),
     }
@@ -324,6 +337,34 @@ def api_matrix(world) -> dict[tuple[str, str], Entry]:
             kwargs={"organisation_id": world.org("ent-xian-trading").pk},
             data={"grade": "dishonest", "reason": "matrix"},
         ),  # fmt: skip
+        ("get", "/api/v1/measure-kinds"): Entry(MEASURE_VIEWERS),
+        ("get", "/api/v1/measures"): Entry(MEASURE_VIEWERS),
+        ("get", "/api/v1/measures/{measure_id}"): Entry(XIAN_MEASURE_READERS, kwargs={"measure_id": world.measure.pk}),
+        ("post", "/api/v1/measures"): Entry(
+            MEASURE_ORDERERS,
+            "post",
+            data={
+                "kind": "stop-sale",
+                "warning_id": world.warning.pk,
+                "target_kind": "product",
+                "target": "矩阵",
+                "instructions": "停止销售",
+                "lead_unit_id": world.org("xianyang-customs").pk,
+                "deadline": "2030-01-01T00:00:00Z",
+            },
+        ),  # fmt: skip
+        ("post", "/api/v1/measures/{measure_id}/progress"): Entry(
+            MEASURE_EXECUTORS, "post", kwargs={"measure_id": world.measure.pk}, data={"text": "矩阵进展"}
+        ),
+        ("post", "/api/v1/measures/{measure_id}/quantities"): Entry(
+            MEASURE_EXECUTORS,
+            "post",
+            kwargs={"measure_id": world.measure.pk},
+            data={"kind": "seized", "amount": "1", "unit": "件"},
+        ),  # fmt: skip
+        ("post", "/api/v1/measures/{measure_id}/lift"): Entry(
+            LIFTERS, "post", kwargs={"measure_id": world.measure.pk}, data={"reason": "矩阵", "evaluation": "矩阵"}
+        ),
         ("get", "/api/v1/screening/decisions/{decision_id}/explanation"): Entry(
             SCREENERS, kwargs={"decision_id": world.task.decision_id}
         ),
@@ -528,6 +569,29 @@ def _matrix_targeting(world):
     live.reset()
     screening.screen(world.user("port"), [{**SCREENING_ITEM, "port": "CNXIY"}], one_declaration=True)
     world.task = world.rule.tasks.get()
+    _matrix_measure(world)
+
+
+def _matrix_measure(world):
+    """A seizure decided by Xi'an Customs on the matrix warning, led by Xianyang Customs with the market
+    regulator cooperating, with a progress note and its evidence file."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from riskgate.response import services as response
+    from riskgate.response.models import MeasureKind
+
+    world.measure = response.order_measure(
+        world.user("xian"), kind=MeasureKind.objects.get(code="seal-seize"), warning=world.warning,
+        target_kind="batch", target="矩阵批次", instructions="查封", lead_unit=world.org("xianyang-customs"),
+        cooperating_units=[world.org("sn-market-regulation")], deadline=timezone.now() + dt.timedelta(days=5),
+    )  # fmt: skip
+    world.measure_note = response.report_progress(
+        world.user("port"), world.measure, text="已查封",
+        evidence=SimpleUploadedFile("seal.pdf", b"%PDF-1.4 matrix", content_type="application/pdf"),
+    )  # fmt: skip
 
 
 def test_every_url_pattern_is_in_the_matrix(matrix_world):
@@ -568,6 +632,7 @@ ADMIN_EXCEPTIONS = {
     "admin:accounts_apitoken_delete": set(),
     "admin:autocomplete": set(),
     "admin:assessment_gradingpolicy_delete": set(),  # a policy that graded assessments is deactivated, not deleted
+    "admin:response_measurekind_delete": set(),  # a measure kind in use is deactivated, not deleted
     "admin:logout": PUBLIC,
     "route:admin/(?P<url>.*)$": set(),  # the catch-all answers unknown admin paths with 404, to everyone
 }
@@ -591,6 +656,7 @@ def test_admin_access_matrix(matrix_world, role):
 
 def stored() -> tuple:
     """What a denied write must leave as it was."""
+    from riskgate.response.models import MeasureOrder, ProgressNote, Quantity
     from riskgate.targeting.models import ControlRule, InspectionTask, SupervisionPolicy
 
     return (
@@ -601,6 +667,10 @@ def stored() -> tuple:
         InspectionTask.objects.filter(status="done").count(),
         SupervisionPolicy.objects.count(),
         Organisation.objects.filter(credit_grade="dishonest").count(),
+        MeasureOrder.objects.count(),
+        MeasureOrder.objects.filter(status="lifted").count(),
+        ProgressNote.objects.count(),
+        Quantity.objects.count(),
     )
 
 

@@ -131,6 +131,7 @@ def test_periodic_jobs_are_scheduled_and_run():
         "riskgate.warnings.tasks.escalate_unanswered",
         "riskgate.core.tasks.purge_rate_events",
         "riskgate.targeting.tasks.export_history",
+        "riskgate.response.tasks.lift_expired",
         "riskgate.targeting.tasks.refresh_commodity_records",
     }
     assert all(name in app.tasks for name in scheduled)

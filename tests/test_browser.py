@@ -72,6 +72,9 @@ def test_bureau_officer_and_auditor_see_different_things(browser, live_server, l
         "机构与专家库",
         "预警管理",
         "预警收件箱",
+        "口岸布控",
+        "查验任务",
+        "快速反应",
         "组织机构",
         "用户",
     ]

@@ -5,6 +5,7 @@ from riskgate.assessment.api import router as assessment_router
 from riskgate.core.api import router as core_router
 from riskgate.core.api_support import build_api
 from riskgate.intake.api import router as intake_router
+from riskgate.response.api import router as response_router
 from riskgate.targeting.api import router as targeting_router
 from riskgate.warnings.api import router as warnings_router
 
@@ -21,3 +22,4 @@ api.add_router("", intake_router)
 api.add_router("", assessment_router)
 api.add_router("", warnings_router)
 api.add_router("", targeting_router)
+api.add_router("", response_router)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "riskgate.assessment",
     "riskgate.warnings",
     "riskgate.targeting.apps.TargetingConfig",
+    "riskgate.response",
 ]
 
 MIDDLEWARE = [

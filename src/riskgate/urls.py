@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("riskgate.assessment.urls")),
     path("", include("riskgate.warnings.urls")),
     path("", include("riskgate.targeting.urls")),
+    path("", include("riskgate.response.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),

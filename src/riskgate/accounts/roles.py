@@ -14,6 +14,9 @@ ASSESSMENT_AUTHORITY = [P.ASSESSMENT_VIEW, P.ASSESSMENT_REQUEST, P.ASSESSMENT_RE
 WARNING_AUTHORITY = [P.WARNING_VIEW, P.WARNING_DRAFT, P.WARNING_APPROVE, P.WARNING_RECEIVE]
 TARGETING_AUTHORITY = [P.TARGETING_RULE_VIEW, P.TARGETING_RULE_MANAGE, P.TARGETING_SCREEN, P.TARGETING_TASK_VIEW,
                        P.TARGETING_TASK_RECORD]  # fmt: skip
+RESPONSE_AUTHORITY = [P.RESPONSE_MEASURE_VIEW, P.RESPONSE_MEASURE_ORDER, P.RESPONSE_MEASURE_EXECUTE,
+                      P.RESPONSE_MEASURE_LIFT]  # fmt: skip
+RESPONSE_EXECUTOR = [P.RESPONSE_MEASURE_VIEW, P.RESPONSE_MEASURE_EXECUTE]
 OFFICER = [
     P.ORG_ORGANISATION_VIEW,
     P.ORG_ENTERPRISE_CREATE,
@@ -22,6 +25,7 @@ OFFICER = [
     *ASSESSMENT_AUTHORITY,
     *WARNING_AUTHORITY,
     *TARGETING_AUTHORITY,
+    *RESPONSE_AUTHORITY,
 ]
 AUTHORITY_KINDS = ["national_authority", "warning_office", "direct_bureau", "inspection_body", "port"]
 
@@ -30,11 +34,11 @@ DEFAULT_ROLES = [
     ("system_admin", "系统管理员", "System administrator", S.ALL, ALL, ["national_authority", "warning_office"]),
     ("warning_officer", "预警办公室人员", "Warning-office officer", S.SUBTREE, [*OFFICER, P.INTAKE_IMPORT_RUN, P.INTAKE_REPORTER_VIEW, P.TARGETING_POLICY_MANAGE], ["warning_office", "national_authority"]),
     ("bureau_officer", "直属海关人员", "Bureau officer", S.SUBTREE, OFFICER, ["direct_bureau"]),
-    ("port_officer", "口岸查验人员", "Port inspection officer", S.SUBTREE, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE, P.WARNING_RECEIVE, P.TARGETING_RULE_VIEW, P.TARGETING_SCREEN, P.TARGETING_TASK_VIEW, P.TARGETING_TASK_RECORD], ["inspection_body", "port"]),
+    ("port_officer", "口岸查验人员", "Port inspection officer", S.SUBTREE, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE, P.WARNING_RECEIVE, P.TARGETING_RULE_VIEW, P.TARGETING_SCREEN, P.TARGETING_TASK_VIEW, P.TARGETING_TASK_RECORD, *RESPONSE_EXECUTOR], ["inspection_body", "port"]),
     ("assessor", "技术机构评估人员", "Technical-institution assessor", S.ASSIGNED,
      [P.ASSESSMENT_VIEW, P.ASSESSMENT_CONDUCT, P.ASSESSMENT_REGISTRY_VIEW], ["technical_institution", "laboratory"]),
     ("expert", "专家", "Expert", S.ASSIGNED, [P.ASSESSMENT_VIEW, P.ASSESSMENT_VOTE], []),
-    ("partner_officer", "协作部门人员", "Partner-agency officer", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE, P.WARNING_RECEIVE], ["partner_agency"]),
+    ("partner_officer", "协作部门人员", "Partner-agency officer", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE, P.WARNING_RECEIVE, *RESPONSE_EXECUTOR], ["partner_agency"]),
     ("auditor", "审计人员", "Auditor", S.ALL,
      [P.AUDIT_EVENT_VIEW, P.AUDIT_EVENT_EXPORT, P.AUDIT_CHAIN_VERIFY, P.ORG_ORGANISATION_VIEW, P.ORG_USER_VIEW],
      AUTHORITY_KINDS),

@@ -15,6 +15,7 @@ NAVIGATION = [
     ("warnings:inbox", _("预警收件箱"), Permission.WARNING_RECEIVE),
     ("targeting:rules", _("口岸布控"), Permission.TARGETING_RULE_VIEW),
     ("targeting:tasks", _("查验任务"), Permission.TARGETING_TASK_VIEW),
+    ("response:list", _("快速反应"), Permission.RESPONSE_MEASURE_VIEW),
     ("intake:enterprise_reports", _("风险报告"), Permission.INTAKE_ENTERPRISE_REPORT),
     ("accounts:organisation_list", _("组织机构"), Permission.ORG_ORGANISATION_VIEW),
     ("accounts:user_list", _("用户"), Permission.ORG_USER_VIEW),

@@ -52,6 +52,11 @@ class Permission(StrEnum):
     TARGETING_TASK_VIEW = "targeting:task:view"
     TARGETING_TASK_RECORD = "targeting:task:record"
     TARGETING_POLICY_MANAGE = "targeting:policy:manage"
+    # Rapid response
+    RESPONSE_MEASURE_VIEW = "response:measure:view"
+    RESPONSE_MEASURE_ORDER = "response:measure:order"
+    RESPONSE_MEASURE_EXECUTE = "response:measure:execute"
+    RESPONSE_MEASURE_LIFT = "response:measure:lift"
 
     @property
     def label(self) -> str:
@@ -92,6 +97,10 @@ PERMISSION_LABELS = {
     Permission.TARGETING_TASK_VIEW: _("查看辖区内的查验任务和规则成效"),
     Permission.TARGETING_TASK_RECORD: _("登记查验结果"),
     Permission.TARGETING_POLICY_MANAGE: _("管理差别化监管政策和企业信用等级"),
+    Permission.RESPONSE_MEASURE_VIEW: _("查看辖区内及本单位承办的快速反应措施"),
+    Permission.RESPONSE_MEASURE_ORDER: _("下达快速反应措施"),
+    Permission.RESPONSE_MEASURE_EXECUTE: _("报告措施实施情况（牵头、配合单位）"),
+    Permission.RESPONSE_MEASURE_LIFT: _("解除快速反应措施"),
 }
 
 PERMISSION_CHOICES = [(p.value, format_lazy("{} — {}", p.value, PERMISSION_LABELS[p])) for p in Permission]

@@ -5,6 +5,7 @@ import json
 import re
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.accounts.models import CreditGrade, Organisation, OrganisationKind
@@ -106,12 +107,13 @@ class PolicyForm(forms.Form):
 
     grade_factors = forms.CharField(
         label=_("信用等级系数"), widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_('JSON，如 {"advanced": 0.2, "regular": 1, "dishonest": 3}'),
+        help_text=format_lazy("{} {}", _("JSON，例如"), '{"advanced": 0.2, "regular": 1, "dishonest": 3}'),
     )  # fmt: skip
     default_grade = forms.ChoiceField(label=_("缺省信用等级"), choices=CreditGrade.choices)
-    commodity_factors = forms.CharField(label=_("商品系数（HS 前缀）"), required=False,
-                                        widget=forms.Textarea(attrs={"rows": 2}),
-                                        help_text=_('JSON，如 {"9503": 2}；优先于质量记录计算的系数'))  # fmt: skip
+    commodity_factors = forms.CharField(
+        label=_("商品系数（HS 前缀）"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=format_lazy("{} {}", _("JSON，优先于质量记录计算的系数，例如"), '{"9503": 2}'),
+    )  # fmt: skip
     record_tiers = forms.CharField(
         label=_("商品质量记录分档"), required=False,
         help_text=_("JSON，如 [[0.05, 1.5], [0.15, 2.5]]：不合格率达到该档时的系数"),

@@ -58,8 +58,10 @@ def issue(principal, data: dict, *, warning=None, executing=(), reason: str = ""
     if organisation is None:
         raise field_error("organisation", _("只有机构人员才能下达布控规则。"))
     if warning is not None:
-        if not warning.__class__.objects.visible_to(principal).filter(pk=warning.pk).exists():
-            raise field_error("warning", _("该预警不在您的辖区内。"))
+        from riskgate.warnings.queries import basis_for
+
+        if not basis_for(principal).filter(pk=warning.pk).exists():
+            raise field_error("warning", _("该预警不在您的辖区内，也未发送给您的单位。"))
         if not warning.is_live or "agency_notice" not in warning.kinds:
             raise field_error("warning", _("布控规则只能依据已发布的风险警示通报下达。"))
     rule = ControlRule(**_criteria(data), warning=warning, organisation=organisation, created_by=principal,
@@ -124,10 +126,18 @@ def _end(principal, rule: ControlRule, reason: str, now: dt.datetime) -> None:
 
 def retire_for_warning(principal, lineage_id: int, reference: str, now: dt.datetime) -> int:
     """Lifting a warning retires the active rules issued from any of its versions (warnings.services._lift)."""
-    rules = list(ControlRule.objects.filter(warning__lineage_id=lineage_id, status=RuleStatus.ACTIVE))
-    for rule in rules:
-        _end(principal, rule, _("预警 %s 已解除") % reference, now)
-    return len(rules)
+    rules = ControlRule.objects.filter(warning__lineage_id=lineage_id)
+    return retire_rules(principal, rules, _("预警 %s 已解除") % reference, now)
+
+
+def retire_rules(principal, rules, reason: str, now: dt.datetime) -> int:
+    """Retire the active ones among the given rules and the later versions of their lineages (what ends with a
+    lifted warning or measure); returns how many."""
+    lineages = {rule.lineage_id for rule in rules}
+    active = list(ControlRule.objects.filter(lineage_id__in=lineages, status=RuleStatus.ACTIVE))
+    for rule in active:
+        _end(principal, rule, reason, now)
+    return len(active)
 
 
 def criteria_from_warning(warning) -> dict:

@@ -119,6 +119,10 @@ def manage_detail(request, pk: int):
         "can_target": user.has_permission(Permission.TARGETING_RULE_MANAGE)
         and notice.is_live
         and "agency_notice" in notice.kinds,
+        "can_order_measure": user.has_permission(Permission.RESPONSE_MEASURE_ORDER) and notice.is_live,
+        "measure_orders": notice.measure_orders.select_related("kind").order_by("-id")[:20]
+        if user.has_permission(Permission.RESPONSE_MEASURE_VIEW)
+        else [],
         "control_rules": notice.control_rules.order_by("-id")[:20]
         if user.has_permission(Permission.TARGETING_RULE_VIEW)
         else [],

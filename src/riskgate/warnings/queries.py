@@ -86,3 +86,16 @@ def data_version() -> str:
 
 def forget_data_version() -> None:
     cache.delete(VERSION_KEY)
+
+
+def basis_for(principal):
+    """The warnings an authority may act on (control rules, rapid-response measures): those of its jurisdiction,
+    public ones, and those delivered to its organisation's inbox (a national circular acted on by a bureau)."""
+    from django.db.models import Q
+
+    from .models import WarningNotice
+
+    organisation = getattr(principal, "organisation", None)
+    received = Q(recipients__organisation=organisation) if organisation is not None else Q(pk__in=[])
+    own = WarningNotice.objects.visible_to(principal).values("pk")
+    return WarningNotice.objects.filter(Q(pk__in=own) | Q(public=True) | received).distinct()

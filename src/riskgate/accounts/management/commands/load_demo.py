@@ -29,6 +29,9 @@ class Command(BaseCommand):
             from riskgate.targeting.demo import load_demo_port_control
 
             self.stdout.write(f"Demo control rules created: {load_demo_port_control()}")
+            from riskgate.response.demo import load_demo_measures
+
+            self.stdout.write(f"Demo rapid-response measures created: {load_demo_measures()}")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, role, org, _name in ACCOUNTS:
             self.stdout.write(f"  {username:<11} {role:<16} {org}")

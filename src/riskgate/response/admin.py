@@ -1,0 +1,17 @@
+"""The measures catalogue in the admin (reference data: every change audited)."""
+
+from django.contrib import admin
+
+from riskgate.accounts.admin import AuditedAdmin, admin_site
+
+from .models import MeasureKind
+
+
+@admin.register(MeasureKind, site=admin_site)
+class MeasureKindAdmin(AuditedAdmin):
+    list_display = ["order", "code", "name", "mandatory", "binds", "creates_control_rules", "rule_action", "active"]
+    list_filter = ["active", "binds"]
+    ordering = ["order"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a kind that measures were ordered under is deactivated, not deleted

@@ -1,0 +1,273 @@
+"""Every write of rapid-response measures: order (with the control rules of measures that act at the border),
+report progress and quantities (the executing units), lift (by the authority after confirming the risk is
+eliminated or reduced, or automatically at the end of a set period) — authorised, scoped and audited."""
+
+import datetime as dt
+import uuid
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from riskgate.accounts.models import Organisation, OrganisationKind
+from riskgate.core import audit
+from riskgate.core.access import field_error, require
+from riskgate.core.permissions import Permission
+from riskgate.intake.evidence import check as check_evidence
+from riskgate.intake.evidence import sha256_of
+from riskgate.warnings.queries import basis_for
+
+from .models import LiftMode, MeasureKind, MeasureOrder, ProgressNote, Quantity, QuantityKind, Status, TargetKind
+
+EXECUTING_KINDS = {OrganisationKind.NATIONAL_AUTHORITY, OrganisationKind.WARNING_OFFICE,
+                   OrganisationKind.DIRECT_BUREAU, OrganisationKind.INSPECTION_BODY, OrganisationKind.PORT,
+                   OrganisationKind.PARTNER_AGENCY, OrganisationKind.TECHNICAL_INSTITUTION}  # fmt: skip
+
+
+def visible(principal) -> QuerySet:
+    """Measures decided in the principal's jurisdiction, and those its organisation (or one below it) executes
+    as lead or cooperating unit."""
+    require(principal, Permission.RESPONSE_MEASURE_VIEW)
+    own = MeasureOrder.objects.visible_to(principal)
+    organisation = getattr(principal, "organisation", None)
+    if organisation is None:
+        return own
+    executing = MeasureOrder.objects.filter(
+        Q(lead_unit__path__startswith=organisation.path) | Q(cooperating_units__path__startswith=organisation.path)
+    )
+    return MeasureOrder.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=executing.values("pk"))).distinct()
+
+
+def executes(principal, order: MeasureOrder) -> bool:
+    organisation = getattr(principal, "organisation", None)
+    if organisation is None:
+        return False
+    units = [order.lead_unit, *order.cooperating_units.all()]
+    return any(organisation.path.startswith(unit.path) for unit in units)
+
+
+def _record(principal, order: MeasureOrder, action: str, changes: dict | None = None, reason: str = "") -> None:
+    audit.record(actor=principal, action=f"measure.{action}", obj=order, object_repr=order.reference,
+                 changes=changes or {}, reason=reason, organisation_id=order.organisation_id)  # fmt: skip
+
+
+def _units(principal, lead: Organisation, cooperating: list[Organisation]) -> None:
+    if lead is None:
+        raise field_error("lead_unit", _("请选择牵头单位。"))
+    for field, unit in [("lead_unit", lead), *(("cooperating_units", u) for u in cooperating)]:
+        if unit.kind not in EXECUTING_KINDS:
+            raise field_error(field, _("%s 不能承担快速反应措施。") % unit.name)
+        within = Organisation.objects.visible_to(principal).filter(pk=unit.pk).exists()
+        if not within and unit.kind != OrganisationKind.PARTNER_AGENCY:  # partner agencies cooperate from outside
+            raise field_error(field, _("%s 不在您的辖区内。") % unit.name)
+    if lead in cooperating:
+        raise field_error("cooperating_units", _("牵头单位不必再列为配合单位。"))
+
+
+def _rule_criteria(kind: MeasureKind, *, warning, hs_codes, enterprise, period_ends_at) -> dict:
+    from riskgate.targeting.services import criteria_from_warning
+
+    criteria = criteria_from_warning(warning) if warning is not None else {"direction": "import"}
+    if hs_codes:
+        criteria["hs_prefixes"] = list(hs_codes)
+    if enterprise is not None:
+        identifier = enterprise.customs_code or enterprise.uscc
+        criteria["enterprise_ids"] = [identifier]
+    if not criteria.get("hs_prefixes") and not criteria.get("enterprise_ids"):
+        raise field_error("hs_codes", _("“%s”要在口岸布控，请填写 HS 编码或选择涉事企业。") % kind.name)
+    criteria["action"] = kind.rule_action or "inspect"
+    if period_ends_at is not None:
+        criteria["valid_to"] = period_ends_at
+    return criteria
+
+
+@transaction.atomic
+def order_measure(principal, *, kind: MeasureKind, target_kind: str, target: str, instructions: str,
+                  lead_unit: Organisation, deadline: dt.datetime, cooperating_units=(), warning=None,
+                  assessment=None, target_enterprise: Organisation | None = None, hs_codes=(),
+                  period_ends_at: dt.datetime | None = None,
+                  now: dt.datetime | None = None) -> MeasureOrder:  # fmt: skip
+    require(principal, Permission.RESPONSE_MEASURE_ORDER)
+    now = now or timezone.now()
+    organisation = getattr(principal, "organisation", None)
+    if organisation is None:
+        raise field_error("organisation", _("只有机构人员才能下达快速反应措施。"))
+    if not kind.active:
+        raise field_error("kind", _("该措施种类已停用。"))
+    if target_kind not in TargetKind.values:
+        raise field_error("target_kind", _("未知的对象类型。"))
+    target, instructions = (target or "").strip(), (instructions or "").strip()
+    if not target:
+        raise field_error("target", _("请说明措施针对的产品、批次、货物或企业。"))
+    if not instructions:
+        raise field_error("instructions", _("请写明措施要求。"))
+    if warning is not None:
+        if not basis_for(principal).filter(pk=warning.pk).exists():
+            raise field_error("warning", _("该预警不在您的辖区内，也未发送给您的单位。"))
+        if not warning.is_live:
+            raise field_error("warning", _("只能依据发布中的预警下达措施。"))
+    if assessment is not None:
+        if not assessment.__class__.objects.visible_to(principal).filter(pk=assessment.pk).exists():
+            raise field_error("assessment", _("该研判不在您的辖区内。"))
+        if assessment.status != "confirmed":
+            raise field_error("assessment", _("只能依据已确认的研判下达措施。"))
+    if warning is None and assessment is None:
+        raise field_error("warning", _("快速反应措施须依据预警或已确认的研判（应急情况下先发布预警）。"))
+    if target_enterprise is not None and target_enterprise.kind != OrganisationKind.ENTERPRISE:
+        raise field_error("target_enterprise", _("涉事企业必须是登记的企业。"))
+    if target_kind == TargetKind.ENTERPRISE and target_enterprise is None:
+        raise field_error("target_enterprise", _("针对企业的措施须选择涉事企业。"))
+    bad = [code for code in hs_codes if not (isinstance(code, str) and code.isdigit() and 2 <= len(code) <= 10)]
+    if bad:
+        raise field_error("hs_codes", _("HS 编码应为 2–10 位数字：%s") % ", ".join(map(str, bad)))
+    cooperating = list(cooperating_units)
+    _units(principal, lead_unit, cooperating)
+    if deadline <= now:
+        raise field_error("deadline", _("完成时限须晚于现在。"))
+    if period_ends_at is not None and period_ends_at <= now:
+        raise field_error("period_ends_at", _("实施期须晚于现在。"))
+    order = MeasureOrder.objects.create(
+        kind=kind, warning=warning, assessment=assessment, target_kind=target_kind, target=target[:500],
+        target_enterprise=target_enterprise, hs_codes=list(hs_codes), instructions=instructions,
+        organisation=organisation, lead_unit=lead_unit, deadline=deadline, period_ends_at=period_ends_at,
+        ordered_by=principal,
+    )  # fmt: skip
+    order.cooperating_units.set(cooperating)
+    title = _("快速反应措施 %(ref)s：%(kind)s") % {"ref": order.reference, "kind": kind.name}
+    if kind.creates_control_rules:
+        from riskgate.targeting import services as targeting
+
+        criteria = _rule_criteria(kind, warning=warning, hs_codes=hs_codes, enterprise=target_enterprise,
+                                  period_ends_at=period_ends_at)  # fmt: skip
+        notice = warning if warning is not None and "agency_notice" in warning.kinds else None
+        rule = targeting.issue(principal, criteria, warning=notice, executing=[lead_unit, *cooperating],
+                               reason=title)  # fmt: skip
+        order.control_rules.add(rule)
+    _record(principal, order, "ordered", {"kind": kind.code, "lead_unit": lead_unit.pk, "deadline": deadline,
+                                          "period_ends_at": period_ends_at, "target": target[:200]})  # fmt: skip
+    from .tasks import notify
+
+    for unit in [lead_unit, *cooperating]:
+        transaction.on_commit(lambda unit=unit: notify.delay(order.pk, unit.pk))
+    return order
+
+
+def notify_unit(order_id: int, organisation_id: int) -> bool:
+    """Tell an executing unit of a measure ordered to it (once: a second call does nothing)."""
+    from riskgate.core.notifications import notify_organisation
+
+    order = MeasureOrder.objects.select_related("kind").filter(pk=order_id).first()
+    unit = Organisation.objects.filter(pk=organisation_id).first()
+    if order is None or unit is None:
+        return False
+    title = _("快速反应措施 %(ref)s：%(kind)s") % {"ref": order.reference, "kind": order.kind.name}
+    return notify_organisation(organisation=unit, kind="measure.ordered", title=title, link=order.get_absolute_url(),
+                               object_key=f"measure:{order.pk}:{unit.pk}")  # fmt: skip
+
+
+def _executing(principal, order: MeasureOrder) -> MeasureOrder:
+    require(principal, Permission.RESPONSE_MEASURE_EXECUTE)
+    order = MeasureOrder.objects.select_for_update().filter(pk=order.pk).first()
+    if order is None or not executes(principal, order):
+        raise PermissionDenied(_("只有牵头单位和配合单位才能报告措施的实施情况。"))
+    if order.status == Status.LIFTED:
+        raise field_error("status", _("该措施已解除。"))
+    return order
+
+
+@transaction.atomic
+def report_progress(principal, order: MeasureOrder, *, text: str, evidence=None) -> ProgressNote:
+    order = _executing(principal, order)
+    text = (text or "").strip()
+    if not text:
+        raise field_error("text", _("请填写进展情况。"))
+    note = ProgressNote(order=order, organisation=principal.organisation, text=text, created_by=principal)
+    if evidence is not None:
+        try:
+            checked = check_evidence(evidence)
+        except ValidationError as exc:
+            raise field_error("evidence", exc.messages[0]) from None
+        note.evidence_sha256 = sha256_of(evidence)
+        note.evidence_name = evidence.name[:255]
+        evidence.name = f"{uuid.uuid4().hex}.{checked.extension}"  # never the sender's name on disk
+        note.evidence = evidence
+    note.save()
+    if order.status == Status.ORDERED:
+        order.status = Status.IN_PROGRESS
+        order.save(update_fields=["status"])
+    _record(principal, order, "progress", {"note": note.pk, "evidence": note.evidence_sha256})
+    return note
+
+
+@transaction.atomic
+def record_quantity(principal, order: MeasureOrder, *, kind: str, amount, unit: str, note: str = "") -> Quantity:
+    order = _executing(principal, order)
+    if kind not in QuantityKind.values:
+        raise field_error("kind", _("未知的数量类别。"))
+    if order.kind.quantity_kinds and kind not in order.kind.quantity_kinds:
+        raise field_error("kind", _("“%s”不登记这类数量。") % order.kind.name)
+    try:
+        amount = Decimal(str(amount))
+    except (InvalidOperation, ValueError):
+        raise field_error("amount", _("请填写数量。")) from None
+    if not amount.is_finite() or amount <= 0 or amount >= Decimal("1e11"):
+        raise field_error("amount", _("数量应大于 0。"))
+    unit = (unit or "").strip()
+    if not unit:
+        raise field_error("unit", _("请填写单位（件、千克、台、批……）。"))
+    quantity = Quantity.objects.create(order=order, kind=kind, amount=amount, unit=unit[:20], note=(note or "")[:300],
+                                       organisation=principal.organisation, created_by=principal)  # fmt: skip
+    if order.status == Status.ORDERED:
+        order.status = Status.IN_PROGRESS
+        order.save(update_fields=["status"])
+    _record(principal, order, "quantity", {"kind": kind, "amount": str(amount), "unit": unit})
+    return quantity
+
+
+def _lift(principal, order: MeasureOrder, mode: str, reason: str, evaluation: str, now: dt.datetime) -> None:
+    from riskgate.targeting.services import retire_rules
+
+    order.status, order.lift_mode, order.lifted_at = Status.LIFTED, mode, now
+    order.lifted_by = principal if getattr(principal, "pk", None) else None
+    order.lift_reason, order.lift_evaluation = reason, evaluation
+    order.save()
+    retired = retire_rules(principal, order.control_rules.all(), _("措施 %s 已解除") % order.reference, now)
+    _record(principal, order, "lifted", {"mode": mode, "rules_retired": retired}, reason)
+
+
+@transaction.atomic
+def lift(principal, order: MeasureOrder, *, reason: str, evaluation: str,
+         now: dt.datetime | None = None) -> MeasureOrder:  # fmt: skip
+    """Art.24(2): the authority lifts a measure after confirming that the risk is eliminated or reduced."""
+    require(principal, Permission.RESPONSE_MEASURE_LIFT)
+    order = MeasureOrder.objects.visible_to(principal).select_for_update().filter(pk=order.pk).first()
+    if order is None:
+        raise PermissionDenied(_("只有决定机构及其上级才能解除措施。"))
+    if order.status == Status.LIFTED:
+        raise field_error("status", _("该措施已解除。"))
+    reason, evaluation = (reason or "").strip(), (evaluation or "").strip()
+    if not reason:
+        raise field_error("reason", _("请说明解除的理由。"))
+    if not evaluation:
+        raise field_error("evaluation", _("请写明风险已消除或降低的确认意见（如技术机构的评价结论）。"))
+    _lift(principal, order, LiftMode.CONFIRMATION, reason, evaluation, now or timezone.now())
+    return order
+
+
+def lift_expired(now: dt.datetime | None = None) -> int:
+    """Art.24(1): lift every measure whose set period has ended (scheduled; also `manage.py
+    lift_expired_measures`). Running it again lifts nothing more."""
+    now = now or timezone.now()
+    lifted = 0
+    due = MeasureOrder.objects.exclude(status=Status.LIFTED).filter(period_ends_at__isnull=False,
+                                                                    period_ends_at__lte=now)  # fmt: skip
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            order = MeasureOrder.objects.select_for_update().get(pk=pk)
+            if order.status != Status.LIFTED and order.period_ends_at and order.period_ends_at <= now:
+                _lift(None, order, LiftMode.EXPIRY, _("实施期届满，自动解除。"), "", now)
+                lifted += 1
+    return lifted

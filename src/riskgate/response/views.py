@@ -1,0 +1,150 @@
+"""Pages of rapid response: the measures (with the executing units' queue), ordering one from a warning, one
+measure with its progress, quantities, control rules and lifting, and its evidence files."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from riskgate.core import audit
+from riskgate.core.access import permission_required, pk_or_404
+from riskgate.core.api_support import MAX_ID
+from riskgate.core.forms import add_service_errors
+from riskgate.core.permissions import Permission
+from riskgate.warnings.queries import basis_for
+
+from . import services
+from .forms import FilterForm, LiftForm, OrderForm, ProgressForm, QuantityForm
+from .models import MeasureOrder
+
+
+@permission_required(Permission.RESPONSE_MEASURE_VIEW)
+def measure_list(request):
+    form = FilterForm(request.GET or None)
+    orders = services.visible(request.user).select_related("kind", "lead_unit", "organisation", "warning")
+    if form.is_valid():
+        if form.cleaned_data["status"]:
+            orders = orders.filter(status=form.cleaned_data["status"])
+        organisation = request.user.organisation
+        if form.cleaned_data["mine"] and organisation is not None:
+            orders = orders.filter(Q(lead_unit__path__startswith=organisation.path)
+                                   | Q(cooperating_units__path__startswith=organisation.path)).distinct()  # fmt: skip
+    page = Paginator(orders.order_by("-ordered_at", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "response/list.html", {
+        "form": form, "page": page, "can_order": request.user.has_permission(Permission.RESPONSE_MEASURE_ORDER),
+    })  # fmt: skip
+
+
+def _warning(request, value):
+    try:
+        pk = int(value or 0)
+    except ValueError:
+        return None
+    return basis_for(request.user).filter(pk=pk).first() if 0 < pk <= MAX_ID else None
+
+
+@permission_required(Permission.RESPONSE_MEASURE_ORDER)
+def measure_create(request):
+    warning = _warning(request, request.POST.get("warning") or request.GET.get("warning"))
+    if request.method == "POST":
+        form = OrderForm(request.POST, principal=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                order = services.order_measure(
+                    request.user, kind=data["kind"], warning=warning, target_kind=data["target_kind"],
+                    target=data["target"], target_enterprise=data["target_enterprise"], hs_codes=data["hs_codes"],
+                    instructions=data["instructions"], lead_unit=data["lead_unit"],
+                    cooperating_units=list(data["cooperating_units"]), deadline=data["deadline"],
+                    period_ends_at=data["period_ends_at"],
+                )  # fmt: skip
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("已下达快速反应措施 %s。") % order.reference)
+                return redirect("response:detail", pk=order.pk)
+    else:
+        initial = {}
+        if warning is not None:
+            initial = {"target": warning.title[:500], "hs_codes": ", ".join(warning.hs_codes),
+                       "instructions": warning.measures, "target_kind": "product"}  # fmt: skip
+        form = OrderForm(initial=initial, principal=request.user)
+    return render(request, "response/form.html", {"form": form, "warning": warning}, status=400 if form.errors else 200)
+
+
+def _detail(request, order: MeasureOrder, forms: dict | None = None, status: int = 200):
+    user = request.user
+    forms = forms or {}
+    executing = (user.has_permission(Permission.RESPONSE_MEASURE_EXECUTE) and order.is_open
+                 and services.executes(user, order))  # fmt: skip
+    can_lift = (user.has_permission(Permission.RESPONSE_MEASURE_LIFT) and order.is_open
+                and MeasureOrder.objects.visible_to(user).filter(pk=order.pk).exists())  # fmt: skip
+    context = {
+        "order": order, "notes": order.notes.select_related("organisation", "created_by"),
+        "quantities": order.quantities.select_related("organisation"), "rules": order.control_rules.all(),
+        "cooperating": order.cooperating_units.all(), "executing": executing, "can_lift": can_lift,
+        "progress_form": forms.get("progress") or (ProgressForm() if executing else None),
+        "quantity_form": forms.get("quantity") or (QuantityForm() if executing else None),
+        "lift_form": forms.get("lift") or (LiftForm() if can_lift else None),
+    }  # fmt: skip
+    return render(request, "response/detail.html", context, status=status)
+
+
+@permission_required(Permission.RESPONSE_MEASURE_VIEW)
+def measure_detail(request, pk: int):
+    order = pk_or_404(services.visible(request.user).select_related("kind", "warning", "lead_unit"), pk)
+    audit.record_read(actor=request.user, obj=order)
+    return _detail(request, order)
+
+
+ACTIONS = {"progress": ProgressForm, "quantity": QuantityForm, "lift": LiftForm}
+
+
+@require_POST
+@permission_required(Permission.RESPONSE_MEASURE_VIEW)
+def measure_act(request, pk: int, action: str):
+    order = pk_or_404(services.visible(request.user).select_related("kind", "warning", "lead_unit"), pk)
+    if action not in ACTIONS:
+        raise Http404
+    user = request.user
+    if action == "lift":
+        allowed = user.has_permission(Permission.RESPONSE_MEASURE_LIFT) and (
+            MeasureOrder.objects.visible_to(user).filter(pk=order.pk).exists()
+        )
+    else:
+        allowed = user.has_permission(Permission.RESPONSE_MEASURE_EXECUTE) and services.executes(user, order)
+    if not allowed:
+        raise PermissionDenied
+    form = ACTIONS[action](request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "progress":
+                services.report_progress(request.user, order, text=data["text"], evidence=data["evidence"])
+                messages.success(request, _("已报告进展。"))
+            elif action == "quantity":
+                services.record_quantity(request.user, order, kind=data["kind"], amount=data["amount"],
+                                         unit=data["unit"], note=data["note"])  # fmt: skip
+                messages.success(request, _("已登记处置数量。"))
+            else:
+                services.lift(request.user, order, reason=data["reason"], evaluation=data["evaluation"])
+                messages.success(request, _("已解除 %s。") % order.reference)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("response:detail", pk=order.pk)
+    return _detail(request, order, forms={action: form}, status=400)
+
+
+@permission_required(Permission.RESPONSE_MEASURE_VIEW)
+def evidence_download(request, pk: int, note_id: int):
+    order = pk_or_404(services.visible(request.user), pk)
+    note = order.notes.filter(pk=note_id).exclude(evidence="").first() if 0 < note_id <= MAX_ID else None
+    if note is None:
+        raise Http404
+    audit.record_read(actor=request.user, obj=order, reason=f"evidence {note.pk}")
+    return FileResponse(note.evidence.open("rb"), as_attachment=True, filename=note.evidence_name or "evidence")
