@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from riskgate.targeting.engine import Engine, FormatError, naive, parse_item, parse_policy, parse_rule, selected
 
+pytestmark = pytest.mark.db_independent
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 HS_CODES = ["8507600090", "8507", "85076000", "850710", "9503001000", "95030010", "0402210000", "9401", "940171",

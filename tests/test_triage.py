@@ -23,6 +23,7 @@ def decisions(django_db_blocker):
     return settings.RISKGATE_SHARED_DATA / "rasff" / "rasff_risk_decision_2024.csv"
 
 
+@pytest.mark.db_independent
 def test_numpy_prediction_equals_scikit_learn(decisions):
     """The exported model reproduces scikit-learn's probabilities, one at a time and in a batch."""
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -43,6 +44,7 @@ def test_numpy_prediction_equals_scikit_learn(decisions):
     assert exported.probabilities(["w:nothing-the-model-knows"]) is None
 
 
+@pytest.mark.db_independent
 def test_the_shipped_model_loads_and_refuses_tampered_files(tmp_path):
     shipped = model.shipped()
     assert shipped.version.startswith("rasff-2024@") and 0.2 <= shipped.threshold <= 0.8
@@ -58,6 +60,7 @@ def test_the_shipped_model_loads_and_refuses_tampered_files(tmp_path):
         model.read(tmp_path / "missing")
 
 
+@pytest.mark.db_independent
 def test_suggestions_make_sense_on_real_notifications():
     shipped = model.shipped()
     salmonella = shipped.suggest(features.Record(text="Salmonella enteritidis in chicken fillets from Poland"))
@@ -77,6 +80,7 @@ def _run_cli(path, tmp_path, name):
     return list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
 
 
+@pytest.mark.db_independent
 def test_cli_triages_a_whole_export_without_reading_the_decision(decisions, tmp_path):
     rows = list(csv.DictReader(io.StringIO(decisions.read_text(encoding="utf-8-sig"))))[:300]
     fields = list(rows[0])
@@ -102,6 +106,7 @@ def test_cli_triages_a_whole_export_without_reading_the_decision(decisions, tmp_
     assert 0 < flagged < len(rows)
 
 
+@pytest.mark.db_independent
 def test_cli_rejects_bad_input_clearly(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         call_command("triage", str(tmp_path / "nope.csv"))
@@ -145,6 +150,7 @@ def test_suggestions_are_stored_at_intake_with_model_version(world, decisions):
     assert api["triage"]["model"] == version
 
 
+@pytest.mark.db_independent
 def test_time_split_serious_f1_beats_the_baseline(decisions):
     """What bench/triage prints, fitted and scored here: the acceptance line of issue 3 item 7."""
     results = training.evaluate(decisions.parent)
