@@ -83,6 +83,11 @@ MEASURE_ORDERERS = LIFTERS = {"system_admin", "warning_officer", "bureau_officer
 # market regulator (the partner account) cooperating: all of them read it; only those two execute it.
 XIAN_MEASURE_READERS = MEASURE_VIEWERS
 MEASURE_EXECUTORS = {"port_officer", "partner_officer"}
+# Obligations: authorities by jurisdiction (the port and the partner hold the view permission but the matrix
+# obligation, decided by Xi'an Customs, is outside theirs), the enterprise its own, the designated institution.
+OBLIGATION_LISTERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer", "partner_officer",
+                      "enterprise_user", "assessor"}  # fmt: skip
+XIAN_OBLIGATION_READERS = {"system_admin", "warning_officer", "bureau_officer", "enterprise_user", "assessor"}
 
 
 @dataclass
@@ -188,6 +193,16 @@ def ui_matrix(world) -> dict[str, Entry]:
         "response:create": Entry(MEASURE_ORDERERS),
         "response:detail": Entry(XIAN_MEASURE_READERS, kwargs={"pk": world.measure.pk}),
         "response:act": Entry(LIFTERS, "post", kwargs={"pk": world.measure.pk, "action": "lift"}),
+        "response:obligations": Entry(OBLIGATION_LISTERS),
+        "response:obligation_create": Entry(MEASURE_ORDERERS, kwargs={}, data={"warning": world.warning.pk}),
+        "response:obligation": Entry(XIAN_OBLIGATION_READERS, kwargs={"pk": world.obligation.pk}),
+        # Only the enterprise itself reports; the others are refused (403) or do not see it (404).
+        "response:obligation_act": Entry(
+            {"enterprise_user"}, "post", kwargs={"pk": world.obligation.pk, "action": "consumers"}
+        ),
+        "response:obligation_file": Entry(
+            XIAN_OBLIGATION_READERS, kwargs={"pk": world.obligation.pk, "report_id": world.obligation_file.pk}
+        ),
         "response:evidence": Entry(
             XIAN_MEASURE_READERS, kwargs={"pk": world.measure.pk, "note_id": world.measure_note.pk}
         ),
@@ -587,6 +602,17 @@ def _matrix_measure(world):
         world.user("xian"), kind=MeasureKind.objects.get(code="seal-seize"), warning=world.warning,
         target_kind="batch", target="矩阵批次", instructions="查封", lead_unit=world.org("xianyang-customs"),
         cooperating_units=[world.org("sn-market-regulation")], deadline=timezone.now() + dt.timedelta(days=5),
+    )  # fmt: skip
+    from riskgate.response import obligations
+    from riskgate.response.models import PartyReport
+
+    world.obligation = obligations.impose(
+        world.user("xian"), warning=world.warning, enterprise=world.org("ent-xian-trading"),
+        institution=world.org("caiq"), requirements="矩阵", report_due=timezone.now() + dt.timedelta(days=5),
+    )  # fmt: skip
+    world.obligation_file = PartyReport.objects.create(
+        obligation=world.obligation, kind="lifting", text="矩阵", submitted_by=world.user("enterprise"),
+        file_name="r.pdf", evaluation_report=SimpleUploadedFile("r.pdf", b"%PDF-1.4 matrix"),
     )  # fmt: skip
     world.measure_note = response.report_progress(
         world.user("port"), world.measure, text="已查封",

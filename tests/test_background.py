@@ -132,6 +132,7 @@ def test_periodic_jobs_are_scheduled_and_run():
         "riskgate.core.tasks.purge_rate_events",
         "riskgate.targeting.tasks.export_history",
         "riskgate.response.tasks.lift_expired",
+        "riskgate.response.tasks.escalate_obligations",
         "riskgate.targeting.tasks.refresh_commodity_records",
     }
     assert all(name in app.tasks for name in scheduled)

@@ -110,7 +110,7 @@ def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to
     browser, live_server, live_world
 ):
     page = sign_in(browser, live_server, "enterprise", live_world.password, viewport={"width": 390, "height": 844})
-    assert nav_labels(page) == ["首页", "预警收件箱", "风险报告", "组织机构"]
+    assert nav_labels(page) == ["首页", "预警收件箱", "风险报告", "消减义务", "组织机构"]
     page.locator("header nav").get_by_role("link", name="组织机构").click()
     names = page.locator("tbody tr td:first-child a").all_inner_texts()
     assert names == ["西安秦岭示例进出口贸易有限公司"]
@@ -434,3 +434,92 @@ def test_warning_lifecycle_on_the_officer_pages_and_the_portal(browser, live_ser
     assert events == ["warning.alert", "warning.update", "warning.cancel"]
     assert all(verified(subscriber.secret, r) for r in receiver.requests)
     receiver.close()
+
+
+def test_rapid_response_chain_in_the_browser(browser, live_server, live_world, tmp_path):
+    """Warning → measure ordered → the enterprise reports → the institution finds it inadequate → the enterprise
+    resubmits → lifting application → the authority lifts → the portal shows the warning lifted."""
+    from riskgate.response.models import MeasureOrder, Obligation
+
+    from .test_warnings_workflow import published
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    notice, _approver = published(live_world)
+    officer = sign_in(browser, live_server, "warning", live_world.password)
+    officer.goto(f"{live_server.url}/warnings/manage/{notice.pk}/")
+    with officer.expect_navigation():
+        officer.get_by_role("link", name="依据此预警下达快速反应措施").click()
+    officer.locator("#id_kind").select_option(label="停止销售和使用")
+    officer.get_by_label("对象说明").fill("涉事型号全部库存")
+    officer.get_by_label("措施要求").fill("市场端停止销售。")
+    officer.get_by_label("牵头单位").select_option(label="咸阳海关")
+    officer.get_by_label("完成时限").fill("2030-01-01T10:00")
+    with officer.expect_navigation():
+        officer.get_by_role("button", name="下达").click()
+    measure = MeasureOrder.objects.get()
+    officer.goto(f"{live_server.url}/warnings/manage/{notice.pk}/")
+    with officer.expect_navigation():
+        officer.get_by_role("link", name="下达风险消减义务").click()
+    officer.get_by_label("风险责任者").select_option(label="西安秦岭示例进出口贸易有限公司")
+    officer.get_by_label("评估技术机构").select_option(label="中国检验检疫科学研究院")
+    officer.get_by_label("要求").fill("提交风险分析和消减报告并召回已售产品。")
+    officer.get_by_label("消减报告提交时限").fill("2030-01-01T10:00")
+    with officer.expect_navigation():
+        officer.get_by_role("button", name="下达").click()
+    obligation = Obligation.objects.get()
+
+    enterprise = sign_in(browser, live_server, "enterprise", live_world.password)
+
+    def submit_report(distribution):
+        enterprise.goto(f"{live_server.url}/obligations/")
+        with enterprise.expect_navigation():
+            enterprise.get_by_role("link", name=obligation.reference).click()
+        enterprise.get_by_label("产品缺陷分析").fill("过充保护失效。")
+        enterprise.get_by_label("涉及产品的数量和流向").fill(distribution)
+        enterprise.get_by_label("消减风险的措施").fill("召回并更换保护板。")
+        enterprise.locator("#id_plan").fill("30 日内完成。")
+        enterprise.get_by_label("预期效果评价").fill("召回率不低于 90%。")
+        with enterprise.expect_navigation():
+            enterprise.get_by_role("button", name="提交报告").click()
+
+    submit_report("进口 1,200 件。")
+    institution = sign_in(browser, live_server, "assessor", live_world.password)
+
+    def evaluate(verdict):
+        institution.goto(f"{live_server.url}/obligations/{obligation.pk}/")
+        institution.get_by_label(verdict).check()
+        institution.get_by_label("可行性").fill("可行")
+        institution.get_by_label("有效性").fill("有效")
+        institution.get_by_label("充分性").fill("见结论")
+        institution.get_by_label("报告真实、符合").check()
+        with institution.expect_navigation():
+            institution.get_by_role("button", name="提交评估").click()
+
+    evaluate("措施不充分，须补充后重新提交")
+    submit_report("进口 1,200 件，其中 860 件售往陕西、甘肃。")
+    evaluate("措施可行、有效、充分")
+    enterprise.goto(f"{live_server.url}/obligations/{obligation.pk}/")
+    enterprise.locator("#consumers-text").fill("官网和门店公告，短信通知购买者。")
+    with enterprise.expect_navigation():
+        enterprise.get_by_role("button", name="登记通报情况").click()
+    report = tmp_path / "缺陷消除评价报告.pdf"
+    report.write_bytes(b"%PDF-1.4 evaluation")
+    enterprise.get_by_label("申请理由").fill("缺陷已全部消除。")
+    enterprise.get_by_label("产品缺陷消除评价报告").set_input_files(str(report))
+    with enterprise.expect_navigation():
+        enterprise.get_by_role("button", name="申请解除").click()
+    enterprise.screenshot(path=str(ARTIFACTS / "obligation-enterprise.png"), full_page=True)
+
+    officer.goto(f"{live_server.url}/obligations/{obligation.pk}/")
+    officer.get_by_label("批准解除").check()
+    officer.get_by_label("处理意见").fill("技术机构确认缺陷已消除，准予解除。")
+    with officer.expect_navigation():
+        officer.get_by_role("button", name="提交", exact=True).click()
+    assert Obligation.objects.get().status == "lifted" and MeasureOrder.objects.get(pk=measure.pk).status == "lifted"
+
+    public = browser.new_page(locale="zh-CN")
+    public.goto(f"{live_server.url}/warnings/{notice.lineage_id}/")
+    assert public.get_by_text("已解除").first.is_visible()
+    public.screenshot(path=str(ARTIFACTS / "warning-lifted-by-obligation.png"), full_page=True)
+    for page in (officer, enterprise, institution):
+        assert page.console_errors == []

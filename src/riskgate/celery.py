@@ -39,6 +39,10 @@ app.conf.update(
             "task": "riskgate.warnings.tasks.escalate_unpublished",
             "schedule": crontab(minute="*/15"),
         },
+        "escalate-obligations": {
+            "task": "riskgate.response.tasks.escalate_obligations",
+            "schedule": crontab(minute="*/15"),
+        },
         "lift-expired-measures": {"task": "riskgate.response.tasks.lift_expired", "schedule": crontab(minute="*/5")},
         "export-declaration-history": {
             "task": "riskgate.targeting.tasks.export_history",

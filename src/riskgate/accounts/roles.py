@@ -36,13 +36,13 @@ DEFAULT_ROLES = [
     ("bureau_officer", "直属海关人员", "Bureau officer", S.SUBTREE, OFFICER, ["direct_bureau"]),
     ("port_officer", "口岸查验人员", "Port inspection officer", S.SUBTREE, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE, P.WARNING_RECEIVE, P.TARGETING_RULE_VIEW, P.TARGETING_SCREEN, P.TARGETING_TASK_VIEW, P.TARGETING_TASK_RECORD, *RESPONSE_EXECUTOR], ["inspection_body", "port"]),
     ("assessor", "技术机构评估人员", "Technical-institution assessor", S.ASSIGNED,
-     [P.ASSESSMENT_VIEW, P.ASSESSMENT_CONDUCT, P.ASSESSMENT_REGISTRY_VIEW], ["technical_institution", "laboratory"]),
+     [P.ASSESSMENT_VIEW, P.ASSESSMENT_CONDUCT, P.ASSESSMENT_REGISTRY_VIEW, P.RESPONSE_OBLIGATION_EVALUATE], ["technical_institution", "laboratory"]),
     ("expert", "专家", "Expert", S.ASSIGNED, [P.ASSESSMENT_VIEW, P.ASSESSMENT_VOTE], []),
     ("partner_officer", "协作部门人员", "Partner-agency officer", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE, P.WARNING_RECEIVE, *RESPONSE_EXECUTOR], ["partner_agency"]),
     ("auditor", "审计人员", "Auditor", S.ALL,
      [P.AUDIT_EVENT_VIEW, P.AUDIT_EVENT_EXPORT, P.AUDIT_CHAIN_VERIFY, P.ORG_ORGANISATION_VIEW, P.ORG_USER_VIEW],
      AUTHORITY_KINDS),
-    ("enterprise_user", "企业用户", "Enterprise user", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW, P.INTAKE_ENTERPRISE_REPORT, P.WARNING_RECEIVE], ["enterprise"]),
+    ("enterprise_user", "企业用户", "Enterprise user", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW, P.INTAKE_ENTERPRISE_REPORT, P.WARNING_RECEIVE, P.RESPONSE_OBLIGATION_FULFIL], ["enterprise"]),
 ]  # fmt: skip
 
 

@@ -16,6 +16,11 @@ NAVIGATION = [
     ("targeting:rules", _("口岸布控"), Permission.TARGETING_RULE_VIEW),
     ("targeting:tasks", _("查验任务"), Permission.TARGETING_TASK_VIEW),
     ("response:list", _("快速反应"), Permission.RESPONSE_MEASURE_VIEW),
+    (
+        "response:obligations",
+        _("消减义务"),
+        (Permission.RESPONSE_OBLIGATION_FULFIL, Permission.RESPONSE_OBLIGATION_EVALUATE),
+    ),
     ("intake:enterprise_reports", _("风险报告"), Permission.INTAKE_ENTERPRISE_REPORT),
     ("accounts:organisation_list", _("组织机构"), Permission.ORG_ORGANISATION_VIEW),
     ("accounts:user_list", _("用户"), Permission.ORG_USER_VIEW),
@@ -40,6 +45,7 @@ def navigation(request):
     items = [
         {"url": reverse(name), "label": label, "active": current == name}
         for name, label, permission in NAVIGATION
-        if permission is None or user.has_permission(permission)
+        if permission is None
+        or any(user.has_permission(p) for p in (permission if isinstance(permission, tuple) else (permission,)))
     ]
     return {"nav_items": items}

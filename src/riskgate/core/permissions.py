@@ -57,6 +57,8 @@ class Permission(StrEnum):
     RESPONSE_MEASURE_ORDER = "response:measure:order"
     RESPONSE_MEASURE_EXECUTE = "response:measure:execute"
     RESPONSE_MEASURE_LIFT = "response:measure:lift"
+    RESPONSE_OBLIGATION_FULFIL = "response:obligation:fulfil"
+    RESPONSE_OBLIGATION_EVALUATE = "response:obligation:evaluate"
 
     @property
     def label(self) -> str:
@@ -101,6 +103,8 @@ PERMISSION_LABELS = {
     Permission.RESPONSE_MEASURE_ORDER: _("下达快速反应措施"),
     Permission.RESPONSE_MEASURE_EXECUTE: _("报告措施实施情况（牵头、配合单位）"),
     Permission.RESPONSE_MEASURE_LIFT: _("解除快速反应措施"),
+    Permission.RESPONSE_OBLIGATION_FULFIL: _("履行风险责任者义务（企业）"),
+    Permission.RESPONSE_OBLIGATION_EVALUATE: _("评估风险责任者的消减措施（技术机构）"),
 }
 
 PERMISSION_CHOICES = [(p.value, format_lazy("{} — {}", p.value, PERMISSION_LABELS[p])) for p in Permission]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from riskgate.accounts.models import Organisation, OrganisationKind
 
-from .models import MeasureKind, QuantityKind, Status, TargetKind
+from .models import MeasureKind, QuantityKind, Status, TargetKind, Verdict
 from .services import EXECUTING_KINDS
 
 
@@ -61,3 +61,50 @@ class LiftForm(forms.Form):
 class FilterForm(forms.Form):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *Status.choices])
     mine = forms.BooleanField(label=_("本单位承办"), required=False)
+
+
+class ImposeForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("风险责任者"), queryset=Organisation.objects.none())
+    institution = forms.ModelChoiceField(
+        label=_("评估技术机构"), queryset=Organisation.objects.filter(kind=OrganisationKind.TECHNICAL_INSTITUTION)
+    )
+    requirements = forms.CharField(label=_("要求"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    report_due = forms.DateTimeField(label=_("消减报告提交时限"),
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))  # fmt: skip
+
+    def __init__(self, *args, principal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Organisation.objects.visible_to(principal).filter(
+            kind=OrganisationKind.ENTERPRISE
+        )
+
+
+class MitigationForm(forms.Form):
+    defect_analysis = forms.CharField(label=_("产品缺陷分析"), widget=forms.Textarea(attrs={"rows": 3}))
+    quantity_distribution = forms.CharField(label=_("涉及产品的数量和流向"), widget=forms.Textarea(attrs={"rows": 3}))
+    measures = forms.CharField(label=_("消减风险的措施"), widget=forms.Textarea(attrs={"rows": 3}))
+    plan = forms.CharField(label=_("计划"), widget=forms.Textarea(attrs={"rows": 3}))
+    expected_effect = forms.CharField(label=_("预期效果评价"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EvaluationForm(forms.Form):
+    verdict = forms.ChoiceField(label=_("评估结论"), choices=Verdict.choices, widget=forms.RadioSelect)
+    feasibility = forms.CharField(label=_("可行性"), widget=forms.Textarea(attrs={"rows": 2}))
+    effectiveness = forms.CharField(label=_("有效性"), widget=forms.Textarea(attrs={"rows": 2}))
+    adequacy = forms.CharField(label=_("充分性"), widget=forms.Textarea(attrs={"rows": 2}))
+    truthful = forms.BooleanField(label=_("报告真实、符合"), required=False)
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class LiftingApplicationForm(forms.Form):
+    text = forms.CharField(label=_("申请理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    evaluation_report = forms.FileField(label=_("产品缺陷消除评价报告"), help_text=_("PDF 或图片"))
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(label=_("处理结果"), choices=[("1", _("批准解除")), ("0", _("不予解除"))],
+                                     coerce=lambda v: v == "1", widget=forms.RadioSelect)  # fmt: skip
+    decision = forms.CharField(label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)

@@ -172,3 +172,147 @@ class Quantity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} {self.unit}"
+
+
+class ObligationStatus(models.TextChoices):
+    AWAITING_REPORT = "awaiting_report", _("待提交消减报告")
+    UNDER_EVALUATION = "under_evaluation", _("报告评估中")
+    IMPLEMENTING = "implementing", _("消减措施实施中")
+    LIFTING_APPLIED = "lifting_applied", _("已申请解除")
+    LIFTED = "lifted", _("已解除")
+
+
+class Obligation(models.Model):
+    """The responsible party's duty to eliminate or reduce a risk (风险责任者义务, Art.23): submit a risk analysis and
+    mitigation report by its deadline, tell consumers and users, report progress, apply for lifting with a
+    defect-elimination evaluation report. A technical institution evaluates its reports (Art.25)."""
+
+    warning = models.ForeignKey("riskwarnings.WarningNotice", verbose_name=_("依据预警"), on_delete=models.PROTECT,
+                                related_name="obligations")  # fmt: skip
+    measure = models.ForeignKey(MeasureOrder, verbose_name=_("相关措施"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="obligations")  # fmt: skip
+    enterprise = models.ForeignKey("accounts.Organisation", verbose_name=_("风险责任者"), on_delete=models.PROTECT,
+                                   related_name="obligations")  # fmt: skip
+    institution = models.ForeignKey("accounts.Organisation", verbose_name=_("评估技术机构"), on_delete=models.PROTECT,
+                                    related_name="obligations_evaluated")  # fmt: skip
+    requirements = models.TextField(_("要求"))
+    report_due = models.DateTimeField(_("消减报告提交时限"))
+    status = models.CharField(_("状态"), max_length=20, choices=ObligationStatus.choices,
+                              default=ObligationStatus.AWAITING_REPORT, db_index=True)  # fmt: skip
+    consumers_notified = models.TextField(_("向消费者和使用者通报的情况"), blank=True)
+    consumers_notified_at = models.DateTimeField(_("通报时间"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_at = models.DateTimeField(_("逾期记录时间"), null=True, blank=True)
+    organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("决定机构"), on_delete=models.PROTECT,
+                                     related_name="+")  # fmt: skip
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("下达时间"), auto_now_add=True)
+    lifted_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_organisation_field = "organisation"
+
+    class Meta:
+        verbose_name = _("风险责任者义务")
+        verbose_name_plural = _("风险责任者义务")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("response:obligation", kwargs={"pk": self.pk})
+
+    @property
+    def reference(self) -> str:
+        return f"OB{self.pk:08d}" if self.pk else "OB—"
+
+
+class Verdict(models.TextChoices):
+    ADEQUATE = "adequate", _("措施可行、有效、充分")
+    INADEQUATE = "inadequate", _("措施不充分，须补充后重新提交")
+
+
+class MitigationReport(models.Model):
+    """风险分析和消减报告 (Art.23(1)): the five required parts; each resubmission is a new version."""
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="reports")
+    version = models.PositiveSmallIntegerField(default=1)
+    defect_analysis = models.TextField(_("产品缺陷分析"))
+    quantity_distribution = models.TextField(_("涉及产品的数量和流向"))
+    measures = models.TextField(_("消减风险的措施"))
+    plan = models.TextField(_("计划"))
+    expected_effect = models.TextField(_("预期效果评价"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    # Art.25: the technical institution's evaluation.
+    verdict = models.CharField(_("评估结论"), max_length=12, choices=Verdict.choices, blank=True)
+    feasibility = models.TextField(_("可行性"), blank=True)
+    effectiveness = models.TextField(_("有效性"), blank=True)
+    adequacy = models.TextField(_("充分性"), blank=True)
+    truthful = models.BooleanField(_("报告真实、符合"), null=True)
+    evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")  # fmt: skip
+    evaluated_at = models.DateTimeField(_("评估时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("风险分析和消减报告")
+        verbose_name_plural = _("风险分析和消减报告")
+        ordering = ["obligation", "version"]
+        constraints = [models.UniqueConstraint(fields=["obligation", "version"], name="one_report_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.obligation.reference} v{self.version}"
+
+
+class PartyReport(models.Model):
+    """What the responsible party reports afterwards: progress of its measures (Art.23(3)), or its application
+    for lifting with the defect-elimination evaluation report (Art.23(4))."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", _("进展报告")
+        LIFTING = "lifting", _("解除申请")
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="party_reports")
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
+    text = models.TextField(_("内容"))
+    evaluation_report = models.FileField(_("产品缺陷消除评价报告"), upload_to="obligations/%Y/%m/", blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    decision = models.TextField(_("处理意见"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")  # fmt: skip
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("责任者报告")
+        verbose_name_plural = _("责任者报告")
+        ordering = ["submitted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.obligation.reference} {self.kind}"
+
+
+class CreditEvent(models.Model):
+    """A fact for the enterprise's quality-credit record (R-CRD-1), with its source; the credit issue grades
+    from these. One per (kind, source): a job that runs twice records nothing more."""
+
+    enterprise = models.ForeignKey("accounts.Organisation", verbose_name=_("企业"), on_delete=models.PROTECT,
+                                   related_name="credit_events")  # fmt: skip
+    kind = models.CharField(_("类别"), max_length=40)
+    source = models.CharField(_("来源"), max_length=60)  # e.g. "obligation:OB00000012"
+    detail = models.TextField(_("说明"), blank=True)
+    occurred_at = models.DateTimeField(_("发生时间"))
+
+    class Meta:
+        verbose_name = _("质量信用事件")
+        verbose_name_plural = _("质量信用事件")
+        ordering = ["-occurred_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "source"], name="one_credit_event_per_source")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.source}"

@@ -15,3 +15,26 @@ def notify(order_id: int, organisation_id: int) -> bool:
     from .services import notify_unit
 
     return notify_unit(order_id, organisation_id)
+
+
+@shared_task(name="riskgate.response.tasks.escalate_obligations")
+def escalate_obligations() -> dict:
+    from .obligations import escalate
+
+    return escalate()
+
+
+@shared_task(name="riskgate.response.tasks.notify_obligation", autoretry_for=(OSError,), retry_backoff=True,
+             max_retries=5)  # fmt: skip
+def notify_obligation(obligation_id: int, organisation_id: int, kind: str, title: str, key: str) -> bool:
+    from riskgate.accounts.models import Organisation
+    from riskgate.core.notifications import notify_organisation
+
+    from .models import Obligation
+
+    obligation = Obligation.objects.filter(pk=obligation_id).first()
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if obligation is None or organisation is None:
+        return False
+    return notify_organisation(organisation=organisation, kind=kind, title=title,
+                               link=obligation.get_absolute_url(), object_key=key)  # fmt: skip

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import obligation_views, views
 
 app_name = "response"
 urlpatterns = [
@@ -9,4 +9,9 @@ urlpatterns = [
     path("measures/<int:pk>/", views.measure_detail, name="detail"),
     path("measures/<int:pk>/evidence/<int:note_id>/", views.evidence_download, name="evidence"),
     path("measures/<int:pk>/<slug:action>/", views.measure_act, name="act"),
+    path("obligations/", obligation_views.obligation_list, name="obligations"),
+    path("obligations/new/", obligation_views.obligation_create, name="obligation_create"),
+    path("obligations/<int:pk>/", obligation_views.obligation_detail, name="obligation"),
+    path("obligations/<int:pk>/file/<int:report_id>/", obligation_views.obligation_file, name="obligation_file"),
+    path("obligations/<int:pk>/<slug:action>/", obligation_views.obligation_act, name="obligation_act"),
 ]

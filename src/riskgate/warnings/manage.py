@@ -123,6 +123,9 @@ def manage_detail(request, pk: int):
         "measure_orders": notice.measure_orders.select_related("kind").order_by("-id")[:20]
         if user.has_permission(Permission.RESPONSE_MEASURE_VIEW)
         else [],
+        "obligations": notice.obligations.select_related("enterprise").order_by("-id")[:20]
+        if user.has_permission(Permission.RESPONSE_MEASURE_VIEW)
+        else [],
         "control_rules": notice.control_rules.order_by("-id")[:20]
         if user.has_permission(Permission.TARGETING_RULE_VIEW)
         else [],

@@ -6,7 +6,7 @@ from django.db import migrations
 from riskgate.accounts.roles import grant_to_default_roles
 
 PERMISSIONS = {"response:measure:view", "response:measure:order", "response:measure:execute",
-               "response:measure:lift"}  # fmt: skip
+               "response:measure:lift", "response:obligation:fulfil", "response:obligation:evaluate"}  # fmt: skip
 # code, name, English name, mandatory, binds, closing evidence, creates control rules, rule action, quantities
 CATALOGUE = [
     ("conditional-restriction", "有条件地限制进出口", "Conditional restriction of import/export", True, "goods",

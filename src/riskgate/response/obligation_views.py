@@ -1,0 +1,149 @@
+"""Pages of the responsible party's obligations: the list (an authority's jurisdiction, an enterprise's own, an
+institution's to evaluate), imposing one under a warning, and one obligation with the forms of whoever views it:
+the enterprise (report, consumer notice, progress, lifting application), the institution (evaluation), the
+authority (the lifting decision)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from riskgate.core import audit
+from riskgate.core.access import login_required, permission_required, pk_or_404
+from riskgate.core.api_support import MAX_ID
+from riskgate.core.forms import add_service_errors
+from riskgate.core.permissions import Permission
+from riskgate.warnings.queries import basis_for
+
+from . import obligations
+from .forms import DecisionForm, EvaluationForm, ImposeForm, LiftingApplicationForm, MitigationForm, TextForm
+from .models import Obligation, ObligationStatus
+
+S = ObligationStatus
+
+
+@login_required
+def obligation_list(request):
+    items = obligations.visible(request.user).select_related("enterprise", "warning", "institution")
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(request, "response/obligation_list.html", {"page": page})
+
+
+@permission_required(Permission.RESPONSE_MEASURE_ORDER)
+def obligation_create(request):
+    raw = request.POST.get("warning") or request.GET.get("warning") or ""
+    warning = basis_for(request.user).filter(pk=int(raw)).first() if raw.isdigit() and 0 < int(raw) <= MAX_ID else None
+    if warning is None:
+        raise Http404
+    if request.method == "POST":
+        form = ImposeForm(request.POST, principal=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                obligation = obligations.impose(request.user, warning=warning, enterprise=data["enterprise"],
+                                                institution=data["institution"], requirements=data["requirements"],
+                                                report_due=data["report_due"])  # fmt: skip
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("已下达风险消减义务 %s。") % obligation.reference)
+                return redirect("response:obligation", pk=obligation.pk)
+    else:
+        enterprises = list(warning.enterprises.all()[:1])
+        form = ImposeForm(initial={"enterprise": enterprises[0] if enterprises else None,
+                                   "requirements": warning.measures}, principal=request.user)  # fmt: skip
+    return render(request, "response/obligation_form.html", {"form": form, "warning": warning},
+                  status=400 if form.errors else 200)  # fmt: skip
+
+
+def _detail(request, obligation: Obligation, forms: dict | None = None, status: int = 200):
+    user, forms = request.user, forms or {}
+    organisation = getattr(user, "organisation", None)
+    party = user.has_permission(Permission.RESPONSE_OBLIGATION_FULFIL) and organisation == obligation.enterprise
+    evaluator = user.has_permission(Permission.RESPONSE_OBLIGATION_EVALUATE) and organisation == obligation.institution
+    authority = (user.has_permission(Permission.RESPONSE_MEASURE_LIFT)
+                 and Obligation.objects.visible_to(user).filter(pk=obligation.pk).exists())  # fmt: skip
+    st = obligation.status
+    context = {
+        "o": obligation, "reports": obligation.reports.select_related("submitted_by", "evaluated_by"),
+        "party_reports": obligation.party_reports.select_related("submitted_by", "decided_by"),
+        "report_form": forms.get("report") or (MitigationForm() if party and st == S.AWAITING_REPORT else None),
+        "consumers_form": forms.get("consumers") or (TextForm(auto_id="consumers-%s") if party and st in (
+            S.AWAITING_REPORT, S.UNDER_EVALUATION, S.IMPLEMENTING) else None),
+        "progress_form": forms.get("progress") or (TextForm(auto_id="progress-%s") if party and st == S.IMPLEMENTING
+                                                   else None),
+        "apply_form": forms.get("apply") or (LiftingApplicationForm() if party and st == S.IMPLEMENTING else None),
+        "evaluation_form": forms.get("evaluate") or (EvaluationForm() if evaluator and st == S.UNDER_EVALUATION
+                                                     else None),
+        "decision_form": forms.get("decide") or (DecisionForm() if authority and st == S.LIFTING_APPLIED else None),
+    }  # fmt: skip
+    return render(request, "response/obligation_detail.html", context, status=status)
+
+
+@login_required
+def obligation_detail(request, pk: int):
+    obligation = pk_or_404(obligations.visible(request.user).select_related("warning", "enterprise", "institution"),
+                           pk)  # fmt: skip
+    audit.record_read(actor=request.user, obj=obligation)
+    return _detail(request, obligation)
+
+
+ACTIONS = {"report": MitigationForm, "consumers": TextForm, "progress": TextForm, "apply": LiftingApplicationForm,
+           "evaluate": EvaluationForm, "decide": DecisionForm}  # fmt: skip
+PERMISSIONS = {"evaluate": Permission.RESPONSE_OBLIGATION_EVALUATE, "decide": Permission.RESPONSE_MEASURE_LIFT}
+
+
+@require_POST
+@login_required
+def obligation_act(request, pk: int, action: str):
+    obligation = pk_or_404(obligations.visible(request.user).select_related("warning", "enterprise", "institution"),
+                           pk)  # fmt: skip
+    if action not in ACTIONS:
+        raise Http404
+    user = request.user
+    organisation = getattr(user, "organisation", None)
+    if action == "decide":
+        allowed = Obligation.objects.visible_to(user).filter(pk=obligation.pk).exists()
+    else:
+        allowed = organisation == (obligation.institution if action == "evaluate" else obligation.enterprise)
+    if not (allowed and user.has_permission(PERMISSIONS.get(action, Permission.RESPONSE_OBLIGATION_FULFIL))):
+        raise PermissionDenied
+    form = ACTIONS[action](request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "report":
+                obligations.submit_report(user, obligation, data)
+            elif action == "consumers":
+                obligations.notify_consumers(user, obligation, text=data["text"])
+            elif action == "progress":
+                obligations.report_progress(user, obligation, text=data["text"])
+            elif action == "apply":
+                obligations.apply_for_lifting(user, obligation, text=data["text"],
+                                              evaluation_report=data["evaluation_report"])  # fmt: skip
+            elif action == "evaluate":
+                obligations.evaluate(user, obligation, verdict=data["verdict"], feasibility=data["feasibility"],
+                                     effectiveness=data["effectiveness"], adequacy=data["adequacy"],
+                                     truthful=data["truthful"])  # fmt: skip
+            else:
+                obligations.decide_lifting(user, obligation, approve=data["approve"], decision=data["decision"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已提交。"))
+            return redirect("response:obligation", pk=obligation.pk)
+    return _detail(request, obligation, forms={action: form}, status=400)
+
+
+@login_required
+def obligation_file(request, pk: int, report_id: int):
+    obligation = pk_or_404(obligations.visible(request.user), pk)
+    report = (obligation.party_reports.filter(pk=report_id).exclude(evaluation_report="").first()
+              if 0 < report_id <= MAX_ID else None)  # fmt: skip
+    if report is None:
+        raise Http404
+    audit.record_read(actor=request.user, obj=obligation, reason=f"file {report.pk}")
+    return FileResponse(report.evaluation_report.open("rb"), as_attachment=True, filename=report.file_name or "report")

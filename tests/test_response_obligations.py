@@ -1,0 +1,217 @@
+"""The responsible party's obligations (Art.23), their supervision (Art.25) and lifting (Art.24): the whole
+chain through the pages — warning → measure ordered → enterprise reports → institution finds it inadequate →
+enterprise resubmits → lifting application → authority lifts → the portal shows the warning lifted — the
+overdue report as exactly one credit event, and the denials."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from riskgate.core.models import AuditEvent
+from riskgate.response import obligations
+from riskgate.response.models import CreditEvent, MeasureKind, MeasureOrder, Obligation
+from riskgate.response.services import order_measure
+
+from .test_warnings_workflow import published
+
+REPORT = {
+    "defect_analysis": "电芯过充保护电路失效。",
+    "quantity_distribution": "进口 1,200 件，售出 860 件，分布于陕西、甘肃。",
+    "measures": "召回已售产品，更换保护板。",
+    "plan": "30 日内完成召回。",
+    "expected_effect": "召回率不低于 90%。",
+}
+NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
+
+
+def _impose(world, notice, due=None):
+    return obligations.impose(
+        world.user("warning"),
+        warning=notice,
+        enterprise=world.org("ent-xian-trading"),
+        institution=world.org("caiq"),
+        requirements="提交风险分析和消减报告，召回已售产品。",
+        report_due=due or timezone.now() + dt.timedelta(days=7),
+    )
+
+
+def _pdf(name="缺陷消除评价报告.pdf"):
+    return SimpleUploadedFile(name, b"%PDF-1.4 evaluation", content_type="application/pdf")
+
+
+def test_the_whole_chain_through_the_pages(world):
+    notice, _approver = published(world)
+    warning = world.client_for("warning")
+    # A measure ordered on the warning (stop sale, led by Xianyang Customs).
+    measure = order_measure(
+        world.user("warning"),
+        kind=MeasureKind.objects.get(code="stop-sale"),
+        warning=notice,
+        target_kind="product",
+        target="涉事移动电源",
+        instructions="停止销售",
+        lead_unit=world.org("xianyang-customs"),
+        deadline=timezone.now() + dt.timedelta(days=5),
+    )
+    # The obligation, imposed from the warning's page.
+    assert warning.get(f"/obligations/new/?warning={notice.pk}").status_code == 200
+    response = warning.post(
+        "/obligations/new/",
+        {
+            "warning": notice.pk,
+            "enterprise": world.org("ent-xian-trading").pk,
+            "institution": world.org("caiq").pk,
+            "requirements": "提交报告并召回",
+            "report_due": (timezone.localtime() + dt.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    obligation = Obligation.objects.get()
+    url = f"/obligations/{obligation.pk}/"
+    enterprise, institution = world.client_for("enterprise"), world.client_for("assessor")
+    assert obligation.reference in enterprise.get("/obligations/").content.decode()
+    # The enterprise's report lacks a part: refused, nothing stored.
+    bad = enterprise.post(url + "report/", {**REPORT, "plan": ""})
+    assert bad.status_code == 400 and not obligation.reports.exists()
+    assert enterprise.post(url + "report/", REPORT).status_code == 302
+    # The institution finds it inadequate; the enterprise resubmits.
+    evaluation = {
+        "verdict": "inadequate",
+        "feasibility": "可行",
+        "effectiveness": "未说明流向核查方法",
+        "adequacy": "甘肃销售渠道未覆盖",
+        "truthful": "on",
+    }
+    assert enterprise.post(url + "evaluate/", evaluation).status_code == 403  # not the institution
+    assert institution.post(url + "evaluate/", evaluation).status_code == 302
+    obligation.refresh_from_db()
+    assert obligation.status == "awaiting_report"
+    assert enterprise.post(url + "report/", {**REPORT, "quantity_distribution": "含甘肃 3 家经销商"}).status_code == 302
+    assert (
+        institution.post(url + "evaluate/", {**evaluation, "verdict": "adequate", "adequacy": "已覆盖"}).status_code
+        == 302
+    )
+    obligation.refresh_from_db()
+    assert obligation.status == "implementing" and [r.verdict for r in obligation.reports.all()] == [
+        "inadequate",
+        "adequate",
+    ]
+    # Lifting needs the consumers told first (Art.23(2)).
+    refused = enterprise.post(url + "apply/", {"text": "缺陷已消除", "evaluation_report": _pdf()})
+    assert refused.status_code == 400
+    assert enterprise.post(url + "consumers/", {"text": "官网、门店公告及短信通知全部购买者。"}).status_code == 302
+    assert enterprise.post(url + "progress/", {"text": "已召回 790 件。"}).status_code == 302
+    assert enterprise.post(url + "apply/", {"text": "缺陷已消除", "evaluation_report": _pdf()}).status_code == 302
+    obligation.refresh_from_db()
+    assert obligation.status == "lifting_applied"
+    application = obligation.party_reports.get(kind="lifting")
+    assert enterprise.get(f"{url}file/{application.pk}/").status_code == 200
+    # The authority lifts: the obligation, the warning's measures and the warning itself.
+    assert enterprise.post(url + "decide/", {"approve": "1", "decision": "x"}).status_code == 403
+    assert (
+        warning.post(url + "decide/", {"approve": "1", "decision": "技术机构确认缺陷已消除，召回率 92%。"}).status_code
+        == 302
+    )
+    obligation.refresh_from_db()
+    assert obligation.status == "lifted"
+    assert MeasureOrder.objects.get(pk=measure.pk).status == "lifted"
+    portal = world.client_for("anonymous").get(f"/warnings/{notice.lineage_id}/").content.decode()
+    assert "已解除" in portal and "技术机构确认缺陷已消除" in portal
+    assert AuditEvent.objects.filter(action="obligation.lifted", object_id=str(obligation.pk)).exists()
+
+
+def test_an_overdue_report_is_one_credit_event_however_often_the_job_runs(world, django_capture_on_commit_callbacks):
+    from riskgate.core.models import Notification
+
+    notice, _approver = published(world)
+    with time_machine.travel(NOW, tick=False):
+        obligation = _impose(world, notice, due=NOW + dt.timedelta(days=3))
+    with (
+        time_machine.travel(NOW + dt.timedelta(days=1, hours=2), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert obligations.escalate() == {"reminded": 1, "overdue": 0}
+        assert obligations.escalate() == {"reminded": 0, "overdue": 0}
+    with (
+        time_machine.travel(NOW + dt.timedelta(days=3, seconds=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert obligations.escalate() == {"reminded": 0, "overdue": 1}
+        assert obligations.escalate() == {"reminded": 0, "overdue": 0}
+    event = CreditEvent.objects.get()
+    assert (event.kind, event.source, event.enterprise.code) == (
+        "mitigation_report_overdue",
+        f"obligation:{obligation.reference}",
+        "ent-xian-trading",
+    )
+    assert Notification.objects.filter(kind="obligation.reminder").count() == 1
+    assert Notification.objects.filter(kind="obligation.overdue", organisation__code="gacc-warning-office").count() == 1
+    # A late report is still accepted; the overdue record stays.
+    obligations.submit_report(world.user("enterprise"), obligation, REPORT)
+    obligation.refresh_from_db()
+    assert obligation.overdue_at is not None and CreditEvent.objects.count() == 1
+
+
+def test_denials_and_refusals(world):
+    from riskgate.accounts.models import Role, User
+
+    notice, _approver = published(world)
+    with pytest.raises(PermissionDenied):
+        obligations.impose(
+            world.user("port"),
+            warning=notice,
+            enterprise=world.org("ent-xian-trading"),
+            institution=world.org("caiq"),
+            requirements="x",
+            report_due=timezone.now(),
+        )
+    with pytest.raises(ValidationError) as error:
+        obligations.impose(
+            world.user("warning"),
+            warning=notice,
+            enterprise=world.org("xian-customs"),
+            institution=world.org("caiq"),
+            requirements="x",
+            report_due=timezone.now() + dt.timedelta(days=1),
+        )
+    assert "enterprise" in error.value.message_dict
+    obligation = _impose(world, notice)
+    other = User.objects.create(
+        username="harbin-timber",
+        role=Role.objects.get(code="enterprise_user"),
+        organisation=world.org("ent-harbin-timber"),
+    )
+    assert obligation not in obligations.visible(other)
+    with pytest.raises(PermissionDenied):
+        obligations.submit_report(other, obligation, REPORT)
+    assert world.client_for("enterprise").get(f"/obligations/{obligation.pk}/").status_code == 200
+    from django.test import Client
+
+    client = Client()
+    client.force_login(other, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(f"/obligations/{obligation.pk}/").status_code == 404
+    obligations.submit_report(world.user("enterprise"), obligation, REPORT)
+    with pytest.raises(ValidationError, match="真实性"):
+        obligations.evaluate(
+            world.user("assessor"),
+            obligation,
+            verdict="adequate",
+            feasibility="a",
+            effectiveness="b",
+            adequacy="c",
+            truthful=False,
+        )
+    with pytest.raises(PermissionDenied):  # an institution not designated
+        lab = User.objects.create(
+            username="other-assessor", role=Role.objects.get(code="assessor"), organisation=world.org("quality-society")
+        )
+        obligations.evaluate(
+            lab, obligation, verdict="inadequate", feasibility="a", effectiveness="b", adequacy="c", truthful=True
+        )
+    with pytest.raises(PermissionDenied):
+        obligations.decide_lifting(world.user("harbin"), obligation, approve=True, decision="x")
+    assert world.client_for("expert").get("/obligations/").status_code == 403
