@@ -53,6 +53,20 @@ def check(upload: UploadedFile) -> Kind:
     return kind
 
 
+def prepare_upload(upload: UploadedFile, field: str) -> tuple[str, str]:
+    """Check an uploaded file by its content (a refusal names the form field), then give it a random name for
+    the disk. Returns its SHA-256 and the name it was sent with."""
+    from riskgate.core.access import field_error
+
+    try:
+        kind = check(upload)
+    except ValidationError as exc:
+        raise field_error(field, exc.messages[0]) from None
+    digest, original = sha256_of(upload), upload.name[:255]
+    upload.name = f"{uuid.uuid4().hex}.{kind.extension}"  # never the sender's name on disk
+    return digest, original
+
+
 def sha256_of(upload: UploadedFile) -> str:
     """The SHA-256 of an uploaded file, read in chunks; the file is left at its start."""
     digest = hashlib.sha256()

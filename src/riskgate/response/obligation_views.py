@@ -16,7 +16,7 @@ from riskgate.core.access import login_required, permission_required, pk_or_404
 from riskgate.core.api_support import MAX_ID
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
-from riskgate.warnings.queries import basis_for
+from riskgate.warnings.queries import basis_from_request
 
 from . import obligations
 from .forms import DecisionForm, EvaluationForm, ImposeForm, LiftingApplicationForm, MitigationForm, TextForm
@@ -34,8 +34,7 @@ def obligation_list(request):
 
 @permission_required(Permission.RESPONSE_MEASURE_ORDER)
 def obligation_create(request):
-    raw = request.POST.get("warning") or request.GET.get("warning") or ""
-    warning = basis_for(request.user).filter(pk=int(raw)).first() if raw.isdigit() and 0 < int(raw) <= MAX_ID else None
+    warning = basis_from_request(request)
     if warning is None:
         raise Http404
     if request.method == "POST":

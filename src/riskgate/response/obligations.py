@@ -7,7 +7,6 @@ warning's measures and the warning itself where the authority may. A missed repo
 recorded once as overdue, with a credit event that names its source."""
 
 import datetime as dt
-import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,8 +18,7 @@ from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
-from riskgate.intake.evidence import check as check_file
-from riskgate.intake.evidence import sha256_of
+from riskgate.intake.evidence import prepare_upload
 from riskgate.warnings.queries import basis_for
 
 from .models import (
@@ -191,13 +189,7 @@ def notify_consumers(principal, obligation: Obligation, *, text: str, now=None) 
 
 
 def _store_file(report: PartyReport, upload) -> None:
-    try:
-        checked = check_file(upload)
-    except ValidationError as exc:
-        raise field_error("evaluation_report", exc.messages[0]) from None
-    report.file_sha256 = sha256_of(upload)
-    report.file_name = upload.name[:255]
-    upload.name = f"{uuid.uuid4().hex}.{checked.extension}"
+    report.file_sha256, report.file_name = prepare_upload(upload, "evaluation_report")
     report.evaluation_report = upload
 
 

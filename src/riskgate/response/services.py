@@ -3,10 +3,9 @@ report progress and quantities (the executing units), lift (by the authority aft
 eliminated or reduced, or automatically at the end of a set period) — authorised, scoped and audited."""
 
 import datetime as dt
-import uuid
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -16,8 +15,7 @@ from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
-from riskgate.intake.evidence import check as check_evidence
-from riskgate.intake.evidence import sha256_of
+from riskgate.intake.evidence import prepare_upload
 from riskgate.warnings.queries import basis_for
 
 from .models import LiftMode, MeasureKind, MeasureOrder, ProgressNote, Quantity, QuantityKind, Status, TargetKind
@@ -186,13 +184,7 @@ def report_progress(principal, order: MeasureOrder, *, text: str, evidence=None)
         raise field_error("text", _("请填写进展情况。"))
     note = ProgressNote(order=order, organisation=principal.organisation, text=text, created_by=principal)
     if evidence is not None:
-        try:
-            checked = check_evidence(evidence)
-        except ValidationError as exc:
-            raise field_error("evidence", exc.messages[0]) from None
-        note.evidence_sha256 = sha256_of(evidence)
-        note.evidence_name = evidence.name[:255]
-        evidence.name = f"{uuid.uuid4().hex}.{checked.extension}"  # never the sender's name on disk
+        note.evidence_sha256, note.evidence_name = prepare_upload(evidence, "evidence")
         note.evidence = evidence
     note.save()
     if order.status == Status.ORDERED:

@@ -15,7 +15,7 @@ from riskgate.core.access import permission_required, pk_or_404
 from riskgate.core.api_support import MAX_ID
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
-from riskgate.warnings.queries import basis_for
+from riskgate.warnings.queries import basis_from_request
 
 from . import services
 from .forms import FilterForm, LiftForm, OrderForm, ProgressForm, QuantityForm
@@ -39,17 +39,9 @@ def measure_list(request):
     })  # fmt: skip
 
 
-def _warning(request, value):
-    try:
-        pk = int(value or 0)
-    except ValueError:
-        return None
-    return basis_for(request.user).filter(pk=pk).first() if 0 < pk <= MAX_ID else None
-
-
 @permission_required(Permission.RESPONSE_MEASURE_ORDER)
 def measure_create(request):
-    warning = _warning(request, request.POST.get("warning") or request.GET.get("warning"))
+    warning = basis_from_request(request)
     if request.method == "POST":
         form = OrderForm(request.POST, principal=request.user)
         if form.is_valid():

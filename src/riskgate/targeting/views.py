@@ -12,10 +12,9 @@ from django.views.decorators.http import require_POST
 from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core import audit
 from riskgate.core.access import permission_required, pk_or_404
-from riskgate.core.api_support import MAX_ID
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
-from riskgate.warnings.models import WarningNotice
+from riskgate.warnings.queries import basis_from_request
 
 from . import inspection, screening, services, supervision
 from .forms import (
@@ -52,19 +51,9 @@ def rule_list(request):
     })  # fmt: skip
 
 
-def _warning(request, value) -> WarningNotice | None:
-    try:
-        pk = int(value or 0)
-    except ValueError:
-        return None
-    if not 0 < pk <= MAX_ID:
-        return None
-    return WarningNotice.objects.visible_to(request.user).filter(pk=pk).first()
-
-
 @permission_required(Permission.TARGETING_RULE_MANAGE)
 def rule_create(request):
-    warning = _warning(request, request.POST.get("warning") or request.GET.get("warning"))
+    warning = basis_from_request(request)
     if request.method == "POST":
         form = IssueForm(request.POST, principal=request.user)
         if form.is_valid():

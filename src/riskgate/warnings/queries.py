@@ -99,3 +99,13 @@ def basis_for(principal):
     received = Q(recipients__organisation=organisation) if organisation is not None else Q(pk__in=[])
     own = WarningNotice.objects.visible_to(principal).values("pk")
     return WarningNotice.objects.filter(Q(pk__in=own) | Q(public=True) | received).distinct()
+
+
+def basis_from_request(request):
+    """The warning named by the request's `warning` parameter (form or query) that the user may act on, or None."""
+    from riskgate.core.api_support import MAX_ID
+
+    raw = request.POST.get("warning") or request.GET.get("warning") or ""
+    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        return None
+    return basis_for(request.user).filter(pk=int(raw)).first()
