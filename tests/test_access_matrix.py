@@ -87,6 +87,10 @@ MEASURE_EXECUTORS = {"port_officer", "partner_officer"}
 # obligation, decided by Xi'an Customs, is outside theirs), the enterprise its own, the designated institution.
 OBLIGATION_LISTERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer", "partner_officer",
                       "enterprise_user", "assessor"}  # fmt: skip
+RECALL_LISTERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer", "partner_officer",
+                  "enterprise_user"}  # fmt: skip
+XIAN_RECALL_READERS = {"system_admin", "warning_officer", "bureau_officer", "enterprise_user"}
+RECALL_SUPERVISORS = {"system_admin", "warning_officer", "bureau_officer"}
 XIAN_OBLIGATION_READERS = {"system_admin", "warning_officer", "bureau_officer", "enterprise_user", "assessor"}
 
 
@@ -193,6 +197,12 @@ def ui_matrix(world) -> dict[str, Entry]:
         "response:create": Entry(MEASURE_ORDERERS),
         "response:detail": Entry(XIAN_MEASURE_READERS, kwargs={"pk": world.measure.pk}),
         "response:act": Entry(LIFTERS, "post", kwargs={"pk": world.measure.pk, "action": "lift"}),
+        "response:public_recalls": Entry(PUBLIC),
+        "response:public_recall": Entry(PUBLIC, kwargs={"pk": world.recall.pk}),
+        "response:recalls": Entry(RECALL_LISTERS),
+        "response:recall_create": Entry(RECALL_SUPERVISORS),
+        "response:recall": Entry(XIAN_RECALL_READERS, kwargs={"pk": world.recall.pk}),
+        "response:recall_act": Entry(RECALL_SUPERVISORS, "post", kwargs={"pk": world.recall.pk, "action": "enforce"}),
         "response:obligations": Entry(OBLIGATION_LISTERS),
         "response:obligation_create": Entry(MEASURE_ORDERERS, kwargs={}, data={"warning": world.warning.pk}),
         "response:obligation": Entry(XIAN_OBLIGATION_READERS, kwargs={"pk": world.obligation.pk}),
@@ -614,6 +624,14 @@ def _matrix_measure(world):
         obligation=world.obligation, kind="lifting", text="矩阵", submitted_by=world.user("enterprise"),
         file_name="r.pdf", evaluation_report=SimpleUploadedFile("r.pdf", b"%PDF-1.4 matrix"),
     )  # fmt: skip
+    from riskgate.response import recalls
+
+    world.recall = recalls.open_recall(world.user("xian"), {
+        "kind": "voluntary", "enterprise": world.org("ent-xian-trading"), "product": "矩阵产品", "defect": "d",
+        "affected_units": 10, "affected_range": "r", "remedies": ["repair"], "communication_plan": "c",
+        "started_on": timezone.localdate(),
+    })  # fmt: skip
+    recalls.publish(world.user("xian"), world.recall)
     world.measure_note = response.report_progress(
         world.user("port"), world.measure, text="已查封",
         evidence=SimpleUploadedFile("seal.pdf", b"%PDF-1.4 matrix", content_type="application/pdf"),

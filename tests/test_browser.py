@@ -75,6 +75,7 @@ def test_bureau_officer_and_auditor_see_different_things(browser, live_server, l
         "口岸布控",
         "查验任务",
         "快速反应",
+        "缺陷召回",
         "组织机构",
         "用户",
     ]
@@ -110,7 +111,7 @@ def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to
     browser, live_server, live_world
 ):
     page = sign_in(browser, live_server, "enterprise", live_world.password, viewport={"width": 390, "height": 844})
-    assert nav_labels(page) == ["首页", "预警收件箱", "风险报告", "消减义务", "组织机构"]
+    assert nav_labels(page) == ["首页", "预警收件箱", "缺陷召回", "消减义务", "风险报告", "组织机构"]
     page.locator("header nav").get_by_role("link", name="组织机构").click()
     names = page.locator("tbody tr td:first-child a").all_inner_texts()
     assert names == ["西安秦岭示例进出口贸易有限公司"]
@@ -118,7 +119,7 @@ def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Organisations").is_visible()
-    assert nav_labels(page) == ["Home", "Warning inbox", "Risk reports", "Organisations"]
+    assert nav_labels(page) == ["Home", "Warning inbox", "Recalls", "Obligations", "Risk reports", "Organisations"]
     page.screenshot(path=str(ARTIFACTS / "enterprise-phone-en.png"), full_page=True)
     assert not page.console_errors
 
@@ -523,3 +524,33 @@ def test_rapid_response_chain_in_the_browser(browser, live_server, live_world, t
     public.screenshot(path=str(ARTIFACTS / "warning-lifted-by-obligation.png"), full_page=True)
     for page in (officer, enterprise, institution):
         assert page.console_errors == []
+
+
+def test_recall_effectiveness_chart_renders_from_the_local_echarts(browser, live_server, live_world):
+    """The public recall notice draws its effectiveness chart with the local ECharts, without a CSP refusal."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from riskgate.response import recalls
+
+    officer = live_world.user("xian")
+    recall = recalls.open_recall(officer, {
+        "kind": "voluntary", "recall_type": "environmental", "enterprise": live_world.org("ent-xian-trading"),
+        "product": "小型挖掘机", "brand": "Acme", "model": "EX-20", "defect": "排放超标", "affected_units": 400,
+        "affected_range": "E20-000100 至 E20-000499", "remedies": ["repair"], "communication_plan": "公告",
+        "started_on": timezone.localdate() - dt.timedelta(days=90),
+    })  # fmt: skip
+    for days, units in ((30, 100), (60, 250)):
+        recalls.report_progress(
+            officer, recall, as_of=recall.started_on + dt.timedelta(days=days), units_corrected=units
+        )
+    recalls.publish(officer, recall)
+    page = browser.new_page(locale="zh-CN")
+    refused = []
+    page.on("console", lambda m: refused.append(m.text) if m.type == "error" else None)
+    page.goto(f"{live_server.url}/recalls/{recall.pk}/")
+    page.locator("[data-recall-chart] svg").wait_for()
+    assert page.locator("[data-recall-chart]").is_visible() and page.get_by_text("62%").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "recall-effectiveness.png"), full_page=True)
+    assert refused == []

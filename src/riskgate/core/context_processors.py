@@ -16,6 +16,7 @@ NAVIGATION = [
     ("targeting:rules", _("口岸布控"), Permission.TARGETING_RULE_VIEW),
     ("targeting:tasks", _("查验任务"), Permission.TARGETING_TASK_VIEW),
     ("response:list", _("快速反应"), Permission.RESPONSE_MEASURE_VIEW),
+    ("response:recalls", _("缺陷召回"), (Permission.RESPONSE_MEASURE_VIEW, Permission.RESPONSE_OBLIGATION_FULFIL)),
     (
         "response:obligations",
         _("消减义务"),
@@ -38,7 +39,11 @@ def navigation(request):
         return {
             "nav_items": [
                 {"url": reverse(name), "label": label, "active": current == name}
-                for name, label in (("warnings:portal", _("风险预警")), ("intake:public_report", _("举报风险")))
+                for name, label in (
+                    ("warnings:portal", _("风险预警")),
+                    ("response:public_recalls", _("召回公告")),
+                    ("intake:public_report", _("举报风险")),
+                )
             ]
         }
     current = getattr(getattr(request, "resolver_match", None), "view_name", "")

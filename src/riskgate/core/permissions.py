@@ -59,6 +59,7 @@ class Permission(StrEnum):
     RESPONSE_MEASURE_LIFT = "response:measure:lift"
     RESPONSE_OBLIGATION_FULFIL = "response:obligation:fulfil"
     RESPONSE_OBLIGATION_EVALUATE = "response:obligation:evaluate"
+    RESPONSE_RECALL_MANAGE = "response:recall:manage"
 
     @property
     def label(self) -> str:
@@ -105,6 +106,7 @@ PERMISSION_LABELS = {
     Permission.RESPONSE_MEASURE_LIFT: _("解除快速反应措施"),
     Permission.RESPONSE_OBLIGATION_FULFIL: _("履行风险责任者义务（企业）"),
     Permission.RESPONSE_OBLIGATION_EVALUATE: _("评估风险责任者的消减措施（技术机构）"),
+    Permission.RESPONSE_RECALL_MANAGE: _("登记和监督缺陷产品召回、发布召回公告"),
 }
 
 PERMISSION_CHOICES = [(p.value, format_lazy("{} — {}", p.value, PERMISSION_LABELS[p])) for p in Permission]

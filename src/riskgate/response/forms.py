@@ -5,7 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 from riskgate.accounts.models import Organisation, OrganisationKind
 
-from .models import MeasureKind, QuantityKind, Status, TargetKind, Verdict
+from .models import (
+    EnforcementKind,
+    MeasureKind,
+    QuantityKind,
+    RecallKind,
+    RecallType,
+    Remedy,
+    Status,
+    TargetKind,
+    Verdict,
+)
 from .services import EXECUTING_KINDS
 
 
@@ -108,3 +118,40 @@ class DecisionForm(forms.Form):
     approve = forms.TypedChoiceField(label=_("处理结果"), choices=[("1", _("批准解除")), ("0", _("不予解除"))],
                                      coerce=lambda v: v == "1", widget=forms.RadioSelect)  # fmt: skip
     decision = forms.CharField(label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class RecallForm(forms.Form):
+    kind = forms.ChoiceField(label=_("召回方式"), choices=RecallKind.choices)
+    recall_type = forms.ChoiceField(label=_("召回类型"), choices=RecallType.choices)
+    enterprise = forms.ModelChoiceField(label=_("召回实施者"), queryset=Organisation.objects.none())
+    product = forms.CharField(label=_("产品"), max_length=300)
+    brand = forms.CharField(label=_("品牌"), max_length=200, required=False)
+    model = forms.CharField(label=_("型号"), max_length=300, required=False)
+    hs_code = forms.CharField(label=_("HS 编码"), max_length=10, required=False)
+    defect = forms.CharField(label=_("缺陷"), widget=forms.Textarea(attrs={"rows": 3}))
+    affected_units = forms.IntegerField(label=_("涉及数量"), min_value=1, max_value=100_000_000)
+    affected_range = forms.CharField(label=_("涉及范围（批次、序列号或车辆识别代号范围）"),
+                                     widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    distribution = forms.CharField(label=_("流向"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    remedies = forms.MultipleChoiceField(label=_("补救措施"), choices=Remedy.choices,
+                                         widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    communication_plan = forms.CharField(label=_("通报和宣传计划"), widget=forms.Textarea(attrs={"rows": 2}))
+    source = forms.CharField(label=_("来源编号"), max_length=100, required=False)
+    started_on = forms.DateField(label=_("召回开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, principal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Organisation.objects.visible_to(principal).filter(
+            kind=OrganisationKind.ENTERPRISE
+        )
+
+
+class RecallProgressForm(forms.Form):
+    as_of = forms.DateField(label=_("截至日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    units_corrected = forms.IntegerField(label=_("累计完成补救数量"), min_value=0)
+    note = forms.CharField(label=_("说明"), required=False, max_length=5000)
+
+
+class EnforcementForm(forms.Form):
+    kind = forms.ChoiceField(label=_("违法情形"), choices=EnforcementKind.choices)
+    facts = forms.CharField(label=_("事实"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)

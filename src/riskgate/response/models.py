@@ -316,3 +316,129 @@ class CreditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.source}"
+
+
+class RecallKind(models.TextChoices):
+    VOLUNTARY = "voluntary", _("主动召回")
+    ORDERED = "ordered", _("责令召回")
+
+
+class RecallType(models.TextChoices):
+    DEFECT = "defect", _("缺陷产品召回")
+    ENVIRONMENTAL = "environmental", _("进口机动车和非道路移动机械环保召回")
+
+
+class Remedy(models.TextChoices):
+    REPAIR = "repair", _("修理")
+    REPLACE = "replace", _("更换")
+    REFUND = "refund", _("退货退款")
+
+
+class RecallStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("召回实施中")
+    COMPLETED = "completed", _("召回完成")
+
+
+class Recall(models.Model):
+    """A defective-product recall case (缺陷产品召回, R-RCL-1): voluntary or ordered; the environmental-protection
+    recall of imported motor vehicles and non-road mobile machinery as its own type."""
+
+    kind = models.CharField(_("召回方式"), max_length=10, choices=RecallKind.choices)
+    recall_type = models.CharField(_("召回类型"), max_length=14, choices=RecallType.choices, default=RecallType.DEFECT)
+    enterprise = models.ForeignKey("accounts.Organisation", verbose_name=_("召回实施者"), on_delete=models.PROTECT,
+                                   related_name="recalls")  # fmt: skip
+    warning = models.ForeignKey("riskwarnings.WarningNotice", verbose_name=_("相关预警"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="recalls")  # fmt: skip
+    measure = models.ForeignKey(MeasureOrder, verbose_name=_("责令召回措施"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="recalls")  # fmt: skip
+    product = models.CharField(_("产品"), max_length=300)
+    brand = models.CharField(_("品牌"), max_length=200, blank=True)
+    model = models.CharField(_("型号"), max_length=300, blank=True)
+    hs_code = models.CharField(_("HS 编码"), max_length=10, blank=True)
+    defect = models.TextField(_("缺陷"))
+    affected_units = models.PositiveIntegerField(_("涉及数量"))
+    affected_range = models.TextField(_("涉及范围（批次、序列号或车辆识别代号范围）"))
+    distribution = models.TextField(_("流向"), blank=True)
+    remedies = models.JSONField(_("补救措施"), default=list)
+    communication_plan = models.TextField(_("通报和宣传计划"))
+    source = models.CharField(_("来源编号"), max_length=100, blank=True, help_text=_("如境外通报编号"))
+    status = models.CharField(_("状态"), max_length=12, choices=RecallStatus.choices, default=RecallStatus.IN_PROGRESS,
+                              db_index=True)  # fmt: skip
+    public = models.BooleanField(_("公开召回公告"), default=False, db_index=True)
+    published_at = models.DateTimeField(_("公告时间"), null=True, blank=True)
+    started_on = models.DateField(_("召回开始日期"))
+    organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("监督机构"), on_delete=models.PROTECT,
+                                     related_name="+")  # fmt: skip
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_organisation_field = "organisation"
+
+    class Meta:
+        verbose_name = _("缺陷产品召回")
+        verbose_name_plural = _("缺陷产品召回")
+        ordering = ["-started_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["source"], condition=~models.Q(source=""),
+                                               name="one_recall_per_source")]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("response:recall", kwargs={"pk": self.pk})
+
+    @property
+    def reference(self) -> str:
+        return f"RC{self.pk:08d}" if self.pk else "RC—"
+
+    @property
+    def remedy_labels(self) -> list[str]:
+        return [str(Remedy(r).label) for r in self.remedies if r in Remedy.values]
+
+
+class RecallProgress(models.Model):
+    """A periodic progress report: units corrected so far (cumulative), as of a date."""
+
+    recall = models.ForeignKey(Recall, on_delete=models.CASCADE, related_name="progress")
+    as_of = models.DateField(_("截至日期"))
+    units_corrected = models.PositiveIntegerField(_("累计完成补救数量"))
+    note = models.TextField(_("说明"), blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(_("报告时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("召回进度")
+        verbose_name_plural = _("召回进度")
+        ordering = ["recall", "as_of", "id"]
+        constraints = [models.UniqueConstraint(fields=["recall", "as_of"], name="one_progress_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.recall.reference} {self.as_of}"
+
+
+class EnforcementKind(models.TextChoices):
+    CONCEALED = "concealed", _("隐瞒缺陷")
+    REFUSED = "refused", _("拒不召回")
+    INADEQUATE = "inadequate", _("召回不力")
+
+
+class RecallEnforcement(models.Model):
+    """An enforcement record opened when a defect was concealed or a recall refused (R-RCL-1: pursued)."""
+
+    recall = models.ForeignKey(Recall, on_delete=models.PROTECT, related_name="enforcements")
+    kind = models.CharField(_("违法情形"), max_length=12, choices=EnforcementKind.choices)
+    facts = models.TextField(_("事实"))
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(_("立案时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("召回执法记录")
+        verbose_name_plural = _("召回执法记录")
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"{self.recall.reference} {self.kind}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import obligation_views, views
+from . import obligation_views, recall_views, views
 
 app_name = "response"
 urlpatterns = [
@@ -9,6 +9,12 @@ urlpatterns = [
     path("measures/<int:pk>/", views.measure_detail, name="detail"),
     path("measures/<int:pk>/evidence/<int:note_id>/", views.evidence_download, name="evidence"),
     path("measures/<int:pk>/<slug:action>/", views.measure_act, name="act"),
+    path("recalls/", recall_views.public_list, name="public_recalls"),
+    path("recalls/<int:pk>/", recall_views.public_detail, name="public_recall"),
+    path("recalls/manage/", recall_views.recall_list, name="recalls"),
+    path("recalls/manage/new/", recall_views.recall_create, name="recall_create"),
+    path("recalls/manage/<int:pk>/", recall_views.recall_detail, name="recall"),
+    path("recalls/manage/<int:pk>/<slug:action>/", recall_views.recall_act, name="recall_act"),
     path("obligations/", obligation_views.obligation_list, name="obligations"),
     path("obligations/new/", obligation_views.obligation_create, name="obligation_create"),
     path("obligations/<int:pk>/", obligation_views.obligation_detail, name="obligation"),

@@ -32,6 +32,9 @@ class Command(BaseCommand):
             from riskgate.response.demo import load_demo_measures
 
             self.stdout.write(f"Demo rapid-response measures created: {load_demo_measures()}")
+            from riskgate.response.recall_demo import load_demo_recalls
+
+            self.stdout.write(f"Demo recalls from Safety Gate motor-vehicle alerts: {load_demo_recalls()}")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, role, org, _name in ACCOUNTS:
             self.stdout.write(f"  {username:<11} {role:<16} {org}")

@@ -1,0 +1,110 @@
+"""Pages of defective-product recalls: the supervising authority's list, the form that opens one, one recall with
+its progress reports, effectiveness chart, public notice and enforcement records (the enterprise sees and reports
+on its own recalls); and the public recall notices on the portal."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from riskgate.core import audit
+from riskgate.core.access import login_required, permission_required, pk_or_404
+from riskgate.core.forms import add_service_errors
+from riskgate.core.permissions import Permission
+
+from . import recalls
+from .forms import EnforcementForm, RecallForm, RecallProgressForm
+from .models import Recall, RecallStatus
+
+
+@login_required
+def recall_list(request):
+    items = recalls.visible(request.user).select_related("enterprise")
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(request, "response/recall_list.html", {
+        "page": page, "can_manage": request.user.has_permission(Permission.RESPONSE_RECALL_MANAGE),
+    })  # fmt: skip
+
+
+@permission_required(Permission.RESPONSE_RECALL_MANAGE)
+def recall_create(request):
+    if request.method == "POST":
+        form = RecallForm(request.POST, principal=request.user)
+        if form.is_valid():
+            try:
+                recall = recalls.open_recall(request.user, form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("已登记召回 %s。") % recall.reference)
+                return redirect("response:recall", pk=recall.pk)
+    else:
+        form = RecallForm(principal=request.user)
+    return render(request, "response/recall_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _detail(request, recall: Recall, forms: dict | None = None, status: int = 200):
+    user, forms = request.user, forms or {}
+    organisation = getattr(user, "organisation", None)
+    supervising = user.has_permission(Permission.RESPONSE_RECALL_MANAGE) and (
+        Recall.objects.visible_to(user).filter(pk=recall.pk).exists()
+    )
+    own = user.has_permission(Permission.RESPONSE_OBLIGATION_FULFIL) and organisation == recall.enterprise
+    reporting = (own or supervising) and recall.status == RecallStatus.IN_PROGRESS
+    return render(request, "response/recall_detail.html", {
+        "recall": recall, "series": recalls.effectiveness(recall), "supervising": supervising,
+        "progress_form": forms.get("progress") or (RecallProgressForm() if reporting else None),
+        "enforcement_form": forms.get("enforce") or (EnforcementForm() if supervising else None),
+        "enforcements": recall.enforcements.select_related("opened_by") if supervising else [],
+    }, status=status)  # fmt: skip
+
+
+@login_required
+def recall_detail(request, pk: int):
+    recall = pk_or_404(recalls.visible(request.user).select_related("enterprise"), pk)
+    audit.record_read(actor=request.user, obj=recall)
+    return _detail(request, recall)
+
+
+@require_POST
+@login_required
+def recall_act(request, pk: int, action: str):
+    recall = pk_or_404(recalls.visible(request.user).select_related("enterprise"), pk)
+    forms = {"progress": RecallProgressForm, "enforce": EnforcementForm}
+    if action == "publish":
+        recalls.publish(request.user, recall)
+        messages.success(request, _("召回公告已发布。"))
+        return redirect("response:recall", pk=recall.pk)
+    if action not in forms:
+        raise Http404
+    if action == "enforce" and not request.user.has_permission(Permission.RESPONSE_RECALL_MANAGE):
+        raise PermissionDenied
+    form = forms[action](request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "progress":
+                recalls.report_progress(request.user, recall, as_of=data["as_of"],
+                                        units_corrected=data["units_corrected"], note=data["note"])  # fmt: skip
+            else:
+                recalls.open_enforcement(request.user, recall, kind=data["kind"], facts=data["facts"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已提交。"))
+            return redirect("response:recall", pk=recall.pk)
+    return _detail(request, recall, forms={action: form}, status=400)
+
+
+def public_list(request):
+    items = Recall.objects.filter(public=True).select_related("enterprise").order_by("-published_at", "-id")
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    return render(request, "response/public_recalls.html", {"page": page})
+
+
+def public_detail(request, pk: int):
+    recall = pk_or_404(Recall.objects.filter(public=True).select_related("enterprise"), pk)
+    return render(request, "response/public_recall.html", {"recall": recall, "series": recalls.effectiveness(recall)})

@@ -1,0 +1,170 @@
+"""Defective-product recalls (R-RCL-1): a recall case opened by the supervising authority — voluntary or ordered,
+general or the environmental-protection recall of imported motor vehicles and non-road mobile machinery —,
+periodic progress (units corrected so far), the effectiveness rate over time, a public recall notice on the
+portal, and an enforcement record when a defect was concealed or a recall refused."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from riskgate.accounts.models import Organisation, OrganisationKind
+from riskgate.core import audit
+from riskgate.core.access import field_error, require
+from riskgate.core.permissions import Permission
+
+from .models import Recall, RecallEnforcement, RecallKind, RecallProgress, RecallStatus, RecallType, Remedy
+
+FIELDS = ("kind", "recall_type", "enterprise", "warning", "measure", "product", "brand", "model", "hs_code",
+          "defect", "affected_units", "affected_range", "distribution", "remedies", "communication_plan", "source",
+          "started_on")  # fmt: skip
+REQUIRED_TEXT = ("product", "defect", "affected_range", "communication_plan")
+
+
+def visible(principal) -> QuerySet:
+    """Authorities: their jurisdiction; an enterprise: its own recalls."""
+    organisation = getattr(principal, "organisation", None)
+    allowed = Q(pk__in=[])
+    if principal.has_permission(Permission.RESPONSE_MEASURE_VIEW):
+        allowed |= Q(pk__in=Recall.objects.visible_to(principal).values("pk"))
+    if organisation is not None and principal.has_permission(Permission.RESPONSE_OBLIGATION_FULFIL):
+        allowed |= Q(enterprise=organisation)
+    if allowed == Q(pk__in=[]):
+        raise PermissionDenied
+    return Recall.objects.filter(allowed)
+
+
+def _record(principal, recall: Recall, action: str, changes: dict | None = None, reason: str = "") -> None:
+    audit.record(actor=principal, action=f"recall.{action}", obj=recall, object_repr=recall.reference,
+                 changes=changes or {}, reason=reason, organisation_id=recall.organisation_id)  # fmt: skip
+
+
+@transaction.atomic
+def open_recall(principal, data: dict) -> Recall:
+    require(principal, Permission.RESPONSE_RECALL_MANAGE)
+    organisation = getattr(principal, "organisation", None)
+    if organisation is None:
+        raise field_error("organisation", _("只有机构人员才能登记召回。"))
+    unknown = sorted(set(data) - set(FIELDS))
+    if unknown:
+        raise field_error(unknown[0], _("未知的字段。"))
+    data = dict(data)
+    if data.get("kind") not in RecallKind.values:
+        raise field_error("kind", _("请选择主动召回或责令召回。"))
+    data.setdefault("recall_type", RecallType.DEFECT)
+    if data["recall_type"] not in RecallType.values:
+        raise field_error("recall_type", _("未知的召回类型。"))
+    enterprise = data.get("enterprise")
+    if not isinstance(enterprise, Organisation) or enterprise.kind != OrganisationKind.ENTERPRISE:
+        raise field_error("enterprise", _("召回实施者必须是登记的企业。"))
+    if not Organisation.objects.visible_to(principal).filter(pk=enterprise.pk).exists():
+        raise field_error("enterprise", _("该企业不在您的辖区内。"))
+    for name in REQUIRED_TEXT:
+        data[name] = (data.get(name) or "").strip()
+        if not data[name]:
+            raise field_error(name, _("请填写此项。"))
+    units = data.get("affected_units")
+    if isinstance(units, bool) or not isinstance(units, int) or not 0 < units <= 100_000_000:
+        raise field_error("affected_units", _("涉及数量应为正整数。"))
+    remedies = list(dict.fromkeys(data.get("remedies") or []))
+    if not remedies or any(r not in Remedy.values for r in remedies):
+        raise field_error("remedies", _("请选择补救措施（修理、更换、退货退款）。"))
+    data["remedies"] = remedies
+    hs = (data.get("hs_code") or "").strip()
+    if hs and not (hs.isdigit() and 2 <= len(hs) <= 10):
+        raise field_error("hs_code", _("HS 编码应为 2–10 位数字。"))
+    data["hs_code"] = hs
+    if not isinstance(data.get("started_on"), dt.date):
+        raise field_error("started_on", _("请填写召回开始日期。"))
+    measure = data.get("measure")
+    if data["kind"] == RecallKind.ORDERED and measure is not None and measure.kind.code != "ordered-recall":
+        raise field_error("measure", _("责令召回应关联“责令召回”措施。"))
+    data["source"] = (data.get("source") or "").strip()
+    if data["source"] and Recall.objects.filter(source=data["source"]).exists():
+        raise field_error("source", _("该来源编号已登记为召回。"))
+    recall = Recall.objects.create(**data, organisation=organisation, created_by=principal)
+    _record(principal, recall, "opened", {"kind": recall.kind, "type": recall.recall_type,
+                                          "units": recall.affected_units, "enterprise": enterprise.pk})  # fmt: skip
+    return recall
+
+
+@transaction.atomic
+def report_progress(
+    principal, recall: Recall, *, as_of: dt.date, units_corrected: int, note: str = ""
+) -> RecallProgress:
+    """A periodic report by the enterprise itself or the supervising authority: units corrected so far."""
+    recall = Recall.objects.select_for_update().get(pk=recall.pk)
+    organisation = getattr(principal, "organisation", None)
+    own = principal.has_permission(Permission.RESPONSE_OBLIGATION_FULFIL) and organisation == recall.enterprise
+    supervising = principal.has_permission(Permission.RESPONSE_RECALL_MANAGE) and (
+        Recall.objects.visible_to(principal).filter(pk=recall.pk).exists()
+    )
+    if not (own or supervising):
+        raise PermissionDenied(_("只有召回实施者和监督机构才能报告召回进度。"))
+    if recall.status != RecallStatus.IN_PROGRESS:
+        raise field_error("status", _("该召回已完成。"))
+    today = timezone.localdate()
+    if not isinstance(as_of, dt.date) or as_of > today or as_of < recall.started_on:
+        raise field_error("as_of", _("截至日期应在召回开始之后、今天或以前。"))
+    if isinstance(units_corrected, bool) or not isinstance(units_corrected, int) or units_corrected < 0:
+        raise field_error("units_corrected", _("请填写累计完成补救的数量。"))
+    if units_corrected > recall.affected_units:
+        raise field_error("units_corrected", _("累计数量超过涉及数量 %d。") % recall.affected_units)
+    earlier = recall.progress.filter(as_of__lt=as_of).order_by("-as_of").first()
+    later = recall.progress.filter(as_of__gt=as_of).order_by("as_of").first()
+    if (earlier and units_corrected < earlier.units_corrected) or (later and units_corrected > later.units_corrected):
+        raise field_error("units_corrected", _("累计数量不能少于此前报告的数量。"))
+    if recall.progress.filter(as_of=as_of).exists():
+        raise field_error("as_of", _("该日期已报告过进度。"))
+    progress = RecallProgress.objects.create(recall=recall, as_of=as_of, units_corrected=units_corrected,
+                                             note=(note or "").strip()[:5000], reported_by=principal)  # fmt: skip
+    if units_corrected == recall.affected_units:
+        recall.status, recall.completed_at = RecallStatus.COMPLETED, timezone.now()
+        recall.save(update_fields=["status", "completed_at"])
+    _record(principal, recall, "progress", {"as_of": as_of, "units": units_corrected})
+    return progress
+
+
+def effectiveness(recall: Recall) -> list[dict]:
+    """The recall effectiveness rate (召回率) over time: for each progress report, in date order, the units
+    corrected so far and their share of the units concerned."""
+    return [
+        {"date": p.as_of.isoformat(), "units": p.units_corrected,
+         "rate": round(p.units_corrected / recall.affected_units, 4)}
+        for p in recall.progress.order_by("as_of")
+    ]  # fmt: skip
+
+
+@transaction.atomic
+def publish(principal, recall: Recall) -> Recall:
+    """The public recall notice, on the portal next to the warnings."""
+    require(principal, Permission.RESPONSE_RECALL_MANAGE)
+    recall = Recall.objects.visible_to(principal).select_for_update().filter(pk=recall.pk).first()
+    if recall is None:
+        raise PermissionDenied
+    if recall.public:
+        raise field_error("public", _("召回公告已发布。"))
+    recall.public, recall.published_at = True, timezone.now()
+    recall.save(update_fields=["public", "published_at"])
+    _record(principal, recall, "published")
+    return recall
+
+
+@transaction.atomic
+def open_enforcement(principal, recall: Recall, *, kind: str, facts: str) -> RecallEnforcement:
+    require(principal, Permission.RESPONSE_RECALL_MANAGE)
+    if not Recall.objects.visible_to(principal).filter(pk=recall.pk).exists():
+        raise PermissionDenied
+    from .models import EnforcementKind
+
+    if kind not in EnforcementKind.values:
+        raise field_error("kind", _("请选择违法情形。"))
+    facts = (facts or "").strip()
+    if not facts:
+        raise field_error("facts", _("请写明事实。"))
+    record = RecallEnforcement.objects.create(recall=recall, kind=kind, facts=facts[:10000], opened_by=principal)
+    _record(principal, recall, "enforcement_opened", {"kind": kind, "record": record.pk}, facts[:500])
+    return record
