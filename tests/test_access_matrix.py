@@ -203,6 +203,7 @@ def ui_matrix(world) -> dict[str, Entry]:
         "response:recall_create": Entry(RECALL_SUPERVISORS),
         "response:recall": Entry(XIAN_RECALL_READERS, kwargs={"pk": world.recall.pk}),
         "response:recall_act": Entry(RECALL_SUPERVISORS, "post", kwargs={"pk": world.recall.pk, "action": "enforce"}),
+        "response:concerns": Entry({"system_admin", "enterprise_user"}),  # holders of the enterprise permission
         "response:obligations": Entry(OBLIGATION_LISTERS),
         "response:obligation_create": Entry(MEASURE_ORDERERS, kwargs={}, data={"warning": world.warning.pk}),
         "response:obligation": Entry(XIAN_OBLIGATION_READERS, kwargs={"pk": world.obligation.pk}),

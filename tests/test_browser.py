@@ -111,7 +111,7 @@ def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to
     browser, live_server, live_world
 ):
     page = sign_in(browser, live_server, "enterprise", live_world.password, viewport={"width": 390, "height": 844})
-    assert nav_labels(page) == ["首页", "预警收件箱", "缺陷召回", "消减义务", "风险报告", "组织机构"]
+    assert nav_labels(page) == ["首页", "预警收件箱", "缺陷召回", "与本企业相关", "消减义务", "风险报告", "组织机构"]
     page.locator("header nav").get_by_role("link", name="组织机构").click()
     names = page.locator("tbody tr td:first-child a").all_inner_texts()
     assert names == ["西安秦岭示例进出口贸易有限公司"]
@@ -119,7 +119,15 @@ def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Organisations").is_visible()
-    assert nav_labels(page) == ["Home", "Warning inbox", "Recalls", "Obligations", "Risk reports", "Organisations"]
+    assert nav_labels(page) == [
+        "Home",
+        "Warning inbox",
+        "Recalls",
+        "Concerning us",
+        "Obligations",
+        "Risk reports",
+        "Organisations",
+    ]
     page.screenshot(path=str(ARTIFACTS / "enterprise-phone-en.png"), full_page=True)
     assert not page.console_errors
 

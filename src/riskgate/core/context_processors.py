@@ -17,6 +17,7 @@ NAVIGATION = [
     ("targeting:tasks", _("查验任务"), Permission.TARGETING_TASK_VIEW),
     ("response:list", _("快速反应"), Permission.RESPONSE_MEASURE_VIEW),
     ("response:recalls", _("缺陷召回"), (Permission.RESPONSE_MEASURE_VIEW, Permission.RESPONSE_OBLIGATION_FULFIL)),
+    ("response:concerns", _("与本企业相关"), Permission.RESPONSE_OBLIGATION_FULFIL),
     (
         "response:obligations",
         _("消减义务"),

@@ -108,3 +108,13 @@ def public_list(request):
 def public_detail(request, pk: int):
     recall = pk_or_404(Recall.objects.filter(public=True).select_related("enterprise"), pk)
     return render(request, "response/public_recall.html", {"recall": recall, "series": recalls.effectiveness(recall)})
+
+
+@login_required
+def concerns(request):
+    """R-USE-1: the enterprise's own inspection results and the assessment conclusions that concern it."""
+    from .concerns import for_enterprise
+
+    data = for_enterprise(request.user)
+    audit.record_read(actor=request.user, obj=request.user.organisation, reason="R-USE-1")
+    return render(request, "response/concerns.html", data)

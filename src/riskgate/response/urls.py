@@ -15,6 +15,7 @@ urlpatterns = [
     path("recalls/manage/new/", recall_views.recall_create, name="recall_create"),
     path("recalls/manage/<int:pk>/", recall_views.recall_detail, name="recall"),
     path("recalls/manage/<int:pk>/<slug:action>/", recall_views.recall_act, name="recall_act"),
+    path("enterprise/concerns/", recall_views.concerns, name="concerns"),
     path("obligations/", obligation_views.obligation_list, name="obligations"),
     path("obligations/new/", obligation_views.obligation_create, name="obligation_create"),
     path("obligations/<int:pk>/", obligation_views.obligation_detail, name="obligation"),

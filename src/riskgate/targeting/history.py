@@ -14,7 +14,16 @@ from django.utils import timezone
 from .engine import parse_item
 from .engine.retro import retro_items, write_history
 from .inspection import port_organisations
-from .models import ControlRule, HistoryExport, InspectionTask, RetroScreening, RetroStatus, ScreeningDecision, TaskKind
+from .models import (
+    ControlRule,
+    HistoryExport,
+    InspectionTask,
+    RetroScreening,
+    RetroStatus,
+    ScreeningDecision,
+    TaskKind,
+    enterprise_key,
+)
 
 EXPORT_BATCH = 200_000  # decisions per Parquet part
 MAX_FOLLOW_UPS = 2_000  # follow-up tasks opened per rule (the newest matches); the total is recorded
@@ -78,6 +87,7 @@ def run(rule_id: int) -> RetroScreening | None:
             [
                 InspectionTask(kind=TaskKind.RETRO, found_by=rule, declaration_id=row["declaration_id"],
                                item_no=row["item_no"], item=_exchange(row), hs_code=row["hs_code"], action="inspect",
+                               enterprises=enterprise_key(row["enterprise_ids"]),
                                organisation_id=ports.get(row["port"], rule.organisation_id))
                 for row in rows
             ],

@@ -29,6 +29,7 @@ from .models import (
     ScreeningDecision,
     TaskKind,
     TaskStatus,
+    enterprise_key,
 )
 
 MAX_LAB_RESULTS = 50
@@ -50,6 +51,7 @@ def open_for_decisions(decisions: list[ScreeningDecision], rule_pks: dict, *, fa
         [
             InspectionTask(kind=TaskKind.RANDOM if d.random else TaskKind.SCREENING, decision=d,
                            declaration_id=d.declaration_id, item_no=d.item_no, item=d.item, hs_code=d.item["hs_code"],
+                           enterprises=enterprise_key(d.item.get("enterprise_ids")),
                            action=d.action,
                            organisation_id=ports.get(d.item.get("port"), fallback.pk))
             for d in hits

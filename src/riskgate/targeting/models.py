@@ -263,6 +263,8 @@ class InspectionTask(models.Model):
     item_no = models.PositiveIntegerField(_("商品项号"))
     item = models.JSONField(_("申报内容"))
     hs_code = models.CharField(_("HS 编码"), max_length=10, db_index=True)  # of the item: commodity records count it
+    # The item's enterprises as "|id|id|": what an enterprise's own results are found by (R-USE-1) on any database.
+    enterprises = models.CharField(max_length=1000, blank=True, editable=False)
     action = models.CharField(_("处置要求"), max_length=16, choices=[(a, ACTION_LABELS[a]) for a in ACTIONS])
     rules = models.ManyToManyField(ControlRule, verbose_name=_("命中规则"), blank=True, related_name="tasks")
     found_by = models.ForeignKey(ControlRule, verbose_name=_("追溯规则"), null=True, blank=True,
@@ -304,6 +306,10 @@ class InspectionTask(models.Model):
     @property
     def reference(self) -> str:
         return f"IT{self.pk:08d}" if self.pk else "IT—"
+
+
+def enterprise_key(enterprise_ids) -> str:
+    return "|" + "|".join(enterprise_ids) + "|" if enterprise_ids else ""
 
 
 class LabResult(models.Model):
