@@ -220,4 +220,7 @@ def test_the_demo_has_measures_at_every_stage(world):
     statuses = set(MeasureOrder.objects.values_list("status", flat=True))
     assert {"ordered", "in_progress"} <= statuses
     assert MeasureOrder.objects.exclude(period_ends_at=None).exists()  # a set period: lifted by the job at its end
+    from riskgate.response.models import Obligation
+
+    assert sorted(Obligation.objects.values_list("status", flat=True)) == ["awaiting_report", "implementing"]
     assert load_demo_measures() == 0

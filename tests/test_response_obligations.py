@@ -215,3 +215,51 @@ def test_denials_and_refusals(world):
     with pytest.raises(PermissionDenied):
         obligations.decide_lifting(world.user("harbin"), obligation, approve=True, decision="x")
     assert world.client_for("expert").get("/obligations/").status_code == 403
+
+
+def test_implementation_is_inspected_and_the_result_notified(world, django_capture_on_commit_callbacks):
+    from riskgate.core.models import Notification
+
+    notice, _approver = published(world)
+    obligation = _impose(world, notice)
+    enterprise = world.user("enterprise")
+    obligations.submit_report(enterprise, obligation, REPORT)
+    with pytest.raises(ValidationError, match="当前状态"):  # nothing to inspect before the measures are approved
+        obligations.record_check(
+            world.user("warning"), obligation, checked_on=timezone.localdate(), result="satisfactory", findings="x"
+        )
+    obligations.evaluate(
+        world.user("assessor"),
+        obligation,
+        verdict="adequate",
+        feasibility="a",
+        effectiveness="b",
+        adequacy="c",
+        truthful=True,
+    )
+    with pytest.raises(PermissionDenied):
+        obligations.record_check(
+            world.user("harbin"), obligation, checked_on=timezone.localdate(), result="satisfactory", findings="x"
+        )
+    with pytest.raises(PermissionDenied):
+        obligations.record_check(
+            enterprise, obligation, checked_on=timezone.localdate(), result="satisfactory", findings="x"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        check = obligations.record_check(
+            world.user("warning"),
+            obligation,
+            checked_on=timezone.localdate(),
+            result="unsatisfactory",
+            findings="甘肃经销商仍在销售涉事型号。",
+        )
+    assert check.get_result_display() == "落实不到位"
+    told = set(Notification.objects.filter(kind="obligation.checked").values_list("organisation__code", flat=True))
+    assert told == {"ent-xian-trading", "caiq"}
+    page = world.client_for("enterprise").get(f"/obligations/{obligation.pk}/").content.decode()
+    assert "甘肃经销商仍在销售涉事型号" in page
+    posted = world.client_for("warning").post(
+        f"/obligations/{obligation.pk}/check/",
+        {"checked_on": timezone.localdate().isoformat(), "result": "satisfactory", "findings": "已全部下架"},
+    )
+    assert posted.status_code == 302 and obligation.checks.count() == 2

@@ -16,11 +16,14 @@ def load_demo_measures() -> int:
 
     if MeasureOrder.objects.exists():
         return 0
-    users = {u.username: u for u in User.objects.filter(username__in=["warning", "port", "partner"])}
-    codes = ["xianyang-customs", "sn-market-regulation", "ent-xian-trading", "xian-customs"]
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=["warning", "port", "partner", "enterprise", "assessor"])
+    }
+    codes = ["xianyang-customs", "sn-market-regulation", "ent-xian-trading", "xian-customs", "caiq"]
     orgs = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
     live = {n.hs_codes[0] if n.hs_codes else "": n for n in WarningNotice.objects.filter(status="published")}
-    if len(users) < 3 or len(orgs) < 4 or not live:
+    if len(users) < 5 or len(orgs) < 5 or not live:
         return 0
     kind = {k.code: k for k in MeasureKind.objects.all()}
     now = timezone.now()
@@ -30,39 +33,124 @@ def load_demo_measures() -> int:
         hpmc = live.get("3912")
         if hpmc is not None:
             seized = services.order_measure(
-                officer, kind=kind["seal-seize"], warning=hpmc, target_kind="batch",
-                target="羟丙甲纤维素 HPMC E15，批号 E15-2611-07", hs_codes=["3912"],
-                instructions="查封涉事批次，抽样检测环氧乙烷及 2-氯乙醇。", lead_unit=orgs["xianyang-customs"],
+                officer,
+                kind=kind["seal-seize"],
+                warning=hpmc,
+                target_kind="batch",
+                target="羟丙甲纤维素 HPMC E15，批号 E15-2611-07",
+                hs_codes=["3912"],
+                instructions="查封涉事批次，抽样检测环氧乙烷及 2-氯乙醇。",
+                lead_unit=orgs["xianyang-customs"],
                 deadline=now + dt.timedelta(days=7),
-            )  # fmt: skip
+            )
             services.report_progress(users["port"], seized, text="已在口岸监管仓查封涉事批次，并抽样送技术中心检测。")
             services.record_quantity(users["port"], seized, kind="seized", amount="2400", unit="千克")
             services.order_measure(
-                officer, kind=kind["conditional-restriction"], warning=hpmc, target_kind="product",
-                target="同一生产商的羟丙甲纤维素", hs_codes=["3912"],
-                instructions="凭环氧乙烷残留合格的检测报告放行，实施期 90 天。", lead_unit=orgs["xian-customs"],
-                deadline=now + dt.timedelta(days=90), period_ends_at=now + dt.timedelta(days=90),
-            )  # fmt: skip
+                officer,
+                kind=kind["conditional-restriction"],
+                warning=hpmc,
+                target_kind="product",
+                target="同一生产商的羟丙甲纤维素",
+                hs_codes=["3912"],
+                instructions="凭环氧乙烷残留合格的检测报告放行，实施期 90 天。",
+                lead_unit=orgs["xian-customs"],
+                deadline=now + dt.timedelta(days=90),
+                period_ends_at=now + dt.timedelta(days=90),
+            )
             made += 2
+            _demo_obligations(users, orgs, hpmc, now)
         dresser = live.get("9403")
         if dresser is not None:
             stop = services.order_measure(
-                officer, kind=kind["stop-sale"], warning=dresser, target_kind="product",
+                officer,
+                kind=kind["stop-sale"],
+                warning=dresser,
+                target_kind="product",
                 target="布艺抽屉柜（YaFiti、WLIVE 涉事型号）",
                 instructions="市场端停止销售，已售产品提示消费者固定于墙面。",
-                lead_unit=orgs["sn-market-regulation"], cooperating_units=[orgs["xianyang-customs"]],
+                lead_unit=orgs["sn-market-regulation"],
+                cooperating_units=[orgs["xianyang-customs"]],
                 deadline=now + dt.timedelta(days=14),
-            )  # fmt: skip
+            )
             services.report_progress(users["partner"], stop, text="全省抽查 37 家门店，涉事型号已全部下架。")
             services.record_quantity(users["partner"], stop, kind="stopped", amount="312", unit="件")
             returned = services.order_measure(
-                officer, kind=kind["return-shipment"], warning=dresser, target_kind="shipment",
-                target="报关单 610120261115000321 布艺抽屉柜", hs_codes=["9403"], instructions="涉事货物退运出境。",
-                lead_unit=orgs["xianyang-customs"], deadline=now + dt.timedelta(days=10),
-            )  # fmt: skip
-            services.record_quantity(users["port"], returned, kind="returned", amount="1", unit="批",
-                                     note="退运报关单 610120261120000018")  # fmt: skip
-            services.lift(officer, returned, reason="涉事货物已全部退运出境。",
-                          evaluation="口岸核验退运报关单及出境记录，风险已消除。")  # fmt: skip
+                officer,
+                kind=kind["return-shipment"],
+                warning=dresser,
+                target_kind="shipment",
+                target="报关单 610120261115000321 布艺抽屉柜",
+                hs_codes=["9403"],
+                instructions="涉事货物退运出境。",
+                lead_unit=orgs["xianyang-customs"],
+                deadline=now + dt.timedelta(days=10),
+            )
+            services.record_quantity(
+                users["port"], returned, kind="returned", amount="1", unit="批", note="退运报关单 610120261120000018"
+            )
+            services.lift(
+                officer,
+                returned,
+                reason="涉事货物已全部退运出境。",
+                evaluation="口岸核验退运报关单及出境记录，风险已消除。",
+            )
             made += 2
     return made
+
+
+def _demo_obligations(users, orgs, warning, now) -> None:
+    """Two obligations of the demo importer under the HPMC circular: one implementing (its first report found
+    inadequate, the second adequate, an inspection recorded), one awaiting its report."""
+    from . import obligations
+
+    parts = {
+        "defect_analysis": "原料环氧乙烷灭菌工艺残留超标。",
+        "quantity_distribution": "进口 6 批 14,400 千克，售往 3 家药辅企业。",
+        "measures": "停止使用涉事批次，通知下游企业封存。",
+        "plan": "15 日内完成下游封存和退运。",
+        "expected_effect": "涉事批次全部退运，无流入终端产品。",
+    }
+    active = obligations.impose(
+        users["warning"],
+        warning=warning,
+        enterprise=orgs["ent-xian-trading"],
+        institution=orgs["caiq"],
+        requirements="提交风险分析和消减报告，通知下游企业并封存。",
+        report_due=now + dt.timedelta(days=10),
+    )
+    obligations.submit_report(users["enterprise"], active, {**parts, "quantity_distribution": "进口 6 批。"})
+    obligations.evaluate(
+        users["assessor"],
+        active,
+        verdict="inadequate",
+        feasibility="可行",
+        effectiveness="未说明下游企业的封存核查方法",
+        adequacy="流向不完整",
+        truthful=True,
+    )
+    obligations.submit_report(users["enterprise"], active, parts)
+    obligations.evaluate(
+        users["assessor"],
+        active,
+        verdict="adequate",
+        feasibility="可行",
+        effectiveness="有效",
+        adequacy="已覆盖全部流向",
+        truthful=True,
+    )
+    obligations.notify_consumers(users["enterprise"], active, text="书面通知 3 家下游企业并取得回执。")
+    obligations.record_check(
+        users["warning"],
+        active,
+        checked_on=now.date(),
+        result="satisfactory",
+        findings="抽查 2 家下游企业，涉事批次已封存。",
+    )
+    obligations.impose(
+        users["warning"],
+        warning=warning,
+        enterprise=orgs["ent-xian-trading"],
+        institution=orgs["caiq"],
+        requirements="说明同一生产商其他批次的检测情况。",
+        report_due=now + dt.timedelta(days=5),
+    )

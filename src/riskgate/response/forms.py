@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from riskgate.accounts.models import Organisation, OrganisationKind
 
 from .models import (
+    CheckResult,
     EnforcementKind,
     MeasureKind,
     QuantityKind,
@@ -155,3 +156,9 @@ class RecallProgressForm(forms.Form):
 class EnforcementForm(forms.Form):
     kind = forms.ChoiceField(label=_("违法情形"), choices=EnforcementKind.choices)
     facts = forms.CharField(label=_("事实"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+
+class CheckForm(forms.Form):
+    checked_on = forms.DateField(label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    result = forms.ChoiceField(label=_("检查结果"), choices=CheckResult.choices, widget=forms.RadioSelect)
+    findings = forms.CharField(label=_("检查情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)

@@ -442,3 +442,30 @@ class RecallEnforcement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recall.reference} {self.kind}"
+
+
+class CheckResult(models.TextChoices):
+    SATISFACTORY = "satisfactory", _("落实到位")
+    UNSATISFACTORY = "unsatisfactory", _("落实不到位")
+
+
+class ImplementationCheck(models.Model):
+    """An inspection of how the responsible party implements its measures (Art.26), its result notified to the
+    parties concerned."""
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="checks")
+    checked_on = models.DateField(_("检查日期"))
+    result = models.CharField(_("检查结果"), max_length=16, choices=CheckResult.choices)
+    findings = models.TextField(_("检查情况"))
+    organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("检查单位"), on_delete=models.PROTECT,
+                                     related_name="+")  # fmt: skip
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("实施情况检查")
+        verbose_name_plural = _("实施情况检查")
+        ordering = ["checked_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.obligation.reference} {self.checked_on}"

@@ -19,7 +19,15 @@ from riskgate.core.permissions import Permission
 from riskgate.warnings.queries import basis_from_request
 
 from . import obligations
-from .forms import DecisionForm, EvaluationForm, ImposeForm, LiftingApplicationForm, MitigationForm, TextForm
+from .forms import (
+    CheckForm,
+    DecisionForm,
+    EvaluationForm,
+    ImposeForm,
+    LiftingApplicationForm,
+    MitigationForm,
+    TextForm,
+)
 from .models import Obligation, ObligationStatus
 
 S = ObligationStatus
@@ -65,6 +73,8 @@ def _detail(request, obligation: Obligation, forms: dict | None = None, status: 
     evaluator = user.has_permission(Permission.RESPONSE_OBLIGATION_EVALUATE) and organisation == obligation.institution
     authority = (user.has_permission(Permission.RESPONSE_MEASURE_LIFT)
                  and Obligation.objects.visible_to(user).filter(pk=obligation.pk).exists())  # fmt: skip
+    checker = (user.has_permission(Permission.RESPONSE_MEASURE_EXECUTE)
+               and Obligation.objects.visible_to(user).filter(pk=obligation.pk).exists())  # fmt: skip
     st = obligation.status
     context = {
         "o": obligation, "reports": obligation.reports.select_related("submitted_by", "evaluated_by"),
@@ -78,6 +88,9 @@ def _detail(request, obligation: Obligation, forms: dict | None = None, status: 
         "evaluation_form": forms.get("evaluate") or (EvaluationForm() if evaluator and st == S.UNDER_EVALUATION
                                                      else None),
         "decision_form": forms.get("decide") or (DecisionForm() if authority and st == S.LIFTING_APPLIED else None),
+        "check_form": forms.get("check") or (CheckForm() if checker and st in (S.IMPLEMENTING, S.LIFTING_APPLIED)
+                                             else None),
+        "checks": obligation.checks.select_related("organisation", "checked_by"),
     }  # fmt: skip
     return render(request, "response/obligation_detail.html", context, status=status)
 
@@ -91,8 +104,9 @@ def obligation_detail(request, pk: int):
 
 
 ACTIONS = {"report": MitigationForm, "consumers": TextForm, "progress": TextForm, "apply": LiftingApplicationForm,
-           "evaluate": EvaluationForm, "decide": DecisionForm}  # fmt: skip
-PERMISSIONS = {"evaluate": Permission.RESPONSE_OBLIGATION_EVALUATE, "decide": Permission.RESPONSE_MEASURE_LIFT}
+           "evaluate": EvaluationForm, "decide": DecisionForm, "check": CheckForm}  # fmt: skip
+PERMISSIONS = {"evaluate": Permission.RESPONSE_OBLIGATION_EVALUATE, "decide": Permission.RESPONSE_MEASURE_LIFT,
+               "check": Permission.RESPONSE_MEASURE_EXECUTE}  # fmt: skip
 
 
 @require_POST
@@ -104,7 +118,7 @@ def obligation_act(request, pk: int, action: str):
         raise Http404
     user = request.user
     organisation = getattr(user, "organisation", None)
-    if action == "decide":
+    if action in ("decide", "check"):
         allowed = Obligation.objects.visible_to(user).filter(pk=obligation.pk).exists()
     else:
         allowed = organisation == (obligation.institution if action == "evaluate" else obligation.enterprise)
@@ -127,6 +141,9 @@ def obligation_act(request, pk: int, action: str):
                 obligations.evaluate(user, obligation, verdict=data["verdict"], feasibility=data["feasibility"],
                                      effectiveness=data["effectiveness"], adequacy=data["adequacy"],
                                      truthful=data["truthful"])  # fmt: skip
+            elif action == "check":
+                obligations.record_check(user, obligation, checked_on=data["checked_on"], result=data["result"],
+                                         findings=data["findings"])  # fmt: skip
             else:
                 obligations.decide_lifting(user, obligation, approve=data["approve"], decision=data["decision"])
         except ValidationError as exc:

@@ -22,7 +22,9 @@ from riskgate.intake.evidence import prepare_upload
 from riskgate.warnings.queries import basis_for
 
 from .models import (
+    CheckResult,
     CreditEvent,
+    ImplementationCheck,
     MeasureOrder,
     MitigationReport,
     Obligation,
@@ -277,6 +279,35 @@ def decide_lifting(principal, obligation: Obligation, *, approve: bool, decision
     _record(principal, obligation, "lifted", {"measures": lifted, "warning": warning_lifted}, decision)
     _notify(obligation, obligation.enterprise, "obligation.lifted", _("%s：已解除") % obligation.reference)
     return obligation
+
+
+@transaction.atomic
+def record_check(
+    principal, obligation: Obligation, *, checked_on: dt.date, result: str, findings: str
+) -> ImplementationCheck:
+    """Art.26: an authority of the deciding jurisdiction inspects the implementation; the result goes to the
+    responsible party and to the evaluating institution."""
+    require(principal, Permission.RESPONSE_MEASURE_EXECUTE)
+    obligation = Obligation.objects.visible_to(principal).select_for_update().filter(pk=obligation.pk).first()
+    if obligation is None:
+        raise PermissionDenied(_("只有决定机构辖区内的单位才能检查实施情况。"))
+    _status(obligation, S.IMPLEMENTING, S.LIFTING_APPLIED)
+    if result not in CheckResult.values:
+        raise field_error("result", _("请选择检查结果。"))
+    findings = (findings or "").strip()
+    if not findings:
+        raise field_error("findings", _("请填写检查情况。"))
+    if not isinstance(checked_on, dt.date) or checked_on > timezone.localdate():
+        raise field_error("checked_on", _("检查日期不能晚于今天。"))
+    check = ImplementationCheck.objects.create(obligation=obligation, checked_on=checked_on, result=result,
+                                               findings=findings[:10000], organisation=principal.organisation,
+                                               checked_by=principal)  # fmt: skip
+    _record(principal, obligation, "checked", {"check": check.pk, "result": result})
+    title = _("%(ref)s：实施情况检查结果——%(result)s") % {"ref": obligation.reference,
+                                                    "result": check.get_result_display()}  # fmt: skip
+    for organisation in (obligation.enterprise, obligation.institution):
+        _notify(obligation, organisation, "obligation.checked", title)
+    return check
 
 
 def escalate(now: dt.datetime | None = None) -> dict:
