@@ -61,6 +61,10 @@ def live_world(transactional_db):
     from riskgate.warnings import models as warnings
 
     warnings.ensure_defaults(warnings.AuthorityRule, warnings.PublicationLimit)
+    from riskgate.response.catalogue import ensure_catalogue
+    from riskgate.response.models import MeasureKind
+
+    ensure_catalogue(MeasureKind)
     load_demo_organisations_and_accounts()
     return World()
 

@@ -4,48 +4,15 @@ rapid-response permissions on the default roles. Afterwards the catalogue is dat
 from django.db import migrations
 
 from riskgate.accounts.roles import grant_to_default_roles
+from riskgate.response.catalogue import ensure_catalogue
 
 PERMISSIONS = {"response:measure:view", "response:measure:order", "response:measure:execute",
                "response:measure:lift", "response:obligation:fulfil", "response:obligation:evaluate"}  # fmt: skip
-# code, name, English name, mandatory, binds, closing evidence, creates control rules, rule action, quantities
-CATALOGUE = [
-    ("conditional-restriction", "有条件地限制进出口", "Conditional restriction of import/export", True, "goods",
-     "符合所附条件的证明（检测报告、合格评定证书）", True, "hold", ["restricted"]),
-    ("ban", "禁止进出口", "Ban on import/export", True, "goods", "口岸拦截记录", True, "reject", []),
-    ("seal-seize", "查封、扣押", "Seal up and seize", True, "goods", "查封扣押决定书和清单", False, "", ["seized"]),
-    ("stop-sale", "停止销售和使用", "Stop sale and use", True, "goods", "下架和停止使用的记录", False, "", ["stopped"]),
-    ("return-shipment", "退运", "Return shipment", True, "goods", "退运报关单和出境证明", True, "reject", ["returned"]),
-    ("supervised-destruction", "监督销毁", "Supervised destruction", True, "goods", "销毁记录和影像",
-     False, "", ["destroyed"]),
-    ("notify-departments", "通报有关部门和机构", "Notify other departments", False, "agencies", "通报回执",
-     False, "", []),
-    ("act-against-violators", "处置违法生产经营企业（查封原辅料、工具设备、场所）",
-     "Act against violating enterprises (seal materials, tools, premises)", True, "enterprise",
-     "查封决定书和现场记录", False, "", ["seized"]),
-    ("investigate-same-products", "调查特定时间段同类产品、相关行业或关联区域的质量安全状况",
-     "Investigate the same products, industry or region over a period", False, "region", "调查报告", False, "", []),
-    ("stricter-inspection", "对有关生产经营者加严检验监管", "Stricter inspection of the party", True, "enterprise",
-     "加严期间的查验记录", True, "inspect", []),
-    ("ordered-recall", "责令召回", "Ordered recall", True, "enterprise", "召回计划、进度报告和召回总结",
-     False, "", ["recalled"]),
-    ("credit-downgrade", "信用降级", "Credit downgrade", True, "enterprise", "信用等级调整记录", False, "", []),
-    ("traceability-investigation", "追溯调查", "Traceability investigation", False, "goods",
-     "追溯调查报告（流向和数量）", True, "inspect", []),
-    ("tightened-supervision", "加强监管", "Tightened supervision", True, "enterprise", "监管记录",
-     True, "document_check", []),
-    ("exit-quality-guarantee", "不合格货物调离口岸质量担保", "Quality guarantee for moving goods out of the port",
-     True, "goods", "担保文书和后续检验结果", False, "", []),
-]
 
 
 def forwards(apps, schema_editor):
     grant_to_default_roles(apps.get_model("accounts", "Role"), PERMISSIONS)
-    MeasureKind = apps.get_model("response", "MeasureKind")
-    for order, (code, name, name_en, mandatory, binds, evidence, rules, action, quantities) in enumerate(CATALOGUE):
-        MeasureKind.objects.get_or_create(code=code, defaults={
-            "name": name, "name_en": name_en, "mandatory": mandatory, "binds": binds, "closing_evidence": evidence,
-            "creates_control_rules": rules, "rule_action": action, "quantity_kinds": quantities, "order": order,
-        })  # fmt: skip
+    ensure_catalogue(apps.get_model("response", "MeasureKind"))
 
 
 class Migration(migrations.Migration):
