@@ -211,6 +211,7 @@ def ui_matrix(world) -> dict[str, Entry]:
         "response:obligation_act": Entry(
             {"enterprise_user"}, "post", kwargs={"pk": world.obligation.pk, "action": "consumers"}
         ),
+        "response:consumers_proof": Entry(XIAN_OBLIGATION_READERS, kwargs={"pk": world.obligation.pk}),
         "response:obligation_file": Entry(
             XIAN_OBLIGATION_READERS, kwargs={"pk": world.obligation.pk, "report_id": world.obligation_file.pk}
         ),
@@ -621,6 +622,7 @@ def _matrix_measure(world):
         world.user("xian"), warning=world.warning, enterprise=world.org("ent-xian-trading"),
         institution=world.org("caiq"), requirements="矩阵", report_due=timezone.now() + dt.timedelta(days=5),
     )  # fmt: skip
+    world.obligation.consumers_proof.save("p.pdf", SimpleUploadedFile("p.pdf", b"%PDF-1.4 matrix"), save=True)
     world.obligation_file = PartyReport.objects.create(
         obligation=world.obligation, kind="lifting", text="矩阵", submitted_by=world.user("enterprise"),
         file_name="r.pdf", evaluation_report=SimpleUploadedFile("r.pdf", b"%PDF-1.4 matrix"),

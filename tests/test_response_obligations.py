@@ -103,7 +103,18 @@ def test_the_whole_chain_through_the_pages(world):
     # Lifting needs the consumers told first (Art.23(2)).
     refused = enterprise.post(url + "apply/", {"text": "缺陷已消除", "evaluation_report": _pdf()})
     assert refused.status_code == 400
-    assert enterprise.post(url + "consumers/", {"text": "官网、门店公告及短信通知全部购买者。"}).status_code == 302
+    fake = SimpleUploadedFile("公告.pdf", b"MZ\x90\x00 not a pdf")
+    assert enterprise.post(url + "consumers/", {"text": "公告", "proof": fake}).status_code == 400
+    proof = SimpleUploadedFile("公告截图.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32, content_type="image/png")
+    assert (
+        enterprise.post(
+            url + "consumers/", {"text": "官网、门店公告及短信通知全部购买者。", "proof": proof}
+        ).status_code
+        == 302
+    )
+    obligation.refresh_from_db()
+    assert obligation.consumers_proof_name == "公告截图.png" and len(obligation.consumers_proof_sha256) == 64
+    assert enterprise.get(url + "proof/").status_code == 200
     assert enterprise.post(url + "progress/", {"text": "已召回 790 件。"}).status_code == 302
     assert enterprise.post(url + "apply/", {"text": "缺陷已消除", "evaluation_report": _pdf()}).status_code == 302
     obligation.refresh_from_db()

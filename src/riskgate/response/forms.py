@@ -110,6 +110,13 @@ class TextForm(forms.Form):
     text = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
+class ConsumerNoticeForm(forms.Form):
+    text = forms.CharField(label=_("通报方式、对象和内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    proof = forms.FileField(
+        label=_("通报证明"), required=False, help_text=_("公告截图、门店告示照片、寄送记录（PDF 或图片）")
+    )
+
+
 class LiftingApplicationForm(forms.Form):
     text = forms.CharField(label=_("申请理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     evaluation_report = forms.FileField(label=_("产品缺陷消除评价报告"), help_text=_("PDF 或图片"))

@@ -201,6 +201,9 @@ class Obligation(models.Model):
                               default=ObligationStatus.AWAITING_REPORT, db_index=True)  # fmt: skip
     consumers_notified = models.TextField(_("向消费者和使用者通报的情况"), blank=True)
     consumers_notified_at = models.DateTimeField(_("通报时间"), null=True, blank=True)
+    consumers_proof = models.FileField(_("通报证明"), upload_to="obligations/%Y/%m/", blank=True)
+    consumers_proof_name = models.CharField(max_length=255, blank=True)
+    consumers_proof_sha256 = models.CharField(max_length=64, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     overdue_at = models.DateTimeField(_("逾期记录时间"), null=True, blank=True)
     organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("决定机构"), on_delete=models.PROTECT,

@@ -21,6 +21,7 @@ from riskgate.warnings.queries import basis_from_request
 from . import obligations
 from .forms import (
     CheckForm,
+    ConsumerNoticeForm,
     DecisionForm,
     EvaluationForm,
     ImposeForm,
@@ -80,7 +81,7 @@ def _detail(request, obligation: Obligation, forms: dict | None = None, status: 
         "o": obligation, "reports": obligation.reports.select_related("submitted_by", "evaluated_by"),
         "party_reports": obligation.party_reports.select_related("submitted_by", "decided_by"),
         "report_form": forms.get("report") or (MitigationForm() if party and st == S.AWAITING_REPORT else None),
-        "consumers_form": forms.get("consumers") or (TextForm(auto_id="consumers-%s") if party and st in (
+        "consumers_form": forms.get("consumers") or (ConsumerNoticeForm(auto_id="consumers-%s") if party and st in (
             S.AWAITING_REPORT, S.UNDER_EVALUATION, S.IMPLEMENTING) else None),
         "progress_form": forms.get("progress") or (TextForm(auto_id="progress-%s") if party and st == S.IMPLEMENTING
                                                    else None),
@@ -103,8 +104,9 @@ def obligation_detail(request, pk: int):
     return _detail(request, obligation)
 
 
-ACTIONS = {"report": MitigationForm, "consumers": TextForm, "progress": TextForm, "apply": LiftingApplicationForm,
-           "evaluate": EvaluationForm, "decide": DecisionForm, "check": CheckForm}  # fmt: skip
+ACTIONS = {"report": MitigationForm, "consumers": ConsumerNoticeForm, "progress": TextForm,
+           "apply": LiftingApplicationForm, "evaluate": EvaluationForm, "decide": DecisionForm,
+           "check": CheckForm}  # fmt: skip
 PERMISSIONS = {"evaluate": Permission.RESPONSE_OBLIGATION_EVALUATE, "decide": Permission.RESPONSE_MEASURE_LIFT,
                "check": Permission.RESPONSE_MEASURE_EXECUTE}  # fmt: skip
 
@@ -131,7 +133,7 @@ def obligation_act(request, pk: int, action: str):
             if action == "report":
                 obligations.submit_report(user, obligation, data)
             elif action == "consumers":
-                obligations.notify_consumers(user, obligation, text=data["text"])
+                obligations.notify_consumers(user, obligation, text=data["text"], proof=data["proof"])
             elif action == "progress":
                 obligations.report_progress(user, obligation, text=data["text"])
             elif action == "apply":
@@ -163,3 +165,13 @@ def obligation_file(request, pk: int, report_id: int):
         raise Http404
     audit.record_read(actor=request.user, obj=obligation, reason=f"file {report.pk}")
     return FileResponse(report.evaluation_report.open("rb"), as_attachment=True, filename=report.file_name or "report")
+
+
+@login_required
+def consumers_proof(request, pk: int):
+    obligation = pk_or_404(obligations.visible(request.user), pk)
+    if not obligation.consumers_proof:
+        raise Http404
+    audit.record_read(actor=request.user, obj=obligation, reason="consumers proof")
+    return FileResponse(obligation.consumers_proof.open("rb"), as_attachment=True,
+                        filename=obligation.consumers_proof_name or "proof")  # fmt: skip

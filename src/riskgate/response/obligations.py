@@ -177,16 +177,22 @@ def evaluate(principal, obligation: Obligation, *, verdict: str, feasibility: st
 
 
 @transaction.atomic
-def notify_consumers(principal, obligation: Obligation, *, text: str, now=None) -> Obligation:
-    """Art.23(2): how consumers and users were told, truthfully."""
+def notify_consumers(principal, obligation: Obligation, *, text: str, proof=None, now=None) -> Obligation:
+    """Art.23(2): how consumers and users were told, truthfully, with a proof (the notice as published, a
+    photo of the shop notice, the mailing record) when there is one."""
     obligation = _party(principal, obligation)
     _status(obligation, S.AWAITING_REPORT, S.UNDER_EVALUATION, S.IMPLEMENTING)
     text = (text or "").strip()
     if not text:
         raise field_error("text", _("请说明以何种方式、向谁通报了什么。"))
     obligation.consumers_notified, obligation.consumers_notified_at = text[:5000], now or timezone.now()
-    obligation.save(update_fields=["consumers_notified", "consumers_notified_at"])
-    _record(principal, obligation, "consumers_notified")
+    fields = ["consumers_notified", "consumers_notified_at"]
+    if proof is not None:
+        obligation.consumers_proof_sha256, obligation.consumers_proof_name = prepare_upload(proof, "proof")
+        obligation.consumers_proof = proof
+        fields += ["consumers_proof", "consumers_proof_name", "consumers_proof_sha256"]
+    obligation.save(update_fields=fields)
+    _record(principal, obligation, "consumers_notified", {"proof": obligation.consumers_proof_sha256})
     return obligation
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("obligations/", obligation_views.obligation_list, name="obligations"),
     path("obligations/new/", obligation_views.obligation_create, name="obligation_create"),
     path("obligations/<int:pk>/", obligation_views.obligation_detail, name="obligation"),
+    path("obligations/<int:pk>/proof/", obligation_views.consumers_proof, name="consumers_proof"),
     path("obligations/<int:pk>/file/<int:report_id>/", obligation_views.obligation_file, name="obligation_file"),
     path("obligations/<int:pk>/<slug:action>/", obligation_views.obligation_act, name="obligation_act"),
 ]
