@@ -74,8 +74,10 @@ def test_missing_data_folder_gives_a_clear_error(tmp_path):
         call_command("load_reference_data", hs_folder=tmp_path / "nowhere", stdout=io.StringIO())
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_load_demo_is_idempotent():
+    """On an empty database (the session's demo data removed first; a transactional test flushes afterwards)."""
+    call_command("flush", "--noinput", stdout=io.StringIO())
     out = io.StringIO()
     call_command("load_demo", without_notifications=True, stdout=out)
     call_command("load_demo", without_notifications=True, stdout=out)
