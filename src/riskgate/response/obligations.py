@@ -10,12 +10,11 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from riskgate.accounts.models import Organisation, OrganisationKind
-from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
 from riskgate.intake.evidence import prepare_upload
@@ -33,6 +32,7 @@ from .models import (
     Status,
     Verdict,
 )
+from .scope import concerned, record
 
 S = ObligationStatus
 REPORT_PARTS = ("defect_analysis", "quantity_distribution", "measures", "plan", "expected_effect")
@@ -44,22 +44,11 @@ OVERDUE_EVENT = "mitigation_report_overdue"
 def visible(principal) -> QuerySet:
     """Authorities: their jurisdiction; an enterprise: its own obligations; a technical institution: those it
     evaluates."""
-    organisation = getattr(principal, "organisation", None)
-    allowed = Q(pk__in=[])
-    if principal.has_permission(Permission.RESPONSE_MEASURE_VIEW):
-        allowed |= Q(pk__in=Obligation.objects.visible_to(principal).values("pk"))
-    if organisation is not None and principal.has_permission(Permission.RESPONSE_OBLIGATION_FULFIL):
-        allowed |= Q(enterprise=organisation)
-    if organisation is not None and principal.has_permission(Permission.RESPONSE_OBLIGATION_EVALUATE):
-        allowed |= Q(institution=organisation)
-    if allowed == Q(pk__in=[]):
-        raise PermissionDenied
-    return Obligation.objects.filter(allowed)
+    return concerned(principal, Obligation, institutions=True)
 
 
 def _record(principal, obligation: Obligation, action: str, changes: dict | None = None, reason: str = "") -> None:
-    audit.record(actor=principal, action=f"obligation.{action}", obj=obligation, object_repr=obligation.reference,
-                 changes=changes or {}, reason=reason, organisation_id=obligation.organisation_id)  # fmt: skip
+    record(principal, obligation, f"obligation.{action}", changes, reason)
 
 
 def _notify(obligation: Obligation, organisation: Organisation, kind: str, title: str) -> None:

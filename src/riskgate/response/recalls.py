@@ -7,16 +7,16 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from riskgate.accounts.models import Organisation, OrganisationKind
-from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
 
 from .models import Recall, RecallEnforcement, RecallKind, RecallProgress, RecallStatus, RecallType, Remedy
+from .scope import concerned, record
 
 FIELDS = ("kind", "recall_type", "enterprise", "warning", "measure", "product", "brand", "model", "hs_code",
           "defect", "affected_units", "affected_range", "distribution", "remedies", "communication_plan", "source",
@@ -26,20 +26,11 @@ REQUIRED_TEXT = ("product", "defect", "affected_range", "communication_plan")
 
 def visible(principal) -> QuerySet:
     """Authorities: their jurisdiction; an enterprise: its own recalls."""
-    organisation = getattr(principal, "organisation", None)
-    allowed = Q(pk__in=[])
-    if principal.has_permission(Permission.RESPONSE_MEASURE_VIEW):
-        allowed |= Q(pk__in=Recall.objects.visible_to(principal).values("pk"))
-    if organisation is not None and principal.has_permission(Permission.RESPONSE_OBLIGATION_FULFIL):
-        allowed |= Q(enterprise=organisation)
-    if allowed == Q(pk__in=[]):
-        raise PermissionDenied
-    return Recall.objects.filter(allowed)
+    return concerned(principal, Recall)
 
 
 def _record(principal, recall: Recall, action: str, changes: dict | None = None, reason: str = "") -> None:
-    audit.record(actor=principal, action=f"recall.{action}", obj=recall, object_repr=recall.reference,
-                 changes=changes or {}, reason=reason, organisation_id=recall.organisation_id)  # fmt: skip
+    record(principal, recall, f"recall.{action}", changes, reason)
 
 
 @transaction.atomic

@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from riskgate.accounts.models import Organisation, OrganisationKind
-from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
 from riskgate.intake.evidence import prepare_upload
 from riskgate.warnings.queries import basis_for
 
 from .models import LiftMode, MeasureKind, MeasureOrder, ProgressNote, Quantity, QuantityKind, Status, TargetKind
+from .scope import record
 
 EXECUTING_KINDS = {OrganisationKind.NATIONAL_AUTHORITY, OrganisationKind.WARNING_OFFICE,
                    OrganisationKind.DIRECT_BUREAU, OrganisationKind.INSPECTION_BODY, OrganisationKind.PORT,
@@ -48,8 +48,7 @@ def executes(principal, order: MeasureOrder) -> bool:
 
 
 def _record(principal, order: MeasureOrder, action: str, changes: dict | None = None, reason: str = "") -> None:
-    audit.record(actor=principal, action=f"measure.{action}", obj=order, object_repr=order.reference,
-                 changes=changes or {}, reason=reason, organisation_id=order.organisation_id)  # fmt: skip
+    record(principal, order, f"measure.{action}", changes, reason)
 
 
 def _units(principal, lead: Organisation, cooperating: list[Organisation]) -> None:
