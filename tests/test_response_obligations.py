@@ -274,3 +274,76 @@ def test_implementation_is_inspected_and_the_result_notified(world, django_captu
         {"checked_on": timezone.localdate().isoformat(), "result": "satisfactory", "findings": "已全部下架"},
     )
     assert posted.status_code == 302 and obligation.checks.count() == 2
+
+
+def test_lifting_one_party_leaves_the_measures_against_another(world):
+    from riskgate.response.services import order_measure
+
+    notice, _approver = published(world)
+    due = timezone.now() + dt.timedelta(days=5)
+    kind = MeasureKind.objects.get(code="stricter-inspection")
+    ours = order_measure(
+        world.user("warning"),
+        kind=kind,
+        warning=notice,
+        target_kind="enterprise",
+        target="本企业",
+        target_enterprise=world.org("ent-xian-trading"),
+        instructions="加严",
+        deadline=due,
+        lead_unit=world.org("xianyang-customs"),
+    )
+    theirs = order_measure(
+        world.user("warning"),
+        kind=kind,
+        warning=notice,
+        target_kind="enterprise",
+        target="另一企业",
+        target_enterprise=world.org("ent-baoji-toys"),
+        instructions="加严",
+        deadline=due,
+        lead_unit=world.org("xianyang-customs"),
+    )
+    general = order_measure(
+        world.user("warning"),
+        kind=MeasureKind.objects.get(code="stop-sale"),
+        warning=notice,
+        target_kind="product",
+        target="同类产品",
+        instructions="停售",
+        deadline=due,
+        lead_unit=world.org("xianyang-customs"),
+    )
+    first = _impose(world, notice)
+    obligations.impose(
+        world.user("warning"),
+        warning=notice,
+        enterprise=world.org("ent-baoji-toys"),
+        institution=world.org("caiq"),
+        requirements="x",
+        report_due=due,
+    )
+    enterprise = world.user("enterprise")
+    obligations.submit_report(enterprise, first, REPORT)
+    obligations.evaluate(
+        world.user("assessor"),
+        first,
+        verdict="adequate",
+        feasibility="a",
+        effectiveness="b",
+        adequacy="c",
+        truthful=True,
+    )
+    obligations.notify_consumers(enterprise, first, text="已通知")
+    obligations.apply_for_lifting(enterprise, first, text="已消除", evaluation_report=_pdf())
+    obligations.decide_lifting(world.user("warning"), first, approve=True, decision="准予解除")
+    statuses = dict(MeasureOrder.objects.values_list("pk", "status"))
+    assert statuses[ours.pk] == "lifted"
+    assert statuses[theirs.pk] != "lifted" and statuses[general.pk] != "lifted"  # the other party is still open
+    assert warnings_current(notice).is_live
+
+
+def warnings_current(notice):
+    from riskgate.warnings.services import current
+
+    return current(notice)

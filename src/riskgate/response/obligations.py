@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -257,15 +257,23 @@ def decide_lifting(principal, obligation: Obligation, *, approve: bool, decision
         return obligation
     obligation.status, obligation.lifted_at = S.LIFTED, now
     obligation.save(update_fields=["status", "lifted_at"])
+    # The warning's open measures against this enterprise end with its obligation; those against no enterprise
+    # in particular only when no other party's obligation under the warning is still open.
+    others = obligation.warning.obligations.exclude(pk=obligation.pk).exclude(status=S.LIFTED).exists()
+    mine = Q(target_enterprise=obligation.enterprise)
+    targets = mine if others else mine | Q(target_enterprise__isnull=True)
+    open_orders = (
+        MeasureOrder.objects.visible_to(principal)
+        .filter(targets, warning__lineage_id=obligation.warning.lineage_id)
+        .exclude(status=Status.LIFTED)
+    )
     lifted = []
-    for order in MeasureOrder.objects.visible_to(principal).filter(warning__lineage_id=obligation.warning.lineage_id)\
-            .exclude(status=Status.LIFTED):  # fmt: skip
-        measures.lift(principal, order, reason=decision, evaluation=_("风险责任者 %s 的解除申请获批") %
-                      obligation.reference, now=now)  # fmt: skip
+    for order in open_orders:
+        measures.lift(principal, order, reason=decision,
+                      evaluation=_("风险责任者 %s 的解除申请获批") % obligation.reference, now=now)  # fmt: skip
         lifted.append(order.reference)
     warning_lifted = ""
     current = warnings.current(obligation.warning)
-    others = obligation.warning.obligations.exclude(pk=obligation.pk).exclude(status=S.LIFTED).exists()
     if current.is_live and not others and principal.has_permission(Permission.WARNING_APPROVE):
         try:
             warning_lifted = warnings.lift(principal, current, reason=decision, now=now).reference
