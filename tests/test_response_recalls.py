@@ -142,3 +142,12 @@ def test_the_demo_turns_real_safety_gate_vehicle_alerts_into_recalls(world):
     assert Recall.objects.filter(source__startswith="SR/").count() == 12
     assert Recall.objects.filter(public=True).exists() and Recall.objects.filter(progress__isnull=False).exists()
     assert load_demo_recalls() == 0
+
+
+def test_publishing_twice_is_a_message_not_an_error(world):
+    recall = recalls.open_recall(world.user("xian"), _data(world))
+    xian = world.client_for("xian")
+    assert xian.post(f"/recalls/manage/{recall.pk}/publish/").status_code == 302
+    again = xian.post(f"/recalls/manage/{recall.pk}/publish/", follow=True)
+    assert again.status_code == 200 and "召回公告已发布" in again.content.decode()
+    assert Recall.objects.get(pk=recall.pk).public

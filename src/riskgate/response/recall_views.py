@@ -75,8 +75,12 @@ def recall_act(request, pk: int, action: str):
     recall = pk_or_404(recalls.visible(request.user).select_related("enterprise"), pk)
     forms = {"progress": RecallProgressForm, "enforce": EnforcementForm}
     if action == "publish":
-        recalls.publish(request.user, recall)
-        messages.success(request, _("召回公告已发布。"))
+        try:
+            recalls.publish(request.user, recall)
+        except ValidationError as exc:  # already published (a second click): say so, do not fail
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("召回公告已发布。"))
         return redirect("response:recall", pk=recall.pk)
     if action not in forms:
         raise Http404

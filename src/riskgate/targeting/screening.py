@@ -66,7 +66,7 @@ def explain(decision: ScreeningDecision) -> dict:
     selection under the policy version that made it — and whether this reproduces the stored action."""
     item = parse_item(decision.item)
     factor = decision.factor if decision.factor is not None else 1.0
-    policy = parse_policy(exchange_policy(decision.policy)) if decision.policy_id else None
+    policy = parse_policy(exchange_policy(decision.policy, with_records=False)) if decision.policy_id else None
     rules = []
     for reference in decision.matched_rules:
         rule = ControlRule.objects.by_reference(reference)

@@ -50,8 +50,15 @@ def record_factor(tiers: list, rate: float) -> float:
     return factor
 
 
-def exchange_policy(policy: SupervisionPolicy) -> dict:
-    """The policy in the exchange format, with today's credit grades and commodity records filled in."""
+def exchange_policy(policy: SupervisionPolicy, *, with_records: bool = True) -> dict:
+    """The policy in the exchange format, with today's credit grades and commodity records filled in (without
+    them — with_records=False — when only its rates matter, as when a decision with its stored factor is
+    explained)."""
+    data = {"id": policy.reference, "grade_factors": policy.grade_factors, "default_grade": policy.default_grade,
+            "random_rate": policy.random_rate, "min_random_rate": policy.min_random_rate,
+            "random_action": policy.random_action}  # fmt: skip
+    if not with_records:
+        return data
     grades = {}
     for uscc, customs_code, grade in (
         Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE)
@@ -67,9 +74,7 @@ def exchange_policy(policy: SupervisionPolicy) -> dict:
         if factor != 1.0:
             commodity[record.hs_heading] = factor
     commodity.update(policy.commodity_factors)  # set by hand: it wins over the computed record
-    return {"id": policy.reference, "grade_factors": policy.grade_factors, "default_grade": policy.default_grade,
-            "enterprise_grades": grades, "commodity_factors": commodity, "random_rate": policy.random_rate,
-            "min_random_rate": policy.min_random_rate, "random_action": policy.random_action}  # fmt: skip
+    return {**data, "enterprise_grades": grades, "commodity_factors": commodity}
 
 
 def _check(data: dict) -> dict:

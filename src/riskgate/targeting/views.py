@@ -47,7 +47,6 @@ def rule_list(request):
         rule.figures = figures.get(rule.pk)
     return render(request, "targeting/rule_list.html", {
         "form": form, "page": page, "can_manage": request.user.has_permission(Permission.TARGETING_RULE_MANAGE),
-        "can_view_policy": True,
     })  # fmt: skip
 
 
@@ -93,7 +92,7 @@ def rule_detail(request, pk: int, forms: dict | None = None, status: int = 200):
         "versions": versions,
         "total": inspection.lineage_effectiveness(rule),
         "retro": getattr(rule, "retro", None),
-        "follow_ups": rule.follow_ups.select_related("organisation")[:20] if hasattr(rule, "follow_ups") else [],
+        "follow_ups": rule.follow_ups.select_related("organisation")[:20],
         "manage": manage,
         "change_form": forms.get("change") or (RuleForm(initial=RuleForm.initial_from(rule) | {"reason": ""})
                                                if manage else None),
