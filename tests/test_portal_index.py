@@ -153,3 +153,15 @@ def test_an_empty_database_answers_nothing(world):
     _version(random.Random(1), 1, when=timezone.now())
     queries.forget_data_version()
     assert len(portal_index.search({})) == 1
+
+
+@pytest.mark.parametrize("bisection", [True, False])
+def test_a_period_is_found_by_bisection_as_by_comparison(history, bisection):
+    portal_index.search({})
+    assert portal_index._index.days_sorted  # publication order: the dates never decrease
+    portal_index._index.days_sorted = bisection
+    days = [dt.date(2025, 12, 31), dt.date(2026, 1, 5), dt.date(2026, 1, 20), dt.date(2026, 3, 1)]
+    for since in [None, *days]:
+        for until in [None, *days]:
+            criteria = {k: v for k, v in {"since": since, "until": until}.items() if v}
+            assert _found(criteria) == _expected(criteria), criteria

@@ -1,8 +1,8 @@
 """Navigation by permission: only built features appear, and only to those who may use them."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .addresses import address
 from .permissions import Permission
 
 NAVIGATION = [
@@ -39,7 +39,7 @@ def navigation(request):
         current = getattr(getattr(request, "resolver_match", None), "view_name", "")
         return {
             "nav_items": [
-                {"url": reverse(name), "label": label, "active": current == name}
+                {"url": address(name), "label": label, "active": current == name}
                 for name, label in (
                     ("warnings:portal", _("风险预警")),
                     ("response:public_recalls", _("召回公告")),
@@ -49,7 +49,7 @@ def navigation(request):
         }
     current = getattr(getattr(request, "resolver_match", None), "view_name", "")
     items = [
-        {"url": reverse(name), "label": label, "active": current == name}
+        {"url": address(name), "label": label, "active": current == name}
         for name, label, permission in NAVIGATION
         if permission is None
         or any(user.has_permission(p) for p in (permission if isinstance(permission, tuple) else (permission,)))

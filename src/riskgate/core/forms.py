@@ -68,33 +68,82 @@ def _plain_widget(widget: dict) -> SafeString:
     return format_html('<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], value, flatatt(attrs))
 
 
+def _plain_field(field) -> SafeString:
+    widget = field.field.widget
+    if type(widget) not in PLAIN_WIDGETS:
+        raise TypeError(f"plain_fields renders text, date and single-select fields, not {type(widget).__name__}")
+    attrs = field.build_widget_attrs({})
+    attrs.setdefault("id", field.auto_id)  # after the aria attributes, as BoundField.as_widget adds it
+    context = widget.get_context(field.html_name, field.value(), attrs)
+    errors = field.errors
+    return format_html(
+        '<div><label for="{}">{}:</label>{}{}</div>',
+        field.auto_id,
+        field.label,
+        format_html(
+            '<ul class="errorlist" id="{}_error">{}</ul>',
+            field.auto_id,
+            format_html_join("", "<li>{}</li>", ((e,) for e in errors)),
+        )
+        if errors
+        else "",  # fmt: skip
+        _plain_widget(context["widget"]),
+    )
+
+
+class _SharedFields(dict):
+    """A form class's fields, handed to each instance as they are: Django deep-copies a form's fields for every
+    instance so that an instance may change its own, which a form of `fixed_fields` never does."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+def fixed_fields(form_class):
+    """Declare that a form never changes its fields, widgets or choices per instance (nothing set in __init__):
+    its instances share the class's fields instead of copying them (a tenth of the portal's search), and
+    plain_fields keeps their markup (`plain_fields_memo`)."""
+    form_class.base_fields = _SharedFields(form_class.base_fields)
+    form_class.plain_fields_memo = True
+    return form_class
+
+
+FIELD_MEMO = 4096  # rendered fields kept for forms that ask for it (their fields' markup is fixed per class)
+_field_memo: dict[tuple, SafeString] = {}
+
+
+def _memo_key(form, field) -> tuple | None:
+    """What a field's markup depends on, for a form whose fields are the same for every instance of its class
+    (`fixed_fields`: no choices or attributes set per instance): the class, prefix and id format,
+    the field, the language (labels and choices are translated), the bound value and the errors."""
+    from django.utils import translation
+
+    value = field.value()
+    if not isinstance(value, str | int | type(None)):
+        value = repr(value)
+    return (type(form), form.prefix, form.auto_id, field.name, translation.get_language(), form.is_bound,
+            value, tuple(str(e) for e in field.errors))  # fmt: skip
+
+
 def plain_fields(form) -> SafeString:
     """A form of text, date and single-select fields as `as_div` renders it (labels, values, errors and their
     aria attributes), built in Python: Django renders every widget through its own template, which made the
-    filter form cost as much as the 20 results under it on the portal's search page (bench/portal)."""
+    filter form cost as much as the 20 results under it on the portal's search page (bench/portal). A form
+    class declared with `fixed_fields` has each field's markup kept (FIELD_MEMO entries) by what it
+    depends on (`_memo_key`): the portal's search form is mostly the same few values."""
     parts = [format_html('<ul class="errorlist nonfield">{}</ul>', format_html_join("", "<li>{}</li>", (
         (e,) for e in form.non_field_errors())))] if form.non_field_errors() else []  # fmt: skip
+    memo = getattr(form, "plain_fields_memo", False)
     for field in form:
-        widget = field.field.widget
-        if type(widget) not in PLAIN_WIDGETS:
-            raise TypeError(f"plain_fields renders text, date and single-select fields, not {type(widget).__name__}")
-        attrs = field.build_widget_attrs({})
-        attrs.setdefault("id", field.auto_id)  # after the aria attributes, as BoundField.as_widget adds it
-        context = widget.get_context(field.html_name, field.value(), attrs)
-        errors = field.errors
-        parts.append(
-            format_html(
-                '<div><label for="{}">{}:</label>{}{}</div>',
-                field.auto_id,
-                field.label,
-                format_html(
-                    '<ul class="errorlist" id="{}_error">{}</ul>',
-                    field.auto_id,
-                    format_html_join("", "<li>{}</li>", ((e,) for e in errors)),
-                )
-                if errors
-                else "",  # fmt: skip
-                _plain_widget(context["widget"]),
-            )
-        )
+        if not memo:
+            parts.append(_plain_field(field))
+            continue
+        key = _memo_key(form, field)
+        html = _field_memo.get(key)
+        if html is None:
+            html = _plain_field(field)
+            if len(_field_memo) >= FIELD_MEMO:
+                _field_memo.clear()
+            _field_memo[key] = html
+        parts.append(html)
     return mark_safe("".join(parts))  # noqa: S308 - every part is built by format_html

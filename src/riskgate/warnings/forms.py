@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from riskgate.accounts.models import Organisation
 from riskgate.assessment.grading import WarningLevel
 from riskgate.core.countries import is_valid_code
-from riskgate.core.forms import CountryCodeField
+from riskgate.core.forms import CountryCodeField, fixed_fields
 
 from .models import CONTENT_FIELDS, Evaluation, Status, WarningKind, WarningNotice
 
@@ -14,6 +14,7 @@ BLANK = [("", _("全部"))]
 STATE_CHOICES = [("active", _("生效中")), ("adjusted", _("已调整")), ("lifted", _("已解除"))]
 
 
+@fixed_fields
 class PortalFilterForm(forms.Form):
     q = forms.CharField(label=_("关键词"), required=False, max_length=200)
     level = forms.ChoiceField(label=_("预警等级"), choices=BLANK + WarningLevel.choices, required=False)

@@ -38,10 +38,13 @@ STATE_OF = {  # (status, change) of the current version → the public state fil
 }
 COLUMNS = ("id", "lineage_id", "published_at", "current", "public", "status", "change", "level", "kinds",
            "origin_countries", "hs_codes", "regions", "product_category", "search_tokens")  # fmt: skip
-# Rows read for result pages, kept until the next publication: a current public version never changes while it
-# is current (services make every change a new version), and the newest warnings are on most pages.
+# Rows read for result pages, and the portal's rendered result items, kept until the next publication: a current
+# public version never changes while it is current (services make every change a new version), and the newest
+# warnings are on most pages.
 ROW_CACHE = 2000
+HTML_CACHE = 20_000  # (version id, language) → the result item's HTML: about 1 KB each
 COMPACT_AT = 0.5  # rebuild when more than half of the positions belong to versions no longer current
+MASKS, LONG_POSTING = 256, 16  # masks kept, of postings holding at least 1/16 of the positions (100 KB each)
 FREEZE_AT = 10_000  # positions from which the index is frozen out of the cyclic collector's scans
 
 
@@ -80,6 +83,9 @@ class PublicIndex:
     watermark: dt.datetime | None = None
     version: str | None = None
     rows: dict[int, WarningNotice] = field(default_factory=dict)  # SearchResult's row cache
+    html: dict[tuple[int, str], str] = field(default_factory=dict)  # SearchResult's rendered items
+    masks: dict[tuple, np.ndarray] = field(default_factory=dict)  # _mask's kept masks
+    days_sorted: bool = True  # publication dates never decrease with the position (bisection finds periods)
 
     def _postings(self, name: str) -> _Postings:
         return self.postings.setdefault(name, _Postings())
@@ -137,17 +143,30 @@ class PublicIndex:
             alive[position] = live
         for postings in self.postings.values():
             postings.arrays.clear()
+        self.masks = {}
         self.alive = alive
         self.id_array = np.asarray(self.ids, dtype=np.int64)
         self.day_array = np.asarray(self.days, dtype=np.int64)
+        self.days_sorted = bool(np.all(self.day_array[1:] >= self.day_array[:-1]))
 
     def needs_compacting(self) -> bool:
         return len(self.ids) > 1000 and self.alive.sum() < COMPACT_AT * len(self.ids)
 
     def _mask(self, name: str, *keys: str) -> np.ndarray:
+        """The positions having any of `keys` as a boolean array (read-only). Those of long postings are kept
+        (MASKS of them, until the next read): setting a mask from a word most warnings have (召回) costs more
+        than the rest of a search."""
+        cached = self.masks.get((name, keys))
+        if cached is not None:
+            return cached
         mask = np.zeros(len(self.ids), dtype=bool)
         for key in keys:
             mask[self._postings(name).get(key)] = True
+        if mask.sum() * LONG_POSTING >= len(mask):
+            mask.flags.writeable = False
+            if len(self.masks) >= MASKS:  # (searches run under the module's lock)
+                self.masks.clear()
+            self.masks[(name, keys)] = mask
         return mask
 
     def search(self, criteria: dict) -> np.ndarray:
@@ -164,10 +183,16 @@ class PublicIndex:
         if criteria.get("region"):
             mask &= self._mask("province", "national", criteria["region"][:2])
         since, until = criteria.get("since"), criteria.get("until")
-        if since:
-            mask &= self.day_array >= since.toordinal()
+        if since:  # positions are in publication order, so a period is a range of them (found by bisection)
+            if self.days_sorted:
+                mask[: np.searchsorted(self.day_array, since.toordinal(), "left")] = False
+            else:
+                mask &= self.day_array >= since.toordinal()
         if until:
-            mask &= self.day_array <= until.toordinal()
+            if self.days_sorted:
+                mask[np.searchsorted(self.day_array, until.toordinal(), "right") :] = False
+            else:
+                mask &= self.day_array <= until.toordinal()
         positions = np.flatnonzero(mask)[::-1]
         category = (criteria.get("category") or "").casefold()
         if category:
@@ -180,9 +205,15 @@ class SearchResult:
     only its own rows (with their issuing organisation), newest first: from the index's row cache, or the
     database for the rows it does not hold yet."""
 
-    def __init__(self, ids: np.ndarray, rows: dict[int, WarningNotice] | None = None):
+    def __init__(
+        self,
+        ids: np.ndarray,
+        rows: dict[int, WarningNotice] | None = None,
+        html: dict[tuple[int, str], str] | None = None,
+    ):
         self.ids = ids
         self.rows = {} if rows is None else rows
+        self._html = {} if html is None else html
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -201,6 +232,21 @@ class SearchResult:
                 self.rows.clear()
             self.rows.update(found)
         return [self.rows[i] for i in wanted if i in self.rows]
+
+    def html(self, wanted: list[int], language: str, render, fields: tuple[str, ...]) -> list[str]:
+        """The rendered items of the warning versions `wanted` (ids from `self.ids`) in `language`: kept
+        from earlier pages, the others read with only `fields` (and their issuing organisation) and rendered by
+        `render(notice)` — the portal's pages are mostly items some earlier page showed."""
+        missing = [i for i in wanted if (i, language) not in self._html]
+        if missing:
+            found = WarningNotice.objects.filter(id__in=missing).select_related("organisation").only(*fields)
+            rendered = {(notice.id, language): render(notice) for notice in found}
+            with _lock:
+                if len(self._html) + len(rendered) > HTML_CACHE:  # forget the older half (insertion order)
+                    for key in list(self._html)[: len(self._html) // 2]:
+                        del self._html[key]
+                self._html.update(rendered)
+        return [self._html[key] for key in ((i, language) for i in wanted) if key in self._html]
 
 
 _lock = threading.Lock()
@@ -228,7 +274,7 @@ def search(criteria: dict) -> SearchResult:
             if len(_index.ids) >= FREEZE_AT:  # millions of long-lived objects in the postings: out of the reach
                 gc.collect()  # of every later full collection (after today's garbage, which would never go)
                 gc.freeze()
-            _index.rows = {}  # a new dict: a result made before keeps its own
+            _index.rows, _index.html = {}, {}  # new dicts: a result made before keeps its own
         index = _index
         ids = index.id_array[index.search(criteria)]
-    return SearchResult(ids, index.rows)
+    return SearchResult(ids, index.rows, index.html)

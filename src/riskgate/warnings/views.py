@@ -4,19 +4,20 @@ messages and the CAP feed. No sign-in; only public warnings, and only their publ
 import hashlib
 from functools import wraps
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from riskgate.assessment.grading import LEVEL_COLOURS, WarningLevel
+from riskgate.core import frames
 from riskgate.core.api_support import MAX_ID
 
 from . import cap, portal_index, queries
@@ -44,8 +45,7 @@ def _cached_page(view=None, *, params=()):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        personal = {settings.SESSION_COOKIE_NAME, "messages"} & set(request.COOKIES)
-        if personal:  # a session, or flash messages waiting for this visitor: never shared
+        if frames.personal(request):  # a session, or flash messages waiting for this visitor: never shared
             return view(request, *args, **kwargs)
         read = sorted((name, request.GET.getlist(name)) for name in params if name in request.GET)
         address = f"{request.LANGUAGE_CODE}|{request.path}|{read}|{queries.data_version()}"
@@ -65,13 +65,20 @@ def _cached_page(view=None, *, params=()):
 @cache_control(public=True, max_age=PAGE_SECONDS)
 @_cached_page(params=[*PortalFilterForm.base_fields, "page"])
 def portal(request):
+    from .templatetags.warning_tags import RESULT_ITEM_FIELDS, language_links_html, result_item
+
     form = PortalFilterForm(request.GET or None)
-    items = portal_index.search(form.criteria())
-    page = Paginator(items, 20).get_page(request.GET.get("page"))
+    result = portal_index.search(form.criteria())
+    page = Paginator(result.ids, 20).get_page(request.GET.get("page"))
+    items = result.html(page.object_list.tolist(), translation.get_language(), result_item, RESULT_ITEM_FIELDS)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "as_of": timezone.now()}
-    return render(request, "warnings/portal.html", context)
+    context = {"form": form, "page": page, "items": items, "query": query.urlencode(), "as_of": timezone.now()}
+    parts = {
+        "language_links": language_links_html(request),
+        "content": render_to_string("warnings/_portal_content.html", context),
+    }
+    return frames.render_framed(request, "warnings/portal.html", parts)
 
 
 @require_GET

@@ -1,7 +1,12 @@
 """Template helpers shared by every app."""
 
+from html import escape
+
 from django import template
 from django.utils import translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -37,3 +42,31 @@ def plain_fields(form):
     from riskgate.core.forms import plain_fields as render
 
     return render(form)
+
+
+@register.simple_tag(takes_context=True)
+def pager(context) -> str:
+    """The links of a paginated list: its `page`, with the list's other parameters (`query`, URL-encoded) kept.
+    Built in Python, not by an included template: it is on every list, and the portal's search renders it for
+    every search (bench/portal)."""
+    page, query = context.get("page"), context.get("query")
+    if page is None or not page.has_other_pages():
+        return ""
+    href = f"?{conditional_escape(query)}&amp;page=" if query else "?page="
+    parts = [f'<nav class="pager" aria-label="{escape(_("分页"))}">\n']
+    if page.has_previous():
+        parts.append(f'<a href="{href}{page.previous_page_number()}">{escape(_("上一页"))}</a>')
+    position = _("第 %(n)s / %(total)s 页") % {"n": page.number, "total": page.paginator.num_pages}
+    parts.append(f"\n<span>{escape(position)}</span>\n")
+    if page.has_next():
+        parts.append(f'<a href="{href}{page.next_page_number()}">{escape(_("下一页"))}</a>')
+    parts.append("\n</nav>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped or a number
+
+
+@register.simple_tag
+def address(name: str) -> str:
+    """{% url name %} for a URL name without arguments, reversed once (core.addresses)."""
+    from riskgate.core.addresses import address as reversed_once
+
+    return reversed_once(name)

@@ -4,6 +4,7 @@ page (bench/portal: 13 ms of a 19 ms page)."""
 
 from functools import lru_cache
 from html import escape
+from urllib.parse import quote
 
 from django import template
 from django.urls import reverse
@@ -29,6 +30,35 @@ def _state_html(notice, words: dict) -> str:
         state = "adjusted" if notice.change == "adjusted" else "active"
     css = {"lifted": "state lifted", "active": "state active"}.get(state, "state")
     return f'<span class="{css}">{escape(words[state])}</span>'
+
+
+@lru_cache(maxsize=8)
+def _languages(current: str) -> list[tuple[str, str, str]]:
+    from django.conf import settings
+
+    return [
+        (code, translation.get_language_info(code)["name_local"], ' aria-current="true"' if code == current else "")
+        for code, _name in settings.LANGUAGES
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> str:
+    return language_links_html(context["request"])
+
+
+def language_links_html(request) -> str:
+    """The public pages' language switch: plain links to warnings:language, with this page as the way back
+    (public pages are cached for everyone and carry no CSRF token, so no form). Built in Python: it is on every
+    portal search (bench/portal)."""
+    back = escape(quote(request.get_full_path(), safe="/"))
+    base = reverse("warnings:language")
+    links = "".join(
+        f'<a class="button" href="{base}?language={code}&amp;next={back}" lang="{code}" hreflang="{code}"{current}>'
+        f"{escape(name)}</a>"
+        for code, name, current in _languages(translation.get_language() or "")
+    )
+    return mark_safe(f'<div class="lang">{links}</div>')  # noqa: S308 - escaped
 
 
 @register.filter
@@ -61,6 +91,12 @@ def _words(language: str) -> dict:
         "adjusted": _("已调整"),
         "active": _("生效中"),
     }
+
+
+# What result_item reads of a warning version (with its organisation's names): the portal reads only these.
+RESULT_ITEM_FIELDS = ("id", "lineage_id", "level", "status", "change", "kinds", "hs_codes", "origin_countries",
+                      "title", "title_en", "summary", "summary_en", "published_at", "organisation__name",
+                      "organisation__name_en")  # fmt: skip
 
 
 @register.filter
