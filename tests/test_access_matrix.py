@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from riskgate.accounts.models import ApiToken, Organisation
 from riskgate.api import api
@@ -395,6 +396,18 @@ def api_matrix(world) -> dict[tuple[str, str], Entry]:
         ("get", "/api/v1/screening/decisions/{decision_id}/explanation"): Entry(
             SCREENERS, kwargs={"decision_id": world.task.decision_id}
         ),
+        ("get", "/api/v1/obligations"): Entry(OBLIGATION_LISTERS),
+        ("get", "/api/v1/obligations/{obligation_id}"): Entry(
+            XIAN_OBLIGATION_READERS, kwargs={"obligation_id": world.obligation.pk}
+        ),
+        ("get", "/api/v1/recalls"): Entry(RECALL_LISTERS),
+        ("get", "/api/v1/recalls/{recall_id}"): Entry(XIAN_RECALL_READERS, kwargs={"recall_id": world.recall.pk}),
+        ("post", "/api/v1/recalls/{recall_id}/progress"): Entry(
+            RECALL_SUPERVISORS | {"enterprise_user"},
+            "post",
+            kwargs={"recall_id": world.recall.pk},
+            data={"as_of": timezone.localdate().isoformat(), "units_corrected": 3, "note": "矩阵"},
+        ),
     }
 
 
@@ -703,7 +716,7 @@ def test_admin_access_matrix(matrix_world, role):
 
 def stored() -> tuple:
     """What a denied write must leave as it was."""
-    from riskgate.response.models import MeasureOrder, ProgressNote, Quantity
+    from riskgate.response.models import MeasureOrder, ProgressNote, Quantity, RecallProgress
     from riskgate.targeting.models import ControlRule, InspectionTask, SupervisionPolicy
 
     return (
@@ -718,6 +731,7 @@ def stored() -> tuple:
         MeasureOrder.objects.filter(status="lifted").count(),
         ProgressNote.objects.count(),
         Quantity.objects.count(),
+        RecallProgress.objects.count(),
     )
 
 

@@ -1,5 +1,6 @@
 """API of rapid response: the measures catalogue, measures in the caller's scope (decided in its jurisdiction or
-executed by it), ordering one, progress and quantities from the executing units, and lifting."""
+executed by it), ordering one, progress and quantities from the executing units, and lifting; obligations of
+risk-responsible parties and recalls in view, and a recall's progress."""
 
 import datetime as dt
 from decimal import Decimal
@@ -11,13 +12,14 @@ from ninja.pagination import paginate
 
 from riskgate.accounts.models import Organisation
 from riskgate.assessment.models import Assessment
+from riskgate.core import audit
 from riskgate.core.access import field_error, pk_or_404
 from riskgate.core.api_support import MAX_ID, Pagination, require
 from riskgate.core.permissions import Permission
 from riskgate.warnings.models import WarningNotice
 
-from . import services
-from .models import MeasureKind, Status
+from . import obligations, recalls, services
+from .models import MeasureKind, ObligationStatus, RecallStatus, RecallType, Status
 
 router = Router(tags=["rapid response"])
 
@@ -208,3 +210,190 @@ def lift_measure(request, measure_id: int, payload: LiftIn):
     order = pk_or_404(_orders(request), measure_id)
     services.lift(request.auth, order, reason=payload.reason, evaluation=payload.evaluation)
     return pk_or_404(_orders(request), measure_id)
+
+
+# Obligations of risk-responsible parties and recalls: read by whoever sees them on their pages (response.scope:
+# authorities their jurisdiction, an enterprise its own, the evaluating institution its cases), and a recall's
+# progress reported by its enterprise's own system. Files are named by their SHA-256 only; enforcement records
+# stay on the supervising authority's page.
+
+
+class MitigationReportOut(Schema):
+    version: int
+    defect_analysis: str
+    quantity_distribution: str
+    measures: str
+    plan: str
+    expected_effect: str
+    submitted_at: dt.datetime
+    verdict: str
+    feasibility: str
+    effectiveness: str
+    adequacy: str
+    truthful: bool | None
+    evaluated_at: dt.datetime | None
+
+
+class PartyReportOut(Schema):
+    kind: str
+    text: str
+    file_sha256: str
+    submitted_at: dt.datetime
+    decision: str
+    decided_at: dt.datetime | None
+
+
+class CheckOut(Schema):
+    checked_on: dt.date
+    result: str
+    findings: str
+    organisation_id: int
+
+
+class ObligationOut(Schema):
+    id: int
+    reference: str
+    status: str
+    warning_id: int
+    measure_id: int | None
+    enterprise_id: int
+    institution_id: int
+    organisation_id: int
+    requirements: str
+    report_due: dt.datetime
+    overdue_at: dt.datetime | None
+    consumers_notified: str
+    consumers_notified_at: dt.datetime | None
+    consumers_proof_sha256: str
+    created_at: dt.datetime
+    lifted_at: dt.datetime | None
+    reports: list[MitigationReportOut]
+    party_reports: list[PartyReportOut]
+    checks: list[CheckOut]
+
+    @staticmethod
+    def resolve_reports(obligation):
+        return list(obligation.reports.all())
+
+    @staticmethod
+    def resolve_party_reports(obligation):
+        return list(obligation.party_reports.all())
+
+    @staticmethod
+    def resolve_checks(obligation):
+        return list(obligation.checks.all())
+
+
+class ObligationFilter(Schema):
+    status: ObligationStatus | None = None
+    warning_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class RecallProgressOut(Schema):
+    as_of: dt.date
+    units_corrected: int
+    rate: float
+    note: str
+
+
+class RecallOut(Schema):
+    id: int
+    reference: str
+    kind: str
+    recall_type: str
+    status: str
+    enterprise_id: int
+    warning_id: int | None
+    measure_id: int | None
+    organisation_id: int
+    product: str
+    brand: str
+    model: str
+    hs_code: str
+    defect: str
+    affected_units: int
+    affected_range: str
+    distribution: str
+    remedies: list[str]
+    communication_plan: str
+    source: str
+    started_on: dt.date
+    public: bool
+    published_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    effectiveness_rate: float = Field(..., description="units corrected so far ÷ units concerned (latest report)")
+    progress: list[RecallProgressOut]
+
+    @staticmethod
+    def resolve_progress(recall):
+        reports = sorted(recall.progress.all(), key=lambda p: p.as_of)
+        return [{"as_of": p.as_of, "units_corrected": p.units_corrected, "note": p.note,
+                 "rate": round(p.units_corrected / recall.affected_units, 4)} for p in reports]  # fmt: skip
+
+    @staticmethod
+    def resolve_effectiveness_rate(recall):
+        reports = sorted(recall.progress.all(), key=lambda p: p.as_of)
+        return round(reports[-1].units_corrected / recall.affected_units, 4) if reports else 0.0
+
+
+class RecallFilter(Schema):
+    status: RecallStatus | None = None
+    recall_type: RecallType | None = None
+
+
+class RecallProgressIn(Schema):
+    as_of: dt.date
+    units_corrected: int = Field(..., ge=0, le=100_000_000, description="cumulative, never less than reported before")
+    note: str = Field("", max_length=5000)
+
+
+def _obligations(request):
+    return obligations.visible(request.auth).prefetch_related("reports", "party_reports", "checks")
+
+
+def _recalls(request):
+    return recalls.visible(request.auth).prefetch_related("progress")
+
+
+@router.get("/obligations", response=list[ObligationOut], summary="Obligations of risk-responsible parties in view")
+@paginate(Pagination, page_size=50)
+def list_obligations(request, filters: Query[ObligationFilter]):
+    found = _obligations(request)
+    if filters.status:
+        found = found.filter(status=filters.status)
+    if filters.warning_id:
+        found = found.filter(warning_id=filters.warning_id)
+    return found.order_by("-created_at", "-id")
+
+
+@router.get("/obligations/{int:obligation_id}", response=ObligationOut, summary="One obligation, with its reports")
+def get_obligation(request, obligation_id: int):
+    obligation = pk_or_404(_obligations(request), obligation_id)
+    audit.record_read(actor=request.auth, obj=obligation)
+    return obligation
+
+
+@router.get("/recalls", response=list[RecallOut], summary="Recalls in view, with their progress")
+@paginate(Pagination, page_size=50)
+def list_recalls(request, filters: Query[RecallFilter]):
+    found = _recalls(request)
+    if filters.status:
+        found = found.filter(status=filters.status)
+    if filters.recall_type:
+        found = found.filter(recall_type=filters.recall_type)
+    return found.order_by("-created_at", "-id")
+
+
+@router.get("/recalls/{int:recall_id}", response=RecallOut, summary="One recall, with its progress")
+def get_recall(request, recall_id: int):
+    recall = pk_or_404(_recalls(request), recall_id)
+    audit.record_read(actor=request.auth, obj=recall)
+    return recall
+
+
+@router.post("/recalls/{int:recall_id}/progress", response={201: RecallOut}, summary="Report a recall's progress")
+def report_recall_progress(request, recall_id: int, payload: RecallProgressIn):
+    recall = pk_or_404(recalls.visible(request.auth), recall_id)
+    recalls.report_progress(request.auth, recall, as_of=payload.as_of, units_corrected=payload.units_corrected,
+                            note=payload.note)  # fmt: skip
+    return HttpStatus(201, pk_or_404(_recalls(request), recall_id))
