@@ -48,6 +48,19 @@ def _check(rule: Rule) -> tuple:
     )
 
 
+def _split(rules) -> tuple:
+    """HS-anchored rules as an HS code's entry: (the checks of those without an origin criterion, {origin: the
+    checks of those naming it})."""
+    anywhere, by_origin = [], {}
+    for rule in rules:
+        if rule.origin_countries:
+            for country in rule.origin_countries:
+                by_origin.setdefault(country, []).append(_check(rule))
+        else:
+            anywhere.append(_check(rule))
+    return tuple(anywhere), {country: tuple(checks) for country, checks in by_origin.items()}
+
+
 class Engine:
     """Immutable once built (its look-up memories aside): a changed rule set is a new Engine."""
 
@@ -58,14 +71,14 @@ class Engine:
             raise ValueError(f"rule id {duplicate!r} appears more than once")
         self.rules = list(rules)
         self.policy = policy  # differential supervision (supervision.Policy), or None
-        self._by_prefix: dict[str, list[Rule]] = {}
+        by_prefix: dict[str, dict[str, Rule]] = {}
         self._by_enterprise: dict[str, tuple] = {}
         by_keyword: dict[str, list[tuple]] = {}
         self._broad: list[Rule] = []  # anchored on a port, an origin, or nothing
         for rule in rules:
             if rule.hs_prefixes:
                 for prefix in rule.hs_prefixes:
-                    self._by_prefix.setdefault(prefix, []).append(rule)
+                    by_prefix.setdefault(prefix, {})[rule.id] = rule
             elif rule.enterprise_ids:
                 for enterprise in rule.enterprise_ids:
                     self._by_enterprise[enterprise] = (*self._by_enterprise.get(enterprise, ()), _check(rule))
@@ -80,6 +93,9 @@ class Engine:
             for keyword, checks in by_keyword.items():
                 self._keywords.add_word(keyword, (len(keyword), tuple(checks)))
             self._keywords.make_automaton()
+        # Each prefix's rules already split as an HS code's entry is: a code that only one prefix starts (most)
+        # takes that entry as it is.
+        self._by_prefix: dict[str, tuple] = {prefix: _split(found.values()) for prefix, found in by_prefix.items()}
         self._lengths = sorted({len(prefix) for prefix in self._by_prefix})
         self._memo: dict[str, tuple] = {}
         self._broad_memo: dict[tuple, tuple] = {}
@@ -90,23 +106,19 @@ class Engine:
     def _hs_entry(self, hs_code: str) -> tuple:
         """The HS-anchored rules whose prefix starts this code: (those without an origin criterion, {origin:
         those naming it}). Remembered per code."""
-        found: dict = {}
-        for length in self._lengths:
-            if length > len(hs_code):
-                break
-            for rule in self._by_prefix.get(hs_code[:length], ()):
-                found[rule.id] = rule  # a rule with two prefixes that both start the code counts once
-        if not found:
+        by_prefix = self._by_prefix
+        groups = [by_prefix[hs_code[:n]] for n in self._lengths if n <= len(hs_code) and hs_code[:n] in by_prefix]
+        if not groups:
             entry = _NONE
-        else:
-            anywhere, by_origin = [], {}
-            for rule in found.values():
-                if rule.origin_countries:
-                    for country in rule.origin_countries:
-                        by_origin.setdefault(country, []).append(_check(rule))
-                else:
-                    anywhere.append(_check(rule))
-            entry = (tuple(anywhere), {country: tuple(checks) for country, checks in by_origin.items()})
+        elif len(groups) == 1:
+            entry = groups[0]
+        else:  # a rule with two prefixes that both start the code counts once
+            anywhere = {check[0]: check for group in groups for check in group[0]}
+            by_origin: dict[str, dict] = {}
+            for group in groups:
+                for country, checks in group[1].items():
+                    by_origin.setdefault(country, {}).update((check[0], check) for check in checks)
+            entry = (tuple(anywhere.values()), {country: tuple(c.values()) for country, c in by_origin.items()})
         if len(self._memo) >= MEMO_LIMIT:
             self._memo.clear()
         self._memo[hs_code] = entry
