@@ -69,6 +69,11 @@ class Pagination(PageNumberPagination):
         super().__init__(page_size=page_size, max_page_size=500, **kwargs)
 
 
+def filtered(queryset, filters: Schema):
+    """The queryset narrowed by each filter that is set, a filter being named as the field it filters."""
+    return queryset.filter(**{name: value for name, value in filters.dict().items() if value not in (None, "")})
+
+
 def require(request, permission: Permission) -> None:
     if not request.auth.has_permission(permission):
         raise PermissionDenied

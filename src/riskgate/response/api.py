@@ -14,7 +14,7 @@ from riskgate.accounts.models import Organisation
 from riskgate.assessment.models import Assessment
 from riskgate.core import audit
 from riskgate.core.access import field_error, pk_or_404
-from riskgate.core.api_support import MAX_ID, Pagination, require
+from riskgate.core.api_support import MAX_ID, Pagination, filtered, require
 from riskgate.core.permissions import Permission
 from riskgate.warnings.models import WarningNotice
 
@@ -147,12 +147,7 @@ def list_kinds(request):
 @router.get("/measures", response=list[MeasureOut], summary="Measures decided in or executed by the caller's scope")
 @paginate(Pagination, page_size=50)
 def list_measures(request, filters: Query[MeasureFilter]):
-    orders = _orders(request)
-    if filters.status:
-        orders = orders.filter(status=filters.status)
-    if filters.warning_id:
-        orders = orders.filter(warning_id=filters.warning_id)
-    return orders.order_by("-ordered_at", "-id")
+    return filtered(_orders(request), filters).order_by("-ordered_at", "-id")
 
 
 @router.get("/measures/{int:measure_id}", response=MeasureOut, summary="One measure")
@@ -358,12 +353,7 @@ def _recalls(request):
 @router.get("/obligations", response=list[ObligationOut], summary="Obligations of risk-responsible parties in view")
 @paginate(Pagination, page_size=50)
 def list_obligations(request, filters: Query[ObligationFilter]):
-    found = _obligations(request)
-    if filters.status:
-        found = found.filter(status=filters.status)
-    if filters.warning_id:
-        found = found.filter(warning_id=filters.warning_id)
-    return found.order_by("-created_at", "-id")
+    return filtered(_obligations(request), filters).order_by("-created_at", "-id")
 
 
 @router.get("/obligations/{int:obligation_id}", response=ObligationOut, summary="One obligation, with its reports")
@@ -376,12 +366,7 @@ def get_obligation(request, obligation_id: int):
 @router.get("/recalls", response=list[RecallOut], summary="Recalls in view, with their progress")
 @paginate(Pagination, page_size=50)
 def list_recalls(request, filters: Query[RecallFilter]):
-    found = _recalls(request)
-    if filters.status:
-        found = found.filter(status=filters.status)
-    if filters.recall_type:
-        found = found.filter(recall_type=filters.recall_type)
-    return found.order_by("-created_at", "-id")
+    return filtered(_recalls(request), filters).order_by("-created_at", "-id")
 
 
 @router.get("/recalls/{int:recall_id}", response=RecallOut, summary="One recall, with its progress")

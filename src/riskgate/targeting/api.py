@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core.access import field_error, pk_or_404
-from riskgate.core.api_support import MAX_ID, Pagination, require
+from riskgate.core.api_support import MAX_ID, Pagination, filtered, require
 from riskgate.core.permissions import Permission
 from riskgate.warnings.models import WarningNotice
 
@@ -140,12 +140,7 @@ def _rule_out(rule: ControlRule) -> ControlRule:
 @router.get("/control-rules", response=list[RuleOut], summary="Control rules in the caller's jurisdiction")
 @paginate(Pagination, page_size=50)
 def list_rules(request, filters: Query[RuleFilter]):
-    rules = _rules(request)
-    if filters.status:
-        rules = rules.filter(status=filters.status)
-    if filters.warning_id:
-        rules = rules.filter(warning_id=filters.warning_id)
-    return rules
+    return filtered(_rules(request), filters)
 
 
 @router.get("/control-rules/{int:rule_id}", response=RuleOut, summary="One control rule version")
@@ -248,12 +243,7 @@ def _tasks(request):
 @router.get("/inspection-tasks", response=list[TaskOut], summary="Inspection tasks of the caller's jurisdiction")
 @paginate(Pagination, page_size=50)
 def list_tasks(request, filters: Query[TaskFilter]):
-    tasks = _tasks(request)
-    if filters.status:
-        tasks = tasks.filter(status=filters.status)
-    if filters.kind:
-        tasks = tasks.filter(kind=filters.kind)
-    return tasks
+    return filtered(_tasks(request), filters)
 
 
 @router.get("/inspection-tasks/{int:task_id}", response=TaskOut, summary="One inspection task")
