@@ -112,7 +112,7 @@ FIELD_MEMO = 4096  # rendered fields kept for forms that ask for it (their field
 _field_memo: dict[tuple, SafeString] = {}
 
 
-def _memo_key(form, field) -> tuple | None:
+def _memo_key(form, field) -> tuple:
     """What a field's markup depends on, for a form whose fields are the same for every instance of its class
     (`fixed_fields`: no choices or attributes set per instance): the class, prefix and id format,
     the field, the language (labels and choices are translated), the bound value and the errors."""

@@ -23,6 +23,7 @@ from riskgate.core.api_support import MAX_ID
 from . import cap, portal_index, queries
 from .forms import PortalFilterForm
 from .models import Change, WarningNotice
+from .templatetags.warning_tags import RESULT_ITEM_FIELDS, language_links_html, result_item
 
 FEED_SIZE = 100
 
@@ -65,8 +66,6 @@ def _cached_page(view=None, *, params=()):
 @cache_control(public=True, max_age=PAGE_SECONDS)
 @_cached_page(params=[*PortalFilterForm.base_fields, "page"])
 def portal(request):
-    from .templatetags.warning_tags import RESULT_ITEM_FIELDS, language_links_html, result_item
-
     form = PortalFilterForm(request.GET or None)
     result = portal_index.search(form.criteria())
     page = Paginator(result.ids, 20).get_page(request.GET.get("page"))

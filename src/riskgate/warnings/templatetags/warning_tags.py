@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from riskgate.assessment.grading import WarningLevel
+from riskgate.core.addresses import address
 from riskgate.core.templatetags.riskgate import local_field, local_name
 
 register = template.Library()
@@ -52,7 +53,7 @@ def language_links_html(request) -> str:
     (public pages are cached for everyone and carry no CSRF token, so no form). Built in Python: it is on every
     portal search (bench/portal)."""
     back = escape(quote(request.get_full_path(), safe="/"))
-    base = reverse("warnings:language")
+    base = address("warnings:language")
     links = "".join(
         f'<a class="button" href="{base}?language={code}&amp;next={back}" lang="{code}" hreflang="{code}"{current}>'
         f"{escape(name)}</a>"
