@@ -37,7 +37,7 @@ def _data(world, **changes):
 
 def test_progress_gives_the_effectiveness_rate_over_time(world):
     recall = recalls.open_recall(world.user("xian"), _data(world))
-    assert recall.reference == f"RC{recall.pk:08d}" and recall.get_recall_type_display().startswith("进口机动车")
+    assert recall.reference == f"RL{recall.pk:08d}" and recall.get_recall_type_display().startswith("进口机动车")
     start = recall.started_on
     enterprise = world.user("enterprise")
     recalls.report_progress(enterprise, recall, as_of=start + dt.timedelta(days=30), units_corrected=100)
@@ -151,3 +151,18 @@ def test_publishing_twice_is_a_message_not_an_error(world):
     again = xian.post(f"/recalls/manage/{recall.pk}/publish/", follow=True)
     assert again.status_code == 200 and "召回公告已发布" in again.content.decode()
     assert Recall.objects.get(pk=recall.pk).public
+
+
+def test_each_kind_of_record_has_its_own_reference_prefix():
+    """A reference names one kind of record (a recall once shared RC with intake's risk cases)."""
+    import re
+
+    from django.apps import apps
+
+    prefixes = {}
+    for model in apps.get_models():
+        if isinstance(getattr(model, "reference", None), property):
+            prefix = re.match(r"[A-Z]+", model().reference).group()
+            assert prefix not in prefixes, f"{model.__name__} and {prefixes[prefix]} both use {prefix}"
+            prefixes[prefix] = model.__name__
+    assert {"RC", "RL", "RM", "OB", "RW", "CR"} <= set(prefixes)

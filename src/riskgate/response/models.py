@@ -396,7 +396,7 @@ class Recall(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"RC{self.pk:08d}" if self.pk else "RC—"
+        return f"RL{self.pk:08d}" if self.pk else "RL—"
 
     @property
     def remedy_labels(self) -> list[str]:
