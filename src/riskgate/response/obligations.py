@@ -319,7 +319,7 @@ def escalate(now: dt.datetime | None = None) -> dict:
     again changes nothing."""
     now = now or timezone.now()
     counts = {"reminded": 0, "overdue": 0}
-    waiting = Obligation.objects.filter(status=S.AWAITING_REPORT)
+    waiting = Obligation.objects.filter(status=S.AWAITING_REPORT).select_related("enterprise", "organisation")
     for obligation in waiting.filter(reminded_at__isnull=True, report_due__gt=now, report_due__lte=now + REMIND_BEFORE):
         with transaction.atomic():
             if Obligation.objects.filter(pk=obligation.pk, reminded_at__isnull=True).update(reminded_at=now):
@@ -328,7 +328,7 @@ def escalate(now: dt.datetime | None = None) -> dict:
                         % {"ref": obligation.reference,
                            "due": timezone.localtime(obligation.report_due).strftime("%Y-%m-%d %H:%M")})  # fmt: skip
                 counts["reminded"] += 1
-    for obligation in waiting.filter(overdue_at__isnull=True, report_due__lte=now).select_related("enterprise"):
+    for obligation in waiting.filter(overdue_at__isnull=True, report_due__lte=now):
         with transaction.atomic():
             if not Obligation.objects.filter(pk=obligation.pk, overdue_at__isnull=True).update(overdue_at=now):
                 continue
