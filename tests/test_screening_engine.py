@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from riskgate.targeting.engine import Engine, FormatError, naive, parse_item, parse_policy, parse_rule, selected
+from riskgate.targeting.engine import Engine, FormatError, fast, naive, parse_item, parse_policy, parse_rule, selected
 
 pytestmark = pytest.mark.db_independent
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,22 +106,56 @@ def policies(draw):
     }  # fmt: skip
 
 
+# Both keyword scanners: Hyperscan where it is built (x86-64), pyahocorasick everywhere.
+SCANNERS = ["pyahocorasick", pytest.param("hyperscan", marks=pytest.mark.skipif(
+    fast.hyperscan is None, reason="Hyperscan is not built for this platform"))]  # fmt: skip
+
+
+@pytest.mark.parametrize("scanner", SCANNERS)
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases(), policies())
-def test_under_a_supervision_policy_the_engine_decides_what_the_straightforward_evaluator_decides(case, policy):
+def test_under_a_supervision_policy_the_engine_decides_what_the_straightforward_evaluator_decides(
+    scanner, case, policy
+):
     rule_list, item_list = case
     policy = parse_policy(policy)
-    engine = Engine(rule_list, policy)
+    engine = Engine(rule_list, policy, keyword_backend=scanner)
     assert engine.screen(item_list) == [naive.screen(rule_list, item, policy) for item in item_list]
 
 
+@pytest.mark.parametrize("scanner", SCANNERS)
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases())
-def test_engine_decides_what_the_straightforward_evaluator_decides(case):
+def test_engine_decides_what_the_straightforward_evaluator_decides(scanner, case):
     rule_list, item_list = case
-    engine = Engine(rule_list)
+    engine = Engine(rule_list, keyword_backend=scanner)
     assert engine.screen(item_list) == [naive.screen(rule_list, item) for item in item_list]
     assert engine.screen(item_list) == engine.screen(item_list)  # the remembered HS look-ups change nothing
+
+
+@pytest.mark.parametrize("scanner", SCANNERS)
+def test_a_keyword_counts_only_inside_one_description(scanner):
+    """The batch's descriptions are scanned joined: a keyword spanning two of them, or a separator character
+    inside one, a lone surrogate (JSON allows one) or a keyword met twice changes nothing."""
+    keywords = ["ab", "召回", "xx", "\ud800x", "y"]
+    descriptions = ["a", "ba", "b", "x\x00y", "\ud800x", "召", "回", "召回 召回", "xxx", ""]
+    item_list = [_item(item_no=n + 1, description=d) for n, d in enumerate(descriptions)]
+    for with_nul in (False, True):  # a keyword with a NUL character: Hyperscan cannot take it
+        rule_list = [parse_rule({"id": n, "action": "inspect", "keywords": [k]})
+                     for n, k in enumerate(keywords + ["b\x00a", "\x00"] * with_nul)]  # fmt: skip
+        engine = Engine(rule_list, keyword_backend=scanner)
+        assert engine._keywords.backend == ("pyahocorasick" if with_nul else scanner)
+        expected = [naive.screen(rule_list, item) for item in item_list]
+        assert engine.screen(item_list) == expected
+        assert [r["matched_rules"] for r in expected] == [
+            [], [], [], [4, 6] if with_nul else [4], [3], [], [], [1], [2], []]  # fmt: skip
+        for item, result in zip(item_list, expected, strict=True):  # one at a time, the same
+            assert engine.screen([item]) == [result]
+
+
+def test_an_unknown_keyword_scanner_is_refused():
+    with pytest.raises(ValueError, match="keyword scanner"):
+        Engine([parse_rule({"id": 1, "action": "hold", "keywords": ["x"]})], keyword_backend="regex")
 
 
 def _item(**changes):

@@ -1,148 +1,299 @@
-"""The screening engine: control rules compiled once into indexes, then each declaration item looked up instead
-of being compared with every rule. Python, no Django (Aho–Corasick from pyahocorasick for keywords).
+"""The screening engine: control rules compiled once into indexes and arrays, then a batch of declaration items
+screened column by column instead of item by item. Python, no Django; NumPy for the columns, Hyperscan (or,
+where it is not built, pyahocorasick) for keywords.
 
 Each rule is reached through one criterion (its anchor), the most selective it sets:
-  A. HS prefixes — the rules whose prefixes start an item's HS code are found by looking up the code's prefixes
-     of the lengths the rules use, once per distinct HS code (then remembered), and split by origin country, so
-     an item costs two dictionary look-ups;
-  B. otherwise enterprises — one look-up per enterprise of the item;
-  C. otherwise keywords — one Aho–Corasick pass over the descriptions of the whole batch finds every keyword
-     each contains;
-  D. otherwise ports, E. otherwise origin countries, F. otherwise nothing (direction, value or validity only):
-     these broad rules are gathered once per (origin, port, direction) and kept, those with a lower value
-     bound sorted by it, so an item reaches only the ones its value passes (a bisection).
-A candidate is then checked for every criterion (its anchor's own is cheap to check again). The result is the
-same as the straightforward evaluator's (naive.py) for every input: tests/test_screening_engine.py checks it
-with hypothesis on random rules and items.
+  A. enterprises — every enterprise of every item looked up at once;
+  B. otherwise HS prefixes — the rules whose prefixes start an HS code are found once per distinct code (then
+     remembered as a run of rule indices), and each item's code is mapped to its run;
+  C. otherwise keywords — one scan of the batch's descriptions joined finds every keyword each contains;
+  D. otherwise nothing it can be looked up by (ports, origins, direction, value or validity only): these broad
+     rules are grouped by one origin they name, else one port, else none, and within a group ordered by their
+     lower value bound, so an item reaches only those its value passes (one sorted search for the batch).
+The anchors give (item, rule) candidate pairs; every criterion the columns hold — direction, origin, port,
+value, validity — is then checked for all pairs at once, and the few that are left (the HS prefixes or keywords
+of a rule reached through its enterprises, the keywords of an HS-anchored rule) in Python for the pairs that
+survive. Sampling and the results are per matched pair. The result is the same as the straightforward
+evaluator's (naive.py) for every input: tests/test_screening_engine.py checks it with hypothesis on random rules
+and items, with both keyword scanners.
 """
 
 import gc
-from bisect import bisect_right
-from itertools import accumulate
+import threading
+from bisect import bisect_left, bisect_right
+from itertools import accumulate, chain, repeat
+from operator import attrgetter
 
 import ahocorasick
+import numpy as np
 
 from .exchange import ACTIONS, RELEASE, STRENGTH, Item, Rule, rule_sort_key, selected
 
+try:  # built for x86-64; elsewhere pyahocorasick finds the same keywords, more slowly
+    import hyperscan
+except ImportError:  # pragma: no cover - depends on the platform
+    hyperscan = None
+
 _SAMPLE = STRENGTH["sample"]
 _BY_STRENGTH = {STRENGTH[action]: action for action in ACTIONS}
-_NONE = ((), {})
-MEMO_LIMIT = 500_000  # distinct HS codes (or origin, port, direction) remembered; beyond, the memory restarts
+_INF = float("inf")
+_DIRECTION = {"any": 0, "import": 1, "export": 2}
+_EMPTY = np.zeros(0, np.int64)
+MEMO_LIMIT = 500_000  # distinct HS codes remembered; beyond, the memory restarts
+_columns = attrgetter("declaration_id", "item_no", "hs_code", "enterprise_ids", "description", "origin_country", "port",
+                      "direction", "value", "at")  # fmt: skip
 
 
-def _check(rule: Rule) -> tuple:
-    """What is left to check of a rule once its anchor matched, as a flat tuple (None: no such criterion)."""
-    return (
-        rule.id,
-        STRENGTH[rule.action],
-        None if rule.direction == "any" else rule.direction,
-        rule.origin_countries or None,
-        rule.ports or None,
-        rule.enterprise_ids or None,
-        rule.keywords or None,
-        rule.min_value,
-        rule.max_value,
-        None if rule.valid_from is None else rule.valid_from.timestamp(),
-        None if rule.valid_to is None else rule.valid_to.timestamp(),
-        rule.sampling_rate,
-    )
+def _runs(groups: list) -> tuple:
+    """Lists of rule indices as (where each starts, its length, all of them end to end)."""
+    lengths = np.fromiter(map(len, groups), np.int64, len(groups))
+    starts = np.zeros(len(groups), np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    return starts, lengths, np.fromiter(chain.from_iterable(groups), np.int64, int(lengths.sum()))
 
 
-def _split(rules) -> tuple:
-    """HS-anchored rules as an HS code's entry: (the checks of those without an origin criterion, {origin: the
-    checks of those naming it})."""
-    anywhere, by_origin = [], {}
-    for rule in rules:
-        if rule.origin_countries:
-            for country in rule.origin_countries:
-                by_origin.setdefault(country, []).append(_check(rule))
+def _pairs(owners: np.ndarray, starts: np.ndarray, lengths: np.ndarray, flat: np.ndarray) -> tuple:
+    """(item index, rule index) for every rule of each owner's run (`starts` and `lengths` into `flat`)."""
+    total = int(lengths.sum())
+    if not total:
+        return _EMPTY, _EMPTY
+    begins = np.cumsum(lengths) - lengths  # where each owner's pairs begin in the output
+    return np.repeat(owners, lengths), flat[np.arange(total) - np.repeat(begins - starts, lengths)]
+
+
+class _Keywords:
+    """The keywords of keyword-anchored rules found in a batch's descriptions, in one scan of them joined: a match
+    counts only when it lies wholly inside one description. Hyperscan scans the UTF-8 of the text (literal
+    patterns; lone surrogates, which JSON allows, pass through as their own bytes on both sides; a keyword with a
+    NUL character, which its binding cannot take, makes the set use pyahocorasick); pyahocorasick scans the text
+    itself. Both report every occurrence, overlapping ones included."""
+
+    def __init__(self, keywords: list[str], backend: str | None = None):
+        self.backend = backend or ("hyperscan" if hyperscan is not None else "pyahocorasick")
+        if self.backend == "hyperscan" and any("\x00" in keyword for keyword in keywords):
+            self.backend = "pyahocorasick"  # Hyperscan's binding reads a pattern up to its first NUL
+        if self.backend == "hyperscan":
+            encoded = [keyword.encode("utf-8", "surrogatepass") for keyword in keywords]
+            self.lengths = [len(pattern) for pattern in encoded]
+            # Two databases, ASCII keywords and the others: compiled together, a set of brand names in Latin
+            # and in Chinese took 0.4 s (each part alone 10 and 6 ms); scanning twice costs a few per cent.
+            self.databases = []
+            for ascii_ in (True, False):
+                ids = [n for n, keyword in enumerate(keywords) if keyword.isascii() is ascii_]
+                if ids:
+                    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+                    database.compile(expressions=[encoded[n] for n in ids], ids=ids, elements=len(ids), flags=0,
+                                     literal=True)  # fmt: skip
+                    self.databases.append(database)
+            self.local = threading.local()  # Hyperscan's scratch space is one per thread and database
+        elif self.backend == "pyahocorasick":
+            self.automaton = ahocorasick.Automaton()
+            for n, keyword in enumerate(keywords):
+                self.automaton.add_word(keyword, (n, len(keyword)))
+            self.automaton.make_automaton()
         else:
-            anywhere.append(_check(rule))
-    return tuple(anywhere), {country: tuple(checks) for country, checks in by_origin.items()}
+            raise ValueError(f"unknown keyword scanner {backend!r}")
+
+    def find(self, descriptions: list[str]) -> tuple[list[int], list[int]]:
+        """(item indices, keyword indices), aligned: every keyword each description contains (may repeat)."""
+        if self.backend == "hyperscan":
+            return self._hyperscan(descriptions)
+        text = "\x00".join(descriptions)
+        starts = list(accumulate((len(d) + 1 for d in descriptions[:-1]), initial=0))
+        items, found = [], []
+        for end, (keyword, length) in self.automaton.iter(text):  # end: the index of the match's last character
+            n = bisect_right(starts, end - length + 1) - 1
+            if end < starts[n] + len(descriptions[n]):
+                items.append(n)
+                found.append(keyword)
+        return items, found
+
+    def _hyperscan(self, descriptions: list[str]) -> tuple[list[int], list[int]]:
+        text = "\x00".join(descriptions).encode("utf-8", "surrogatepass")
+        matches = []
+        scratches = getattr(self.local, "scratches", None)
+        if scratches is None:
+            scratches = self.local.scratches = [hyperscan.Scratch(database) for database in self.databases]
+        for database, scratch in zip(self.databases, scratches, strict=True):
+            database.scan(text, match_event_handler=lambda keyword, _, end, *__: matches.append((keyword, end)),
+                          scratch=scratch)  # fmt: skip
+        if not matches:
+            return [], []
+        if text.count(0) == len(descriptions) - 1:  # the separators are exactly the boundaries
+            separators = np.flatnonzero(np.frombuffer(text, np.uint8) == 0).tolist()
+        else:  # a description holds a NUL character itself
+            separators = list(accumulate(len(d.encode("utf-8", "surrogatepass")) + 1 for d in descriptions[:-1]))
+            separators = [position - 1 for position in separators]
+        before = [-1, *separators]  # the separator before each description
+        lengths, items, found = self.lengths, [], []
+        for keyword, end in matches:  # end: just after the match's last byte
+            n = bisect_left(separators, end)  # the description the match's last byte is in
+            if end - lengths[keyword] > before[n]:
+                items.append(n)
+                found.append(keyword)
+        return items, found
+
+
+class _Codes(dict):
+    """HS code -> the index of its run of rules; a code not yet seen is worked out (and kept) on first use."""
+
+    def __init__(self, work_out):
+        super().__init__()
+        self.work_out = work_out
+
+    def __missing__(self, code: str) -> int:
+        return self.work_out(code)
+
+
+def _rest(prefixes: tuple, words: tuple):
+    """A predicate for the criteria the columns do not hold: HS prefixes of a rule not anchored on them, keywords
+    of a rule not anchored on them."""
+    if prefixes and words:
+        return lambda item: item.hs_code.startswith(prefixes) and any(w in item.description for w in words)
+    if prefixes:
+        return lambda item: item.hs_code.startswith(prefixes)
+    return lambda item: any(word in item.description for word in words)
 
 
 class Engine:
-    """Immutable once built (its look-up memories aside): a changed rule set is a new Engine."""
+    """Immutable once built (its memory of HS codes aside, which is safe to share between threads): a changed
+    rule set is a new Engine. `keyword_backend` ("hyperscan" or "pyahocorasick") is for tests; by default the
+    fastest one installed."""
 
-    def __init__(self, rules: list[Rule], policy=None):
+    def __init__(self, rules: list[Rule], policy=None, keyword_backend: str | None = None):
         ids = [rule.id for rule in rules]
         if len(set(ids)) != len(ids):
             duplicate = next(i for i in ids if ids.count(i) > 1)
             raise ValueError(f"rule id {duplicate!r} appears more than once")
         self.rules = list(rules)
         self.policy = policy  # differential supervision (supervision.Policy), or None
-        by_prefix: dict[str, dict[str, Rule]] = {}
-        self._by_enterprise: dict[str, tuple] = {}
-        by_keyword: dict[str, list[tuple]] = {}
-        self._broad: list[Rule] = []  # anchored on a port, an origin, or nothing
-        for rule in rules:
-            if rule.hs_prefixes:
-                for prefix in rule.hs_prefixes:
-                    by_prefix.setdefault(prefix, {})[rule.id] = rule
-            elif rule.enterprise_ids:
+        ordered = sorted(rules, key=lambda rule: rule_sort_key(rule.id))  # a rule's index is its place in results
+        count = self._count = len(ordered)
+        self._ids = [rule.id for rule in ordered]
+        self._strengths = [STRENGTH[rule.action] for rule in ordered]
+        self._rates = [rule.sampling_rate for rule in ordered]
+        self._direction = np.array([_DIRECTION[rule.direction] for rule in ordered], np.int8)
+        self._low = np.array([-_INF if r.min_value is None else r.min_value for r in ordered])
+        self._high = np.array([_INF if r.max_value is None else r.max_value for r in ordered])
+        self._from = np.array([-_INF if r.valid_from is None else r.valid_from.timestamp() for r in ordered])
+        self._to = np.array([_INF if r.valid_to is None else r.valid_to.timestamp() for r in ordered])
+        # Origins and ports as columns: index 0 stands for any value no rule names.
+        origins = sorted({country for rule in ordered for country in rule.origin_countries})
+        ports = sorted({port for rule in ordered for port in rule.ports})
+        self._origin_index = {country: n + 1 for n, country in enumerate(origins)}
+        self._port_index = {port: n + 1 for n, port in enumerate(ports)}
+        self._origin_ok = np.ones((len(origins) + 1, count), bool)  # [origin index, rule]
+        self._port_ok = np.ones((len(ports) + 1, count), bool)
+        for r, rule in enumerate(ordered):
+            if rule.origin_countries:
+                self._origin_ok[:, r] = False
+                self._origin_ok[[self._origin_index[c] for c in rule.origin_countries], r] = True
+            if rule.ports:
+                self._port_ok[:, r] = False
+                self._port_ok[[self._port_index[p] for p in rule.ports], r] = True
+        # Anchors, and what is left to check in Python.
+        self._rest: dict[int, object] = {}
+        by_enterprise: dict[str, list[int]] = {}
+        self._by_prefix: dict[str, list[int]] = {}
+        by_keyword: dict[str, list[int]] = {}
+        broad: list[tuple[int, Rule]] = []
+        for r, rule in enumerate(ordered):
+            if rule.enterprise_ids:
                 for enterprise in rule.enterprise_ids:
-                    self._by_enterprise[enterprise] = (*self._by_enterprise.get(enterprise, ()), _check(rule))
+                    by_enterprise.setdefault(enterprise, []).append(r)
+                if rule.hs_prefixes or rule.keywords:
+                    self._rest[r] = _rest(rule.hs_prefixes, rule.keywords)
+            elif rule.hs_prefixes:
+                for prefix in rule.hs_prefixes:
+                    self._by_prefix.setdefault(prefix, []).append(r)
+                if rule.keywords:
+                    self._rest[r] = _rest((), rule.keywords)
             elif rule.keywords:
                 for keyword in rule.keywords:
-                    by_keyword.setdefault(keyword, []).append(_check(rule))
+                    by_keyword.setdefault(keyword, []).append(r)
             else:
-                self._broad.append(rule)
-        self._keywords = None
-        if by_keyword:  # an automaton whose value for each keyword is the rules anchored on it
-            self._keywords = ahocorasick.Automaton()
-            for keyword, checks in by_keyword.items():
-                self._keywords.add_word(keyword, (len(keyword), tuple(checks)))
-            self._keywords.make_automaton()
-        # Each prefix's rules already split as an HS code's entry is: a code that only one prefix starts (most)
-        # takes that entry as it is.
-        self._by_prefix: dict[str, tuple] = {prefix: _split(found.values()) for prefix, found in by_prefix.items()}
+                broad.append((r, rule))
+        self._needs_rest = np.zeros(count, bool)
+        self._needs_rest[list(self._rest)] = True
+        self._enterprise_index = {enterprise: n + 1 for n, enterprise in enumerate(by_enterprise)}
+        self._enterprise_runs = _runs([[], *by_enterprise.values()])
+        self._keywords = _Keywords(list(by_keyword), keyword_backend) if by_keyword else None
+        self._keyword_runs = _runs(list(by_keyword.values())) if by_keyword else None
         self._lengths = sorted({len(prefix) for prefix in self._by_prefix})
-        self._memo: dict[str, tuple] = {}
-        self._broad_memo: dict[tuple, tuple] = {}
+        self._code_lock = threading.Lock()
+        self._forget_codes()
+        self._compile_broad(broad, len(origins), len(ports))
+
+    def _compile_broad(self, broad: list, origins: int, ports: int) -> None:
+        """Broad rules in groups — each origin a rule names, else each port, else one group of all — ordered
+        within a group by the rank of their lower bound among all lower bounds; key = group × width + rank, so
+        one sorted search finds how many of an item's group its value reaches."""
+        levels = sorted({-_INF if rule.min_value is None else rule.min_value for _, rule in broad})
+        self._levels = np.array(levels)
+        self._width = width = len(levels) + 1
+        groups: dict[tuple, list] = {}
+        for r, rule in broad:
+            rank = bisect_left(levels, -_INF if rule.min_value is None else rule.min_value) + 1
+            if rule.origin_countries:
+                anchors = [("origin", self._origin_index[country]) for country in rule.origin_countries]
+            elif rule.ports:
+                anchors = [("port", self._port_index[port]) for port in rule.ports]
+            else:
+                anchors = [("all", 0)]
+            for anchor in anchors:
+                groups.setdefault(anchor, []).append((rank, r))
+        self._origin_group = np.full(origins + 1, -1, np.int64)  # [origin index] -> group, -1: none
+        self._port_group = np.full(ports + 1, -1, np.int64)
+        self._all_group = -1
+        keys, members, starts = [], [], []
+        for g, ((kind, index), entries) in enumerate(sorted(groups.items())):
+            if kind == "origin":
+                self._origin_group[index] = g
+            elif kind == "port":
+                self._port_group[index] = g
+            else:
+                self._all_group = g
+            starts.append(len(keys))
+            for rank, r in sorted(entries):
+                keys.append(g * width + rank)
+                members.append(r)
+        self._broad_keys = np.array(keys, np.int64)
+        self._broad_rules = np.array(members, np.int64)
+        self._group_start = np.array(starts, np.int64)
 
     def __len__(self) -> int:
         return len(self.rules)
 
-    def _hs_entry(self, hs_code: str) -> tuple:
-        """The HS-anchored rules whose prefix starts this code: (those without an origin criterion, {origin:
-        those naming it}). Remembered per code."""
-        by_prefix = self._by_prefix
-        groups = [by_prefix[hs_code[:n]] for n in self._lengths if n <= len(hs_code) and hs_code[:n] in by_prefix]
-        if not groups:
-            entry = _NONE
-        elif len(groups) == 1:
-            entry = groups[0]
-        else:  # a rule with two prefixes that both start the code counts once
-            anywhere = {check[0]: check for group in groups for check in group[0]}
-            by_origin: dict[str, dict] = {}
-            for group in groups:
-                for country, checks in group[1].items():
-                    by_origin.setdefault(country, {}).update((check[0], check) for check in checks)
-            entry = (tuple(anywhere.values()), {country: tuple(c.values()) for country, c in by_origin.items()})
-        if len(self._memo) >= MEMO_LIMIT:
-            self._memo.clear()
-        self._memo[hs_code] = entry
-        return entry
+    def _forget_codes(self) -> None:
+        with self._code_lock:
+            self._codes = _Codes(self._code)  # HS code -> e: its runs are 2e (imports) and 2e + 1 (exports)
+            self._code_starts = np.zeros(2048, np.int64)
+            self._code_lengths = np.zeros(2048, np.int64)  # e = 0: no rule
+            self._code_rules = np.zeros(4096, np.int64)
+            self._code_count, self._rule_count = 1, 0
 
-    def _broad_entry(self, key: tuple) -> tuple:
-        """The broad rules that an item from this origin, at this port, going this way can match: (those without
-        a lower value bound, the lower bounds ascending, the rules in that order). Remembered per key."""
-        origin, port, direction = key
-        plain, bounded = [], []
-        for rule in self._broad:
-            if rule.direction not in ("any", direction):
-                continue
-            if (rule.origin_countries and origin not in rule.origin_countries) or (
-                rule.ports and port not in rule.ports
-            ):
-                continue
-            (plain if rule.min_value is None else bounded).append(rule)
-        bounded.sort(key=lambda rule: rule.min_value)
-        entry = (tuple(map(_check, plain)), [rule.min_value for rule in bounded], tuple(map(_check, bounded)))
-        if len(self._broad_memo) >= MEMO_LIMIT:
-            self._broad_memo.clear()
-        self._broad_memo[key] = entry
-        return entry
+    def _code(self, code: str) -> int:
+        """The runs of the HS-anchored rules whose prefix starts this code (each rule once), for imports and for
+        exports, added and remembered."""
+        found = sorted({r for n in self._lengths if n <= len(code) for r in self._by_prefix.get(code[:n], ())})
+        with self._code_lock:
+            if not found:
+                self._codes[code] = 0
+                return 0
+            e, used = self._code_count, self._rule_count
+            if 2 * e + 2 > len(self._code_starts):
+                self._code_starts = np.resize(self._code_starts, 2 * len(self._code_starts))
+                self._code_lengths = np.resize(self._code_lengths, 2 * len(self._code_lengths))
+            for run, direction in ((2 * e, 1), (2 * e + 1, 2)):
+                rules = [r for r in found if self._direction[r] in (0, direction)]
+                while used + len(rules) > len(self._code_rules):
+                    self._code_rules = np.resize(self._code_rules, 2 * len(self._code_rules))
+                self._code_rules[used : used + len(rules)] = rules
+                self._code_starts[run], self._code_lengths[run] = used, len(rules)
+                used += len(rules)
+            self._code_count, self._rule_count = e + 1, used
+            self._codes[code] = e  # last: another thread sees the code only once its runs are written
+            return e
 
     def screen_one(self, item: Item) -> dict:
         return self.screen([item])[0]
@@ -155,113 +306,116 @@ class Engine:
         paused = gc.isenabled()
         gc.disable()
         try:
-            return self._screen(items)
+            return self._screen(items if isinstance(items, list) else list(items))
         finally:
             if paused:
                 gc.enable()
 
-    def _screen(self, items) -> list[dict]:
-        memo, hs_entry, broad_memo, broad_entry = self._memo, self._hs_entry, self._broad_memo, self._broad_entry
-        by_enterprise, policy = self._by_enterprise, self.policy
-        if not isinstance(items, list):
-            items = list(items)
-        keyword_hits = self._keyword_hits(items) if self._keywords is not None else {}
-        results = []
-        append = results.append
-        for n, item in enumerate(items):
-            origin = item.origin_country
-            anywhere, named = memo.get(item.hs_code) or hs_entry(item.hs_code)
-            found = named.get(origin)
-            pool = anywhere + found if found else anywhere
-            twice = False  # a rule reached through two enterprises or two keyword hits is checked once
-            if by_enterprise:
-                for enterprise in item.enterprise_ids:
-                    extra = by_enterprise.get(enterprise)
-                    if extra:
-                        pool, twice = pool + extra, True
-            if keyword_hits:
-                extra = keyword_hits.get(n)
-                if extra is not None:
-                    pool, twice = pool + extra, True
-            key = (origin, item.port, item.direction)
-            plain, bounds, bounded = broad_memo.get(key) or broad_entry(key)
-            if plain:
-                pool = pool + plain
-            if bounds:
-                reach = bisect_right(bounds, item.value)  # the rules whose lower bound the value reaches
-                if reach:
-                    pool = pool + bounded[:reach]
-            if not pool:
-                append(self._unmatched(item) if policy is not None else
-                       {"declaration_id": item.declaration_id, "item_no": item.item_no, "matched_rules": [],
-                        "action": RELEASE})  # fmt: skip
-                continue
-            if twice and len(pool) > 1:
-                pool = tuple({check[0]: check for check in pool}.values())
-            matched, strongest, factor = [], 0, None
-            for rule_id, strength, direction, origins, ports, firms, words, low, high, start, end, rate in pool:
-                if direction is not None and direction != item.direction:
+    def _screen(self, items: list) -> list[dict]:
+        n = len(items)
+        if not n:
+            return []
+        # One pass over the items reads every field (each a separate object in memory) into columns.
+        declarations, numbers, codes, enterprises, descriptions, origins, ports, directions, values, moments = zip(
+            *map(_columns, items), strict=True
+        )
+        results = [{"declaration_id": declaration, "item_no": k, "matched_rules": [], "action": RELEASE}
+                   for declaration, k in zip(declarations, numbers, strict=True)]  # fmt: skip
+        if not self._count:
+            return self._finish(items, results, _EMPTY)
+        if len(self._codes) >= MEMO_LIMIT:
+            self._forget_codes()
+        index = np.arange(n)
+        pieces: list[tuple] = []
+        directions = np.fromiter(map(_DIRECTION.__getitem__, directions), np.int8, n)
+        if self._lengths:  # HS prefixes
+            runs = 2 * np.fromiter(map(self._codes.__getitem__, codes), np.int64, n) + directions - 1
+            lengths = self._code_lengths[runs]
+            has = lengths != 0
+            if has.any():
+                pieces.append(_pairs(index[has], self._code_starts[runs[has]], lengths[has], self._code_rules))
+        if self._enterprise_index:  # enterprises
+            flat = list(chain.from_iterable(enterprises))
+            runs = np.fromiter(map(self._enterprise_index.get, flat, repeat(0)), np.int64, len(flat))
+            has = runs != 0
+            if has.any():
+                owners = np.repeat(index, np.fromiter(map(len, enterprises), np.int64, n))[has]
+                starts, lengths, members = self._enterprise_runs
+                runs = runs[has]
+                pieces.append(_pairs(owners, starts[runs], lengths[runs], members))
+        if self._keywords is not None:  # keywords
+            owners, found = self._keywords.find(descriptions)
+            if found:
+                starts, lengths, members = self._keyword_runs
+                runs = np.array(found, np.int64)
+                pieces.append(_pairs(np.array(owners, np.int64), starts[runs], lengths[runs], members))
+        origins = np.fromiter(map(self._origin_index.get, origins, repeat(0)), np.int64, n)
+        ports = np.fromiter(map(self._port_index.get, ports, repeat(0)), np.int64, n)
+        values = np.array(values)
+        if len(self._broad_keys):  # broad rules, reached by the rank of the value among their lower bounds
+            ranks = np.searchsorted(self._levels, values, "right")
+            for groups in (self._origin_group[origins], self._port_group[ports], np.full(n, self._all_group)):
+                has = groups >= 0
+                if has.any():
+                    groups = groups[has]
+                    reach = np.searchsorted(self._broad_keys, groups * self._width + ranks[has], "right")
+                    starts = self._group_start[groups]
+                    pieces.append(_pairs(index[has], starts, reach - starts, self._broad_rules))
+        if not pieces:
+            return self._finish(items, results, _EMPTY)
+        pi = np.concatenate([piece[0] for piece in pieces])
+        pr = np.concatenate([piece[1] for piece in pieces])
+        # Every criterion the columns hold, for all candidate pairs at once.
+        rule_directions = self._direction[pr]
+        ok = (rule_directions == 0) | (rule_directions == directions[pi])
+        ok &= self._origin_ok[origins[pi], pr]
+        ok &= self._port_ok[ports[pi], pr]
+        value = values[pi]
+        ok &= (self._low[pr] <= value) & (value <= self._high[pr])
+        moment = np.array(moments)[pi]
+        ok &= (self._from[pr] <= moment) & (moment < self._to[pr])
+        left = np.flatnonzero(ok & self._needs_rest[pr])
+        if len(left):
+            rest = self._rest
+            for k, i, r in zip(left.tolist(), pi[left].tolist(), pr[left].tolist(), strict=True):
+                if not rest[r](items[i]):
+                    ok[k] = False
+        # A rule reached twice (two of an item's enterprises, a keyword twice) counts once; ordered by item, then
+        # by rule, which is the results' order.
+        return self._finish(items, results, np.unique(pi[ok] * self._count + pr[ok]))
+
+    def _finish(self, items: list, results: list[dict], pairs: np.ndarray) -> list[dict]:
+        """The matched pairs into the results: sampling decided, the strongest action kept; then, under a
+        differential-supervision policy, the random selection of the items no rule hit."""
+        ids, strengths, rates, policy = self._ids, self._strengths, self._rates, self.policy
+        factors: dict[int, float] = {}
+        last, matched, strongest = -1, None, 0
+        for i, r in zip((pairs // max(self._count, 1)).tolist(), (pairs % max(self._count, 1)).tolist(), strict=True):
+            strength = strengths[r]
+            if strength == _SAMPLE:
+                item, rate = items[i], rates[r]
+                if policy is not None:
+                    factor = factors.get(i)
+                    if factor is None:
+                        factor = factors[i] = policy.factor(item)
+                    rate = policy.sample_rate(rate, factor)
+                if not selected(item.declaration_id, item.item_no, ids[r], rate):
                     continue
-                if origins is not None and origin not in origins:
-                    continue
-                if ports is not None and item.port not in ports:
-                    continue
-                if firms is not None and firms.isdisjoint(item.enterprise_ids):
-                    continue
-                if words is not None:
-                    description = item.description
-                    for word in words:
-                        if word in description:
-                            break
-                    else:
-                        continue
-                if low is not None and item.value < low:
-                    continue
-                if high is not None and item.value > high:
-                    continue
-                if start is not None and item.at < start:
-                    continue
-                if end is not None and item.at >= end:
-                    continue
-                if strength == _SAMPLE:
-                    if policy is not None:
-                        if factor is None:
-                            factor = policy.factor(item)
-                        rate = policy.sample_rate(rate, factor)
-                    if not selected(item.declaration_id, item.item_no, rule_id, rate):
-                        continue
-                matched.append(rule_id)
-                if strength > strongest:
-                    strongest = strength
-            if not matched and policy is not None:
-                append(self._unmatched(item, factor))
-                continue
-            if len(matched) > 1:
-                matched.sort(key=rule_sort_key)
-            append({"declaration_id": item.declaration_id, "item_no": item.item_no, "matched_rules": matched,
-                    "action": _BY_STRENGTH[strongest] if strongest else RELEASE})  # fmt: skip
+            if i != last:
+                if last >= 0:
+                    results[last]["action"] = _BY_STRENGTH[strongest]
+                last, matched, strongest = i, results[i]["matched_rules"], 0
+            matched.append(ids[r])
+            if strength > strongest:
+                strongest = strength
+        if last >= 0:
+            results[last]["action"] = _BY_STRENGTH[strongest]
+        if policy is not None:
+            for i, result in enumerate(results):
+                if not result["matched_rules"]:
+                    item, factor = items[i], factors.get(i)
+                    rate = policy.random_selection_rate(policy.factor(item) if factor is None else factor)
+                    if selected(item.declaration_id, item.item_no, policy.random_key, rate):
+                        result["action"] = policy.random_action
+                        result["random"] = True
         return results
-
-    def _keyword_hits(self, items: list) -> dict[int, tuple]:
-        """{item index: the checks of the rules anchored on a keyword its description contains}, from one
-        Aho–Corasick pass over all the batch's descriptions joined (a match is kept only when it lies wholly
-        inside one description, so a keyword never matches across two)."""
-        descriptions = [item.description for item in items]
-        text = "\x00".join(descriptions)
-        starts = list(accumulate((len(d) + 1 for d in descriptions[:-1]), initial=0))
-        hits: dict[int, tuple] = {}
-        for end, (length, checks) in self._keywords.iter(text):
-            start = end - length + 1
-            n = bisect_right(starts, start) - 1
-            if end < starts[n] + len(descriptions[n]):
-                hits[n] = hits.get(n, ()) + checks
-        return hits
-
-    def _unmatched(self, item: Item, factor: float | None = None) -> dict:
-        """An item no rule hit, under a differential-supervision policy: released, or selected at random."""
-        policy = self.policy
-        rate = policy.random_selection_rate(policy.factor(item) if factor is None else factor)
-        if selected(item.declaration_id, item.item_no, policy.random_key, rate):
-            return {"declaration_id": item.declaration_id, "item_no": item.item_no, "matched_rules": [],
-                    "action": policy.random_action, "random": True}  # fmt: skip
-        return {"declaration_id": item.declaration_id, "item_no": item.item_no, "matched_rules": [], "action": RELEASE}
