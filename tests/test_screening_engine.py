@@ -153,9 +153,15 @@ def test_a_keyword_counts_only_inside_one_description(scanner):
             assert engine.screen([item]) == [result]
 
 
-def test_an_unknown_keyword_scanner_is_refused():
-    with pytest.raises(ValueError, match="keyword scanner"):
-        Engine([parse_rule({"id": 1, "action": "hold", "keywords": ["x"]})], keyword_backend="regex")
+def test_an_unknown_or_missing_keyword_scanner_is_refused(monkeypatch):
+    rule_list = [parse_rule({"id": 1, "action": "hold", "keywords": ["x"]})]
+    with pytest.raises(ValueError, match="unknown keyword scanner 'regex'"):
+        Engine(rule_list, keyword_backend="regex")
+    monkeypatch.setattr(fast, "hyperscan", None)  # as on a platform it is not built for
+    with pytest.raises(ValueError, match="'hyperscan' is not installed"):
+        Engine(rule_list, keyword_backend="hyperscan")
+    assert Engine(rule_list)._keywords.backend == "pyahocorasick"
+    assert Engine(rule_list).screen([_item(description="x")])[0]["matched_rules"] == [1]
 
 
 def _item(**changes):

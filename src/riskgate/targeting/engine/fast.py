@@ -70,6 +70,8 @@ class _Keywords:
 
     def __init__(self, keywords: list[str], backend: str | None = None):
         self.backend = backend or ("hyperscan" if hyperscan is not None else "pyahocorasick")
+        if self.backend == "hyperscan" and hyperscan is None:
+            raise ValueError("the keyword scanner 'hyperscan' is not installed here (it is built for x86-64)")
         if self.backend == "hyperscan" and any("\x00" in keyword for keyword in keywords):
             self.backend = "pyahocorasick"  # Hyperscan's binding reads a pattern up to its first NUL
         if self.backend == "hyperscan":
