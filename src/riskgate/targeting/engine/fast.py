@@ -230,12 +230,13 @@ class Engine:
         """Broad rules in groups — each origin a rule names, else each port, else one group of all — ordered
         within a group by the rank of their lower bound among all lower bounds; key = group × width + rank, so
         one sorted search finds how many of an item's group its value reaches."""
-        levels = sorted({-_INF if rule.min_value is None else rule.min_value for _, rule in broad})
+        lows = self._low.tolist()  # open lower bounds already -infinity
+        levels = sorted({lows[r] for r, _ in broad})
         self._levels = np.array(levels)
         self._width = width = len(levels) + 1
         groups: dict[tuple, list] = {}
         for r, rule in broad:
-            rank = bisect_left(levels, -_INF if rule.min_value is None else rule.min_value) + 1
+            rank = bisect_left(levels, lows[r]) + 1
             if rule.origin_countries:
                 anchors = [("origin", self._origin_index[country]) for country in rule.origin_countries]
             elif rule.ports:
