@@ -2,17 +2,30 @@
 items (hypothesis), the edges of the exchange format one by one, the format's errors, and the command line."""
 
 import datetime as dt
+import hashlib
 import json
+import math
 import shutil
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from riskgate.targeting.engine import Engine, FormatError, fast, naive, parse_item, parse_policy, parse_rule, selected
+from riskgate.targeting.engine import (
+    Engine,
+    FormatError,
+    exchange,
+    fast,
+    naive,
+    parse_item,
+    parse_policy,
+    parse_rule,
+    selected,
+)
 
 pytestmark = pytest.mark.db_independent
 ROOT = Path(__file__).resolve().parents[1]
@@ -369,6 +382,33 @@ def test_command_line_names_a_bad_rule(tmp_path):
 def test_selection_depends_only_on_its_inputs(rate):
     assume(0 <= rate <= 1)
     assert selected("D", 1, "R", rate) == selected("D", 1, "R", rate)
+
+
+def _draw(declaration, item_no, rule_id) -> int:
+    digest = hashlib.blake2b(f"{declaration}\x1f{item_no}\x1f{rule_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+@given(st.text(max_size=20), st.integers(1, 10**6), st.one_of(st.integers(), st.text(max_size=10)),
+       st.one_of(st.floats(0, 1), st.floats(0, 1e-3)))  # fmt: skip
+def test_selection_is_the_draw_below_the_rate_as_documented(declaration, item_no, rule_id, rate):
+    expected = rate >= 1 or (rate > 0 and _draw(declaration, item_no, rule_id) < rate * 2**64)  # exact int < float
+    assert selected(declaration, item_no, rule_id, rate) is expected
+
+
+@given(st.floats(0, 1, exclude_min=True, exclude_max=True))
+def test_the_kept_threshold_is_the_least_whole_number_not_below_the_rate(rate):
+    """`selected` compares the digest's bytes with ⌈rate × 2⁶⁴⌉ instead of converting it to a number."""
+    assert int.from_bytes(exchange._below(rate), "big") == math.ceil(Fraction(rate) * 2**64)
+
+
+def test_a_draw_equal_to_the_rate_is_not_selected():
+    """At the boundary: a draw that is exactly rate × 2⁶⁴ (its low 11 bits zero, so the quotient is a float)."""
+    item_no = next(n for n in range(1, 100_000) if _draw("D", n, "R") % 2048 == 0)
+    rate = _draw("D", item_no, "R") / 2**64
+    assert Fraction(rate) * 2**64 == _draw("D", item_no, "R")
+    assert not selected("D", item_no, "R", rate)
+    assert selected("D", item_no, "R", math.nextafter(rate, 1))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
