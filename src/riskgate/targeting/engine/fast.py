@@ -178,7 +178,7 @@ _TENS = 10 ** np.arange(9, -1, -1, dtype=np.int64)
 def _hs_numbers(codes: tuple) -> tuple[np.ndarray, np.ndarray]:
     """HS codes (4–10 ASCII digits, as the exchange format checks them) as ten-digit whole numbers, a shorter
     code padded with zeros (so its first k digits are the number // 10^(10 - k)), and their lengths."""
-    characters = np.array(codes, "S10").view(np.uint8).reshape(len(codes), 10)  # shorter codes end in NUL bytes
+    characters = np.array(codes, "U10").view(np.uint32).reshape(len(codes), 10)  # shorter codes end in zeros
     present = characters != 0
     return (characters.astype(np.int64) - 48) * present @ _TENS, present.sum(axis=1)
 
@@ -343,10 +343,9 @@ class Engine:
         declarations, numbers, directions, codes, origins, enterprises, ports, descriptions, values, _, moments = zip(
             *items, strict=True
         )
-        results = [{"declaration_id": declaration, "item_no": k, "matched_rules": [], "action": RELEASE}
-                   for declaration, k in zip(declarations, numbers, strict=True)]  # fmt: skip
+        columns = items, declarations, numbers
         if not self._count:
-            return self._finish(items, results, _EMPTY)
+            return self._finish(columns, _EMPTY)
         index = np.arange(n)
         pieces: list[tuple] = []
         directions = np.fromiter(map(_DIRECTION.__getitem__, directions), np.int8, n)
@@ -398,7 +397,7 @@ class Engine:
                     starts = self._group_start[groups]
                     pieces.append(_pairs(index[has], starts, reach - starts, self._broad_rules))
         if not pieces:
-            return self._finish(items, results, _EMPTY)
+            return self._finish(columns, _EMPTY)
         pi = np.concatenate([piece[0] for piece in pieces])
         pr = np.concatenate([piece[1] for piece in pieces])
         # Every criterion the columns hold, for all candidate pairs at once.
@@ -418,11 +417,13 @@ class Engine:
                     ok[k] = False
         # A rule reached twice (two of an item's enterprises, a keyword twice) counts once; ordered by item, then
         # by rule, which is the results' order.
-        return self._finish(items, results, np.unique(pi[ok] * self._count + pr[ok]))
+        return self._finish(columns, np.unique(pi[ok] * self._count + pr[ok]))
 
-    def _finish(self, items: list, results: list[dict], pairs: np.ndarray) -> list[dict]:
-        """The matched pairs (item × rule count + rule, ascending) into the results: sampling decided, the strongest
-        action kept; then, under a differential-supervision policy, the random selection of the items no rule hit."""
+    def _finish(self, columns: tuple, pairs: np.ndarray) -> list[dict]:
+        """The results from the matched pairs (item × rule count + rule, ascending): sampling decided, the strongest
+        action kept; then, under a differential-supervision policy, the random selection of the items no rule hit.
+        Built in one pass at the end: each item's matched rules and action are set in columns first."""
+        items, declarations, numbers = columns
         policy = self.policy
         factors: dict[int, float] = {}
         pi, pr = np.divmod(pairs, max(self._count, 1))
@@ -431,25 +432,29 @@ class Engine:
         if len(sampled):
             ids, rates, kept = self._ids, self._rates, np.ones(len(pairs), bool)
             for k, i, r in zip(sampled.tolist(), pi[sampled].tolist(), pr[sampled].tolist(), strict=True):
-                item, rate = items[i], rates[r]
+                rate = rates[r]
                 if policy is not None:
                     factor = factors.get(i)
                     if factor is None:
-                        factor = factors[i] = policy.factor(item)
+                        factor = factors[i] = policy.factor(items[i])
                     rate = policy.sample_rate(rate, factor)
-                if not selected(item.declaration_id, item.item_no, ids[r], rate):
+                if not selected(declarations[i], numbers[i], ids[r], rate):
                     kept[k] = False
             pi, pr, strengths = pi[kept], pr[kept], strengths[kept]
+        n = len(declarations)
+        matched: list = [None] * n
+        strongest = np.zeros(n, np.int8)
         if len(pi):  # runs of one item's pairs: its matched rules, in order, and the strongest action
             firsts = np.flatnonzero(np.concatenate(([True], pi[1:] != pi[:-1])))
-            actions = _ACTION_OF[np.maximum.reduceat(strengths, firsts)].tolist()
-            matched = self._id_array[pr].tolist()
+            owners = pi[firsts]
+            strongest[owners] = np.maximum.reduceat(strengths, firsts)
+            rule_ids = self._id_array[pr].tolist()
             begins = firsts.tolist()
-            ends = [*begins[1:], len(pi)]
-            for i, begin, end, action in zip(pi[firsts].tolist(), begins, ends, actions, strict=True):
-                result = results[i]
-                result["matched_rules"] = matched[begin:end]
-                result["action"] = action
+            for i, begin, end in zip(owners.tolist(), begins, [*begins[1:], len(pi)], strict=True):
+                matched[i] = rule_ids[begin:end]
+        results = [{"declaration_id": declaration, "item_no": k, "matched_rules": [] if rules is None else rules,
+                    "action": action} for declaration, k, rules, action in
+                   zip(declarations, numbers, matched, _ACTION_OF[strongest].tolist(), strict=True)]  # fmt: skip
         if policy is not None:
             for i, result in enumerate(results):
                 if not result["matched_rules"]:
