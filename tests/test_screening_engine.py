@@ -11,6 +11,7 @@ import sys
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
@@ -409,6 +410,22 @@ def test_a_draw_equal_to_the_rate_is_not_selected():
     assert Fraction(rate) * 2**64 == _draw("D", item_no, "R")
     assert not selected("D", item_no, "R", rate)
     assert selected("D", item_no, "R", math.nextafter(rate, 1))
+
+
+@given(st.sets(st.integers(0, 2**63 - 1), max_size=300), st.lists(st.integers(0, 2**63 - 1), max_size=50))
+@example(set(), [0, 5])
+@example({n << 58 for n in range(32)}, [0, 1 << 58, 7])  # keys that share a bucket at first: the table doubles
+def test_the_hs_key_table_finds_exactly_the_keys_it_holds(keys, others):
+    """The engine's hash table of HS keys against a dict: every key it holds found with its position, nothing
+    else found, whatever the keys' spread (buckets overflowing at first included)."""
+    keys = list(keys)
+    table = fast._Table(keys)
+    position = {key: n for n, key in enumerate(keys)}
+    asked = keys + others + keys[:10]
+    present, values = table.find(np.array(asked, np.uint64))
+    expected = [(k, position[key]) for k, key in enumerate(asked) if key in position]
+    assert list(zip(present.tolist(), values.tolist(), strict=True)) == expected
+    assert table._keys.shape[1] == fast._Table.SLOTS
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
