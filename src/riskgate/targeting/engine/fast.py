@@ -142,7 +142,8 @@ class _Keywords:
 
 
 @contextlib.contextmanager
-def _collector_paused():
+def collector_paused():
+    """The cyclic garbage collector off meanwhile, back as it was after (bench/screening times its floor so too)."""
     paused = gc.isenabled()
     gc.disable()
     try:
@@ -218,7 +219,7 @@ class Engine:
     fastest one installed."""
 
     def __init__(self, rules: list[Rule], policy=None, keyword_backend: str | None = None):
-        with _collector_paused():  # many small containers, no cycles: a full collection of a big heap (the
+        with collector_paused():  # many small containers, no cycles: a full collection of a big heap (the
             self._build(rules, policy, keyword_backend)  # bench's 1,000,000 items) would cost 0.7–1 s here
 
     def _build(self, rules: list[Rule], policy, keyword_backend: str | None) -> None:
@@ -349,7 +350,7 @@ class Engine:
 
         The cyclic garbage collector is paused meanwhile: the results are many small dicts and lists without
         cycles, and its full scans, triggered by them, cost a third of the time (bench/screening)."""
-        with _collector_paused():
+        with collector_paused():
             return self._screen(items if isinstance(items, list) else list(items))
 
     def _screen(self, items: list) -> list[dict]:
