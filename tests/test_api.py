@@ -84,6 +84,29 @@ def test_revoked_and_expired_tokens_stop_working(world):
     assert client.get("/api/v1/me", **bearer(soon.secret)).status_code == 401
 
 
+def test_a_token_of_a_deactivated_organisation_stops_working(world):
+    issued = issue(world)
+    client = Client()
+    assert client.get("/api/v1/me", **bearer(issued.secret)).status_code == 200
+    Organisation.objects.filter(pk=world.org("xian-customs").pk).update(is_active=False)
+    assert client.get("/api/v1/me", **bearer(issued.secret)).status_code == 401
+
+
+def test_the_token_is_read_as_the_orm_reads_it(world):
+    """The token look-up is raw SQL on the hot path: its fields come back with the ORM's types on every backend."""
+    from riskgate.accounts.services import _token_by_digest
+
+    issued = issue(world, expires_at=timezone.now() + dt.timedelta(days=3))
+    token = _token_by_digest(issued.token.digest)
+    expected = ApiToken.objects.select_related("organisation").get(pk=issued.token.pk)
+    for field in ApiToken._meta.concrete_fields:
+        assert getattr(token, field.attname) == getattr(expected, field.attname), field.name
+    for field in Organisation._meta.concrete_fields:
+        assert getattr(token.organisation, field.attname) == getattr(expected.organisation, field.attname)
+    assert token.permissions == ["org:organisation:view"] and token.expires_at.tzinfo is not None
+    assert _token_by_digest("0" * 64) is None
+
+
 def test_unknown_token_is_refused(world):
     assert Client().get("/api/v1/me", **bearer("rg_deadbeef_notarealtoken")).status_code == 401
 

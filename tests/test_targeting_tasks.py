@@ -70,6 +70,31 @@ def test_hits_become_tasks_at_the_port_of_the_item(world):
         inspection.visible(world.user("enterprise"))
 
 
+def test_a_port_office_added_or_moved_reaches_running_workers_as_rules_do(world):
+    """Workers read the port offices with the rules; a change to one bumps the rule-set version."""
+    from riskgate.accounts.models import Organisation
+    from riskgate.targeting.models import RuleSetState
+
+    _no_random(world)
+    services.issue(world.user("xian"), BATTERIES)
+    _screen(world, [{**ITEM, "port": "CNZZZ"}])
+    version = RuleSetState.objects.get().version
+    office = PortOffice.objects.create(code="CNZZZ", organisation=Organisation.objects.get(code="xian-airport-port"))
+    assert RuleSetState.objects.get().version == version + 1
+    live._state["checked"] = float("-inf")  # as if POLL_SECONDS had passed
+    screening.screen(world.user("port"), [{**ITEM, "port": "CNZZZ", "item_no": 2}], one_declaration=True)
+    office.organisation = Organisation.objects.get(code="suifenhe-rail-port")
+    office.save()
+    live._state["checked"] = float("-inf")
+    screening.screen(world.user("port"), [{**ITEM, "port": "CNZZZ", "item_no": 3}], one_declaration=True)
+    office.delete()
+    assert RuleSetState.objects.get().version == version + 3
+    live._state["checked"] = float("-inf")
+    screening.screen(world.user("port"), [{**ITEM, "port": "CNZZZ", "item_no": 4}], one_declaration=True)
+    where = dict(InspectionTask.objects.values_list("item_no", "organisation__code"))
+    assert where == {1: "xianyang-customs", 2: "xian-airport-port", 3: "suifenhe-rail-port", 4: "xianyang-customs"}
+
+
 def test_a_non_conforming_outcome_becomes_risk_information(world):
     _no_random(world)
     rule = services.issue(world.user("xian"), BATTERIES)

@@ -40,13 +40,14 @@ def port_organisations(port_codes) -> dict[str, int]:
     return dict(PortOffice.objects.filter(code__in=set(port_codes)).values_list("code", "organisation_id"))
 
 
-def open_for_decisions(decisions: list[ScreeningDecision], rule_pks: dict, *, fallback: Organisation) -> int:
-    """One open task per decision that is not a release, at the port's organisation (or the screening
-    organisation when the port code has no office), linked to the rule versions that matched."""
+def open_for_decisions(
+    decisions: list[ScreeningDecision], rule_pks: dict, ports: dict, *, fallback: Organisation
+) -> int:
+    """One open task per decision that is not a release, at the port's organisation (`ports`: {port code:
+    organisation id}, else the screening organisation), linked to the rule versions that matched."""
     hits = [d for d in decisions if d.action != RELEASE_ACTION]
     if not hits:
         return 0
-    ports = port_organisations(d.item.get("port") for d in hits)
     tasks = InspectionTask.objects.bulk_create(
         [
             InspectionTask(kind=TaskKind.RANDOM if d.random else TaskKind.SCREENING, decision=d,

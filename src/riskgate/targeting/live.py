@@ -2,22 +2,29 @@
 
 A worker reads the rule-set version (one integer, RuleSetState) at most every POLL_SECONDS; a different number
 means rules were issued, changed or retired (or the differential-supervision policy, a credit grade or a
-commodity record changed), and the engine is rebuilt from the database (10,000 rules: about a
+commodity record changed, or a port office), and the engine is rebuilt from the database (10,000 rules: about a
 second of reading and 12 ms of compiling, bench/screening). So a change takes effect in every running worker
-within POLL_SECONDS plus the rebuild: one second for the rule sets this project targets (tests/test_targeting.py)."""
+within POLL_SECONDS plus the rebuild: one second for the rule sets this project targets (tests/test_targeting.py).
+The port offices (port code -> the organisation that works it) are read with the rules, so a screening request
+does not query them (they are reference data: a change to one bumps the version too)."""
 
 import gc
 import threading
 import time
 
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
 from . import supervision
 from .engine import Engine, parse_policy
-from .models import ControlRule, RuleSetState, RuleStatus
+from .models import ControlRule, PortOffice, RuleSetState, RuleStatus
+from .services import bump
 
 POLL_SECONDS = 0.5
 FREEZE_AT = 1_000  # rules from which the engine is frozen out of the collector's scans
 _lock = threading.Lock()
-_state = {"engine": Engine([]), "version": None, "checked": float("-inf"), "rule_pks": {}, "policy": None}
+_state = {"engine": Engine([]), "version": None, "checked": float("-inf"), "rule_pks": {}, "policy": None, "ports": {}}
 
 
 def engine() -> Engine:
@@ -34,7 +41,8 @@ def current() -> tuple[Engine, int]:
 
 
 def built() -> dict:
-    """What the current engine was built from: {"engine", "version", "rule_pks": {reference: pk}, "policy"}."""
+    """What the current engine was built from: {"engine", "version", "rule_pks": {reference: pk}, "policy",
+    "ports": {port code: organisation id}}."""
     current()
     with _lock:  # a consistent copy: a rebuild changes its fields under the lock
         return dict(_state)
@@ -51,6 +59,7 @@ def _refresh(now: float) -> tuple[Engine, int]:
                 _state["engine"] = Engine([rule.engine_rule() for rule in rules], exchange)
                 _state["rule_pks"] = {rule.reference: rule.pk for rule in rules}
                 _state["policy"] = policy
+                _state["ports"] = dict(PortOffice.objects.values_list("code", "organisation_id"))
                 _state["version"] = version
                 # A large engine is hundreds of thousands of long-lived objects without cycles: out of the cyclic
                 # collector's reach, or every full collection scans them all (100 ms pauses, bench/screening).
@@ -64,4 +73,10 @@ def _refresh(now: float) -> tuple[Engine, int]:
 def reset() -> None:
     """Forget the engine (tests that rebuild the database)."""
     with _lock:
-        _state.update(engine=Engine([]), version=None, checked=float("-inf"), rule_pks={}, policy=None)
+        _state.update(engine=Engine([]), version=None, checked=float("-inf"), rule_pks={}, policy=None, ports={})
+
+
+@receiver([post_save, post_delete], sender=PortOffice, dispatch_uid="targeting.live.port_office_changed")
+def _port_office_changed(**_kwargs) -> None:
+    """A port office added, changed or removed (the admin, the demo): workers re-read them within a second."""
+    bump(timezone.now())

@@ -56,7 +56,7 @@ def screen(principal, payloads: list, *, one_declaration: bool) -> tuple[list[di
                 for data, result, factor in zip(payloads, results, factors, strict=True)
             ]
         )  # fmt: skip
-        inspection.open_for_decisions(decisions, state["rule_pks"], fallback=organisation)
+        inspection.open_for_decisions(decisions, state["rule_pks"], state["ports"], fallback=organisation)
     return results, version
 
 
