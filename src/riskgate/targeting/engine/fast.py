@@ -289,9 +289,11 @@ class Engine:
         self._enterprise_runs = _runs([[], *by_enterprise.values()])
         self._keywords = _Keywords(list(by_keyword), keyword_backend) if by_keyword else None
         self._keyword_runs = _runs(list(by_keyword.values())) if by_keyword else None
-        self._lengths = sorted(
-            {len(prefix) for rule in ordered if not rule.enterprise_ids for prefix in rule.hs_prefixes}
+        self._lengths = np.array(
+            sorted({len(prefix) for rule in ordered if not rule.enterprise_ids for prefix in rule.hs_prefixes}),
+            np.int64,
         )
+        self._divisors = 10 ** (10 - self._lengths)  # a ten-digit code // 10^(10 - k): its first k digits
         self._prefixes = _Table(list(by_prefix))
         self._prefix_runs = _runs(list(by_prefix.values()))
         self._compile_broad(broad, len(origins), len(ports))
@@ -339,7 +341,8 @@ class Engine:
 
     def _hs_key(self, prefix, length, origin, direction):
         """The key of an HS prefix (its digits as a number, and its length), an origin index (0: any origin) and a
-        direction (1 import, 2 export); whole numbers or arrays of them. Below 10¹⁰ × 16 × origins × 2 < 2⁶³."""
+        direction (1 import, 2 export); whole numbers or arrays of them. Below 10¹⁰ × 16 × origins × 2 < 2⁶³. The key
+        with origin o is the key with none (0) plus 2o: _screen makes both of a batch's key tables so."""
         return ((prefix * 16 + length) * self._origin_span + origin) * 2 + direction - 1
 
     def screen_one(self, item: Item) -> dict:
@@ -367,25 +370,26 @@ class Engine:
         index = np.arange(n)
         pieces: list[tuple] = []
         directions = np.fromiter(map(_DIRECTION.__getitem__, directions), np.int8, n)
-        if self._lengths:  # HS prefixes: each prefix length the rules use, with the item's origin and without
-            numbers, lengths = _hs_numbers(codes)
-            owners, keys = [], []
+        if len(self._lengths):  # HS prefixes: each prefix length the rules use, with the item's origin and without,
+            numbers, lengths = _hs_numbers(codes)  # as (item × length) arrays: a few NumPy calls for any batch
             origins = np.fromiter(map(self._origin_index.get, origins, repeat(0)), np.int64, n)
-            named = origins != 0
-            for length in self._lengths:
-                long_enough = lengths >= length
-                prefixes = numbers[long_enough] // 10 ** (10 - length)
-                keys.append(self._hs_key(prefixes, length, 0, directions[long_enough]))
-                owners.append(index[long_enough])
-                both = named[long_enough]
-                keys.append(
-                    self._hs_key(prefixes[both], length, origins[long_enough][both], directions[long_enough][both])
-                )
-                owners.append(owners[-1][both])
+            anywhere = self._hs_key(numbers[:, None] // self._divisors, self._lengths, 0, directions[:, None])
+            from_origin = anywhere + 2 * origins[:, None]  # the key with origin o is the key with none + 2o
+            long_enough = lengths[:, None] >= self._lengths
+            named = long_enough & (origins != 0)[:, None]
+            keys, owners = [], []
+            for table, where in ((anywhere, long_enough), (from_origin, named)):
+                if where.all():  # (most batches: codes of ten digits, origins the rules name) no copy to mask
+                    keys.append(table.ravel())
+                    owners.append(np.repeat(index, len(self._lengths)))
+                else:
+                    keys.append(table[where])
+                    owners.append(np.nonzero(where)[0])
             present, runs = self._prefixes.find(np.concatenate(keys).astype(np.uint64))
             if len(runs):
+                owners = np.concatenate(owners)
                 starts, lengths_, members = self._prefix_runs
-                pieces.append(_pairs(np.concatenate(owners)[present], starts[runs], lengths_[runs], members))
+                pieces.append(_pairs(owners[present], starts[runs], lengths_[runs], members))
         if self._enterprise_index:  # enterprises
             flat = list(chain.from_iterable(enterprises))
             runs = np.fromiter(map(self._enterprise_index.get, flat, repeat(0)), np.int64, len(flat))
@@ -401,7 +405,7 @@ class Engine:
                 starts, lengths, members = self._keyword_runs
                 runs = np.array(found, np.int64)
                 pieces.append(_pairs(np.array(owners, np.int64), starts[runs], lengths[runs], members))
-        if not self._lengths:
+        if not len(self._lengths):
             origins = np.fromiter(map(self._origin_index.get, origins, repeat(0)), np.int64, n)
         ports = np.fromiter(map(self._port_index.get, ports, repeat(0)), np.int64, n)
         values = np.array(values)
