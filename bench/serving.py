@@ -42,15 +42,15 @@ def bench_env(prefix: str, db: str = "sqlite"):
 
 @contextmanager
 def gunicorn(env: dict, ready_path: str = "/healthz"):
-    """The production web server (one worker per CPU) on a free port of 127.0.0.1, once it answers; yields
-    (base URL, port, workers)."""
+    """The production web server (one worker per CPU, the project's gunicorn settings) on a free port of
+    127.0.0.1, once it answers; yields (base URL, port, workers)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     workers = os.cpu_count() or 2
     server = subprocess.Popen(  # noqa: S603
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "riskgate.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-         "--log-level", "warning"], env=env)  # fmt: skip
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "python:riskgate.gunicorn_conf", "riskgate.wsgi", "-b",
+         f"127.0.0.1:{port}", "-w", str(workers), "--log-level", "warning"], env=env)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_for(base + ready_path)

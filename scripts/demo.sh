@@ -17,4 +17,4 @@ echo
 echo "RiskGate demo: http://$HOST:$PORT/   (API docs: http://$HOST:$PORT/api/v1/docs)"
 echo "Background worker and scheduler log: var/celery.log. Stop with Ctrl-C."
 echo
-$BIN/gunicorn riskgate.wsgi --bind "$HOST:$PORT" --workers 2 --access-logfile - --log-level warning
+$BIN/gunicorn -c python:riskgate.gunicorn_conf riskgate.wsgi --bind "$HOST:$PORT" --workers 2 --access-logfile - --log-level warning

@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError
 
 from riskgate.core.models import AuditEvent
 from riskgate.targeting import live, services
@@ -109,6 +110,23 @@ def test_the_live_engine_follows_the_database(world):
                                                    "matched_rules": [rule.reference], "action": "inspect"}  # fmt: skip
     first = live.engine()
     assert live.engine() is first  # not rebuilt while nothing changed
+
+
+def test_a_server_worker_builds_its_engine_before_its_first_request(world, monkeypatch):
+    from riskgate import gunicorn_conf
+
+    rule = services.issue(world.user("xian"), BATTERIES)
+    live.reset()
+    gunicorn_conf.post_worker_init(worker=None)  # as gunicorn calls it, before the worker accepts connections
+    assert live._state["version"] == RuleSetState.objects.get().version and rule.reference in live._state["rule_pks"]
+    assert live._state["engine"].screen([_item()])[0]["action"] == "inspect"
+
+    def not_migrated(*args, **kwargs):
+        raise DatabaseError("no such table: targeting_rulesetstate")
+
+    live.reset()
+    monkeypatch.setattr(RuleSetState.objects, "filter", not_migrated)
+    assert live.warm() is False and live._state["version"] is None  # the first request builds it instead
 
 
 def test_a_rule_change_reaches_a_running_worker_within_a_second(live_world):

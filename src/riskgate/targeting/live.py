@@ -9,9 +9,11 @@ The port offices (port code -> the organisation that works it) are read with the
 does not query them (they are reference data: a change to one bumps the version too)."""
 
 import gc
+import logging
 import threading
 import time
 
+from django.db import DatabaseError
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -21,6 +23,7 @@ from .engine import Engine, parse_policy
 from .models import ControlRule, PortOffice, RuleSetState, RuleStatus
 from .services import bump
 
+log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
 FREEZE_AT = 1_000  # rules from which the engine is frozen out of the collector's scans
 _lock = threading.Lock()
@@ -46,6 +49,17 @@ def built() -> dict:
     current()
     with _lock:  # a consistent copy: a rebuild changes its fields under the lock
         return dict(_state)
+
+
+def warm() -> bool:
+    """Build the engine now, as a server worker starts (riskgate.gunicorn_conf), so that no request waits for it.
+    A database that cannot be read yet (not migrated) leaves it to the first request: False."""
+    try:
+        current()
+    except DatabaseError as exc:
+        log.warning("screening engine not built at start (built on first use instead): %s", exc)
+        return False
+    return True
 
 
 def _refresh(now: float) -> tuple[Engine, int]:
