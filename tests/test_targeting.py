@@ -231,6 +231,51 @@ def test_bad_declarations_are_refused_and_nothing_is_kept(world, items, field):
     assert not ScreeningDecision.objects.exists()
 
 
+def test_the_hot_path_stores_what_the_orm_would_store(world):
+    """Decisions, tasks and their rule links are written by core.bulk, not bulk_create: the rows read back equal
+    those of the same values saved through the ORM, the ids continue the tables' sequences on either database,
+    and the timestamps are the request's moment."""
+    from django.utils import timezone
+
+    from riskgate.targeting.models import InspectionTask, ScreeningDecision
+
+    rule = services.issue(world.user("xian"), BATTERIES)
+    toys = services.issue(world.user("xian"), {"keywords": ["玩具"], "action": "hold"})
+    before = timezone.now()
+    items = [ITEM, {**ITEM, "item_no": 2, "hs_code": "9503001000", "description": "玩具 Straße «ß»",
+              "enterprise_ids": ["E1", "E2"]},
+             {**ITEM, "item_no": 3, "hs_code": "0101210000", "description": "马"}]  # fmt: skip
+    response = world.client_for("port").post("/api/v1/screening/declarations", {"items": items},
+                                             content_type="application/json")  # fmt: skip
+    assert response.status_code == 200, response.content
+    port = world.user("port")
+    kept = list(ScreeningDecision.objects.order_by("item_no"))
+    assert [d.item_no for d in kept] == [1, 2, 3] and len({d.pk for d in kept}) == 3
+    assert all(before <= d.screened_at <= timezone.now() for d in kept)
+    twin = ScreeningDecision.objects.create(declaration_id=kept[1].declaration_id, item_no=kept[1].item_no,
+                                            item=items[1], action="hold", matched_rules=[toys.reference],
+                                            rule_set_version=kept[1].rule_set_version, screened_by=port,
+                                            organisation=port.organisation, policy=kept[1].policy,
+                                            factor=kept[1].factor)  # fmt: skip
+    assert twin.pk > max(d.pk for d in kept)  # the sequence moved past the ids the hot path took
+    columns = [f.attname for f in ScreeningDecision._meta.concrete_fields if f.attname not in ("id", "screened_at")]
+    rows = {r["id"]: r for r in ScreeningDecision.objects.values("id", *columns)}
+    assert {k: v for k, v in rows[kept[1].pk].items() if k != "id"} == {k: v for k, v in rows[twin.pk].items()
+                                                                        if k != "id"}  # fmt: skip
+    assert rows[kept[1].pk]["item"]["description"] == "玩具 Straße «ß»"
+    tasks = list(InspectionTask.objects.order_by("item_no"))
+    assert [(t.item_no, t.decision_id, t.action, t.status, t.kind) for t in tasks] == [
+        (1, kept[0].pk, "inspect", "open", "screening"),
+        (2, kept[1].pk, "hold", "open", "screening"),
+    ]
+    assert [list(t.rules.values_list("pk", flat=True)) for t in tasks] == [[rule.pk], [toys.pk]]
+    assert tasks[1].enterprises == "|E1|E2|" and tasks[1].hs_code == "9503001000" and tasks[1].item == items[1]
+    assert all(before <= t.created_at <= timezone.now() for t in tasks)
+    later = InspectionTask.objects.create(declaration_id="D9", item_no=1, item=ITEM, hs_code=ITEM["hs_code"],
+                                          action="inspect", organisation=port.organisation)  # fmt: skip
+    assert later.pk > tasks[-1].pk
+
+
 def test_batches_take_many_declarations(world):
     items = [{**ITEM, "declaration_id": f"D{n}"} for n in range(3)]
     response = world.client_for("port").post("/api/v1/screening/batches", {"items": items},

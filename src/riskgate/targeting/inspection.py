@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from riskgate.accounts.models import Organisation
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
+from riskgate.core.bulk import insert_rows, insert_values, new_ids, new_instances
 from riskgate.core.models import HSCode
 from riskgate.core.permissions import Permission
 from riskgate.intake.models import Channel, RiskInformation, SourceType, TradeDirection
@@ -48,24 +49,28 @@ def open_for_decisions(
     hits = [d for d in decisions if d.action != RELEASE_ACTION]
     if not hits:
         return 0
-    tasks = InspectionTask.objects.bulk_create(
+    tasks = new_instances(
+        InspectionTask,
         [
-            InspectionTask(kind=TaskKind.RANDOM if d.random else TaskKind.SCREENING, decision=d,
-                           declaration_id=d.declaration_id, item_no=d.item_no, item=d.item, hs_code=d.item["hs_code"],
-                           enterprises=enterprise_key(d.item.get("enterprise_ids")),
-                           action=d.action,
-                           organisation_id=ports.get(d.item.get("port"), fallback.pk))
+            {"kind": TaskKind.RANDOM if d.random else TaskKind.SCREENING, "decision_id": d.pk,
+             "declaration_id": d.declaration_id, "item_no": d.item_no, "item": d.item, "hs_code": d.item["hs_code"],
+             "enterprises": enterprise_key(d.item.get("enterprise_ids")), "action": d.action,
+             "organisation_id": ports.get(d.item.get("port"), fallback.pk)}
             for d in hits
-        ]
+        ],
     )  # fmt: skip
-    through = InspectionTask.rules.through
-    through.objects.bulk_create(
+    for task, pk in zip(tasks, new_ids(InspectionTask, len(tasks)), strict=True):
+        task.id = pk
+    insert_rows(tasks, with_ids=True)
+    insert_values(
+        InspectionTask.rules.through,
+        ["inspectiontask_id", "controlrule_id"],
         [
-            through(inspectiontask_id=task.pk, controlrule_id=rule_pks[reference])
+            [task.pk, rule_pks[reference]]
             for task, decision in zip(tasks, hits, strict=True)
             for reference in decision.matched_rules
             if reference in rule_pks
-        ]
+        ],
     )
     return len(tasks)
 
