@@ -161,6 +161,41 @@ def insert_rows(objects: list, model=None, *, with_ids: bool = False) -> None:
             cursor.executemany(sql, params)
 
 
+# Up to this many rows, PostgreSQL gets one multi-row statement rather than COPY (insert_values) and a statement of
+# insert_returning carries them all: a hot path's few rows, where a round trip costs more than the statement's
+# size. Within the server's 65,535 bound parameters.
+_FEW_ROWS = 500
+_PG_PARAMS = 65_535
+
+
+def insert_returning(objects: list, model=None) -> None:
+    """INSERT the objects as multi-row statements (INSERT … VALUES (…), (…) RETURNING id), setting each object's
+    primary key from what the database returns — one round trip for a hot path's few rows, where new_ids and
+    insert_rows take two or more (on PostgreSQL 0.6–1.2 ms each on a loaded machine). Rows come back in the
+    order of VALUES, on which Django's bulk_create relies too. SQLite: as many rows a statement as its 999
+    bound parameters allow."""
+    if not objects:
+        return
+    model = model or type(objects[0])
+    db = connections[DEFAULT_DB_ALIAS]
+    quote = db.ops.quote_name
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    per_row = f"({', '.join(['%s'] * len(fields))})"
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "  # noqa: S608
+    tail = f" RETURNING {quote(model._meta.pk.column)}"
+    limit = db.features.max_query_params
+    size = max(1, limit // len(fields) if limit else min(_FEW_ROWS, _PG_PARAMS // len(fields)))
+    steps = _steps(fields, db, add=True)
+    with db.cursor() as cursor:
+        for start in range(0, len(objects), size):
+            chunk = objects[start : start + size]
+            params = [value for obj in chunk for value in _values(steps, obj)]
+            cursor.execute(head + ", ".join([per_row] * len(chunk)) + tail, params)
+            for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
+                obj.pk = pk
+                obj._state.adding, obj._state.db = False, db.alias
+
+
 def insert_values(model, names: list[str], rows: list[list], *, ignore_conflicts: bool = False) -> None:
     """INSERT rows given as lists of Python values for the named fields (foreign keys by their attname, e.g.
     "information_id"), prepared by each field; with ignore_conflicts a row that breaks a unique constraint is
@@ -170,15 +205,17 @@ def insert_values(model, names: list[str], rows: list[list], *, ignore_conflicts
     db = connections[DEFAULT_DB_ALIAS]
     quote = db.ops.quote_name
     fields = [model._meta.get_field(n[:-3] if n.endswith("_id") else n) for n in names]
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))})" + (" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
-    )
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "  # noqa: S608
+    per_row = f"({', '.join(['%s'] * len(fields))})"
+    conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     steps = [prepare for _name, _stamp, prepare in _steps(fields, db, add=True)]
     params = [[prepare(v) if prepare else v for v, prepare in zip(row, steps, strict=True)] for row in rows]
     with db.cursor() as cursor:
         if db.vendor != "postgresql":
-            cursor.executemany(sql, params)
+            cursor.executemany(head + per_row + conflict, params)
+            return
+        if len(rows) <= _FEW_ROWS and len(rows) * len(fields) <= _PG_PARAMS:  # one statement, one round trip
+            cursor.execute(head + ", ".join([per_row] * len(rows)) + conflict, [v for row in params for v in row])
             return
         table, columns = model._meta.db_table, [f.column for f in fields]
         if not ignore_conflicts:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from riskgate.accounts.models import Organisation
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
-from riskgate.core.bulk import insert_rows, insert_values, new_ids, new_instances
+from riskgate.core.bulk import insert_returning, insert_values, new_instances
 from riskgate.core.models import HSCode
 from riskgate.core.permissions import Permission
 from riskgate.intake.models import Channel, RiskInformation, SourceType, TradeDirection
@@ -59,9 +59,7 @@ def open_for_decisions(
             for d in hits
         ],
     )  # fmt: skip
-    for task, pk in zip(tasks, new_ids(InspectionTask, len(tasks)), strict=True):
-        task.id = pk
-    insert_rows(tasks, with_ids=True)
+    insert_returning(tasks)
     insert_values(
         InspectionTask.rules.through,
         ["inspectiontask_id", "controlrule_id"],

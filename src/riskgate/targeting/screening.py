@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from riskgate.core.access import field_error, require
-from riskgate.core.bulk import insert_rows, new_ids, new_instances
+from riskgate.core.bulk import insert_returning, new_instances
 from riskgate.core.db import serialized_write
 from riskgate.core.permissions import Permission
 
@@ -55,12 +55,10 @@ def screen(principal, payloads: list, *, one_declaration: bool) -> tuple[list[di
         for data, result, factor in zip(payloads, results, factors, strict=True)
     ]  # fmt: skip
     with serialized_write(), transaction.atomic():
-        # The hot path of the single window: rows written by core.bulk (SQL built once, values prepared by each
+        # The hot path of the single window: rows written by core.bulk (one statement, values prepared by each
         # field) rather than bulk_create, whose per-value SQL assembly cost more than the screening itself.
         decisions = new_instances(ScreeningDecision, rows)
-        for decision, pk in zip(decisions, new_ids(ScreeningDecision, len(decisions)), strict=True):
-            decision.id = pk
-        insert_rows(decisions, with_ids=True)
+        insert_returning(decisions)
         inspection.open_for_decisions(decisions, state["rule_pks"], state["ports"], fallback=organisation)
     return results, version
 
