@@ -276,6 +276,24 @@ def test_the_hot_path_stores_what_the_orm_would_store(world):
     assert later.pk > tasks[-1].pk
 
 
+def test_a_batch_larger_than_one_statement_keeps_each_task_on_its_own_decision(world):
+    """insert_returning splits a batch into statements (SQLite binds at most 999 values: 76 decisions a
+    statement); the ids it reads back must belong to the rows in order, or tasks would point at other items."""
+    from riskgate.targeting.models import InspectionTask, ScreeningDecision
+
+    services.issue(world.user("xian"), BATTERIES)
+    items = [{**ITEM, "declaration_id": f"D{n // 3}", "item_no": n % 3 + 1, "value": n} for n in range(300)]
+    response = world.client_for("port").post("/api/v1/screening/batches", {"items": items},
+                                             content_type="application/json")  # fmt: skip
+    assert response.status_code == 200, response.content
+    decisions = {d.pk: d for d in ScreeningDecision.objects.all()}
+    assert len(decisions) == 300 and InspectionTask.objects.count() == 300
+    for task in InspectionTask.objects.all():
+        decision = decisions[task.decision_id]
+        assert (task.declaration_id, task.item_no) == (decision.declaration_id, decision.item_no)
+        assert decision.item["value"] == task.item["value"] == int(decision.declaration_id[1:]) * 3 + task.item_no - 1
+
+
 def test_batches_take_many_declarations(world):
     items = [{**ITEM, "declaration_id": f"D{n}"} for n in range(3)]
     response = world.client_for("port").post("/api/v1/screening/batches", {"items": items},
