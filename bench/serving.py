@@ -43,7 +43,7 @@ def bench_env(prefix: str, db: str = "sqlite"):
 @contextmanager
 def gunicorn(env: dict, ready_path: str = "/healthz"):
     """The production web server (one worker per CPU, the project's gunicorn settings) on a free port of
-    127.0.0.1, once it answers; yields (base URL, port, workers)."""
+    127.0.0.1, once it answers; yields (base URL, port, workers, the master's pid)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -54,10 +54,24 @@ def gunicorn(env: dict, ready_path: str = "/healthz"):
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_for(base + ready_path)
-        yield base, port, workers
+        yield base, port, workers, server.pid
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def workers_cpu_seconds(master: int) -> float:
+    """User and system CPU time the server's worker processes have used so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # a worker that has just exited
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime and stime: fields 14 and 15 of stat
+    return total
 
 
 def _wait_for(url: str, seconds: float = 60) -> None:

@@ -237,7 +237,7 @@ def main() -> None:
         subprocess.run(
             [sys.executable, __file__, "--build-only", "--warnings", str(args.warnings)], env=env, check=True
         )  # noqa: S603
-        with gunicorn(env, "/warnings/") as (base, _port, workers):
+        with gunicorn(env, "/warnings/") as (base, _port, workers, _pid):
             scripts = write_scripts(workdir)
             wrk(base, 10, args.connections, scripts["popular"])  # warm up the workers (each builds its search index)
             popular = wrk(base, args.seconds, args.connections, scripts["popular"])

@@ -16,6 +16,7 @@ import argparse
 import http.client
 import json
 import queue
+import resource
 import statistics
 import subprocess
 import sys
@@ -28,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from serving import bench_env, gunicorn  # noqa: E402
+from serving import bench_env, gunicorn, workers_cpu_seconds  # noqa: E402
 
 TARGET_P99_MS = 20
 
@@ -128,7 +129,13 @@ def load(port: int, path: str, bodies: list[bytes], token: str, rate: float, sec
         thread.join()
     elapsed = time.perf_counter() - start
     cut = statistics.quantiles(latencies, n=100)
-    return {"p50": cut[49], "p99": cut[98], "rate": total / elapsed, "errors": len(errors), "sample": errors[:3]}
+    return {"p50": cut[49], "p99": cut[98], "rate": total / elapsed, "errors": len(errors), "sample": errors[:3],
+            "requests": total}  # fmt: skip
+
+
+def _own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -147,15 +154,21 @@ def main() -> None:
                              capture_output=True, text=True).stdout  # fmt: skip  # noqa: S603
         token = next(line.split()[1] for line in out.splitlines() if line.startswith("TOKEN "))
         bodies = declarations(int(args.rate * args.seconds * 6))
-        with gunicorn(env) as (_base, port, workers):
+        with gunicorn(env) as (_base, port, workers, master):
             load(port, "/api/v1/screening/declarations", bodies[:200], token, 50, 4)  # warm-up: each engine
+            used, mine = workers_cpu_seconds(master), _own_cpu_seconds()
             screening = load(port, "/api/v1/screening/declarations", bodies, token, args.rate, args.seconds)
+            cpu_ms = (workers_cpu_seconds(master) - used) * 1000 / screening["requests"]
+            sender_ms = (_own_cpu_seconds() - mine) * 1000 / screening["requests"]
             healthz = load(port, "/healthz", [], token, args.rate, args.seconds / 2)
     verdict = "met" if screening["p99"] < TARGET_P99_MS and screening["errors"] == 0 else "MISSED"
     print(f"{args.rules:,} active rules, {workers} gunicorn workers, {args.db}; declarations of 1–10 items")
     print(f"screening API at {args.rate:.0f} declarations/s for {args.seconds:.0f} s: p50 {screening['p50']:.1f} ms, "
           f"p99 {screening['p99']:.1f} ms, achieved {screening['rate']:.0f}/s, errors {screening['errors']} "
           f"{screening['sample']} (target p99 < {TARGET_P99_MS} ms: {verdict})")  # fmt: skip
+    print(f"server CPU a declaration (the workers' user + system time over the run): {cpu_ms:.1f} ms — "
+          f"{workers} workers can serve at most {workers * 1000 / cpu_ms:.0f} declarations/s on this machine, "
+          f"before the load generator's share ({sender_ms:.1f} ms a declaration, on the same cores)")  # fmt: skip
     print(f"peer, /healthz at the same rate: p50 {healthz['p50']:.1f} ms, p99 {healthz['p99']:.1f} ms")
 
 
