@@ -146,19 +146,15 @@ def insert_rows(objects: list, model=None, *, with_ids: bool = False) -> None:
         return
     model = model or type(objects[0])
     db = connections[DEFAULT_DB_ALIAS]
-    quote = db.ops.quote_name
     fields = [f for f in model._meta.concrete_fields if with_ids or not f.primary_key]
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
+    head, per_row = _insert(model, fields, db)
     steps = _steps(fields, db, add=True)
     params = [_values(steps, obj) for obj in objects]
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
             _copy(cursor, model._meta.db_table, [f.column for f in fields], params)
         else:
-            cursor.executemany(sql, params)
+            cursor.executemany(head + per_row, params)
 
 
 # Up to this many rows, PostgreSQL gets one multi-row statement rather than COPY (insert_values) and a statement of
@@ -168,29 +164,29 @@ _FEW_ROWS = 500
 _PG_PARAMS = 65_535
 
 
-def _placeholders(fields, db) -> str:
-    """One row's placeholders in a VALUES list. PostgreSQL's JSON goes as text (see _steps, for COPY), so it is cast
-    to jsonb, which an untyped literal needs not but a bound text parameter (server-side binding) does."""
+def _insert(model, fields, db) -> tuple[str, str]:
+    """The head of an INSERT of the fields ("INSERT INTO t (a, b) VALUES ") and one row's placeholders. PostgreSQL's
+    JSON goes as text (see _steps, for COPY), so it is cast to jsonb, which an untyped literal needs not but a
+    bound text parameter (server-side binding) does."""
+    quote = db.ops.quote_name
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "  # noqa: S608
     jsonb = db.vendor == "postgresql"
-    return f"({', '.join('%s::jsonb' if jsonb and isinstance(f, models.JSONField) else '%s' for f in fields)})"
+    return head, f"({', '.join('%s::jsonb' if jsonb and isinstance(f, models.JSONField) else '%s' for f in fields)})"
 
 
 def insert_returning(objects: list, model=None) -> None:
     """INSERT the objects as multi-row statements (INSERT … VALUES (…), (…) RETURNING id), setting each object's
     primary key from what the database returns — one statement for a hot path's few rows, where new_ids and
     insert_rows take two or more (new_ids alone took 1.2 ms of the screening request on PostgreSQL, on a loaded
-    machine of two CPUs shared with the server). Rows come back in the
-    order of VALUES, on which Django's bulk_create relies too. SQLite: as many rows a statement as its 999
-    bound parameters allow."""
+    machine of two CPUs shared with the server). Rows come back in the order of VALUES, on which Django's
+    bulk_create relies too. SQLite: as many rows a statement as its 999 bound parameters allow."""
     if not objects:
         return
     model = model or type(objects[0])
     db = connections[DEFAULT_DB_ALIAS]
-    quote = db.ops.quote_name
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    per_row = _placeholders(fields, db)
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "  # noqa: S608
-    tail = f" RETURNING {quote(model._meta.pk.column)}"
+    head, per_row = _insert(model, fields, db)
+    tail = f" RETURNING {db.ops.quote_name(model._meta.pk.column)}"
     limit = db.features.max_query_params
     size = max(1, limit // len(fields) if limit else min(_FEW_ROWS, _PG_PARAMS // len(fields)))
     steps = _steps(fields, db, add=True)
@@ -213,8 +209,7 @@ def insert_values(model, names: list[str], rows: list[list], *, ignore_conflicts
     db = connections[DEFAULT_DB_ALIAS]
     quote = db.ops.quote_name
     fields = [model._meta.get_field(n[:-3] if n.endswith("_id") else n) for n in names]
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "  # noqa: S608
-    per_row = _placeholders(fields, db)
+    head, per_row = _insert(model, fields, db)
     conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     steps = [prepare for _name, _stamp, prepare in _steps(fields, db, add=True)]
     params = [[prepare(v) if prepare else v for v, prepare in zip(row, steps, strict=True)] for row in rows]
