@@ -107,7 +107,7 @@ def test_the_live_engine_follows_the_database(world):
     rule = services.issue(world.user("xian"), BATTERIES)
     live._state["checked"] = float("-inf")  # as if POLL_SECONDS had passed
     assert live.engine().screen([_item()])[0] == {"declaration_id": "D1", "item_no": 1,
-                                                   "matched_rules": [rule.reference], "action": "inspect"}  # fmt: skip
+                                                   "matched_rules": (rule.reference,), "action": "inspect"}  # fmt: skip
     first = live.engine()
     assert live.engine() is first  # not rebuilt while nothing changed
 

@@ -272,5 +272,7 @@ def rule_sort_key(rule_id) -> tuple:
     return (0, rule_id, "") if isinstance(rule_id, int) else (1, 0, rule_id)
 
 
-def result(item: Item, matched: list, action: str) -> dict:
-    return {"declaration_id": item.declaration_id, "item_no": item.item_no, "matched_rules": matched, "action": action}
+def result(item: Item, matched, action: str) -> dict:
+    """One item's result; `matched_rules` a tuple, as the engine gives it (a JSON array when written)."""
+    return {"declaration_id": item.declaration_id, "item_no": item.item_no, "matched_rules": tuple(matched),
+            "action": action}  # fmt: skip
