@@ -214,14 +214,18 @@ def _hs_numbers(codes: tuple) -> tuple[np.ndarray, np.ndarray]:
     return (characters.astype(np.int64) - 48) * present @ _TENS, present.sum(axis=1)
 
 
-def _rest(prefixes: tuple, words: tuple):
-    """A predicate for the criteria the columns do not hold: HS prefixes of a rule not anchored on them, keywords
-    of a rule not anchored on them."""
-    if prefixes and words:
-        return lambda item: item.hs_code.startswith(prefixes) and any(w in item.description for w in words)
-    if prefixes:
-        return lambda item: item.hs_code.startswith(prefixes)
-    return lambda item: any(word in item.description for word in words)
+def _stem(prefix: str) -> int:
+    """An HS prefix as one whole number: its digits × 16 + its length (below 2³⁸)."""
+    return int(prefix) * 16 + len(prefix)
+
+
+def _stems(numbers: np.ndarray, lengths: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The stems of the codes' prefixes of each wanted length, (code × length); 0 (no prefix's stem) where a code
+    is shorter than the length."""
+    stems = numbers[:, None] // 10 ** (10 - wanted) * 16 + wanted
+    if not (lengths == 10).all():
+        stems *= lengths[:, None] >= wanted
+    return stems
 
 
 class Engine:
@@ -269,8 +273,10 @@ class Engine:
             if rule.ports:
                 self._port_ok[:, r] = False
                 self._port_ok[[self._port_index[p] for p in rule.ports], r] = True
-        # Anchors, and what is left to check in Python.
-        self._rest: dict[int, object] = {}
+        # Anchors, and what is left to check after them: the keywords of a rule not anchored on them, in Python;
+        # the HS prefixes of a rule anchored on its enterprises, as (rule, stem) keys of a table.
+        self._words: dict[int, tuple] = {}
+        rule_stems: list[int] = []
         by_enterprise: dict[str, list[int]] = {}
         by_prefix: dict[int, list[int]] = {}  # key of (prefix, origin or 0, direction) -> rules
         by_keyword: dict[str, list[int]] = {}
@@ -279,25 +285,30 @@ class Engine:
             if rule.enterprise_ids:
                 for enterprise in rule.enterprise_ids:
                     by_enterprise.setdefault(enterprise, []).append(r)
-                if rule.hs_prefixes or rule.keywords:
-                    self._rest[r] = _rest(rule.hs_prefixes, rule.keywords)
+                rule_stems += [r << 38 | _stem(prefix) for prefix in rule.hs_prefixes]
+                if rule.keywords:
+                    self._words[r] = rule.keywords
             elif rule.hs_prefixes:
                 origins_ = [self._origin_index[country] for country in rule.origin_countries] or [0]
                 directions_ = (1, 2) if rule.direction == "any" else (_DIRECTION[rule.direction],)
                 for prefix in rule.hs_prefixes:
                     for origin in origins_:
                         for direction in directions_:
-                            key = self._hs_key(int(prefix), len(prefix), origin, direction)
+                            key = self._hs_key(_stem(prefix), origin, direction)
                             by_prefix.setdefault(key, []).append(r)
                 if rule.keywords:
-                    self._rest[r] = _rest((), rule.keywords)
+                    self._words[r] = rule.keywords
             elif rule.keywords:
                 for keyword in rule.keywords:
                     by_keyword.setdefault(keyword, []).append(r)
             else:
                 broad.append((r, rule))
-        self._needs_rest = np.zeros(count, bool)
-        self._needs_rest[list(self._rest)] = True
+        self._needs_words = np.zeros(count, bool)
+        self._needs_words[list(self._words)] = True
+        self._needs_prefix = np.zeros(count, bool)
+        self._needs_prefix[[key >> 38 for key in rule_stems]] = True
+        self._rule_stems = _Table(rule_stems)
+        self._rule_lengths = np.array(sorted({key & 15 for key in rule_stems}), np.int64)
         self._enterprise_index = {enterprise: n + 1 for n, enterprise in enumerate(by_enterprise)}
         self._enterprise_runs = _runs([[], *by_enterprise.values()])
         self._keywords = _Keywords(list(by_keyword), keyword_backend) if by_keyword else None
@@ -306,7 +317,6 @@ class Engine:
             sorted({len(prefix) for rule in ordered if not rule.enterprise_ids for prefix in rule.hs_prefixes}),
             np.int64,
         )
-        self._divisors = 10 ** (10 - self._lengths)  # a ten-digit code // 10^(10 - k): its first k digits
         self._prefixes = _Table(list(by_prefix))
         self._prefix_runs = _runs(list(by_prefix.values()))
         self._compile_broad(broad, len(origins), len(ports))
@@ -352,11 +362,13 @@ class Engine:
     def __len__(self) -> int:
         return len(self.rules)
 
-    def _hs_key(self, prefix, length, origin, direction):
-        """The key of an HS prefix (its digits as a number, and its length), an origin index (0: any origin) and a
-        direction (1 import, 2 export); whole numbers or arrays of them. Below 10¹⁰ × 16 × origins × 2 < 2⁶³. The key
-        with origin o is the key with none (0) plus 2o: _screen makes both of a batch's key tables so."""
-        return ((prefix * 16 + length) * self._origin_span + origin) * 2 + direction - 1
+    def _hs_key(self, stem, origin, direction):
+        """The key of an HS prefix's stem (_stem), an origin index (0: any origin) and a direction (1 import,
+        2 export); whole numbers or arrays of them. Below 2³⁸ × origins × 2 < 2⁶³. The key with origin o is the key
+        with none (0) plus 2o: _screen makes both of a batch's key tables so. Stem 0 (no prefix) gives keys below
+        2 × origins, and a prefix's stem is at least 2 ("00"), its keys at least 4 × origins: never the key of a
+        prefix."""
+        return (stem * self._origin_span + origin) * 2 + direction - 1
 
     def screen_one(self, item: Item) -> dict:
         return self.screen([item])[0]
@@ -382,25 +394,22 @@ class Engine:
             return self._finish(columns, _EMPTY)
         index = np.arange(n)
         pieces: list[tuple] = []
+        hs = None  # the codes as numbers and their lengths, once needed
         directions = np.fromiter(map(_DIRECTION.__getitem__, directions), np.int8, n)
         if len(self._lengths):  # HS prefixes: each prefix length the rules use, with the item's origin and without,
-            numbers, lengths = _hs_numbers(codes)  # as (item × length) arrays: a few NumPy calls for any batch
+            hs = _hs_numbers(codes)  # as (item × length) arrays: a few NumPy calls for any batch
             origins = np.fromiter(map(self._origin_index.get, origins, repeat(0)), np.int64, n)
-            anywhere = self._hs_key(numbers[:, None] // self._divisors, self._lengths, 0, directions[:, None])
+            # A code shorter than a length has stem 0 there, whose keys are below any prefix's.
+            anywhere = self._hs_key(_stems(*hs, self._lengths), 0, directions[:, None])
             from_origin = anywhere + 2 * origins[:, None]  # the key with origin o is the key with none + 2o
-            long_enough = lengths[:, None] >= self._lengths
-            named = long_enough & (origins != 0)[:, None]
-            keys, owners = [], []
-            for table, where in ((anywhere, long_enough), (from_origin, named)):
-                if where.all():  # (most batches: codes of ten digits, origins the rules name) no copy to mask
-                    keys.append(table.ravel())
-                    owners.append(np.repeat(index, len(self._lengths)))
-                else:
-                    keys.append(table[where])
-                    owners.append(np.nonzero(where)[0])
-            present, runs = self._prefixes.find(np.concatenate(keys).astype(np.uint64))
+            named = origins != 0
+            if not named.all():  # (most batches: origins the rules name) no copy to mask
+                from_origin = from_origin[named]
+            width = len(self._lengths)
+            keys = np.concatenate((anywhere.ravel(), from_origin.ravel()))
+            owners = np.concatenate((np.repeat(index, width), np.repeat(index[named], width)))
+            present, runs = self._prefixes.find(keys.view(np.uint64))
             if len(runs):
-                owners = np.concatenate(owners)
                 starts, lengths_, members = self._prefix_runs
                 pieces.append(_pairs(owners[present], starts[runs], lengths_[runs], members))
         if self._enterprise_index:  # enterprises
@@ -444,11 +453,22 @@ class Engine:
         ok &= (self._low[pr] <= value) & (value <= self._high[pr])
         moment = np.array(moments)[pi]
         ok &= (self._from[pr] <= moment) & (moment < self._to[pr])
-        left = np.flatnonzero(ok & self._needs_rest[pr])
+        check = np.flatnonzero(ok & self._needs_prefix[pr])
+        if len(check):  # HS prefixes of rules reached through enterprises: any (rule, stem of the code) a key
+            if hs is None:
+                hs = _hs_numbers(codes)
+            owners = pi[check]
+            keys = pr[check][:, None] << 38 | _stems(hs[0][owners], hs[1][owners], self._rule_lengths)
+            cells, _ = self._rule_stems.find(keys.ravel().view(np.uint64))
+            holds = np.zeros(len(check), bool)
+            holds[cells // len(self._rule_lengths)] = True
+            ok[check[~holds]] = False
+        left = np.flatnonzero(ok & self._needs_words[pr])
         if len(left):
-            rest = self._rest
+            words = self._words
             for k, i, r in zip(left.tolist(), pi[left].tolist(), pr[left].tolist(), strict=True):
-                if not rest[r](items[i]):
+                description = descriptions[i]
+                if not any(word in description for word in words[r]):
                     ok[k] = False
         # A rule reached twice (two of an item's enterprises, a keyword twice) counts once; ordered by item, then
         # by rule, which is the results' order.
