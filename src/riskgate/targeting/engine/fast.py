@@ -118,7 +118,10 @@ class _Keywords:
         # Each description encoded on its own (an ASCII one is copied as it is; joined first, one non-ASCII
         # description made the whole text wide and its encoding a real conversion), so their byte lengths give
         # where each begins, with no search for the separators.
-        encoded = list(map(str.encode, descriptions, repeat("utf-8"), repeat("surrogatepass")))
+        try:  # a lone surrogate (JSON allows one) stops strict UTF-8; the default arguments are the fastest call
+            encoded = list(map(str.encode, descriptions))
+        except UnicodeEncodeError:
+            encoded = list(map(str.encode, descriptions, repeat("utf-8"), repeat("surrogatepass")))
         text = b"\x00".join(encoded)
         matches = []
         scratches = getattr(self.local, "scratches", None)
@@ -430,7 +433,7 @@ class Engine:
         if not len(self._lengths):
             origins = np.fromiter(map(self._origin_index.get, origins, repeat(0)), np.int64, n)
         ports = np.fromiter(map(self._port_index.get, ports, repeat(0)), np.int64, n)
-        values = np.array(values)
+        values = np.fromiter(values, np.float64, n)  # floats, as the exchange format reads them
         if len(self._broad_keys):  # broad rules, reached by the rank of the value among their lower bounds
             ranks = np.searchsorted(self._levels, values, "right")
             for groups in (self._origin_group[origins], self._port_group[ports], np.full(n, self._all_group)):
@@ -451,7 +454,7 @@ class Engine:
         ok &= self._port_ok[ports[pi], pr]
         value = values[pi]
         ok &= (self._low[pr] <= value) & (value <= self._high[pr])
-        moment = np.array(moments)[pi]
+        moment = np.fromiter(moments, np.float64, n)[pi]
         ok &= (self._from[pr] <= moment) & (moment < self._to[pr])
         check = np.flatnonzero(ok & self._needs_prefix[pr])
         if len(check):  # HS prefixes of rules reached through enterprises: any (rule, stem of the code) a key
