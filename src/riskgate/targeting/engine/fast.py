@@ -406,15 +406,16 @@ class Engine:
             anywhere = self._hs_key(_stems(*hs, self._lengths), 0, directions[:, None])
             from_origin = anywhere + 2 * origins[:, None]  # the key with origin o is the key with none + 2o
             named = origins != 0
+            rows = None  # the items of from_origin's rows, where not all
             if not named.all():  # (most batches: origins the rules name) no copy to mask
-                from_origin = from_origin[named]
-            width = len(self._lengths)
-            keys = np.concatenate((anywhere.ravel(), from_origin.ravel()))
-            owners = np.concatenate((np.repeat(index, width), np.repeat(index[named], width)))
-            present, runs = self._prefixes.find(keys.view(np.uint64))
-            if len(runs):
-                starts, lengths_, members = self._prefix_runs
-                pieces.append(_pairs(owners[present], starts[runs], lengths_[runs], members))
+                from_origin, rows = from_origin[named], index[named]
+            starts, lengths_, members = self._prefix_runs
+            for keys, items_ in ((anywhere, None), (from_origin, rows)):
+                present, runs = self._prefixes.find(keys.ravel().view(np.uint64))
+                if len(runs):
+                    owners = present // len(self._lengths)  # the row of each key found
+                    pieces.append(_pairs(owners if items_ is None else items_[owners], starts[runs], lengths_[runs],
+                                         members))  # fmt: skip
         if self._enterprise_index:  # enterprises
             flat = list(chain.from_iterable(enterprises))
             runs = np.fromiter(map(self._enterprise_index.get, flat, repeat(0)), np.int64, len(flat))
