@@ -13,11 +13,12 @@ Each rule is reached through one criterion (its anchor), the most selective it s
      rules are grouped by one origin they name, else one port, else none, and within a group ordered by their
      lower value bound, so an item reaches only those its value passes (one sorted search for the batch).
 The anchors give (item, rule) candidate pairs; every criterion the columns hold — direction, origin, port,
-value, validity — is then checked for all pairs at once, and the few that are left (the HS prefixes or keywords
-of a rule reached through its enterprises, the keywords of an HS-anchored rule) in Python for the pairs that
-survive. Sampling and the results are per matched pair. The result is the same as the straightforward
-evaluator's (naive.py) for every input: tests/test_screening_engine.py checks it with hypothesis on random rules
-and items, with both keyword scanners.
+value, validity — is then checked for all pairs at once, so are the HS prefixes of a rule reached through its
+enterprises (its (rule, prefix) pairs are keys of a second table), and only keywords not used as the anchor are
+checked in Python, for the pairs that survive. Sampling and the results are per matched pair; results share
+tuples of rule ids, so the cyclic garbage collector does not track them (Engine._finish). The result is the
+same as the straightforward evaluator's (naive.py) for every input: tests/test_screening_engine.py checks it with
+hypothesis on random rules and items, with both keyword scanners.
 """
 
 import contextlib
