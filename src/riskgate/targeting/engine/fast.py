@@ -195,9 +195,9 @@ class _Table:
     def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For a uint64 array of keys: (the positions of those present, their values)."""
         hashed = keys * self._multiplier
-        flag = (hashed >> self._filter_shift).astype(np.intp)
-        maybe = np.flatnonzero((self._filter.take(flag >> 3) >> (flag & 7).astype(np.uint8)) & 1)
-        buckets = (hashed[maybe] >> self._shift).astype(np.intp)
+        flag = (hashed >> self._filter_shift).view(np.intp)  # below 2^(bits + 4): the same as a whole number
+        maybe = np.flatnonzero((self._filter.take(flag >> 3) >> (flag & 7)) & 1)
+        buckets = (hashed[maybe] >> self._shift).view(np.intp)
         found = np.flatnonzero(self._keys.take(buckets, axis=0) == keys[maybe, None])  # candidate × SLOTS + slot
         present = found // self.SLOTS
         return maybe[present], self._values.take(buckets[present] * self.SLOTS + found % self.SLOTS)
