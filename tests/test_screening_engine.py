@@ -2,6 +2,7 @@
 items (hypothesis), the edges of the exchange format one by one, the format's errors, and the command line."""
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import math
@@ -247,6 +248,20 @@ def test_each_criterion_and_its_edges(rule, hit):
 )
 def test_keywords_match_as_casefolded_unicode_substrings(keyword, description, hit):
     assert bool(_screen({"keywords": [keyword]}, _item(description=description))["matched_rules"]) is hit
+
+
+def test_results_hold_shared_tuples_and_are_not_tracked_by_the_cyclic_collector():
+    """Engine._finish: an item no rule hits has the empty tuple, one only one rule hits that rule's own tuple,
+    shared, so their result dicts are not tracked by the cyclic collector (holding many costs collections
+    nothing); an item several rules hit has a tuple of its own."""
+    engine = Engine([parse_rule({"id": "A", "action": "inspect", "keywords": ["toy"]}),
+                     parse_rule({"id": "B", "action": "hold", "keywords": ["toy car"]})])  # fmt: skip
+    gc.collect()  # the engine's one-id tuples are untracked at the collector's first look at them
+    released, alone, both = engine.screen([_item(item_no=1, description="pen"), _item(item_no=2, description="toy"),
+                                           _item(item_no=3, description="toy car")])  # fmt: skip
+    assert (released["matched_rules"], alone["matched_rules"], both["matched_rules"]) == ((), ("A",), ("A", "B"))
+    assert alone["matched_rules"] is engine.screen([_item(item_no=4, description="a toy")])[0]["matched_rules"]
+    assert not gc.is_tracked(released) and not gc.is_tracked(alone)
 
 
 def test_strongest_action_wins_and_ids_come_sorted():
