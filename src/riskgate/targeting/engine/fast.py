@@ -101,7 +101,7 @@ class _Keywords:
         else:
             raise ValueError(f"unknown keyword scanner {backend!r}")
 
-    def find(self, descriptions: list[str]) -> tuple:
+    def find(self, descriptions: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(item indices, keyword indices), aligned: every keyword each description contains (may repeat)."""
         if self.backend == "hyperscan":
             return self._hyperscan(descriptions)
@@ -113,7 +113,7 @@ class _Keywords:
             if end < starts[n] + len(descriptions[n]):
                 items.append(n)
                 found.append(keyword)
-        return items, found
+        return np.array(items, np.int64), np.array(found, np.int64)
 
     def _hyperscan(self, descriptions: list[str]) -> tuple[np.ndarray, np.ndarray]:
         # Each description encoded on its own (an ASCII one is copied as it is; joined first, one non-ASCII
@@ -430,8 +430,7 @@ class Engine:
             owners, found = self._keywords.find(descriptions)
             if len(found):
                 starts, lengths, members = self._keyword_runs
-                runs = np.asarray(found, np.int64)
-                pieces.append(_pairs(np.asarray(owners, np.int64), starts[runs], lengths[runs], members))
+                pieces.append(_pairs(owners, starts[found], lengths[found], members))
         if not len(self._lengths):
             origins = np.fromiter(map(self._origin_index.get, origins, repeat(0)), np.int64, n)
         ports = np.fromiter(map(self._port_index.get, ports, repeat(0)), np.int64, n)
