@@ -3,8 +3,9 @@
 import pytest
 from django.test import Client
 
-from riskgate.accounts.demo import DEMO_PASSWORD, load_demo_organisations_and_accounts
+from riskgate.accounts.demo import DEMO_PASSWORD
 from riskgate.accounts.models import Organisation, User
+from riskgate.site.demo import load_world
 
 # role code -> demo username
 ROLE_USERS = {
@@ -42,7 +43,7 @@ def default_language():
 
 @pytest.fixture
 def world(db):
-    load_demo_organisations_and_accounts()
+    load_world()
     return World()
 
 
@@ -65,7 +66,7 @@ def live_world(transactional_db):
     from riskgate.response.models import MeasureKind
 
     ensure_catalogue(MeasureKind)
-    load_demo_organisations_and_accounts()
+    load_world()
     return World()
 
 
@@ -103,7 +104,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         load_hs()
-        load_demo_organisations_and_accounts()
+        load_world()
         # Each test starts with an empty audit chain, as on a fresh database: the setup's own events go.
         from django.db import connection
 

@@ -14,8 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from riskgate.accounts.models import ApiToken, Organisation
-from riskgate.api import api
 from riskgate.intake.models import RiskInformation
+from riskgate.site.api import api
 from riskgate.targeting.models import ScreeningDecision
 
 from .conftest import ROLES
@@ -107,7 +107,7 @@ def ui_matrix(world) -> dict[str, Entry]:
     xian_ent = world.org("ent-xian-trading")
     token = ApiToken.objects.first()
     return {
-        "core:home": Entry(SIGNED_IN),
+        "site:home": Entry(SIGNED_IN),
         "core:audit_list": Entry(AUDITORS),
         "core:audit_export": Entry(AUDITORS),
         "core:audit_verify": Entry(AUDITORS),

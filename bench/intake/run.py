@@ -83,15 +83,15 @@ def run_inside(db: str, synthetic: int) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    from riskgate.accounts.demo import load_demo_organisations_and_accounts
     from riskgate.core.reference import load_hs
     from riskgate.intake import services
     from riskgate.intake.importers import SOURCES, import_files, map_partner, run_import
     from riskgate.intake.models import RiskInformation
+    from riskgate.site.demo import load_world
 
     call_command("migrate", verbosity=0)
     load_hs()
-    load_demo_organisations_and_accounts()
+    load_world()
     office = services.warning_office()
 
     real = [(k, settings.RISKGATE_SHARED_DATA / s.default_file) for k, s in SOURCES.items() if s.default_file]

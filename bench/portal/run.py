@@ -55,12 +55,12 @@ def build(n: int) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from riskgate.accounts.demo import load_demo_organisations_and_accounts
     from riskgate.accounts.models import Organisation, User
+    from riskgate.site.demo import load_world
     from riskgate.warnings.models import Change, Status, WarningNotice
 
     call_command("migrate", verbosity=0)
-    load_demo_organisations_and_accounts()
+    load_world()
     office = Organisation.objects.get(code="gacc-warning-office")
     drafter = User.objects.get(username="warning")
     rng = random.Random(5)

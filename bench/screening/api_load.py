@@ -45,13 +45,13 @@ def build(n_rules: int) -> None:
     from django.utils import timezone
     from run import generate
 
-    from riskgate.accounts.demo import load_demo_organisations_and_accounts
     from riskgate.accounts.models import User
     from riskgate.accounts.services import issue_token
+    from riskgate.site.demo import load_world
     from riskgate.targeting.models import CRITERIA, ControlRule, RuleSetState
 
     call_command("migrate", verbosity=0)
-    load_demo_organisations_and_accounts()
+    load_world()
     officer, port = User.objects.get(username="warning"), User.objects.get(username="port")
     rules, _items = generate(n_rules, 0, raw=True)
     with transaction.atomic():

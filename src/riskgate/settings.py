@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "riskgate.warnings",
     "riskgate.targeting.apps.TargetingConfig",
     "riskgate.response",
+    "riskgate.site",
 ]
 
 MIDDLEWARE = [
@@ -82,7 +83,7 @@ MIDDLEWARE = [
     "riskgate.core.middleware.RequestContextMiddleware",
 ]
 
-ROOT_URLCONF = "riskgate.urls"
+ROOT_URLCONF = "riskgate.site.urls"
 WSGI_APPLICATION = "riskgate.wsgi.application"
 
 TEMPLATES = [
@@ -96,7 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "riskgate.core.context_processors.navigation",
+                "riskgate.site.navigation.navigation",
             ],
         },
     },
@@ -125,7 +126,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 PASSWORD_HASHERS = [

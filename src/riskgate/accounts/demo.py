@@ -98,20 +98,4 @@ def load_demo_organisations_and_accounts() -> dict[str, int]:
         user.save()
         audit.record(actor=None, action="user.created", obj=user, reason="demo data")
         created_users += 1
-    _demo_sharing_scope(by_code)
-    from riskgate.assessment.demo import load_registries
-
-    load_registries(by_code, {u.username: u for u in User.objects.filter(username__in=["expert", "expert2"])})
     return {"organisations": created_orgs, "users": created_users}
-
-
-def _demo_sharing_scope(by_code: dict[str, Organisation]) -> None:
-    """The Shaanxi market regulator reads the verified information of Xi'an Customs' jurisdiction."""
-    from riskgate.intake.models import SharingScope
-
-    partner = by_code.get("sn-market-regulation")
-    if partner is None or SharingScope.objects.filter(organisation=partner).exists():
-        return
-    scope = SharingScope.objects.create(organisation=partner, verified_only=True)
-    scope.jurisdictions.set([by_code["xian-customs"]])
-    audit.record(actor=None, action="intake.sharing_scope_created", obj=scope, reason="demo data")

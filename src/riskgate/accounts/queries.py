@@ -1,8 +1,17 @@
-"""Reads of organisations shared by the pages and the API (always scoped to the principal)."""
+"""Reads of organisations, users and tokens shared by the pages and the API (always scoped to the principal)."""
 
-from django.db.models import Q, QuerySet
+import datetime as dt
 
-from .models import Organisation, OrganisationKind
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from riskgate.core.models import AuditEvent
+from riskgate.core.permissions import Permission
+from riskgate.core.queries import my_sign_ins
+
+from .models import ApiToken, Organisation, OrganisationKind, User
+
+RECENT = 10
 
 
 def organisations(principal, *, kind: str | None = None, q: str | None = None) -> QuerySet[Organisation]:
@@ -16,3 +25,54 @@ def organisations(principal, *, kind: str | None = None, q: str | None = None) -
             Q(name__icontains=q) | Q(name_en__icontains=q) | Q(uscc=q.upper()) | Q(customs_code=q.upper())
         )
     return orgs
+
+
+def jurisdiction_panel(user) -> dict | None:
+    """The home page's panel: organisations in scope by kind and the enterprises registered last."""
+    if not user.has_permission(Permission.ORG_ORGANISATION_VIEW):
+        return None
+    orgs = Organisation.objects.visible_to(user)
+    return {
+        "org_counts": [
+            {"kind": row["kind"], "label": OrganisationKind(row["kind"]).label, "n": row["n"]}
+            for row in orgs.values("kind").annotate(n=Count("id")).order_by("kind")
+        ],
+        "recent_enterprises": orgs.filter(kind=OrganisationKind.ENTERPRISE).order_by("-created_at")[:RECENT],
+    }
+
+
+def account_security_panel(user) -> dict | None:
+    """The home page's panel for user managers: accounts locked in the last day, and 2FA not yet enabled."""
+    if not user.has_permission(Permission.ORG_USER_MANAGE):
+        return None
+    in_scope = User.objects.visible_to(user)
+    return {
+        "locked_usernames": AuditEvent.objects.filter(
+            action="login.locked",
+            at__gte=timezone.now() - dt.timedelta(hours=24),
+            object_id__in=in_scope.values("username"),
+        )
+        .values("object_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:RECENT],
+        "users_without_totp": in_scope.filter(
+            is_active=True, role__require_totp=True, totp_confirmed_at__isnull=True
+        ).count(),
+    }
+
+
+def expiring_tokens_panel(user) -> dict | None:
+    """The home page's panel for token managers: API tokens that expire within two weeks."""
+    if not user.has_permission(Permission.API_TOKEN_MANAGE):
+        return None
+    soon = timezone.now() + dt.timedelta(days=14)
+    return {
+        "expiring_tokens": ApiToken.objects.visible_to(user).filter(
+            revoked_at__isnull=True, expires_at__isnull=False, expires_at__lte=soon
+        )[:RECENT]
+    }
+
+
+def my_account_panel(user) -> dict:
+    """The home page's panel every signed-in user has: second factor and own recent sign-ins."""
+    return {"my_sign_ins": my_sign_ins(user)}

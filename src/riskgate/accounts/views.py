@@ -33,13 +33,13 @@ def _safe_next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
-    return reverse("core:home")
+    return reverse("site:home")
 
 
 @require_http_methods(["GET", "POST"])
 def login_view(request):
     if request.user.is_authenticated:
-        return redirect("core:home")
+        return redirect("site:home")
     form = LoginForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -79,7 +79,7 @@ def login_totp(request):
         if services.is_throttled(username=user.username, ip=audit.current_ip.get()):
             error = _("尝试次数过多，请稍后再试。")
         elif services.totp_verify(user, form.cleaned_data["code"]):
-            target = request.session.get(PENDING_NEXT) or reverse("core:home")
+            target = request.session.get(PENDING_NEXT) or reverse("site:home")
             login(request, user, backend=BACKEND)
             services.record_login(user, second_factor=True)
             return redirect(target)
@@ -115,7 +115,7 @@ def totp_setup(request):
             form.add_error("code", exc)
         else:
             messages.success(request, _("双因素认证已启用。"))
-            return redirect("core:home")
+            return redirect("site:home")
     uri = services.totp_provisioning_uri(user)
     qr_svg = segno.make(uri, error="m").svg_inline(scale=4)
     return render(

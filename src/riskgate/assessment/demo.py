@@ -1,6 +1,7 @@
 """Demo registries (institutions, laboratories, a social assessment body, the expert pool) and demo assessments at
 every stage, built through the services from real notifications of the intake import (idempotent)."""
 
+from riskgate.accounts.models import Organisation, User
 from riskgate.core import audit
 
 from .models import BodyKind, Expert, RegisteredBody
@@ -22,7 +23,12 @@ EXPERTS = [
 ]
 
 
-def load_registries(by_code: dict, users: dict) -> None:
+def load_registries() -> None:
+    """The demo's registered bodies and expert pool, on the demo organisations and accounts (idempotent)."""
+    by_code = {
+        o.code: o for o in Organisation.objects.filter(code__in=[b[0] for b in BODIES] + [e[2] for e in EXPERTS])
+    }
+    users = {u.username: u for u in User.objects.filter(username__in=[e[1] for e in EXPERTS if e[1]])}
     for code, kind, fields, accreditation, third_party in BODIES:
         org = by_code.get(code)
         if org is None or RegisteredBody.objects.filter(organisation=org).exists():

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PageNumberPagination
-from ninja.security import APIKeyCookie, HttpBearer
+from ninja.security import APIKeyCookie
 
 from .errors import error_body, validation_errors
 from .permissions import Permission
@@ -25,18 +25,6 @@ STATUS_CODES = {
 }
 
 
-class BearerToken(HttpBearer):
-    """`Authorization: Bearer rg_…`: a system-to-system client with an API token."""
-
-    def authenticate(self, request, token):
-        from riskgate.accounts.services import principal_for_token
-
-        principal = principal_for_token(token)
-        if principal is not None:
-            request.principal = principal
-        return principal
-
-
 class SessionUser(APIKeyCookie):
     """A signed-in browser user; unsafe methods need the CSRF token, as in the UI."""
 
@@ -52,8 +40,6 @@ class SessionUser(APIKeyCookie):
         request.principal = user
         return user
 
-
-AUTH = [BearerToken(), SessionUser()]
 
 MAX_ID = 2**53  # larger numbers are not ids: refuse them with 422 before any database sees them
 
@@ -79,8 +65,9 @@ def require(request, permission: Permission) -> None:
         raise PermissionDenied
 
 
-def build_api(**kwargs) -> NinjaAPI:
-    api = NinjaAPI(auth=AUTH, **kwargs)
+def build_api(*, auth: list, **kwargs) -> NinjaAPI:
+    """The API with the project's error format; `auth` lists the ways a caller may authenticate."""
+    api = NinjaAPI(auth=auth, **kwargs)
 
     def respond(request, status, code, message, errors=None):
         return api.create_response(request, error_body(code, message, errors), status=status)

@@ -1,6 +1,7 @@
 """Sending in-app notifications (and their e-mail copies) once per event, from the job queue."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
@@ -9,7 +10,6 @@ from .models import Notification
 
 def notify_organisation(*, organisation, kind: str, title: str, link: str = "", object_key: str = "") -> bool:
     """Notify every user of an organisation; a second call for the same event does nothing. True if sent."""
-    from riskgate.accounts.models import User
 
     try:
         with transaction.atomic():
@@ -19,7 +19,10 @@ def notify_organisation(*, organisation, kind: str, title: str, link: str = "", 
     except IntegrityError:
         return False
     recipients = list(
-        User.objects.filter(organisation=organisation, is_active=True).exclude(email="").values_list("email", flat=True)
+        get_user_model()
+        .objects.filter(organisation=organisation, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
     )
     if recipients:
         base = getattr(settings, "RISKGATE_BASE_URL", "")

@@ -1,10 +1,12 @@
-"""Reads of the audit trail shared by the pages and the API (always scoped to the principal)."""
+"""Reads of the audit trail and notifications shared by the pages and the API (always scoped to the principal)."""
 
 import datetime as dt
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from .models import AuditEvent
+from .models import AuditEvent, Notification
+from .permissions import Permission
 
 
 def audit_events(
@@ -32,3 +34,31 @@ def audit_events(
     if until:
         events = events.filter(at__date__lte=until)
     return events
+
+
+RECENT = 10
+
+
+def notifications_panel(user) -> dict | None:
+    """The home page's panel: the latest notifications for the user's organisation."""
+    notes = Notification.objects.for_user(user)[:RECENT]
+    return {"notifications": notes} if notes else None
+
+
+def audit_panel(user) -> dict | None:
+    """The home page's panel for auditors: recent events and the failed sign-ins of the last day."""
+    if not user.has_permission(Permission.AUDIT_EVENT_VIEW):
+        return None
+    events = AuditEvent.objects.visible_to(user)
+    return {
+        "recent_events": events.select_related("actor")[:RECENT],
+        "failed_logins_24h": events.filter(
+            action__in=["login.failed", "login.locked", "login.throttled"],
+            at__gte=timezone.now() - dt.timedelta(hours=24),
+        ).count(),
+    }
+
+
+def my_sign_ins(user) -> QuerySet[AuditEvent]:
+    """The user's own last sign-ins (shown on the home page's account panel)."""
+    return AuditEvent.objects.filter(actor=user, action__startswith="login.").order_by("-seq")[:5]

@@ -1,104 +1,18 @@
-"""Home pages by role, the audit trail for auditors (filter, CSV export, chain check), health."""
+"""The audit trail for auditors (filter, CSV export, chain check), and health."""
 
 import csv
-import datetime as dt
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from riskgate.accounts.models import ApiToken, Organisation, OrganisationKind, User
-
 from . import audit, queries
-from .access import login_required, permission_required
+from .access import permission_required
 from .forms import AuditFilterForm
-from .models import AuditEvent, Notification
 from .permissions import Permission
-
-RECENT = 10
-
-
-@login_required
-def home(request):
-    user = request.user
-    context = {
-        "my_sign_ins": AuditEvent.objects.filter(actor=user, action__startswith="login.").order_by("-seq")[:5],
-    }
-    if user.has_permission(Permission.ORG_ORGANISATION_VIEW):
-        orgs = Organisation.objects.visible_to(user)
-        context["org_counts"] = [
-            {"kind": row["kind"], "label": OrganisationKind(row["kind"]).label, "n": row["n"]}
-            for row in orgs.values("kind").annotate(n=Count("id")).order_by("kind")
-        ]
-        context["recent_enterprises"] = orgs.filter(kind=OrganisationKind.ENTERPRISE).order_by("-created_at")[:RECENT]
-    context["notifications"] = Notification.objects.for_user(user)[:RECENT]
-    if user.has_permission(Permission.INTAKE_INFORMATION_VIEW):
-        from riskgate.intake.models import RiskInformation, Status, Urgency
-
-        open_statuses = [Status.RECEIVED, Status.UNDER_VERIFICATION, Status.VERIFIED, Status.REPORTED]
-        items = RiskInformation.objects.visible_to(user).filter(status__in=open_statuses)
-        counts = dict(items.values_list("status").annotate(n=Count("id")))
-        context["intake_counts"] = [
-            {"status": s, "label": Status(s).label, "n": counts.get(s, 0)} for s in open_statuses
-        ]
-        context["urgent_items"] = items.filter(urgency=Urgency.URGENT).order_by("-received_at")[:RECENT]
-    if user.has_permission(Permission.ASSESSMENT_VIEW):
-        context.update(_assessment_work(user))
-    if user.has_permission(Permission.AUDIT_EVENT_VIEW):
-        context["recent_events"] = AuditEvent.objects.visible_to(user).select_related("actor")[:RECENT]
-        context["failed_logins_24h"] = (
-            AuditEvent.objects.visible_to(user)
-            .filter(
-                action__in=["login.failed", "login.locked", "login.throttled"],
-                at__gte=timezone.now() - dt.timedelta(hours=24),
-            )
-            .count()
-        )
-    if user.has_permission(Permission.ORG_USER_MANAGE):
-        in_scope = User.objects.visible_to(user)
-        context["locked_usernames"] = (
-            AuditEvent.objects.filter(
-                action="login.locked",
-                at__gte=timezone.now() - dt.timedelta(hours=24),
-                object_id__in=in_scope.values("username"),
-            )
-            .values("object_id")
-            .annotate(n=Count("id"))
-            .order_by("-n")[:RECENT]
-        )
-        context["users_without_totp"] = in_scope.filter(
-            is_active=True, role__require_totp=True, totp_confirmed_at__isnull=True
-        ).count()
-    if user.has_permission(Permission.API_TOKEN_MANAGE):
-        soon = timezone.now() + dt.timedelta(days=14)
-        context["expiring_tokens"] = ApiToken.objects.visible_to(user).filter(
-            revoked_at__isnull=True, expires_at__isnull=False, expires_at__lte=soon
-        )[:RECENT]
-    return render(request, "core/home.html", context)
-
-
-def _assessment_work(user) -> dict:
-    """The assessments in the user's scope by stage, the overdue ones, and what waits for this user."""
-    from riskgate.assessment.models import OPEN_STATUSES, Status, Vote
-    from riskgate.assessment.services import visible
-
-    mine = visible(user)
-    shown = [*OPEN_STATUSES, Status.SUBMITTED]
-    counts = dict(mine.filter(status__in=shown).values_list("status").annotate(n=Count("id")))
-    waiting = mine.none()
-    if user.has_permission(Permission.ASSESSMENT_REQUEST):
-        waiting = mine.filter(status=Status.SUBMITTED)
-    if user.has_permission(Permission.ASSESSMENT_VOTE):
-        waiting = waiting | mine.filter(status=Status.PANEL_REVIEW, panel__expert__user=user, panel__vote=Vote.PENDING)
-    return {
-        "assessment_counts": [{"status": s, "label": Status(s).label, "n": counts.get(s, 0)} for s in shown],
-        "assessments_overdue": mine.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now()).count(),
-        "assessments_waiting": waiting.distinct().order_by("due_at")[:RECENT],
-    }
 
 
 def _filtered_events(request):

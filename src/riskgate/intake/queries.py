@@ -2,11 +2,14 @@
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
+from riskgate.core.permissions import Permission
 from riskgate.core.search import matching
 
-from .models import RiskInformation
+from .models import RiskInformation, Status, Urgency
+
+RECENT = 10
 
 SORTS = {
     "-received": ("-received_at", "-id"),
@@ -59,3 +62,16 @@ def information(
     if until:
         items = items.filter(received_at__date__lte=until)
     return items.order_by(*SORTS.get(sort or "", SORTS["-received"]))
+
+
+def open_work_panel(user) -> dict | None:
+    """The home page's panel: open risk information in scope by status, and the urgent items."""
+    if not user.has_permission(Permission.INTAKE_INFORMATION_VIEW):
+        return None
+    open_statuses = [Status.RECEIVED, Status.UNDER_VERIFICATION, Status.VERIFIED, Status.REPORTED]
+    items = RiskInformation.objects.visible_to(user).filter(status__in=open_statuses)
+    counts = dict(items.values_list("status").annotate(n=Count("id")))
+    return {
+        "counts": [{"status": s, "label": Status(s).label, "n": counts.get(s, 0)} for s in open_statuses],
+        "urgent": items.filter(urgency=Urgency.URGENT).order_by("-received_at")[:RECENT],
+    }

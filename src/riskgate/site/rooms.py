@@ -1,0 +1,178 @@
+"""The registry of rooms: what each app contributes to the site. Adding an app means adding its Room here.
+
+Contributions are named by dotted path and resolved when first used, so that reading the registry (every page
+does, for the navigation) imports no demo loader and no API module.
+"""
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.utils.functional import Promise
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from riskgate.core.permissions import Permission
+
+
+@dataclass(frozen=True)
+class Link:
+    """A navigation entry: shown to a signed-in user holding any of `permissions` (everyone when empty)."""
+
+    url: str
+    label: Promise
+    position: int
+    permissions: tuple[Permission, ...] = ()
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A home-page panel: `read(user)` (a function of the app's queries) gives its context, or None to hide it."""
+
+    read: str
+    template: str
+    position: int
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """A demo loader (idempotent) and the line that reports what it created (None: it reports nothing)."""
+
+    loader: str
+    report: str | None = None
+
+
+@dataclass(frozen=True)
+class Room:
+    app: str
+    urls: str | None = None  # URLconf module, mounted at the site's root
+    router: str | None = None  # the app's django-ninja router, mounted under /api/v1/
+    navigation: tuple[Link, ...] = ()
+    public_navigation: tuple[Link, ...] = ()  # for visitors who are not signed in
+    panels: tuple[Panel, ...] = ()
+    world: tuple[str, ...] = ()  # demo loaders of the base world (organisations, accounts, registries…)
+    demo: tuple[DemoStep, ...] = field(default=())  # demo loaders run after the real notifications are imported
+
+
+P = Permission
+
+ROOMS: list[Room] = [
+    Room(
+        "core",
+        urls="riskgate.core.urls",
+        router="riskgate.core.api.router",
+        navigation=(Link("core:audit_list", _("审计日志"), 80, (P.AUDIT_EVENT_VIEW,)),),
+        panels=(
+            Panel("riskgate.core.queries.notifications_panel", "core/panels/notifications.html", 30),
+            Panel("riskgate.core.queries.audit_panel", "core/panels/audit.html", 40),
+        ),
+    ),
+    Room(
+        "accounts",
+        urls="riskgate.accounts.urls",
+        router="riskgate.accounts.api.router",
+        navigation=(
+            Link("accounts:organisation_list", _("组织机构"), 70, (P.ORG_ORGANISATION_VIEW,)),
+            Link("accounts:user_list", _("用户"), 71, (P.ORG_USER_VIEW,)),
+            Link("accounts:token_list", _("接口令牌"), 81, (P.API_TOKEN_MANAGE,)),
+            Link("admin:index", _("基础数据管理"), 90, (P.REF_DATA_MANAGE,)),
+        ),
+        panels=(
+            Panel("riskgate.accounts.queries.account_security_panel", "accounts/panels/account_security.html", 50),
+            Panel("riskgate.accounts.queries.expiring_tokens_panel", "accounts/panels/expiring_tokens.html", 60),
+            Panel("riskgate.accounts.queries.jurisdiction_panel", "accounts/panels/jurisdiction.html", 70),
+            Panel("riskgate.accounts.queries.my_account_panel", "accounts/panels/my_account.html", 80),
+        ),
+        world=("riskgate.accounts.demo.load_demo_organisations_and_accounts",),
+    ),
+    Room(
+        "intake",
+        urls="riskgate.intake.urls",
+        router="riskgate.intake.api.router",
+        navigation=(
+            Link("intake:list", _("风险信息"), 10, (P.INTAKE_INFORMATION_VIEW,)),
+            Link("intake:links", _("关联建议"), 11, (P.INTAKE_INFORMATION_PROCESS,)),
+            Link("intake:enterprise_reports", _("风险报告"), 60, (P.INTAKE_ENTERPRISE_REPORT,)),
+        ),
+        public_navigation=(Link("intake:public_report", _("举报风险"), 30),),
+        panels=(Panel("riskgate.intake.queries.open_work_panel", "intake/panels/open_work.html", 10),),
+        world=("riskgate.intake.demo.load_sharing_scope",),
+        demo=(DemoStep("riskgate.intake.demo.load_notifications"),),
+    ),
+    Room(
+        "assessment",
+        urls="riskgate.assessment.urls",
+        router="riskgate.assessment.api.router",
+        navigation=(
+            Link("assessment:list", _("风险研判"), 20, (P.ASSESSMENT_VIEW,)),
+            Link("assessment:registry", _("机构与专家库"), 21, (P.ASSESSMENT_REGISTRY_VIEW,)),
+        ),
+        panels=(Panel("riskgate.assessment.queries.work_panel", "assessment/panels/work.html", 20),),
+        world=("riskgate.assessment.demo.load_registries",),
+        demo=(DemoStep("riskgate.assessment.demo.load_demo_assessments", "Demo assessments created: {}"),),
+    ),
+    Room(
+        "warnings",
+        urls="riskgate.warnings.urls",
+        router="riskgate.warnings.api.router",
+        navigation=(
+            Link("warnings:manage_list", _("预警管理"), 30, (P.WARNING_VIEW,)),
+            Link("warnings:inbox", _("预警收件箱"), 31, (P.WARNING_RECEIVE,)),
+        ),
+        public_navigation=(Link("warnings:portal", _("风险预警"), 10),),
+        demo=(DemoStep("riskgate.warnings.demo.load_demo_warnings", "Demo warnings created: {}"),),
+    ),
+    Room(
+        "targeting",
+        urls="riskgate.targeting.urls",
+        router="riskgate.targeting.api.router",
+        navigation=(
+            Link("targeting:rules", _("口岸布控"), 40, (P.TARGETING_RULE_VIEW,)),
+            Link("targeting:tasks", _("查验任务"), 41, (P.TARGETING_TASK_VIEW,)),
+        ),
+        demo=(DemoStep("riskgate.targeting.demo.load_demo_port_control", "Demo control rules created: {}"),),
+    ),
+    Room(
+        "response",
+        urls="riskgate.response.urls",
+        router="riskgate.response.api.router",
+        navigation=(
+            Link("response:list", _("快速反应"), 50, (P.RESPONSE_MEASURE_VIEW,)),
+            Link("response:recalls", _("缺陷召回"), 51, (P.RESPONSE_MEASURE_VIEW, P.RESPONSE_OBLIGATION_FULFIL)),
+            Link("response:concerns", _("与本企业相关"), 52, (P.RESPONSE_OBLIGATION_FULFIL,)),
+            Link(
+                "response:obligations",
+                _("消减义务"),
+                53,
+                (P.RESPONSE_OBLIGATION_FULFIL, P.RESPONSE_OBLIGATION_EVALUATE),
+            ),
+        ),
+        public_navigation=(Link("response:public_recalls", _("召回公告"), 20),),
+        demo=(
+            DemoStep("riskgate.response.demo.load_demo_measures", "Demo rapid-response measures created: {}"),
+            DemoStep(
+                "riskgate.response.recall_demo.load_demo_recalls",
+                "Demo recalls from Safety Gate motor-vehicle alerts: {}",
+            ),
+        ),
+    ),
+]
+
+HOME = Link("site:home", _("首页"), 0)
+
+
+@cache
+def resolve(path: str):
+    """The object a dotted path names (imported on first use, then remembered)."""
+    return import_string(path)
+
+
+def navigation() -> list[Link]:
+    return sorted([HOME, *(link for room in ROOMS for link in room.navigation)], key=lambda link: link.position)
+
+
+def public_navigation() -> list[Link]:
+    return sorted((link for room in ROOMS for link in room.public_navigation), key=lambda link: link.position)
+
+
+def panels() -> list[Panel]:
+    return sorted((panel for room in ROOMS for panel in room.panels), key=lambda panel: panel.position)
