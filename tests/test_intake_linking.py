@@ -176,7 +176,7 @@ def test_candidate_groups_too_large_to_mean_anything_are_skipped():
 def test_enrich_fills_in_what_older_items_lack(world, enter):
     from django.core.management import call_command
 
-    from riskgate.triage.model import shipped
+    from riskgate.intake.triage.model import shipped
 
     a = enter(title="Salmonella in frozen chicken fillets from Poland", brand="Kurczak", model="F-1")
     b = enter(title="Salmonella in chilled chicken fillets from Poland", brand="Kurczak", model="F-1")

@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from riskgate.intake import services
 from riskgate.intake.importers import read_csv, run_import
 from riskgate.intake.models import RiskInformation
-from riskgate.triage import features, model, training
-from riskgate.triage.linear import LinearModel
+from riskgate.intake.triage import features, model, training
+from riskgate.intake.triage.linear import LinearModel
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 Usage:  .venv/bin/python bench/triage/run.py [--data ../shared/data/rasff]
 
-Both are fitted and scored in this run on the same rows (see riskgate/triage/training.py for the split):
+Both are fitted and scored in this run on the same rows (see riskgate/intake/triage/training.py for the split):
 hazard category and product category by macro-F1, the serious class by precision, recall and F1. Exits 1 if
 our serious-class F1 does not beat the baseline's.
 """
@@ -21,7 +21,7 @@ def main() -> int:
     parser.add_argument("--data", default=str(RASFF))
     args = parser.parse_args()
     setup()
-    from riskgate.triage import training
+    from riskgate.intake.triage import training
 
     started = time.monotonic()
     r = training.evaluate(Path(args.data))

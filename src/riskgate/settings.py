@@ -58,7 +58,6 @@ INSTALLED_APPS = [
     "riskgate.core",
     "riskgate.accounts",
     "riskgate.intake",
-    "riskgate.triage",
     "riskgate.assessment",
     "riskgate.warnings",
     "riskgate.targeting.apps.TargetingConfig",

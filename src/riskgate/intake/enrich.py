@@ -15,8 +15,8 @@ from types import SimpleNamespace
 from django.utils import translation
 
 from riskgate.core.search import tokens
-from riskgate.triage.features import from_information, significant
-from riskgate.triage.model import shipped
+from riskgate.intake.triage.features import from_information, significant
+from riskgate.intake.triage.model import shipped
 
 from . import similarity
 from .models import HazardType, RiskInformation, SourceType

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from riskgate.triage.features import words
+from riskgate.intake.triage.features import words
 
 PERMUTATIONS = 64
 BANDS = 16

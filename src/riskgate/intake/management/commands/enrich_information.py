@@ -13,7 +13,7 @@ from riskgate.core.bulk import update_rows
 from riskgate.intake.enrich import DERIVED_FIELDS, prepare_many
 from riskgate.intake.linking import detect
 from riskgate.intake.models import RiskInformation
-from riskgate.triage.model import shipped
+from riskgate.intake.triage.model import shipped
 
 
 class Command(BaseCommand):

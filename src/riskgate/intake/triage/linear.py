@@ -1,6 +1,6 @@
 """A TF-IDF-weighted linear classifier over string features, evaluated with NumPy alone.
 
-Training (riskgate.triage.training) fits scikit-learn's TfidfVectorizer(sublinear_tf=True) and
+Training (riskgate.intake.triage.training) fits scikit-learn's TfidfVectorizer(sublinear_tf=True) and
 LogisticRegression, then exports what prediction needs: the vocabulary, the idf weights, the coefficients and
 intercepts. Prediction here reproduces scikit-learn's arithmetic (1 + log tf, times idf, L2-normalised; then a
 sigmoid or a softmax), so the project runs the models without scikit-learn and without pickles.

@@ -1,4 +1,4 @@
-"""The shipped triage models (riskgate/triage/models/), loaded once per process, and the suggestions they make.
+"""The shipped triage models (riskgate/intake/triage/trained/), loaded once per process, and the suggestions they make.
 
 Suggestions never decide: they are stored with the model version and scores, shown to officers, and the
 officer sets the hazard types, category and urgency.
@@ -15,7 +15,7 @@ import numpy as np
 from . import features as F
 from .linear import LinearModel
 
-MODEL_DIR = Path(__file__).resolve().parent / "models"
+MODEL_DIR = Path(__file__).resolve().parent / "trained"
 DEFAULT_NAME = "rasff-2024"
 # Below this share of known words there is no suggestion: on the RASFF risk-decision export 95 % of rows
 # are above it, on US CPSC consumer-product recalls 90 % are below.

@@ -1,4 +1,4 @@
-"""Fit the triage models on the real RASFF exports and write them to riskgate/triage/models (needs scikit-learn)."""
+"""Fit the triage models on the real RASFF exports and write them to riskgate/intake/triage/models (needs scikit-learn)."""
 
 import json
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from riskgate.triage import model, training
+from riskgate.intake.triage import model, training
 
 
 class Command(BaseCommand):

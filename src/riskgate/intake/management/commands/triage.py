@@ -13,7 +13,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from riskgate.intake.importers import RowError, decode
-from riskgate.triage import features, model
+from riskgate.intake.triage import features, model
 
 REQUIRED = ("reference", "subject")
 OUTPUT = ["reference", "hazard_category", "product_category", "p_serious", "serious"]
