@@ -1,4 +1,5 @@
-"""Fit the triage models on the real RASFF exports and write them to riskgate/intake/triage/models (needs scikit-learn)."""
+"""Fit the triage models on the real RASFF exports and write them to riskgate/intake/triage/trained (needs
+scikit-learn)."""
 
 import json
 from pathlib import Path
