@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from riskgate.assessment.grading import DEFAULT_POLICY, PolicyError, Scope, WarningLevel, propose, validate
+from riskgate.assessment.grading import DEFAULT_POLICY, PolicyError, Scope, propose, validate
+from riskgate.core.vocabulary import WarningLevel
 
 WIDE = Scope(units=250_000, regions=5, consumers=1_000_000, cross_border=True)
 ORDER = [WarningLevel.IV, WarningLevel.III, WarningLevel.II, WarningLevel.I]

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from riskgate.assessment import services
+from riskgate.assessment import queries, services
 from riskgate.assessment.models import (
     Assessment,
     AssigneeKind,
@@ -205,7 +205,7 @@ def test_full_path(world, django_capture_on_commit_callbacks):
         "III",
         True,
     )
-    visible = services.visible(warning).filter(lineage_id=a.pk)
+    visible = queries.visible(warning).filter(lineage_id=a.pk)
     assert sorted(visible.values_list("version", flat=True)) == [1, 2]
 
 
@@ -263,11 +263,11 @@ def test_who_may_not(world, assessment):
     other = _second_assessor(world)
     with pytest.raises(PermissionDenied):
         services.submit(other, assessment)
-    assert not services.visible(other).filter(pk=assessment.pk).exists()
-    assert services.visible(assessor).filter(pk=assessment.pk).exists()
-    assert services.visible(expert).filter(pk=assessment.pk).exists()
+    assert not queries.visible(other).filter(pk=assessment.pk).exists()
+    assert queries.visible(assessor).filter(pk=assessment.pk).exists()
+    assert queries.visible(expert).filter(pk=assessment.pk).exists()
     # The harbin bureau neither sees nor confirms the warning office's assessment.
-    assert not services.visible(world.user("harbin")).filter(pk=assessment.pk).exists()
+    assert not queries.visible(world.user("harbin")).filter(pk=assessment.pk).exists()
     with pytest.raises(PermissionDenied):
         services.decide(world.user("harbin"), assessment, decision="confirm")
     # An expert cannot seat another: seating is the assessor's.

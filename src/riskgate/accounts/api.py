@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 
 from riskgate.core import audit
 from riskgate.core.access import get_visible_or_404
-from riskgate.core.api_support import Pagination, require
+from riskgate.core.api_support import Pagination, require_caller
 from riskgate.core.models import Region
 from riskgate.core.permissions import Permission
 
@@ -65,13 +65,13 @@ class OrganisationFilter(Schema):
 @router.get("/organisations", response=list[OrganisationOut], summary="Organisations in the caller's jurisdiction")
 @paginate(Pagination, page_size=50)
 def list_organisations(request, filters: Query[OrganisationFilter]):
-    require(request, Permission.ORG_ORGANISATION_VIEW)
+    require_caller(request, Permission.ORG_ORGANISATION_VIEW)
     return queries.organisations(request.auth, kind=filters.kind, q=filters.q)
 
 
 @router.get("/organisations/{int:org_id}", response=OrganisationOut, summary="One organisation")
 def get_organisation(request, org_id: int):
-    require(request, Permission.ORG_ORGANISATION_VIEW)
+    require_caller(request, Permission.ORG_ORGANISATION_VIEW)
     org = get_visible_or_404(Organisation.objects.all(), request.auth, pk=org_id)
     if org.kind == OrganisationKind.ENTERPRISE:
         audit.record_read(actor=request.auth, obj=org)
@@ -92,7 +92,7 @@ class EnterpriseIn(Schema):
 
 @router.post("/organisations/enterprises", response={201: OrganisationOut}, summary="Register an enterprise")
 def create_enterprise(request, payload: EnterpriseIn):
-    require(request, Permission.ORG_ENTERPRISE_CREATE)
+    require_caller(request, Permission.ORG_ENTERPRISE_CREATE)
     parent = Organisation.objects.filter(pk=payload.parent_id).first()
     region = Region.objects.filter(pk=payload.region_code).first() if payload.region_code else None
     if payload.region_code and region is None:

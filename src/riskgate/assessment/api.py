@@ -4,20 +4,20 @@ an assessment permission, and unconfirmed results are visible only to the reques
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
-from riskgate.accounts.models import Organisation, User
 from riskgate.core import audit
-from riskgate.core.api_support import MAX_ID, Pagination, require
+from riskgate.core.access import MAX_ID
+from riskgate.core.api_support import Pagination, require_caller
 from riskgate.core.permissions import Permission
-from riskgate.intake.models import HazardType, Urgency
+from riskgate.core.vocabulary import HazardType, Urgency, WarningLevel
 
-from . import services
-from .grading import WarningLevel
+from . import queries, services
 from .models import OPEN_STATUSES, Assessment, AssigneeKind, Status
 
 router = Router(tags=["assessment"])
@@ -146,8 +146,8 @@ class AssessmentFilter(Schema):
 @router.get("/assessments", response=list[AssessmentSummary], summary="Assessments in scope (assignees: their own)")
 @paginate(Pagination, page_size=50)
 def list_assessments(request, filters: Query[AssessmentFilter]):
-    require(request, Permission.ASSESSMENT_VIEW)
-    items = services.visible(request.auth)
+    require_caller(request, Permission.ASSESSMENT_VIEW)
+    items = queries.visible(request.auth)
     if filters.status:
         items = items.filter(status=filters.status)
     if filters.overdue:
@@ -156,8 +156,8 @@ def list_assessments(request, filters: Query[AssessmentFilter]):
 
 
 def _visible(request, assessment_id: int) -> Assessment:
-    require(request, Permission.ASSESSMENT_VIEW)
-    assessment = services.visible(request.auth).filter(pk=assessment_id).first()
+    require_caller(request, Permission.ASSESSMENT_VIEW)
+    assessment = queries.visible(request.auth).filter(pk=assessment_id).first()
     if assessment is None:
         raise Http404
     return assessment
@@ -183,10 +183,8 @@ class RequestIn(Schema):
     member_ids: list[int] = Field([], max_length=50)
 
 
-def _user_or_422(pk: int, field: str) -> User:
-    from django.core.exceptions import ValidationError
-
-    user = User.objects.filter(pk=pk, is_active=True).first()
+def _user_or_422(pk: int, field: str):
+    user = queries.active_user(pk)
     if user is None:
         raise ValidationError({field: ["用户不存在。"]})
     return user
@@ -194,14 +192,12 @@ def _user_or_422(pk: int, field: str) -> User:
 
 @router.post("/assessments", response={201: AssessmentOut}, summary="Request an assessment")
 def request_assessment(request, payload: RequestIn):
-    from django.core.exceptions import ValidationError
-
-    require(request, Permission.ASSESSMENT_REQUEST)
+    require_caller(request, Permission.ASSESSMENT_REQUEST)
     if any(not 1 <= i <= MAX_ID for i in [*payload.information, *payload.member_ids]):
         raise ValidationError({"information": ["编号超出范围。"]})
     institution = None
     if payload.institution_id is not None:
-        institution = Organisation.objects.filter(pk=payload.institution_id).first()
+        institution = queries.organisation(payload.institution_id)
         if institution is None:
             raise ValidationError({"institution_id": ["机构不存在。"]})
     assessment = services.request_assessment(

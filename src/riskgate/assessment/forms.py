@@ -10,9 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from riskgate.accounts.models import Organisation, User
 from riskgate.core.permissions import Permission
-from riskgate.intake.models import HazardType, Urgency
+from riskgate.core.vocabulary import HazardType, Urgency, WarningLevel
 
-from .grading import WarningLevel
 from .models import (
     REPORT_FIELDS,
     Assessment,

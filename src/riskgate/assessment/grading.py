@@ -10,22 +10,10 @@ How the shipped policy was chosen: docs/decisions/0008-warning-level-proposal.md
 
 from dataclasses import dataclass, field
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+from riskgate.core.vocabulary import WarningLevel
 
 from .risk import RiskLevel
 
-
-class WarningLevel(models.TextChoices):
-    """预警等级, most severe first."""
-
-    I = "I", _("I 级 特别严重（红色）")  # noqa: E741 - the level's official name
-    II = "II", _("II 级 严重（橙色）")
-    III = "III", _("III 级 较重（黄色）")
-    IV = "IV", _("IV 级 一般（蓝色）")
-
-
-LEVEL_COLOURS = {WarningLevel.I: "red", WarningLevel.II: "orange", WarningLevel.III: "yellow", WarningLevel.IV: "blue"}
 _SEVERITY = {level: rank for rank, level in enumerate(reversed(WarningLevel))}  # IV 0 … I 3
 
 SCOPE_FACTORS = ("units", "regions", "consumers", "cross_border")

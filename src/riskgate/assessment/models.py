@@ -14,9 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.core.scoping import ScopedQuerySet
-from riskgate.intake.models import HazardType, Urgency
+from riskgate.core.vocabulary import HazardType, Urgency, WarningLevel
 
-from .grading import WarningLevel
 from .risk import Impact, Likelihood, NonInjuryRisk, RiskLevel, Severity, VulnerableGroup
 
 

@@ -7,14 +7,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import Assessment
+from .queries import report_context
 
 STYLESHEET = Path(__file__).resolve().parent / "static" / "assessment" / "report-print.css"
 
 
 def render_report(assessment: Assessment, request=None) -> bytes:
     from weasyprint import CSS, HTML
-
-    from .views import report_context
 
     html = render_to_string(
         "assessment/report_pdf.html",

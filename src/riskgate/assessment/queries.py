@@ -2,8 +2,11 @@
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
+from riskgate.accounts.models import Organisation, User
 from riskgate.core.permissions import Permission
+from riskgate.intake.models import ASSESSABLE_STATUSES, RiskInformation
 
 from .models import OPEN_STATUSES, Assessment, Status, Vote
 
@@ -35,3 +38,51 @@ def work_panel(user) -> dict | None:
         "overdue": mine.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now()).count(),
         "waiting": waiting.distinct().order_by("due_at")[:RECENT],
     }
+
+
+def information_section(user, info: RiskInformation) -> dict | None:
+    """The section of a risk information page listing its assessments, and whether this user may request one
+    (own jurisdiction, the permission, a status that can be assessed)."""
+    assessments = visible(user).filter(information=info).order_by("lineage_id", "version")
+    own = RiskInformation.objects.visible_to(user, shared=False).filter(pk=info.pk).exists()
+    can_request = own and user.has_permission(Permission.ASSESSMENT_REQUEST) and info.status in ASSESSABLE_STATUSES
+    if not can_request and not assessments:
+        return None
+    return {"assessments": assessments, "can_request": can_request}
+
+
+def report_context(assessment: Assessment) -> dict:
+    """What the report page and the PDF both show."""
+    return {
+        "a": assessment,
+        "information": assessment.information.all(),
+        "scenarios": assessment.scenarios.all(),
+        "panel": assessment.panel.select_related("expert", "expert__organisation"),
+        "lab_tasks": assessment.lab_tasks.select_related("laboratory").prefetch_related("results"),
+        "proposal": assessment.proposal,
+        "proposal_reasons": [
+            (REASON_LABELS.get(key, key), points) for key, points in (assessment.proposal.get("reasons") or {}).items()
+        ],
+    }
+
+
+REASON_LABELS = {
+    "risk": gettext_lazy("风险等级"),
+    "urgency": gettext_lazy("紧急程度"),
+    "units": gettext_lazy("市场数量"),
+    "regions": gettext_lazy("涉及地区"),
+    "consumers": gettext_lazy("涉及消费者"),
+    "cross_border": gettext_lazy("跨境"),
+    "scope_cap": gettext_lazy("影响范围分值封顶"),
+    "ceiling": gettext_lazy("该风险等级的最高预警等级"),
+}
+
+
+def organisation(pk: int) -> Organisation | None:
+    """An organisation named as an assessing institution (any registered body may be asked, across jurisdictions)."""
+    return Organisation.objects.filter(pk=pk).first()
+
+
+def active_user(pk: int) -> User | None:
+    """An active account named as a lead or member of a working group."""
+    return User.objects.filter(pk=pk, is_active=True).first()

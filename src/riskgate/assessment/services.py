@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from riskgate.accounts.models import Organisation, User
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
+from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.permissions import Permission
 from riskgate.intake.models import ASSESSABLE_STATUSES, RiskCase, RiskInformation
 from riskgate.intake.models import TRANSITIONS as INTAKE_TRANSITIONS
@@ -49,14 +50,6 @@ def _user(principal):
 
 
 # ----- who may do what ---------------------------------------------------------------------------------------
-
-
-def visible(principal):
-    """Assessments the principal may read: the requester's jurisdiction for authorities, own assignments for
-    assessors and experts (ScopeMode.ASSIGNED)."""
-    if not principal.has_permission(Permission.ASSESSMENT_VIEW):
-        return Assessment.objects.none()
-    return Assessment.objects.visible_to(principal)
 
 
 def is_participant(principal, assessment: Assessment) -> bool:
@@ -873,11 +866,8 @@ def reassess(principal, assessment: Assessment, *, reason: str, lead: User | Non
 def _notify_on_commit(assessment: Assessment, organisation: Organisation | None, kind: str, title) -> None:
     if organisation is None:
         return
-    from .tasks import notify
-
-    pk, org, title = assessment.pk, organisation.pk, str(title)
-    key = f"{pk}:{timezone.now().timestamp()}"  # one notification per event, however often the task is retried
-    transaction.on_commit(lambda: notify.delay(pk, org, kind, title, key))
+    key = f"{assessment.pk}:{timezone.now().timestamp()}"  # one notification per event, however often retried
+    enqueue_on_commit("riskgate.assessment.tasks.notify", assessment.pk, organisation.pk, kind, str(title), key)
 
 
 def _notify_panel_on_commit(assessment: Assessment) -> None:

@@ -8,16 +8,14 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from riskgate.core import audit
-from riskgate.core.access import permission_required, pk_or_404
-from riskgate.core.api_support import MAX_ID
+from riskgate.core.access import MAX_ID, permission_required, pk_or_404
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 
-from . import registry, services
+from . import queries, registry, services
 from .forms import (
     DecisionForm,
     DeclarationForm,
@@ -35,16 +33,17 @@ from .forms import (
     VoteForm,
 )
 from .models import OPEN_STATUSES, Assessment, DueDateChange, Expert, LabTask, Status
+from .queries import report_context
 
 
 def _visible_or_404(request, pk: int) -> Assessment:
-    return pk_or_404(services.visible(request.user), pk)
+    return pk_or_404(queries.visible(request.user), pk)
 
 
 @permission_required(Permission.ASSESSMENT_VIEW)
 def assessment_list(request):
     form = FilterForm(request.GET or None)
-    items = services.visible(request.user).select_related("organisation", "institution", "lead")
+    items = queries.visible(request.user).select_related("organisation", "institution", "lead")
     if form.is_valid():
         if form.cleaned_data["status"]:
             items = items.filter(status=form.cleaned_data["status"])
@@ -172,33 +171,6 @@ def _posted_task(form) -> int | None:
         return int(form.data.get("task"))
     except (TypeError, ValueError):
         return None
-
-
-def report_context(assessment: Assessment) -> dict:
-    """What the report page and the PDF both show."""
-    return {
-        "a": assessment,
-        "information": assessment.information.all(),
-        "scenarios": assessment.scenarios.all(),
-        "panel": assessment.panel.select_related("expert", "expert__organisation"),
-        "lab_tasks": assessment.lab_tasks.select_related("laboratory").prefetch_related("results"),
-        "proposal": assessment.proposal,
-        "proposal_reasons": [
-            (REASON_LABELS.get(key, key), points) for key, points in (assessment.proposal.get("reasons") or {}).items()
-        ],
-    }
-
-
-REASON_LABELS = {
-    "risk": gettext_lazy("风险等级"),
-    "urgency": gettext_lazy("紧急程度"),
-    "units": gettext_lazy("市场数量"),
-    "regions": gettext_lazy("涉及地区"),
-    "consumers": gettext_lazy("涉及消费者"),
-    "cross_border": gettext_lazy("跨境"),
-    "scope_cap": gettext_lazy("影响范围分值封顶"),
-    "ceiling": gettext_lazy("该风险等级的最高预警等级"),
-}
 
 
 # Each action: (form class or None, the service call given the request, the assessment and the form's data).

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from .permissions import Permission
 
+MAX_ID = 2**53  # larger numbers are not ids: refuse them (422 in the API, 404 in pages) before any database sees them
+
 
 def permission_required(*permissions: Permission) -> Callable:
     """Anonymous users go to the sign-in page; signed-in users without every permission get 403."""
@@ -54,8 +56,6 @@ def field_error(field: str, message) -> ValidationError:
 
 def pk_or_404(queryset: QuerySet, pk: int) -> Model:
     """The row of an already scoped queryset, or 404 (also for numbers too large to be ids)."""
-    from .api_support import MAX_ID
-
     obj = queryset.filter(pk=pk).first() if 0 < pk <= MAX_ID else None
     if obj is None:
         raise Http404

@@ -6,7 +6,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from . import audit, queries
-from .api_support import Pagination, require
+from .api_support import Pagination, require_caller
 from .models import Region
 from .permissions import Permission
 
@@ -64,7 +64,7 @@ class AuditFilter(Schema):
 @router.get("/audit/events", response=list[AuditEventOut], summary="Audit trail within the auditor's jurisdiction")
 @paginate(Pagination, page_size=50)
 def list_audit_events(request, filters: Query[AuditFilter]):
-    require(request, Permission.AUDIT_EVENT_VIEW)
+    require_caller(request, Permission.AUDIT_EVENT_VIEW)
     audit.record(
         actor=request.auth,
         action="audit.viewed",

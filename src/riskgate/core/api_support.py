@@ -41,9 +41,6 @@ class SessionUser(APIKeyCookie):
         return user
 
 
-MAX_ID = 2**53  # larger numbers are not ids: refuse them with 422 before any database sees them
-
-
 class Pagination(PageNumberPagination):
     """Page-number pagination with bounded inputs (an unbounded page number overflows the database's OFFSET)."""
 
@@ -60,7 +57,8 @@ def filtered(queryset, filters: Schema):
     return queryset.filter(**{name: value for name, value in filters.dict().items() if value not in (None, "")})
 
 
-def require(request, permission: Permission) -> None:
+def require_caller(request, permission: Permission) -> None:
+    """For API operations: refuse a caller (user or token) without the permission (403)."""
     if not request.auth.has_permission(permission):
         raise PermissionDenied
 

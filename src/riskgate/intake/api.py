@@ -11,23 +11,14 @@ from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
 from riskgate.core import audit
-from riskgate.core.access import get_visible_or_404
-from riskgate.core.api_support import MAX_ID, Pagination, require
+from riskgate.core.access import MAX_ID, get_visible_or_404
+from riskgate.core.api_support import Pagination, require_caller
 from riskgate.core.models import HSCode
 from riskgate.core.permissions import Permission
+from riskgate.core.vocabulary import HazardType, Urgency
 
 from . import linking, queries, services
-from .models import (
-    Channel,
-    HazardType,
-    LinkProposal,
-    LinkStatus,
-    RiskInformation,
-    SourceType,
-    Status,
-    TradeDirection,
-    Urgency,
-)
+from .models import Channel, LinkProposal, LinkStatus, RiskInformation, SourceType, Status, TradeDirection
 
 router = Router(tags=["intake"])
 
@@ -89,14 +80,14 @@ class InformationFilter(Schema):
 @router.get("/intake/information", response=list[InformationOut], summary="Search risk information in scope")
 @paginate(Pagination, page_size=50)
 def list_information(request, filters: Query[InformationFilter]):
-    require(request, Permission.INTAKE_INFORMATION_VIEW)
+    require_caller(request, Permission.INTAKE_INFORMATION_VIEW)
     criteria = {k: (str(v) if hasattr(v, "value") else v) for k, v in filters.dict().items() if v not in (None, "")}
     return queries.information(request.auth, **criteria)
 
 
 @router.get("/intake/information/{int:info_id}", response=InformationOut, summary="One item of risk information")
 def get_information(request, info_id: int):
-    require(request, Permission.INTAKE_INFORMATION_VIEW)
+    require_caller(request, Permission.INTAKE_INFORMATION_VIEW)
     info = get_visible_or_404(RiskInformation.objects.all(), request.auth, pk=info_id)
     audit.record_read(actor=request.auth, obj=info)
     return info
@@ -150,7 +141,7 @@ class BatchReportOut(Schema):
 def submit_batch(request, payload: BatchIn):
     """Partner agencies and the single window: re-sending the same items creates nothing new; bad items are
     reported by their position and the good ones kept."""
-    require(request, Permission.INTAKE_INFORMATION_CREATE)
+    require_caller(request, Permission.INTAKE_INFORMATION_CREATE)
     from .importers import RowError, read_json_items, run_import
 
     organisation = request.auth.organisation
@@ -173,7 +164,7 @@ def submit_batch(request, payload: BatchIn):
 
 @router.post("/intake/information", response={201: InformationOut}, summary="Submit risk information (partner systems)")
 def create_information(request, payload: InformationIn):
-    require(request, Permission.INTAKE_INFORMATION_CREATE)
+    require_caller(request, Permission.INTAKE_INFORMATION_CREATE)
     data = payload.dict()
     hs = data.pop("hs_code")
     if hs and not HSCode.objects.filter(pk=hs).exists():
@@ -222,7 +213,7 @@ class LinkFilter(Schema):
 @router.get("/intake/links", response=list[LinkOut], summary="Proposed links between reports of the same risk")
 @paginate(Pagination, page_size=50)
 def list_links(request, filters: Query[LinkFilter]):
-    require(request, Permission.INTAKE_INFORMATION_VIEW)
+    require_caller(request, Permission.INTAKE_INFORMATION_VIEW)
     proposals = linking.visible_proposals(request.auth).filter(status=str(filters.status))
     if filters.information:
         proposals = proposals.filter(Q(first_id=filters.information) | Q(second_id=filters.information))
@@ -248,14 +239,14 @@ def _proposal(request, link_id: int) -> LinkProposal:
 
 @router.post("/intake/links/{int:link_id}/confirm", response=CaseOut, summary="Confirm a link: both in one case")
 def confirm_link(request, link_id: int):
-    require(request, Permission.INTAKE_INFORMATION_PROCESS)
+    require_caller(request, Permission.INTAKE_INFORMATION_PROCESS)
     case = linking.confirm(request.auth, _proposal(request, link_id))
     return _case_out(request, case)
 
 
 @router.post("/intake/links/{int:link_id}/dismiss", response=LinkOut, summary="Dismiss a proposed link")
 def dismiss_link(request, link_id: int):
-    require(request, Permission.INTAKE_INFORMATION_PROCESS)
+    require_caller(request, Permission.INTAKE_INFORMATION_PROCESS)
     proposal = _proposal(request, link_id)
     linking.dismiss(request.auth, proposal)
     proposal.refresh_from_db()
@@ -264,7 +255,7 @@ def dismiss_link(request, link_id: int):
 
 @router.get("/intake/cases/{int:case_id}", response=CaseOut, summary="A risk case with all its reports in scope")
 def get_case(request, case_id: int):
-    require(request, Permission.INTAKE_INFORMATION_VIEW)
+    require_caller(request, Permission.INTAKE_INFORMATION_VIEW)
     case = linking.visible_case_or_none(request.auth, case_id)
     if case is None:
         raise Http404

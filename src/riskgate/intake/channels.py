@@ -15,10 +15,11 @@ from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core import audit, ratelimit
 from riskgate.core.models import Region
 from riskgate.core.permissions import Permission
+from riskgate.core.vocabulary import Urgency
 
 from .enrich import prepare
 from .linking import detect_on_commit
-from .models import Channel, ReporterKind, RiskInformation, SourceType, StatusChange, Urgency
+from .models import Channel, ReporterKind, RiskInformation, SourceType, StatusChange
 from .services import notify_urgent_on_commit, warning_office
 
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L

@@ -15,11 +15,12 @@ from types import SimpleNamespace
 from django.utils import translation
 
 from riskgate.core.search import tokens
+from riskgate.core.vocabulary import HazardType
 from riskgate.intake.triage.features import from_information, significant
 from riskgate.intake.triage.model import shipped
 
 from . import similarity
-from .models import HazardType, RiskInformation, SourceType
+from .models import RiskInformation, SourceType
 
 DERIVED_FIELDS = ["search_tokens", "similarity_signature", "triage"]
 

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from riskgate.core.countries import is_valid_code
 from riskgate.core.forms import CountryCodeField
 from riskgate.core.models import HSCode, Region
+from riskgate.core.vocabulary import HazardType, Urgency
 
-from .models import Channel, HazardType, ReporterKind, SourceType, Status, TradeDirection, Urgency
+from .models import Channel, ReporterKind, SourceType, Status, TradeDirection
 from .queries import SORTS
 
 BLANK = [("", _("全部"))]

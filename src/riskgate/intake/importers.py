@@ -29,10 +29,11 @@ from riskgate.core import audit
 from riskgate.core.bulk import insert_rows, insert_values, new_ids, new_instances, update_rows
 from riskgate.core.countries import country_codes
 from riskgate.core.search import deferred_indexing
+from riskgate.core.vocabulary import HazardType, Urgency
 
 from .enrich import DERIVED_FIELDS, apply_derived, deriver
 from .linking import detect, detect_on_commit
-from .models import CONTENT_FIELDS, Channel, HazardType, RiskInformation, SourceType, StatusChange, Urgency
+from .models import CONTENT_FIELDS, Channel, RiskInformation, SourceType, StatusChange
 
 
 class RowError(ValueError):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from riskgate.accounts.models import Organisation
 from riskgate.core import audit
+from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.permissions import Permission
 
 from .importers import SOURCES, RowError, run_import
@@ -32,9 +33,7 @@ def start_import(user, *, source: str, upload, organisation: Organisation) -> Im
             obj=job,
             changes=audit.facts(source=source, file=job.original_name),
         )
-        from .tasks import run_import_job
-
-        transaction.on_commit(lambda: run_import_job.delay(job.pk))
+        enqueue_on_commit("riskgate.intake.tasks.run_import_job", job.pk)
     return job
 
 

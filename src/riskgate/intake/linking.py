@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from riskgate.core import audit
-from riskgate.core.api_support import MAX_ID
+from riskgate.core.access import MAX_ID
 from riskgate.core.bulk import insert_values
+from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.permissions import Permission
 
 from . import similarity
@@ -68,10 +69,7 @@ def detect(new_ids, *, created=()) -> int:
 
 
 def detect_on_commit(ids) -> None:
-    from .tasks import detect_links
-
-    ids = list(ids)
-    transaction.on_commit(lambda: detect_links.delay(ids))
+    enqueue_on_commit("riskgate.intake.tasks.detect_links", list(ids))
 
 
 def visible_proposals(principal, *, shared: bool = True):

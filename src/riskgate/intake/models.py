@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from riskgate.core.crypto import EncryptedTextField
 from riskgate.core.scoping import ScopedQuerySet
+from riskgate.core.vocabulary import HazardType, Urgency
 
 
 class SourceType(models.TextChoices):
@@ -41,25 +42,10 @@ class Channel(models.TextChoices):
     FOREIGN_NOTIFICATION = "foreign_notification", _("境外通报系统")
 
 
-class HazardType(models.TextChoices):
-    HEALTH = "health", _("健康")
-    PHYSICAL = "physical", _("物理")
-    CHEMICAL = "chemical", _("化学")
-    BIOLOGICAL = "biological", _("生物")
-    ENVIRONMENTAL = "environmental", _("环境")
-    FRAUD = "fraud", _("欺诈")
-    OTHER = "other", _("其他")
-
-
 class TradeDirection(models.TextChoices):
     IMPORT = "import", _("进口")
     EXPORT = "export", _("出口")
     UNKNOWN = "unknown", _("未知")
-
-
-class Urgency(models.TextChoices):
-    NORMAL = "normal", _("一般")
-    URGENT = "urgent", _("紧急")
 
 
 class Status(models.TextChoices):

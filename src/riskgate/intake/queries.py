@@ -6,8 +6,9 @@ from django.db.models import Count, QuerySet
 
 from riskgate.core.permissions import Permission
 from riskgate.core.search import matching
+from riskgate.core.vocabulary import Urgency
 
-from .models import RiskInformation, Status, Urgency
+from .models import RiskInformation, Status
 
 RECENT = 10
 

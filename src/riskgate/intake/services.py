@@ -9,11 +9,13 @@ from django.utils.translation import gettext as _
 from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core import audit
 from riskgate.core.access import require
+from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.permissions import Permission
+from riskgate.core.vocabulary import Urgency
 
 from .enrich import prepare
 from .linking import detect_on_commit
-from .models import CONTENT_FIELDS, REASON_REQUIRED, TRANSITIONS, RiskInformation, Status, StatusChange, Urgency
+from .models import CONTENT_FIELDS, REASON_REQUIRED, TRANSITIONS, RiskInformation, Status, StatusChange
 
 ENTRY_FIELDS = [*CONTENT_FIELDS, "reporter_kind", "reporter_organisation", "organisation"]
 
@@ -126,9 +128,7 @@ def notify_on_commit(info: RiskInformation, organisation: Organisation | None, *
     """Once the transaction commits, queue the in-app and e-mail notification of an organisation about an item."""
     if organisation is None:
         return
-    from .tasks import notify_about
-
-    transaction.on_commit(lambda: notify_about.delay(info.pk, organisation.pk, kind, str(title)))
+    enqueue_on_commit("riskgate.intake.tasks.notify_about", info.pk, organisation.pk, kind, str(title))
 
 
 def notify_about(info_id: int, organisation_id: int, kind: str, title: str) -> bool:

@@ -18,6 +18,7 @@ from riskgate.core.access import get_visible_or_404, permission_required
 from riskgate.core.countries import country_name
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
+from riskgate.core.vocabulary import HazardType
 
 from . import channels, deadlines, evidence, jobs, linking, queries, services
 from .forms import (
@@ -30,16 +31,7 @@ from .forms import (
     ReceiptLookupForm,
     TransitionForm,
 )
-from .models import (
-    ASSESSABLE_STATUSES,
-    TRANSITIONS,
-    HazardType,
-    ImportJob,
-    LinkProposal,
-    LinkStatus,
-    RiskInformation,
-    Status,
-)
+from .models import TRANSITIONS, ImportJob, LinkProposal, LinkStatus, RiskInformation, Status
 
 EXPORT_LIMIT = 100_000
 EXPORT_COLUMNS = [
@@ -202,20 +194,10 @@ def information_detail(request, pk: int):
         "evidence_form": EvidenceForm(),
         "proposals": [(p, p.other(info.pk)) for p in linking.proposals_for(request.user, info)],
         "can_link": own and request.user.has_permission(Permission.INTAKE_INFORMATION_PROCESS),
-        "assessments": _assessments_of(request.user, info),
-        "can_request_assessment": own
-        and request.user.has_permission(Permission.ASSESSMENT_REQUEST)
-        and info.status in ASSESSABLE_STATUSES,
         "triage": info.triage,
         "triage_urgent_hint": bool(info.triage.get("serious")) and info.urgency != "urgent",
     }
     return render(request, "intake/detail.html", context)
-
-
-def _assessments_of(user, info: RiskInformation):
-    from riskgate.assessment.services import visible
-
-    return visible(user).filter(information=info).order_by("lineage_id", "version")
 
 
 # ----- linking reports of the same risk ---------------------------------------------------------------------

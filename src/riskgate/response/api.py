@@ -13,8 +13,8 @@ from ninja.pagination import paginate
 from riskgate.accounts.models import Organisation
 from riskgate.assessment.models import Assessment
 from riskgate.core import audit
-from riskgate.core.access import field_error, pk_or_404
-from riskgate.core.api_support import MAX_ID, Pagination, filtered, require
+from riskgate.core.access import MAX_ID, field_error, pk_or_404
+from riskgate.core.api_support import Pagination, filtered, require_caller
 from riskgate.core.permissions import Permission
 from riskgate.warnings.models import WarningNotice
 
@@ -140,7 +140,7 @@ def _orders(request):
 
 @router.get("/measure-kinds", response=list[KindOut], summary="The measures catalogue")
 def list_kinds(request):
-    require(request, Permission.RESPONSE_MEASURE_VIEW)
+    require_caller(request, Permission.RESPONSE_MEASURE_VIEW)
     return MeasureKind.objects.filter(active=True)
 
 
@@ -166,7 +166,7 @@ def _one(model, pk, field):
 
 @router.post("/measures", response={201: MeasureOut}, summary="Order a measure")
 def order_measure(request, payload: OrderIn):
-    require(request, Permission.RESPONSE_MEASURE_ORDER)
+    require_caller(request, Permission.RESPONSE_MEASURE_ORDER)
     kind = MeasureKind.objects.filter(code=payload.kind).first()
     if kind is None:
         raise field_error("kind", _("未知的措施种类。"))

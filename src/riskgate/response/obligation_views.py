@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from riskgate.core import audit
-from riskgate.core.access import login_required, permission_required, pk_or_404
-from riskgate.core.api_support import MAX_ID
+from riskgate.core.access import MAX_ID, login_required, permission_required, pk_or_404
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 from riskgate.warnings.queries import basis_from_request

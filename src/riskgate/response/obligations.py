@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core.access import field_error, require
+from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.permissions import Permission
 from riskgate.intake.evidence import prepare_upload
 from riskgate.warnings.queries import basis_for
@@ -52,10 +53,8 @@ def _record(principal, obligation: Obligation, action: str, changes: dict | None
 
 
 def _notify(obligation: Obligation, organisation: Organisation, kind: str, title: str) -> None:
-    from .tasks import notify_obligation
-
     key = f"{kind}:{obligation.pk}:{organisation.pk}:{timezone.now():%Y%m%d%H%M%S%f}"
-    transaction.on_commit(lambda: notify_obligation.delay(obligation.pk, organisation.pk, kind, title, key))
+    enqueue_on_commit("riskgate.response.tasks.notify_obligation", obligation.pk, organisation.pk, kind, title, key)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core.access import field_error, require
+from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.permissions import Permission
 from riskgate.intake.evidence import prepare_upload
 from riskgate.warnings.queries import basis_for
@@ -145,10 +146,8 @@ def order_measure(principal, *, kind: MeasureKind, target_kind: str, target: str
         order.control_rules.add(rule)
     _record(principal, order, "ordered", {"kind": kind.code, "lead_unit": lead_unit.pk, "deadline": deadline,
                                           "period_ends_at": period_ends_at, "target": target[:200]})  # fmt: skip
-    from .tasks import notify
-
     for unit in [lead_unit, *cooperating]:
-        transaction.on_commit(lambda unit=unit: notify.delay(order.pk, unit.pk))
+        enqueue_on_commit("riskgate.response.tasks.notify", order.pk, unit.pk)
     return order
 
 

@@ -34,6 +34,17 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A section a downstream room adds to an upstream room's page (`slot` names the page), so that the upstream
+    page shows downstream facts without importing them: `read(user, obj)` gives its context, or None to hide it."""
+
+    slot: str
+    read: str
+    template: str
+    position: int = 0
+
+
+@dataclass(frozen=True)
 class DemoStep:
     """A demo loader (idempotent) and the line that reports what it created (None: it reports nothing)."""
 
@@ -49,6 +60,7 @@ class Room:
     navigation: tuple[Link, ...] = ()
     public_navigation: tuple[Link, ...] = ()  # for visitors who are not signed in
     panels: tuple[Panel, ...] = ()
+    sections: tuple[Section, ...] = ()
     world: tuple[str, ...] = ()  # demo loaders of the base world (organisations, accounts, registries…)
     demo: tuple[DemoStep, ...] = field(default=())  # demo loaders run after the real notifications are imported
 
@@ -107,6 +119,13 @@ ROOMS: list[Room] = [
             Link("assessment:registry", _("机构与专家库"), 21, (P.ASSESSMENT_REGISTRY_VIEW,)),
         ),
         panels=(Panel("riskgate.assessment.queries.work_panel", "assessment/panels/work.html", 20),),
+        sections=(
+            Section(
+                "intake.detail",
+                "riskgate.assessment.queries.information_section",
+                "assessment/sections/information.html",
+            ),
+        ),
         world=("riskgate.assessment.demo.load_registries",),
         demo=(DemoStep("riskgate.assessment.demo.load_demo_assessments", "Demo assessments created: {}"),),
     ),
@@ -176,3 +195,10 @@ def public_navigation() -> list[Link]:
 
 def panels() -> list[Panel]:
     return sorted((panel for room in ROOMS for panel in room.panels), key=lambda panel: panel.position)
+
+
+def sections(slot: str) -> list[Section]:
+    return sorted(
+        (section for room in ROOMS for section in room.sections if section.slot == slot),
+        key=lambda section: section.position,
+    )

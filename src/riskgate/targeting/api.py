@@ -10,8 +10,8 @@ from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
 from riskgate.accounts.models import Organisation, OrganisationKind
-from riskgate.core.access import field_error, pk_or_404
-from riskgate.core.api_support import MAX_ID, Pagination, filtered, require
+from riskgate.core.access import MAX_ID, field_error, pk_or_404
+from riskgate.core.api_support import Pagination, filtered, require_caller
 from riskgate.core.permissions import Permission
 from riskgate.warnings.models import WarningNotice
 
@@ -128,7 +128,7 @@ class ReasonIn(Schema):
 
 
 def _rules(request):
-    require(request, Permission.TARGETING_RULE_VIEW)
+    require_caller(request, Permission.TARGETING_RULE_VIEW)
     return ControlRule.objects.visible_to(request.auth).prefetch_related("executing").select_related("retro")
 
 
@@ -157,7 +157,7 @@ def _executing(request, ids: list[int]) -> list[Organisation]:
 
 @router.post("/control-rules", response={201: RuleOut}, summary="Issue a control rule")
 def issue_rule(request, payload: IssueIn):
-    require(request, Permission.TARGETING_RULE_MANAGE)
+    require_caller(request, Permission.TARGETING_RULE_MANAGE)
     warning = None
     if payload.warning_id is not None:
         warning = WarningNotice.objects.filter(pk=payload.warning_id).first()
@@ -170,14 +170,14 @@ def issue_rule(request, payload: IssueIn):
 
 @router.post("/control-rules/{int:rule_id}/change", response={201: RuleOut}, summary="Change a rule (new version)")
 def change_rule(request, rule_id: int, payload: ChangeIn):
-    require(request, Permission.TARGETING_RULE_MANAGE)
+    require_caller(request, Permission.TARGETING_RULE_MANAGE)
     rule = pk_or_404(_rules(request), rule_id)
     return HttpStatus(201, _rule_out(services.change(request.auth, rule, payload.criteria, reason=payload.reason)))
 
 
 @router.post("/control-rules/{int:rule_id}/retire", response=RuleOut, summary="Retire a rule")
 def retire_rule(request, rule_id: int, payload: ReasonIn):
-    require(request, Permission.TARGETING_RULE_MANAGE)
+    require_caller(request, Permission.TARGETING_RULE_MANAGE)
     rule = pk_or_404(_rules(request), rule_id)
     return _rule_out(services.retire(request.auth, rule, reason=payload.reason))
 
@@ -253,7 +253,7 @@ def get_task(request, task_id: int):
 
 @router.post("/inspection-tasks/{int:task_id}/outcome", response=TaskOut, summary="Record an inspection's outcome")
 def record_outcome(request, task_id: int, payload: OutcomeIn):
-    require(request, Permission.TARGETING_TASK_RECORD)
+    require_caller(request, Permission.TARGETING_TASK_RECORD)
     task = pk_or_404(_tasks(request), task_id)
     inspection.record_outcome(request.auth, task, outcome=payload.outcome, findings=payload.findings,
                               lab_results=[row.dict() for row in payload.lab_results])  # fmt: skip
@@ -296,7 +296,7 @@ class GradeOut(Schema):
 
 @router.get("/supervision-policy", response=PolicyOut, summary="The differential-supervision policy in force")
 def get_policy(request):
-    require(request, Permission.TARGETING_RULE_VIEW)
+    require_caller(request, Permission.TARGETING_RULE_VIEW)
     policy = supervision.current_policy()
     if policy is None:
         raise Http404
@@ -305,14 +305,14 @@ def get_policy(request):
 
 @router.post("/supervision-policy", response={201: PolicyOut}, summary="Change the policy (a new version)")
 def change_policy(request, payload: PolicyIn):
-    require(request, Permission.TARGETING_POLICY_MANAGE)
+    require_caller(request, Permission.TARGETING_POLICY_MANAGE)
     return HttpStatus(201, supervision.change_policy(request.auth, payload.changes, reason=payload.reason))
 
 
 @router.post("/enterprises/{int:organisation_id}/credit-grade", response=GradeOut,
              summary="Set an enterprise's credit grade")  # fmt: skip
 def set_grade(request, organisation_id: int, payload: GradeIn):
-    require(request, Permission.TARGETING_POLICY_MANAGE)
+    require_caller(request, Permission.TARGETING_POLICY_MANAGE)
     enterprise = pk_or_404(Organisation.objects.visible_to(request.auth).filter(kind=OrganisationKind.ENTERPRISE),
                            organisation_id)  # fmt: skip
     return supervision.set_credit_grade(request.auth, enterprise, payload.grade, reason=payload.reason)
@@ -321,6 +321,6 @@ def set_grade(request, organisation_id: int, payload: GradeIn):
 @router.get("/screening/decisions/{int:decision_id}/explanation", response=dict,
             summary="A stored screening decision taken apart and reproduced")  # fmt: skip
 def explain_decision(request, decision_id: int):
-    require(request, Permission.TARGETING_RULE_VIEW)
+    require_caller(request, Permission.TARGETING_RULE_VIEW)
     decision = pk_or_404(ScreeningDecision.objects.visible_to(request.auth).select_related("policy"), decision_id)
     return screening.explain(decision)

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from riskgate.core.jobs import enqueue_on_commit
+
 from .engine import parse_item
 from .engine.retro import retro_items, write_history
 from .inspection import port_organisations
@@ -60,9 +62,7 @@ def export(batch: int = EXPORT_BATCH) -> int:
 def queue(rule: ControlRule) -> None:
     """Retro-screen a newly issued or changed rule version once the transaction commits."""
     RetroScreening.objects.get_or_create(rule=rule)
-    from .tasks import retro_screen
-
-    transaction.on_commit(lambda: retro_screen.delay(rule.pk))
+    enqueue_on_commit("riskgate.targeting.tasks.retro_screen", rule.pk)
 
 
 def run(rule_id: int) -> RetroScreening | None:

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
-from riskgate.assessment.grading import LEVEL_COLOURS, WarningLevel
+from riskgate.core.vocabulary import LEVEL_COLOURS, WarningLevel
 
 from .models import PUBLIC_KINDS, Change, WarningNotice
 from .models import Path as IssuePath

@@ -30,8 +30,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from riskgate.core import audit
+from riskgate.core.jobs import enqueue_on_commit
 
 from .models import Change, Delivery, DeliveryStatus, Status, Subscription, WarningNotice
+from .schemas import PublicWarningOut
 
 EVENTS = {Change.NEW: "warning.alert", Change.ADJUSTED: "warning.update", Change.LIFTED: "warning.cancel"}
 MAX_ATTEMPTS = 6
@@ -130,10 +132,7 @@ def fan_out_on_commit(notice: WarningNotice) -> None:
     transaction.on_commit(forget_data_version)
     if not notice.public:
         return
-    from .tasks import fan_out as task
-
-    pk = notice.pk
-    transaction.on_commit(lambda: task.delay(pk))
+    enqueue_on_commit("riskgate.warnings.tasks.fan_out", notice.pk)
 
 
 def fan_out(notice_id: int, now: dt.datetime | None = None) -> list[int]:
@@ -170,8 +169,6 @@ def fan_out(notice_id: int, now: dt.datetime | None = None) -> list[int]:
 
 
 def payload(notice: WarningNotice) -> dict:
-    from .api import PublicWarningOut
-
     data = PublicWarningOut.from_orm(notice).model_dump(mode="json")
     data["cap_url"] = _base() + data["cap_url"]
     data["url"] = _base() + reverse("warnings:public_version", args=[notice.lineage_id, notice.version])

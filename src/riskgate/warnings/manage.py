@@ -13,8 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from riskgate.assessment.models import Assessment
 from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core import audit
-from riskgate.core.access import permission_required, pk_or_404
-from riskgate.core.api_support import MAX_ID
+from riskgate.core.access import MAX_ID, permission_required, pk_or_404
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 

@@ -13,8 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from riskgate.assessment.grading import WarningLevel
 from riskgate.core.scoping import ScopedQuerySet
+from riskgate.core.vocabulary import WarningLevel
 
 
 class WarningKind(models.TextChoices):

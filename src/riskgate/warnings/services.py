@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from riskgate.assessment.grading import WarningLevel
 from riskgate.assessment.models import Assessment
 from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
+from riskgate.core.vocabulary import WarningLevel
 
 from . import inbox
 from .delivery import fan_out_on_commit

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from riskgate.assessment.grading import LEVEL_COLOURS, WarningLevel
 from riskgate.core import frames
-from riskgate.core.api_support import MAX_ID
+from riskgate.core.access import MAX_ID
+from riskgate.core.vocabulary import LEVEL_COLOURS, WarningLevel
 
 from . import cap, portal_index, queries
 from .forms import PortalFilterForm

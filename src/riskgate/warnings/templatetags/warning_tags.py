@@ -13,9 +13,9 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from riskgate.assessment.grading import WarningLevel
 from riskgate.core.addresses import address
 from riskgate.core.templatetags.riskgate import local_field, local_name
+from riskgate.core.vocabulary import WarningLevel
 
 register = template.Library()
 
