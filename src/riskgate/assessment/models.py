@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from riskgate.core.scoping import ScopedQuerySet
 from riskgate.core.vocabulary import HazardType, Urgency, WarningLevel
 
+from .grading import DEFAULT_POLICY, PolicyError, validate
 from .risk import Impact, Likelihood, NonInjuryRisk, RiskLevel, Severity, VulnerableGroup
 
 
@@ -144,7 +145,6 @@ DEFAULT_DUE_RULES = [
 
 def ensure_defaults(DueDateRule, GradingPolicy) -> None:
     """The default time limits and grading policy, where missing (migration; tests that flush the database)."""
-    from .grading import DEFAULT_POLICY
 
     for urgency, hazard, hours, remind in DEFAULT_DUE_RULES:
         DueDateRule.objects.get_or_create(
@@ -171,8 +171,6 @@ class GradingPolicy(models.Model):
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
-
-        from .grading import PolicyError, validate
 
         try:
             validate(self.body)

@@ -13,7 +13,11 @@ from riskgate.accounts.models import Organisation, User
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.jobs import enqueue_on_commit
+from riskgate.core.notifications import notify_organisation
 from riskgate.core.permissions import Permission
+from riskgate.intake import services as intake
+from riskgate.intake.evidence import check, sha256_of
+from riskgate.intake.linking import visible_case_or_none
 from riskgate.intake.models import ASSESSABLE_STATUSES, RiskCase, RiskInformation
 from riskgate.intake.models import TRANSITIONS as INTAKE_TRANSITIONS
 from riskgate.intake.models import Status as InfoStatus
@@ -174,8 +178,6 @@ def request_assessment(
         raise field_error("title", _("请填写研判事项。"))
     own = RiskInformation.objects.visible_to(principal, shared=False)
     if case is not None:
-        from riskgate.intake.linking import visible_case_or_none
-
         if visible_case_or_none(principal, case.pk) is None:
             raise field_error("case", _("风险案件不存在或不在您的辖区内。"))
         ids |= set(own.filter(case=case).values_list("pk", flat=True))
@@ -236,7 +238,6 @@ def request_assessment(
             due_at=assessment.due_at,
         ),
     )
-    from riskgate.intake import services as intake
 
     for info in found:
         if InfoStatus.ASSESSMENT_REQUESTED in INTAKE_TRANSITIONS.get(info.status, set()):
@@ -351,8 +352,6 @@ def store_upload(field_file, upload) -> tuple[str, str]:
     """Keep an uploaded file checked by its content (intake's rules: images, PDF, MP4, size limit) under a random
     name; returns its original name and SHA-256. Files are served only through the scoped, audited views."""
     import uuid
-
-    from riskgate.intake.evidence import check, sha256_of
 
     kind = check(upload)
     digest = sha256_of(upload)
@@ -881,7 +880,6 @@ def _notify_panel_on_commit(assessment: Assessment) -> None:
 
 
 def notify(assessment_id: int, organisation_id: int, kind: str, title: str, key: str) -> bool:
-    from riskgate.core.notifications import notify_organisation
 
     organisation = Organisation.objects.get(pk=organisation_id)
     link = reverse("assessment:detail", kwargs={"pk": assessment_id})

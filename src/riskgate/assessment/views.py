@@ -33,6 +33,7 @@ from .forms import (
     VoteForm,
 )
 from .models import OPEN_STATUSES, Assessment, DueDateChange, Expert, LabTask, Status
+from .pdf import render_report
 from .queries import report_context
 
 
@@ -300,7 +301,6 @@ def _rerender(request, assessment, action, form):
 
 @permission_required(Permission.ASSESSMENT_VIEW)
 def assessment_pdf(request, pk: int):
-    from .pdf import render_report
 
     assessment = _visible_or_404(request, pk)
     pdf = render_report(assessment, request)

@@ -6,6 +6,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .countries import is_valid_code
+
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
@@ -40,7 +42,6 @@ class CountryCodeField(forms.CharField):
         super().__init__(**kwargs)
 
     def clean(self, value):
-        from .countries import is_valid_code
 
         code = (super().clean(value) or "").upper()
         if code and not is_valid_code(code):

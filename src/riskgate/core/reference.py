@@ -7,6 +7,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from .models import HSCode, HSSection
+
 DATA = Path(__file__).parent / "data"
 REGIONS_CSV = DATA / "regions.csv"
 HS_ZH_CSV = DATA / "hs_chapters_zh.csv"
@@ -69,7 +71,6 @@ def _upsert(model, rows: list[dict], fields: list[str], report: LoadReport) -> N
 
 def load_hs(folder: Path | None = None) -> LoadReport:
     """Load the HS 2022 sections and codes with their Chinese chapter names; idempotent and atomic."""
-    from .models import HSCode, HSSection
 
     folder = folder or settings.RISKGATE_SHARED_DATA / "hs"
     sections = _read_csv(folder / "sections.csv")

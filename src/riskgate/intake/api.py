@@ -18,6 +18,7 @@ from riskgate.core.permissions import Permission
 from riskgate.core.vocabulary import HazardType, Urgency
 
 from . import linking, queries, services
+from .importers import RowError, read_json_items, run_import
 from .models import Channel, LinkProposal, LinkStatus, RiskInformation, SourceType, Status, TradeDirection
 
 router = Router(tags=["intake"])
@@ -142,7 +143,6 @@ def submit_batch(request, payload: BatchIn):
     """Partner agencies and the single window: re-sending the same items creates nothing new; bad items are
     reported by their position and the good ones kept."""
     require_caller(request, Permission.INTAKE_INFORMATION_CREATE)
-    from .importers import RowError, read_json_items, run_import
 
     organisation = request.auth.organisation
     if organisation is None:

@@ -18,6 +18,7 @@ from riskgate.core.permissions import Permission
 from riskgate.core.vocabulary import Urgency
 
 from .enrich import prepare
+from .evidence import attach
 from .linking import detect_on_commit
 from .models import Channel, ReporterKind, RiskInformation, SourceType, StatusChange
 from .services import notify_urgent_on_commit, warning_office
@@ -90,8 +91,6 @@ def submit_public_report(
         detect_on_commit([info.pk])
         StatusChange.objects.create(information=info, to_status=info.status, actor_repr="public")
         if files:
-            from .evidence import attach
-
             attach(info, list(files))
         audit.record(
             actor=None,

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from riskgate.core import audit
+from riskgate.core.access import field_error
 from riskgate.core.permissions import Permission
 
 from .models import Evidence, RiskInformation
@@ -56,7 +57,6 @@ def check(upload: UploadedFile) -> Kind:
 def prepare_upload(upload: UploadedFile, field: str) -> tuple[str, str]:
     """Check an uploaded file by its content (a refusal names the form field), then give it a random name for
     the disk. Returns its SHA-256 and the name it was sent with."""
-    from riskgate.core.access import field_error
 
     try:
         kind = check(upload)

@@ -5,11 +5,13 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core.countries import is_valid_code
 from riskgate.core.forms import CountryCodeField
 from riskgate.core.models import HSCode, Region
 from riskgate.core.vocabulary import HazardType, Urgency
 
+from .importers import SOURCES
 from .models import Channel, ReporterKind, SourceType, Status, TradeDirection
 from .queries import SORTS
 
@@ -40,7 +42,6 @@ class InformationFilterForm(forms.Form):
     )
 
     def __init__(self, *args, principal=None, **kwargs):
-        from riskgate.accounts.models import Organisation, OrganisationKind
 
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.visible_to(principal).exclude(
@@ -260,9 +261,6 @@ class ImportForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("负责机构（辖区）"), queryset=None)
 
     def __init__(self, *args, principal=None, **kwargs):
-        from riskgate.accounts.models import Organisation
-
-        from .importers import SOURCES
 
         super().__init__(*args, **kwargs)
         self.fields["source"].choices = [(k, s.label) for k, s in SOURCES.items()]

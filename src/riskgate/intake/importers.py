@@ -27,13 +27,14 @@ from django.utils import timezone
 
 from riskgate.core import audit
 from riskgate.core.bulk import insert_rows, insert_values, new_ids, new_instances, update_rows
-from riskgate.core.countries import country_codes
+from riskgate.core.countries import country_codes, is_valid_code
+from riskgate.core.models import HSCode
 from riskgate.core.search import deferred_indexing
 from riskgate.core.vocabulary import HazardType, Urgency
 
 from .enrich import DERIVED_FIELDS, apply_derived, deriver
 from .linking import detect, detect_on_commit
-from .models import CONTENT_FIELDS, Channel, RiskInformation, SourceType, StatusChange
+from .models import CONTENT_FIELDS, Channel, RiskInformation, SourceType, StatusChange, TradeDirection, valid_gtin
 
 
 class RowError(ValueError):
@@ -381,10 +382,6 @@ def _count(row: dict, name: str) -> int:
 
 def map_partner(row: dict) -> tuple[str, dict]:
     """The documented exchange format of partner agencies and the single window (docs/partner-format.md)."""
-    from riskgate.core.countries import is_valid_code
-    from riskgate.core.models import HSCode
-
-    from .models import TradeDirection, valid_gtin
 
     require(row, "external_id", "title")
     unknown = sorted(set(row) - _PARTNER_COLUMN_SET)

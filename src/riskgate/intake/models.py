@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from riskgate.core.countries import is_valid_code
 from riskgate.core.crypto import EncryptedTextField
 from riskgate.core.scoping import ScopedQuerySet
 from riskgate.core.vocabulary import HazardType, Urgency
@@ -199,7 +200,6 @@ class RiskInformation(models.Model):
         return f"RI{self.pk:08d}" if self.pk else "RI—"
 
     def clean(self) -> None:
-        from riskgate.core.countries import is_valid_code
 
         errors: dict[str, list] = {}
         bad = [h for h in self.hazard_types or [] if h not in HazardType.values]

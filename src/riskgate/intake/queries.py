@@ -8,6 +8,7 @@ from riskgate.core.permissions import Permission
 from riskgate.core.search import matching
 from riskgate.core.vocabulary import Urgency
 
+from .deadlines import overdue_q
 from .models import RiskInformation, Status
 
 RECENT = 10
@@ -39,8 +40,6 @@ def information(
 ) -> QuerySet[RiskInformation]:
     items = RiskInformation.objects.visible_to(principal)
     if overdue:
-        from .deadlines import overdue_q
-
         items = items.filter(overdue_q())
     if q:
         items = matching(items, q)

@@ -10,6 +10,7 @@ from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core import audit
 from riskgate.core.access import require
 from riskgate.core.jobs import enqueue_on_commit
+from riskgate.core.notifications import notify_organisation
 from riskgate.core.permissions import Permission
 from riskgate.core.vocabulary import Urgency
 
@@ -133,7 +134,6 @@ def notify_on_commit(info: RiskInformation, organisation: Organisation | None, *
 
 def notify_about(info_id: int, organisation_id: int, kind: str, title: str) -> bool:
     """Notify an organisation about an item, once per kind of event (a retried task sends nothing more)."""
-    from riskgate.core.notifications import notify_organisation
 
     organisation = Organisation.objects.get(pk=organisation_id)
     link = reverse("intake:detail", kwargs={"pk": info_id})

@@ -5,12 +5,12 @@ conclusions of the confirmed assessments behind warnings and obligations that na
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
+from riskgate.assessment.models import Assessment
 from riskgate.core.permissions import Permission
+from riskgate.targeting.models import InspectionTask, TaskStatus
 
 
 def for_enterprise(principal, *, limit: int = 100) -> dict:
-    from riskgate.assessment.models import Assessment
-    from riskgate.targeting.models import InspectionTask, TaskStatus
 
     organisation = getattr(principal, "organisation", None)
     if organisation is None or not principal.has_permission(Permission.RESPONSE_OBLIGATION_FULFIL):

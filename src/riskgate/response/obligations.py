@@ -19,8 +19,10 @@ from riskgate.core.access import field_error, require
 from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.permissions import Permission
 from riskgate.intake.evidence import prepare_upload
+from riskgate.warnings import services as warnings
 from riskgate.warnings.queries import basis_for
 
+from . import services as measures
 from .models import (
     CheckResult,
     CreditEvent,
@@ -231,9 +233,6 @@ def apply_for_lifting(principal, obligation: Obligation, *, text: str, evaluatio
 def decide_lifting(principal, obligation: Obligation, *, approve: bool, decision: str, now=None) -> Obligation:
     """Art.24(2): the authority confirms the risk is eliminated or reduced (lifting the obligation, the warning's
     open measures it decided and, where it may, the warning itself) — or refuses, with its reasons."""
-    from riskgate.warnings import services as warnings
-
-    from . import services as measures
 
     require(principal, Permission.RESPONSE_MEASURE_LIFT)
     now = now or timezone.now()

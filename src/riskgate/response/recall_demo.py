@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from riskgate.accounts.models import Organisation, User
+
 from . import recalls
 from .models import Recall
 
@@ -34,7 +36,6 @@ def _rows() -> list[dict]:
 
 
 def load_demo_recalls() -> int:
-    from riskgate.accounts.models import Organisation, User
 
     officer = User.objects.filter(username="warning").first()
     importer = Organisation.objects.filter(code="ent-chongqing-moto").first()

@@ -16,6 +16,7 @@ from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 
 from . import recalls
+from .concerns import for_enterprise
 from .forms import EnforcementForm, RecallForm, RecallProgressForm
 from .models import Recall, RecallStatus
 
@@ -117,7 +118,6 @@ def public_detail(request, pk: int):
 @login_required
 def concerns(request):
     """R-USE-1: the enterprise's own inspection results and the assessment conclusions that concern it."""
-    from .concerns import for_enterprise
 
     data = for_enterprise(request.user)
     audit.record_read(actor=request.user, obj=request.user.organisation, reason="R-USE-1")

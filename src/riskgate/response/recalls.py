@@ -15,7 +15,16 @@ from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
 
-from .models import Recall, RecallEnforcement, RecallKind, RecallProgress, RecallStatus, RecallType, Remedy
+from .models import (
+    EnforcementKind,
+    Recall,
+    RecallEnforcement,
+    RecallKind,
+    RecallProgress,
+    RecallStatus,
+    RecallType,
+    Remedy,
+)
 from .scope import concerned, record
 
 FIELDS = ("kind", "recall_type", "enterprise", "warning", "measure", "product", "brand", "model", "hs_code",
@@ -149,7 +158,6 @@ def open_enforcement(principal, recall: Recall, *, kind: str, facts: str) -> Rec
     require(principal, Permission.RESPONSE_RECALL_MANAGE)
     if not Recall.objects.visible_to(principal).filter(pk=recall.pk).exists():
         raise PermissionDenied
-    from .models import EnforcementKind
 
     if kind not in EnforcementKind.values:
         raise field_error("kind", _("请选择违法情形。"))

@@ -14,8 +14,11 @@ from django.utils.translation import gettext as _
 from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core.access import field_error, require
 from riskgate.core.jobs import enqueue_on_commit
+from riskgate.core.notifications import notify_organisation
 from riskgate.core.permissions import Permission
 from riskgate.intake.evidence import prepare_upload
+from riskgate.targeting import services as targeting
+from riskgate.targeting.services import criteria_from_warning, retire_rules
 from riskgate.warnings.queries import basis_for
 
 from .models import LiftMode, MeasureKind, MeasureOrder, ProgressNote, Quantity, QuantityKind, Status, TargetKind
@@ -66,7 +69,6 @@ def _units(principal, lead: Organisation, cooperating: list[Organisation]) -> No
 
 
 def _rule_criteria(kind: MeasureKind, *, warning, hs_codes, enterprise, period_ends_at) -> dict:
-    from riskgate.targeting.services import criteria_from_warning
 
     criteria = criteria_from_warning(warning) if warning is not None else {"direction": "import"}
     if hs_codes:
@@ -136,8 +138,6 @@ def order_measure(principal, *, kind: MeasureKind, target_kind: str, target: str
     order.cooperating_units.set(cooperating)
     title = _("快速反应措施 %(ref)s：%(kind)s") % {"ref": order.reference, "kind": kind.name}
     if kind.creates_control_rules:
-        from riskgate.targeting import services as targeting
-
         criteria = _rule_criteria(kind, warning=warning, hs_codes=hs_codes, enterprise=target_enterprise,
                                   period_ends_at=period_ends_at)  # fmt: skip
         notice = warning if warning is not None and "agency_notice" in warning.kinds else None
@@ -153,7 +153,6 @@ def order_measure(principal, *, kind: MeasureKind, target_kind: str, target: str
 
 def notify_unit(order_id: int, organisation_id: int) -> bool:
     """Tell an executing unit of a measure ordered to it (once: a second call does nothing)."""
-    from riskgate.core.notifications import notify_organisation
 
     order = MeasureOrder.objects.select_related("kind").filter(pk=order_id).first()
     unit = Organisation.objects.filter(pk=organisation_id).first()
@@ -218,7 +217,6 @@ def record_quantity(principal, order: MeasureOrder, *, kind: str, amount, unit: 
 
 
 def _lift(principal, order: MeasureOrder, mode: str, reason: str, evaluation: str, now: dt.datetime) -> None:
-    from riskgate.targeting.services import retire_rules
 
     order.status, order.lift_mode, order.lifted_at = Status.LIFTED, mode, now
     order.lifted_by = principal if getattr(principal, "pk", None) else None

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
+from riskgate.warnings.queries import basis_for
 
 from . import history
 from .engine.exchange import FormatError, parse_rule
-from .models import CRITERIA, ControlRule, RuleSetState, RuleStatus
+from .models import CRITERIA, ControlRule, PortOffice, RuleSetState, RuleStatus
 
 
 def bump(now: dt.datetime) -> None:
@@ -58,8 +59,6 @@ def issue(principal, data: dict, *, warning=None, executing=(), reason: str = ""
     if organisation is None:
         raise field_error("organisation", _("只有机构人员才能下达布控规则。"))
     if warning is not None:
-        from riskgate.warnings.queries import basis_for
-
         if not basis_for(principal).filter(pk=warning.pk).exists():
             raise field_error("warning", _("该预警不在您的辖区内，也未发送给您的单位。"))
         if not warning.is_live or "agency_notice" not in warning.kinds:
@@ -143,7 +142,6 @@ def retire_rules(principal, rules, reason: str, now: dt.datetime) -> int:
 def criteria_from_warning(warning) -> dict:
     """What an agency notice says of the goods, as rule criteria for the officer to review: its HS codes, origin
     countries, brands and models (as keywords), enterprises, ports (their port codes) and validity."""
-    from .models import PortOffice
 
     enterprises = [org.customs_code or org.uscc for org in warning.enterprises.all() if org.customs_code or org.uscc]
     ports = list(PortOffice.objects.filter(organisation__in=warning.ports.all()).values_list("code", flat=True))

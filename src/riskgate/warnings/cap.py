@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
+from riskgate.core.models import Region
 from riskgate.core.vocabulary import LEVEL_COLOURS, WarningLevel
 
 from .models import PUBLIC_KINDS, Change, WarningNotice
@@ -152,8 +153,6 @@ def _info(alert, notice: WarningNotice, language: str, msg_type: str) -> None:
         _sub(parameter, "value", value)
     area = _sub(info, "area")
     if notice.regions:
-        from riskgate.core.models import Region
-
         names = dict(
             Region.objects.filter(code__in=notice.regions).values_list("code", "name_en" if english else "name")
         )

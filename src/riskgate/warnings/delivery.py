@@ -33,6 +33,7 @@ from riskgate.core import audit
 from riskgate.core.jobs import enqueue_on_commit
 
 from .models import Change, Delivery, DeliveryStatus, Status, Subscription, WarningNotice
+from .queries import forget_data_version
 from .schemas import PublicWarningOut
 
 EVENTS = {Change.NEW: "warning.alert", Change.ADJUSTED: "warning.update", Change.LIFTED: "warning.cancel"}
@@ -126,7 +127,6 @@ def unsubscribe(subscription: Subscription) -> Subscription:
 def fan_out_on_commit(notice: WarningNotice) -> None:
     """After a public version is published (or a lifting), queue its deliveries once the transaction commits, and
     let the public pages show it."""
-    from .queries import forget_data_version
 
     forget_data_version()
     transaction.on_commit(forget_data_version)

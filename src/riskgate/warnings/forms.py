@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from riskgate.accounts.models import Organisation
 from riskgate.core.countries import is_valid_code
 from riskgate.core.forms import CountryCodeField, fixed_fields
-from riskgate.core.vocabulary import WarningLevel
+from riskgate.core.vocabulary import HazardType, WarningLevel
 
 from .models import CONTENT_FIELDS, Evaluation, Status, WarningKind, WarningNotice
 
@@ -102,7 +102,6 @@ class EmergencyForm(forms.Form):
     reason = forms.CharField(label=_("先行发布的理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
-        from riskgate.core.vocabulary import HazardType
 
         super().__init__(*args, **kwargs)
         self.fields["hazard_type"].choices = HazardType.choices

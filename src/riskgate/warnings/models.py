@@ -13,7 +13,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from riskgate.core.countries import is_valid_code
 from riskgate.core.scoping import ScopedQuerySet
+from riskgate.core.search import token_text
 from riskgate.core.vocabulary import WarningLevel
 
 
@@ -148,7 +150,6 @@ class WarningNotice(models.Model):
         return [str(WarningKind(k).label) for k in self.kinds if k in WarningKind.values]
 
     def clean(self) -> None:
-        from riskgate.core.countries import is_valid_code
 
         errors: dict[str, list] = {}
         if not self.kinds or any(k not in WarningKind.values for k in self.kinds):
@@ -168,7 +169,6 @@ class WarningNotice(models.Model):
 
     def index(self) -> None:
         """Derived columns: whether the warning is public, and its search tokens (jieba, Chinese and English)."""
-        from riskgate.core.search import token_text
 
         self.public = bool(PUBLIC_KINDS & set(self.kinds or []))
         self.search_tokens = token_text(

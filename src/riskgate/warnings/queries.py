@@ -6,6 +6,7 @@ import datetime as dt
 from django.core.cache import cache
 from django.db.models import Max, Q, QuerySet
 
+from riskgate.core.access import MAX_ID
 from riskgate.core.search import matching
 
 from .models import Change, Status, WarningNotice
@@ -93,8 +94,6 @@ def basis_for(principal):
     public ones, and those delivered to its organisation's inbox (a national circular acted on by a bureau)."""
     from django.db.models import Q
 
-    from .models import WarningNotice
-
     organisation = getattr(principal, "organisation", None)
     received = Q(recipients__organisation=organisation) if organisation is not None else Q(pk__in=[])
     own = WarningNotice.objects.visible_to(principal).values("pk")
@@ -103,7 +102,6 @@ def basis_for(principal):
 
 def basis_from_request(request):
     """The warning named by the request's `warning` parameter (form or query) that the user may act on, or None."""
-    from riskgate.core.api_support import MAX_ID
 
     raw = request.POST.get("warning") or request.GET.get("warning") or ""
     if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:

@@ -16,6 +16,8 @@ from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
 from riskgate.core.vocabulary import WarningLevel
+from riskgate.intake.models import RiskInformation
+from riskgate.targeting.services import retire_for_warning
 
 from . import inbox
 from .delivery import fan_out_on_commit
@@ -23,6 +25,7 @@ from .models import (
     CONTENT_FIELDS,
     AuthorityRule,
     Change,
+    Evaluation,
     Path,
     Status,
     StepRecord,
@@ -367,7 +370,6 @@ def _lift(principal, notice: WarningNotice, reason: str, now: dt.datetime) -> Wa
     notice.save()
     _record(principal, notice, "superseded", Status.PUBLISHED, cancel.reference)
     _record(principal, cancel, "lifted", "", reason, changes=audit.facts(lifts=notice.pk, reason=reason))
-    from riskgate.targeting.services import retire_for_warning
 
     retire_for_warning(principal, notice.lineage_id, cancel.reference, now)  # its control rules end with it
     inbox.deliver(cancel)
@@ -398,8 +400,6 @@ def related_information_count(notice: WarningNotice) -> int:
     code under one of the warning's, or a named brand), within the same origins when the warning names any."""
     from django.db.models import Q
 
-    from riskgate.intake.models import RiskInformation
-
     first = WarningNotice.objects.filter(lineage_id=notice.lineage_id, version=1).values_list("published_at", flat=True)
     since = first[0] if first and first[0] else notice.published_at
     if since is None:
@@ -422,7 +422,6 @@ def related_information_count(notice: WarningNotice) -> int:
 def evaluate(principal, notice: WarningNotice, *, measures_done: str, new_incidents: int, recommendation: str,
              note: str = ""):  # fmt: skip
     """Record the evaluation of a published warning's effect; the system adds its own count of related reports."""
-    from .models import Evaluation
 
     require(principal, Permission.WARNING_DRAFT)
     _person(principal)

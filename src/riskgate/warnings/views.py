@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET
 
 from riskgate.core import frames
 from riskgate.core.access import MAX_ID
+from riskgate.core.countries import country_name
+from riskgate.core.models import Region
 from riskgate.core.vocabulary import LEVEL_COLOURS, WarningLevel
 
 from . import cap, portal_index, queries
@@ -121,8 +123,6 @@ def _version_or_404(lineage: int, version: int | None = None) -> tuple[WarningNo
 @cache_control(public=True, max_age=PAGE_SECONDS)
 @_cached_page
 def public_detail(request, lineage: int, version: int | None = None):
-    from riskgate.core.countries import country_name
-    from riskgate.core.models import Region
 
     notice, versions = _version_or_404(lineage, version)
     english = request.LANGUAGE_CODE == "en"

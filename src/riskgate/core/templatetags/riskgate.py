@@ -8,6 +8,9 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from riskgate.core.addresses import address as reversed_once
+from riskgate.core.forms import plain_fields as render
+
 register = template.Library()
 
 
@@ -39,7 +42,6 @@ def entries(mapping) -> list:
 @register.filter
 def plain_fields(form):
     """The form's fields as `as_div` renders them, built without a template per widget (core.forms)."""
-    from riskgate.core.forms import plain_fields as render
 
     return render(form)
 
@@ -67,6 +69,5 @@ def pager(context) -> str:
 @register.simple_tag
 def address(name: str) -> str:
     """{% url name %} for a URL name without arguments, reversed once (core.addresses)."""
-    from riskgate.core.addresses import address as reversed_once
 
     return reversed_once(name)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from hashlib import blake2b as _blake2b
 from typing import NamedTuple
 
+from riskgate.core.countries import EXTRA_NAMES
+
 ACTIONS = ("reject", "hold", "inspect", "sample", "document_check")  # strongest first
 STRENGTH = {action: len(ACTIONS) - i for i, action in enumerate(ACTIONS)}  # reject 5 … document_check 1
 RELEASE = "release"
@@ -76,8 +78,6 @@ class Item(NamedTuple):
 
 def _country_codes() -> frozenset[str]:
     import pycountry
-
-    from riskgate.core.countries import EXTRA_NAMES
 
     return frozenset(c.alpha_2 for c in pycountry.countries) | frozenset(EXTRA_NAMES)
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from riskgate.core.addresses import address
 from riskgate.core.templatetags.riskgate import local_field, local_name
 from riskgate.core.vocabulary import WarningLevel
+from riskgate.warnings.models import WarningKind
 
 register = template.Library()
 
@@ -80,7 +81,6 @@ _PLACEHOLDER = 987654321
 @lru_cache(maxsize=8)
 def _words(language: str) -> dict:
     """The labels a result item shows, translated once per language (gettext per row was a third of its cost)."""
-    from riskgate.warnings.models import WarningKind
 
     return {
         "level": {level.value: str(level.label) for level in WarningLevel},
