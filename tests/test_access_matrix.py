@@ -187,6 +187,7 @@ def ui_matrix(world) -> dict[str, Entry]:
         "warnings:manage": Entry(OFFICE_WARNING_READERS, kwargs={"pk": world.warning.pk}),
         "warnings:edit": Entry(OFFICE_WARNING_READERS, kwargs={"pk": world.warning.pk}),
         "warnings:act": Entry(OFFICE_WARNING_READERS, "post", kwargs={"pk": world.warning.pk, "action": "submit"}),
+        "response:lift_warning": Entry(OFFICE_WARNING_READERS, "post", kwargs={"pk": world.warning.pk}),
         "targeting:rules": Entry(RULE_VIEWERS),
         "targeting:rule_create": Entry(RULE_MANAGERS),
         "targeting:rule": Entry(XIAN_RULE_READERS, kwargs={"pk": world.rule.pk}),
@@ -620,7 +621,7 @@ def _matrix_measure(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from riskgate.response import services as response
+    from riskgate.response.services import measures as response
     from riskgate.response.models import MeasureKind
 
     world.measure = response.order_measure(
@@ -628,7 +629,7 @@ def _matrix_measure(world):
         target_kind="batch", target="矩阵批次", instructions="查封", lead_unit=world.org("xianyang-customs"),
         cooperating_units=[world.org("sn-market-regulation")], deadline=timezone.now() + dt.timedelta(days=5),
     )  # fmt: skip
-    from riskgate.response import obligations
+    from riskgate.response.services import obligations
     from riskgate.response.models import PartyReport
 
     world.obligation = obligations.impose(
@@ -640,7 +641,7 @@ def _matrix_measure(world):
         obligation=world.obligation, kind="lifting", text="矩阵", submitted_by=world.user("enterprise"),
         file_name="r.pdf", evaluation_report=SimpleUploadedFile("r.pdf", b"%PDF-1.4 matrix"),
     )  # fmt: skip
-    from riskgate.response import recalls
+    from riskgate.response.services import recalls
 
     world.recall = recalls.open_recall(world.user("xian"), {
         "kind": "voluntary", "enterprise": world.org("ent-xian-trading"), "product": "矩阵产品", "defect": "d",

@@ -540,7 +540,7 @@ def test_recall_effectiveness_chart_renders_from_the_local_echarts(browser, live
 
     from django.utils import timezone
 
-    from riskgate.response import recalls
+    from riskgate.response.services import recalls
 
     officer = live_world.user("xian")
     recall = recalls.open_recall(officer, {

@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from riskgate.core.models import AuditEvent
-from riskgate.response import obligations, recalls
+from riskgate.response.services import obligations, recalls
 from riskgate.response.models import RecallProgress
 
 from .test_response_obligations import REPORT, _impose

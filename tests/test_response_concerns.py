@@ -1,7 +1,7 @@
 """R-USE-1: an enterprise sees the port-inspection results of its own goods and the assessment conclusions behind
 the warnings that name it — and nothing of another enterprise, nor the rules that selected its goods."""
 
-from riskgate.response.concerns import for_enterprise
+from riskgate.response.queries.concerns import for_enterprise
 from riskgate.targeting import inspection, live, screening, services, supervision
 
 from .test_warnings_workflow import published

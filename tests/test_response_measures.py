@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from riskgate.core.models import AuditEvent, Notification
-from riskgate.response import services
+from riskgate.response.queries import measures as queries
+from riskgate.response.services import measures as services
 from riskgate.response.models import MeasureKind, MeasureOrder
 from riskgate.targeting.models import ControlRule
 
@@ -56,11 +57,11 @@ def test_a_ban_from_a_warning_creates_its_control_rule_and_notifies_the_units(
     notified = set(Notification.objects.filter(kind="measure.ordered").values_list("organisation__code", flat=True))
     assert notified == {"xianyang-customs", "sn-market-regulation"}
     # The executing units see it in their queue; another bureau and enterprises do not.
-    assert order in services.visible(world.user("port"))  # Xianyang Customs is the lead unit
-    assert order in services.visible(world.user("partner"))  # the market regulator cooperates
-    assert order not in services.visible(world.user("harbin"))
+    assert order in queries.visible(world.user("port"))  # Xianyang Customs is the lead unit
+    assert order in queries.visible(world.user("partner"))  # the market regulator cooperates
+    assert order not in queries.visible(world.user("harbin"))
     with pytest.raises(PermissionDenied):
-        services.visible(world.user("enterprise"))
+        queries.visible(world.user("enterprise"))
 
 
 @pytest.mark.parametrize(

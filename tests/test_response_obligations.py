@@ -12,9 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from riskgate.core.models import AuditEvent
-from riskgate.response import obligations
+from riskgate.response.queries import obligations as obligation_queries
+from riskgate.response.services import obligations
 from riskgate.response.models import CreditEvent, MeasureKind, MeasureOrder, Obligation
-from riskgate.response.services import order_measure
+from riskgate.response.services.measures import order_measure
 
 from .test_warnings_workflow import published
 
@@ -196,7 +197,7 @@ def test_denials_and_refusals(world):
         role=Role.objects.get(code="enterprise_user"),
         organisation=world.org("ent-harbin-timber"),
     )
-    assert obligation not in obligations.visible(other)
+    assert obligation not in obligation_queries.visible(other)
     with pytest.raises(PermissionDenied):
         obligations.submit_report(other, obligation, REPORT)
     assert world.client_for("enterprise").get(f"/obligations/{obligation.pk}/").status_code == 200
@@ -277,7 +278,7 @@ def test_implementation_is_inspected_and_the_result_notified(world, django_captu
 
 
 def test_lifting_one_party_leaves_the_measures_against_another(world):
-    from riskgate.response.services import order_measure
+    from riskgate.response.services.measures import order_measure
 
     notice, _approver = published(world)
     due = timezone.now() + dt.timedelta(days=5)

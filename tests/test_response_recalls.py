@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from riskgate.core.models import AuditEvent
-from riskgate.response import recalls
+from riskgate.response.queries import recalls as recall_queries
+from riskgate.response.services import recalls
 from riskgate.response.models import Recall, RecallEnforcement
 
 
@@ -49,13 +50,13 @@ def test_progress_gives_the_effectiveness_rate_over_time(world):
     with pytest.raises(ValidationError):
         recalls.report_progress(enterprise, recall, as_of=timezone.localdate() + dt.timedelta(days=1),
                                 units_corrected=300)  # fmt: skip
-    assert recalls.effectiveness(recall) == [
+    assert recall_queries.effectiveness(recall) == [
         {"date": (start + dt.timedelta(days=30)).isoformat(), "units": 100, "rate": 0.25},
         {"date": (start + dt.timedelta(days=60)).isoformat(), "units": 250, "rate": 0.625},
     ]
     recalls.report_progress(enterprise, recall, as_of=start + dt.timedelta(days=85), units_corrected=400)
     recall.refresh_from_db()
-    assert recall.status == "completed" and recalls.effectiveness(recall)[-1]["rate"] == 1.0
+    assert recall.status == "completed" and recall_queries.effectiveness(recall)[-1]["rate"] == 1.0
     with pytest.raises(ValidationError, match="已完成"):
         recalls.report_progress(enterprise, recall, as_of=timezone.localdate(), units_corrected=400)
     page = world.client_for("enterprise").get(f"/recalls/manage/{recall.pk}/").content.decode()
@@ -90,8 +91,8 @@ def test_who_sees_reports_and_publishes(world):
     recall = recalls.open_recall(world.user("xian"), _data(world))
     other = User.objects.create(username="harbin-timber", role=Role.objects.get(code="enterprise_user"),
                                 organisation=world.org("ent-harbin-timber"))  # fmt: skip
-    assert recall in recalls.visible(world.user("enterprise")) and recall not in recalls.visible(other)
-    assert recall not in recalls.visible(world.user("harbin"))
+    assert recall in recall_queries.visible(world.user("enterprise")) and recall not in recall_queries.visible(other)
+    assert recall not in recall_queries.visible(world.user("harbin"))
     with pytest.raises(PermissionDenied):
         recalls.report_progress(other, recall, as_of=timezone.localdate(), units_corrected=1)
     with pytest.raises(PermissionDenied):
@@ -128,13 +129,13 @@ def test_pages_open_and_report(world):
     assert recall.remedies == ["replace", "refund"]
     posted = world.client_for("enterprise").post(f"/recalls/manage/{recall.pk}/progress/",
                                                  {"as_of": "2026-11-20", "units_corrected": "30"})  # fmt: skip
-    assert posted.status_code == 302 and recalls.effectiveness(recall)[0]["rate"] == 0.25
+    assert posted.status_code == 302 and recall_queries.effectiveness(recall)[0]["rate"] == 0.25
     assert world.client_for("harbin").get(f"/recalls/manage/{recall.pk}/").status_code == 404
     assert world.client_for("expert").get("/recalls/manage/").status_code == 403
 
 
 def test_the_demo_turns_real_safety_gate_vehicle_alerts_into_recalls(world):
-    from riskgate.response.recall_demo import load_demo_recalls
+    from riskgate.response.demo import load_demo_recalls
 
     made = load_demo_recalls()
     assert made == 12

@@ -90,12 +90,12 @@ def test_another_bureau_cannot_change_or_retire_a_rule(world):
 
 
 def test_lifting_a_warning_retires_its_rules(world):
-    from riskgate.warnings import services as warnings
+    from riskgate.response.services.lifting import lift_warning
 
     notice, approver = published(world)
     rule = services.issue(world.user("warning"), BATTERIES, warning=notice, reason="依据预警下达")
     other = services.issue(world.user("warning"), {"hs_prefixes": ["9503"], "action": "document_check"})
-    warnings.lift(approver, notice, reason="风险已消除")
+    lift_warning(approver, notice, reason="风险已消除")
     assert ControlRule.objects.get(pk=rule.pk).status == RuleStatus.RETIRED
     assert ControlRule.objects.get(pk=other.pk).status == RuleStatus.ACTIVE
     event = AuditEvent.objects.get(action="control_rule.retired")

@@ -61,7 +61,8 @@ def test_the_whole_lifecycle_through_the_pages(world):
     act(drafter, v2, "submit")
     act(approver, v2, "approve")
     act(approver, v2, "publish")
-    act(approver, v2, "lift", {"reason": "召回完成"})
+    lifted = approver.post(reverse("response:lift_warning", args=[v2.pk]), {"reason": "召回完成"})
+    assert lifted.status_code == 302, lifted.status_code
     statuses = list(WarningNotice.objects.order_by("version").values_list("version", "status"))
     assert statuses == [(1, Status.SUPERSEDED), (2, Status.SUPERSEDED), (3, Status.LIFTED)]
     assert "已解除" in Client().get(f"/warnings/{notice.lineage_id}/").content.decode()

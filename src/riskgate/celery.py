@@ -29,7 +29,10 @@ app.conf.update(
             "task": "riskgate.assessment.tasks.remind_and_escalate",
             "schedule": crontab(minute="*/15"),
         },
-        "lift-expired-warnings": {"task": "riskgate.warnings.tasks.lift_expired", "schedule": crontab(minute="*/5")},
+        "lift-expired-warnings": {
+            "task": "riskgate.response.tasks.lift_expired_warnings",
+            "schedule": crontab(minute="*/5"),
+        },
         "escalate-unanswered-warnings": {
             "task": "riskgate.warnings.tasks.escalate_unanswered",
             "schedule": crontab(minute="*/15"),

@@ -1,4 +1,7 @@
-"""Shared reference data (administrative regions) and the tamper-evident audit trail."""
+"""Shared reference data (regions, HS codes), the tamper-evident audit trail, notifications, and the abstract
+bases of the domain models (time stamps, jurisdiction scoping, versioned lineages)."""
+
+import re
 
 from django.conf import settings
 from django.db import models
@@ -217,3 +220,82 @@ class RateEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bucket} {self.key[:8]} {self.at:%Y-%m-%d %H:%M}"
+
+
+# ----- abstract bases the domain models share ----------------------------------------------------------------
+
+
+class TimeStamped(models.Model):
+    """A record that keeps when it was created and last changed."""
+
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Created(models.Model):
+    """A record that keeps when it was created (and is not changed afterwards)."""
+
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Scoped(models.Model):
+    """A confidential record read only through `objects.visible_to(principal)` (core.scoping); the concrete
+    model names the path to its owning organisation in `scope_organisation_field`."""
+
+    scope_organisation_field = "organisation"
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class VersionedQuerySet(ScopedQuerySet):
+    def by_reference(self, reference: str):
+        """The version a reference (`PREFIXnnnnnnnn-vN`) names, or None."""
+        match = re.fullmatch(rf"{self.model.REFERENCE_PREFIX}(\d{{1,12}})-v(\d{{1,6}})", str(reference))
+        if match is None:
+            return None
+        return self.filter(lineage_id=int(match[1]), version=int(match[2])).first()
+
+
+class Versioned(models.Model):
+    """One version of a lineage of versions (an assessment, a warning, a control rule): a change is a new version,
+    the earlier ones stay readable. `lineage` is the first version (itself for the first), and the reference
+    `PREFIXnnnnnnnn-vN` names the lineage by its first version's id."""
+
+    REFERENCE_PREFIX = ""
+
+    lineage = models.ForeignKey(
+        "self", verbose_name=_("首个版本"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    objects = VersionedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def reference(self) -> str:
+        root = self.lineage_id or self.pk
+        return f"{self.REFERENCE_PREFIX}{root:08d}-v{self.version}" if root else f"{self.REFERENCE_PREFIX}—"
+
+    def start_lineage(self) -> None:
+        """Make a newly saved first version the root of its own lineage."""
+        self.lineage = self
+        self.save(update_fields=["lineage"])
+
+    def supersede(self, **fields):
+        """The next version of this one, unsaved: the same lineage, the next number, `supersedes` set where the
+        model records it, and `fields` as given (the caller copies what carries over)."""
+        new = type(self)(lineage_id=self.lineage_id, version=self.version + 1, **fields)
+        if any(f.name == "supersedes" for f in self._meta.get_fields()):
+            new.supersedes = self
+        return new

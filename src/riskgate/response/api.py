@@ -18,8 +18,12 @@ from riskgate.core.api_support import Pagination, filtered, require_caller
 from riskgate.core.permissions import Permission
 from riskgate.warnings.models import WarningNotice
 
-from . import obligations, recalls, services
 from .models import MeasureKind, ObligationStatus, RecallStatus, RecallType, Status
+from .queries import measures as measure_queries
+from .queries import obligations as obligation_queries
+from .queries import recalls as recall_queries
+from .services import measures as services
+from .services import recalls
 
 router = Router(tags=["rapid response"])
 
@@ -132,7 +136,7 @@ class LiftIn(Schema):
 
 def _orders(request):
     return (
-        services.visible(request.auth)
+        measure_queries.visible(request.auth)
         .select_related("kind")
         .prefetch_related("cooperating_units", "control_rules", "quantities", "notes")
     )
@@ -343,11 +347,11 @@ class RecallProgressIn(Schema):
 
 
 def _obligations(request):
-    return obligations.visible(request.auth).prefetch_related("reports", "party_reports", "checks")
+    return obligation_queries.visible(request.auth).prefetch_related("reports", "party_reports", "checks")
 
 
 def _recalls(request):
-    return recalls.visible(request.auth).prefetch_related("progress")
+    return recall_queries.visible(request.auth).prefetch_related("progress")
 
 
 @router.get("/obligations", response=list[ObligationOut], summary="Obligations of risk-responsible parties in view")
@@ -378,7 +382,7 @@ def get_recall(request, recall_id: int):
 
 @router.post("/recalls/{int:recall_id}/progress", response={201: RecallOut}, summary="Report a recall's progress")
 def report_recall_progress(request, recall_id: int, payload: RecallProgressIn):
-    recall = pk_or_404(recalls.visible(request.auth), recall_id)
+    recall = pk_or_404(recall_queries.visible(request.auth), recall_id)
     recalls.report_progress(request.auth, recall, as_of=payload.as_of, units_corrected=payload.units_corrected,
                             note=payload.note)  # fmt: skip
     return HttpStatus(201, pk_or_404(_recalls(request), recall_id))

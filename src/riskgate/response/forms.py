@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from riskgate.accounts.models import Organisation, OrganisationKind
 
 from .models import (
+    EXECUTING_KINDS,
     CheckResult,
     EnforcementKind,
     MeasureKind,
@@ -17,7 +18,6 @@ from .models import (
     TargetKind,
     Verdict,
 )
-from .services import EXECUTING_KINDS
 
 
 class OrderForm(forms.Form):

@@ -6,7 +6,19 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from riskgate.accounts.models import OrganisationKind
 from riskgate.core.scoping import ScopedQuerySet
+
+# Who may lead or cooperate in carrying out a measure.
+EXECUTING_KINDS = {
+    OrganisationKind.NATIONAL_AUTHORITY,
+    OrganisationKind.WARNING_OFFICE,
+    OrganisationKind.DIRECT_BUREAU,
+    OrganisationKind.INSPECTION_BODY,
+    OrganisationKind.PORT,
+    OrganisationKind.PARTNER_AGENCY,
+    OrganisationKind.TECHNICAL_INSTITUTION,
+}
 
 
 class Binds(models.TextChoices):

@@ -5,21 +5,21 @@ from celery import shared_task
 
 @shared_task(name="riskgate.response.tasks.lift_expired")
 def lift_expired() -> int:
-    from .services import lift_expired as run
+    from .services.measures import lift_expired as run
 
     return run()
 
 
 @shared_task(name="riskgate.response.tasks.notify", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def notify(order_id: int, organisation_id: int) -> bool:
-    from .services import notify_unit
+    from .services.measures import notify_unit
 
     return notify_unit(order_id, organisation_id)
 
 
 @shared_task(name="riskgate.response.tasks.escalate_obligations")
 def escalate_obligations() -> dict:
-    from .obligations import escalate
+    from .services.obligations import escalate
 
     return escalate()
 
@@ -38,3 +38,10 @@ def notify_obligation(obligation_id: int, organisation_id: int, kind: str, title
         return False
     return notify_organisation(organisation=organisation, kind=kind, title=title,
                                link=obligation.get_absolute_url(), object_key=key)  # fmt: skip
+
+
+@shared_task(name="riskgate.response.tasks.lift_expired_warnings")
+def lift_expired_warnings() -> int:
+    from .services.lifting import lift_expired_warnings as run
+
+    return run()

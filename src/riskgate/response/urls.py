@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import obligation_views, recall_views, views
+from .views import lifting
+from .views import measures as views
+from .views import obligations as obligation_views
+from .views import recalls as recall_views
 
 app_name = "response"
 urlpatterns = [
@@ -9,6 +12,7 @@ urlpatterns = [
     path("measures/<int:pk>/", views.measure_detail, name="detail"),
     path("measures/<int:pk>/evidence/<int:note_id>/", views.evidence_download, name="evidence"),
     path("measures/<int:pk>/<slug:action>/", views.measure_act, name="act"),
+    path("warnings/<int:pk>/lift/", lifting.lift_warning, name="lift_warning"),
     path("recalls/", recall_views.public_list, name="public_recalls"),
     path("recalls/<int:pk>/", recall_views.public_detail, name="public_recall"),
     path("recalls/manage/", recall_views.recall_list, name="recalls"),

@@ -169,7 +169,7 @@ ROOMS: list[Room] = [
         demo=(
             DemoStep("riskgate.response.demo.load_demo_measures", "Demo rapid-response measures created: {}"),
             DemoStep(
-                "riskgate.response.recall_demo.load_demo_recalls",
+                "riskgate.response.demo.load_demo_recalls",
                 "Demo recalls from Safety Gate motor-vehicle alerts: {}",
             ),
         ),

@@ -1,6 +1,7 @@
 """The officers' pages of warnings: the list of every version in the jurisdiction (drafts included), drafting from
 a confirmed assessment or by the emergency path, editing a draft, and the workflow actions (send for review, send
-back, approve, publish, adjust, lift). The services decide who may do what."""
+back, approve, publish, adjust; lifting is response.views.lifting, which ends what rests on the warning). The
+services decide who may do what."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,10 +21,11 @@ from riskgate.core.permissions import Permission
 from . import cap, inbox, services
 from .forms import EmergencyForm, EvaluationForm, ManageFilterForm, ReasonForm, WarningForm
 from .models import Evaluation, Recipient, Status, WarningNotice
+from .queries import managed_notice_or_404
 
 
 def _notice_or_404(request, pk: int) -> WarningNotice:
-    return pk_or_404(WarningNotice.objects.visible_to(request.user), pk)
+    return managed_notice_or_404(request.user, pk)
 
 
 @permission_required(Permission.WARNING_VIEW)
@@ -148,7 +150,6 @@ ACTIONS = {
     "send_back": (lambda r, n, reason: services.send_back(r.user, n, note=reason), _("已退回起草人。"), True),
     "approve": (lambda r, n, reason: services.approve(r.user, n), _("已批准。"), False),
     "publish": (lambda r, n, reason: services.publish(r.user, n), _("已发布。"), False),
-    "lift": (lambda r, n, reason: services.lift(r.user, n, reason=reason), _("已解除，解除公告已发布。"), True),
 }
 
 

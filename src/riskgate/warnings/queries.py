@@ -6,7 +6,7 @@ import datetime as dt
 from django.core.cache import cache
 from django.db.models import Max, Q, QuerySet
 
-from riskgate.core.access import MAX_ID
+from riskgate.core.access import MAX_ID, pk_or_404
 from riskgate.core.search import matching
 
 from .models import Change, Status, WarningNotice
@@ -107,3 +107,8 @@ def basis_from_request(request):
     if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
         return None
     return basis_for(request.user).filter(pk=int(raw)).first()
+
+
+def managed_notice_or_404(principal, pk: int) -> WarningNotice:
+    """A warning version in the principal's jurisdiction, for the management pages; 404 otherwise."""
+    return pk_or_404(WarningNotice.objects.visible_to(principal), pk)

@@ -4,6 +4,7 @@ the validity period). Each write checks permission and jurisdiction, validates, 
 """
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -17,7 +18,6 @@ from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
 from riskgate.core.vocabulary import WarningLevel
 from riskgate.intake.models import RiskInformation
-from riskgate.targeting.services import retire_for_warning
 
 from . import inbox
 from .delivery import fan_out_on_commit
@@ -346,7 +346,9 @@ def _next_version(notice: WarningNotice, principal, change: str, reason: str) ->
 
 @transaction.atomic
 def lift(principal, notice: WarningNotice, *, reason: str, now: dt.datetime | None = None) -> WarningNotice:
-    """The authority confirms the risk is gone: a Cancel version is published at once and the warning ends."""
+    """The authority confirms the risk is gone: a Cancel version is published at once and the warning ends. What
+    rests on the warning downstream (control rules, measures) is ended by response.services.lifting, which calls
+    this inside its own transaction; pages and jobs lift through that."""
     require(principal, Permission.WARNING_APPROVE)
     _person(principal)
     notice = _own(principal, notice)
@@ -370,16 +372,15 @@ def _lift(principal, notice: WarningNotice, reason: str, now: dt.datetime) -> Wa
     notice.save()
     _record(principal, notice, "superseded", Status.PUBLISHED, cancel.reference)
     _record(principal, cancel, "lifted", "", reason, changes=audit.facts(lifts=notice.pk, reason=reason))
-
-    retire_for_warning(principal, notice.lineage_id, cancel.reference, now)  # its control rules end with it
     inbox.deliver(cancel)
     fan_out_on_commit(cancel)
     return cancel
 
 
-def lift_expired(now: dt.datetime | None = None) -> int:
-    """Lift every published warning whose validity period has ended (scheduled; also `manage.py lift_expired_warnings`).
-    Running it again lifts nothing more."""
+def lift_expired(now: dt.datetime | None = None, *, cascade: Callable | None = None) -> int:
+    """Lift every published warning whose validity period has ended (scheduled through response.services.lifting,
+    which ends what rests on each warning with it: `cascade(notice, cancel, now)` runs in the lifting's
+    transaction). Running it again lifts nothing more."""
     now = now or timezone.now()
     lifted = 0
     due = WarningNotice.objects.filter(status=Status.PUBLISHED, valid_until__isnull=False, valid_until__lte=now)
@@ -387,7 +388,9 @@ def lift_expired(now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             notice = WarningNotice.objects.select_for_update().get(pk=pk)
             if notice.status == Status.PUBLISHED and notice.valid_until and notice.valid_until <= now:
-                _lift(None, notice, _("有效期届满，自动解除。"), now)
+                cancel = _lift(None, notice, _("有效期届满，自动解除。"), now)
+                if cascade is not None:
+                    cascade(notice, cancel, now)
                 lifted += 1
     return lifted
 

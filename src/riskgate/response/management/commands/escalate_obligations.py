@@ -2,7 +2,7 @@
 
 from django.core.management import BaseCommand
 
-from riskgate.response.obligations import escalate
+from riskgate.response.services.obligations import escalate
 
 
 class Command(BaseCommand):

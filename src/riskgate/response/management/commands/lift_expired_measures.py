@@ -2,7 +2,7 @@
 
 from django.core.management import BaseCommand
 
-from riskgate.response.services import lift_expired
+from riskgate.response.services.measures import lift_expired
 
 
 class Command(BaseCommand):

@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +14,7 @@ from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
 
-from .models import (
+from ..models import (
     EnforcementKind,
     Recall,
     RecallEnforcement,
@@ -25,17 +24,12 @@ from .models import (
     RecallType,
     Remedy,
 )
-from .scope import concerned, record
+from .common import record
 
 FIELDS = ("kind", "recall_type", "enterprise", "warning", "measure", "product", "brand", "model", "hs_code",
           "defect", "affected_units", "affected_range", "distribution", "remedies", "communication_plan", "source",
           "started_on")  # fmt: skip
 REQUIRED_TEXT = ("product", "defect", "affected_range", "communication_plan")
-
-
-def visible(principal) -> QuerySet:
-    """Authorities: their jurisdiction; an enterprise: its own recalls."""
-    return concerned(principal, Recall)
 
 
 def _record(principal, recall: Recall, action: str, changes: dict | None = None, reason: str = "") -> None:
@@ -126,16 +120,6 @@ def report_progress(
         recall.save(update_fields=["status", "completed_at"])
     _record(principal, recall, "progress", {"as_of": as_of, "units": units_corrected})
     return progress
-
-
-def effectiveness(recall: Recall) -> list[dict]:
-    """The recall effectiveness rate (召回率) over time: for each progress report, in date order, the units
-    corrected so far and their share of the units concerned."""
-    return [
-        {"date": p.as_of.isoformat(), "units": p.units_corrected,
-         "rate": round(p.units_corrected / recall.affected_units, 4)}
-        for p in recall.progress.order_by("as_of")
-    ]  # fmt: skip
 
 
 @transaction.atomic

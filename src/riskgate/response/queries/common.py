@@ -1,9 +1,8 @@
-"""What the rapid-response modules share: who sees an enterprise's cases, and how their writes are audited."""
+"""Who sees an enterprise's cases (measures aside): authorities, the enterprise itself, the evaluating institution."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from riskgate.core import audit
 from riskgate.core.permissions import Permission
 
 
@@ -21,9 +20,3 @@ def concerned(principal, model, *, institutions: bool = False) -> QuerySet:
     if allowed == Q(pk__in=[]):
         raise PermissionDenied
     return model.objects.filter(allowed)
-
-
-def record(principal, obj, action: str, changes: dict | None = None, reason: str = "") -> None:
-    """One audit event of a case (`action` like "recall.published"), in the case's jurisdiction."""
-    audit.record(actor=principal, action=action, obj=obj, object_repr=obj.reference, changes=changes or {},
-                 reason=reason, organisation_id=obj.organisation_id)  # fmt: skip

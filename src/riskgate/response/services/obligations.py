@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,8 +22,7 @@ from riskgate.intake.evidence import prepare_upload
 from riskgate.warnings import services as warnings
 from riskgate.warnings.queries import basis_for
 
-from . import services as measures
-from .models import (
+from ..models import (
     CheckResult,
     CreditEvent,
     ImplementationCheck,
@@ -35,19 +34,14 @@ from .models import (
     Status,
     Verdict,
 )
-from .scope import concerned, record
+from . import lifting, measures
+from .common import record
 
 S = ObligationStatus
 REPORT_PARTS = ("defect_analysis", "quantity_distribution", "measures", "plan", "expected_effect")
 RESUBMIT_DAYS = 10  # an inadequate report: the party has at least this long to resubmit
 REMIND_BEFORE = dt.timedelta(days=2)
 OVERDUE_EVENT = "mitigation_report_overdue"
-
-
-def visible(principal) -> QuerySet:
-    """Authorities: their jurisdiction; an enterprise: its own obligations; a technical institution: those it
-    evaluates."""
-    return concerned(principal, Obligation, institutions=True)
 
 
 def _record(principal, obligation: Obligation, action: str, changes: dict | None = None, reason: str = "") -> None:
@@ -274,7 +268,7 @@ def decide_lifting(principal, obligation: Obligation, *, approve: bool, decision
     current = warnings.current(obligation.warning)
     if current.is_live and not others and principal.has_permission(Permission.WARNING_APPROVE):
         try:
-            warning_lifted = warnings.lift(principal, current, reason=decision, now=now).reference
+            warning_lifted = lifting.lift_warning(principal, current, reason=decision, now=now).reference
         except (PermissionDenied, ValidationError):
             warning_lifted = ""  # another jurisdiction's warning: its issuer lifts it
     _record(principal, obligation, "lifted", {"measures": lifted, "warning": warning_lifted}, decision)

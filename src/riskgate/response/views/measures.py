@@ -16,15 +16,16 @@ from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 from riskgate.warnings.queries import basis_from_request
 
-from . import services
-from .forms import FilterForm, LiftForm, OrderForm, ProgressForm, QuantityForm
-from .models import MeasureOrder
+from ..forms import FilterForm, LiftForm, OrderForm, ProgressForm, QuantityForm
+from ..models import MeasureOrder
+from ..queries import measures as queries
+from ..services import measures as services
 
 
 @permission_required(Permission.RESPONSE_MEASURE_VIEW)
 def measure_list(request):
     form = FilterForm(request.GET or None)
-    orders = services.visible(request.user).select_related("kind", "lead_unit", "organisation", "warning")
+    orders = queries.visible(request.user).select_related("kind", "lead_unit", "organisation", "warning")
     if form.is_valid():
         if form.cleaned_data["status"]:
             orders = orders.filter(status=form.cleaned_data["status"])
@@ -71,7 +72,7 @@ def _detail(request, order: MeasureOrder, forms: dict | None = None, status: int
     user = request.user
     forms = forms or {}
     executing = (user.has_permission(Permission.RESPONSE_MEASURE_EXECUTE) and order.is_open
-                 and services.executes(user, order))  # fmt: skip
+                 and queries.executes(user, order))  # fmt: skip
     can_lift = (user.has_permission(Permission.RESPONSE_MEASURE_LIFT) and order.is_open
                 and MeasureOrder.objects.visible_to(user).filter(pk=order.pk).exists())  # fmt: skip
     context = {
@@ -87,7 +88,7 @@ def _detail(request, order: MeasureOrder, forms: dict | None = None, status: int
 
 @permission_required(Permission.RESPONSE_MEASURE_VIEW)
 def measure_detail(request, pk: int):
-    order = pk_or_404(services.visible(request.user).select_related("kind", "warning", "lead_unit"), pk)
+    order = pk_or_404(queries.visible(request.user).select_related("kind", "warning", "lead_unit"), pk)
     audit.record_read(actor=request.user, obj=order)
     return _detail(request, order)
 
@@ -98,7 +99,7 @@ ACTIONS = {"progress": ProgressForm, "quantity": QuantityForm, "lift": LiftForm}
 @require_POST
 @permission_required(Permission.RESPONSE_MEASURE_VIEW)
 def measure_act(request, pk: int, action: str):
-    order = pk_or_404(services.visible(request.user).select_related("kind", "warning", "lead_unit"), pk)
+    order = pk_or_404(queries.visible(request.user).select_related("kind", "warning", "lead_unit"), pk)
     if action not in ACTIONS:
         raise Http404
     user = request.user
@@ -107,7 +108,7 @@ def measure_act(request, pk: int, action: str):
             MeasureOrder.objects.visible_to(user).filter(pk=order.pk).exists()
         )
     else:
-        allowed = user.has_permission(Permission.RESPONSE_MEASURE_EXECUTE) and services.executes(user, order)
+        allowed = user.has_permission(Permission.RESPONSE_MEASURE_EXECUTE) and queries.executes(user, order)
     if not allowed:
         raise PermissionDenied
     form = ACTIONS[action](request.POST, request.FILES)
@@ -133,7 +134,7 @@ def measure_act(request, pk: int, action: str):
 
 @permission_required(Permission.RESPONSE_MEASURE_VIEW)
 def evidence_download(request, pk: int, note_id: int):
-    order = pk_or_404(services.visible(request.user), pk)
+    order = pk_or_404(queries.visible(request.user), pk)
     note = order.notes.filter(pk=note_id).exclude(evidence="").first() if 0 < note_id <= MAX_ID else None
     if note is None:
         raise Http404

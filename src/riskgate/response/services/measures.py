@@ -7,7 +7,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,34 +20,19 @@ from riskgate.targeting import services as targeting
 from riskgate.targeting.services import criteria_from_warning, retire_rules
 from riskgate.warnings.queries import basis_for
 
-from .models import LiftMode, MeasureKind, MeasureOrder, ProgressNote, Quantity, QuantityKind, Status, TargetKind
-from .scope import record
-
-EXECUTING_KINDS = {OrganisationKind.NATIONAL_AUTHORITY, OrganisationKind.WARNING_OFFICE,
-                   OrganisationKind.DIRECT_BUREAU, OrganisationKind.INSPECTION_BODY, OrganisationKind.PORT,
-                   OrganisationKind.PARTNER_AGENCY, OrganisationKind.TECHNICAL_INSTITUTION}  # fmt: skip
-
-
-def visible(principal) -> QuerySet:
-    """Measures decided in the principal's jurisdiction, and those its organisation (or one below it) executes
-    as lead or cooperating unit."""
-    require(principal, Permission.RESPONSE_MEASURE_VIEW)
-    own = MeasureOrder.objects.visible_to(principal)
-    organisation = getattr(principal, "organisation", None)
-    if organisation is None:
-        return own
-    executing = MeasureOrder.objects.filter(
-        Q(lead_unit__path__startswith=organisation.path) | Q(cooperating_units__path__startswith=organisation.path)
-    )
-    return MeasureOrder.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=executing.values("pk"))).distinct()
-
-
-def executes(principal, order: MeasureOrder) -> bool:
-    organisation = getattr(principal, "organisation", None)
-    if organisation is None:
-        return False
-    units = [order.lead_unit, *order.cooperating_units.all()]
-    return any(organisation.path.startswith(unit.path) for unit in units)
+from ..models import (
+    EXECUTING_KINDS,
+    LiftMode,
+    MeasureKind,
+    MeasureOrder,
+    ProgressNote,
+    Quantity,
+    QuantityKind,
+    Status,
+    TargetKind,
+)
+from ..queries.measures import executes
+from .common import record
 
 
 def _record(principal, order: MeasureOrder, action: str, changes: dict | None = None, reason: str = "") -> None:

@@ -17,8 +17,7 @@ from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 from riskgate.warnings.queries import basis_from_request
 
-from . import obligations
-from .forms import (
+from ..forms import (
     CheckForm,
     ConsumerNoticeForm,
     DecisionForm,
@@ -28,14 +27,16 @@ from .forms import (
     MitigationForm,
     TextForm,
 )
-from .models import Obligation, ObligationStatus
+from ..models import Obligation, ObligationStatus
+from ..queries import obligations as queries
+from ..services import obligations
 
 S = ObligationStatus
 
 
 @login_required
 def obligation_list(request):
-    items = obligations.visible(request.user).select_related("enterprise", "warning", "institution")
+    items = queries.visible(request.user).select_related("enterprise", "warning", "institution")
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     return render(request, "response/obligation_list.html", {"page": page})
 
@@ -97,7 +98,7 @@ def _detail(request, obligation: Obligation, forms: dict | None = None, status: 
 
 @login_required
 def obligation_detail(request, pk: int):
-    obligation = pk_or_404(obligations.visible(request.user).select_related("warning", "enterprise", "institution"),
+    obligation = pk_or_404(queries.visible(request.user).select_related("warning", "enterprise", "institution"),
                            pk)  # fmt: skip
     audit.record_read(actor=request.user, obj=obligation)
     return _detail(request, obligation)
@@ -113,7 +114,7 @@ PERMISSIONS = {"evaluate": Permission.RESPONSE_OBLIGATION_EVALUATE, "decide": Pe
 @require_POST
 @login_required
 def obligation_act(request, pk: int, action: str):
-    obligation = pk_or_404(obligations.visible(request.user).select_related("warning", "enterprise", "institution"),
+    obligation = pk_or_404(queries.visible(request.user).select_related("warning", "enterprise", "institution"),
                            pk)  # fmt: skip
     if action not in ACTIONS:
         raise Http404
@@ -157,7 +158,7 @@ def obligation_act(request, pk: int, action: str):
 
 @login_required
 def obligation_file(request, pk: int, report_id: int):
-    obligation = pk_or_404(obligations.visible(request.user), pk)
+    obligation = pk_or_404(queries.visible(request.user), pk)
     report = (obligation.party_reports.filter(pk=report_id).exclude(evaluation_report="").first()
               if 0 < report_id <= MAX_ID else None)  # fmt: skip
     if report is None:
@@ -168,7 +169,7 @@ def obligation_file(request, pk: int, report_id: int):
 
 @login_required
 def consumers_proof(request, pk: int):
-    obligation = pk_or_404(obligations.visible(request.user), pk)
+    obligation = pk_or_404(queries.visible(request.user), pk)
     if not obligation.consumers_proof:
         raise Http404
     audit.record_read(actor=request.user, obj=obligation, reason="consumers proof")

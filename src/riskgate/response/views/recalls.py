@@ -15,15 +15,16 @@ from riskgate.core.access import login_required, permission_required, pk_or_404
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 
-from . import recalls
-from .concerns import for_enterprise
-from .forms import EnforcementForm, RecallForm, RecallProgressForm
-from .models import Recall, RecallStatus
+from ..forms import EnforcementForm, RecallForm, RecallProgressForm
+from ..models import Recall, RecallStatus
+from ..queries import recalls as queries
+from ..queries.concerns import for_enterprise
+from ..services import recalls
 
 
 @login_required
 def recall_list(request):
-    items = recalls.visible(request.user).select_related("enterprise")
+    items = queries.visible(request.user).select_related("enterprise")
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     return render(request, "response/recall_list.html", {
         "page": page, "can_manage": request.user.has_permission(Permission.RESPONSE_RECALL_MANAGE),
@@ -56,7 +57,7 @@ def _detail(request, recall: Recall, forms: dict | None = None, status: int = 20
     own = user.has_permission(Permission.RESPONSE_OBLIGATION_FULFIL) and organisation == recall.enterprise
     reporting = (own or supervising) and recall.status == RecallStatus.IN_PROGRESS
     return render(request, "response/recall_detail.html", {
-        "recall": recall, "series": recalls.effectiveness(recall), "supervising": supervising,
+        "recall": recall, "series": queries.effectiveness(recall), "supervising": supervising,
         "progress_form": forms.get("progress") or (RecallProgressForm() if reporting else None),
         "enforcement_form": forms.get("enforce") or (EnforcementForm() if supervising else None),
         "enforcements": recall.enforcements.select_related("opened_by") if supervising else [],
@@ -65,7 +66,7 @@ def _detail(request, recall: Recall, forms: dict | None = None, status: int = 20
 
 @login_required
 def recall_detail(request, pk: int):
-    recall = pk_or_404(recalls.visible(request.user).select_related("enterprise"), pk)
+    recall = pk_or_404(queries.visible(request.user).select_related("enterprise"), pk)
     audit.record_read(actor=request.user, obj=recall)
     return _detail(request, recall)
 
@@ -73,7 +74,7 @@ def recall_detail(request, pk: int):
 @require_POST
 @login_required
 def recall_act(request, pk: int, action: str):
-    recall = pk_or_404(recalls.visible(request.user).select_related("enterprise"), pk)
+    recall = pk_or_404(queries.visible(request.user).select_related("enterprise"), pk)
     forms = {"progress": RecallProgressForm, "enforce": EnforcementForm}
     if action == "publish":
         try:
@@ -112,7 +113,7 @@ def public_list(request):
 
 def public_detail(request, pk: int):
     recall = pk_or_404(Recall.objects.filter(public=True).select_related("enterprise"), pk)
-    return render(request, "response/public_recall.html", {"recall": recall, "series": recalls.effectiveness(recall)})
+    return render(request, "response/public_recall.html", {"recall": recall, "series": queries.effectiveness(recall)})
 
 
 @login_required

@@ -1,0 +1,36 @@
+"""Who acts: a signed-in person (accounts.User) or a partner system with an API token (accounts.TokenPrincipal).
+
+Services take either as their `principal`; both answer the `Principal` protocol. Where a record names a person
+(drafted by, decided by, uploaded by), `person(principal)` gives that person, or None for a token or the system
+(a scheduled job acts with principal None); `require_person` refuses what only an accountable person may do.
+"""
+
+from typing import Any, Protocol, runtime_checkable
+
+from django.core.exceptions import PermissionDenied
+
+
+@runtime_checkable
+class Principal(Protocol):
+    is_authenticated: bool
+    organisation: Any
+    organisation_id: int | None
+    scope_mode: str
+
+    def has_permission(self, permission: Any) -> bool: ...
+
+
+def person(principal: Principal | None):
+    """The person behind the principal: the user, or None for an API token or the system."""
+    if principal is None or getattr(principal, "is_api_token", False) or not getattr(principal, "pk", None):
+        return None
+    return principal
+
+
+def require_person(principal: Principal | None):
+    """The person behind the principal; a token or the system is refused (what only a person may be accountable
+    for: drafting and approving warnings, for instance)."""
+    user = person(principal)
+    if user is None:
+        raise PermissionDenied
+    return user

@@ -1,0 +1,13 @@
+"""Reads of mitigation obligations: authorities their jurisdiction, an enterprise its own, an institution those
+it evaluates."""
+
+from django.db.models import QuerySet
+
+from ..models import Obligation
+from .common import concerned
+
+
+def visible(principal) -> QuerySet:
+    """Authorities: their jurisdiction; an enterprise: its own obligations; a technical institution: those it
+    evaluates."""
+    return concerned(principal, Obligation, institutions=True)

@@ -1,0 +1,1 @@
+"""Pages of rapid response: measures, obligations, recalls (with the public recall notices)."""
