@@ -621,16 +621,16 @@ def _matrix_measure(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from riskgate.response.services import measures as response
     from riskgate.response.models import MeasureKind
+    from riskgate.response.services import measures as response
 
     world.measure = response.order_measure(
         world.user("xian"), kind=MeasureKind.objects.get(code="seal-seize"), warning=world.warning,
         target_kind="batch", target="矩阵批次", instructions="查封", lead_unit=world.org("xianyang-customs"),
         cooperating_units=[world.org("sn-market-regulation")], deadline=timezone.now() + dt.timedelta(days=5),
     )  # fmt: skip
-    from riskgate.response.services import obligations
     from riskgate.response.models import PartyReport
+    from riskgate.response.services import obligations
 
     world.obligation = obligations.impose(
         world.user("xian"), warning=world.warning, enterprise=world.org("ent-xian-trading"),

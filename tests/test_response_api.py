@@ -7,8 +7,8 @@ import datetime as dt
 from django.utils import timezone
 
 from riskgate.core.models import AuditEvent
-from riskgate.response.services import obligations, recalls
 from riskgate.response.models import RecallProgress
+from riskgate.response.services import obligations, recalls
 
 from .test_response_obligations import REPORT, _impose
 from .test_response_recalls import _data

@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from riskgate.core.models import AuditEvent, Notification
+from riskgate.response.models import MeasureKind, MeasureOrder
 from riskgate.response.queries import measures as queries
 from riskgate.response.services import measures as services
-from riskgate.response.models import MeasureKind, MeasureOrder
 from riskgate.targeting.models import ControlRule
 
 from .test_warnings_workflow import published

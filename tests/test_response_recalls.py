@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from riskgate.core.models import AuditEvent
+from riskgate.response.models import Recall, RecallEnforcement
 from riskgate.response.queries import recalls as recall_queries
 from riskgate.response.services import recalls
-from riskgate.response.models import Recall, RecallEnforcement
 
 
 def _data(world, **changes):
