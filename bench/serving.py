@@ -16,21 +16,32 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _psql(sql: str, check: bool) -> None:
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-d", "postgres", "-c", sql],  # noqa: S603, S607
-                   check=check)  # fmt: skip
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-d", "postgres", "-c", sql],  # noqa: S603, S607
+        check=check,
+    )
 
 
 @contextmanager
 def bench_env(prefix: str, db: str = "sqlite"):
     """The environment for the bench's processes; everything it made is removed on exit."""
     workdir = Path(tempfile.mkdtemp(prefix=prefix))
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "riskgate.settings", "RISKGATE_DEV": "1", "USE_TLS": "0",
-           "RISKGATE_VAR_DIR": str(workdir), "PYTHONPATH": str(ROOT / "src"), "LOG_LEVEL": "WARNING"}  # fmt: skip
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "riskgate.settings",
+        "RISKGATE_DEV": "1",
+        "USE_TLS": "0",
+        "RISKGATE_VAR_DIR": str(workdir),
+        "PYTHONPATH": str(ROOT / "src"),
+        "LOG_LEVEL": "WARNING",
+    }
     database = None
     if db == "postgres":
         database = f"{prefix.strip('-').replace('-', '_')}_{os.getpid()}"
-        _psql(f"CREATE DATABASE {database} ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' "
-              "TEMPLATE template0", check=True)  # fmt: skip
+        _psql(
+            f"CREATE DATABASE {database} ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0",
+            check=True,
+        )
         env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
     try:
         yield env, workdir
@@ -49,8 +60,20 @@ def gunicorn(env: dict, ready_path: str = "/healthz"):
         port = s.getsockname()[1]
     workers = os.cpu_count() or 2
     server = subprocess.Popen(  # noqa: S603
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "python:riskgate.gunicorn_conf", "riskgate.wsgi", "-b",
-         f"127.0.0.1:{port}", "-w", str(workers), "--log-level", "warning"], env=env)  # fmt: skip
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "-c",
+            "python:riskgate.gunicorn_conf",
+            "riskgate.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_for(base + ready_path)

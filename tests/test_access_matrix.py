@@ -86,10 +86,23 @@ XIAN_MEASURE_READERS = MEASURE_VIEWERS
 MEASURE_EXECUTORS = {"port_officer", "partner_officer"}
 # Obligations: authorities by jurisdiction (the port and the partner hold the view permission but the matrix
 # obligation, decided by Xi'an Customs, is outside theirs), the enterprise its own, the designated institution.
-OBLIGATION_LISTERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer", "partner_officer",
-                      "enterprise_user", "assessor"}  # fmt: skip
-RECALL_LISTERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer", "partner_officer",
-                  "enterprise_user"}  # fmt: skip
+OBLIGATION_LISTERS = {
+    "system_admin",
+    "warning_officer",
+    "bureau_officer",
+    "port_officer",
+    "partner_officer",
+    "enterprise_user",
+    "assessor",
+}
+RECALL_LISTERS = {
+    "system_admin",
+    "warning_officer",
+    "bureau_officer",
+    "port_officer",
+    "partner_officer",
+    "enterprise_user",
+}
 XIAN_RECALL_READERS = {"system_admin", "warning_officer", "bureau_officer", "enterprise_user"}
 RECALL_SUPERVISORS = {"system_admin", "warning_officer", "bureau_officer"}
 XIAN_OBLIGATION_READERS = {"system_admin", "warning_officer", "bureau_officer", "enterprise_user", "assessor"}
@@ -347,7 +360,7 @@ def api_matrix(world) -> dict[tuple[str, str], Entry]:
             "post",
             kwargs={"rule_id": world.rule.pk},
             data={"criteria": {"action": "hold"}, "reason": "matrix"},
-        ),  # fmt: skip
+        ),
         ("post", "/api/v1/control-rules/{rule_id}/retire"): Entry(
             RULE_MANAGERS, "post", kwargs={"rule_id": world.rule.pk}, data={"reason": "matrix"}
         ),
@@ -365,7 +378,7 @@ def api_matrix(world) -> dict[tuple[str, str], Entry]:
             "post",
             kwargs={"organisation_id": world.org("ent-xian-trading").pk},
             data={"grade": "dishonest", "reason": "matrix"},
-        ),  # fmt: skip
+        ),
         ("get", "/api/v1/measure-kinds"): Entry(MEASURE_VIEWERS),
         ("get", "/api/v1/measures"): Entry(MEASURE_VIEWERS),
         ("get", "/api/v1/measures/{measure_id}"): Entry(XIAN_MEASURE_READERS, kwargs={"measure_id": world.measure.pk}),
@@ -381,7 +394,7 @@ def api_matrix(world) -> dict[tuple[str, str], Entry]:
                 "lead_unit_id": world.org("xianyang-customs").pk,
                 "deadline": "2030-01-01T00:00:00Z",
             },
-        ),  # fmt: skip
+        ),
         ("post", "/api/v1/measures/{measure_id}/progress"): Entry(
             MEASURE_EXECUTORS, "post", kwargs={"measure_id": world.measure.pk}, data={"text": "矩阵进展"}
         ),
@@ -390,7 +403,7 @@ def api_matrix(world) -> dict[tuple[str, str], Entry]:
             "post",
             kwargs={"measure_id": world.measure.pk},
             data={"kind": "seized", "amount": "1", "unit": "件"},
-        ),  # fmt: skip
+        ),
         ("post", "/api/v1/measures/{measure_id}/lift"): Entry(
             LIFTERS, "post", kwargs={"measure_id": world.measure.pk}, data={"reason": "矩阵", "evaluation": "矩阵"}
         ),
@@ -441,9 +454,16 @@ def assessment_payload(world, path):
     }
 
 
-SCREENING_ITEM = {"declaration_id": "MATRIX-1", "item_no": 1, "direction": "import", "hs_code": "85076000",
-                  "origin_country": "CN", "port": "CNSHA", "value": 10,
-                  "declared_at": "2026-11-30T00:00:00Z"}  # fmt: skip
+SCREENING_ITEM = {
+    "declaration_id": "MATRIX-1",
+    "item_no": 1,
+    "direction": "import",
+    "hs_code": "85076000",
+    "origin_country": "CN",
+    "port": "CNSHA",
+    "value": 10,
+    "declared_at": "2026-11-30T00:00:00Z",
+}
 INFORMATION_PAYLOAD = {
     "source_type": "consumer_complaint",
     "title": "矩阵测试：电热毯过热",
@@ -625,34 +645,59 @@ def _matrix_measure(world):
     from riskgate.response.services import measures as response
 
     world.measure = response.order_measure(
-        world.user("xian"), kind=MeasureKind.objects.get(code="seal-seize"), warning=world.warning,
-        target_kind="batch", target="矩阵批次", instructions="查封", lead_unit=world.org("xianyang-customs"),
-        cooperating_units=[world.org("sn-market-regulation")], deadline=timezone.now() + dt.timedelta(days=5),
-    )  # fmt: skip
+        world.user("xian"),
+        kind=MeasureKind.objects.get(code="seal-seize"),
+        warning=world.warning,
+        target_kind="batch",
+        target="矩阵批次",
+        instructions="查封",
+        lead_unit=world.org("xianyang-customs"),
+        cooperating_units=[world.org("sn-market-regulation")],
+        deadline=timezone.now() + dt.timedelta(days=5),
+    )
     from riskgate.response.models import PartyReport
     from riskgate.response.services import obligations
 
     world.obligation = obligations.impose(
-        world.user("xian"), warning=world.warning, enterprise=world.org("ent-xian-trading"),
-        institution=world.org("caiq"), requirements="矩阵", report_due=timezone.now() + dt.timedelta(days=5),
-    )  # fmt: skip
+        world.user("xian"),
+        warning=world.warning,
+        enterprise=world.org("ent-xian-trading"),
+        institution=world.org("caiq"),
+        requirements="矩阵",
+        report_due=timezone.now() + dt.timedelta(days=5),
+    )
     world.obligation.consumers_proof.save("p.pdf", SimpleUploadedFile("p.pdf", b"%PDF-1.4 matrix"), save=True)
     world.obligation_file = PartyReport.objects.create(
-        obligation=world.obligation, kind="lifting", text="矩阵", submitted_by=world.user("enterprise"),
-        file_name="r.pdf", evaluation_report=SimpleUploadedFile("r.pdf", b"%PDF-1.4 matrix"),
-    )  # fmt: skip
+        obligation=world.obligation,
+        kind="lifting",
+        text="矩阵",
+        submitted_by=world.user("enterprise"),
+        file_name="r.pdf",
+        evaluation_report=SimpleUploadedFile("r.pdf", b"%PDF-1.4 matrix"),
+    )
     from riskgate.response.services import recalls
 
-    world.recall = recalls.open_recall(world.user("xian"), {
-        "kind": "voluntary", "enterprise": world.org("ent-xian-trading"), "product": "矩阵产品", "defect": "d",
-        "affected_units": 10, "affected_range": "r", "remedies": ["repair"], "communication_plan": "c",
-        "started_on": timezone.localdate(),
-    })  # fmt: skip
+    world.recall = recalls.open_recall(
+        world.user("xian"),
+        {
+            "kind": "voluntary",
+            "enterprise": world.org("ent-xian-trading"),
+            "product": "矩阵产品",
+            "defect": "d",
+            "affected_units": 10,
+            "affected_range": "r",
+            "remedies": ["repair"],
+            "communication_plan": "c",
+            "started_on": timezone.localdate(),
+        },
+    )
     recalls.publish(world.user("xian"), world.recall)
     world.measure_note = response.report_progress(
-        world.user("port"), world.measure, text="已查封",
+        world.user("port"),
+        world.measure,
+        text="已查封",
         evidence=SimpleUploadedFile("seal.pdf", b"%PDF-1.4 matrix", content_type="application/pdf"),
-    )  # fmt: skip
+    )
 
 
 def test_every_url_pattern_is_in_the_matrix(matrix_world):

@@ -543,12 +543,23 @@ def test_recall_effectiveness_chart_renders_from_the_local_echarts(browser, live
     from riskgate.response.services import recalls
 
     officer = live_world.user("xian")
-    recall = recalls.open_recall(officer, {
-        "kind": "voluntary", "recall_type": "environmental", "enterprise": live_world.org("ent-xian-trading"),
-        "product": "小型挖掘机", "brand": "Acme", "model": "EX-20", "defect": "排放超标", "affected_units": 400,
-        "affected_range": "E20-000100 至 E20-000499", "remedies": ["repair"], "communication_plan": "公告",
-        "started_on": timezone.localdate() - dt.timedelta(days=90),
-    })  # fmt: skip
+    recall = recalls.open_recall(
+        officer,
+        {
+            "kind": "voluntary",
+            "recall_type": "environmental",
+            "enterprise": live_world.org("ent-xian-trading"),
+            "product": "小型挖掘机",
+            "brand": "Acme",
+            "model": "EX-20",
+            "defect": "排放超标",
+            "affected_units": 400,
+            "affected_range": "E20-000100 至 E20-000499",
+            "remedies": ["repair"],
+            "communication_plan": "公告",
+            "started_on": timezone.localdate() - dt.timedelta(days=90),
+        },
+    )
     for days, units in ((30, 100), (60, 250)):
         recalls.report_progress(
             officer, recall, as_of=recall.started_on + dt.timedelta(days=days), units_corrected=units

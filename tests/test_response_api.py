@@ -24,22 +24,31 @@ def test_an_enterprise_reports_a_recalls_progress_and_reads_its_rate(world):
     assert client.get(f"/api/v1/recalls/{other.pk}").status_code == 404
     start = recall.started_on
     url = f"/api/v1/recalls/{recall.pk}/progress"
-    first = client.post(url, {"as_of": str(start + dt.timedelta(days=30)), "units_corrected": 100},
-                        content_type="application/json")  # fmt: skip
+    first = client.post(
+        url, {"as_of": str(start + dt.timedelta(days=30)), "units_corrected": 100}, content_type="application/json"
+    )
     assert first.status_code == 201 and first.json()["effectiveness_rate"] == 0.25
-    second = client.post(url, {"as_of": str(start + dt.timedelta(days=60)), "units_corrected": 250, "note": "经销商"},
-                         content_type="application/json").json()  # fmt: skip
+    second = client.post(
+        url,
+        {"as_of": str(start + dt.timedelta(days=60)), "units_corrected": 250, "note": "经销商"},
+        content_type="application/json",
+    ).json()
     assert second["effectiveness_rate"] == 0.625
     assert [(p["units_corrected"], p["rate"]) for p in second["progress"]] == [(100, 0.25), (250, 0.625)]
-    fewer = client.post(url, {"as_of": str(start + dt.timedelta(days=70)), "units_corrected": 200},
-                        content_type="application/json")  # fmt: skip
+    fewer = client.post(
+        url, {"as_of": str(start + dt.timedelta(days=70)), "units_corrected": 200}, content_type="application/json"
+    )
     assert fewer.status_code == 422 and fewer.json()["errors"][0]["field"] == "units_corrected"
-    too_many = client.post(url, {"as_of": str(timezone.localdate()), "units_corrected": 100_000_001},
-                           content_type="application/json")  # fmt: skip
+    too_many = client.post(
+        url, {"as_of": str(timezone.localdate()), "units_corrected": 100_000_001}, content_type="application/json"
+    )
     assert too_many.status_code == 422
     assert RecallProgress.objects.filter(recall=recall).count() == 2
-    refused = client.post(f"/api/v1/recalls/{other.pk}/progress", {"as_of": str(start), "units_corrected": 1},
-                          content_type="application/json")  # fmt: skip
+    refused = client.post(
+        f"/api/v1/recalls/{other.pk}/progress",
+        {"as_of": str(start), "units_corrected": 1},
+        content_type="application/json",
+    )
     assert refused.status_code == 404 and not RecallProgress.objects.filter(recall=other).exists()
     reads = AuditEvent.objects.filter(action="view", object_id=str(recall.pk))
     before = reads.count()

@@ -6,9 +6,18 @@ from riskgate.targeting import inspection, live, screening, services, supervisio
 
 from .test_warnings_workflow import published
 
-ITEM = {"declaration_id": "C1", "item_no": 1, "direction": "import", "hs_code": "8507600090", "origin_country": "CN",
-        "enterprise_ids": ["6101930001"], "port": "CNXIY", "description": "移动电源", "value": 10,
-        "declared_at": "2026-11-30T00:00:00Z"}  # fmt: skip
+ITEM = {
+    "declaration_id": "C1",
+    "item_no": 1,
+    "direction": "import",
+    "hs_code": "8507600090",
+    "origin_country": "CN",
+    "enterprise_ids": ["6101930001"],
+    "port": "CNXIY",
+    "description": "移动电源",
+    "value": 10,
+    "declared_at": "2026-11-30T00:00:00Z",
+}
 
 
 def test_an_enterprise_sees_its_own_results_and_the_conclusions_that_name_it(world):
@@ -18,12 +27,16 @@ def test_an_enterprise_sees_its_own_results_and_the_conclusions_that_name_it(wor
     rule = services.issue(world.user("xian"), {"hs_prefixes": ["8507"], "action": "inspect"}, reason="测试")
     live.reset()
     other_firm = world.org("ent-baoji-toys").customs_code
-    screening.screen(world.user("port"), [ITEM, {**ITEM, "item_no": 2, "enterprise_ids": [other_firm]},
-                                          {**ITEM, "item_no": 3}], one_declaration=True)  # fmt: skip
+    screening.screen(
+        world.user("port"),
+        [ITEM, {**ITEM, "item_no": 2, "enterprise_ids": [other_firm]}, {**ITEM, "item_no": 3}],
+        one_declaration=True,
+    )
     first, second, third = inspection.InspectionTask.objects.order_by("item_no")
     lab = [{"test_item": "过充保护", "result": "失效", "limit": "GB 4943.1", "conforms": False}]
-    inspection.record_outcome(world.user("port"), first, outcome="non_conforming", findings="过充保护失效",
-                              lab_results=lab)  # fmt: skip
+    inspection.record_outcome(
+        world.user("port"), first, outcome="non_conforming", findings="过充保护失效", lab_results=lab
+    )
     inspection.record_outcome(world.user("port"), second, outcome="conforming")
     # third stays open: an enterprise sees results, not pending inspections
     notice, _approver = published(world, data={"enterprises": [world.org("ent-xian-trading")]})
@@ -33,8 +46,9 @@ def test_an_enterprise_sees_its_own_results_and_the_conclusions_that_name_it(wor
     page = world.client_for("enterprise").get("/enterprise/concerns/").content.decode()
     assert "过充保护失效" in page and notice.assessment.reference in page
     assert rule.reference not in page and "C1 / 2" not in page and "C1 / 3" not in page
-    other = User.objects.create(username="baoji-toys", role=Role.objects.get(code="enterprise_user"),
-                                organisation=world.org("ent-baoji-toys"))  # fmt: skip
+    other = User.objects.create(
+        username="baoji-toys", role=Role.objects.get(code="enterprise_user"), organisation=world.org("ent-baoji-toys")
+    )
     theirs = for_enterprise(other)
     assert [t.item_no for t in theirs["inspections"]] == [2] and theirs["assessments"] == []
     assert world.client_for("port").get("/enterprise/concerns/").status_code == 403

@@ -24,21 +24,39 @@ NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
 
 def _order(world, notice, code="ban", **changes):
     data = {
-        "kind": MeasureKind.objects.get(code=code), "warning": notice, "target_kind": "product",
-        "target": "锂离子移动电源 型号 PB-20000", "hs_codes": ["850760"], "instructions": "禁止进口涉事型号。",
-        "lead_unit": world.org("xianyang-customs"), "cooperating_units": [world.org("sn-market-regulation")],
+        "kind": MeasureKind.objects.get(code=code),
+        "warning": notice,
+        "target_kind": "product",
+        "target": "锂离子移动电源 型号 PB-20000",
+        "hs_codes": ["850760"],
+        "instructions": "禁止进口涉事型号。",
+        "lead_unit": world.org("xianyang-customs"),
+        "cooperating_units": [world.org("sn-market-regulation")],
         "deadline": timezone.now() + dt.timedelta(days=10),
-    }  # fmt: skip
+    }
     data.update(changes)
     return services.order_measure(world.user("xian"), **data)
 
 
 def test_the_catalogue_holds_every_measure_kind_of_the_regulation(world):
     codes = set(MeasureKind.objects.values_list("code", flat=True))
-    assert {"conditional-restriction", "ban", "seal-seize", "stop-sale", "return-shipment", "supervised-destruction",
-            "notify-departments", "act-against-violators", "investigate-same-products", "stricter-inspection",
-            "ordered-recall", "credit-downgrade", "traceability-investigation", "tightened-supervision",
-            "exit-quality-guarantee"} <= codes  # fmt: skip
+    assert {
+        "conditional-restriction",
+        "ban",
+        "seal-seize",
+        "stop-sale",
+        "return-shipment",
+        "supervised-destruction",
+        "notify-departments",
+        "act-against-violators",
+        "investigate-same-products",
+        "stricter-inspection",
+        "ordered-recall",
+        "credit-downgrade",
+        "traceability-investigation",
+        "tightened-supervision",
+        "exit-quality-guarantee",
+    } <= codes
     ban = MeasureKind.objects.get(code="ban")
     assert (ban.mandatory, ban.binds, ban.creates_control_rules, ban.rule_action) == (True, "goods", True, "reject")
     assert MeasureKind.objects.get(code="supervised-destruction").quantity_kinds == ["destroyed"]
@@ -95,10 +113,16 @@ def test_only_authorities_order_measures(world, username):
     notice, _approver = published(world)
     with pytest.raises(PermissionDenied):
         services.order_measure(
-            world.user(username), kind=MeasureKind.objects.get(code="ban"), warning=notice, target_kind="product",
-            target="x", instructions="x", hs_codes=["8507"], lead_unit=world.org("xianyang-customs"),
+            world.user(username),
+            kind=MeasureKind.objects.get(code="ban"),
+            warning=notice,
+            target_kind="product",
+            target="x",
+            instructions="x",
+            hs_codes=["8507"],
+            lead_unit=world.org("xianyang-customs"),
             deadline=NOW + dt.timedelta(days=1),
-        )  # fmt: skip
+        )
 
 
 def test_executing_units_report_progress_and_quantities(world):
@@ -172,11 +196,19 @@ def test_pages_and_api(world):
     xian = world.client_for("xian")
     page = xian.get(f"/measures/new/?warning={notice.pk}").content.decode()
     assert notice.reference in page
-    response = xian.post("/measures/new/", {
-        "warning": notice.pk, "kind": MeasureKind.objects.get(code="return-shipment").pk, "target_kind": "shipment",
-        "target": "报关单 610120261201000123", "hs_codes": "850760", "instructions": "退运涉事货物。",
-        "lead_unit": world.org("xianyang-customs").pk, "deadline": "2030-01-01T00:00",
-    })  # fmt: skip
+    response = xian.post(
+        "/measures/new/",
+        {
+            "warning": notice.pk,
+            "kind": MeasureKind.objects.get(code="return-shipment").pk,
+            "target_kind": "shipment",
+            "target": "报关单 610120261201000123",
+            "hs_codes": "850760",
+            "instructions": "退运涉事货物。",
+            "lead_unit": world.org("xianyang-customs").pk,
+            "deadline": "2030-01-01T00:00",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     order = MeasureOrder.objects.get()
     assert order.reference in xian.get(f"/warnings/manage/{notice.pk}/").content.decode()
@@ -196,18 +228,31 @@ def test_pages_and_api(world):
     assert "ban" in [k["code"] for k in kinds]
     body = port.get(f"/api/v1/measures/{order.pk}").json()
     assert body["quantities"][0]["unit"] == "批" and body["kind"] == "return-shipment"
-    api_order = xian.post("/api/v1/measures", {
-        "kind": "stop-sale", "warning_id": notice.pk, "target_kind": "product", "target": "涉事型号",
-        "instructions": "停止销售。", "lead_unit_id": world.org("xianyang-customs").pk,
-        "cooperating_unit_ids": [world.org("sn-market-regulation").pk], "deadline": "2030-01-01T00:00:00Z",
-    }, content_type="application/json")  # fmt: skip
+    api_order = xian.post(
+        "/api/v1/measures",
+        {
+            "kind": "stop-sale",
+            "warning_id": notice.pk,
+            "target_kind": "product",
+            "target": "涉事型号",
+            "instructions": "停止销售。",
+            "lead_unit_id": world.org("xianyang-customs").pk,
+            "cooperating_unit_ids": [world.org("sn-market-regulation").pk],
+            "deadline": "2030-01-01T00:00:00Z",
+        },
+        content_type="application/json",
+    )
     assert api_order.status_code == 201, api_order.content
     measure_id = api_order.json()["id"]
-    progress = world.client_for("partner").post(f"/api/v1/measures/{measure_id}/progress", {"text": "已下架"},
-                                                content_type="application/json")  # fmt: skip
+    progress = world.client_for("partner").post(
+        f"/api/v1/measures/{measure_id}/progress", {"text": "已下架"}, content_type="application/json"
+    )
     assert progress.status_code == 201 and progress.json()["status"] == "in_progress"
-    lifted = xian.post(f"/api/v1/measures/{measure_id}/lift", {"reason": "已消除", "evaluation": "评价通过"},
-                       content_type="application/json")  # fmt: skip
+    lifted = xian.post(
+        f"/api/v1/measures/{measure_id}/lift",
+        {"reason": "已消除", "evaluation": "评价通过"},
+        content_type="application/json",
+    )
     assert lifted.status_code == 200 and lifted.json()["status"] == "lifted"
     assert world.client_for("harbin").get(f"/api/v1/measures/{measure_id}").status_code == 404
 

@@ -48,8 +48,9 @@ def test_progress_gives_the_effectiveness_rate_over_time(world):
     with pytest.raises(ValidationError, match="超过涉及数量"):
         recalls.report_progress(enterprise, recall, as_of=start + dt.timedelta(days=80), units_corrected=401)
     with pytest.raises(ValidationError):
-        recalls.report_progress(enterprise, recall, as_of=timezone.localdate() + dt.timedelta(days=1),
-                                units_corrected=300)  # fmt: skip
+        recalls.report_progress(
+            enterprise, recall, as_of=timezone.localdate() + dt.timedelta(days=1), units_corrected=300
+        )
     assert recall_queries.effectiveness(recall) == [
         {"date": (start + dt.timedelta(days=30)).isoformat(), "units": 100, "rate": 0.25},
         {"date": (start + dt.timedelta(days=60)).isoformat(), "units": 250, "rate": 0.625},
@@ -89,8 +90,11 @@ def test_who_sees_reports_and_publishes(world):
     from riskgate.accounts.models import Role, User
 
     recall = recalls.open_recall(world.user("xian"), _data(world))
-    other = User.objects.create(username="harbin-timber", role=Role.objects.get(code="enterprise_user"),
-                                organisation=world.org("ent-harbin-timber"))  # fmt: skip
+    other = User.objects.create(
+        username="harbin-timber",
+        role=Role.objects.get(code="enterprise_user"),
+        organisation=world.org("ent-harbin-timber"),
+    )
     assert recall in recall_queries.visible(world.user("enterprise")) and recall not in recall_queries.visible(other)
     assert recall not in recall_queries.visible(world.user("harbin"))
     with pytest.raises(PermissionDenied):
@@ -119,16 +123,27 @@ def test_who_sees_reports_and_publishes(world):
 
 def test_pages_open_and_report(world):
     xian = world.client_for("xian")
-    response = xian.post("/recalls/manage/new/", {
-        "kind": "ordered", "recall_type": "defect", "enterprise": world.org("ent-xian-trading").pk,
-        "product": "儿童推车", "defect": "折叠锁扣失效", "affected_units": "120", "affected_range": "批次 2026-10",
-        "remedies": ["replace", "refund"], "communication_plan": "门店公告", "started_on": "2026-11-01",
-    })  # fmt: skip
+    response = xian.post(
+        "/recalls/manage/new/",
+        {
+            "kind": "ordered",
+            "recall_type": "defect",
+            "enterprise": world.org("ent-xian-trading").pk,
+            "product": "儿童推车",
+            "defect": "折叠锁扣失效",
+            "affected_units": "120",
+            "affected_range": "批次 2026-10",
+            "remedies": ["replace", "refund"],
+            "communication_plan": "门店公告",
+            "started_on": "2026-11-01",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     recall = Recall.objects.get()
     assert recall.remedies == ["replace", "refund"]
-    posted = world.client_for("enterprise").post(f"/recalls/manage/{recall.pk}/progress/",
-                                                 {"as_of": "2026-11-20", "units_corrected": "30"})  # fmt: skip
+    posted = world.client_for("enterprise").post(
+        f"/recalls/manage/{recall.pk}/progress/", {"as_of": "2026-11-20", "units_corrected": "30"}
+    )
     assert posted.status_code == 302 and recall_queries.effectiveness(recall)[0]["rate"] == 0.25
     assert world.client_for("harbin").get(f"/recalls/manage/{recall.pk}/").status_code == 404
     assert world.client_for("expert").get("/recalls/manage/").status_code == 403

@@ -32,10 +32,39 @@ from riskgate.targeting.engine import (
 pytestmark = pytest.mark.db_independent
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-HS_CODES = ["8507600090", "8507", "85076000", "850710", "9503001000", "95030010", "0402210000", "9401", "940171",
-            "3304990000", "8711600090"]  # fmt: skip
-WORDS = ["锂电池", "召回", "Power Bank", "STRASSE", "straße", "ß", "ss", "İstanbul", "i̇", "Ǆ", "ǆ", "toy", "TOY",
-         "Ὀδυσσεύς", "ΣΊΣΥΦΟΣ", "ς", "玩具", ""]  # fmt: skip
+HS_CODES = [
+    "8507600090",
+    "8507",
+    "85076000",
+    "850710",
+    "9503001000",
+    "95030010",
+    "0402210000",
+    "9401",
+    "940171",
+    "3304990000",
+    "8711600090",
+]
+WORDS = [
+    "锂电池",
+    "召回",
+    "Power Bank",
+    "STRASSE",
+    "straße",
+    "ß",
+    "ss",
+    "İstanbul",
+    "i̇",
+    "Ǆ",
+    "ǆ",
+    "toy",
+    "TOY",
+    "Ὀδυσσεύς",
+    "ΣΊΣΥΦΟΣ",
+    "ς",
+    "玩具",
+    "",
+]
 COUNTRIES = ["CN", "DE", "US", "VN", "TR"]
 ENTERPRISES = ["E1", "E2", "E3", "E4"]
 PORTS = ["CNSHA", "CNNGB", "CNSZX"]
@@ -52,8 +81,10 @@ def _moment(draw) -> str:
 
 @st.composite
 def rules(draw, index: int):
-    rule = {"id": draw(st.sampled_from([index, f"R{index}", f"规则{index}"])),
-            "action": draw(st.sampled_from(["reject", "hold", "inspect", "sample", "document_check"]))}  # fmt: skip
+    rule = {
+        "id": draw(st.sampled_from([index, f"R{index}", f"规则{index}"])),
+        "action": draw(st.sampled_from(["reject", "hold", "inspect", "sample", "document_check"])),
+    }
     if draw(st.booleans()):
         rule["direction"] = draw(st.sampled_from(["import", "export", "any"]))
     for name, pool in (("origin_countries", COUNTRIES), ("enterprise_ids", ENTERPRISES), ("ports", PORTS)):
@@ -116,18 +147,26 @@ def policies(draw):
         "grade_factors": grades,
         "default_grade": "regular",
         "enterprise_grades": draw(st.dictionaries(st.sampled_from(ENTERPRISES), st.sampled_from(sorted(grades)))),
-        "commodity_factors": draw(st.dictionaries(
-            st.sampled_from(HS_CODES).flatmap(lambda code: st.integers(2, len(code)).map(lambda n: code[:n])),
-            st.sampled_from([0, 0.5, 2, 3]), max_size=3)),
+        "commodity_factors": draw(
+            st.dictionaries(
+                st.sampled_from(HS_CODES).flatmap(lambda code: st.integers(2, len(code)).map(lambda n: code[:n])),
+                st.sampled_from([0, 0.5, 2, 3]),
+                max_size=3,
+            )
+        ),
         "random_rate": draw(st.sampled_from([0, 0.1, 0.5, 1])),
         "min_random_rate": draw(st.sampled_from([0, 0.05, 0.3])),
         "random_action": draw(st.sampled_from(["inspect", "sample", "document_check"])),
-    }  # fmt: skip
+    }
 
 
 # Both keyword scanners: Hyperscan where it is built (x86-64), pyahocorasick everywhere.
-SCANNERS = ["pyahocorasick", pytest.param("hyperscan", marks=pytest.mark.skipif(
-    fast.hyperscan is None, reason="Hyperscan is not built for this platform"))]  # fmt: skip
+SCANNERS = [
+    "pyahocorasick",
+    pytest.param(
+        "hyperscan", marks=pytest.mark.skipif(fast.hyperscan is None, reason="Hyperscan is not built for this platform")
+    ),
+]
 
 
 @pytest.mark.parametrize("scanner", SCANNERS)
@@ -161,14 +200,27 @@ def test_a_keyword_counts_only_inside_one_description(scanner):
     descriptions = ["a", "ba", "b", "x\x00y", "\ud800x", "召", "回", "召回 召回", "xxx", "", "yes"]
     item_list = [_item(item_no=n + 1, description=d) for n, d in enumerate(descriptions)]
     for with_nul in (False, True):  # a keyword with a NUL character: Hyperscan cannot take it
-        rule_list = [parse_rule({"id": n, "action": "inspect", "keywords": [k]})
-                     for n, k in enumerate(keywords + ["b\x00a", "\x00"] * with_nul)]  # fmt: skip
+        rule_list = [
+            parse_rule({"id": n, "action": "inspect", "keywords": [k]})
+            for n, k in enumerate(keywords + ["b\x00a", "\x00"] * with_nul)
+        ]
         engine = Engine(rule_list, keyword_backend=scanner)
         assert engine._keywords.backend == ("pyahocorasick" if with_nul else scanner)
         expected = [naive.screen(rule_list, item) for item in item_list]
         assert engine.screen(item_list) == expected
         assert [r["matched_rules"] for r in expected] == [
-            (), (), (), (4, 6) if with_nul else (4,), (3,), (), (), (1,), (2,), (), (4,)]  # fmt: skip
+            (),
+            (),
+            (),
+            (4, 6) if with_nul else (4,),
+            (3,),
+            (),
+            (),
+            (1,),
+            (2,),
+            (),
+            (4,),
+        ]
         for item, result in zip(item_list, expected, strict=True):  # one at a time, the same
             assert engine.screen([item]) == [result]
 
@@ -185,9 +237,18 @@ def test_an_unknown_or_missing_keyword_scanner_is_refused(monkeypatch):
 
 
 def _item(**changes):
-    data = {"declaration_id": "D1", "item_no": 1, "direction": "import", "hs_code": "8507600090",
-            "origin_country": "CN", "enterprise_ids": ["E1"], "port": "CNSHA", "description": "Lithium power bank",
-            "value": 100, "declared_at": "2026-06-01T00:00:00Z"}  # fmt: skip
+    data = {
+        "declaration_id": "D1",
+        "item_no": 1,
+        "direction": "import",
+        "hs_code": "8507600090",
+        "origin_country": "CN",
+        "enterprise_ids": ["E1"],
+        "port": "CNSHA",
+        "description": "Lithium power bank",
+        "value": 100,
+        "declared_at": "2026-06-01T00:00:00Z",
+    }
     return parse_item({**data, **changes})
 
 
@@ -254,19 +315,30 @@ def test_results_hold_shared_tuples_and_are_not_tracked_by_the_cyclic_collector(
     """Engine._finish: an item no rule hits has the empty tuple, one only one rule hits that rule's own tuple,
     shared, so their result dicts are not tracked by the cyclic collector (holding many costs collections
     nothing); an item several rules hit has a tuple of its own."""
-    engine = Engine([parse_rule({"id": "A", "action": "inspect", "keywords": ["toy"]}),
-                     parse_rule({"id": "B", "action": "hold", "keywords": ["toy car"]})])  # fmt: skip
+    engine = Engine(
+        [
+            parse_rule({"id": "A", "action": "inspect", "keywords": ["toy"]}),
+            parse_rule({"id": "B", "action": "hold", "keywords": ["toy car"]}),
+        ]
+    )
     gc.collect()  # the engine's one-id tuples are untracked at the collector's first look at them
-    released, alone, both = engine.screen([_item(item_no=1, description="pen"), _item(item_no=2, description="toy"),
-                                           _item(item_no=3, description="toy car")])  # fmt: skip
+    released, alone, both = engine.screen(
+        [
+            _item(item_no=1, description="pen"),
+            _item(item_no=2, description="toy"),
+            _item(item_no=3, description="toy car"),
+        ]
+    )
     assert (released["matched_rules"], alone["matched_rules"], both["matched_rules"]) == ((), ("A",), ("A", "B"))
     assert alone["matched_rules"] is engine.screen([_item(item_no=4, description="a toy")])[0]["matched_rules"]
     assert not gc.is_tracked(released) and not gc.is_tracked(alone)
 
 
 def test_strongest_action_wins_and_ids_come_sorted():
-    rule_list = [parse_rule({"id": rule_id, "action": action}) for rule_id, action in
-                 [("b", "document_check"), (10, "inspect"), ("a", "hold"), (2, "sample")]]  # fmt: skip
+    rule_list = [
+        parse_rule({"id": rule_id, "action": action})
+        for rule_id, action in [("b", "document_check"), (10, "inspect"), ("a", "hold"), (2, "sample")]
+    ]
     result = Engine(rule_list).screen([_item()])[0]
     assert result == {"declaration_id": "D1", "item_no": 1, "matched_rules": (2, 10, "a", "b"), "action": "hold"}
     assert Engine([]).screen([_item()])[0]["action"] == "release"
@@ -304,8 +376,16 @@ def test_sampling_is_reproducible_and_near_its_rate():
     ],
 )
 def test_bad_items_name_their_field(data, field):
-    good = {"declaration_id": "D1", "item_no": 1, "direction": "import", "hs_code": "8507600090",
-            "origin_country": "CN", "port": "CNSHA", "value": 1, "declared_at": "2026-06-01T00:00:00Z"}  # fmt: skip
+    good = {
+        "declaration_id": "D1",
+        "item_no": 1,
+        "direction": "import",
+        "hs_code": "8507600090",
+        "origin_country": "CN",
+        "port": "CNSHA",
+        "value": 1,
+        "declared_at": "2026-06-01T00:00:00Z",
+    }
     with pytest.raises(FormatError) as error:
         parse_item({**good, **data})
     assert error.value.field == field
@@ -347,21 +427,42 @@ def test_the_engine_imports_without_django():
 def _write(tmp_path, rules_data, lines):
     (tmp_path / "rules.json").write_text(json.dumps(rules_data, ensure_ascii=False), encoding="utf-8")
     (tmp_path / "items.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    command = [str(BIN / "riskgate"), "screen", "--rules", str(tmp_path / "rules.json"), "--items",
-               str(tmp_path / "items.jsonl")]  # fmt: skip
+    command = [
+        str(BIN / "riskgate"),
+        "screen",
+        "--rules",
+        str(tmp_path / "rules.json"),
+        "--items",
+        str(tmp_path / "items.jsonl"),
+    ]
     return subprocess.run(command, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})  # noqa: S603
 
 
-GOOD_ITEM = {"declaration_id": "D1", "item_no": 1, "direction": "import", "hs_code": "8507600090",
-             "origin_country": "CN", "enterprise_ids": ["E1"], "port": "CNSHA", "description": "锂电池 power bank",
-             "value": 100, "declared_at": "2026-06-01T00:00:00Z"}  # fmt: skip
+GOOD_ITEM = {
+    "declaration_id": "D1",
+    "item_no": 1,
+    "direction": "import",
+    "hs_code": "8507600090",
+    "origin_country": "CN",
+    "enterprise_ids": ["E1"],
+    "port": "CNSHA",
+    "description": "锂电池 power bank",
+    "value": 100,
+    "declared_at": "2026-06-01T00:00:00Z",
+}
 
 
 def test_command_line_writes_one_result_per_item(tmp_path):
-    rules_data = [{"id": "R1", "hs_prefixes": ["8507"], "action": "hold"}, {"id": "R2", "keywords": ["锂电池"],
-                  "action": "inspect"}, {"id": "R3", "origin_countries": ["DE"], "action": "reject"}]  # fmt: skip
-    lines = [json.dumps(GOOD_ITEM, ensure_ascii=False), "",
-             json.dumps({**GOOD_ITEM, "item_no": 2, "hs_code": "9503001000", "description": "toy"})]  # fmt: skip
+    rules_data = [
+        {"id": "R1", "hs_prefixes": ["8507"], "action": "hold"},
+        {"id": "R2", "keywords": ["锂电池"], "action": "inspect"},
+        {"id": "R3", "origin_countries": ["DE"], "action": "reject"},
+    ]
+    lines = [
+        json.dumps(GOOD_ITEM, ensure_ascii=False),
+        "",
+        json.dumps({**GOOD_ITEM, "item_no": 2, "hs_code": "9503001000", "description": "toy"}),
+    ]
     run = _write(tmp_path, rules_data, lines)
     assert run.returncode == 0, run.stderr
     assert [json.loads(line) for line in run.stdout.splitlines()] == [
@@ -387,8 +488,11 @@ def test_command_line_stops_at_a_bad_line_naming_it_and_writes_nothing(tmp_path,
 
 
 def test_command_line_names_a_bad_rule(tmp_path):
-    run = _write(tmp_path, [{"id": "R1", "action": "hold"}, {"id": "R2", "action": "hold", "hs_prefixes": ["8x"]}],
-                 [json.dumps(GOOD_ITEM)])  # fmt: skip
+    run = _write(
+        tmp_path,
+        [{"id": "R1", "action": "hold"}, {"id": "R2", "action": "hold", "hs_prefixes": ["8x"]}],
+        [json.dumps(GOOD_ITEM)],
+    )
     assert run.returncode == 2 and "rules.json: rule 2 (id 'R2'): field hs_prefixes[0]" in run.stderr
     run = _write(tmp_path, {"rules": []}, [json.dumps(GOOD_ITEM)])
     assert run.returncode == 2 and "expected a JSON array of rules" in run.stderr
@@ -410,8 +514,12 @@ def _draw(declaration, item_no, rule_id) -> int:
     return int.from_bytes(digest, "big")
 
 
-@given(st.text(max_size=20), st.integers(1, 10**6), st.one_of(st.integers(), st.text(max_size=10)),
-       st.one_of(st.floats(0, 1), st.floats(0, 1e-3)))  # fmt: skip
+@given(
+    st.text(max_size=20),
+    st.integers(1, 10**6),
+    st.one_of(st.integers(), st.text(max_size=10)),
+    st.one_of(st.floats(0, 1), st.floats(0, 1e-3)),
+)
 def test_selection_is_the_draw_below_the_rate_as_documented(declaration, item_no, rule_id, rate):
     expected = rate >= 1 or (rate > 0 and _draw(declaration, item_no, rule_id) < rate * 2**64)  # exact int < float
     assert selected(declaration, item_no, rule_id, rate) is expected
@@ -448,8 +556,9 @@ def test_the_hs_key_table_finds_exactly_the_keys_it_holds(keys, others):
     assert table._keys.shape[1] == fast._Table.SLOTS
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-          HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(cases())
 def test_retro_screening_finds_what_the_rule_would_have_matched(tmp_path, case):
     """The SQL a rule becomes finds, in a Parquet history, exactly the items the rule matches (its validity
@@ -487,9 +596,16 @@ def test_retro_screening_within_a_period(tmp_path):
         assert len(retro_screen(rule, tmp_path)) == 5
 
 
-POLICY = {"id": 7, "grade_factors": {"advanced": 0.2, "regular": 1, "dishonest": 3}, "default_grade": "regular",
-          "enterprise_grades": {"AEO1": "advanced", "BAD1": "dishonest"}, "commodity_factors": {"9503": 2},
-          "random_rate": 0.05, "min_random_rate": 0.01, "random_action": "inspect"}  # fmt: skip
+POLICY = {
+    "id": 7,
+    "grade_factors": {"advanced": 0.2, "regular": 1, "dishonest": 3},
+    "default_grade": "regular",
+    "enterprise_grades": {"AEO1": "advanced", "BAD1": "dishonest"},
+    "commodity_factors": {"9503": 2},
+    "random_rate": 0.05,
+    "min_random_rate": 0.01,
+    "random_action": "inspect",
+}
 
 
 def _stream(n: int, **changes) -> list:
@@ -497,9 +613,18 @@ def _stream(n: int, **changes) -> list:
 
 
 def _item_data() -> dict:
-    return {"declaration_id": "D", "item_no": 1, "direction": "import", "hs_code": "8507600090",
-            "origin_country": "CN", "enterprise_ids": [], "port": "CNSHA", "description": "", "value": 10,
-            "declared_at": "2026-06-01T00:00:00Z"}  # fmt: skip
+    return {
+        "declaration_id": "D",
+        "item_no": 1,
+        "direction": "import",
+        "hs_code": "8507600090",
+        "origin_country": "CN",
+        "enterprise_ids": [],
+        "port": "CNSHA",
+        "description": "",
+        "value": 10,
+        "declared_at": "2026-06-01T00:00:00Z",
+    }
 
 
 @pytest.mark.parametrize(
@@ -511,8 +636,9 @@ def _item_data() -> dict:
         ("BAD1", "9503001000", 0.3, 1.0, 0.3),  # dishonest and a poor commodity record: capped at 1
     ],
 )
-def test_supervision_scales_sampling_and_random_selection(enterprise, hs_code, rule_rate, expected_sample,
-                                                          expected_random):  # fmt: skip
+def test_supervision_scales_sampling_and_random_selection(
+    enterprise, hs_code, rule_rate, expected_sample, expected_random
+):
     policy = parse_policy(POLICY)
     items = _stream(20_000, enterprise_ids=[enterprise], hs_code=hs_code)
     assert policy.factor(items[0]) * rule_rate == pytest.approx(expected_sample) or expected_sample == 1.0
@@ -563,11 +689,21 @@ def test_command_line_applies_a_policy(tmp_path):
     (tmp_path / "rules.json").write_text("[]", encoding="utf-8")
     (tmp_path / "items.jsonl").write_text(json.dumps(_item_data()) + "\n", encoding="utf-8")
     args = ["--rules", str(tmp_path / "rules.json"), "--items", str(tmp_path / "items.jsonl")]
-    run = subprocess.run([BIN / "riskgate", "screen", *args, "--policy", str(tmp_path / "policy.json")],
-                         capture_output=True, text=True, check=True)  # fmt: skip
-    assert json.loads(run.stdout) == {"declaration_id": "D", "item_no": 1, "matched_rules": [], "action": "inspect",
-                                      "random": True}  # fmt: skip
+    run = subprocess.run(
+        [BIN / "riskgate", "screen", *args, "--policy", str(tmp_path / "policy.json")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(run.stdout) == {
+        "declaration_id": "D",
+        "item_no": 1,
+        "matched_rules": [],
+        "action": "inspect",
+        "random": True,
+    }
     (tmp_path / "policy.json").write_text(json.dumps({**POLICY, "random_rate": "high"}), encoding="utf-8")
-    run = subprocess.run([BIN / "riskgate", "screen", *args, "--policy", str(tmp_path / "policy.json")],
-                         capture_output=True, text=True)  # fmt: skip
+    run = subprocess.run(
+        [BIN / "riskgate", "screen", *args, "--policy", str(tmp_path / "policy.json")], capture_output=True, text=True
+    )
     assert run.returncode == 2 and "field random_rate" in run.stderr

@@ -20,9 +20,19 @@ BATTERIES = {"hs_prefixes": ["8507"], "origin_countries": ["CN"], "action": "ins
 
 
 def _item(**changes):
-    data = {"declaration_id": "D1", "item_no": 1, "direction": "import", "hs_code": "8507600090",
-            "origin_country": "CN", "enterprise_ids": [], "port": "CNSHA", "description": "power bank", "value": 10,
-            "declared_at": "2026-11-30T00:00:00Z", **changes}  # fmt: skip
+    data = {
+        "declaration_id": "D1",
+        "item_no": 1,
+        "direction": "import",
+        "hs_code": "8507600090",
+        "origin_country": "CN",
+        "enterprise_ids": [],
+        "port": "CNSHA",
+        "description": "power bank",
+        "value": 10,
+        "declared_at": "2026-11-30T00:00:00Z",
+        **changes,
+    }
     return parse_item(data)
 
 
@@ -106,8 +116,12 @@ def test_the_live_engine_follows_the_database(world):
     assert live.engine().screen([_item()])[0]["action"] == "release"
     rule = services.issue(world.user("xian"), BATTERIES)
     live._state["checked"] = float("-inf")  # as if POLL_SECONDS had passed
-    assert live.engine().screen([_item()])[0] == {"declaration_id": "D1", "item_no": 1,
-                                                   "matched_rules": (rule.reference,), "action": "inspect"}  # fmt: skip
+    assert live.engine().screen([_item()])[0] == {
+        "declaration_id": "D1",
+        "item_no": 1,
+        "matched_rules": (rule.reference,),
+        "action": "inspect",
+    }
     first = live.engine()
     assert live.engine() is first  # not rebuilt while nothing changed
 
@@ -171,9 +185,18 @@ def _wait_for(seen, action: str, since: float) -> None:
     raise AssertionError(f"the worker never saw {action}")
 
 
-ITEM = {"declaration_id": "2026113000000001", "item_no": 1, "direction": "import", "hs_code": "8507600090",
-        "origin_country": "CN", "enterprise_ids": ["91610000MA6TG1234X"], "port": "CNXIY",
-        "description": "锂离子移动电源", "value": 1520.5, "declared_at": "2026-11-30T09:00:00+08:00"}  # fmt: skip
+ITEM = {
+    "declaration_id": "2026113000000001",
+    "item_no": 1,
+    "direction": "import",
+    "hs_code": "8507600090",
+    "origin_country": "CN",
+    "enterprise_ids": ["91610000MA6TG1234X"],
+    "port": "CNXIY",
+    "description": "锂离子移动电源",
+    "value": 1520.5,
+    "declared_at": "2026-11-30T09:00:00+08:00",
+}
 
 
 def test_single_window_screens_a_declaration_and_every_decision_is_kept(world):
@@ -202,8 +225,10 @@ def test_single_window_screens_a_declaration_and_every_decision_is_kept(world):
         },
     ]
     kept = ScreeningDecision.objects.order_by("item_no")
-    assert [(d.item_no, d.action, d.matched_rules) for d in kept] == [(1, "inspect", [rule.reference]),
-                                                                      (2, "release", [])]  # fmt: skip
+    assert [(d.item_no, d.action, d.matched_rules) for d in kept] == [
+        (1, "inspect", [rule.reference]),
+        (2, "release", []),
+    ]
     assert kept[0].item == ITEM and kept[0].rule_set_version == body["rule_set_version"] == 1
     assert kept[0].screened_by.username == "port" and kept[0].organisation.code == world.user("port").organisation.code
     # The decision is explained by the rule version it names, whose criteria never change afterwards.
@@ -242,26 +267,43 @@ def test_the_hot_path_stores_what_the_orm_would_store(world):
     rule = services.issue(world.user("xian"), BATTERIES)
     toys = services.issue(world.user("xian"), {"keywords": ["玩具"], "action": "hold"})
     before = timezone.now()
-    items = [ITEM, {**ITEM, "item_no": 2, "hs_code": "9503001000", "description": "玩具 Straße «ß»",
-              "enterprise_ids": ["E1", "E2"]},
-             {**ITEM, "item_no": 3, "hs_code": "0101210000", "description": "马"}]  # fmt: skip
-    response = world.client_for("port").post("/api/v1/screening/declarations", {"items": items},
-                                             content_type="application/json")  # fmt: skip
+    items = [
+        ITEM,
+        {
+            **ITEM,
+            "item_no": 2,
+            "hs_code": "9503001000",
+            "description": "玩具 Straße «ß»",
+            "enterprise_ids": ["E1", "E2"],
+        },
+        {**ITEM, "item_no": 3, "hs_code": "0101210000", "description": "马"},
+    ]
+    response = world.client_for("port").post(
+        "/api/v1/screening/declarations", {"items": items}, content_type="application/json"
+    )
     assert response.status_code == 200, response.content
     port = world.user("port")
     kept = list(ScreeningDecision.objects.order_by("item_no"))
     assert [d.item_no for d in kept] == [1, 2, 3] and len({d.pk for d in kept}) == 3
     assert all(before <= d.screened_at <= timezone.now() for d in kept)
-    twin = ScreeningDecision.objects.create(declaration_id=kept[1].declaration_id, item_no=kept[1].item_no,
-                                            item=items[1], action="hold", matched_rules=[toys.reference],
-                                            rule_set_version=kept[1].rule_set_version, screened_by=port,
-                                            organisation=port.organisation, policy=kept[1].policy,
-                                            factor=kept[1].factor)  # fmt: skip
+    twin = ScreeningDecision.objects.create(
+        declaration_id=kept[1].declaration_id,
+        item_no=kept[1].item_no,
+        item=items[1],
+        action="hold",
+        matched_rules=[toys.reference],
+        rule_set_version=kept[1].rule_set_version,
+        screened_by=port,
+        organisation=port.organisation,
+        policy=kept[1].policy,
+        factor=kept[1].factor,
+    )
     assert twin.pk > max(d.pk for d in kept)  # the sequence moved past the ids the hot path took
     columns = [f.attname for f in ScreeningDecision._meta.concrete_fields if f.attname not in ("id", "screened_at")]
     rows = {r["id"]: r for r in ScreeningDecision.objects.values("id", *columns)}
-    assert {k: v for k, v in rows[kept[1].pk].items() if k != "id"} == {k: v for k, v in rows[twin.pk].items()
-                                                                        if k != "id"}  # fmt: skip
+    assert {k: v for k, v in rows[kept[1].pk].items() if k != "id"} == {
+        k: v for k, v in rows[twin.pk].items() if k != "id"
+    }
     assert rows[kept[1].pk]["item"]["description"] == "玩具 Straße «ß»"
     tasks = list(InspectionTask.objects.order_by("item_no"))
     assert [(t.item_no, t.decision_id, t.action, t.status, t.kind) for t in tasks] == [
@@ -271,8 +313,14 @@ def test_the_hot_path_stores_what_the_orm_would_store(world):
     assert [list(t.rules.values_list("pk", flat=True)) for t in tasks] == [[rule.pk], [toys.pk]]
     assert tasks[1].enterprises == "|E1|E2|" and tasks[1].hs_code == "9503001000" and tasks[1].item == items[1]
     assert all(before <= t.created_at <= timezone.now() for t in tasks)
-    later = InspectionTask.objects.create(declaration_id="D9", item_no=1, item=ITEM, hs_code=ITEM["hs_code"],
-                                          action="inspect", organisation=port.organisation)  # fmt: skip
+    later = InspectionTask.objects.create(
+        declaration_id="D9",
+        item_no=1,
+        item=ITEM,
+        hs_code=ITEM["hs_code"],
+        action="inspect",
+        organisation=port.organisation,
+    )
     assert later.pk > tasks[-1].pk
 
 
@@ -283,8 +331,9 @@ def test_a_batch_larger_than_one_statement_keeps_each_task_on_its_own_decision(w
 
     services.issue(world.user("xian"), BATTERIES)
     items = [{**ITEM, "declaration_id": f"D{n // 3}", "item_no": n % 3 + 1, "value": n} for n in range(300)]
-    response = world.client_for("port").post("/api/v1/screening/batches", {"items": items},
-                                             content_type="application/json")  # fmt: skip
+    response = world.client_for("port").post(
+        "/api/v1/screening/batches", {"items": items}, content_type="application/json"
+    )
     assert response.status_code == 200, response.content
     decisions = {d.pk: d for d in ScreeningDecision.objects.all()}
     assert len(decisions) == 300 and InspectionTask.objects.count() == 300
@@ -296,8 +345,9 @@ def test_a_batch_larger_than_one_statement_keeps_each_task_on_its_own_decision(w
 
 def test_batches_take_many_declarations(world):
     items = [{**ITEM, "declaration_id": f"D{n}"} for n in range(3)]
-    response = world.client_for("port").post("/api/v1/screening/batches", {"items": items},
-                                             content_type="application/json")  # fmt: skip
+    response = world.client_for("port").post(
+        "/api/v1/screening/batches", {"items": items}, content_type="application/json"
+    )
     assert response.status_code == 200 and len(response.json()["results"]) == 3
 
 
@@ -308,10 +358,19 @@ def test_the_single_window_screens_with_an_api_token(world):
     from riskgate.targeting.models import ScreeningDecision
 
     port = world.user("port")
-    issued = issue_token(world.user("admin"), name="单一窗口", organisation=port.organisation,
-                         permissions=["targeting:declaration:screen"], expires_at=None)  # fmt: skip
-    response = Client().post("/api/v1/screening/declarations", {"items": [ITEM]}, content_type="application/json",
-                             headers={"authorization": f"Bearer {issued.secret}"})  # fmt: skip
+    issued = issue_token(
+        world.user("admin"),
+        name="单一窗口",
+        organisation=port.organisation,
+        permissions=["targeting:declaration:screen"],
+        expires_at=None,
+    )
+    response = Client().post(
+        "/api/v1/screening/declarations",
+        {"items": [ITEM]},
+        content_type="application/json",
+        headers={"authorization": f"Bearer {issued.secret}"},
+    )
     assert response.status_code == 200, response.content
     decision = ScreeningDecision.objects.get()
     assert (decision.token_id, decision.screened_by, decision.organisation_id) == (
@@ -319,8 +378,17 @@ def test_the_single_window_screens_with_an_api_token(world):
         None,
         port.organisation_id,
     )
-    reader = issue_token(world.user("admin"), name="只读", organisation=port.organisation,
-                         permissions=["targeting:rule:view"], expires_at=None)  # fmt: skip
-    denied = Client().post("/api/v1/screening/declarations", {"items": [ITEM]}, content_type="application/json",
-                           headers={"authorization": f"Bearer {reader.secret}"})  # fmt: skip
+    reader = issue_token(
+        world.user("admin"),
+        name="只读",
+        organisation=port.organisation,
+        permissions=["targeting:rule:view"],
+        expires_at=None,
+    )
+    denied = Client().post(
+        "/api/v1/screening/declarations",
+        {"items": [ITEM]},
+        content_type="application/json",
+        headers={"authorization": f"Bearer {reader.secret}"},
+    )
     assert denied.status_code == 403 and ScreeningDecision.objects.count() == 1

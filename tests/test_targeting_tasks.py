@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from riskgate.core.models import AuditEvent
 from riskgate.intake.models import RiskInformation
-from riskgate.targeting import history, inspection, live, screening, services, supervision
+from riskgate.targeting import history, inspection, live, queries, screening, services, supervision
 from riskgate.targeting.models import (
     CommodityRecord,
     HistoryExport,
@@ -24,9 +24,18 @@ from riskgate.targeting.models import (
 )
 
 BATTERIES = {"hs_prefixes": ["8507"], "origin_countries": ["CN"], "action": "inspect"}
-ITEM = {"declaration_id": "2026113000000001", "item_no": 1, "direction": "import", "hs_code": "8507600090",
-        "origin_country": "CN", "enterprise_ids": ["6101930001"], "port": "CNXIY", "description": "锂离子移动电源",
-        "value": 1520.5, "declared_at": "2026-11-30T09:00:00+08:00"}  # fmt: skip
+ITEM = {
+    "declaration_id": "2026113000000001",
+    "item_no": 1,
+    "direction": "import",
+    "hs_code": "8507600090",
+    "origin_country": "CN",
+    "enterprise_ids": ["6101930001"],
+    "port": "CNXIY",
+    "description": "锂离子移动电源",
+    "value": 1520.5,
+    "declared_at": "2026-11-30T09:00:00+08:00",
+}
 NO_RANDOM = {"random_rate": 0, "min_random_rate": 0}
 
 
@@ -53,8 +62,12 @@ def _no_random(world):
 def test_hits_become_tasks_at_the_port_of_the_item(world):
     _no_random(world)
     rule = services.issue(world.user("xian"), BATTERIES)
-    items = [ITEM, {**ITEM, "item_no": 2, "hs_code": "9503001000"}, {**ITEM, "item_no": 3, "port": "CNSFH"},
-             {**ITEM, "item_no": 4, "port": "CNZZZ"}]  # fmt: skip
+    items = [
+        ITEM,
+        {**ITEM, "item_no": 2, "hs_code": "9503001000"},
+        {**ITEM, "item_no": 3, "port": "CNSFH"},
+        {**ITEM, "item_no": 4, "port": "CNZZZ"},
+    ]
     results = _screen(world, items)
     assert [r["action"] for r in results] == ["inspect", "release", "inspect", "inspect"]
     tasks = {t.item_no: t for t in InspectionTask.objects.all()}
@@ -64,10 +77,10 @@ def test_hits_become_tasks_at_the_port_of_the_item(world):
     assert [r.pk for r in tasks[1].rules.all()] == [rule.pk] and tasks[1].kind == "screening"
     assert tasks[1].decision.item == ITEM
     # Each port sees its own queue; another bureau sees nothing of Xi'an's.
-    assert set(inspection.visible(world.user("port")).values_list("item_no", flat=True)) == {1, 4}
-    assert set(inspection.visible(world.user("harbin")).values_list("item_no", flat=True)) == {3}
+    assert set(queries.tasks(world.user("port")).values_list("item_no", flat=True)) == {1, 4}
+    assert set(queries.tasks(world.user("harbin")).values_list("item_no", flat=True)) == {3}
     with pytest.raises(PermissionDenied):
-        inspection.visible(world.user("enterprise"))
+        queries.tasks(world.user("enterprise"))
 
 
 def test_a_port_office_added_or_moved_reaches_running_workers_as_rules_do(world):
@@ -100,8 +113,10 @@ def test_a_non_conforming_outcome_becomes_risk_information(world):
     rule = services.issue(world.user("xian"), BATTERIES)
     _screen(world, [ITEM])
     task = InspectionTask.objects.get()
-    lab = [{"test_item": "过充保护", "result": "失效", "unit": "", "limit": "GB 4943.1-2022 附录 M", "conforms": False},
-           {"test_item": "标识", "result": "符合", "conforms": True}]  # fmt: skip
+    lab = [
+        {"test_item": "过充保护", "result": "失效", "unit": "", "limit": "GB 4943.1-2022 附录 M", "conforms": False},
+        {"test_item": "标识", "result": "符合", "conforms": True},
+    ]
     with pytest.raises(ValidationError, match="查验发现"):
         inspection.record_outcome(world.user("port"), task, outcome="non_conforming", lab_results=lab)
     with pytest.raises(ValidationError, match="不能为合格"):
@@ -110,12 +125,16 @@ def test_a_non_conforming_outcome_becomes_risk_information(world):
         inspection.record_outcome(world.user("harbin"), task, outcome="conforming")
     with pytest.raises(PermissionDenied):
         inspection.record_outcome(world.user("enterprise"), task, outcome="conforming")
-    done = inspection.record_outcome(world.user("port"), task, outcome="non_conforming", findings="过充保护失效",
-                                     lab_results=lab)  # fmt: skip
+    done = inspection.record_outcome(
+        world.user("port"), task, outcome="non_conforming", findings="过充保护失效", lab_results=lab
+    )
     assert (done.status, done.outcome, done.lab_results.count()) == ("done", "non_conforming", 2)
     info = RiskInformation.objects.get(pk=done.information_id)
     assert (info.source_type, info.external_id, info.organisation.code) == (
-        "inspection_nonconformity", task.reference, "xian-airport-port")  # fmt: skip
+        "inspection_nonconformity",
+        task.reference,
+        "xian-airport-port",
+    )
     assert info.hs_code_id == "850760" and info.origin_countries == ["CN"] and info.trade_direction == "import"
     assert "过充保护" in info.description and info.source_data["rules"] == [rule.reference]
     assert AuditEvent.objects.filter(action="inspection_task.completed", object_id=str(task.pk)).count() == 1
@@ -157,13 +176,16 @@ def test_credit_grades_and_policy_versions_reach_the_engine_and_are_audited(worl
     assert "grade_factors" in error.value.message_dict
     with pytest.raises(ValidationError, match="理由"):
         supervision.change_policy(warning, {"random_rate": 0.5}, reason="")
-    policy = supervision.change_policy(warning, {"random_rate": 0.0, "min_random_rate": 0.0,
-                                                 "grade_factors": {"advanced": 0.2, "regular": 1, "dishonest": 3}},
-                                       reason="试行")  # fmt: skip
+    policy = supervision.change_policy(
+        warning,
+        {"random_rate": 0.0, "min_random_rate": 0.0, "grade_factors": {"advanced": 0.2, "regular": 1, "dishonest": 3}},
+        reason="试行",
+    )
     supervision.set_credit_grade(warning, enterprise, "dishonest", reason="走私被处罚")
     assert RuleSetState.objects.get(pk=1).version == version + 2
     assert AuditEvent.objects.filter(action="organisation.credit_grade_changed").get().changes == {
-        "credit_grade": ["regular", "dishonest"]}  # fmt: skip
+        "credit_grade": ["regular", "dishonest"]
+    }
     assert AuditEvent.objects.filter(action="supervision_policy.changed", object_id=str(policy.pk)).exists()
     exchange = supervision.exchange_policy(policy)
     assert exchange["enterprise_grades"] == {enterprise.uscc: "dishonest", "6101930001": "dishonest"}
@@ -175,8 +197,9 @@ def test_credit_grades_and_policy_versions_reach_the_engine_and_are_audited(worl
 
 
 def test_random_selection_is_stored_reproduced_and_explained(world):
-    policy = supervision.change_policy(world.user("warning"), {"random_rate": 0.5, "min_random_rate": 0.1},
-                                       reason="加大随机抽查")  # fmt: skip
+    policy = supervision.change_policy(
+        world.user("warning"), {"random_rate": 0.5, "min_random_rate": 0.1}, reason="加大随机抽查"
+    )
     results = _screen(world, [{**ITEM, "declaration_id": f"R{n}"} for n in range(200)])
     chosen = [r for r in results if r.get("random")]
     assert 60 < len(chosen) < 140 and all(r["action"] == "inspect" and not r["matched_rules"] for r in chosen)
@@ -202,8 +225,12 @@ def test_commodity_records_raise_the_factor_and_the_job_is_idempotent(world):
     _screen(world, [{**ITEM, "declaration_id": f"C{n}"} for n in range(25)])
     for n, task in enumerate(InspectionTask.objects.order_by("id")):
         bad = n < 5
-        inspection.record_outcome(world.user("port"), task, outcome="non_conforming" if bad else "conforming",
-                                  findings="不合格" if bad else "")  # fmt: skip
+        inspection.record_outcome(
+            world.user("port"),
+            task,
+            outcome="non_conforming" if bad else "conforming",
+            findings="不合格" if bad else "",
+        )
     assert supervision.refresh_records() == 1
     assert supervision.refresh_records() == 0  # nothing changed: no new rule-set version
     record = CommodityRecord.objects.get(hs_heading="8507")
@@ -236,21 +263,38 @@ def test_retro_screening_opens_follow_ups_from_the_history(world, django_capture
 def test_pages_of_rules_tasks_and_policy(world):
     _no_random(world)
     client = world.client_for("xian")
-    response = client.post("/targeting/rules/new/", {
-        "direction": "import", "hs_prefixes": "8507, 850760", "origin_countries": "cn", "action": "inspect",
-        "sampling_rate": "1", "reason": "锂电池过热"})  # fmt: skip
+    response = client.post(
+        "/targeting/rules/new/",
+        {
+            "direction": "import",
+            "hs_prefixes": "8507, 850760",
+            "origin_countries": "cn",
+            "action": "inspect",
+            "sampling_rate": "1",
+            "reason": "锂电池过热",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     rule = services.ControlRule.objects.get()
     assert rule.hs_prefixes == ["8507", "850760"] and rule.origin_countries == ["CN"]
-    bad = client.post("/targeting/rules/new/", {"direction": "import", "hs_prefixes": "85x7", "action": "inspect",
-                                                "reason": "x"})  # fmt: skip
+    bad = client.post(
+        "/targeting/rules/new/", {"direction": "import", "hs_prefixes": "85x7", "action": "inspect", "reason": "x"}
+    )
     assert bad.status_code == 400 and "HS" in bad.content.decode()
     page = client.get(f"/targeting/rules/{rule.pk}/").content.decode()
     assert rule.reference in page and "布控条件" in page
     assert world.client_for("harbin").get(f"/targeting/rules/{rule.pk}/").status_code == 404
-    changed = client.post(f"/targeting/rules/{rule.pk}/change/", {
-        "direction": "import", "hs_prefixes": "8507", "origin_countries": "CN", "action": "hold", "sampling_rate": "1",
-        "reason": "升级为扣留"})  # fmt: skip
+    changed = client.post(
+        f"/targeting/rules/{rule.pk}/change/",
+        {
+            "direction": "import",
+            "hs_prefixes": "8507",
+            "origin_countries": "CN",
+            "action": "hold",
+            "sampling_rate": "1",
+            "reason": "升级为扣留",
+        },
+    )
     assert changed.status_code == 302
     listing = client.get("/targeting/rules/").content.decode()
     assert f"CR{rule.pk:08d}-v2" in listing and "0 / 0 / 0" in listing
@@ -260,9 +304,18 @@ def test_pages_of_rules_tasks_and_policy(world):
     assert task.reference in port.get("/targeting/tasks/").content.decode()
     detail = port.get(f"/targeting/tasks/{task.pk}/").content.decode()
     assert "结果一致" in detail  # the decision explained and reproduced
-    posted = port.post(f"/targeting/tasks/{task.pk}/", {
-        "outcome": "non_conforming", "findings": "过充保护失效", "lab-TOTAL_FORMS": "3", "lab-INITIAL_FORMS": "0",
-        "lab-0-test_item": "过充保护", "lab-0-result": "失效", "lab-0-conforms": "0"})  # fmt: skip
+    posted = port.post(
+        f"/targeting/tasks/{task.pk}/",
+        {
+            "outcome": "non_conforming",
+            "findings": "过充保护失效",
+            "lab-TOTAL_FORMS": "3",
+            "lab-INITIAL_FORMS": "0",
+            "lab-0-test_item": "过充保护",
+            "lab-0-result": "失效",
+            "lab-0-conforms": "0",
+        },
+    )
     assert posted.status_code == 302
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE and task.information_id and task.lab_results.count() == 1
@@ -272,17 +325,38 @@ def test_pages_of_rules_tasks_and_policy(world):
     assert "随机布控比例" in client.get("/targeting/supervision/").content.decode()
     assert client.post("/targeting/supervision/", {"form": "policy"}).status_code == 403
     before = SupervisionPolicy.objects.count()
-    response = world.client_for("warning").post("/targeting/supervision/", {
-        "form": "policy", "grade_factors": json.dumps({"advanced": 0.1, "regular": 1, "dishonest": 4}),
-        "default_grade": "regular", "commodity_factors": "{}", "record_tiers": "[[0.1, 2]]",
-        "record_window_days": "180", "record_min_inspections": "10", "random_rate": "0.03",
-        "min_random_rate": "0.01", "random_action": "inspect", "reason": "年度调整"})  # fmt: skip
+    response = world.client_for("warning").post(
+        "/targeting/supervision/",
+        {
+            "form": "policy",
+            "grade_factors": json.dumps({"advanced": 0.1, "regular": 1, "dishonest": 4}),
+            "default_grade": "regular",
+            "commodity_factors": "{}",
+            "record_tiers": "[[0.1, 2]]",
+            "record_window_days": "180",
+            "record_min_inspections": "10",
+            "random_rate": "0.03",
+            "min_random_rate": "0.01",
+            "random_action": "inspect",
+            "reason": "年度调整",
+        },
+    )
     assert response.status_code == 302 and SupervisionPolicy.objects.count() == before + 1
     assert supervision.current_policy().grade_factors["dishonest"] == 4
-    bad = world.client_for("warning").post("/targeting/supervision/", {
-        "form": "policy", "grade_factors": "{not json", "default_grade": "regular", "record_window_days": "180",
-        "record_min_inspections": "10", "random_rate": "0.03", "min_random_rate": "0.01", "random_action": "inspect",
-        "reason": "x"})  # fmt: skip
+    bad = world.client_for("warning").post(
+        "/targeting/supervision/",
+        {
+            "form": "policy",
+            "grade_factors": "{not json",
+            "default_grade": "regular",
+            "record_window_days": "180",
+            "record_min_inspections": "10",
+            "random_rate": "0.03",
+            "min_random_rate": "0.01",
+            "random_action": "inspect",
+            "reason": "x",
+        },
+    )
     assert bad.status_code == 400 and SupervisionPolicy.objects.count() == before + 1
 
 
@@ -301,15 +375,20 @@ def test_a_rule_is_issued_from_a_published_agency_notice(world):
 def test_the_api_manages_rules_and_records_outcomes(world):
     _no_random(world)
     xian = world.client_for("xian")
-    response = xian.post("/api/v1/control-rules", {"criteria": BATTERIES, "reason": "锂电池"},
-                         content_type="application/json")  # fmt: skip
+    response = xian.post(
+        "/api/v1/control-rules", {"criteria": BATTERIES, "reason": "锂电池"}, content_type="application/json"
+    )
     assert response.status_code == 201, response.content
     rule = response.json()
     assert rule["criteria"]["hs_prefixes"] == ["8507"] and rule["reference"].endswith("-v1")
     bad = xian.post("/api/v1/control-rules", {"criteria": {"action": "arrest"}}, content_type="application/json")
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "action"
-    assert world.client_for("port").post("/api/v1/control-rules", {"criteria": BATTERIES},
-                                         content_type="application/json").status_code == 403  # fmt: skip
+    assert (
+        world.client_for("port")
+        .post("/api/v1/control-rules", {"criteria": BATTERIES}, content_type="application/json")
+        .status_code
+        == 403
+    )
     change = {"criteria": {"action": "hold"}, "reason": "升级"}
     changed = xian.post(f"/api/v1/control-rules/{rule['id']}/change", change, content_type="application/json")
     assert changed.status_code == 201 and changed.json()["version"] == 2
@@ -318,10 +397,15 @@ def test_the_api_manages_rules_and_records_outcomes(world):
     port = world.client_for("port")
     tasks = port.get("/api/v1/inspection-tasks?status=open").json()["items"]
     assert len(tasks) == 1 and tasks[0]["rules"] == [changed.json()["reference"]]
-    outcome = port.post(f"/api/v1/inspection-tasks/{tasks[0]['id']}/outcome",
-                        {"outcome": "non_conforming", "findings": "过热",
-                         "lab_results": [{"test_item": "温升", "result": "95", "unit": "°C", "limit": "≤ 70",
-                                          "conforms": False}]}, content_type="application/json")  # fmt: skip
+    outcome = port.post(
+        f"/api/v1/inspection-tasks/{tasks[0]['id']}/outcome",
+        {
+            "outcome": "non_conforming",
+            "findings": "过热",
+            "lab_results": [{"test_item": "温升", "result": "95", "unit": "°C", "limit": "≤ 70", "conforms": False}],
+        },
+        content_type="application/json",
+    )
     assert outcome.status_code == 200, outcome.content
     assert outcome.json()["information_id"] and outcome.json()["lab_results"][0]["conforms"] is False
     assert world.client_for("harbin").get(f"/api/v1/inspection-tasks/{tasks[0]['id']}").status_code == 404
@@ -330,8 +414,14 @@ def test_the_api_manages_rules_and_records_outcomes(world):
     assert explanation["reproduced"] and explanation["rules"][0]["holds"]
     policy = port.get("/api/v1/supervision-policy").json()
     assert policy["random_rate"] == 0
-    assert port.post("/api/v1/supervision-policy", {"changes": {"random_rate": 0.1}, "reason": "x"},
-                     content_type="application/json").status_code == 403  # fmt: skip
+    assert (
+        port.post(
+            "/api/v1/supervision-policy",
+            {"changes": {"random_rate": 0.1}, "reason": "x"},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
 
 
 def test_the_demo_has_rules_from_warnings_a_stream_with_hits_outcomes_and_retro_follow_ups(world):

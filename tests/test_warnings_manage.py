@@ -72,9 +72,15 @@ def test_emergency_draft_and_the_authority_message(world):
     xian = world.client_for("bureau_officer")
     response = xian.post(
         reverse("warnings:create"),
-        {**FORM, "level": "I", "kinds": ["agency_notice"], "regions": "610100", "hazard_type": "physical",
-         "reason": "已致儿童受伤"},
-    )  # fmt: skip
+        {
+            **FORM,
+            "level": "I",
+            "kinds": ["agency_notice"],
+            "regions": "610100",
+            "hazard_type": "physical",
+            "reason": "已致儿童受伤",
+        },
+    )
     assert response.status_code == 302
     notice = WarningNotice.objects.get()
     assert notice.path == "emergency" and notice.organisation == world.org("xian-customs")

@@ -35,15 +35,67 @@ from serving import bench_env, gunicorn  # noqa: E402
 
 TARGET_P95_MS, TARGET_RPS = 50, 800
 
-PRODUCTS = ["锂电池移动电源", "儿童电动车", "电热水壶", "婴儿推车", "塑料玩具", "电吹风", "折叠椅", "抽屉柜", "乳粉",
-            "冷冻虾仁", "辣椒粉", "化妆品", "儿童睡衣", "电暖器", "头盔", "自行车"]  # fmt: skip
-HAZARDS = ["过热起火", "小零件窒息", "沙门氏菌超标", "铅含量超标", "绳带勒颈", "夹伤手指", "倾倒压伤", "触电",
-           "致敏物质未标示", "召回"]  # fmt: skip
-ENGLISH = ["power bank overheats", "small parts choking hazard", "Salmonella", "lead above limit", "tip-over",
-           "electric shock", "undeclared milk", "recall", "burn hazard", "strangulation"]  # fmt: skip
+PRODUCTS = [
+    "锂电池移动电源",
+    "儿童电动车",
+    "电热水壶",
+    "婴儿推车",
+    "塑料玩具",
+    "电吹风",
+    "折叠椅",
+    "抽屉柜",
+    "乳粉",
+    "冷冻虾仁",
+    "辣椒粉",
+    "化妆品",
+    "儿童睡衣",
+    "电暖器",
+    "头盔",
+    "自行车",
+]
+HAZARDS = [
+    "过热起火",
+    "小零件窒息",
+    "沙门氏菌超标",
+    "铅含量超标",
+    "绳带勒颈",
+    "夹伤手指",
+    "倾倒压伤",
+    "触电",
+    "致敏物质未标示",
+    "召回",
+]
+ENGLISH = [
+    "power bank overheats",
+    "small parts choking hazard",
+    "Salmonella",
+    "lead above limit",
+    "tip-over",
+    "electric shock",
+    "undeclared milk",
+    "recall",
+    "burn hazard",
+    "strangulation",
+]
 ORIGINS = ["CN", "DE", "US", "VN", "JP", "KR", "IT", "TR", "IN", "TH"]
-HS = ["8507", "8711", "8516", "8715", "9503", "8516", "9401", "9403", "0402", "0306", "0904", "3304", "6108",
-      "8516", "6506", "8712"]  # fmt: skip
+HS = [
+    "8507",
+    "8711",
+    "8516",
+    "8715",
+    "9503",
+    "8516",
+    "9401",
+    "9403",
+    "0402",
+    "0306",
+    "0904",
+    "3304",
+    "6108",
+    "8516",
+    "6506",
+    "8712",
+]
 
 
 def build(n: int) -> None:
@@ -130,10 +182,28 @@ def popular_paths() -> list[str]:
     """What people search most: keywords, a level, a kind, an HS chapter, an origin, a later page."""
     from urllib.parse import urlencode
 
-    queries = [{}, {"q": "召回"}, {"q": "电池"}, {"q": "玩具"}, {"q": "沙门氏菌"}, {"q": "recall"}, {"q": "lead"},
-               {"level": "I"}, {"level": "II"}, {"kind": "public_announcement"}, {"hs_chapter": "85"},
-               {"origin": "CN"}, {"state": "lifted"}, {"q": "儿童", "level": "III"}, {"page": "2"}, {"page": "10"},
-               {"q": "折叠椅"}, {"q": "乳粉", "origin": "CN"}, {"region": "610100"}, {"category": "头盔"}]  # fmt: skip
+    queries = [
+        {},
+        {"q": "召回"},
+        {"q": "电池"},
+        {"q": "玩具"},
+        {"q": "沙门氏菌"},
+        {"q": "recall"},
+        {"q": "lead"},
+        {"level": "I"},
+        {"level": "II"},
+        {"kind": "public_announcement"},
+        {"hs_chapter": "85"},
+        {"origin": "CN"},
+        {"state": "lifted"},
+        {"q": "儿童", "level": "III"},
+        {"page": "2"},
+        {"page": "10"},
+        {"q": "折叠椅"},
+        {"q": "乳粉", "origin": "CN"},
+        {"region": "610100"},
+        {"category": "头盔"},
+    ]
     return ["/warnings/" + (f"?{urlencode(q)}" if q else "") for q in queries]
 
 
@@ -142,10 +212,16 @@ def long_tail_paths(count: int = 5000) -> list[str]:
     from urllib.parse import urlencode
 
     words = ["", *PRODUCTS, *HAZARDS, "recall", "lead", "Salmonella", "power bank", "choking"]
-    filters = [{}, *({"level": v} for v in ["I", "II", "III", "IV"]), *({"origin": v} for v in ORIGINS),
-               *({"hs_chapter": v} for v in ["85", "95", "94", "8507", "0402"]),
-               *({"state": v} for v in ["active", "adjusted", "lifted"]), {"kind": "public_announcement"},
-               {"region": "610100"}, {"since": "2026-01-01"}]  # fmt: skip
+    filters = [
+        {},
+        *({"level": v} for v in ["I", "II", "III", "IV"]),
+        *({"origin": v} for v in ORIGINS),
+        *({"hs_chapter": v} for v in ["85", "95", "94", "8507", "0402"]),
+        *({"state": v} for v in ["active", "adjusted", "lifted"]),
+        {"kind": "public_announcement"},
+        {"region": "610100"},
+        {"since": "2026-01-01"},
+    ]
     combos = [(w, f, p) for w in words for f in filters for p in (1, 2, 3)]
     random.Random(11).shuffle(combos)
     paths = []
@@ -245,8 +321,10 @@ def main() -> None:
             distinct = wrk(base, args.seconds, args.connections, scripts["distinct"])
             static = wrk(f"{base}/static/riskgate/app.css", args.seconds, args.connections, scripts["static"])
             dynamic = wrk(f"{base}/healthz", args.seconds, args.connections, scripts["static"])
-    print(f"[{args.db}] {args.warnings:,} warnings, {workers} gunicorn workers, page cache {args.cache}, "
-          f"wrk {args.connections} connections, {args.seconds} s each")  # fmt: skip
+    print(
+        f"[{args.db}] {args.warnings:,} warnings, {workers} gunicorn workers, page cache {args.cache}, "
+        f"wrk {args.connections} connections, {args.seconds} s each"
+    )
     scenarios = (
         ("search page, popular searches", popular),
         ("search page, long tail of 5,000 searches (Zipf)", long_tail),

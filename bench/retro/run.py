@@ -27,16 +27,48 @@ from riskgate.targeting.engine import parse_rule  # noqa: E402
 from riskgate.targeting.engine.retro import retro_screen, write_projections  # noqa: E402
 
 TARGET_SECONDS = 3.0
-COUNTRIES = ["CN", "US", "DE", "JP", "KR", "VN", "IT", "FR", "TH", "IN", "MY", "ID", "TR", "GB", "NL", "ES", "BR",
-             "AU", "NZ", "CA", "MX", "CL", "PL", "BE", "CH", "SE", "DK", "IE", "PH", "SG"]  # fmt: skip
+COUNTRIES = [
+    "CN",
+    "US",
+    "DE",
+    "JP",
+    "KR",
+    "VN",
+    "IT",
+    "FR",
+    "TH",
+    "IN",
+    "MY",
+    "ID",
+    "TR",
+    "GB",
+    "NL",
+    "ES",
+    "BR",
+    "AU",
+    "NZ",
+    "CA",
+    "MX",
+    "CL",
+    "PL",
+    "BE",
+    "CH",
+    "SE",
+    "DK",
+    "IE",
+    "PH",
+    "SG",
+]
 RULES = [
     ("HS heading + origin", {"hs_prefixes": ["8507"], "origin_countries": ["CN", "VN"], "action": "inspect"}),
     ("HS subheading, any origin, value bound", {"hs_prefixes": ["950300"], "min_value": 5000, "action": "hold"}),
     ("trade mark keyword", {"keywords": ["acme01234"], "action": "inspect"}),
     ("one enterprise", {"enterprise_ids": ["910000000000012345"], "action": "hold"}),
-    ("origin and port, exports", {"origin_countries": ["TR"], "ports": ["CNSHA"], "direction": "export",
-                                  "action": "document_check"}),
-]  # fmt: skip
+    (
+        "origin and port, exports",
+        {"origin_countries": ["TR"], "ports": ["CNSHA"], "direction": "export", "action": "document_check"},
+    ),
+]
 
 GENERATE = """
 CREATE OR REPLACE TABLE generated AS
@@ -100,8 +132,10 @@ def main() -> None:
             if not (path / "by_enterprise").exists():
                 seconds = build(path, size)
                 volume = sum(f.stat().st_size for f in path.rglob("*.parquet")) / 1e9
-                print(f"built a history of {size:,} items in {seconds:.0f} s ({volume:.2f} GB Parquet, both "
-                      f"projections)", flush=True)  # fmt: skip
+                print(
+                    f"built a history of {size:,} items in {seconds:.0f} s ({volume:.2f} GB Parquet, both projections)",
+                    flush=True,
+                )
             for name, rule in rules:
                 seconds, found = timed(rule, path)
                 report.append((size, name, seconds, found))
@@ -109,8 +143,10 @@ def main() -> None:
         worst = max(seconds for size, _name, seconds, _found in report if size == max(r[0] for r in report))
         biggest = max(r[0] for r in report)
         verdict = "met" if worst < TARGET_SECONDS else "MISSED"
-        print(f"slowest rule at {biggest:,} items: {worst:.2f} s (target < {TARGET_SECONDS:.0f} s: {verdict}), "
-              f"{os.cpu_count()} CPUs")  # fmt: skip
+        print(
+            f"slowest rule at {biggest:,} items: {worst:.2f} s (target < {TARGET_SECONDS:.0f} s: {verdict}), "
+            f"{os.cpu_count()} CPUs"
+        )
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -63,13 +63,17 @@ def build(n_rules: int) -> None:
                     created_by=officer,
                 )
                 for rule in rules
-            ]  # fmt: skip
+            ]
         )
         ControlRule.objects.filter(pk__in=[r.pk for r in made]).update(lineage_id=F("id"))
         RuleSetState.objects.create(pk=1, version=1, changed_at=timezone.now())
-    issued = issue_token(User.objects.get(username="admin"), name="single window (bench)",
-                         organisation=port.organisation, permissions=["targeting:declaration:screen"],
-                         expires_at=None)  # fmt: skip
+    issued = issue_token(
+        User.objects.get(username="admin"),
+        name="single window (bench)",
+        organisation=port.organisation,
+        permissions=["targeting:declaration:screen"],
+        expires_at=None,
+    )
     print(f"TOKEN {issued.secret}", flush=True)
 
 
@@ -129,8 +133,14 @@ def load(port: int, path: str, bodies: list[bytes], token: str, rate: float, sec
         thread.join()
     elapsed = time.perf_counter() - start
     cut = statistics.quantiles(latencies, n=100)
-    return {"p50": cut[49], "p99": cut[98], "rate": total / elapsed, "errors": len(errors), "sample": errors[:3],
-            "requests": total}  # fmt: skip
+    return {
+        "p50": cut[49],
+        "p99": cut[98],
+        "rate": total / elapsed,
+        "errors": len(errors),
+        "sample": errors[:3],
+        "requests": total,
+    }
 
 
 def _own_cpu_seconds() -> float:
@@ -150,8 +160,13 @@ def main() -> None:
         build(args.build_only)
         return
     with bench_env("riskgate-screening-http-", args.db) as (env, _workdir):
-        out = subprocess.run([sys.executable, __file__, "--build-only", str(args.rules)], env=env, check=True,
-                             capture_output=True, text=True).stdout  # fmt: skip  # noqa: S603
+        out = subprocess.run(
+            [sys.executable, __file__, "--build-only", str(args.rules)],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout  # noqa: S603
         token = next(line.split()[1] for line in out.splitlines() if line.startswith("TOKEN "))
         bodies = declarations(int(args.rate * args.seconds * 6))
         with gunicorn(env) as (_base, port, workers, master):
@@ -163,12 +178,16 @@ def main() -> None:
             healthz = load(port, "/healthz", [], token, args.rate, args.seconds / 2)
     verdict = "met" if screening["p99"] < TARGET_P99_MS and screening["errors"] == 0 else "MISSED"
     print(f"{args.rules:,} active rules, {workers} gunicorn workers, {args.db}; declarations of 1–10 items")
-    print(f"screening API at {args.rate:.0f} declarations/s for {args.seconds:.0f} s: p50 {screening['p50']:.1f} ms, "
-          f"p99 {screening['p99']:.1f} ms, achieved {screening['rate']:.0f}/s, errors {screening['errors']} "
-          f"{screening['sample']} (target p99 < {TARGET_P99_MS} ms: {verdict})")  # fmt: skip
-    print(f"server CPU a declaration (the workers' user + system time over the run): {cpu_ms:.1f} ms — "
-          f"{workers} workers can serve at most {workers * 1000 / cpu_ms:.0f} declarations/s on this machine, "
-          f"before the load generator's share ({sender_ms:.1f} ms a declaration, on the same cores)")  # fmt: skip
+    print(
+        f"screening API at {args.rate:.0f} declarations/s for {args.seconds:.0f} s: p50 {screening['p50']:.1f} ms, "
+        f"p99 {screening['p99']:.1f} ms, achieved {screening['rate']:.0f}/s, errors {screening['errors']} "
+        f"{screening['sample']} (target p99 < {TARGET_P99_MS} ms: {verdict})"
+    )
+    print(
+        f"server CPU a declaration (the workers' user + system time over the run): {cpu_ms:.1f} ms — "
+        f"{workers} workers can serve at most {workers * 1000 / cpu_ms:.0f} declarations/s on this machine, "
+        f"before the load generator's share ({sender_ms:.1f} ms a declaration, on the same cores)"
+    )
     print(f"peer, /healthz at the same rate: p50 {healthz['p50']:.1f} ms, p99 {healthz['p99']:.1f} ms")
 
 

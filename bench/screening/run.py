@@ -56,10 +56,63 @@ from riskgate.targeting.engine.fast import collector_paused  # noqa: E402
 
 TARGET_RATE, TARGET_SPEEDUP = 500_000, 100
 DESCRIPTION = Item._fields.index("description")
-COUNTRIES = ["CN", "US", "DE", "JP", "KR", "VN", "IT", "FR", "TH", "IN", "MY", "ID", "TR", "GB", "NL", "ES", "BR",
-             "AU", "NZ", "CA", "MX", "CL", "PL", "BE", "CH", "SE", "DK", "IE", "PH", "SG"]  # fmt: skip
-PORTS = [f"CN{code}" for code in ["SHA", "NGB", "SZX", "TAO", "TSN", "XMN", "CAN", "DLC", "LYG", "FOC", "NKG", "WUH",
-                                  "CKG", "CTU", "XIY", "URC", "HRB", "KMG", "NNG", "HAK"]]  # fmt: skip
+COUNTRIES = [
+    "CN",
+    "US",
+    "DE",
+    "JP",
+    "KR",
+    "VN",
+    "IT",
+    "FR",
+    "TH",
+    "IN",
+    "MY",
+    "ID",
+    "TR",
+    "GB",
+    "NL",
+    "ES",
+    "BR",
+    "AU",
+    "NZ",
+    "CA",
+    "MX",
+    "CL",
+    "PL",
+    "BE",
+    "CH",
+    "SE",
+    "DK",
+    "IE",
+    "PH",
+    "SG",
+]
+PORTS = [
+    f"CN{code}"
+    for code in [
+        "SHA",
+        "NGB",
+        "SZX",
+        "TAO",
+        "TSN",
+        "XMN",
+        "CAN",
+        "DLC",
+        "LYG",
+        "FOC",
+        "NKG",
+        "WUH",
+        "CKG",
+        "CTU",
+        "XIY",
+        "URC",
+        "HRB",
+        "KMG",
+        "NNG",
+        "HAK",
+    ]
+]
 SUFFIXES = ["0000", "1000", "9000", "0090", "1090", "2000"]
 BRANDS = ["Acme", "Nordwerk", "Sakura", "星河", "锂电", "Bébé", "Straße", "Kiddo", "万达", "Vita"]  # stems of marks
 
@@ -154,8 +207,10 @@ def unavoidable(batch: list) -> list[dict]:
     descriptions joined into one text for the keyword scan, one result per item; nothing is matched."""
     fields = tuple(zip(*batch, strict=True))
     "\x00".join(fields[DESCRIPTION]).encode("utf-8", "surrogatepass")
-    return [{"declaration_id": declaration, "item_no": k, "matched_rules": (), "action": "release"}
-            for declaration, k in zip(fields[0], fields[1], strict=True)]  # fmt: skip
+    return [
+        {"declaration_id": declaration, "item_no": k, "matched_rules": (), "action": "release"}
+        for declaration, k in zip(fields[0], fields[1], strict=True)
+    ]
 
 
 def declarations(items):
@@ -214,13 +269,26 @@ def duckdb_join(rules, items, threads: int | None):
         db.execute(f"SET threads = {threads}")
     db.execute("""CREATE TABLE rules (rid VARCHAR, direction VARCHAR, low DOUBLE, high DOUBLE, valid_from DOUBLE,
                   valid_to DOUBLE, has_hs BOOLEAN, has_origin BOOLEAN, has_port BOOLEAN, has_firm BOOLEAN,
-                  has_keyword BOOLEAN)""")  # fmt: skip
+                  has_keyword BOOLEAN)""")
     db.executemany(
         "INSERT INTO rules VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(r.id, r.direction, r.min_value, r.max_value, r.valid_from and r.valid_from.timestamp(),
-          r.valid_to and r.valid_to.timestamp(), bool(r.hs_prefixes), bool(r.origin_countries), bool(r.ports),
-          bool(r.enterprise_ids), bool(r.keywords)) for r in rules],
-    )  # fmt: skip
+        [
+            (
+                r.id,
+                r.direction,
+                r.min_value,
+                r.max_value,
+                r.valid_from and r.valid_from.timestamp(),
+                r.valid_to and r.valid_to.timestamp(),
+                bool(r.hs_prefixes),
+                bool(r.origin_countries),
+                bool(r.ports),
+                bool(r.enterprise_ids),
+                bool(r.keywords),
+            )
+            for r in rules
+        ],
+    )
     for table, column, values in (
         ("rule_hs", "prefix", lambda r: r.hs_prefixes),
         ("rule_origin", "country", lambda r: r.origin_countries),
@@ -242,8 +310,10 @@ def duckdb_join(rules, items, threads: int | None):
         "value": np.array([i.value for i in items]),
         "at": np.array([i.at for i in items]),
     }
-    firms = {"iid": np.array([n for n, i in enumerate(items) for _ in i.enterprise_ids]),
-             "firm": [f for i in items for f in i.enterprise_ids]}  # fmt: skip
+    firms = {
+        "iid": np.array([n for n, i in enumerate(items) for _ in i.enterprise_ids]),
+        "firm": [f for i in items for f in i.enterprise_ids],
+    }
     db.register("item_frame", _frame(frame))
     db.register("firm_frame", _frame(firms))
     db.execute("CREATE TABLE items AS SELECT * FROM item_frame")
@@ -260,8 +330,10 @@ def _frame(columns: dict):
     NumPy structured set of arrays through DuckDB's own dict-of-arrays support."""
     import numpy as np
 
-    return {name: (values if isinstance(values, np.ndarray) else np.array(values, dtype=object))
-            for name, values in columns.items()}  # fmt: skip
+    return {
+        name: (values if isinstance(values, np.ndarray) else np.array(values, dtype=object))
+        for name, values in columns.items()
+    }
 
 
 def main() -> None:
@@ -275,8 +347,11 @@ def main() -> None:
 
     started = time.perf_counter()
     rules, items = generate(args.rules, args.items)
-    print(f"generated {len(rules):,} rules and {len(items):,} items in {time.perf_counter() - started:.1f} s "
-          f"(parsed and checked by the exchange format)", flush=True)  # fmt: skip
+    print(
+        f"generated {len(rules):,} rules and {len(items):,} items in {time.perf_counter() - started:.1f} s "
+        f"(parsed and checked by the exchange format)",
+        flush=True,
+    )
 
     started = time.perf_counter()
     engine = Engine(rules)
@@ -332,22 +407,32 @@ def main() -> None:
         assert some_pairs <= duck_pairs, "DuckDB missed a pair the engine found"
 
     print(f"engine: {len(rules):,} rules compiled in {build * 1000:.0f} ms")
-    print(f"engine, one core: {len(items):,} items in {seconds:.2f} s = {rate:,.0f} items/s "
-          f"({hits:,} items hit; actions {dict(sorted(actions.items()))}) "
-          f"(target ≥ {TARGET_RATE:,}: {'met' if rate >= TARGET_RATE else 'MISSED'})")  # fmt: skip
-    print(f"unavoidable work alone (every field read, descriptions joined, one result per item; no matching): "
-          f"{floor_rate:,.0f} items/s")  # fmt: skip
-    print(f"engine, one declaration ({len(latencies):,} declarations of 1–10 items, in process): "
-          f"p50 {cut[49]:.3f} ms, p99 {cut[98]:.3f} ms")  # fmt: skip
+    print(
+        f"engine, one core: {len(items):,} items in {seconds:.2f} s = {rate:,.0f} items/s "
+        f"({hits:,} items hit; actions {dict(sorted(actions.items()))}) "
+        f"(target ≥ {TARGET_RATE:,}: {'met' if rate >= TARGET_RATE else 'MISSED'})"
+    )
+    print(
+        f"unavoidable work alone (every field read, descriptions joined, one result per item; no matching): "
+        f"{floor_rate:,.0f} items/s"
+    )
+    print(
+        f"engine, one declaration ({len(latencies):,} declarations of 1–10 items, in process): "
+        f"p50 {cut[49]:.3f} ms, p99 {cut[98]:.3f} ms"
+    )
     speedup = rate / naive_rate
-    print(f"straightforward evaluator: {naive_rate:,.0f} items/s ({len(sample)} items × {len(rules):,} rules, "
-          f"same results) → engine {speedup:,.0f}× (target ≥ {TARGET_SPEEDUP}×: "
-          f"{'met' if speedup >= TARGET_SPEEDUP else 'MISSED'})")  # fmt: skip
+    print(
+        f"straightforward evaluator: {naive_rate:,.0f} items/s ({len(sample)} items × {len(rules):,} rules, "
+        f"same results) → engine {speedup:,.0f}× (target ≥ {TARGET_SPEEDUP}×: "
+        f"{'met' if speedup >= TARGET_SPEEDUP else 'MISSED'})"
+    )
     for threads, duck_seconds in duck.items():
         duck_rate = len(some) / duck_seconds
         verdict = "engine faster" if rate > duck_rate else "DuckDB FASTER"
-        print(f"DuckDB join, {threads} thread{'s' if threads > 1 else ''}, {len(some):,} items: {duck_seconds:.2f} s = "
-              f"{duck_rate:,.0f} items/s, same pairs ({verdict})")  # fmt: skip
+        print(
+            f"DuckDB join, {threads} thread{'s' if threads > 1 else ''}, {len(some):,} items: {duck_seconds:.2f} s = "
+            f"{duck_rate:,.0f} items/s, same pairs ({verdict})"
+        )
 
 
 if __name__ == "__main__":

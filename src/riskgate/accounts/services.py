@@ -257,8 +257,12 @@ def _token_by_digest(digest: str) -> ApiToken | None:
             f"{tokens}.{quote(ApiToken._meta.get_field('organisation').column)} "
             f"WHERE {tokens}.{quote(ApiToken._meta.get_field('digest').column)} = %s"
         )
-        _readers[db.alias] = (sql, len(token_names), (token_names, token_converters),
-                              (organisation_names, organisation_converters))  # fmt: skip
+        _readers[db.alias] = (
+            sql,
+            len(token_names),
+            (token_names, token_converters),
+            (organisation_names, organisation_converters),
+        )
     sql, split, token_shape, organisation_shape = _readers[db.alias]
     with db.cursor() as cursor:
         cursor.execute(sql, [digest])

@@ -60,10 +60,13 @@ class LabTaskOut(Schema):
     @staticmethod
     def resolve_results(task):
         return [
-            {**{f: getattr(r, f) for f in ("item", "unit", "limit_kind", "passed")}, "value": str(r.value.normalize()),
-             "limit": str(r.limit.normalize())}
+            {
+                **{f: getattr(r, f) for f in ("item", "unit", "limit_kind", "passed")},
+                "value": str(r.value.normalize()),
+                "limit": str(r.limit.normalize()),
+            }
             for r in task.results.all()
-        ]  # fmt: skip
+        ]
 
 
 class AssessmentSummary(Schema):

@@ -12,7 +12,7 @@ BODIES = [
     ("xian-tech-centre", BodyKind.VERIFICATION_LABORATORY, ["food", "chemicals", "microbiology"], "CNAS-demo-1", False),
     ("third-party-lab", BodyKind.VERIFICATION_LABORATORY, ["toys", "electrical", "textiles"], "CNAS L9999-demo", True),
     ("quality-society", BodyKind.SOCIAL_ASSESSMENT_BODY, ["trade", "materials"], "", True),
-]  # fmt: skip
+]
 
 # name, username (or None: no account), organisation code (or None), employer, title, fields
 EXPERTS = [
@@ -79,7 +79,7 @@ DEMO = [
     ("RASFF", ("Fraud", "TODARODES"), "submitted", "进口冷冻鱿鱼圈品名与原料不符（欺诈）风险研判", "fraud", "normal"),
     ("CPSC", ("Dresser", "Tip-Over"), "reassessed", "进口布艺抽屉柜倾倒致儿童伤亡风险研判", "physical", "normal"),
     ("RASFF", ("Salmonella", "paprika"), "superseded", "进口辣椒粉沙门氏菌污染风险研判", "biological", "normal"),
-]  # fmt: skip
+]
 
 
 # Per stage of DEMO: laboratory, test item, method, result, unit, limit, limit kind (illustrative values).

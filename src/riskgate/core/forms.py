@@ -87,7 +87,7 @@ def _plain_field(field) -> SafeString:
             format_html_join("", "<li>{}</li>", ((e,) for e in errors)),
         )
         if errors
-        else "",  # fmt: skip
+        else "",
         _plain_widget(context["widget"]),
     )
 
@@ -122,8 +122,16 @@ def _memo_key(form, field) -> tuple:
     value = field.value()
     if not isinstance(value, str | int | type(None)):
         value = repr(value)
-    return (type(form), form.prefix, form.auto_id, field.name, translation.get_language(), form.is_bound,
-            value, tuple(str(e) for e in field.errors))  # fmt: skip
+    return (
+        type(form),
+        form.prefix,
+        form.auto_id,
+        field.name,
+        translation.get_language(),
+        form.is_bound,
+        value,
+        tuple(str(e) for e in field.errors),
+    )
 
 
 def plain_fields(form) -> SafeString:
@@ -132,8 +140,16 @@ def plain_fields(form) -> SafeString:
     filter form cost as much as the 20 results under it on the portal's search page (bench/portal). A form
     class declared with `fixed_fields` has each field's markup kept (FIELD_MEMO entries) by what it
     depends on (`_memo_key`): the portal's search form is mostly the same few values."""
-    parts = [format_html('<ul class="errorlist nonfield">{}</ul>', format_html_join("", "<li>{}</li>", (
-        (e,) for e in form.non_field_errors())))] if form.non_field_errors() else []  # fmt: skip
+    parts = (
+        [
+            format_html(
+                '<ul class="errorlist nonfield">{}</ul>',
+                format_html_join("", "<li>{}</li>", ((e,) for e in form.non_field_errors())),
+            )
+        ]
+        if form.non_field_errors()
+        else []
+    )
     memo = getattr(form, "plain_fields_memo", False)
     for field in form:
         if not memo:

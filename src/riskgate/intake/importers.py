@@ -352,10 +352,29 @@ def map_nhtsa(row: dict) -> tuple[str, dict]:
 
 
 PARTNER_COLUMNS = [
-    "external_id", "source_type", "title", "description", "product_name", "brand", "model", "batch", "gtin",
-    "hs_code", "product_category", "trade_direction", "origin_countries", "notifying_country", "hazard_types",
-    "hazard_detail", "injured", "dead", "fire", "occurred_on", "notified_on", "urgency",
-]  # fmt: skip
+    "external_id",
+    "source_type",
+    "title",
+    "description",
+    "product_name",
+    "brand",
+    "model",
+    "batch",
+    "gtin",
+    "hs_code",
+    "product_category",
+    "trade_direction",
+    "origin_countries",
+    "notifying_country",
+    "hazard_types",
+    "hazard_detail",
+    "injured",
+    "dead",
+    "fire",
+    "occurred_on",
+    "notified_on",
+    "urgency",
+]
 
 
 _PARTNER_COLUMN_SET = frozenset(PARTNER_COLUMNS)

@@ -10,13 +10,10 @@ from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
-from riskgate.accounts.models import Organisation
-from riskgate.assessment.models import Assessment
 from riskgate.core import audit
 from riskgate.core.access import MAX_ID, field_error, pk_or_404
 from riskgate.core.api_support import Pagination, filtered, require_caller
 from riskgate.core.permissions import Permission
-from riskgate.warnings.models import WarningNotice
 
 from .models import MeasureKind, ObligationStatus, RecallStatus, RecallType, Status
 from .queries import measures as measure_queries
@@ -159,10 +156,10 @@ def get_measure(request, measure_id: int):
     return pk_or_404(_orders(request), measure_id)
 
 
-def _one(model, pk, field):
+def _one(find, pk, field):
     if pk is None:
         return None
-    obj = model.objects.filter(pk=pk).first()
+    obj = find(pk)
     if obj is None:
         raise field_error(field, _("不存在。"))
     return obj
@@ -174,18 +171,24 @@ def order_measure(request, payload: OrderIn):
     kind = MeasureKind.objects.filter(code=payload.kind).first()
     if kind is None:
         raise field_error("kind", _("未知的措施种类。"))
-    cooperating = list(Organisation.objects.filter(pk__in=payload.cooperating_unit_ids))
+    cooperating = measure_queries.organisations(payload.cooperating_unit_ids)
     if len(cooperating) != len(set(payload.cooperating_unit_ids)):
         raise field_error("cooperating_unit_ids", _("不存在。"))
     order = services.order_measure(
-        request.auth, kind=kind, warning=_one(WarningNotice, payload.warning_id, "warning_id"),
-        assessment=_one(Assessment, payload.assessment_id, "assessment_id"), target_kind=payload.target_kind,
+        request.auth,
+        kind=kind,
+        warning=_one(measure_queries.warning, payload.warning_id, "warning_id"),
+        assessment=_one(measure_queries.assessment, payload.assessment_id, "assessment_id"),
+        target_kind=payload.target_kind,
         target=payload.target,
-        target_enterprise=_one(Organisation, payload.target_enterprise_id, "target_enterprise_id"),
-        hs_codes=payload.hs_codes, instructions=payload.instructions,
-        lead_unit=_one(Organisation, payload.lead_unit_id, "lead_unit_id"), cooperating_units=cooperating,
-        deadline=payload.deadline, period_ends_at=payload.period_ends_at,
-    )  # fmt: skip
+        target_enterprise=_one(measure_queries.organisation, payload.target_enterprise_id, "target_enterprise_id"),
+        hs_codes=payload.hs_codes,
+        instructions=payload.instructions,
+        lead_unit=_one(measure_queries.organisation, payload.lead_unit_id, "lead_unit_id"),
+        cooperating_units=cooperating,
+        deadline=payload.deadline,
+        period_ends_at=payload.period_ends_at,
+    )
     return HttpStatus(201, pk_or_404(_orders(request), order.pk))
 
 
@@ -199,8 +202,9 @@ def report_progress(request, measure_id: int, payload: ProgressIn):
 @router.post("/measures/{int:measure_id}/quantities", response={201: MeasureOut}, summary="Record a quantity")
 def record_quantity(request, measure_id: int, payload: QuantityIn):
     order = pk_or_404(_orders(request), measure_id)
-    services.record_quantity(request.auth, order, kind=payload.kind, amount=payload.amount, unit=payload.unit,
-                             note=payload.note)  # fmt: skip
+    services.record_quantity(
+        request.auth, order, kind=payload.kind, amount=payload.amount, unit=payload.unit, note=payload.note
+    )
     return HttpStatus(201, pk_or_404(_orders(request), measure_id))
 
 
@@ -326,8 +330,15 @@ class RecallOut(Schema):
     @staticmethod
     def resolve_progress(recall):
         reports = sorted(recall.progress.all(), key=lambda p: p.as_of)
-        return [{"as_of": p.as_of, "units_corrected": p.units_corrected, "note": p.note,
-                 "rate": round(p.units_corrected / recall.affected_units, 4)} for p in reports]  # fmt: skip
+        return [
+            {
+                "as_of": p.as_of,
+                "units_corrected": p.units_corrected,
+                "note": p.note,
+                "rate": round(p.units_corrected / recall.affected_units, 4),
+            }
+            for p in reports
+        ]
 
     @staticmethod
     def resolve_effectiveness_rate(recall):
@@ -383,6 +394,7 @@ def get_recall(request, recall_id: int):
 @router.post("/recalls/{int:recall_id}/progress", response={201: RecallOut}, summary="Report a recall's progress")
 def report_recall_progress(request, recall_id: int, payload: RecallProgressIn):
     recall = pk_or_404(recall_queries.visible(request.auth), recall_id)
-    recalls.report_progress(request.auth, recall, as_of=payload.as_of, units_corrected=payload.units_corrected,
-                            note=payload.note)  # fmt: skip
+    recalls.report_progress(
+        request.auth, recall, as_of=payload.as_of, units_corrected=payload.units_corrected, note=payload.note
+    )
     return HttpStatus(201, pk_or_404(_recalls(request), recall_id))

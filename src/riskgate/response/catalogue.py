@@ -125,9 +125,19 @@ def ensure_catalogue(MeasureKind) -> int:
     """Create the missing kinds (existing ones keep whatever an administrator made of them)."""
     created = 0
     for order, (code, name, name_en, mandatory, binds, evidence, rules, action, quantities) in enumerate(CATALOGUE):
-        _, was_created = MeasureKind.objects.get_or_create(code=code, defaults={
-            "name": name, "name_en": name_en, "mandatory": mandatory, "binds": binds, "closing_evidence": evidence,
-            "creates_control_rules": rules, "rule_action": action, "quantity_kinds": quantities, "order": order,
-        })  # fmt: skip
+        _, was_created = MeasureKind.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "mandatory": mandatory,
+                "binds": binds,
+                "closing_evidence": evidence,
+                "creates_control_rules": rules,
+                "rule_action": action,
+                "quantity_kinds": quantities,
+                "order": order,
+            },
+        )
         created += was_created
     return created

@@ -205,23 +205,36 @@ def load_demo_recalls() -> int:
         started = today - dt.timedelta(days=30 + seed % 150)
         danger = html.unescape(row["danger"]).strip()
         with transaction.atomic():
-            recall = recalls.open_recall(officer, {
-                "kind": "ordered" if n % 3 == 0 else "voluntary",
-                "recall_type": "environmental" if "Environment" in row["risk_type"] else "defect",
-                "enterprise": importer, "product": row["product"] or "Passenger car", "brand": row["brand"][:200],
-                "model": row["name"][:300] or row["model"][:300], "hs_code": "8703",
-                "defect": danger[:4000], "affected_units": units,
-                "affected_range": f"{row['model'][:200]}; 生产日期 {row['production_dates'] or '—'}",
-                "distribution": "经重庆江北国际机场口岸进口，售往重庆、四川、陕西的授权经销商。",
-                "remedies": ["repair"] if n % 4 else ["replace"],
-                "communication_plan": "经销商逐一通知车主；官网和公众号发布召回公告；12365 热线答复咨询。",
-                "source": case, "started_on": started,
-            })  # fmt: skip
+            recall = recalls.open_recall(
+                officer,
+                {
+                    "kind": "ordered" if n % 3 == 0 else "voluntary",
+                    "recall_type": "environmental" if "Environment" in row["risk_type"] else "defect",
+                    "enterprise": importer,
+                    "product": row["product"] or "Passenger car",
+                    "brand": row["brand"][:200],
+                    "model": row["name"][:300] or row["model"][:300],
+                    "hs_code": "8703",
+                    "defect": danger[:4000],
+                    "affected_units": units,
+                    "affected_range": f"{row['model'][:200]}; 生产日期 {row['production_dates'] or '—'}",
+                    "distribution": "经重庆江北国际机场口岸进口，售往重庆、四川、陕西的授权经销商。",
+                    "remedies": ["repair"] if n % 4 else ["replace"],
+                    "communication_plan": "经销商逐一通知车主；官网和公众号发布召回公告；12365 热线答复咨询。",
+                    "source": case,
+                    "started_on": started,
+                },
+            )
             corrected = 0
             for step in range(1, (today - started).days // 30 + 1):
                 corrected = min(units, corrected + units * (20 + (seed >> step) % 25) // 100)
-                recalls.report_progress(officer, recall, as_of=started + dt.timedelta(days=30 * step),
-                                        units_corrected=corrected, note="经销商月度报告")  # fmt: skip
+                recalls.report_progress(
+                    officer,
+                    recall,
+                    as_of=started + dt.timedelta(days=30 * step),
+                    units_corrected=corrected,
+                    note="经销商月度报告",
+                )
                 if corrected == units:
                     break
             if n % 5 != 4:

@@ -30,12 +30,16 @@ class OrderForm(forms.Form):
     hs_codes = forms.CharField(label=_("HS 编码"), required=False, help_text=_("多个用逗号分隔"))
     instructions = forms.CharField(label=_("措施要求"), widget=forms.Textarea(attrs={"rows": 3}))
     lead_unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=Organisation.objects.none())
-    cooperating_units = forms.ModelMultipleChoiceField(label=_("配合单位"), required=False,
-                                                       queryset=Organisation.objects.none())  # fmt: skip
+    cooperating_units = forms.ModelMultipleChoiceField(
+        label=_("配合单位"), required=False, queryset=Organisation.objects.none()
+    )
     deadline = forms.DateTimeField(label=_("完成时限"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    period_ends_at = forms.DateTimeField(label=_("实施期至"), required=False,
-                                         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                                         help_text=_("有规定实施期的，期满后自动解除"))  # fmt: skip
+    period_ends_at = forms.DateTimeField(
+        label=_("实施期至"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("有规定实施期的，期满后自动解除"),
+    )
 
     def __init__(self, *args, principal=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,8 +69,9 @@ class QuantityForm(forms.Form):
 
 class LiftForm(forms.Form):
     reason = forms.CharField(label=_("解除理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
-    evaluation = forms.CharField(label=_("风险消除或降低的确认意见"), widget=forms.Textarea(attrs={"rows": 3}),
-                                 max_length=5000)  # fmt: skip
+    evaluation = forms.CharField(
+        label=_("风险消除或降低的确认意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
 
 
 class FilterForm(forms.Form):
@@ -80,8 +85,9 @@ class ImposeForm(forms.Form):
         label=_("评估技术机构"), queryset=Organisation.objects.filter(kind=OrganisationKind.TECHNICAL_INSTITUTION)
     )
     requirements = forms.CharField(label=_("要求"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
-    report_due = forms.DateTimeField(label=_("消减报告提交时限"),
-                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))  # fmt: skip
+    report_due = forms.DateTimeField(
+        label=_("消减报告提交时限"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
 
     def __init__(self, *args, principal=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,8 +129,12 @@ class LiftingApplicationForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    approve = forms.TypedChoiceField(label=_("处理结果"), choices=[("1", _("批准解除")), ("0", _("不予解除"))],
-                                     coerce=lambda v: v == "1", widget=forms.RadioSelect)  # fmt: skip
+    approve = forms.TypedChoiceField(
+        label=_("处理结果"),
+        choices=[("1", _("批准解除")), ("0", _("不予解除"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
     decision = forms.CharField(label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
@@ -138,11 +148,13 @@ class RecallForm(forms.Form):
     hs_code = forms.CharField(label=_("HS 编码"), max_length=10, required=False)
     defect = forms.CharField(label=_("缺陷"), widget=forms.Textarea(attrs={"rows": 3}))
     affected_units = forms.IntegerField(label=_("涉及数量"), min_value=1, max_value=100_000_000)
-    affected_range = forms.CharField(label=_("涉及范围（批次、序列号或车辆识别代号范围）"),
-                                     widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    affected_range = forms.CharField(
+        label=_("涉及范围（批次、序列号或车辆识别代号范围）"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     distribution = forms.CharField(label=_("流向"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    remedies = forms.MultipleChoiceField(label=_("补救措施"), choices=Remedy.choices,
-                                         widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    remedies = forms.MultipleChoiceField(
+        label=_("补救措施"), choices=Remedy.choices, widget=forms.CheckboxSelectMultiple
+    )
     communication_plan = forms.CharField(label=_("通报和宣传计划"), widget=forms.Textarea(attrs={"rows": 2}))
     source = forms.CharField(label=_("来源编号"), max_length=100, required=False)
     started_on = forms.DateField(label=_("召回开始日期"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -83,37 +83,65 @@ class MeasureOrder(models.Model):
     """One measure ordered by an authority (`RMnnnnnnnn`), executed by a lead unit with cooperating units."""
 
     kind = models.ForeignKey(MeasureKind, verbose_name=_("措施"), on_delete=models.PROTECT, related_name="orders")
-    warning = models.ForeignKey("riskwarnings.WarningNotice", verbose_name=_("依据预警"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="measure_orders")  # fmt: skip
-    assessment = models.ForeignKey("assessment.Assessment", verbose_name=_("依据研判"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="measure_orders")  # fmt: skip
+    warning = models.ForeignKey(
+        "riskwarnings.WarningNotice",
+        verbose_name=_("依据预警"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="measure_orders",
+    )
+    assessment = models.ForeignKey(
+        "assessment.Assessment",
+        verbose_name=_("依据研判"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="measure_orders",
+    )
     target_kind = models.CharField(_("对象类型"), max_length=12, choices=TargetKind.choices)
     target_enterprise = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("涉事企业"), null=True, blank=True, on_delete=models.PROTECT,
+        "accounts.Organisation",
+        verbose_name=_("涉事企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="measures_against",
-    )  # fmt: skip
+    )
     target = models.CharField(_("对象说明"), max_length=500, help_text=_("产品名称、型号、批次、报关单号等"))
     hs_codes = models.JSONField(_("HS 编码"), default=list, blank=True)
     instructions = models.TextField(_("措施要求"))
-    organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("决定机构"), on_delete=models.PROTECT,
-                                     related_name="+")  # fmt: skip
-    lead_unit = models.ForeignKey("accounts.Organisation", verbose_name=_("牵头单位"), on_delete=models.PROTECT,
-                                  related_name="measures_led")  # fmt: skip
-    cooperating_units = models.ManyToManyField("accounts.Organisation", verbose_name=_("配合单位"), blank=True,
-                                               related_name="measures_cooperating")  # fmt: skip
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("决定机构"), on_delete=models.PROTECT, related_name="+"
+    )
+    lead_unit = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("牵头单位"), on_delete=models.PROTECT, related_name="measures_led"
+    )
+    cooperating_units = models.ManyToManyField(
+        "accounts.Organisation", verbose_name=_("配合单位"), blank=True, related_name="measures_cooperating"
+    )
     deadline = models.DateTimeField(_("完成时限"))
-    period_ends_at = models.DateTimeField(_("实施期至"), null=True, blank=True,
-                                          help_text=_("有规定实施期的，期满后自动解除"))  # fmt: skip
+    period_ends_at = models.DateTimeField(
+        _("实施期至"), null=True, blank=True, help_text=_("有规定实施期的，期满后自动解除")
+    )
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.ORDERED, db_index=True)
-    control_rules = models.ManyToManyField("targeting.ControlRule", verbose_name=_("布控规则"), blank=True,
-                                           related_name="measures")  # fmt: skip
-    ordered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("下达人"), on_delete=models.PROTECT,
-                                   related_name="+")  # fmt: skip
+    control_rules = models.ManyToManyField(
+        "targeting.ControlRule", verbose_name=_("布控规则"), blank=True, related_name="measures"
+    )
+    ordered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("下达人"), on_delete=models.PROTECT, related_name="+"
+    )
     ordered_at = models.DateTimeField(_("下达时间"), auto_now_add=True)
     lift_mode = models.CharField(_("解除方式"), max_length=12, choices=LiftMode.choices, blank=True)
     lifted_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
-    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("解除人"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("解除人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     lift_reason = models.TextField(_("解除理由"), blank=True)
     lift_evaluation = models.TextField(_("风险消除或降低的确认意见"), blank=True)
 
@@ -146,8 +174,9 @@ class ProgressNote(models.Model):
     """What an executing unit reports of the measure's implementation (Art.26)."""
 
     order = models.ForeignKey(MeasureOrder, on_delete=models.CASCADE, related_name="notes")
-    organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("报告单位"), on_delete=models.PROTECT,
-                                     related_name="+")  # fmt: skip
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("报告单位"), on_delete=models.PROTECT, related_name="+"
+    )
     text = models.TextField(_("进展情况"))
     evidence = models.FileField(_("证据材料"), upload_to="measures/%Y/%m/", blank=True)
     evidence_name = models.CharField(max_length=255, blank=True)
@@ -172,8 +201,9 @@ class Quantity(models.Model):
     amount = models.DecimalField(_("数量"), max_digits=14, decimal_places=3)
     unit = models.CharField(_("单位"), max_length=20)
     note = models.CharField(_("说明"), max_length=300, blank=True)
-    organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("登记单位"), on_delete=models.PROTECT,
-                                     related_name="+")  # fmt: skip
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("登记单位"), on_delete=models.PROTECT, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
@@ -199,18 +229,35 @@ class Obligation(models.Model):
     mitigation report by its deadline, tell consumers and users, report progress, apply for lifting with a
     defect-elimination evaluation report. A technical institution evaluates its reports (Art.25)."""
 
-    warning = models.ForeignKey("riskwarnings.WarningNotice", verbose_name=_("依据预警"), on_delete=models.PROTECT,
-                                related_name="obligations")  # fmt: skip
-    measure = models.ForeignKey(MeasureOrder, verbose_name=_("相关措施"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="obligations")  # fmt: skip
-    enterprise = models.ForeignKey("accounts.Organisation", verbose_name=_("风险责任者"), on_delete=models.PROTECT,
-                                   related_name="obligations")  # fmt: skip
-    institution = models.ForeignKey("accounts.Organisation", verbose_name=_("评估技术机构"), on_delete=models.PROTECT,
-                                    related_name="obligations_evaluated")  # fmt: skip
+    warning = models.ForeignKey(
+        "riskwarnings.WarningNotice", verbose_name=_("依据预警"), on_delete=models.PROTECT, related_name="obligations"
+    )
+    measure = models.ForeignKey(
+        MeasureOrder,
+        verbose_name=_("相关措施"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="obligations",
+    )
+    enterprise = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("风险责任者"), on_delete=models.PROTECT, related_name="obligations"
+    )
+    institution = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("评估技术机构"),
+        on_delete=models.PROTECT,
+        related_name="obligations_evaluated",
+    )
     requirements = models.TextField(_("要求"))
     report_due = models.DateTimeField(_("消减报告提交时限"))
-    status = models.CharField(_("状态"), max_length=20, choices=ObligationStatus.choices,
-                              default=ObligationStatus.AWAITING_REPORT, db_index=True)  # fmt: skip
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=ObligationStatus.choices,
+        default=ObligationStatus.AWAITING_REPORT,
+        db_index=True,
+    )
     consumers_notified = models.TextField(_("向消费者和使用者通报的情况"), blank=True)
     consumers_notified_at = models.DateTimeField(_("通报时间"), null=True, blank=True)
     consumers_proof = models.FileField(_("通报证明"), upload_to="obligations/%Y/%m/", blank=True)
@@ -218,8 +265,9 @@ class Obligation(models.Model):
     consumers_proof_sha256 = models.CharField(max_length=64, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     overdue_at = models.DateTimeField(_("逾期记录时间"), null=True, blank=True)
-    organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("决定机构"), on_delete=models.PROTECT,
-                                     related_name="+")  # fmt: skip
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("决定机构"), on_delete=models.PROTECT, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("下达时间"), auto_now_add=True)
     lifted_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
@@ -268,8 +316,9 @@ class MitigationReport(models.Model):
     effectiveness = models.TextField(_("有效性"), blank=True)
     adequacy = models.TextField(_("充分性"), blank=True)
     truthful = models.BooleanField(_("报告真实、符合"), null=True)
-    evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")  # fmt: skip
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     evaluated_at = models.DateTimeField(_("评估时间"), null=True, blank=True)
 
     class Meta:
@@ -299,8 +348,9 @@ class PartyReport(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     decision = models.TextField(_("处理意见"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")  # fmt: skip
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
 
     class Meta:
@@ -316,8 +366,9 @@ class CreditEvent(models.Model):
     """A fact for the enterprise's quality-credit record (R-CRD-1), with its source; the credit issue grades
     from these. One per (kind, source): a job that runs twice records nothing more."""
 
-    enterprise = models.ForeignKey("accounts.Organisation", verbose_name=_("企业"), on_delete=models.PROTECT,
-                                   related_name="credit_events")  # fmt: skip
+    enterprise = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="credit_events"
+    )
     kind = models.CharField(_("类别"), max_length=40)
     source = models.CharField(_("来源"), max_length=60)  # e.g. "obligation:OB00000012"
     detail = models.TextField(_("说明"), blank=True)
@@ -360,12 +411,25 @@ class Recall(models.Model):
 
     kind = models.CharField(_("召回方式"), max_length=10, choices=RecallKind.choices)
     recall_type = models.CharField(_("召回类型"), max_length=14, choices=RecallType.choices, default=RecallType.DEFECT)
-    enterprise = models.ForeignKey("accounts.Organisation", verbose_name=_("召回实施者"), on_delete=models.PROTECT,
-                                   related_name="recalls")  # fmt: skip
-    warning = models.ForeignKey("riskwarnings.WarningNotice", verbose_name=_("相关预警"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="recalls")  # fmt: skip
-    measure = models.ForeignKey(MeasureOrder, verbose_name=_("责令召回措施"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="recalls")  # fmt: skip
+    enterprise = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("召回实施者"), on_delete=models.PROTECT, related_name="recalls"
+    )
+    warning = models.ForeignKey(
+        "riskwarnings.WarningNotice",
+        verbose_name=_("相关预警"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recalls",
+    )
+    measure = models.ForeignKey(
+        MeasureOrder,
+        verbose_name=_("责令召回措施"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recalls",
+    )
     product = models.CharField(_("产品"), max_length=300)
     brand = models.CharField(_("品牌"), max_length=200, blank=True)
     model = models.CharField(_("型号"), max_length=300, blank=True)
@@ -377,13 +441,15 @@ class Recall(models.Model):
     remedies = models.JSONField(_("补救措施"), default=list)
     communication_plan = models.TextField(_("通报和宣传计划"))
     source = models.CharField(_("来源编号"), max_length=100, blank=True, help_text=_("如境外通报编号"))
-    status = models.CharField(_("状态"), max_length=12, choices=RecallStatus.choices, default=RecallStatus.IN_PROGRESS,
-                              db_index=True)  # fmt: skip
+    status = models.CharField(
+        _("状态"), max_length=12, choices=RecallStatus.choices, default=RecallStatus.IN_PROGRESS, db_index=True
+    )
     public = models.BooleanField(_("公开召回公告"), default=False, db_index=True)
     published_at = models.DateTimeField(_("公告时间"), null=True, blank=True)
     started_on = models.DateField(_("召回开始日期"))
-    organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("监督机构"), on_delete=models.PROTECT,
-                                     related_name="+")  # fmt: skip
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("监督机构"), on_delete=models.PROTECT, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
@@ -395,8 +461,9 @@ class Recall(models.Model):
         verbose_name = _("缺陷产品召回")
         verbose_name_plural = _("缺陷产品召回")
         ordering = ["-started_on", "-id"]
-        constraints = [models.UniqueConstraint(fields=["source"], condition=~models.Q(source=""),
-                                               name="one_recall_per_source")]  # fmt: skip
+        constraints = [
+            models.UniqueConstraint(fields=["source"], condition=~models.Q(source=""), name="one_recall_per_source")
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -472,8 +539,9 @@ class ImplementationCheck(models.Model):
     checked_on = models.DateField(_("检查日期"))
     result = models.CharField(_("检查结果"), max_length=16, choices=CheckResult.choices)
     findings = models.TextField(_("检查情况"))
-    organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("检查单位"), on_delete=models.PROTECT,
-                                     related_name="+")  # fmt: skip
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("检查单位"), on_delete=models.PROTECT, related_name="+"
+    )
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -24,8 +24,9 @@ def escalate_obligations() -> dict:
     return escalate()
 
 
-@shared_task(name="riskgate.response.tasks.notify_obligation", autoretry_for=(OSError,), retry_backoff=True,
-             max_retries=5)  # fmt: skip
+@shared_task(
+    name="riskgate.response.tasks.notify_obligation", autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+)
 def notify_obligation(obligation_id: int, organisation_id: int, kind: str, title: str, key: str) -> bool:
     from riskgate.accounts.models import Organisation
     from riskgate.core.notifications import notify_organisation
@@ -36,8 +37,9 @@ def notify_obligation(obligation_id: int, organisation_id: int, kind: str, title
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if obligation is None or organisation is None:
         return False
-    return notify_organisation(organisation=organisation, kind=kind, title=title,
-                               link=obligation.get_absolute_url(), object_key=key)  # fmt: skip
+    return notify_organisation(
+        organisation=organisation, kind=kind, title=title, link=obligation.get_absolute_url(), object_key=key
+    )
 
 
 @shared_task(name="riskgate.response.tasks.lift_expired_warnings")

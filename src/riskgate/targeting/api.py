@@ -9,13 +9,11 @@ from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
-from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core.access import MAX_ID, field_error, pk_or_404
 from riskgate.core.api_support import Pagination, filtered, require_caller
 from riskgate.core.permissions import Permission
-from riskgate.warnings.models import WarningNotice
 
-from . import inspection, screening, services, supervision
+from . import inspection, queries, screening, services, supervision
 from .models import ControlRule, RuleStatus, ScreeningDecision, TaskStatus
 
 router = Router(tags=["port control"])
@@ -129,7 +127,7 @@ class ReasonIn(Schema):
 
 def _rules(request):
     require_caller(request, Permission.TARGETING_RULE_VIEW)
-    return ControlRule.objects.visible_to(request.auth).prefetch_related("executing").select_related("retro")
+    return queries.rules(request.auth).prefetch_related("executing").select_related("retro")
 
 
 def _rule_out(rule: ControlRule) -> ControlRule:
@@ -148,8 +146,8 @@ def get_rule(request, rule_id: int):
     return _rule_out(pk_or_404(_rules(request), rule_id))
 
 
-def _executing(request, ids: list[int]) -> list[Organisation]:
-    orgs = list(Organisation.objects.visible_to(request.auth).filter(pk__in=[i for i in ids if 0 < i <= MAX_ID]))
+def _executing(request, ids: list[int]) -> list:
+    orgs = queries.units(request.auth, ids)
     if len(orgs) != len(set(ids)):
         raise field_error("executing_ids", _("执行机构不存在或不在您的辖区内。"))
     return orgs
@@ -160,11 +158,16 @@ def issue_rule(request, payload: IssueIn):
     require_caller(request, Permission.TARGETING_RULE_MANAGE)
     warning = None
     if payload.warning_id is not None:
-        warning = WarningNotice.objects.filter(pk=payload.warning_id).first()
+        warning = queries.warning(payload.warning_id)
         if warning is None:
             raise field_error("warning_id", _("预警不存在。"))
-    rule = services.issue(request.auth, payload.criteria, warning=warning,
-                          executing=_executing(request, payload.executing_ids), reason=payload.reason)  # fmt: skip
+    rule = services.issue(
+        request.auth,
+        payload.criteria,
+        warning=warning,
+        executing=_executing(request, payload.executing_ids),
+        reason=payload.reason,
+    )
     return HttpStatus(201, _rule_out(rule))
 
 
@@ -237,7 +240,7 @@ class OutcomeIn(Schema):
 
 
 def _tasks(request):
-    return inspection.visible(request.auth).select_related("found_by").prefetch_related("rules", "lab_results")
+    return queries.tasks(request.auth).select_related("found_by").prefetch_related("rules", "lab_results")
 
 
 @router.get("/inspection-tasks", response=list[TaskOut], summary="Inspection tasks of the caller's jurisdiction")
@@ -255,8 +258,13 @@ def get_task(request, task_id: int):
 def record_outcome(request, task_id: int, payload: OutcomeIn):
     require_caller(request, Permission.TARGETING_TASK_RECORD)
     task = pk_or_404(_tasks(request), task_id)
-    inspection.record_outcome(request.auth, task, outcome=payload.outcome, findings=payload.findings,
-                              lab_results=[row.dict() for row in payload.lab_results])  # fmt: skip
+    inspection.record_outcome(
+        request.auth,
+        task,
+        outcome=payload.outcome,
+        findings=payload.findings,
+        lab_results=[row.dict() for row in payload.lab_results],
+    )
     return pk_or_404(_tasks(request), task_id)
 
 
@@ -309,17 +317,20 @@ def change_policy(request, payload: PolicyIn):
     return HttpStatus(201, supervision.change_policy(request.auth, payload.changes, reason=payload.reason))
 
 
-@router.post("/enterprises/{int:organisation_id}/credit-grade", response=GradeOut,
-             summary="Set an enterprise's credit grade")  # fmt: skip
+@router.post(
+    "/enterprises/{int:organisation_id}/credit-grade", response=GradeOut, summary="Set an enterprise's credit grade"
+)
 def set_grade(request, organisation_id: int, payload: GradeIn):
     require_caller(request, Permission.TARGETING_POLICY_MANAGE)
-    enterprise = pk_or_404(Organisation.objects.visible_to(request.auth).filter(kind=OrganisationKind.ENTERPRISE),
-                           organisation_id)  # fmt: skip
+    enterprise = pk_or_404(queries.enterprises(request.auth), organisation_id)
     return supervision.set_credit_grade(request.auth, enterprise, payload.grade, reason=payload.reason)
 
 
-@router.get("/screening/decisions/{int:decision_id}/explanation", response=dict,
-            summary="A stored screening decision taken apart and reproduced")  # fmt: skip
+@router.get(
+    "/screening/decisions/{int:decision_id}/explanation",
+    response=dict,
+    summary="A stored screening decision taken apart and reproduced",
+)
 def explain_decision(request, decision_id: int):
     require_caller(request, Permission.TARGETING_RULE_VIEW)
     decision = pk_or_404(ScreeningDecision.objects.visible_to(request.auth).select_related("policy"), decision_id)

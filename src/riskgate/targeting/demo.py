@@ -8,8 +8,12 @@ from django.db import transaction
 from . import history, inspection, screening, services, supervision, synthetic
 from .models import ControlRule, InspectionTask, PortOffice, TaskStatus
 
-PORT_CODES = {"CNXIY": "xian-airport-port", "CNXAR": "xian-railway-port", "CNSFH": "suifenhe-rail-port",
-              "CNCKG": "chongqing-airport-port"}  # fmt: skip
+PORT_CODES = {
+    "CNXIY": "xian-airport-port",
+    "CNXAR": "xian-railway-port",
+    "CNSFH": "suifenhe-rail-port",
+    "CNCKG": "chongqing-airport-port",
+}
 GRADES = {"ent-xian-trading": "advanced", "ent-chongqing-moto": "dishonest"}
 STREAM = 3_000  # declaration items
 
@@ -40,11 +44,27 @@ def load_demo_port_control() -> int:
             criteria |= {"action": "sample", "sampling_rate": 0.5}
         elif notice.hs_codes == ["3912"]:
             criteria |= {"action": "hold"}
-        rules.append(services.issue(users["warning"], criteria, warning=notice, executing=notice.ports.all(),
-                                    reason=f"依据风险警示通报 {notice.reference} 下达"))  # fmt: skip
-    rules.append(services.issue(users["xian"], {"direction": "import", "hs_prefixes": ["8507"],
-                                                "keywords": ["移动电源", "power bank"], "action": "document_check"},
-                                reason="移动电源 3C 认证核查"))  # fmt: skip
+        rules.append(
+            services.issue(
+                users["warning"],
+                criteria,
+                warning=notice,
+                executing=notice.ports.all(),
+                reason=f"依据风险警示通报 {notice.reference} 下达",
+            )
+        )
+    rules.append(
+        services.issue(
+            users["xian"],
+            {
+                "direction": "import",
+                "hs_prefixes": ["8507"],
+                "keywords": ["移动电源", "power bank"],
+                "action": "document_check",
+            },
+            reason="移动电源 3C 认证核查",
+        )
+    )
     enterprises = [o.customs_code for o in Organisation.objects.filter(kind="enterprise") if o.customs_code]
     stream = synthetic.declarations(STREAM, enterprises=enterprises)
     for start in range(0, len(stream), 500):
@@ -53,9 +73,11 @@ def load_demo_port_control() -> int:
     supervision.refresh_records()
     history.export()
     with transaction.atomic():
-        retro = services.issue(users["xian"], {"direction": "import", "hs_prefixes": ["8507600090"],
-                                               "origin_countries": ["CN"], "action": "inspect"},
-                               reason="锂离子移动电源过热：追溯近期进口批次")  # fmt: skip
+        retro = services.issue(
+            users["xian"],
+            {"direction": "import", "hs_prefixes": ["8507600090"], "origin_countries": ["CN"], "action": "inspect"},
+            reason="锂离子移动电源过热：追溯近期进口批次",
+        )
     history.run(retro.pk)
     return len(rules) + 1
 
@@ -65,11 +87,19 @@ def _record_outcomes(users) -> None:
     from riskgate.accounts.models import User
 
     for n, task in enumerate(InspectionTask.objects.filter(status=TaskStatus.OPEN).order_by("id")[:60]):
-        officer = users["port"] if InspectionTask.objects.visible_to(users["port"]).filter(pk=task.pk).exists() else (
-            User.objects.filter(role__code="system_admin").first())  # fmt: skip
+        officer = (
+            users["port"]
+            if InspectionTask.objects.visible_to(users["port"]).filter(pk=task.pk).exists()
+            else (User.objects.filter(role__code="system_admin").first())
+        )
         if n % 4 == 0:
-            inspection.record_outcome(officer, task, outcome="non_conforming", findings="抽样检测不合格",
-                                      lab_results=[LAB.get(task.hs_code[:4], LAB["*"])])  # fmt: skip
+            inspection.record_outcome(
+                officer,
+                task,
+                outcome="non_conforming",
+                findings="抽样检测不合格",
+                lab_results=[LAB.get(task.hs_code[:4], LAB["*"])],
+            )
         else:
             inspection.record_outcome(officer, task, outcome="conforming")
 

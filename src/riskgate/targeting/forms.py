@@ -24,23 +24,43 @@ def split_list(text: str, *, upper: bool = False) -> list[str]:
 
 class RuleForm(forms.Form):
     direction = forms.ChoiceField(label=_("进出口方向"), choices=Direction.choices, initial=Direction.IMPORT)
-    hs_prefixes = forms.CharField(label=_("HS 编码前缀"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                  help_text=_("2–10 位数字，多个用逗号或换行分隔。"))  # fmt: skip
+    hs_prefixes = forms.CharField(
+        label=_("HS 编码前缀"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("2–10 位数字，多个用逗号或换行分隔。"),
+    )
     origin_countries = forms.CharField(label=_("原产国"), required=False, help_text=_("ISO 两字母代码，如 CN, DE。"))
-    enterprise_ids = forms.CharField(label=_("企业"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                     help_text=_("海关注册编码或统一社会信用代码。"))  # fmt: skip
+    enterprise_ids = forms.CharField(
+        label=_("企业"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("海关注册编码或统一社会信用代码。"),
+    )
     ports = forms.CharField(label=_("口岸"), required=False, help_text=_("口岸代码，多个用逗号分隔。"))
-    keywords = forms.CharField(label=_("关键词"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                               help_text=_("商品描述中出现任一关键词即命中（不区分大小写）。"))  # fmt: skip
+    keywords = forms.CharField(
+        label=_("关键词"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("商品描述中出现任一关键词即命中（不区分大小写）。"),
+    )
     min_value = forms.FloatField(label=_("货值下限"), required=False, min_value=0)
     max_value = forms.FloatField(label=_("货值上限"), required=False, min_value=0)
-    valid_from = forms.DateTimeField(label=_("生效时间"), required=False,
-                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))  # fmt: skip
-    valid_to = forms.DateTimeField(label=_("失效时间"), required=False,
-                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))  # fmt: skip
+    valid_from = forms.DateTimeField(
+        label=_("生效时间"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    valid_to = forms.DateTimeField(
+        label=_("失效时间"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
     action = forms.ChoiceField(label=_("处置要求"), choices=list(ACTION_LABELS.items()))
-    sampling_rate = forms.FloatField(label=_("抽样比例"), required=False, min_value=0, max_value=1, initial=1.0,
-                                     help_text=_("仅“抽样送检”使用，0–1。"))  # fmt: skip
+    sampling_rate = forms.FloatField(
+        label=_("抽样比例"),
+        required=False,
+        min_value=0,
+        max_value=1,
+        initial=1.0,
+        help_text=_("仅“抽样送检”使用，0–1。"),
+    )
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
     def criteria(self) -> dict:
@@ -61,8 +81,9 @@ class RuleForm(forms.Form):
 
 
 class IssueForm(RuleForm):
-    executing = forms.ModelMultipleChoiceField(label=_("执行机构"), queryset=Organisation.objects.none(),
-                                               required=False)  # fmt: skip
+    executing = forms.ModelMultipleChoiceField(
+        label=_("执行机构"), queryset=Organisation.objects.none(), required=False
+    )
 
     def __init__(self, *args, principal=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,8 +107,9 @@ class TaskFilterForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(label=_("查验结果"), choices=Outcome.choices, widget=forms.RadioSelect)
-    findings = forms.CharField(label=_("查验发现"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                               max_length=5000)  # fmt: skip
+    findings = forms.CharField(
+        label=_("查验发现"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
 
 
 class LabResultForm(forms.Form):
@@ -95,8 +117,9 @@ class LabResultForm(forms.Form):
     result = forms.CharField(label=_("检测结果"), max_length=100)
     unit = forms.CharField(label=_("单位"), max_length=40, required=False)
     limit = forms.CharField(label=_("限量/标准要求"), max_length=200, required=False)
-    conforms = forms.TypedChoiceField(label=_("符合"), choices=[("1", _("符合")), ("0", _("不符合"))],
-                                      coerce=lambda v: v == "1")  # fmt: skip
+    conforms = forms.TypedChoiceField(
+        label=_("符合"), choices=[("1", _("符合")), ("0", _("不符合"))], coerce=lambda v: v == "1"
+    )
 
 
 LabResultFormSet = forms.formset_factory(LabResultForm, extra=3, max_num=50, validate_max=True)
@@ -106,18 +129,22 @@ class PolicyForm(forms.Form):
     """The policy's fields; the factor tables are JSON objects, edited as text."""
 
     grade_factors = forms.CharField(
-        label=_("信用等级系数"), widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("信用等级系数"),
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=format_lazy("{} {}", _("JSON，例如"), '{"advanced": 0.2, "regular": 1, "dishonest": 3}'),
-    )  # fmt: skip
+    )
     default_grade = forms.ChoiceField(label=_("缺省信用等级"), choices=CreditGrade.choices)
     commodity_factors = forms.CharField(
-        label=_("商品系数（HS 前缀）"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("商品系数（HS 前缀）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=format_lazy("{} {}", _("JSON，优先于质量记录计算的系数，例如"), '{"9503": 2}'),
-    )  # fmt: skip
+    )
     record_tiers = forms.CharField(
-        label=_("商品质量记录分档"), required=False,
+        label=_("商品质量记录分档"),
+        required=False,
         help_text=_("JSON，如 [[0.05, 1.5], [0.15, 2.5]]：不合格率达到该档时的系数"),
-    )  # fmt: skip
+    )
     record_window_days = forms.IntegerField(label=_("质量记录统计天数"), min_value=1, max_value=3650)
     record_min_inspections = forms.IntegerField(label=_("质量记录最少查验数"), min_value=0)
     random_rate = forms.FloatField(label=_("随机布控比例"), min_value=0, max_value=1)

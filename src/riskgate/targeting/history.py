@@ -85,14 +85,21 @@ def run(rule_id: int) -> RetroScreening | None:
         ports = port_organisations(row["port"] for row in rows)
         tasks = InspectionTask.objects.bulk_create(
             [
-                InspectionTask(kind=TaskKind.RETRO, found_by=rule, declaration_id=row["declaration_id"],
-                               item_no=row["item_no"], item=_exchange(row), hs_code=row["hs_code"], action="inspect",
-                               enterprises=enterprise_key(row["enterprise_ids"]),
-                               organisation_id=ports.get(row["port"], rule.organisation_id))
+                InspectionTask(
+                    kind=TaskKind.RETRO,
+                    found_by=rule,
+                    declaration_id=row["declaration_id"],
+                    item_no=row["item_no"],
+                    item=_exchange(row),
+                    hs_code=row["hs_code"],
+                    action="inspect",
+                    enterprises=enterprise_key(row["enterprise_ids"]),
+                    organisation_id=ports.get(row["port"], rule.organisation_id),
+                )
                 for row in rows
             ],
             ignore_conflicts=True,
-        )  # fmt: skip
+        )
         retro.status, retro.matches, retro.tasks_opened = RetroStatus.DONE, total, len(tasks)
         retro.history_until, retro.finished_at = until, timezone.now()
         retro.seconds = round(time.perf_counter() - started, 3)

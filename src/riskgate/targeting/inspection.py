@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,13 +52,20 @@ def open_for_decisions(
     tasks = new_instances(
         InspectionTask,
         [
-            {"kind": TaskKind.RANDOM if d.random else TaskKind.SCREENING, "decision_id": d.pk,
-             "declaration_id": d.declaration_id, "item_no": d.item_no, "item": d.item, "hs_code": d.item["hs_code"],
-             "enterprises": enterprise_key(d.item.get("enterprise_ids")), "action": d.action,
-             "organisation_id": ports.get(d.item.get("port"), fallback.pk)}
+            {
+                "kind": TaskKind.RANDOM if d.random else TaskKind.SCREENING,
+                "decision_id": d.pk,
+                "declaration_id": d.declaration_id,
+                "item_no": d.item_no,
+                "item": d.item,
+                "hs_code": d.item["hs_code"],
+                "enterprises": enterprise_key(d.item.get("enterprise_ids")),
+                "action": d.action,
+                "organisation_id": ports.get(d.item.get("port"), fallback.pk),
+            }
             for d in hits
         ],
-    )  # fmt: skip
+    )
     insert_returning(tasks)
     insert_values(
         InspectionTask.rules.through,
@@ -73,11 +80,6 @@ def open_for_decisions(
     return len(tasks)
 
 
-def visible(principal) -> QuerySet:
-    require(principal, Permission.TARGETING_TASK_VIEW)
-    return InspectionTask.objects.visible_to(principal)
-
-
 def _lab_results(rows) -> list[LabResult]:
     if not isinstance(rows, list) or len(rows) > MAX_LAB_RESULTS:
         raise field_error("lab_results", _("实验室检测结果应为列表，最多 %d 项。") % MAX_LAB_RESULTS)
@@ -90,13 +92,21 @@ def _lab_results(rows) -> list[LabResult]:
             raise field_error(f"lab_results[{n}]", _("请填写检测项目和检测结果。"))
         if not isinstance(row.get("conforms"), bool):
             raise field_error(f"lab_results[{n}].conforms", _("请说明该项是否符合要求。"))
-        results.append(LabResult(test_item=test_item[:200], result=value[:100], unit=str(row.get("unit") or "")[:40],
-                                 limit=str(row.get("limit") or "")[:200], conforms=row["conforms"]))  # fmt: skip
+        results.append(
+            LabResult(
+                test_item=test_item[:200],
+                result=value[:100],
+                unit=str(row.get("unit") or "")[:40],
+                limit=str(row.get("limit") or "")[:200],
+                conforms=row["conforms"],
+            )
+        )
     return results
 
 
-def record_outcome(principal, task: InspectionTask, *, outcome: str, findings: str = "",
-                   lab_results: list | None = None) -> InspectionTask:  # fmt: skip
+def record_outcome(
+    principal, task: InspectionTask, *, outcome: str, findings: str = "", lab_results: list | None = None
+) -> InspectionTask:
     """The port's result of a task. Non-conforming needs findings and becomes risk information in intake."""
     require(principal, Permission.TARGETING_TASK_RECORD)
     findings = (findings or "").strip()
@@ -122,9 +132,14 @@ def record_outcome(principal, task: InspectionTask, *, outcome: str, findings: s
         if outcome == Outcome.NON_CONFORMING:
             task.information = _nonconformity(principal, task, results, now)
         task.save(update_fields=["status", "outcome", "findings", "completed_at", "completed_by", "information"])
-        audit.record(actor=principal, action="inspection_task.completed", obj=task, object_repr=task.reference,
-                     changes={"outcome": outcome, "lab_results": len(results),
-                              "information": task.information_id}, organisation_id=task.organisation_id)  # fmt: skip
+        audit.record(
+            actor=principal,
+            action="inspection_task.completed",
+            obj=task,
+            object_repr=task.reference,
+            changes={"outcome": outcome, "lab_results": len(results), "information": task.information_id},
+            organisation_id=task.organisation_id,
+        )
     return task
 
 
@@ -141,8 +156,10 @@ def _nonconformity(principal, task: InspectionTask, results: list[LabResult], no
         channel=Channel.OFFICER_ENTRY,
         external_system="targeting",
         external_id=task.reference,
-        title=(_("口岸查验不合格：%(goods)s（报关单 %(declaration)s 第 %(item)s 项）")
-               % {"goods": description[:120] or hs, "declaration": task.declaration_id, "item": task.item_no})[:500],
+        title=(
+            _("口岸查验不合格：%(goods)s（报关单 %(declaration)s 第 %(item)s 项）")
+            % {"goods": description[:120] or hs, "declaration": task.declaration_id, "item": task.item_no}
+        )[:500],
         description="\n".join([task.findings, *failed]),
         product_name=description[:300],
         hs_code=hs_code,
@@ -153,11 +170,18 @@ def _nonconformity(principal, task: InspectionTask, results: list[LabResult], no
         organisation_id=task.organisation_id,
         created_by=principal if getattr(principal, "pk", None) else None,
         control_measures=task.get_action_display(),
-        source_data={"task": task.reference, "declaration_id": task.declaration_id, "item_no": task.item_no,
-                     "item": item, "rules": [r.reference for r in task.rules.all()],
-                     "lab_results": [{"test_item": r.test_item, "result": r.result, "unit": r.unit,
-                                      "limit": r.limit, "conforms": r.conforms} for r in results]},
-    )  # fmt: skip
+        source_data={
+            "task": task.reference,
+            "declaration_id": task.declaration_id,
+            "item_no": task.item_no,
+            "item": item,
+            "rules": [r.reference for r in task.rules.all()],
+            "lab_results": [
+                {"test_item": r.test_item, "result": r.result, "unit": r.unit, "limit": r.limit, "conforms": r.conforms}
+                for r in results
+            ],
+        },
+    )
     return store_information(principal, info)
 
 
@@ -178,9 +202,11 @@ def effectiveness(rules) -> dict[int, dict]:
     for row in rows:
         done = row["inspections"]
         figures[row["controlrule_id"]] = {
-            "hits": row["hits"], "inspections": done, "nonconformities": row["nonconformities"],
+            "hits": row["hits"],
+            "inspections": done,
+            "nonconformities": row["nonconformities"],
             "hit_rate": row["nonconformities"] / done if done else None,
-        }  # fmt: skip
+        }
     return figures
 
 

@@ -21,8 +21,13 @@ class Direction(models.TextChoices):
     EXPORT = "export", _("出口")
 
 
-ACTION_LABELS = {"reject": _("拒绝入境/退运"), "hold": _("扣留"), "inspect": _("查验"), "sample": _("抽样送检"),
-                 "document_check": _("单证审核")}  # fmt: skip
+ACTION_LABELS = {
+    "reject": _("拒绝入境/退运"),
+    "hold": _("扣留"),
+    "inspect": _("查验"),
+    "sample": _("抽样送检"),
+    "document_check": _("单证审核"),
+}
 
 
 class RuleStatus(models.TextChoices):
@@ -32,8 +37,20 @@ class RuleStatus(models.TextChoices):
 
 
 # The fields of a version that make the rule (everything else is its history).
-CRITERIA = ("direction", "hs_prefixes", "origin_countries", "enterprise_ids", "ports", "keywords", "min_value",
-            "max_value", "valid_from", "valid_to", "action", "sampling_rate")  # fmt: skip
+CRITERIA = (
+    "direction",
+    "hs_prefixes",
+    "origin_countries",
+    "enterprise_ids",
+    "ports",
+    "keywords",
+    "min_value",
+    "max_value",
+    "valid_from",
+    "valid_to",
+    "action",
+    "sampling_rate",
+)
 
 
 class RuleQuerySet(ScopedQuerySet):
@@ -63,9 +80,13 @@ class ControlRule(models.Model):
     action = models.CharField(_("处置要求"), max_length=16, choices=[(a, ACTION_LABELS[a]) for a in ACTIONS])
     sampling_rate = models.FloatField(_("抽样比例"), default=1.0)
     warning = models.ForeignKey(
-        "riskwarnings.WarningNotice", verbose_name=_("来源预警"), null=True, blank=True, on_delete=models.PROTECT,
+        "riskwarnings.WarningNotice",
+        verbose_name=_("来源预警"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="control_rules",
-    )  # fmt: skip
+    )
     organisation = models.ForeignKey(
         "accounts.Organisation", verbose_name=_("下达机构"), on_delete=models.PROTECT, related_name="+"
     )
@@ -150,8 +171,14 @@ class ScreeningDecision(models.Model):
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     random = models.BooleanField(_("随机布控"), default=False)
     factor = models.FloatField(_("差别化监管系数"), null=True, blank=True)  # the policy's factor for this item
-    policy = models.ForeignKey("SupervisionPolicy", verbose_name=_("差别化监管政策"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    policy = models.ForeignKey(
+        "SupervisionPolicy",
+        verbose_name=_("差别化监管政策"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_organisation_field = "organisation"
@@ -170,8 +197,9 @@ class PortOffice(models.Model):
     there go to its queue. Reference data, kept in the admin."""
 
     code = models.CharField(_("口岸代码"), max_length=64, unique=True)
-    organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("执行机构"), on_delete=models.PROTECT,
-                                     related_name="+")  # fmt: skip
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("执行机构"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("口岸代码")
@@ -195,8 +223,9 @@ class SupervisionPolicy(models.Model):
     record_min_inspections = models.PositiveIntegerField(_("质量记录最少查验数"), default=20)
     random_rate = models.FloatField(_("随机布控比例"), default=0.02)
     min_random_rate = models.FloatField(_("最低随机布控比例"), default=0.005)
-    random_action = models.CharField(_("随机布控处置"), max_length=16, default="inspect",
-                                     choices=[(a, ACTION_LABELS[a]) for a in ACTIONS])  # fmt: skip
+    random_action = models.CharField(
+        _("随机布控处置"), max_length=16, default="inspect", choices=[(a, ACTION_LABELS[a]) for a in ACTIONS]
+    )
     reason = models.TextField(_("理由"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("生效时间"), auto_now_add=True)
@@ -257,8 +286,9 @@ class InspectionTask(models.Model):
     a follow-up of a past item that a new rule would have matched (retro-screening)."""
 
     kind = models.CharField(_("来源"), max_length=10, choices=TaskKind.choices, default=TaskKind.SCREENING)
-    decision = models.ForeignKey(ScreeningDecision, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="tasks")  # fmt: skip
+    decision = models.ForeignKey(
+        ScreeningDecision, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+    )
     declaration_id = models.CharField(_("报关单号"), max_length=64, db_index=True)
     item_no = models.PositiveIntegerField(_("商品项号"))
     item = models.JSONField(_("申报内容"))
@@ -267,19 +297,34 @@ class InspectionTask(models.Model):
     enterprises = models.CharField(max_length=1000, blank=True, editable=False)
     action = models.CharField(_("处置要求"), max_length=16, choices=[(a, ACTION_LABELS[a]) for a in ACTIONS])
     rules = models.ManyToManyField(ControlRule, verbose_name=_("命中规则"), blank=True, related_name="tasks")
-    found_by = models.ForeignKey(ControlRule, verbose_name=_("追溯规则"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="follow_ups")  # fmt: skip
-    organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("执行机构"), on_delete=models.PROTECT,
-                                     related_name="+")  # fmt: skip
-    status = models.CharField(_("状态"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN,
-                              db_index=True)  # fmt: skip
+    found_by = models.ForeignKey(
+        ControlRule,
+        verbose_name=_("追溯规则"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("执行机构"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("状态"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN, db_index=True
+    )
     outcome = models.CharField(_("查验结果"), max_length=16, choices=Outcome.choices, blank=True)
     findings = models.TextField(_("查验发现"), blank=True)
     completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")  # fmt: skip
-    information = models.ForeignKey("intake.RiskInformation", verbose_name=_("生成的风险信息"), null=True,
-                                    blank=True, on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    information = models.ForeignKey(
+        "intake.RiskInformation",
+        verbose_name=_("生成的风险信息"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("下达时间"), auto_now_add=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -291,9 +336,12 @@ class InspectionTask(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["organisation", "status"])]
         constraints = [
-            models.UniqueConstraint(fields=["found_by", "declaration_id", "item_no"], condition=models.Q(kind="retro"),
-                                    name="one_follow_up_per_item")
-        ]  # fmt: skip
+            models.UniqueConstraint(
+                fields=["found_by", "declaration_id", "item_no"],
+                condition=models.Q(kind="retro"),
+                name="one_follow_up_per_item",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.reference

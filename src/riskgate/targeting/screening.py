@@ -47,13 +47,22 @@ def screen(principal, payloads: list, *, one_declaration: bool) -> tuple[list[di
     results = engine.screen(items)
     factors = [engine.policy.factor(item) for item in items] if engine.policy is not None else [None] * len(items)
     rows = [
-        {"declaration_id": result["declaration_id"], "item_no": result["item_no"], "item": data,
-         "action": result["action"], "matched_rules": result["matched_rules"], "rule_set_version": version,
-         "screened_by_id": person.pk if person else None, "token_id": token.pk if token else None,
-         "organisation_id": organisation.pk, "random": result.get("random", False),
-         "policy_id": policy.pk if policy else None, "factor": factor}
+        {
+            "declaration_id": result["declaration_id"],
+            "item_no": result["item_no"],
+            "item": data,
+            "action": result["action"],
+            "matched_rules": result["matched_rules"],
+            "rule_set_version": version,
+            "screened_by_id": person.pk if person else None,
+            "token_id": token.pk if token else None,
+            "organisation_id": organisation.pk,
+            "random": result.get("random", False),
+            "policy_id": policy.pk if policy else None,
+            "factor": factor,
+        }
         for data, result, factor in zip(payloads, results, factors, strict=True)
-    ]  # fmt: skip
+    ]
     with serialized_write(), transaction.atomic():
         # The hot path of the single window: rows written by core.bulk (one statement, values prepared by each
         # field) rather than bulk_create, whose per-value SQL assembly cost more than the screening itself.
@@ -81,20 +90,29 @@ def explain(decision: ScreeningDecision) -> dict:
         if rule.action == "sample":
             rate = policy.sample_rate(rule.sampling_rate, factor) if policy else rule.sampling_rate
             chance = draw(item.declaration_id, item.item_no, reference)
-            entry["sampling"] = {"rate": rule.sampling_rate, "scaled_rate": rate, "draw": chance,
-                                 "selected": selected(item.declaration_id, item.item_no, reference, rate)}  # fmt: skip
+            entry["sampling"] = {
+                "rate": rule.sampling_rate,
+                "scaled_rate": rate,
+                "draw": chance,
+                "selected": selected(item.declaration_id, item.item_no, reference, rate),
+            }
         rules.append(entry)
-    explanation = {"declaration_id": decision.declaration_id, "item_no": decision.item_no, "action": decision.action,
-                   "rule_set_version": decision.rule_set_version, "factor": decision.factor, "rules": rules,
-                   "random": None}  # fmt: skip
+    explanation = {
+        "declaration_id": decision.declaration_id,
+        "item_no": decision.item_no,
+        "action": decision.action,
+        "rule_set_version": decision.rule_set_version,
+        "factor": decision.factor,
+        "rules": rules,
+        "random": None,
+    }
     strongest = max((STRENGTH[r["criteria"]["action"]] for r in rules if r.get("criteria")), default=0)
     expected = next((a for a in ACTIONS if STRENGTH[a] == strongest), "release")
     if decision.random and policy is not None:
         rate = policy.random_selection_rate(factor)
         chance = draw(item.declaration_id, item.item_no, policy.random_key)
         chosen = selected(item.declaration_id, item.item_no, policy.random_key, rate)
-        explanation["random"] = {"policy": decision.policy.reference, "rate": rate, "draw": chance,
-                                 "selected": chosen}  # fmt: skip
+        explanation["random"] = {"policy": decision.policy.reference, "rate": rate, "draw": chance, "selected": chosen}
         expected = policy.random_action if chosen else "release"
     explanation["reproduced"] = expected == decision.action and all(
         r["holds"] and r.get("sampling", {}).get("selected", True) for r in rules

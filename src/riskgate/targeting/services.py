@@ -47,8 +47,15 @@ def _own(principal, rule: ControlRule) -> ControlRule:
 
 
 def _record(principal, rule: ControlRule, action: str, reason: str = "") -> None:
-    audit.record(actor=principal, action=f"control_rule.{action}", obj=rule, object_repr=rule.reference,
-                 changes=rule.to_exchange(), reason=reason, organisation_id=rule.organisation_id)  # fmt: skip
+    audit.record(
+        actor=principal,
+        action=f"control_rule.{action}",
+        obj=rule,
+        object_repr=rule.reference,
+        changes=rule.to_exchange(),
+        reason=reason,
+        organisation_id=rule.organisation_id,
+    )
 
 
 @transaction.atomic
@@ -63,8 +70,13 @@ def issue(principal, data: dict, *, warning=None, executing=(), reason: str = ""
             raise field_error("warning", _("该预警不在您的辖区内，也未发送给您的单位。"))
         if not warning.is_live or "agency_notice" not in warning.kinds:
             raise field_error("warning", _("布控规则只能依据已发布的风险警示通报下达。"))
-    rule = ControlRule(**_criteria(data), warning=warning, organisation=organisation, created_by=principal,
-                       reason=(reason or "").strip())  # fmt: skip
+    rule = ControlRule(
+        **_criteria(data),
+        warning=warning,
+        organisation=organisation,
+        created_by=principal,
+        reason=(reason or "").strip(),
+    )
     rule.save()
     rule.lineage = rule
     rule.save(update_fields=["lineage"])
@@ -90,8 +102,15 @@ def change(principal, rule: ControlRule, data: dict, *, reason: str) -> ControlR
     criteria = _criteria(before | data)
     if criteria == before:
         raise field_error("rule", _("调整须至少改变一项条件。"))
-    new = ControlRule(**criteria, lineage_id=rule.lineage_id, version=rule.version + 1, warning=rule.warning,
-                      organisation=rule.organisation, created_by=principal, reason=reason)  # fmt: skip
+    new = ControlRule(
+        **criteria,
+        lineage_id=rule.lineage_id,
+        version=rule.version + 1,
+        warning=rule.warning,
+        organisation=rule.organisation,
+        created_by=principal,
+        reason=reason,
+    )
     new.save()
     new.executing.set(rule.executing.all())
     now = timezone.now()

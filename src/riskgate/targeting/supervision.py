@@ -20,10 +20,25 @@ from .engine import FormatError, parse_policy
 from .models import CommodityRecord, InspectionTask, Outcome, SupervisionPolicy, TaskStatus
 from .services import bump
 
-POLICY_FIELDS = ("grade_factors", "default_grade", "commodity_factors", "record_tiers", "record_window_days",
-                 "record_min_inspections", "random_rate", "min_random_rate", "random_action")  # fmt: skip
-ENGINE_FIELDS = ("grade_factors", "default_grade", "commodity_factors", "random_rate", "min_random_rate",
-                 "random_action")  # fmt: skip
+POLICY_FIELDS = (
+    "grade_factors",
+    "default_grade",
+    "commodity_factors",
+    "record_tiers",
+    "record_window_days",
+    "record_min_inspections",
+    "random_rate",
+    "min_random_rate",
+    "random_action",
+)
+ENGINE_FIELDS = (
+    "grade_factors",
+    "default_grade",
+    "commodity_factors",
+    "random_rate",
+    "min_random_rate",
+    "random_action",
+)
 DEFAULT_POLICY = {
     "grade_factors": {"advanced": 0.2, "regular": 1.0, "dishonest": 3.0},  # CreditGrade values
     "default_grade": "regular",
@@ -54,9 +69,14 @@ def exchange_policy(policy: SupervisionPolicy, *, with_records: bool = True) -> 
     """The policy in the exchange format, with today's credit grades and commodity records filled in (without
     them — with_records=False — when only its rates matter, as when a decision with its stored factor is
     explained)."""
-    data = {"id": policy.reference, "grade_factors": policy.grade_factors, "default_grade": policy.default_grade,
-            "random_rate": policy.random_rate, "min_random_rate": policy.min_random_rate,
-            "random_action": policy.random_action}  # fmt: skip
+    data = {
+        "id": policy.reference,
+        "grade_factors": policy.grade_factors,
+        "default_grade": policy.default_grade,
+        "random_rate": policy.random_rate,
+        "min_random_rate": policy.min_random_rate,
+        "random_action": policy.random_action,
+    }
     if not with_records:
         return data
     grades = {}
@@ -117,8 +137,14 @@ def change_policy(principal, data: dict, *, reason: str) -> SupervisionPolicy:
     policy = SupervisionPolicy.objects.create(**merged, reason=reason, created_by=principal)
     bump(timezone.now())
     changes = {k: [base.get(k), v] for k, v in merged.items() if base.get(k) != v}
-    audit.record(actor=principal, action="supervision_policy.changed", obj=policy, object_repr=policy.reference,
-                 changes=changes, reason=reason)  # fmt: skip
+    audit.record(
+        actor=principal,
+        action="supervision_policy.changed",
+        obj=policy,
+        object_repr=policy.reference,
+        changes=changes,
+        reason=reason,
+    )
     return policy
 
 
@@ -139,8 +165,14 @@ def set_credit_grade(principal, enterprise: Organisation, grade: str, *, reason:
     Organisation.objects.filter(pk=enterprise.pk).update(credit_grade=grade)
     enterprise.credit_grade = grade
     bump(timezone.now())
-    audit.record(actor=principal, action="organisation.credit_grade_changed", obj=enterprise,
-                 changes={"credit_grade": [before, grade]}, reason=reason, organisation_id=enterprise.pk)  # fmt: skip
+    audit.record(
+        actor=principal,
+        action="organisation.credit_grade_changed",
+        obj=enterprise,
+        changes={"credit_grade": [before, grade]},
+        reason=reason,
+        organisation_id=enterprise.pk,
+    )
     return enterprise
 
 
@@ -168,8 +200,9 @@ def refresh_records(now: dt.datetime | None = None) -> int:
         for heading, (inspections, bad) in counts.items():
             record = existing.pop(heading, None)
             if record is None:
-                CommodityRecord.objects.create(hs_heading=heading, inspections=inspections, nonconformities=bad,
-                                               computed_at=now)  # fmt: skip
+                CommodityRecord.objects.create(
+                    hs_heading=heading, inspections=inspections, nonconformities=bad, computed_at=now
+                )
                 changed += 1
             elif (record.inspections, record.nonconformities) != (inspections, bad):
                 record.inspections, record.nonconformities, record.computed_at = inspections, bad, now

@@ -26,12 +26,18 @@ CONCERNED = [
     ("0904220000", "辣椒粉 paprika powder", "CN", 2600),
     ("3912390000", "羟丙甲纤维素 HPMC E15", "CN", 8800),
     ("8507600090", "锂离子移动电源 power bank", "CN", 1500),
-]  # fmt: skip
+]
 PORTS = ["CNXIY", "CNXAR", "CNSFH", "CNCKG"]
 
 
-def declarations(count: int, *, seed: int = 20261201, start: dt.datetime | None = None,
-                 enterprises: list[str] | None = None, prefix: str = "DEMO") -> list[dict]:  # fmt: skip
+def declarations(
+    count: int,
+    *,
+    seed: int = 20261201,
+    start: dt.datetime | None = None,
+    enterprises: list[str] | None = None,
+    prefix: str = "DEMO",
+) -> list[dict]:
     """`count` items in declarations of one to four items, declared over the 60 days before `start`."""
     rng = random.Random(seed)
     start = start or dt.datetime.now(dt.UTC)
@@ -45,10 +51,18 @@ def declarations(count: int, *, seed: int = 20261201, start: dt.datetime | None 
         port = rng.choice(PORTS)
         for item_no in range(1, min(rng.randint(1, 4), count - len(items)) + 1):
             hs_code, description, origin, value = rng.choice(CONCERNED if rng.random() < 0.12 else ORDINARY)
-            items.append({
-                "declaration_id": f"{prefix}{declared_at:%Y%m%d}{number:06d}", "item_no": item_no,
-                "direction": "import", "hs_code": hs_code, "origin_country": origin, "enterprise_ids": [enterprise],
-                "port": port, "description": description, "value": round(value * rng.uniform(0.3, 3), 2),
-                "declared_at": declared_at.isoformat(timespec="seconds"),
-            })  # fmt: skip
+            items.append(
+                {
+                    "declaration_id": f"{prefix}{declared_at:%Y%m%d}{number:06d}",
+                    "item_no": item_no,
+                    "direction": "import",
+                    "hs_code": hs_code,
+                    "origin_country": origin,
+                    "enterprise_ids": [enterprise],
+                    "port": port,
+                    "description": description,
+                    "value": round(value * rng.uniform(0.3, 3), 2),
+                    "declared_at": declared_at.isoformat(timespec="seconds"),
+                }
+            )
     return items

@@ -9,14 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core import audit
 from riskgate.core.access import permission_required, pk_or_404
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 from riskgate.warnings.queries import basis_from_request
 
-from . import inspection, screening, services, supervision
+from . import inspection, queries, screening, services, supervision
 from .forms import (
     GradeForm,
     IssueForm,
@@ -32,7 +31,7 @@ from .models import CommodityRecord, ControlRule, RuleStatus, TaskStatus
 
 
 def _rules(request):
-    return ControlRule.objects.visible_to(request.user).select_related("organisation", "warning")
+    return queries.rules(request.user).select_related("organisation", "warning")
 
 
 @permission_required(Permission.TARGETING_RULE_VIEW)
@@ -45,9 +44,15 @@ def rule_list(request):
     figures = inspection.effectiveness([rule.pk for rule in page])
     for rule in page:
         rule.figures = figures.get(rule.pk)
-    return render(request, "targeting/rule_list.html", {
-        "form": form, "page": page, "can_manage": request.user.has_permission(Permission.TARGETING_RULE_MANAGE),
-    })  # fmt: skip
+    return render(
+        request,
+        "targeting/rule_list.html",
+        {
+            "form": form,
+            "page": page,
+            "can_manage": request.user.has_permission(Permission.TARGETING_RULE_MANAGE),
+        },
+    )
 
 
 @permission_required(Permission.TARGETING_RULE_MANAGE)
@@ -58,8 +63,9 @@ def rule_create(request):
         if form.is_valid():
             try:
                 data = form.cleaned_data
-                rule = services.issue(request.user, form.criteria(), warning=warning, executing=data["executing"],
-                                      reason=data["reason"])  # fmt: skip
+                rule = services.issue(
+                    request.user, form.criteria(), warning=warning, executing=data["executing"], reason=data["reason"]
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -73,8 +79,9 @@ def rule_create(request):
             initial["reason"] = _("依据风险警示通报 %s") % warning.reference
             initial["executing"] = list(warning.ports.all())
         form = IssueForm(initial=initial, principal=request.user)
-    return render(request, "targeting/rule_form.html", {"form": form, "warning": warning},
-                  status=400 if form.errors else 200)  # fmt: skip
+    return render(
+        request, "targeting/rule_form.html", {"form": form, "warning": warning}, status=400 if form.errors else 200
+    )
 
 
 @permission_required(Permission.TARGETING_RULE_VIEW)
@@ -94,10 +101,10 @@ def rule_detail(request, pk: int, forms: dict | None = None, status: int = 200):
         "retro": getattr(rule, "retro", None),
         "follow_ups": rule.follow_ups.select_related("organisation")[:20],
         "manage": manage,
-        "change_form": forms.get("change") or (RuleForm(initial=RuleForm.initial_from(rule) | {"reason": ""})
-                                               if manage else None),
+        "change_form": forms.get("change")
+        or (RuleForm(initial=RuleForm.initial_from(rule) | {"reason": ""}) if manage else None),
         "retire_form": forms.get("retire") or (ReasonForm() if manage else None),
-    }  # fmt: skip
+    }
     return render(request, "targeting/rule_detail.html", context, status=status)
 
 
@@ -133,7 +140,7 @@ def rule_act(request, pk: int, action: str):
 @permission_required(Permission.TARGETING_TASK_VIEW)
 def task_list(request):
     form = TaskFilterForm(request.GET or None)
-    tasks = inspection.visible(request.user).select_related("organisation")
+    tasks = queries.tasks(request.user).select_related("organisation")
     status = TaskStatus.OPEN
     if form.is_valid():
         status = form.cleaned_data["status"]
@@ -147,7 +154,7 @@ def task_list(request):
 
 @permission_required(Permission.TARGETING_TASK_VIEW)
 def task_detail(request, pk: int):
-    task = pk_or_404(inspection.visible(request.user).select_related("organisation", "found_by", "decision"), pk)
+    task = pk_or_404(queries.tasks(request.user).select_related("organisation", "found_by", "decision"), pk)
     can_record = request.user.has_permission(Permission.TARGETING_TASK_RECORD) and task.status == TaskStatus.OPEN
     form, lab = OutcomeForm(), LabResultFormSet(prefix="lab")
     status = 200
@@ -158,8 +165,13 @@ def task_detail(request, pk: int):
         if form.is_valid() and lab.is_valid():
             rows = [row for row in lab.cleaned_data if row]
             try:
-                inspection.record_outcome(request.user, task, outcome=form.cleaned_data["outcome"],
-                                          findings=form.cleaned_data["findings"], lab_results=rows)  # fmt: skip
+                inspection.record_outcome(
+                    request.user,
+                    task,
+                    outcome=form.cleaned_data["outcome"],
+                    findings=form.cleaned_data["findings"],
+                    lab_results=rows,
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -169,10 +181,20 @@ def task_detail(request, pk: int):
     else:
         audit.record_read(actor=request.user, obj=task)
     explanation = screening.explain(task.decision) if task.decision_id else None
-    return render(request, "targeting/task_detail.html", {
-        "task": task, "can_record": can_record, "form": form, "lab": lab, "explanation": explanation,
-        "lab_results": task.lab_results.all(), "rules": task.rules.all(),
-    }, status=status)  # fmt: skip
+    return render(
+        request,
+        "targeting/task_detail.html",
+        {
+            "task": task,
+            "can_record": can_record,
+            "form": form,
+            "lab": lab,
+            "explanation": explanation,
+            "lab_results": task.lab_results.all(),
+            "rules": task.rules.all(),
+        },
+        status=status,
+    )
 
 
 @permission_required(Permission.TARGETING_RULE_VIEW)
@@ -190,16 +212,18 @@ def policy_page(request):
                 if which == "policy":
                     form = PolicyForm(request.POST)
                     if form.is_valid():
-                        new = supervision.change_policy(request.user, form.changes(),
-                                                        reason=form.cleaned_data["reason"])  # fmt: skip
+                        new = supervision.change_policy(
+                            request.user, form.changes(), reason=form.cleaned_data["reason"]
+                        )
                         messages.success(request, _("差别化监管政策已更新为 %s。") % new.reference)
                         return redirect("targeting:policy")
                 elif which == "grade":
                     grade_form = GradeForm(request.POST, principal=request.user)
                     if grade_form.is_valid():
                         data = grade_form.cleaned_data
-                        supervision.set_credit_grade(request.user, data["enterprise"], data["grade"],
-                                                     reason=data["reason"])  # fmt: skip
+                        supervision.set_credit_grade(
+                            request.user, data["enterprise"], data["grade"], reason=data["reason"]
+                        )
                         messages.success(request, _("已调整 %s 的信用等级。") % data["enterprise"].name)
                         return redirect("targeting:policy")
             except ValidationError as exc:
@@ -207,9 +231,17 @@ def policy_page(request):
             status = 400
     elif request.method == "POST":
         return render(request, "403.html", status=403)
-    graded = Organisation.objects.visible_to(request.user).filter(kind=OrganisationKind.ENTERPRISE)
-    return render(request, "targeting/policy.html", {
-        "policy": policy, "form": form, "grade_form": grade_form, "enterprises": graded.order_by("name")[:200],
-        "records": CommodityRecord.objects.filter(inspections__gt=0).order_by("-nonconformities")[:50],
-        "history": supervision.SupervisionPolicy.objects.order_by("-id")[:10],
-    }, status=status)  # fmt: skip
+    graded = queries.enterprises(request.user)
+    return render(
+        request,
+        "targeting/policy.html",
+        {
+            "policy": policy,
+            "form": form,
+            "grade_form": grade_form,
+            "enterprises": graded.order_by("name")[:200],
+            "records": CommodityRecord.objects.filter(inspections__gt=0).order_by("-nonconformities")[:50],
+            "history": supervision.SupervisionPolicy.objects.order_by("-id")[:10],
+        },
+        status=status,
+    )

@@ -73,8 +73,9 @@ def check_webhook_url(url: str) -> None:
 
 
 @transaction.atomic
-def subscribe(*, email: str, webhook_url: str = "", levels=(), categories=(), countries=(), regions=(),
-              language: str = "zh-hans") -> Subscription:  # fmt: skip
+def subscribe(
+    *, email: str, webhook_url: str = "", levels=(), categories=(), countries=(), regions=(), language: str = "zh-hans"
+) -> Subscription:
     """A new subscription, inactive until the address is confirmed through the link sent to it."""
     if webhook_url:
         check_webhook_url(webhook_url)

@@ -68,17 +68,25 @@ class WarningNotice(models.Model):
     )
     version = models.PositiveIntegerField(_("版本"), default=1)
     supersedes = models.OneToOneField(
-        "self", verbose_name=_("取代的版本"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("取代的版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="superseded_by",
-    )  # fmt: skip
+    )
     change = models.CharField(_("变更类型"), max_length=10, choices=Change.choices, default=Change.NEW)
     change_reason = models.TextField(_("变更理由"), blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     path = models.CharField(_("发布途径"), max_length=10, choices=Path.choices, default=Path.STANDARD)
     assessment = models.ForeignKey(
-        "assessment.Assessment", verbose_name=_("依据（已确认的研判）"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="warnings",
-    )  # fmt: skip
+        "assessment.Assessment",
+        verbose_name=_("依据（已确认的研判）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="warnings",
+    )
     emergency_reason = models.TextField(_("先行发布的理由"), blank=True)
     level = models.CharField(_("预警等级"), max_length=3, choices=WarningLevel.choices)
     kinds = models.JSONField(_("预警类型"), default=list)
@@ -112,13 +120,21 @@ class WarningNotice(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("起草人"), on_delete=models.PROTECT, related_name="+"
     )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("批准人"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("批准人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
     ended_at = models.DateTimeField(_("终止时间"), null=True, blank=True)  # superseded or lifted

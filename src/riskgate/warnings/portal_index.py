@@ -36,8 +36,22 @@ STATE_OF = {  # (status, change) of the current version → the public state fil
     (Status.PUBLISHED, Change.NEW): "active",
     (Status.PUBLISHED, Change.ADJUSTED): "adjusted",
 }
-COLUMNS = ("id", "lineage_id", "published_at", "current", "public", "status", "change", "level", "kinds",
-           "origin_countries", "hs_codes", "regions", "product_category", "search_tokens")  # fmt: skip
+COLUMNS = (
+    "id",
+    "lineage_id",
+    "published_at",
+    "current",
+    "public",
+    "status",
+    "change",
+    "level",
+    "kinds",
+    "origin_countries",
+    "hs_codes",
+    "regions",
+    "product_category",
+    "search_tokens",
+)
 # Rows read for result pages, and the portal's rendered result items, kept until the next publication: a current
 # public version never changes while it is current (services make every change a new version), and the newest
 # warnings are on most pages.

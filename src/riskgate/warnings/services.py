@@ -422,8 +422,9 @@ def related_information_count(notice: WarningNotice) -> int:
 
 
 @transaction.atomic
-def evaluate(principal, notice: WarningNotice, *, measures_done: str, new_incidents: int, recommendation: str,
-             note: str = ""):  # fmt: skip
+def evaluate(
+    principal, notice: WarningNotice, *, measures_done: str, new_incidents: int, recommendation: str, note: str = ""
+):
     """Record the evaluation of a published warning's effect; the system adds its own count of related reports."""
 
     require(principal, Permission.WARNING_DRAFT)

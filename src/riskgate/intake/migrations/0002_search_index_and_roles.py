@@ -7,7 +7,7 @@ TABLE = "intake_riskinformation"
 INTAKE_PERMISSIONS = {
     "intake:information:view", "intake:information:create", "intake:information:process",
     "intake:information:export", "intake:reporter:view", "intake:import:run",
-}  # fmt: skip
+}
 
 
 def create_index(apps, schema_editor):

@@ -7,7 +7,7 @@ from riskgate.accounts.roles import grant_to_default_roles
 from riskgate.response.catalogue import ensure_catalogue
 
 PERMISSIONS = {"response:measure:view", "response:measure:order", "response:measure:execute",
-               "response:measure:lift", "response:obligation:fulfil", "response:obligation:evaluate"}  # fmt: skip
+               "response:measure:lift", "response:obligation:fulfil", "response:obligation:evaluate"}
 
 
 def forwards(apps, schema_editor):

@@ -2,8 +2,11 @@
 
 from django.db.models import Q, QuerySet
 
+from riskgate.accounts.models import Organisation
+from riskgate.assessment.models import Assessment
 from riskgate.core.access import require
 from riskgate.core.permissions import Permission
+from riskgate.warnings.models import WarningNotice
 
 from ..models import MeasureOrder
 
@@ -28,3 +31,22 @@ def executes(principal, order: MeasureOrder) -> bool:
         return False
     units = [order.lead_unit, *order.cooperating_units.all()]
     return any(organisation.path.startswith(unit.path) for unit in units)
+
+
+# What an order names by id (the service checks each against the principal's jurisdiction).
+
+
+def organisation(pk: int) -> Organisation | None:
+    return Organisation.objects.filter(pk=pk).first()
+
+
+def organisations(ids: list[int]) -> list[Organisation]:
+    return list(Organisation.objects.filter(pk__in=ids))
+
+
+def warning(pk: int) -> WarningNotice | None:
+    return WarningNotice.objects.filter(pk=pk).first()
+
+
+def assessment(pk: int) -> Assessment | None:
+    return Assessment.objects.filter(pk=pk).first()

@@ -15,7 +15,10 @@ def effectiveness(recall: Recall) -> list[dict]:
     """The recall effectiveness rate (召回率) over time: for each progress report, in date order, the units
     corrected so far and their share of the units concerned."""
     return [
-        {"date": p.as_of.isoformat(), "units": p.units_corrected,
-         "rate": round(p.units_corrected / recall.affected_units, 4)}
+        {
+            "date": p.as_of.isoformat(),
+            "units": p.units_corrected,
+            "rate": round(p.units_corrected / recall.affected_units, 4),
+        }
         for p in recall.progress.order_by("as_of")
-    ]  # fmt: skip
+    ]

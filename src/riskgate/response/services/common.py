@@ -5,5 +5,12 @@ from riskgate.core import audit
 
 def record(principal, obj, action: str, changes: dict | None = None, reason: str = "") -> None:
     """One audit event of a case (`action` like "recall.published"), in the case's jurisdiction."""
-    audit.record(actor=principal, action=action, obj=obj, object_repr=obj.reference, changes=changes or {},
-                 reason=reason, organisation_id=obj.organisation_id)  # fmt: skip
+    audit.record(
+        actor=principal,
+        action=action,
+        obj=obj,
+        object_repr=obj.reference,
+        changes=changes or {},
+        reason=reason,
+        organisation_id=obj.organisation_id,
+    )

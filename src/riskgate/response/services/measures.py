@@ -69,11 +69,23 @@ def _rule_criteria(kind: MeasureKind, *, warning, hs_codes, enterprise, period_e
 
 
 @transaction.atomic
-def order_measure(principal, *, kind: MeasureKind, target_kind: str, target: str, instructions: str,
-                  lead_unit: Organisation, deadline: dt.datetime, cooperating_units=(), warning=None,
-                  assessment=None, target_enterprise: Organisation | None = None, hs_codes=(),
-                  period_ends_at: dt.datetime | None = None,
-                  now: dt.datetime | None = None) -> MeasureOrder:  # fmt: skip
+def order_measure(
+    principal,
+    *,
+    kind: MeasureKind,
+    target_kind: str,
+    target: str,
+    instructions: str,
+    lead_unit: Organisation,
+    deadline: dt.datetime,
+    cooperating_units=(),
+    warning=None,
+    assessment=None,
+    target_enterprise: Organisation | None = None,
+    hs_codes=(),
+    period_ends_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> MeasureOrder:
     require(principal, Permission.RESPONSE_MEASURE_ORDER)
     now = now or timezone.now()
     organisation = getattr(principal, "organisation", None)
@@ -114,22 +126,41 @@ def order_measure(principal, *, kind: MeasureKind, target_kind: str, target: str
     if period_ends_at is not None and period_ends_at <= now:
         raise field_error("period_ends_at", _("实施期须晚于现在。"))
     order = MeasureOrder.objects.create(
-        kind=kind, warning=warning, assessment=assessment, target_kind=target_kind, target=target[:500],
-        target_enterprise=target_enterprise, hs_codes=list(hs_codes), instructions=instructions,
-        organisation=organisation, lead_unit=lead_unit, deadline=deadline, period_ends_at=period_ends_at,
+        kind=kind,
+        warning=warning,
+        assessment=assessment,
+        target_kind=target_kind,
+        target=target[:500],
+        target_enterprise=target_enterprise,
+        hs_codes=list(hs_codes),
+        instructions=instructions,
+        organisation=organisation,
+        lead_unit=lead_unit,
+        deadline=deadline,
+        period_ends_at=period_ends_at,
         ordered_by=principal,
-    )  # fmt: skip
+    )
     order.cooperating_units.set(cooperating)
     title = _("快速反应措施 %(ref)s：%(kind)s") % {"ref": order.reference, "kind": kind.name}
     if kind.creates_control_rules:
-        criteria = _rule_criteria(kind, warning=warning, hs_codes=hs_codes, enterprise=target_enterprise,
-                                  period_ends_at=period_ends_at)  # fmt: skip
+        criteria = _rule_criteria(
+            kind, warning=warning, hs_codes=hs_codes, enterprise=target_enterprise, period_ends_at=period_ends_at
+        )
         notice = warning if warning is not None and "agency_notice" in warning.kinds else None
-        rule = targeting.issue(principal, criteria, warning=notice, executing=[lead_unit, *cooperating],
-                               reason=title)  # fmt: skip
+        rule = targeting.issue(principal, criteria, warning=notice, executing=[lead_unit, *cooperating], reason=title)
         order.control_rules.add(rule)
-    _record(principal, order, "ordered", {"kind": kind.code, "lead_unit": lead_unit.pk, "deadline": deadline,
-                                          "period_ends_at": period_ends_at, "target": target[:200]})  # fmt: skip
+    _record(
+        principal,
+        order,
+        "ordered",
+        {
+            "kind": kind.code,
+            "lead_unit": lead_unit.pk,
+            "deadline": deadline,
+            "period_ends_at": period_ends_at,
+            "target": target[:200],
+        },
+    )
     for unit in [lead_unit, *cooperating]:
         enqueue_on_commit("riskgate.response.tasks.notify", order.pk, unit.pk)
     return order
@@ -143,8 +174,13 @@ def notify_unit(order_id: int, organisation_id: int) -> bool:
     if order is None or unit is None:
         return False
     title = _("快速反应措施 %(ref)s：%(kind)s") % {"ref": order.reference, "kind": order.kind.name}
-    return notify_organisation(organisation=unit, kind="measure.ordered", title=title, link=order.get_absolute_url(),
-                               object_key=f"measure:{order.pk}:{unit.pk}")  # fmt: skip
+    return notify_organisation(
+        organisation=unit,
+        kind="measure.ordered",
+        title=title,
+        link=order.get_absolute_url(),
+        object_key=f"measure:{order.pk}:{unit.pk}",
+    )
 
 
 def _executing(principal, order: MeasureOrder) -> MeasureOrder:
@@ -191,8 +227,15 @@ def record_quantity(principal, order: MeasureOrder, *, kind: str, amount, unit: 
     unit = (unit or "").strip()
     if not unit:
         raise field_error("unit", _("请填写单位（件、千克、台、批……）。"))
-    quantity = Quantity.objects.create(order=order, kind=kind, amount=amount, unit=unit[:20], note=(note or "")[:300],
-                                       organisation=principal.organisation, created_by=principal)  # fmt: skip
+    quantity = Quantity.objects.create(
+        order=order,
+        kind=kind,
+        amount=amount,
+        unit=unit[:20],
+        note=(note or "")[:300],
+        organisation=principal.organisation,
+        created_by=principal,
+    )
     if order.status == Status.ORDERED:
         order.status = Status.IN_PROGRESS
         order.save(update_fields=["status"])
@@ -211,8 +254,9 @@ def _lift(principal, order: MeasureOrder, mode: str, reason: str, evaluation: st
 
 
 @transaction.atomic
-def lift(principal, order: MeasureOrder, *, reason: str, evaluation: str,
-         now: dt.datetime | None = None) -> MeasureOrder:  # fmt: skip
+def lift(
+    principal, order: MeasureOrder, *, reason: str, evaluation: str, now: dt.datetime | None = None
+) -> MeasureOrder:
     """Art.24(2): the authority lifts a measure after confirming that the risk is eliminated or reduced."""
     require(principal, Permission.RESPONSE_MEASURE_LIFT)
     order = MeasureOrder.objects.visible_to(principal).select_for_update().filter(pk=order.pk).first()
@@ -234,8 +278,9 @@ def lift_expired(now: dt.datetime | None = None) -> int:
     lift_expired_measures`). Running it again lifts nothing more."""
     now = now or timezone.now()
     lifted = 0
-    due = MeasureOrder.objects.exclude(status=Status.LIFTED).filter(period_ends_at__isnull=False,
-                                                                    period_ends_at__lte=now)  # fmt: skip
+    due = MeasureOrder.objects.exclude(status=Status.LIFTED).filter(
+        period_ends_at__isnull=False, period_ends_at__lte=now
+    )
     for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
             order = MeasureOrder.objects.select_for_update().get(pk=pk)

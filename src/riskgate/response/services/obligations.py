@@ -54,8 +54,17 @@ def _notify(obligation: Obligation, organisation: Organisation, kind: str, title
 
 
 @transaction.atomic
-def impose(principal, *, warning, enterprise: Organisation, institution: Organisation, requirements: str,
-           report_due: dt.datetime, measure: MeasureOrder | None = None, now=None) -> Obligation:  # fmt: skip
+def impose(
+    principal,
+    *,
+    warning,
+    enterprise: Organisation,
+    institution: Organisation,
+    requirements: str,
+    report_due: dt.datetime,
+    measure: MeasureOrder | None = None,
+    now=None,
+) -> Obligation:
     require(principal, Permission.RESPONSE_MEASURE_ORDER)
     now = now or timezone.now()
     organisation = getattr(principal, "organisation", None)
@@ -79,9 +88,15 @@ def impose(principal, *, warning, enterprise: Organisation, institution: Organis
     if report_due <= now:
         raise field_error("report_due", _("提交时限须晚于现在。"))
     obligation = Obligation.objects.create(
-        warning=warning, measure=measure, enterprise=enterprise, institution=institution, requirements=requirements,
-        report_due=report_due, organisation=organisation, created_by=principal,
-    )  # fmt: skip
+        warning=warning,
+        measure=measure,
+        enterprise=enterprise,
+        institution=institution,
+        requirements=requirements,
+        report_due=report_due,
+        organisation=organisation,
+        created_by=principal,
+    )
     _record(principal, obligation, "imposed", {"enterprise": enterprise.pk, "report_due": report_due})
     due = timezone.localtime(report_due).strftime("%Y-%m-%d %H:%M")
     title = _("风险消减义务 %(ref)s：请于 %(due)s 前提交风险分析和消减报告") % {"ref": obligation.reference, "due": due}
@@ -117,14 +132,27 @@ def submit_report(principal, obligation: Obligation, parts: dict) -> MitigationR
     obligation.status = S.UNDER_EVALUATION
     obligation.save(update_fields=["status"])
     _record(principal, obligation, "report_submitted", {"version": version})
-    _notify(obligation, obligation.institution, "obligation.report",
-            _("风险消减报告待评估：%(ref)s 第 %(v)s 版") % {"ref": obligation.reference, "v": version})  # fmt: skip
+    _notify(
+        obligation,
+        obligation.institution,
+        "obligation.report",
+        _("风险消减报告待评估：%(ref)s 第 %(v)s 版") % {"ref": obligation.reference, "v": version},
+    )
     return report
 
 
 @transaction.atomic
-def evaluate(principal, obligation: Obligation, *, verdict: str, feasibility: str, effectiveness: str,
-             adequacy: str, truthful: bool, now=None) -> MitigationReport:  # fmt: skip
+def evaluate(
+    principal,
+    obligation: Obligation,
+    *,
+    verdict: str,
+    feasibility: str,
+    effectiveness: str,
+    adequacy: str,
+    truthful: bool,
+    now=None,
+) -> MitigationReport:
     """Art.25: the designated institution evaluates the latest report."""
     require(principal, Permission.RESPONSE_OBLIGATION_EVALUATE)
     now = now or timezone.now()
@@ -154,8 +182,7 @@ def evaluate(principal, obligation: Obligation, *, verdict: str, feasibility: st
         obligation.reminded_at = None
         title = _("%s：消减报告评估为不充分，请补充后重新提交") % obligation.reference
     obligation.save(update_fields=["status", "report_due", "reminded_at"])
-    _record(principal, obligation, "evaluated", {"version": report.version, "verdict": verdict,
-                                                 "truthful": truthful})  # fmt: skip
+    _record(principal, obligation, "evaluated", {"version": report.version, "verdict": verdict, "truthful": truthful})
     _notify(obligation, obligation.enterprise, "obligation.evaluated", title)
     return report
 
@@ -193,8 +220,9 @@ def report_progress(principal, obligation: Obligation, *, text: str) -> PartyRep
     text = (text or "").strip()
     if not text:
         raise field_error("text", _("请填写进展情况。"))
-    report = PartyReport.objects.create(obligation=obligation, kind=PartyReport.Kind.PROGRESS, text=text[:20000],
-                                        submitted_by=principal)  # fmt: skip
+    report = PartyReport.objects.create(
+        obligation=obligation, kind=PartyReport.Kind.PROGRESS, text=text[:20000], submitted_by=principal
+    )
     _record(principal, obligation, "progress", {"report": report.pk})
     return report
 
@@ -211,15 +239,20 @@ def apply_for_lifting(principal, obligation: Obligation, *, text: str, evaluatio
         raise field_error("text", _("请说明申请解除的理由。"))
     if evaluation_report is None:
         raise field_error("evaluation_report", _("请附产品缺陷消除评价报告。"))
-    report = PartyReport(obligation=obligation, kind=PartyReport.Kind.LIFTING, text=text[:20000],
-                         submitted_by=principal)  # fmt: skip
+    report = PartyReport(
+        obligation=obligation, kind=PartyReport.Kind.LIFTING, text=text[:20000], submitted_by=principal
+    )
     _store_file(report, evaluation_report)
     report.save()
     obligation.status = S.LIFTING_APPLIED
     obligation.save(update_fields=["status"])
     _record(principal, obligation, "lifting_applied", {"report": report.pk, "sha256": report.file_sha256})
-    _notify(obligation, obligation.organisation, "obligation.lifting_applied",
-            _("%s：风险责任者申请解除") % obligation.reference)  # fmt: skip
+    _notify(
+        obligation,
+        obligation.organisation,
+        "obligation.lifting_applied",
+        _("%s：风险责任者申请解除") % obligation.reference,
+    )
     return report
 
 
@@ -244,8 +277,12 @@ def decide_lifting(principal, obligation: Obligation, *, approve: bool, decision
         obligation.status = S.IMPLEMENTING
         obligation.save(update_fields=["status"])
         _record(principal, obligation, "lifting_refused", reason=decision)
-        _notify(obligation, obligation.enterprise, "obligation.lifting_refused",
-                _("%s：解除申请未获批准") % obligation.reference)  # fmt: skip
+        _notify(
+            obligation,
+            obligation.enterprise,
+            "obligation.lifting_refused",
+            _("%s：解除申请未获批准") % obligation.reference,
+        )
         return obligation
     obligation.status, obligation.lifted_at = S.LIFTED, now
     obligation.save(update_fields=["status", "lifted_at"])
@@ -261,8 +298,13 @@ def decide_lifting(principal, obligation: Obligation, *, approve: bool, decision
     )
     lifted = []
     for order in open_orders:
-        measures.lift(principal, order, reason=decision,
-                      evaluation=_("风险责任者 %s 的解除申请获批") % obligation.reference, now=now)  # fmt: skip
+        measures.lift(
+            principal,
+            order,
+            reason=decision,
+            evaluation=_("风险责任者 %s 的解除申请获批") % obligation.reference,
+            now=now,
+        )
         lifted.append(order.reference)
     warning_lifted = ""
     current = warnings.current(obligation.warning)
@@ -294,12 +336,19 @@ def record_check(
         raise field_error("findings", _("请填写检查情况。"))
     if not isinstance(checked_on, dt.date) or checked_on > timezone.localdate():
         raise field_error("checked_on", _("检查日期不能晚于今天。"))
-    check = ImplementationCheck.objects.create(obligation=obligation, checked_on=checked_on, result=result,
-                                               findings=findings[:10000], organisation=principal.organisation,
-                                               checked_by=principal)  # fmt: skip
+    check = ImplementationCheck.objects.create(
+        obligation=obligation,
+        checked_on=checked_on,
+        result=result,
+        findings=findings[:10000],
+        organisation=principal.organisation,
+        checked_by=principal,
+    )
     _record(principal, obligation, "checked", {"check": check.pk, "result": result})
-    title = _("%(ref)s：实施情况检查结果——%(result)s") % {"ref": obligation.reference,
-                                                    "result": check.get_result_display()}  # fmt: skip
+    title = _("%(ref)s：实施情况检查结果——%(result)s") % {
+        "ref": obligation.reference,
+        "result": check.get_result_display(),
+    }
     for organisation in (obligation.enterprise, obligation.institution):
         _notify(obligation, organisation, "obligation.checked", title)
     return check
@@ -315,23 +364,37 @@ def escalate(now: dt.datetime | None = None) -> dict:
     for obligation in waiting.filter(reminded_at__isnull=True, report_due__gt=now, report_due__lte=now + REMIND_BEFORE):
         with transaction.atomic():
             if Obligation.objects.filter(pk=obligation.pk, reminded_at__isnull=True).update(reminded_at=now):
-                _notify(obligation, obligation.enterprise, "obligation.reminder",
-                        _("%(ref)s：风险分析和消减报告须于 %(due)s 前提交")
-                        % {"ref": obligation.reference,
-                           "due": timezone.localtime(obligation.report_due).strftime("%Y-%m-%d %H:%M")})  # fmt: skip
+                _notify(
+                    obligation,
+                    obligation.enterprise,
+                    "obligation.reminder",
+                    _("%(ref)s：风险分析和消减报告须于 %(due)s 前提交")
+                    % {
+                        "ref": obligation.reference,
+                        "due": timezone.localtime(obligation.report_due).strftime("%Y-%m-%d %H:%M"),
+                    },
+                )
                 counts["reminded"] += 1
     for obligation in waiting.filter(overdue_at__isnull=True, report_due__lte=now):
         with transaction.atomic():
             if not Obligation.objects.filter(pk=obligation.pk, overdue_at__isnull=True).update(overdue_at=now):
                 continue
             _event, created = CreditEvent.objects.get_or_create(
-                kind=OVERDUE_EVENT, source=f"obligation:{obligation.reference}",
-                defaults={"enterprise": obligation.enterprise, "occurred_at": now,
-                          "detail": _("未在 %s 前提交风险分析和消减报告")
-                          % timezone.localtime(obligation.report_due).strftime("%Y-%m-%d %H:%M")},
-            )  # fmt: skip
+                kind=OVERDUE_EVENT,
+                source=f"obligation:{obligation.reference}",
+                defaults={
+                    "enterprise": obligation.enterprise,
+                    "occurred_at": now,
+                    "detail": _("未在 %s 前提交风险分析和消减报告")
+                    % timezone.localtime(obligation.report_due).strftime("%Y-%m-%d %H:%M"),
+                },
+            )
             _record(None, obligation, "overdue", {"credit_event": created})
-            _notify(obligation, obligation.organisation, "obligation.overdue",
-                    _("%s：风险责任者逾期未提交消减报告") % obligation.reference)  # fmt: skip
+            _notify(
+                obligation,
+                obligation.organisation,
+                "obligation.overdue",
+                _("%s：风险责任者逾期未提交消减报告") % obligation.reference,
+            )
             counts["overdue"] += 1
     return counts

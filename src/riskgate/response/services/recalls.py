@@ -26,9 +26,25 @@ from ..models import (
 )
 from .common import record
 
-FIELDS = ("kind", "recall_type", "enterprise", "warning", "measure", "product", "brand", "model", "hs_code",
-          "defect", "affected_units", "affected_range", "distribution", "remedies", "communication_plan", "source",
-          "started_on")  # fmt: skip
+FIELDS = (
+    "kind",
+    "recall_type",
+    "enterprise",
+    "warning",
+    "measure",
+    "product",
+    "brand",
+    "model",
+    "hs_code",
+    "defect",
+    "affected_units",
+    "affected_range",
+    "distribution",
+    "remedies",
+    "communication_plan",
+    "source",
+    "started_on",
+)
 REQUIRED_TEXT = ("product", "defect", "affected_range", "communication_plan")
 
 
@@ -80,8 +96,12 @@ def open_recall(principal, data: dict) -> Recall:
     if data["source"] and Recall.objects.filter(source=data["source"]).exists():
         raise field_error("source", _("该来源编号已登记为召回。"))
     recall = Recall.objects.create(**data, organisation=organisation, created_by=principal)
-    _record(principal, recall, "opened", {"kind": recall.kind, "type": recall.recall_type,
-                                          "units": recall.affected_units, "enterprise": enterprise.pk})  # fmt: skip
+    _record(
+        principal,
+        recall,
+        "opened",
+        {"kind": recall.kind, "type": recall.recall_type, "units": recall.affected_units, "enterprise": enterprise.pk},
+    )
     return recall
 
 
@@ -113,8 +133,13 @@ def report_progress(
         raise field_error("units_corrected", _("累计数量不能少于此前报告的数量。"))
     if recall.progress.filter(as_of=as_of).exists():
         raise field_error("as_of", _("该日期已报告过进度。"))
-    progress = RecallProgress.objects.create(recall=recall, as_of=as_of, units_corrected=units_corrected,
-                                             note=(note or "").strip()[:5000], reported_by=principal)  # fmt: skip
+    progress = RecallProgress.objects.create(
+        recall=recall,
+        as_of=as_of,
+        units_corrected=units_corrected,
+        note=(note or "").strip()[:5000],
+        reported_by=principal,
+    )
     if units_corrected == recall.affected_units:
         recall.status, recall.completed_at = RecallStatus.COMPLETED, timezone.now()
         recall.save(update_fields=["status", "completed_at"])

@@ -31,12 +31,20 @@ def measure_list(request):
             orders = orders.filter(status=form.cleaned_data["status"])
         organisation = request.user.organisation
         if form.cleaned_data["mine"] and organisation is not None:
-            orders = orders.filter(Q(lead_unit__path__startswith=organisation.path)
-                                   | Q(cooperating_units__path__startswith=organisation.path)).distinct()  # fmt: skip
+            orders = orders.filter(
+                Q(lead_unit__path__startswith=organisation.path)
+                | Q(cooperating_units__path__startswith=organisation.path)
+            ).distinct()
     page = Paginator(orders.order_by("-ordered_at", "-id"), 50).get_page(request.GET.get("page"))
-    return render(request, "response/list.html", {
-        "form": form, "page": page, "can_order": request.user.has_permission(Permission.RESPONSE_MEASURE_ORDER),
-    })  # fmt: skip
+    return render(
+        request,
+        "response/list.html",
+        {
+            "form": form,
+            "page": page,
+            "can_order": request.user.has_permission(Permission.RESPONSE_MEASURE_ORDER),
+        },
+    )
 
 
 @permission_required(Permission.RESPONSE_MEASURE_ORDER)
@@ -48,12 +56,19 @@ def measure_create(request):
             data = form.cleaned_data
             try:
                 order = services.order_measure(
-                    request.user, kind=data["kind"], warning=warning, target_kind=data["target_kind"],
-                    target=data["target"], target_enterprise=data["target_enterprise"], hs_codes=data["hs_codes"],
-                    instructions=data["instructions"], lead_unit=data["lead_unit"],
-                    cooperating_units=list(data["cooperating_units"]), deadline=data["deadline"],
+                    request.user,
+                    kind=data["kind"],
+                    warning=warning,
+                    target_kind=data["target_kind"],
+                    target=data["target"],
+                    target_enterprise=data["target_enterprise"],
+                    hs_codes=data["hs_codes"],
+                    instructions=data["instructions"],
+                    lead_unit=data["lead_unit"],
+                    cooperating_units=list(data["cooperating_units"]),
+                    deadline=data["deadline"],
                     period_ends_at=data["period_ends_at"],
-                )  # fmt: skip
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -62,8 +77,12 @@ def measure_create(request):
     else:
         initial = {}
         if warning is not None:
-            initial = {"target": warning.title[:500], "hs_codes": ", ".join(warning.hs_codes),
-                       "instructions": warning.measures, "target_kind": "product"}  # fmt: skip
+            initial = {
+                "target": warning.title[:500],
+                "hs_codes": ", ".join(warning.hs_codes),
+                "instructions": warning.measures,
+                "target_kind": "product",
+            }
         form = OrderForm(initial=initial, principal=request.user)
     return render(request, "response/form.html", {"form": form, "warning": warning}, status=400 if form.errors else 200)
 
@@ -71,18 +90,26 @@ def measure_create(request):
 def _detail(request, order: MeasureOrder, forms: dict | None = None, status: int = 200):
     user = request.user
     forms = forms or {}
-    executing = (user.has_permission(Permission.RESPONSE_MEASURE_EXECUTE) and order.is_open
-                 and queries.executes(user, order))  # fmt: skip
-    can_lift = (user.has_permission(Permission.RESPONSE_MEASURE_LIFT) and order.is_open
-                and MeasureOrder.objects.visible_to(user).filter(pk=order.pk).exists())  # fmt: skip
+    executing = (
+        user.has_permission(Permission.RESPONSE_MEASURE_EXECUTE) and order.is_open and queries.executes(user, order)
+    )
+    can_lift = (
+        user.has_permission(Permission.RESPONSE_MEASURE_LIFT)
+        and order.is_open
+        and MeasureOrder.objects.visible_to(user).filter(pk=order.pk).exists()
+    )
     context = {
-        "order": order, "notes": order.notes.select_related("organisation", "created_by"),
-        "quantities": order.quantities.select_related("organisation"), "rules": order.control_rules.all(),
-        "cooperating": order.cooperating_units.all(), "executing": executing, "can_lift": can_lift,
+        "order": order,
+        "notes": order.notes.select_related("organisation", "created_by"),
+        "quantities": order.quantities.select_related("organisation"),
+        "rules": order.control_rules.all(),
+        "cooperating": order.cooperating_units.all(),
+        "executing": executing,
+        "can_lift": can_lift,
         "progress_form": forms.get("progress") or (ProgressForm() if executing else None),
         "quantity_form": forms.get("quantity") or (QuantityForm() if executing else None),
         "lift_form": forms.get("lift") or (LiftForm() if can_lift else None),
-    }  # fmt: skip
+    }
     return render(request, "response/detail.html", context, status=status)
 
 
@@ -119,8 +146,9 @@ def measure_act(request, pk: int, action: str):
                 services.report_progress(request.user, order, text=data["text"], evidence=data["evidence"])
                 messages.success(request, _("已报告进展。"))
             elif action == "quantity":
-                services.record_quantity(request.user, order, kind=data["kind"], amount=data["amount"],
-                                         unit=data["unit"], note=data["note"])  # fmt: skip
+                services.record_quantity(
+                    request.user, order, kind=data["kind"], amount=data["amount"], unit=data["unit"], note=data["note"]
+                )
                 messages.success(request, _("已登记处置数量。"))
             else:
                 services.lift(request.user, order, reason=data["reason"], evaluation=data["evaluation"])

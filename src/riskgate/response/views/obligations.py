@@ -51,9 +51,14 @@ def obligation_create(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                obligation = obligations.impose(request.user, warning=warning, enterprise=data["enterprise"],
-                                                institution=data["institution"], requirements=data["requirements"],
-                                                report_due=data["report_due"])  # fmt: skip
+                obligation = obligations.impose(
+                    request.user,
+                    warning=warning,
+                    enterprise=data["enterprise"],
+                    institution=data["institution"],
+                    requirements=data["requirements"],
+                    report_due=data["report_due"],
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -61,10 +66,13 @@ def obligation_create(request):
                 return redirect("response:obligation", pk=obligation.pk)
     else:
         enterprises = list(warning.enterprises.all()[:1])
-        form = ImposeForm(initial={"enterprise": enterprises[0] if enterprises else None,
-                                   "requirements": warning.measures}, principal=request.user)  # fmt: skip
-    return render(request, "response/obligation_form.html", {"form": form, "warning": warning},
-                  status=400 if form.errors else 200)  # fmt: skip
+        form = ImposeForm(
+            initial={"enterprise": enterprises[0] if enterprises else None, "requirements": warning.measures},
+            principal=request.user,
+        )
+    return render(
+        request, "response/obligation_form.html", {"form": form, "warning": warning}, status=400 if form.errors else 200
+    )
 
 
 def _detail(request, obligation: Obligation, forms: dict | None = None, status: int = 200):
@@ -72,50 +80,66 @@ def _detail(request, obligation: Obligation, forms: dict | None = None, status: 
     organisation = getattr(user, "organisation", None)
     party = user.has_permission(Permission.RESPONSE_OBLIGATION_FULFIL) and organisation == obligation.enterprise
     evaluator = user.has_permission(Permission.RESPONSE_OBLIGATION_EVALUATE) and organisation == obligation.institution
-    authority = (user.has_permission(Permission.RESPONSE_MEASURE_LIFT)
-                 and Obligation.objects.visible_to(user).filter(pk=obligation.pk).exists())  # fmt: skip
-    checker = (user.has_permission(Permission.RESPONSE_MEASURE_EXECUTE)
-               and Obligation.objects.visible_to(user).filter(pk=obligation.pk).exists())  # fmt: skip
+    authority = (
+        user.has_permission(Permission.RESPONSE_MEASURE_LIFT)
+        and Obligation.objects.visible_to(user).filter(pk=obligation.pk).exists()
+    )
+    checker = (
+        user.has_permission(Permission.RESPONSE_MEASURE_EXECUTE)
+        and Obligation.objects.visible_to(user).filter(pk=obligation.pk).exists()
+    )
     st = obligation.status
     context = {
-        "o": obligation, "reports": obligation.reports.select_related("submitted_by", "evaluated_by"),
+        "o": obligation,
+        "reports": obligation.reports.select_related("submitted_by", "evaluated_by"),
         "party_reports": obligation.party_reports.select_related("submitted_by", "decided_by"),
         "report_form": forms.get("report") or (MitigationForm() if party and st == S.AWAITING_REPORT else None),
-        "consumers_form": forms.get("consumers") or (ConsumerNoticeForm(auto_id="consumers-%s") if party and st in (
-            S.AWAITING_REPORT, S.UNDER_EVALUATION, S.IMPLEMENTING) else None),
-        "progress_form": forms.get("progress") or (TextForm(auto_id="progress-%s") if party and st == S.IMPLEMENTING
-                                                   else None),
+        "consumers_form": forms.get("consumers")
+        or (
+            ConsumerNoticeForm(auto_id="consumers-%s")
+            if party and st in (S.AWAITING_REPORT, S.UNDER_EVALUATION, S.IMPLEMENTING)
+            else None
+        ),
+        "progress_form": forms.get("progress")
+        or (TextForm(auto_id="progress-%s") if party and st == S.IMPLEMENTING else None),
         "apply_form": forms.get("apply") or (LiftingApplicationForm() if party and st == S.IMPLEMENTING else None),
-        "evaluation_form": forms.get("evaluate") or (EvaluationForm() if evaluator and st == S.UNDER_EVALUATION
-                                                     else None),
+        "evaluation_form": forms.get("evaluate")
+        or (EvaluationForm() if evaluator and st == S.UNDER_EVALUATION else None),
         "decision_form": forms.get("decide") or (DecisionForm() if authority and st == S.LIFTING_APPLIED else None),
-        "check_form": forms.get("check") or (CheckForm() if checker and st in (S.IMPLEMENTING, S.LIFTING_APPLIED)
-                                             else None),
+        "check_form": forms.get("check")
+        or (CheckForm() if checker and st in (S.IMPLEMENTING, S.LIFTING_APPLIED) else None),
         "checks": obligation.checks.select_related("organisation", "checked_by"),
-    }  # fmt: skip
+    }
     return render(request, "response/obligation_detail.html", context, status=status)
 
 
 @login_required
 def obligation_detail(request, pk: int):
-    obligation = pk_or_404(queries.visible(request.user).select_related("warning", "enterprise", "institution"),
-                           pk)  # fmt: skip
+    obligation = pk_or_404(queries.visible(request.user).select_related("warning", "enterprise", "institution"), pk)
     audit.record_read(actor=request.user, obj=obligation)
     return _detail(request, obligation)
 
 
-ACTIONS = {"report": MitigationForm, "consumers": ConsumerNoticeForm, "progress": TextForm,
-           "apply": LiftingApplicationForm, "evaluate": EvaluationForm, "decide": DecisionForm,
-           "check": CheckForm}  # fmt: skip
-PERMISSIONS = {"evaluate": Permission.RESPONSE_OBLIGATION_EVALUATE, "decide": Permission.RESPONSE_MEASURE_LIFT,
-               "check": Permission.RESPONSE_MEASURE_EXECUTE}  # fmt: skip
+ACTIONS = {
+    "report": MitigationForm,
+    "consumers": ConsumerNoticeForm,
+    "progress": TextForm,
+    "apply": LiftingApplicationForm,
+    "evaluate": EvaluationForm,
+    "decide": DecisionForm,
+    "check": CheckForm,
+}
+PERMISSIONS = {
+    "evaluate": Permission.RESPONSE_OBLIGATION_EVALUATE,
+    "decide": Permission.RESPONSE_MEASURE_LIFT,
+    "check": Permission.RESPONSE_MEASURE_EXECUTE,
+}
 
 
 @require_POST
 @login_required
 def obligation_act(request, pk: int, action: str):
-    obligation = pk_or_404(queries.visible(request.user).select_related("warning", "enterprise", "institution"),
-                           pk)  # fmt: skip
+    obligation = pk_or_404(queries.visible(request.user).select_related("warning", "enterprise", "institution"), pk)
     if action not in ACTIONS:
         raise Http404
     user = request.user
@@ -137,15 +161,23 @@ def obligation_act(request, pk: int, action: str):
             elif action == "progress":
                 obligations.report_progress(user, obligation, text=data["text"])
             elif action == "apply":
-                obligations.apply_for_lifting(user, obligation, text=data["text"],
-                                              evaluation_report=data["evaluation_report"])  # fmt: skip
+                obligations.apply_for_lifting(
+                    user, obligation, text=data["text"], evaluation_report=data["evaluation_report"]
+                )
             elif action == "evaluate":
-                obligations.evaluate(user, obligation, verdict=data["verdict"], feasibility=data["feasibility"],
-                                     effectiveness=data["effectiveness"], adequacy=data["adequacy"],
-                                     truthful=data["truthful"])  # fmt: skip
+                obligations.evaluate(
+                    user,
+                    obligation,
+                    verdict=data["verdict"],
+                    feasibility=data["feasibility"],
+                    effectiveness=data["effectiveness"],
+                    adequacy=data["adequacy"],
+                    truthful=data["truthful"],
+                )
             elif action == "check":
-                obligations.record_check(user, obligation, checked_on=data["checked_on"], result=data["result"],
-                                         findings=data["findings"])  # fmt: skip
+                obligations.record_check(
+                    user, obligation, checked_on=data["checked_on"], result=data["result"], findings=data["findings"]
+                )
             else:
                 obligations.decide_lifting(user, obligation, approve=data["approve"], decision=data["decision"])
         except ValidationError as exc:
@@ -159,8 +191,11 @@ def obligation_act(request, pk: int, action: str):
 @login_required
 def obligation_file(request, pk: int, report_id: int):
     obligation = pk_or_404(queries.visible(request.user), pk)
-    report = (obligation.party_reports.filter(pk=report_id).exclude(evaluation_report="").first()
-              if 0 < report_id <= MAX_ID else None)  # fmt: skip
+    report = (
+        obligation.party_reports.filter(pk=report_id).exclude(evaluation_report="").first()
+        if 0 < report_id <= MAX_ID
+        else None
+    )
     if report is None:
         raise Http404
     audit.record_read(actor=request.user, obj=obligation, reason=f"file {report.pk}")
@@ -173,5 +208,6 @@ def consumers_proof(request, pk: int):
     if not obligation.consumers_proof:
         raise Http404
     audit.record_read(actor=request.user, obj=obligation, reason="consumers proof")
-    return FileResponse(obligation.consumers_proof.open("rb"), as_attachment=True,
-                        filename=obligation.consumers_proof_name or "proof")  # fmt: skip
+    return FileResponse(
+        obligation.consumers_proof.open("rb"), as_attachment=True, filename=obligation.consumers_proof_name or "proof"
+    )

@@ -26,9 +26,14 @@ from ..services import recalls
 def recall_list(request):
     items = queries.visible(request.user).select_related("enterprise")
     page = Paginator(items, 50).get_page(request.GET.get("page"))
-    return render(request, "response/recall_list.html", {
-        "page": page, "can_manage": request.user.has_permission(Permission.RESPONSE_RECALL_MANAGE),
-    })  # fmt: skip
+    return render(
+        request,
+        "response/recall_list.html",
+        {
+            "page": page,
+            "can_manage": request.user.has_permission(Permission.RESPONSE_RECALL_MANAGE),
+        },
+    )
 
 
 @permission_required(Permission.RESPONSE_RECALL_MANAGE)
@@ -56,12 +61,19 @@ def _detail(request, recall: Recall, forms: dict | None = None, status: int = 20
     )
     own = user.has_permission(Permission.RESPONSE_OBLIGATION_FULFIL) and organisation == recall.enterprise
     reporting = (own or supervising) and recall.status == RecallStatus.IN_PROGRESS
-    return render(request, "response/recall_detail.html", {
-        "recall": recall, "series": queries.effectiveness(recall), "supervising": supervising,
-        "progress_form": forms.get("progress") or (RecallProgressForm() if reporting else None),
-        "enforcement_form": forms.get("enforce") or (EnforcementForm() if supervising else None),
-        "enforcements": recall.enforcements.select_related("opened_by") if supervising else [],
-    }, status=status)  # fmt: skip
+    return render(
+        request,
+        "response/recall_detail.html",
+        {
+            "recall": recall,
+            "series": queries.effectiveness(recall),
+            "supervising": supervising,
+            "progress_form": forms.get("progress") or (RecallProgressForm() if reporting else None),
+            "enforcement_form": forms.get("enforce") or (EnforcementForm() if supervising else None),
+            "enforcements": recall.enforcements.select_related("opened_by") if supervising else [],
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -93,8 +105,13 @@ def recall_act(request, pk: int, action: str):
         data = form.cleaned_data
         try:
             if action == "progress":
-                recalls.report_progress(request.user, recall, as_of=data["as_of"],
-                                        units_corrected=data["units_corrected"], note=data["note"])  # fmt: skip
+                recalls.report_progress(
+                    request.user,
+                    recall,
+                    as_of=data["as_of"],
+                    units_corrected=data["units_corrected"],
+                    note=data["note"],
+                )
             else:
                 recalls.open_enforcement(request.user, recall, kind=data["kind"], facts=data["facts"])
         except ValidationError as exc:

@@ -7,5 +7,15 @@ from .exchange import ACTIONS, FormatError, Item, Rule, parse_item, parse_rule, 
 from .fast import Engine
 from .supervision import Policy, parse_policy
 
-__all__ = ["ACTIONS", "Engine", "FormatError", "Item", "Policy", "Rule", "parse_item", "parse_policy", "parse_rule",
-           "selected"]  # fmt: skip
+__all__ = [
+    "ACTIONS",
+    "Engine",
+    "FormatError",
+    "Item",
+    "Policy",
+    "Rule",
+    "parse_item",
+    "parse_policy",
+    "parse_rule",
+    "selected",
+]

@@ -21,13 +21,36 @@ STRENGTH = {action: len(ACTIONS) - i for i, action in enumerate(ACTIONS)}  # rej
 RELEASE = "release"
 DIRECTIONS = ("import", "export")
 RULE_FIELDS = frozenset(
-    {"id", "direction", "hs_prefixes", "origin_countries", "enterprise_ids", "ports", "keywords", "min_value",
-     "max_value", "valid_from", "valid_to", "action", "sampling_rate"}
-)  # fmt: skip
+    {
+        "id",
+        "direction",
+        "hs_prefixes",
+        "origin_countries",
+        "enterprise_ids",
+        "ports",
+        "keywords",
+        "min_value",
+        "max_value",
+        "valid_from",
+        "valid_to",
+        "action",
+        "sampling_rate",
+    }
+)
 ITEM_FIELDS = frozenset(
-    {"declaration_id", "item_no", "direction", "hs_code", "origin_country", "enterprise_ids", "port", "description",
-     "value", "declared_at"}
-)  # fmt: skip
+    {
+        "declaration_id",
+        "item_no",
+        "direction",
+        "hs_code",
+        "origin_country",
+        "enterprise_ids",
+        "port",
+        "description",
+        "value",
+        "declared_at",
+    }
+)
 _DIGITS = re.compile(r"[0-9]+")
 _ALPHA2 = re.compile(r"[A-Z]{2}")
 
@@ -172,8 +195,15 @@ def _direction(data: dict, field: str, allowed: tuple[str, ...]) -> str:
 
 
 def json_type(value) -> str:
-    return {str: "a string", bool: "true/false", int: "a number", float: "a number", list: "a list",
-            dict: "an object", type(None): "null"}.get(type(value), type(value).__name__)  # fmt: skip
+    return {
+        str: "a string",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "an object",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
 
 
 def parse_rule(data) -> Rule:
@@ -202,7 +232,7 @@ def parse_rule(data) -> Rule:
         direction=_direction(data, "direction", ("import", "export", "any")) if "direction" in data else "any",
         hs_prefixes=tuple(
             dict.fromkeys(_hs(v, f"hs_prefixes[{i}]", shortest=2) for i, v in enumerate(_list(data, "hs_prefixes")))
-        ),  # fmt: skip
+        ),
         origin_countries=frozenset(
             _country(v, f"origin_countries[{i}]") for i, v in enumerate(_list(data, "origin_countries"))
         ),
@@ -274,5 +304,9 @@ def rule_sort_key(rule_id) -> tuple:
 
 def result(item: Item, matched, action: str) -> dict:
     """One item's result; `matched_rules` a tuple, as the engine gives it (a JSON array when written)."""
-    return {"declaration_id": item.declaration_id, "item_no": item.item_no, "matched_rules": tuple(matched),
-            "action": action}  # fmt: skip
+    return {
+        "declaration_id": item.declaration_id,
+        "item_no": item.item_no,
+        "matched_rules": tuple(matched),
+        "action": action,
+    }

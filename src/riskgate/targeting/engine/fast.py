@@ -37,8 +37,19 @@ try:  # built for x86-64; elsewhere pyahocorasick finds the same keywords, more 
 except ImportError:  # pragma: no cover - depends on the platform
     hyperscan = None
 
-_FIELDS = ("declaration_id", "item_no", "direction", "hs_code", "origin_country", "enterprise_ids", "port",
-           "description", "value", "declared_at", "at")  # fmt: skip
+_FIELDS = (
+    "declaration_id",
+    "item_no",
+    "direction",
+    "hs_code",
+    "origin_country",
+    "enterprise_ids",
+    "port",
+    "description",
+    "value",
+    "declared_at",
+    "at",
+)
 if Item._fields != _FIELDS:  # pragma: no cover - Engine._screen unpacks an item's fields in this order
     raise ImportError(f"Item's fields changed order: {Item._fields}")
 _SAMPLE = STRENGTH["sample"]
@@ -89,8 +100,9 @@ class _Keywords:
                 ids = [n for n, keyword in enumerate(keywords) if keyword.isascii() is ascii_]
                 if ids:
                     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-                    database.compile(expressions=[encoded[n] for n in ids], ids=ids, elements=len(ids), flags=0,
-                                     literal=True)  # fmt: skip
+                    database.compile(
+                        expressions=[encoded[n] for n in ids], ids=ids, elements=len(ids), flags=0, literal=True
+                    )
                     self.databases.append(database)
             self.local = threading.local()  # Hyperscan's scratch space is one per thread and database
         elif self.backend == "pyahocorasick":
@@ -129,8 +141,9 @@ class _Keywords:
         if scratches is None:
             scratches = self.local.scratches = [hyperscan.Scratch(database) for database in self.databases]
         for database, scratch in zip(self.databases, scratches, strict=True):
-            database.scan(text, match_event_handler=lambda keyword, _, end, *__: matches.append((keyword, end)),
-                          scratch=scratch)  # fmt: skip
+            database.scan(
+                text, match_event_handler=lambda keyword, _, end, *__: matches.append((keyword, end)), scratch=scratch
+            )
         if not matches:
             return _EMPTY, _EMPTY
         starts = np.zeros(len(encoded), np.int64)  # where each description begins in the text
@@ -415,8 +428,9 @@ class Engine:
                 present, runs = self._prefixes.find(keys.ravel().view(np.uint64))
                 if len(runs):
                     owners = present // len(self._lengths)  # the row of each key found
-                    pieces.append(_pairs(owners if items_ is None else items_[owners], starts[runs], lengths_[runs],
-                                         members))  # fmt: skip
+                    pieces.append(
+                        _pairs(owners if items_ is None else items_[owners], starts[runs], lengths_[runs], members)
+                    )
         if self._enterprise_index:  # enterprises
             flat = list(chain.from_iterable(enterprises))
             runs = np.fromiter(map(self._enterprise_index.get, flat, repeat(0)), np.int64, len(flat))
@@ -525,9 +539,12 @@ class Engine:
                 ends = (firsts[several] + lengths[several]).tolist()
                 for i, begin, end in zip(owners[several].tolist(), begins, ends, strict=True):
                     matched[i] = rule_ids[begin:end]
-        results = [{"declaration_id": declaration, "item_no": k, "matched_rules": rules, "action": action}
-                   for declaration, k, rules, action in
-                   zip(declarations, numbers, matched, _ACTION_OF[strongest].tolist(), strict=True)]  # fmt: skip
+        results = [
+            {"declaration_id": declaration, "item_no": k, "matched_rules": rules, "action": action}
+            for declaration, k, rules, action in zip(
+                declarations, numbers, matched, _ACTION_OF[strongest].tolist(), strict=True
+            )
+        ]
         if policy is not None:
             for i, result in enumerate(results):
                 if not result["matched_rules"]:

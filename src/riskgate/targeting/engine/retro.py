@@ -109,8 +109,9 @@ def retro_items(rule: Rule, history: str | Path, *, limit: int, since=None, unti
     names = ", ".join(COLUMNS)
     matched = f"SELECT DISTINCT {names} FROM read_parquet(?) WHERE {condition}"  # noqa: S608 - values bound
     total = db.execute(f"SELECT count(*) FROM ({matched})", [files, *params]).fetchone()[0]  # noqa: S608
-    rows = db.execute(f"{matched} ORDER BY declared_at DESC, declaration_id, item_no LIMIT {int(limit)}",
-                      [files, *params]).fetchall()  # fmt: skip
+    rows = db.execute(
+        f"{matched} ORDER BY declared_at DESC, declaration_id, item_no LIMIT {int(limit)}", [files, *params]
+    ).fetchall()
     return total, [dict(zip(COLUMNS, row, strict=True)) for row in rows]
 
 
@@ -138,10 +139,20 @@ def write_history(items: list[Item], directory: str | Path, name: str = "part-00
         db.executemany(
             f"INSERT INTO history_rows VALUES ({', '.join('?' * len(COLUMNS))})",  # noqa: S608 - fixed SQL
             [
-                (i.declaration_id, i.item_no, i.direction, i.hs_code, i.origin_country, list(i.enterprise_ids), i.port,
-                 i.description, i.value, i.declared_at.astimezone(dt.UTC).replace(tzinfo=None))
+                (
+                    i.declaration_id,
+                    i.item_no,
+                    i.direction,
+                    i.hs_code,
+                    i.origin_country,
+                    list(i.enterprise_ids),
+                    i.port,
+                    i.description,
+                    i.value,
+                    i.declared_at.astimezone(dt.UTC).replace(tzinfo=None),
+                )
                 for i in items
             ],
-        )  # fmt: skip
+        )
     write_projections(db, "history_rows", Path(directory), name)
     db.execute("DROP TABLE history_rows")

@@ -22,9 +22,17 @@ from dataclasses import dataclass
 from .exchange import _DIGITS, ACTIONS, FormatError
 
 POLICY_FIELDS = frozenset(
-    {"id", "grade_factors", "default_grade", "enterprise_grades", "commodity_factors", "random_rate",
-     "min_random_rate", "random_action"}
-)  # fmt: skip
+    {
+        "id",
+        "grade_factors",
+        "default_grade",
+        "enterprise_grades",
+        "commodity_factors",
+        "random_rate",
+        "min_random_rate",
+        "random_action",
+    }
+)
 MAX_FACTOR = 1000.0
 
 
@@ -122,6 +130,13 @@ def parse_policy(data) -> Policy:
     if action not in ACTIONS:
         raise FormatError("random_action", f"expected one of {', '.join(ACTIONS)}, got {action!r}")
     random_rate, min_random_rate = _rate(data, "random_rate"), _rate(data, "min_random_rate")
-    return Policy(id=policy_id, grade_factors=grade_factors, default_grade=default, enterprise_grades=grades,
-                  commodity_factors=commodity, random_rate=random_rate, min_random_rate=min_random_rate,
-                  random_action=action)  # fmt: skip
+    return Policy(
+        id=policy_id,
+        grade_factors=grade_factors,
+        default_grade=default,
+        enterprise_grades=grades,
+        commodity_factors=commodity,
+        random_rate=random_rate,
+        min_random_rate=min_random_rate,
+        random_action=action,
+    )

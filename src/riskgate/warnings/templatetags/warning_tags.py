@@ -95,9 +95,23 @@ def _words(language: str) -> dict:
 
 
 # What result_item reads of a warning version (with its organisation's names): the portal reads only these.
-RESULT_ITEM_FIELDS = ("id", "lineage_id", "level", "status", "change", "kinds", "hs_codes", "origin_countries",
-                      "title", "title_en", "summary", "summary_en", "published_at", "organisation__name",
-                      "organisation__name_en")  # fmt: skip
+RESULT_ITEM_FIELDS = (
+    "id",
+    "lineage_id",
+    "level",
+    "status",
+    "change",
+    "kinds",
+    "hs_codes",
+    "origin_countries",
+    "title",
+    "title_en",
+    "summary",
+    "summary_en",
+    "published_at",
+    "organisation__name",
+    "organisation__name_en",
+)
 
 
 @register.filter
