@@ -10,6 +10,7 @@ from riskgate.core.access import get_visible_or_404
 from riskgate.core.api_support import Pagination, require_caller
 from riskgate.core.models import Region
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import is_token
 
 from . import queries, services
 from .models import EnterpriseType, Organisation, OrganisationKind
@@ -30,13 +31,13 @@ class MeOut(Schema):
 @router.get("/me", response=MeOut, summary="Who the caller is, and what it may do")
 def me(request):
     p = request.auth
-    is_token = getattr(p, "is_api_token", False)
+    token = is_token(p)
     return {
-        "name": p.audit_repr if is_token else p.get_username(),
-        "kind": "api_token" if is_token else "user",
+        "name": p.audit_repr if token else p.get_username(),
+        "kind": "api_token" if token else "user",
         "organisation_id": p.organisation_id,
         "organisation": str(p.organisation) if p.organisation else None,
-        "role": None if is_token or not p.role_id else p.role.code,
+        "role": None if token or not p.role_id else p.role.code,
         "scope": str(p.scope_mode),
         "permissions": sorted(p.permission_codes),
     }

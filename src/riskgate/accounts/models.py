@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.core.crypto import EncryptedTextField
-from riskgate.core.models import Region
+from riskgate.core.models import Created, Region, Scoped, TimeStamped
 from riskgate.core.permissions import Permission
 from riskgate.core.scoping import ScopedQuerySet, ScopeMode
 from riskgate.core.validators import validate_customs_code, validate_uscc
@@ -78,7 +78,7 @@ ALLOWED_PARENTS: dict[str, set[str | None]] = {
 }
 
 
-class Organisation(models.Model):
+class Organisation(TimeStamped):
     """An organisation; `path` ("/1/4/9/") makes a jurisdiction subtree one prefix query."""
 
     kind = models.CharField(_("类型"), max_length=32, choices=OrganisationKind.choices)
@@ -105,8 +105,6 @@ class Organisation(models.Model):
         _("信用等级"), max_length=12, choices=CreditGrade.choices, default=CreditGrade.REGULAR, editable=False
     )  # changed only through targeting.supervision.set_credit_grade (audited, and it reaches the screening engine)
     is_active = models.BooleanField(_("有效"), default=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_organisation_field = ""
@@ -294,7 +292,7 @@ def token_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-class ApiToken(models.Model):
+class ApiToken(Created, Scoped):
     """A revocable token of a system-to-system client; only its SHA-256 digest is stored."""
 
     name = models.CharField(_("名称"), max_length=100)
@@ -303,13 +301,9 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("前缀"), max_length=16, unique=True)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(User, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     expires_at = models.DateTimeField(_("到期时间"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_organisation_field = "organisation"
 
     class Meta:
         verbose_name = _("接口令牌")

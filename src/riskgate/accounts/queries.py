@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from riskgate.core.models import AuditEvent
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal
 from riskgate.core.queries import my_sign_ins
 
 from .models import ApiToken, Organisation, OrganisationKind, User
@@ -14,7 +15,7 @@ from .models import ApiToken, Organisation, OrganisationKind, User
 RECENT = 10
 
 
-def organisations(principal, *, kind: str | None = None, q: str | None = None) -> QuerySet[Organisation]:
+def organisations(principal: Principal, *, kind: str | None = None, q: str | None = None) -> QuerySet[Organisation]:
     """Organisations the principal may read, optionally of one kind and matching a name or code."""
     orgs = Organisation.objects.visible_to(principal)
     if kind in OrganisationKind.values:

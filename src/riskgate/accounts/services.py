@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from riskgate.core import audit
 from riskgate.core.access import require
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal
 
 from .models import ApiToken, LoginFailure, Organisation, OrganisationKind, TokenPrincipal, User, token_digest
 
@@ -136,7 +137,7 @@ def totp_confirm(user: User, code: str) -> None:
 # --- organisations ---------------------------------------------------------------------------------
 
 
-def create_enterprise(principal, *, data: dict) -> Organisation:
+def create_enterprise(principal: Principal, *, data: dict) -> Organisation:
     """Register an enterprise under an organisation in the principal's jurisdiction."""
     require(principal, Permission.ORG_ENTERPRISE_CREATE)
     parent = data.get("parent")

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from riskgate.core.scoping import ScopedQuerySet
+from riskgate.core.models import Created, TimeStamped, Versioned
 from riskgate.core.vocabulary import HazardType, Urgency, WarningLevel
 
 from .grading import DEFAULT_POLICY, PolicyError, validate
@@ -153,13 +153,12 @@ def ensure_defaults(DueDateRule, GradingPolicy) -> None:
     GradingPolicy.objects.get_or_create(version=DEFAULT_POLICY["version"], defaults={"body": DEFAULT_POLICY})
 
 
-class GradingPolicy(models.Model):
+class GradingPolicy(Created):
     """A version of the grading policy (grading.py) as stored data; the newest active one is used."""
 
     version = models.CharField(_("版本"), max_length=40, unique=True)
     body = models.JSONField(_("规则"))
     active = models.BooleanField(_("启用"), default=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("预警分级规则")
@@ -207,13 +206,11 @@ class RiskMethod(models.TextChoices):
     QUALITATIVE = "qualitative", _("定性分级（非伤害类风险）")
 
 
-class Assessment(models.Model):
+class Assessment(Versioned, TimeStamped):
+    REFERENCE_PREFIX = "RA"
+
     """One version of the assessment of one risk, with its report and confirmation."""
 
-    lineage = models.ForeignKey(
-        "self", verbose_name=_("首个版本"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    version = models.PositiveIntegerField(_("版本"), default=1)
     supersedes = models.OneToOneField(
         "self",
         verbose_name=_("取代的版本"),
@@ -302,10 +299,7 @@ class Assessment(models.Model):
     meeting_on = models.DateField(_("专家会商日期"), null=True, blank=True)
     meeting_attendees = models.TextField(_("会商出席人员"), blank=True)
     meeting_conclusion = models.TextField(_("会商结论"), blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope_organisation_field = "organisation"
     scope_assignee_field = "participants"
 
@@ -336,11 +330,6 @@ class Assessment(models.Model):
                 if changed or not allowed_move:
                     raise ImmutableError(f"{self.reference} is confirmed and cannot change: {changed or self.status}")
         super().save(*args, **kwargs)
-
-    @property
-    def reference(self) -> str:
-        root = self.lineage_id or self.pk
-        return f"RA{root:08d}-v{self.version}" if root else "RA—"
 
     @property
     def level(self) -> str:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from riskgate.accounts.models import Organisation, User
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal
 from riskgate.intake.models import ASSESSABLE_STATUSES, RiskInformation
 
 from .models import OPEN_STATUSES, Assessment, Status, Vote
@@ -13,7 +14,7 @@ from .models import OPEN_STATUSES, Assessment, Status, Vote
 RECENT = 10
 
 
-def visible(principal) -> QuerySet[Assessment]:
+def visible(principal: Principal) -> QuerySet[Assessment]:
     """Assessments the principal may read: the requester's jurisdiction for authorities, own assignments for
     assessors and experts (ScopeMode.ASSIGNED)."""
     if not principal.has_permission(Permission.ASSESSMENT_VIEW):

@@ -15,6 +15,7 @@ from riskgate.core.access import field_error, require
 from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.notifications import notify_organisation
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal, person
 from riskgate.intake import services as intake
 from riskgate.intake.evidence import check, sha256_of
 from riskgate.intake.linking import visible_case_or_none
@@ -48,19 +49,15 @@ from .models import (
     Vote,
 )
 
-
-def _user(principal):
-    return principal if getattr(principal, "pk", None) and not getattr(principal, "is_api_token", False) else None
-
-
 # ----- who may do what ---------------------------------------------------------------------------------------
 
 
-def is_participant(principal, assessment: Assessment) -> bool:
-    return bool(getattr(principal, "pk", None)) and assessment.participants.filter(pk=principal.pk).exists()
+def is_participant(principal: Principal, assessment: Assessment) -> bool:
+    user = person(principal)
+    return user is not None and assessment.participants.filter(pk=user.pk).exists()
 
 
-def is_authority(principal, assessment: Assessment) -> bool:
+def is_authority(principal: Principal, assessment: Assessment) -> bool:
     """The requesting organisation or one above it (by the principal's jurisdiction), with the request permission."""
     if not principal.has_permission(Permission.ASSESSMENT_REQUEST):
         return False
@@ -69,7 +66,7 @@ def is_authority(principal, assessment: Assessment) -> bool:
     return Assessment.objects.visible_to(principal).filter(pk=assessment.pk).exists()
 
 
-def _conducting(principal, assessment: Assessment) -> Assessment:
+def _conducting(principal: Principal, assessment: Assessment) -> Assessment:
     """The assessment locked for an assessor's change: the principal conducts it and it is still open."""
     require(principal, Permission.ASSESSMENT_CONDUCT)
     if not is_participant(principal, assessment):
@@ -80,13 +77,13 @@ def _conducting(principal, assessment: Assessment) -> Assessment:
     return locked
 
 
-def _authority(principal, assessment: Assessment) -> Assessment:
-    if _user(principal) is None or not is_authority(principal, assessment):
+def _authority(principal: Principal, assessment: Assessment) -> Assessment:
+    if person(principal) is None or not is_authority(principal, assessment):
         raise PermissionDenied
     return Assessment.objects.select_for_update().get(pk=assessment.pk)
 
 
-def _move(principal, assessment: Assessment, to_status: str, action: str, note: str = "") -> None:
+def _move(principal: Principal, assessment: Assessment, to_status: str, action: str, note: str = "") -> None:
     before = assessment.status
     assessment.status = to_status
     assessment.save()
@@ -95,7 +92,7 @@ def _move(principal, assessment: Assessment, to_status: str, action: str, note: 
         action=action,
         from_status=before,
         to_status=to_status,
-        actor=_user(principal),
+        actor=person(principal),
         note=note,
         at=timezone.now(),
     )
@@ -154,7 +151,7 @@ def _check_assignee(kind: str, institution: Organisation | None, lead: User, mem
 
 @transaction.atomic
 def request_assessment(
-    principal,
+    principal: Principal,
     *,
     title: str,
     hazard_type: str,
@@ -170,7 +167,7 @@ def request_assessment(
 ) -> Assessment:
     """The warning office or a bureau asks a technical institution or a working group to assess a risk."""
     require(principal, Permission.ASSESSMENT_REQUEST)
-    if _user(principal) is None or principal.scope_mode == "assigned" or principal.organisation is None:
+    if person(principal) is None or principal.scope_mode == "assigned" or principal.organisation is None:
         raise PermissionDenied  # decisions on assessments are taken by accountable officers, not system clients
     ids, members = {int(i) for i in information_ids}, list(members)
     title = (title or "").strip()
@@ -209,8 +206,7 @@ def request_assessment(
     )
     assessment.full_clean(exclude=["lineage", "supersedes"])
     assessment.save()
-    assessment.lineage = assessment
-    assessment.save(update_fields=["lineage"])
+    assessment.start_lineage()
     assessment.information.set(found)
     assessment.members.set(members)
     sync_participants(assessment)
@@ -250,7 +246,7 @@ def request_assessment(
 
 
 @transaction.atomic
-def start(principal, assessment: Assessment) -> Assessment:
+def start(principal: Principal, assessment: Assessment) -> Assessment:
     assessment = _conducting(principal, assessment)
     if assessment.status != Status.REQUESTED:
         raise field_error("status", _("研判已经受理。"))
@@ -259,7 +255,9 @@ def start(principal, assessment: Assessment) -> Assessment:
 
 
 @transaction.atomic
-def declare_conflict(principal, assessment: Assessment, expert: Expert, *, has_conflict: bool, details: str = ""):
+def declare_conflict(
+    principal: Principal, assessment: Assessment, expert: Expert, *, has_conflict: bool, details: str = ""
+):
     """Record an expert's declaration for this assessment, as the expert made it to the assessor."""
     locked = _conducting(principal, assessment)
     details = (details or "").strip()
@@ -291,7 +289,7 @@ class ConflictOfInterest(ValidationError):
     """The refusal of a seat to an expert who declared a conflict (audited by seat_expert)."""
 
 
-def seat_expert(principal, assessment: Assessment, expert: Expert, *, chair: bool = False) -> PanelSeat:
+def seat_expert(principal: Principal, assessment: Assessment, expert: Expert, *, chair: bool = False) -> PanelSeat:
     """Seat an expert on the panel; an expert who declared a conflict, or has not declared, cannot be seated.
     A refusal for a conflict of interest is itself audited (outside the refused change's transaction)."""
     try:
@@ -307,7 +305,7 @@ def seat_expert(principal, assessment: Assessment, expert: Expert, *, chair: boo
 
 
 @transaction.atomic
-def _seat(principal, assessment: Assessment, expert: Expert, chair: bool) -> PanelSeat:
+def _seat(principal: Principal, assessment: Assessment, expert: Expert, chair: bool) -> PanelSeat:
     assessment = _conducting(principal, assessment)
     if assessment.status == Status.PANEL_REVIEW:
         raise field_error("status", _("专家组审议期间不能调整成员。"))
@@ -333,7 +331,7 @@ def _seat(principal, assessment: Assessment, expert: Expert, chair: bool) -> Pan
 
 
 @transaction.atomic
-def unseat_expert(principal, assessment: Assessment, expert: Expert) -> None:
+def unseat_expert(principal: Principal, assessment: Assessment, expert: Expert) -> None:
     assessment = _conducting(principal, assessment)
     if assessment.status == Status.PANEL_REVIEW:
         raise field_error("status", _("专家组审议期间不能调整成员。"))
@@ -418,7 +416,9 @@ def passes(value, limit, limit_kind: str) -> bool:
 
 
 @transaction.atomic
-def record_lab_results(principal, task: LabTask, *, results: list[dict], report_number: str, report_file=None):
+def record_lab_results(
+    principal: Principal, task: LabTask, *, results: list[dict], report_number: str, report_file=None
+):
     """The laboratory's results: each item's value, unit and limit; pass or fail is computed, never typed."""
     _conducting(principal, task.assessment)
     task = LabTask.objects.select_for_update().get(pk=task.pk)
@@ -479,7 +479,9 @@ def parse_steps(steps: list[dict]) -> list[risk.Step]:
 
 
 @transaction.atomic
-def add_scenario(principal, assessment: Assessment, *, description: str, severity: int, steps: list[dict], group=""):
+def add_scenario(
+    principal: Principal, assessment: Assessment, *, description: str, severity: int, steps: list[dict], group=""
+):
     assessment = _conducting(principal, assessment)
     parsed = parse_steps(steps)
     try:
@@ -507,7 +509,7 @@ def add_scenario(principal, assessment: Assessment, *, description: str, severit
 
 
 @transaction.atomic
-def remove_scenario(principal, assessment: Assessment, scenario_id: int) -> None:
+def remove_scenario(principal: Principal, assessment: Assessment, scenario_id: int) -> None:
     assessment = _conducting(principal, assessment)
     deleted, _rows = assessment.scenarios.filter(pk=scenario_id).delete()
     if not deleted:
@@ -536,7 +538,9 @@ def estimate(assessment: Assessment) -> str:
 
 
 @transaction.atomic
-def save_report(principal, assessment: Assessment, *, data: dict, override_level: str = "", override_reason: str = ""):
+def save_report(
+    principal: Principal, assessment: Assessment, *, data: dict, override_level: str = "", override_reason: str = ""
+):
     """Write the report's fields; the risk level and the level proposal are recomputed, an override needs a reason
     and is audited on its own so the confirmer sees it."""
     assessment = _conducting(principal, assessment)
@@ -590,7 +594,7 @@ REQUIRED_FOR_PANEL = ["method", "hazard", "residual_risk", "recommended_measures
 
 
 @transaction.atomic
-def send_to_panel(principal, assessment: Assessment) -> Assessment:
+def send_to_panel(principal: Principal, assessment: Assessment) -> Assessment:
     """The draft report goes to the panel: every seated member approves or dissents."""
     assessment = _conducting(principal, assessment)
     if assessment.status != Status.IN_PROGRESS:
@@ -612,7 +616,7 @@ def send_to_panel(principal, assessment: Assessment) -> Assessment:
 
 
 @transaction.atomic
-def withdraw_from_panel(principal, assessment: Assessment, note: str = "") -> Assessment:
+def withdraw_from_panel(principal: Principal, assessment: Assessment, note: str = "") -> Assessment:
     assessment = _conducting(principal, assessment)
     if assessment.status != Status.PANEL_REVIEW:
         raise field_error("status", _("报告不在专家组审议中。"))
@@ -622,12 +626,12 @@ def withdraw_from_panel(principal, assessment: Assessment, note: str = "") -> As
 
 
 @transaction.atomic
-def vote(principal, assessment: Assessment, *, approve: bool, note: str = "") -> PanelSeat:
+def vote(principal: Principal, assessment: Assessment, *, approve: bool, note: str = "") -> PanelSeat:
     """A seated expert approves the report or dissents with a note; the note is part of the report."""
     require(principal, Permission.ASSESSMENT_VOTE)
     seat = (
         PanelSeat.objects.select_for_update()
-        .filter(assessment=assessment, expert__user_id=getattr(principal, "pk", None))
+        .filter(assessment=assessment, expert__user_id=getattr(person(principal), "pk", None))
         .first()
     )
     if seat is None:
@@ -646,7 +650,7 @@ def vote(principal, assessment: Assessment, *, approve: bool, note: str = "") ->
 
 
 @transaction.atomic
-def submit(principal, assessment: Assessment) -> Assessment:
+def submit(principal: Principal, assessment: Assessment) -> Assessment:
     """The report goes to the requesting authority once every panel member has approved or dissented."""
     assessment = _conducting(principal, assessment)
     if assessment.status != Status.PANEL_REVIEW:
@@ -666,7 +670,9 @@ def submit(principal, assessment: Assessment) -> Assessment:
 
 
 @transaction.atomic
-def request_extension(principal, assessment: Assessment, *, new_due_at: dt.datetime, reason: str) -> DueDateChange:
+def request_extension(
+    principal: Principal, assessment: Assessment, *, new_due_at: dt.datetime, reason: str
+) -> DueDateChange:
     """An assessor who cannot finish asks the authority for more time, before the due date, with a reason."""
     assessment = _conducting(principal, assessment)
     now = timezone.now()
@@ -702,7 +708,7 @@ def request_extension(principal, assessment: Assessment, *, new_due_at: dt.datet
 
 
 @transaction.atomic
-def decide_extension(principal, assessment: Assessment, *, grant: bool, note: str = "") -> DueDateChange:
+def decide_extension(principal: Principal, assessment: Assessment, *, grant: bool, note: str = "") -> DueDateChange:
     assessment = _authority(principal, assessment)
     pending = (
         assessment.due_dates.select_for_update()
@@ -747,7 +753,7 @@ CONFIRM, AMEND, RETURN = "confirm", "amend", "return"
 
 @transaction.atomic
 def decide(
-    principal,
+    principal: Principal,
     assessment: Assessment,
     *,
     decision: str,
@@ -798,7 +804,7 @@ def decide(
 
 
 @transaction.atomic
-def reassess(principal, assessment: Assessment, *, reason: str, lead: User | None = None) -> Assessment:
+def reassess(principal: Principal, assessment: Assessment, *, reason: str, lead: User | None = None) -> Assessment:
     """A new version of a confirmed assessment (the risk changed): same request and assignee, the report as a draft
     to revise, a new panel and a new due date. The confirmed version stays as it is until the new one is confirmed."""
     assessment = _authority(principal, assessment)
@@ -814,10 +820,7 @@ def reassess(principal, assessment: Assessment, *, reason: str, lead: User | Non
     _check_assignee(assessment.assignee_kind, assessment.institution, lead, members)
     rule = due_rule(assessment.urgency, assessment.hazard_type)
     now = timezone.now()
-    new = Assessment(
-        lineage_id=assessment.lineage_id,
-        version=assessment.version + 1,
-        supersedes=assessment,
+    new = assessment.supersede(
         reassessment_reason=reason,
         title=assessment.title,
         question=assessment.question,

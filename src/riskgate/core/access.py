@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .permissions import Permission
+from .principal import Principal
 
 MAX_ID = 2**53  # larger numbers are not ids: refuse them (422 in the API, 404 in pages) before any database sees them
 
@@ -35,7 +36,7 @@ def login_required(view):
     return permission_required()(view)
 
 
-def get_visible_or_404(queryset: QuerySet, principal, **lookup) -> Model:
+def get_visible_or_404(queryset: QuerySet, principal: Principal, **lookup) -> Model:
     """The object if it exists inside the principal's scope; 404 otherwise (never 403, to hide existence)."""
     obj = queryset.visible_to(principal).filter(**lookup).first()
     if obj is None:
@@ -43,7 +44,7 @@ def get_visible_or_404(queryset: QuerySet, principal, **lookup) -> Model:
     return obj
 
 
-def require(principal, permission: Permission) -> None:
+def require(principal: Principal, permission: Permission) -> None:
     """For services: refuse a principal without the permission (403 in views and the API)."""
     if not principal.has_permission(permission):
         raise PermissionDenied(_("没有权限：%s") % permission.value)

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from .context import current_ip
 from .models import AuditEvent, AuditHead
+from .principal import is_token
 
 GENESIS_HASH = "0" * 64
 
@@ -97,7 +98,7 @@ def actor_fields(actor: Any) -> dict[str, Any]:
     """Actor, its description and its organisation, for a user, an API-token principal or the system."""
     if actor is None:
         return {"actor": None, "actor_repr": "system", "organisation_id": None}
-    if getattr(actor, "is_api_token", False):
+    if is_token(actor):
         return {"actor": None, "actor_repr": actor.audit_repr, "organisation_id": actor.organisation_id}
     if not getattr(actor, "is_authenticated", False):
         return {"actor": None, "actor_repr": "anonymous", "organisation_id": None}

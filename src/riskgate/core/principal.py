@@ -34,3 +34,8 @@ def require_person(principal: Principal | None):
     if user is None:
         raise PermissionDenied
     return user
+
+
+def is_token(principal: Principal | None) -> bool:
+    """True when a partner system acts with an API token (its `token` is then the ApiToken)."""
+    return bool(getattr(principal, "is_api_token", False))

@@ -7,10 +7,11 @@ from django.utils import timezone
 
 from .models import AuditEvent, Notification
 from .permissions import Permission
+from .principal import Principal
 
 
 def audit_events(
-    principal,
+    principal: Principal,
     *,
     actor: str | None = None,
     action: str | None = None,

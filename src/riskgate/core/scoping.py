@@ -9,6 +9,8 @@ model only through `Model.objects.visible_to(principal)`.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .principal import Principal
+
 
 class ScopeMode(models.TextChoices):
     ALL = "all", _("全国（不限辖区）")
@@ -18,7 +20,7 @@ class ScopeMode(models.TextChoices):
 
 
 class ScopedQuerySet(models.QuerySet):
-    def visible_to(self, principal) -> models.QuerySet:
+    def visible_to(self, principal: Principal) -> models.QuerySet:
         if principal is None or not getattr(principal, "is_authenticated", False):
             return self.none()
         mode = principal.scope_mode

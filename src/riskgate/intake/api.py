@@ -15,6 +15,7 @@ from riskgate.core.access import MAX_ID, get_visible_or_404
 from riskgate.core.api_support import Pagination, require_caller
 from riskgate.core.models import HSCode
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import is_token
 from riskgate.core.vocabulary import HazardType, Urgency
 
 from . import linking, queries, services
@@ -171,9 +172,8 @@ def create_information(request, payload: InformationIn):
         raise ValidationError({"hs_code": [_("HS 编码 %s 不在 HS 2022 目录中。") % hs]})
     external_id = data.pop("external_id")
     principal = request.auth
-    is_token = getattr(principal, "is_api_token", False)
     if external_id:
-        system = f"token:{principal.token.prefix}" if is_token else f"user:{principal.pk}"
+        system = f"token:{principal.token.prefix}" if is_token(principal) else f"user:{principal.pk}"
         if RiskInformation.objects.filter(external_system=system, external_id=external_id).exists():
             raise ValidationError({"external_id": [_("该外部编号已提交过。")]})
         data.update(external_system=system, external_id=external_id)
@@ -181,8 +181,8 @@ def create_information(request, payload: InformationIn):
         {k: [str(x) for x in data[k]] for k in ("hazard_types",)},
         origin_countries=[c.upper() for c in data["origin_countries"]],
         notifying_country=data["notifying_country"].upper(),
-        channel=Channel.PARTNER_API if is_token else Channel.OFFICER_ENTRY,
-        reporter_kind="system" if is_token else "person",
+        channel=Channel.PARTNER_API if is_token(principal) else Channel.OFFICER_ENTRY,
+        reporter_kind="system" if is_token(principal) else "person",
         hs_code_id=hs,
     )
     for key in ("source_type", "trade_direction", "urgency"):

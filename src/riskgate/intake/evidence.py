@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from riskgate.core import audit
 from riskgate.core.access import field_error
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal, person
 
 from .models import Evidence, RiskInformation
 
@@ -90,7 +91,7 @@ def attach(info: RiskInformation, uploads: list[UploadedFile], *, actor=None) ->
                 content_type=kind.content_type,
                 size=upload.size,
                 sha256=sha256_of(upload),
-                uploaded_by=actor if getattr(actor, "pk", None) and not getattr(actor, "is_api_token", False) else None,
+                uploaded_by=person(actor),
             )
             evidence.file.save(f"{uuid.uuid4().hex}.{kind.extension}", upload, save=False)
             evidence.save()
@@ -104,7 +105,7 @@ def attach(info: RiskInformation, uploads: list[UploadedFile], *, actor=None) ->
     return stored
 
 
-def attach_by_officer(principal, info: RiskInformation, uploads: list[UploadedFile]) -> list[Evidence]:
+def attach_by_officer(principal: Principal, info: RiskInformation, uploads: list[UploadedFile]) -> list[Evidence]:
     if not (
         principal.has_permission(Permission.INTAKE_INFORMATION_PROCESS)
         or principal.has_permission(Permission.INTAKE_INFORMATION_CREATE)

@@ -17,6 +17,7 @@ from riskgate.core.access import MAX_ID
 from riskgate.core.bulk import insert_values
 from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal, person
 
 from . import similarity
 from .models import LinkProposal, LinkStatus, RiskCase, RiskInformation, Status
@@ -72,19 +73,19 @@ def detect_on_commit(ids) -> None:
     enqueue_on_commit("riskgate.intake.tasks.detect_links", list(ids))
 
 
-def visible_proposals(principal, *, shared: bool = True):
+def visible_proposals(principal: Principal, *, shared: bool = True):
     """Proposals whose two items the principal may both see (shared=False: in the principal's jurisdiction)."""
     visible = RiskInformation.objects.visible_to(principal, shared=shared).values("pk")
     return LinkProposal.objects.filter(first__in=visible, second__in=visible)
 
 
-def visible_proposal_or_none(principal, pk: int) -> LinkProposal | None:
+def visible_proposal_or_none(principal: Principal, pk: int) -> LinkProposal | None:
     if not 0 < pk <= MAX_ID:
         return None
     return visible_proposals(principal).filter(pk=pk).select_related("first").first()
 
 
-def proposals_for(principal, info: RiskInformation):
+def proposals_for(principal: Principal, info: RiskInformation):
     return (
         visible_proposals(principal)
         .filter(Q(first=info) | Q(second=info), status=LinkStatus.PROPOSED)
@@ -92,27 +93,27 @@ def proposals_for(principal, info: RiskInformation):
     )
 
 
-def _check(principal, proposal: LinkProposal) -> None:
+def _check(principal: Principal, proposal: LinkProposal) -> None:
     if not principal.has_permission(Permission.INTAKE_INFORMATION_PROCESS):
         raise PermissionDenied(_("没有权限：%s") % Permission.INTAKE_INFORMATION_PROCESS.value)
     if not visible_proposals(principal, shared=False).filter(pk=proposal.pk).exists():
         raise PermissionDenied
 
 
-def _decide(principal, proposal: LinkProposal, status: str) -> LinkProposal:
+def _decide(principal: Principal, proposal: LinkProposal, status: str) -> LinkProposal:
     """Record an officer's decision on a proposal still open (inside the caller's transaction, row locked)."""
     _check(principal, proposal)
     proposal = LinkProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != LinkStatus.PROPOSED:
         raise ValidationError({"status": [_("该关联建议已处理。")]})
     proposal.status = status
-    proposal.decided_by = principal if getattr(principal, "pk", None) else None
+    proposal.decided_by = person(principal)
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "decided_by", "decided_at"])
     return proposal
 
 
-def confirm(principal, proposal: LinkProposal) -> RiskCase:
+def confirm(principal: Principal, proposal: LinkProposal) -> RiskCase:
     with transaction.atomic():
         proposal = _decide(principal, proposal, LinkStatus.CONFIRMED)
         first, second = (
@@ -130,14 +131,14 @@ def confirm(principal, proposal: LinkProposal) -> RiskCase:
     return case
 
 
-def _join(principal, first: RiskInformation, second: RiskInformation) -> RiskCase:
+def _join(principal: Principal, first: RiskInformation, second: RiskInformation) -> RiskCase:
     cases = sorted({c for c in (first.case_id, second.case_id) if c})
     if not cases:
         older = min((first, second), key=lambda i: (i.notified_on or i.received_at.date(), i.pk))
         case = RiskCase.objects.create(
             title=older.title,
             organisation_id=older.organisation_id,
-            created_by=principal if getattr(principal, "pk", None) else None,
+            created_by=person(principal),
         )
     else:
         case = RiskCase.objects.get(pk=cases[0])
@@ -155,7 +156,7 @@ def _join(principal, first: RiskInformation, second: RiskInformation) -> RiskCas
     return case
 
 
-def dismiss(principal, proposal: LinkProposal) -> None:
+def dismiss(principal: Principal, proposal: LinkProposal) -> None:
     with transaction.atomic():
         proposal = _decide(principal, proposal, LinkStatus.DISMISSED)
         audit.record(
@@ -168,7 +169,7 @@ def dismiss(principal, proposal: LinkProposal) -> None:
         )
 
 
-def unlink(principal, info: RiskInformation) -> None:
+def unlink(principal: Principal, info: RiskInformation) -> None:
     """Take an item out of its case (a link confirmed by mistake); a case left with one item is dissolved."""
     if not principal.has_permission(Permission.INTAKE_INFORMATION_PROCESS):
         raise PermissionDenied
@@ -194,14 +195,14 @@ def unlink(principal, info: RiskInformation) -> None:
         )
 
 
-def case_items(principal, case: RiskCase):
+def case_items(principal: Principal, case: RiskCase):
     """The case's items the principal may see, and how many more it has outside their scope."""
     items = case.items.visible_to(principal).select_related("organisation").order_by("notified_on", "pk")
     hidden = case.items.count() - items.count()
     return items, hidden
 
 
-def visible_case_or_none(principal, pk: int) -> RiskCase | None:
+def visible_case_or_none(principal: Principal, pk: int) -> RiskCase | None:
     """A case is visible to whoever may see at least one of its items."""
     if not 0 < pk <= MAX_ID:  # not an id (and too large for SQLite's integers)
         return None

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from riskgate.core.countries import is_valid_code
 from riskgate.core.crypto import EncryptedTextField
+from riskgate.core.models import Created, Scoped, TimeStamped
+from riskgate.core.principal import Principal
 from riskgate.core.scoping import ScopedQuerySet
 from riskgate.core.vocabulary import HazardType, Urgency
 
@@ -85,7 +87,7 @@ class ReporterKind(models.TextChoices):
 
 
 class InformationQuerySet(ScopedQuerySet):
-    def visible_to(self, principal, *, shared: bool = True) -> models.QuerySet:
+    def visible_to(self, principal: Principal, *, shared: bool = True) -> models.QuerySet:
         """The principal's jurisdiction, and for a partner agency also what its sharing scope grants
         (shared=False: the jurisdiction only — evidence files and workflow actions are never shared)."""
         own = super().visible_to(principal)
@@ -95,7 +97,7 @@ class InformationQuerySet(ScopedQuerySet):
         return own if granted is None else own | self.filter(granted)
 
 
-class RiskInformation(models.Model):
+class RiskInformation(TimeStamped):
     """One report of a possible quality-safety risk, from any source."""
 
     source_type = models.CharField(_("信息来源"), max_length=40, choices=SourceType.choices, db_index=True)
@@ -174,8 +176,6 @@ class RiskInformation(models.Model):
     )
     status_since = models.DateTimeField(_("进入当前状态的时间"), default=timezone.now, db_index=True)
     escalated_status = models.CharField(_("已督办的状态"), max_length=30, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = InformationQuerySet.as_manager()
     scope_organisation_field = "organisation"
@@ -302,7 +302,7 @@ class SharingScope(models.Model):
             raise ValidationError(errors)
 
     @classmethod
-    def granted_to(cls, principal) -> models.Q | None:
+    def granted_to(cls, principal: Principal) -> models.Q | None:
         """The items shared with the principal's agency, as a filter; None when nothing is shared."""
         if principal is None or not getattr(principal, "is_authenticated", False):
             return None
@@ -334,7 +334,7 @@ class SharingScope(models.Model):
 SHARED_STATUSES = [Status.VERIFIED, Status.REPORTED, Status.ASSESSMENT_REQUESTED, Status.CLOSED]
 
 
-class RiskCase(models.Model):
+class RiskCase(Created):
     """One risk, as several linked reports of it from one or more sources (confirmed by an officer)."""
 
     title = models.CharField(_("标题"), max_length=500)
@@ -344,7 +344,6 @@ class RiskCase(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("风险案件")
@@ -482,7 +481,7 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
-class ImportJob(models.Model):
+class ImportJob(Scoped):
     """A file imported from the UI by a background job, with its progress and final report."""
 
     source = models.CharField(_("数据来源"), max_length=30)
@@ -499,9 +498,6 @@ class ImportJob(models.Model):
     report = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_organisation_field = "organisation"
 
     class Meta:
         verbose_name = _("导入任务")

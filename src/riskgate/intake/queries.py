@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import Count, QuerySet
 
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal
 from riskgate.core.search import matching
 from riskgate.core.vocabulary import Urgency
 
@@ -23,7 +24,7 @@ SORTS = {
 
 
 def information(
-    principal,
+    principal: Principal,
     *,
     q: str | None = None,
     source_type: str | None = None,

@@ -12,6 +12,7 @@ from riskgate.core.access import require
 from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.notifications import notify_organisation
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal, person
 from riskgate.core.vocabulary import Urgency
 
 from .enrich import prepare
@@ -25,7 +26,7 @@ def warning_office() -> Organisation | None:
     return Organisation.objects.filter(kind=OrganisationKind.WARNING_OFFICE).order_by("pk").first()
 
 
-def create_information(principal, *, data: dict, reporter: dict | None = None) -> RiskInformation:
+def create_information(principal: Principal, *, data: dict, reporter: dict | None = None) -> RiskInformation:
     """Record information entered by an officer (hotline, own findings) or sent by a partner system."""
     require(principal, Permission.INTAKE_INFORMATION_CREATE)
     data = dict(data)
@@ -33,13 +34,13 @@ def create_information(principal, *, data: dict, reporter: dict | None = None) -
     if org is None or not Organisation.objects.visible_to(principal).filter(pk=org.pk).exists():
         raise ValidationError({"organisation": [_("负责机构必须在您的辖区之内。")]})
     data["organisation"] = org
-    info = RiskInformation(**data, created_by=principal if getattr(principal, "pk", None) else None)
+    info = RiskInformation(**data, created_by=person(principal))
     for key, value in (reporter or {}).items():
         setattr(info, f"reporter_{key}", value)
     return store_information(principal, info)
 
 
-def store_information(principal, info: RiskInformation) -> RiskInformation:
+def store_information(principal: Principal, info: RiskInformation) -> RiskInformation:
     """Check, enrich, save and audit new information; the caller has authorised it (create_information, or a
     module that produces information itself, such as a non-conforming port inspection)."""
     info.full_clean()
@@ -48,7 +49,7 @@ def store_information(principal, info: RiskInformation) -> RiskInformation:
         info.save()
         detect_on_commit([info.pk])
         StatusChange.objects.create(
-            information=info, to_status=info.status, actor=_user(principal), actor_repr=_repr(principal)
+            information=info, to_status=info.status, actor=person(principal), actor_repr=_repr(principal)
         )
         audit.record(
             actor=principal,
@@ -61,7 +62,9 @@ def store_information(principal, info: RiskInformation) -> RiskInformation:
     return info
 
 
-def transition(principal, info: RiskInformation, *, to_status: str, reason: str = "", merged_into=None) -> StatusChange:
+def transition(
+    principal: Principal, info: RiskInformation, *, to_status: str, reason: str = "", merged_into=None
+) -> StatusChange:
     """Move an item along the workflow (Art.13): verify, reject, merge, report upward, request assessment, close."""
     require(principal, Permission.INTAKE_INFORMATION_PROCESS)
     if not RiskInformation.objects.visible_to(principal, shared=False).filter(pk=info.pk).exists():
@@ -100,7 +103,7 @@ def transition(principal, info: RiskInformation, *, to_status: str, reason: str 
             information=info,
             from_status=before,
             to_status=to_status,
-            actor=_user(principal),
+            actor=person(principal),
             actor_repr=_repr(principal),
             reason=reason,
             merged_into=merged_into,
@@ -140,9 +143,5 @@ def notify_about(info_id: int, organisation_id: int, kind: str, title: str) -> b
     return notify_organisation(organisation=organisation, kind=kind, title=title, link=link, object_key=str(info_id))
 
 
-def _user(principal):
-    return principal if getattr(principal, "pk", None) and not getattr(principal, "is_api_token", False) else None
-
-
-def _repr(principal) -> str:
+def _repr(principal: Principal) -> str:
     return audit.actor_fields(principal)["actor_repr"]

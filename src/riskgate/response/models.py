@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.accounts.models import OrganisationKind
-from riskgate.core.scoping import ScopedQuerySet
+from riskgate.core.models import Scoped
 
 # Who may lead or cooperate in carrying out a measure.
 EXECUTING_KINDS = {
@@ -79,7 +79,7 @@ class LiftMode(models.TextChoices):
     CONFIRMATION = "confirmation", _("确认风险消除或降低后解除")
 
 
-class MeasureOrder(models.Model):
+class MeasureOrder(Scoped):
     """One measure ordered by an authority (`RMnnnnnnnn`), executed by a lead unit with cooperating units."""
 
     kind = models.ForeignKey(MeasureKind, verbose_name=_("措施"), on_delete=models.PROTECT, related_name="orders")
@@ -144,9 +144,6 @@ class MeasureOrder(models.Model):
     )
     lift_reason = models.TextField(_("解除理由"), blank=True)
     lift_evaluation = models.TextField(_("风险消除或降低的确认意见"), blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_organisation_field = "organisation"
 
     class Meta:
         verbose_name = _("快速反应措施")
@@ -224,7 +221,7 @@ class ObligationStatus(models.TextChoices):
     LIFTED = "lifted", _("已解除")
 
 
-class Obligation(models.Model):
+class Obligation(Scoped):
     """The responsible party's duty to eliminate or reduce a risk (风险责任者义务, Art.23): submit a risk analysis and
     mitigation report by its deadline, tell consumers and users, report progress, apply for lifting with a
     defect-elimination evaluation report. A technical institution evaluates its reports (Art.25)."""
@@ -271,9 +268,6 @@ class Obligation(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("下达时间"), auto_now_add=True)
     lifted_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_organisation_field = "organisation"
 
     class Meta:
         verbose_name = _("风险责任者义务")
@@ -405,7 +399,7 @@ class RecallStatus(models.TextChoices):
     COMPLETED = "completed", _("召回完成")
 
 
-class Recall(models.Model):
+class Recall(Scoped):
     """A defective-product recall case (缺陷产品召回, R-RCL-1): voluntary or ordered; the environmental-protection
     recall of imported motor vehicles and non-road mobile machinery as its own type."""
 
@@ -453,9 +447,6 @@ class Recall(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_organisation_field = "organisation"
 
     class Meta:
         verbose_name = _("缺陷产品召回")

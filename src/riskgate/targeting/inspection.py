@@ -17,6 +17,7 @@ from riskgate.core.access import field_error, require
 from riskgate.core.bulk import insert_returning, insert_values, new_instances
 from riskgate.core.models import HSCode
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal, person
 from riskgate.intake.models import Channel, RiskInformation, SourceType, TradeDirection
 from riskgate.intake.services import store_information
 
@@ -143,7 +144,9 @@ def record_outcome(
     return task
 
 
-def _nonconformity(principal, task: InspectionTask, results: list[LabResult], now: dt.datetime) -> RiskInformation:
+def _nonconformity(
+    principal: Principal, task: InspectionTask, results: list[LabResult], now: dt.datetime
+) -> RiskInformation:
     """The non-conforming inspection as risk information (source: 检验监管不合格), in the task's jurisdiction."""
     item = task.item
     hs = item.get("hs_code") or ""
@@ -168,7 +171,7 @@ def _nonconformity(principal, task: InspectionTask, results: list[LabResult], no
         occurred_on=now.date(),
         notified_on=now.date(),
         organisation_id=task.organisation_id,
-        created_by=principal if getattr(principal, "pk", None) else None,
+        created_by=person(principal),
         control_measures=task.get_action_display(),
         source_data={
             "task": task.reference,

@@ -2,13 +2,11 @@
 the exchange format (docs/screening-format.md) whose id is its reference, so a stored screening decision names
 the exact version that matched."""
 
-import re
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from riskgate.core.scoping import ScopedQuerySet
+from riskgate.core.models import Scoped, Versioned
 
 from .engine.exchange import ACTIONS, RELEASE, Rule, parse_rule
 
@@ -53,20 +51,11 @@ CRITERIA = (
 )
 
 
-class RuleQuerySet(ScopedQuerySet):
-    def by_reference(self, reference: str) -> "ControlRule | None":
-        """The version a reference (CRnnnnnnnn-vN) names, or None."""
-        match = re.fullmatch(r"CR(\d{1,12})-v(\d{1,6})", str(reference))
-        if match is None:
-            return None
-        return self.filter(lineage_id=int(match[1]), version=int(match[2])).first()
-
-
-class ControlRule(models.Model):
+class ControlRule(Versioned):
     """One version of one control rule (`CRnnnnnnnn-vN`); a change is a new version, the old one superseded."""
 
-    lineage = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    version = models.PositiveIntegerField(default=1)
+    REFERENCE_PREFIX = "CR"
+
     direction = models.CharField(_("进出口方向"), max_length=6, choices=Direction.choices, default=Direction.ANY)
     hs_prefixes = models.JSONField(_("HS 编码前缀"), default=list, blank=True)
     origin_countries = models.JSONField(_("原产国"), default=list, blank=True)
@@ -101,7 +90,6 @@ class ControlRule(models.Model):
     created_at = models.DateTimeField(_("下达时间"), auto_now_add=True)
     ended_at = models.DateTimeField(_("终止时间"), null=True, blank=True)
 
-    objects = RuleQuerySet.as_manager()
     scope_organisation_field = "organisation"
 
     class Meta:
@@ -112,11 +100,6 @@ class ControlRule(models.Model):
 
     def __str__(self) -> str:
         return self.reference
-
-    @property
-    def reference(self) -> str:
-        root = self.lineage_id or self.pk
-        return f"CR{root:08d}-v{self.version}" if root else "CR—"
 
     def to_exchange(self) -> dict:
         """This version in the exchange format (criteria it does not set are left out)."""
@@ -152,7 +135,7 @@ class RuleSetState(models.Model):
         return str(self.version)
 
 
-class ScreeningDecision(models.Model):
+class ScreeningDecision(Scoped):
     """One screened declaration item: what was declared, the decision, and the rule versions that matched — an
     append-only record, so any past decision can be explained (the matched versions never change)."""
 
@@ -179,9 +162,6 @@ class ScreeningDecision(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-
-    objects = ScopedQuerySet.as_manager()
-    scope_organisation_field = "organisation"
 
     class Meta:
         verbose_name = _("筛查结果")
@@ -281,7 +261,7 @@ class Outcome(models.TextChoices):
     NON_CONFORMING = "non_conforming", _("不合格")
 
 
-class InspectionTask(models.Model):
+class InspectionTask(Scoped):
     """What a hit asks the port to do (查验任务): from a screening decision (a rule hit or a random selection), or
     a follow-up of a past item that a new rule would have matched (retro-screening)."""
 
@@ -326,9 +306,6 @@ class InspectionTask(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("下达时间"), auto_now_add=True, db_index=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_organisation_field = "organisation"
 
     class Meta:
         verbose_name = _("查验任务")

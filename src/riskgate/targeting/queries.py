@@ -6,28 +6,29 @@ from django.db.models import QuerySet
 from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core.access import MAX_ID, require
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal
 from riskgate.warnings.models import WarningNotice
 
 from .models import ControlRule, InspectionTask
 
 
-def rules(principal) -> QuerySet[ControlRule]:
+def rules(principal: Principal) -> QuerySet[ControlRule]:
     """Control rule versions of the principal's jurisdiction."""
     return ControlRule.objects.visible_to(principal)
 
 
-def tasks(principal) -> QuerySet[InspectionTask]:
+def tasks(principal: Principal) -> QuerySet[InspectionTask]:
     """Inspection tasks of the principal's jurisdiction (its ports' tasks for a port)."""
     require(principal, Permission.TARGETING_TASK_VIEW)
     return InspectionTask.objects.visible_to(principal)
 
 
-def enterprises(principal) -> QuerySet[Organisation]:
+def enterprises(principal: Principal) -> QuerySet[Organisation]:
     """Enterprises of the principal's jurisdiction (whose credit grades differential supervision uses)."""
     return Organisation.objects.visible_to(principal).filter(kind=OrganisationKind.ENTERPRISE)
 
 
-def units(principal, ids: list[int]) -> list[Organisation]:
+def units(principal: Principal, ids: list[int]) -> list[Organisation]:
     """The organisations of the principal's jurisdiction among `ids` (ids out of range are none)."""
     return list(Organisation.objects.visible_to(principal).filter(pk__in=[i for i in ids if 0 < i <= MAX_ID]))
 

@@ -11,6 +11,7 @@ from riskgate.core.access import field_error, require
 from riskgate.core.bulk import insert_returning, new_instances
 from riskgate.core.db import serialized_write
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal, is_token
 
 from . import inspection, live
 from .engine import ACTIONS, FormatError, naive, parse_item, parse_policy, selected
@@ -22,7 +23,7 @@ MAX_DECLARATION_ITEMS = 1000
 MAX_BATCH_ITEMS = 10_000
 
 
-def screen(principal, payloads: list, *, one_declaration: bool) -> tuple[list[dict], int]:
+def screen(principal: Principal, payloads: list, *, one_declaration: bool) -> tuple[list[dict], int]:
     """The decision for each item, in order, and the rule-set version that decided. Nothing is stored unless
     every item is valid."""
     require(principal, Permission.TARGETING_SCREEN)
@@ -40,7 +41,7 @@ def screen(principal, payloads: list, *, one_declaration: bool) -> tuple[list[di
         raise field_error("items", _("同一报关单的商品项号重复。"))
     if one_declaration and len({item.declaration_id for item in items}) > 1:
         raise field_error("items", _("一次申报只能包含同一报关单的商品项；多份报关单请用批量接口。"))
-    token = getattr(principal, "token", None) if getattr(principal, "is_api_token", False) else None
+    token = principal.token if is_token(principal) else None
     person = None if token else principal
     state = live.built()
     engine, version, policy = state["engine"], state["version"] or 0, state["policy"]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal
 from riskgate.warnings.queries import basis_for
 
 from . import history
@@ -39,14 +40,14 @@ def _criteria(data: dict) -> dict:
     return {name: data.get(name) for name in CRITERIA if name in data}
 
 
-def _own(principal, rule: ControlRule) -> ControlRule:
+def _own(principal: Principal, rule: ControlRule) -> ControlRule:
     rule = ControlRule.objects.visible_to(principal).filter(pk=rule.pk).first()
     if rule is None:
         raise field_error("rule", _("该布控规则不在您的辖区内。"))
     return rule
 
 
-def _record(principal, rule: ControlRule, action: str, reason: str = "") -> None:
+def _record(principal: Principal, rule: ControlRule, action: str, reason: str = "") -> None:
     audit.record(
         actor=principal,
         action=f"control_rule.{action}",
@@ -59,7 +60,7 @@ def _record(principal, rule: ControlRule, action: str, reason: str = "") -> None
 
 
 @transaction.atomic
-def issue(principal, data: dict, *, warning=None, executing=(), reason: str = "") -> ControlRule:
+def issue(principal: Principal, data: dict, *, warning=None, executing=(), reason: str = "") -> ControlRule:
     """A new control rule from the principal's organisation, optionally from a warning (its agency notice)."""
     require(principal, Permission.TARGETING_RULE_MANAGE)
     organisation = getattr(principal, "organisation", None)
@@ -78,8 +79,7 @@ def issue(principal, data: dict, *, warning=None, executing=(), reason: str = ""
         reason=(reason or "").strip(),
     )
     rule.save()
-    rule.lineage = rule
-    rule.save(update_fields=["lineage"])
+    rule.start_lineage()
     rule.executing.set(executing)
     now = timezone.now()
     bump(now)
@@ -89,7 +89,7 @@ def issue(principal, data: dict, *, warning=None, executing=(), reason: str = ""
 
 
 @transaction.atomic
-def change(principal, rule: ControlRule, data: dict, *, reason: str) -> ControlRule:
+def change(principal: Principal, rule: ControlRule, data: dict, *, reason: str) -> ControlRule:
     """A new version with the changed criteria; the old version is superseded in the same transaction."""
     require(principal, Permission.TARGETING_RULE_MANAGE)
     rule = _own(principal, rule)
@@ -102,10 +102,8 @@ def change(principal, rule: ControlRule, data: dict, *, reason: str) -> ControlR
     criteria = _criteria(before | data)
     if criteria == before:
         raise field_error("rule", _("调整须至少改变一项条件。"))
-    new = ControlRule(
+    new = rule.supersede(
         **criteria,
-        lineage_id=rule.lineage_id,
-        version=rule.version + 1,
         warning=rule.warning,
         organisation=rule.organisation,
         created_by=principal,
@@ -123,7 +121,7 @@ def change(principal, rule: ControlRule, data: dict, *, reason: str) -> ControlR
 
 
 @transaction.atomic
-def retire(principal, rule: ControlRule, *, reason: str) -> ControlRule:
+def retire(principal: Principal, rule: ControlRule, *, reason: str) -> ControlRule:
     require(principal, Permission.TARGETING_RULE_MANAGE)
     rule = _own(principal, rule)
     reason = (reason or "").strip()
@@ -135,20 +133,20 @@ def retire(principal, rule: ControlRule, *, reason: str) -> ControlRule:
     return rule
 
 
-def _end(principal, rule: ControlRule, reason: str, now: dt.datetime) -> None:
+def _end(principal: Principal, rule: ControlRule, reason: str, now: dt.datetime) -> None:
     rule.status, rule.ended_at = RuleStatus.RETIRED, now
     rule.save(update_fields=["status", "ended_at"])
     bump(now)
     _record(principal, rule, "retired", reason)
 
 
-def retire_for_warning(principal, lineage_id: int, reference: str, now: dt.datetime) -> int:
+def retire_for_warning(principal: Principal, lineage_id: int, reference: str, now: dt.datetime) -> int:
     """Lifting a warning retires the active rules issued from any of its versions (warnings.services._lift)."""
     rules = ControlRule.objects.filter(warning__lineage_id=lineage_id)
     return retire_rules(principal, rules, _("预警 %s 已解除") % reference, now)
 
 
-def retire_rules(principal, rules, reason: str, now: dt.datetime) -> int:
+def retire_rules(principal: Principal, rules, reason: str, now: dt.datetime) -> int:
     """Retire the active ones among the given rules and the later versions of their lineages (what ends with a
     lifted warning or measure); returns how many."""
     lineages = {rule.lineage_id for rule in rules}

@@ -15,6 +15,7 @@ from riskgate.accounts.models import CreditGrade, Organisation, OrganisationKind
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal
 
 from .engine import FormatError, parse_policy
 from .models import CommodityRecord, InspectionTask, Outcome, SupervisionPolicy, TaskStatus
@@ -123,7 +124,7 @@ def _check(data: dict) -> dict:
 
 
 @transaction.atomic
-def change_policy(principal, data: dict, *, reason: str) -> SupervisionPolicy:
+def change_policy(principal: Principal, data: dict, *, reason: str) -> SupervisionPolicy:
     """A new version of the policy (the previous stays, for reproducing its selections)."""
     require(principal, Permission.TARGETING_POLICY_MANAGE)
     reason = (reason or "").strip()
@@ -149,7 +150,7 @@ def change_policy(principal, data: dict, *, reason: str) -> SupervisionPolicy:
 
 
 @transaction.atomic
-def set_credit_grade(principal, enterprise: Organisation, grade: str, *, reason: str) -> Organisation:
+def set_credit_grade(principal: Principal, enterprise: Organisation, grade: str, *, reason: str) -> Organisation:
     require(principal, Permission.TARGETING_POLICY_MANAGE)
     enterprise = Organisation.objects.visible_to(principal).filter(pk=enterprise.pk).first()
     if enterprise is None or enterprise.kind != OrganisationKind.ENTERPRISE:

@@ -17,6 +17,7 @@ from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.notifications import notify_organisation
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal
 
 from .models import Recipient, RecipientKind, WarningKind, WarningNotice, region_prefix
 
@@ -73,12 +74,12 @@ def deliver(notice: WarningNotice) -> int:
     return created
 
 
-def inbox(principal):
+def inbox(principal: Principal):
     require(principal, Permission.WARNING_RECEIVE)
     return Recipient.objects.visible_to(principal).select_related("notice", "organisation")
 
 
-def open_item(principal, recipient: Recipient) -> Recipient:
+def open_item(principal: Principal, recipient: Recipient) -> Recipient:
     """Reading it as a member of the receiving organisation leaves the read receipt (the first reader, once)."""
     if recipient.read_at is None and principal.organisation_id == recipient.organisation_id:
         with transaction.atomic():
@@ -91,7 +92,7 @@ def open_item(principal, recipient: Recipient) -> Recipient:
 
 
 @transaction.atomic
-def respond(principal, recipient: Recipient, *, text: str) -> Recipient:
+def respond(principal: Principal, recipient: Recipient, *, text: str) -> Recipient:
     """The agency's report of the action it took, or the enterprise's acknowledgement."""
     require(principal, Permission.WARNING_RECEIVE)
     if principal.organisation_id != recipient.organisation_id:

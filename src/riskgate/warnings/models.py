@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.core.countries import is_valid_code
-from riskgate.core.scoping import ScopedQuerySet
+from riskgate.core.models import Created, Scoped, TimeStamped, Versioned
 from riskgate.core.search import token_text
 from riskgate.core.vocabulary import WarningLevel
 
@@ -62,11 +62,9 @@ class Path(models.TextChoices):
     EMERGENCY = "emergency", _("紧急情况先行发布（事后确认）")
 
 
-class WarningNotice(models.Model):
-    lineage = models.ForeignKey(
-        "self", verbose_name=_("首个版本"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    version = models.PositiveIntegerField(_("版本"), default=1)
+class WarningNotice(Versioned, TimeStamped):
+    REFERENCE_PREFIX = "RW"
+
     supersedes = models.OneToOneField(
         "self",
         verbose_name=_("取代的版本"),
@@ -142,10 +140,7 @@ class WarningNotice(models.Model):
     current = models.BooleanField(default=False, db_index=True, editable=False)
     public = models.BooleanField(default=False, db_index=True, editable=False)  # on the public channels (cap.py)
     search_tokens = models.TextField(blank=True, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope_organisation_field = "organisation"
 
     class Meta:
@@ -156,11 +151,6 @@ class WarningNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title[:80]}"
-
-    @property
-    def reference(self) -> str:
-        root = self.lineage_id or self.pk
-        return f"RW{root:08d}-v{self.version}" if root else "RW—"
 
     def kind_labels(self) -> list[str]:
         return [str(WarningKind(k).label) for k in self.kinds if k in WarningKind.values]
@@ -309,7 +299,7 @@ def ensure_defaults(AuthorityRule, PublicationLimit) -> None:
         PublicationLimit.objects.get_or_create(level=str(level), defaults={"hours": hours})
 
 
-class Subscription(models.Model):
+class Subscription(Created):
     """Anyone's subscription to public warnings (R-WRN-4): by e-mail and, optionally, a signed webhook, filtered
     by level, product category, origin country and region. Nothing is sent before the e-mail address is confirmed;
     the token in every message manages and ends the subscription (one click)."""
@@ -325,7 +315,6 @@ class Subscription(models.Model):
     language = models.CharField(_("语言"), max_length=8, default="zh-hans")
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("退订时间"), null=True, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("预警订阅")
@@ -420,7 +409,7 @@ class RecipientKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("企业（通告）")
 
 
-class Recipient(models.Model):
+class Recipient(Scoped):
     """A warning version delivered to an organisation's inbox (Art.20–21): circulars to the inspection bodies,
     ports and partner agencies concerned; notices to the enterprises named. The inbox keeps the read receipt,
     the agency's report of the action it took, and the enterprise's acknowledgement."""
@@ -441,9 +430,6 @@ class Recipient(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     escalated_at = models.DateTimeField(_("已督办"), null=True, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_organisation_field = "organisation"
 
     class Meta:
         verbose_name = _("预警接收")

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db.models import Max, Q, QuerySet
 
 from riskgate.core.access import MAX_ID, pk_or_404
+from riskgate.core.principal import Principal
 from riskgate.core.search import matching
 
 from .models import Change, Status, WarningNotice
@@ -89,7 +90,7 @@ def forget_data_version() -> None:
     cache.delete(VERSION_KEY)
 
 
-def basis_for(principal):
+def basis_for(principal: Principal):
     """The warnings an authority may act on (control rules, rapid-response measures): those of its jurisdiction,
     public ones, and those delivered to its organisation's inbox (a national circular acted on by a bureau)."""
     from django.db.models import Q
@@ -109,6 +110,6 @@ def basis_from_request(request):
     return basis_for(request.user).filter(pk=int(raw)).first()
 
 
-def managed_notice_or_404(principal, pk: int) -> WarningNotice:
+def managed_notice_or_404(principal: Principal, pk: int) -> WarningNotice:
     """A warning version in the principal's jurisdiction, for the management pages; 404 otherwise."""
     return pk_or_404(WarningNotice.objects.visible_to(principal), pk)

@@ -16,6 +16,7 @@ from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal, person, require_person
 from riskgate.core.vocabulary import WarningLevel
 from riskgate.intake.models import RiskInformation
 
@@ -37,27 +38,22 @@ from .models import (
 _RANK = {level: rank for rank, level in enumerate(reversed(WarningLevel.values))}  # IV 0 … I 3
 
 
-def _person(principal):
-    """Warnings are drafted and approved by accountable people, never by system tokens."""
-    if not getattr(principal, "pk", None) or getattr(principal, "is_api_token", False):
-        raise PermissionDenied
-    return principal
-
-
-def _own(principal, notice: WarningNotice) -> WarningNotice:
+def _own(principal: Principal, notice: WarningNotice) -> WarningNotice:
     """The notice, locked, if the issuing organisation is in the principal's jurisdiction."""
     if not WarningNotice.objects.visible_to(principal).filter(pk=notice.pk).exists():
         raise PermissionDenied
     return WarningNotice.objects.select_for_update().get(pk=notice.pk)
 
 
-def _record(principal, notice: WarningNotice, action: str, before: str, note: str = "", changes=None) -> None:
+def _record(
+    principal: Principal, notice: WarningNotice, action: str, before: str, note: str = "", changes=None
+) -> None:
     StepRecord.objects.create(
         notice=notice,
         action=action,
         from_status=before,
         to_status=notice.status,
-        actor=principal if getattr(principal, "pk", None) else None,
+        actor=person(principal),
         note=note,
     )
     audit.record(
@@ -135,10 +131,10 @@ def _apply(notice: WarningNotice, data: dict) -> None:
 
 
 @transaction.atomic
-def draft_from_assessment(principal, assessment: Assessment, *, data: dict) -> WarningNotice:
+def draft_from_assessment(principal: Principal, assessment: Assessment, *, data: dict) -> WarningNotice:
     """A draft based on a confirmed assessment: its confirmed level and hazard unless the drafter changes them."""
     require(principal, Permission.WARNING_DRAFT)
-    _person(principal)
+    require_person(principal)
     if (
         not Assessment.objects.visible_to(principal).filter(pk=assessment.pk).exists()
         or principal.scope_mode == "assigned"
@@ -162,10 +158,12 @@ def draft_from_assessment(principal, assessment: Assessment, *, data: dict) -> W
 
 
 @transaction.atomic
-def draft_emergency(principal, *, data: dict, reason: str, assessment: Assessment | None = None) -> WarningNotice:
+def draft_emergency(
+    principal: Principal, *, data: dict, reason: str, assessment: Assessment | None = None
+) -> WarningNotice:
     """Art.18: in an urgent case a warning may be issued before the full report and confirmed afterwards."""
     require(principal, Permission.WARNING_DRAFT)
-    _person(principal)
+    require_person(principal)
     reason = (reason or "").strip()
     if not reason:
         raise field_error("emergency_reason", _("请说明紧急先行发布的理由。"))
@@ -186,18 +184,17 @@ def _save_m2m(notice: WarningNotice) -> None:
     notice._pending_m2m = {}
 
 
-def _create(principal, notice: WarningNotice, action: str) -> WarningNotice:
+def _create(principal: Principal, notice: WarningNotice, action: str) -> WarningNotice:
     notice.save()
     _save_m2m(notice)
     if notice.lineage_id is None:
-        notice.lineage = notice
-        notice.save(update_fields=["lineage"])
+        notice.start_lineage()
     _record(principal, notice, action, "", changes=audit.diff({}, audit.snapshot(notice, CONTENT_FIELDS)))
     return notice
 
 
 @transaction.atomic
-def update_draft(principal, notice: WarningNotice, *, data: dict) -> WarningNotice:
+def update_draft(principal: Principal, notice: WarningNotice, *, data: dict) -> WarningNotice:
     require(principal, Permission.WARNING_DRAFT)
     notice = _own(principal, notice)
     if notice.status != Status.DRAFT:
@@ -219,7 +216,7 @@ def update_draft(principal, notice: WarningNotice, *, data: dict) -> WarningNoti
 
 
 @transaction.atomic
-def submit_for_review(principal, notice: WarningNotice) -> WarningNotice:
+def submit_for_review(principal: Principal, notice: WarningNotice) -> WarningNotice:
     require(principal, Permission.WARNING_DRAFT)
     notice = _own(principal, notice)
     if notice.status != Status.DRAFT:
@@ -236,7 +233,7 @@ def submit_for_review(principal, notice: WarningNotice) -> WarningNotice:
 
 
 @transaction.atomic
-def send_back(principal, notice: WarningNotice, *, note: str) -> WarningNotice:
+def send_back(principal: Principal, notice: WarningNotice, *, note: str) -> WarningNotice:
     require(principal, Permission.WARNING_APPROVE)
     notice = _own(principal, notice)
     if notice.status not in (Status.IN_REVIEW, Status.APPROVED):
@@ -244,7 +241,7 @@ def send_back(principal, notice: WarningNotice, *, note: str) -> WarningNotice:
     if not (note or "").strip():
         raise field_error("note", _("退回时请写明理由。"))
     before = notice.status
-    notice.status, notice.reviewed_by = Status.DRAFT, _person(principal)
+    notice.status, notice.reviewed_by = Status.DRAFT, require_person(principal)
     notice.approved_by, notice.approved_at = None, None
     notice.save()
     _record(principal, notice, "sent_back", before, note.strip())
@@ -252,10 +249,10 @@ def send_back(principal, notice: WarningNotice, *, note: str) -> WarningNotice:
 
 
 @transaction.atomic
-def approve(principal, notice: WarningNotice) -> WarningNotice:
+def approve(principal: Principal, notice: WarningNotice) -> WarningNotice:
     """A second officer approves: never the drafter; the issuing organisation must hold the authority."""
     require(principal, Permission.WARNING_APPROVE)
-    _person(principal)
+    require_person(principal)
     notice = _own(principal, notice)
     if notice.status != Status.IN_REVIEW:
         raise field_error("status", _("只有审核中的预警可以批准。"))
@@ -271,10 +268,10 @@ def approve(principal, notice: WarningNotice) -> WarningNotice:
 
 
 @transaction.atomic
-def publish(principal, notice: WarningNotice, *, now: dt.datetime | None = None) -> WarningNotice:
+def publish(principal: Principal, notice: WarningNotice, *, now: dt.datetime | None = None) -> WarningNotice:
     """Publish an approved version; the version it adjusts (if any) ends as superseded."""
     require(principal, Permission.WARNING_APPROVE)
-    _person(principal)
+    require_person(principal)
     notice = _own(principal, notice)
     if notice.status != Status.APPROVED:
         raise field_error("status", _("只有已批准的预警可以发布。"))
@@ -292,7 +289,7 @@ def publish(principal, notice: WarningNotice, *, now: dt.datetime | None = None)
     return notice
 
 
-def _end(principal, previous: WarningNotice, now: dt.datetime, by: WarningNotice) -> None:
+def _end(principal: Principal, previous: WarningNotice, now: dt.datetime, by: WarningNotice) -> None:
     if previous.status != Status.PUBLISHED:
         raise field_error("supersedes", _("被调整的版本已不在发布状态。"))
     previous.status, previous.ended_at, previous.current = Status.SUPERSEDED, now, False
@@ -309,11 +306,11 @@ def current(notice: WarningNotice) -> WarningNotice:
 
 
 @transaction.atomic
-def adjust(principal, notice: WarningNotice, *, reason: str, data: dict) -> WarningNotice:
+def adjust(principal: Principal, notice: WarningNotice, *, reason: str, data: dict) -> WarningNotice:
     """A level or scope change: a new draft version of a published warning, which goes through review again (and
     cannot be sent for review unless it changes something)."""
     require(principal, Permission.WARNING_DRAFT)
-    _person(principal)
+    require_person(principal)
     notice = _own(principal, notice)
     reason = (reason or "").strip()
     if notice.status != Status.PUBLISHED or current(notice).pk != notice.pk:
@@ -325,18 +322,15 @@ def adjust(principal, notice: WarningNotice, *, reason: str, data: dict) -> Warn
     return _create(principal, new, "adjustment_drafted")
 
 
-def _next_version(notice: WarningNotice, principal, change: str, reason: str) -> WarningNotice:
-    new = WarningNotice(
-        lineage_id=notice.lineage_id,
-        version=notice.version + 1,
-        supersedes=notice,
+def _next_version(notice: WarningNotice, principal: Principal, change: str, reason: str) -> WarningNotice:
+    new = notice.supersede(
         change=change,
         change_reason=reason,
         path=notice.path,
         assessment=notice.assessment,
         emergency_reason=notice.emergency_reason,
         organisation=notice.organisation,
-        drafted_by=principal if getattr(principal, "pk", None) else notice.drafted_by,
+        drafted_by=person(principal) or notice.drafted_by,
         **{name: getattr(notice, name) for name in CONTENT_FIELDS},
     )
     new.index()
@@ -345,12 +339,12 @@ def _next_version(notice: WarningNotice, principal, change: str, reason: str) ->
 
 
 @transaction.atomic
-def lift(principal, notice: WarningNotice, *, reason: str, now: dt.datetime | None = None) -> WarningNotice:
+def lift(principal: Principal, notice: WarningNotice, *, reason: str, now: dt.datetime | None = None) -> WarningNotice:
     """The authority confirms the risk is gone: a Cancel version is published at once and the warning ends. What
     rests on the warning downstream (control rules, measures) is ended by response.services.lifting, which calls
     this inside its own transaction; pages and jobs lift through that."""
     require(principal, Permission.WARNING_APPROVE)
-    _person(principal)
+    require_person(principal)
     notice = _own(principal, notice)
     reason = (reason or "").strip()
     if not reason:
@@ -358,13 +352,13 @@ def lift(principal, notice: WarningNotice, *, reason: str, now: dt.datetime | No
     return _lift(principal, notice, reason, now or timezone.now())
 
 
-def _lift(principal, notice: WarningNotice, reason: str, now: dt.datetime) -> WarningNotice:
+def _lift(principal: Principal, notice: WarningNotice, reason: str, now: dt.datetime) -> WarningNotice:
     if notice.status != Status.PUBLISHED or current(notice).pk != notice.pk:
         raise field_error("status", _("只能解除当前发布中的版本。"))
     cancel = _next_version(notice, principal, Change.LIFTED, reason)
     cancel.status, cancel.current = Status.LIFTED, True
     cancel.published_at = cancel.ended_at = now
-    cancel.approved_by = principal if getattr(principal, "pk", None) else None
+    cancel.approved_by = person(principal)
     cancel.approved_at = now if cancel.approved_by else None
     cancel.save()
     _save_m2m(cancel)
@@ -428,7 +422,7 @@ def evaluate(
     """Record the evaluation of a published warning's effect; the system adds its own count of related reports."""
 
     require(principal, Permission.WARNING_DRAFT)
-    _person(principal)
+    require_person(principal)
     notice = _own(principal, notice)
     if notice.status not in (Status.PUBLISHED, Status.LIFTED):
         raise field_error("status", _("只能评估已发布或已解除的预警。"))

@@ -4,9 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal
 
 
-def concerned(principal, model, *, institutions: bool = False) -> QuerySet:
+def concerned(principal: Principal, model, *, institutions: bool = False) -> QuerySet:
     """Cases of `model` (with `enterprise` and, when `institutions`, an evaluating `institution`): authorities
     see their jurisdiction, an enterprise its own, an institution those it evaluates; anyone else is refused."""
     organisation = getattr(principal, "organisation", None)

@@ -7,10 +7,11 @@ from django.db.models import Q
 
 from riskgate.assessment.models import Assessment
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal
 from riskgate.targeting.models import InspectionTask, TaskStatus
 
 
-def for_enterprise(principal, *, limit: int = 100) -> dict:
+def for_enterprise(principal: Principal, *, limit: int = 100) -> dict:
 
     organisation = getattr(principal, "organisation", None)
     if organisation is None or not principal.has_permission(Permission.RESPONSE_OBLIGATION_FULFIL):

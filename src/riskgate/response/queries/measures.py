@@ -6,12 +6,13 @@ from riskgate.accounts.models import Organisation
 from riskgate.assessment.models import Assessment
 from riskgate.core.access import require
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal
 from riskgate.warnings.models import WarningNotice
 
 from ..models import MeasureOrder
 
 
-def visible(principal) -> QuerySet:
+def visible(principal: Principal) -> QuerySet:
     """Measures decided in the principal's jurisdiction, and those its organisation (or one below it) executes
     as lead or cooperating unit."""
     require(principal, Permission.RESPONSE_MEASURE_VIEW)
@@ -25,7 +26,7 @@ def visible(principal) -> QuerySet:
     return MeasureOrder.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=executing.values("pk"))).distinct()
 
 
-def executes(principal, order: MeasureOrder) -> bool:
+def executes(principal: Principal, order: MeasureOrder) -> bool:
     organisation = getattr(principal, "organisation", None)
     if organisation is None:
         return False

@@ -2,11 +2,13 @@
 
 from django.db.models import QuerySet
 
+from riskgate.core.principal import Principal
+
 from ..models import Recall
 from .common import concerned
 
 
-def visible(principal) -> QuerySet:
+def visible(principal: Principal) -> QuerySet:
     """Authorities: their jurisdiction; an enterprise: its own recalls."""
     return concerned(principal, Recall)
 

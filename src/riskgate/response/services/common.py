@@ -1,9 +1,10 @@
 """How the rapid-response services audit their writes: one event per change, in the case's jurisdiction."""
 
 from riskgate.core import audit
+from riskgate.core.principal import Principal
 
 
-def record(principal, obj, action: str, changes: dict | None = None, reason: str = "") -> None:
+def record(principal: Principal, obj, action: str, changes: dict | None = None, reason: str = "") -> None:
     """One audit event of a case (`action` like "recall.published"), in the case's jurisdiction."""
     audit.record(
         actor=principal,

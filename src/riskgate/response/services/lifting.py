@@ -7,13 +7,16 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from riskgate.core.principal import Principal
 from riskgate.targeting import services as targeting
 from riskgate.warnings import services as warnings
 from riskgate.warnings.models import WarningNotice
 
 
 @transaction.atomic
-def lift_warning(principal, notice: WarningNotice, *, reason: str, now: dt.datetime | None = None) -> WarningNotice:
+def lift_warning(
+    principal: Principal, notice: WarningNotice, *, reason: str, now: dt.datetime | None = None
+) -> WarningNotice:
     """The authority lifts a warning: its Cancel version is published and its control rules are retired."""
     now = now or timezone.now()
     cancel = warnings.lift(principal, notice, reason=reason, now=now)

@@ -15,6 +15,7 @@ from riskgate.core.access import field_error, require
 from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.notifications import notify_organisation
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal, person
 from riskgate.intake.evidence import prepare_upload
 from riskgate.targeting import services as targeting
 from riskgate.targeting.services import criteria_from_warning, retire_rules
@@ -35,11 +36,13 @@ from ..queries.measures import executes
 from .common import record
 
 
-def _record(principal, order: MeasureOrder, action: str, changes: dict | None = None, reason: str = "") -> None:
+def _record(
+    principal: Principal, order: MeasureOrder, action: str, changes: dict | None = None, reason: str = ""
+) -> None:
     record(principal, order, f"measure.{action}", changes, reason)
 
 
-def _units(principal, lead: Organisation, cooperating: list[Organisation]) -> None:
+def _units(principal: Principal, lead: Organisation, cooperating: list[Organisation]) -> None:
     if lead is None:
         raise field_error("lead_unit", _("请选择牵头单位。"))
     for field, unit in [("lead_unit", lead), *(("cooperating_units", u) for u in cooperating)]:
@@ -70,7 +73,7 @@ def _rule_criteria(kind: MeasureKind, *, warning, hs_codes, enterprise, period_e
 
 @transaction.atomic
 def order_measure(
-    principal,
+    principal: Principal,
     *,
     kind: MeasureKind,
     target_kind: str,
@@ -183,7 +186,7 @@ def notify_unit(order_id: int, organisation_id: int) -> bool:
     )
 
 
-def _executing(principal, order: MeasureOrder) -> MeasureOrder:
+def _executing(principal: Principal, order: MeasureOrder) -> MeasureOrder:
     require(principal, Permission.RESPONSE_MEASURE_EXECUTE)
     order = MeasureOrder.objects.select_for_update().filter(pk=order.pk).first()
     if order is None or not executes(principal, order):
@@ -194,7 +197,7 @@ def _executing(principal, order: MeasureOrder) -> MeasureOrder:
 
 
 @transaction.atomic
-def report_progress(principal, order: MeasureOrder, *, text: str, evidence=None) -> ProgressNote:
+def report_progress(principal: Principal, order: MeasureOrder, *, text: str, evidence=None) -> ProgressNote:
     order = _executing(principal, order)
     text = (text or "").strip()
     if not text:
@@ -212,7 +215,9 @@ def report_progress(principal, order: MeasureOrder, *, text: str, evidence=None)
 
 
 @transaction.atomic
-def record_quantity(principal, order: MeasureOrder, *, kind: str, amount, unit: str, note: str = "") -> Quantity:
+def record_quantity(
+    principal: Principal, order: MeasureOrder, *, kind: str, amount, unit: str, note: str = ""
+) -> Quantity:
     order = _executing(principal, order)
     if kind not in QuantityKind.values:
         raise field_error("kind", _("未知的数量类别。"))
@@ -243,10 +248,10 @@ def record_quantity(principal, order: MeasureOrder, *, kind: str, amount, unit: 
     return quantity
 
 
-def _lift(principal, order: MeasureOrder, mode: str, reason: str, evaluation: str, now: dt.datetime) -> None:
+def _lift(principal: Principal, order: MeasureOrder, mode: str, reason: str, evaluation: str, now: dt.datetime) -> None:
 
     order.status, order.lift_mode, order.lifted_at = Status.LIFTED, mode, now
-    order.lifted_by = principal if getattr(principal, "pk", None) else None
+    order.lifted_by = person(principal)
     order.lift_reason, order.lift_evaluation = reason, evaluation
     order.save()
     retired = retire_rules(principal, order.control_rules.all(), _("措施 %s 已解除") % order.reference, now)

@@ -18,6 +18,7 @@ from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core.access import field_error, require
 from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal
 from riskgate.intake.evidence import prepare_upload
 from riskgate.warnings import services as warnings
 from riskgate.warnings.queries import basis_for
@@ -44,7 +45,9 @@ REMIND_BEFORE = dt.timedelta(days=2)
 OVERDUE_EVENT = "mitigation_report_overdue"
 
 
-def _record(principal, obligation: Obligation, action: str, changes: dict | None = None, reason: str = "") -> None:
+def _record(
+    principal: Principal, obligation: Obligation, action: str, changes: dict | None = None, reason: str = ""
+) -> None:
     record(principal, obligation, f"obligation.{action}", changes, reason)
 
 
@@ -55,7 +58,7 @@ def _notify(obligation: Obligation, organisation: Organisation, kind: str, title
 
 @transaction.atomic
 def impose(
-    principal,
+    principal: Principal,
     *,
     warning,
     enterprise: Organisation,
@@ -104,7 +107,7 @@ def impose(
     return obligation
 
 
-def _party(principal, obligation: Obligation) -> Obligation:
+def _party(principal: Principal, obligation: Obligation) -> Obligation:
     require(principal, Permission.RESPONSE_OBLIGATION_FULFIL)
     obligation = Obligation.objects.select_for_update().filter(pk=obligation.pk).first()
     if obligation is None or getattr(principal, "organisation", None) != obligation.enterprise:
@@ -118,7 +121,7 @@ def _status(obligation: Obligation, *allowed: str) -> None:
 
 
 @transaction.atomic
-def submit_report(principal, obligation: Obligation, parts: dict) -> MitigationReport:
+def submit_report(principal: Principal, obligation: Obligation, parts: dict) -> MitigationReport:
     obligation = _party(principal, obligation)
     _status(obligation, S.AWAITING_REPORT)
     cleaned = {}
@@ -143,7 +146,7 @@ def submit_report(principal, obligation: Obligation, parts: dict) -> MitigationR
 
 @transaction.atomic
 def evaluate(
-    principal,
+    principal: Principal,
     obligation: Obligation,
     *,
     verdict: str,
@@ -188,7 +191,7 @@ def evaluate(
 
 
 @transaction.atomic
-def notify_consumers(principal, obligation: Obligation, *, text: str, proof=None, now=None) -> Obligation:
+def notify_consumers(principal: Principal, obligation: Obligation, *, text: str, proof=None, now=None) -> Obligation:
     """Art.23(2): how consumers and users were told, truthfully, with a proof (the notice as published, a
     photo of the shop notice, the mailing record) when there is one."""
     obligation = _party(principal, obligation)
@@ -213,7 +216,7 @@ def _store_file(report: PartyReport, upload) -> None:
 
 
 @transaction.atomic
-def report_progress(principal, obligation: Obligation, *, text: str) -> PartyReport:
+def report_progress(principal: Principal, obligation: Obligation, *, text: str) -> PartyReport:
     """Art.23(3)."""
     obligation = _party(principal, obligation)
     _status(obligation, S.IMPLEMENTING)
@@ -228,7 +231,7 @@ def report_progress(principal, obligation: Obligation, *, text: str) -> PartyRep
 
 
 @transaction.atomic
-def apply_for_lifting(principal, obligation: Obligation, *, text: str, evaluation_report) -> PartyReport:
+def apply_for_lifting(principal: Principal, obligation: Obligation, *, text: str, evaluation_report) -> PartyReport:
     """Art.23(4): with the defect-elimination evaluation report; consumers must have been told first."""
     obligation = _party(principal, obligation)
     _status(obligation, S.IMPLEMENTING)
@@ -257,7 +260,9 @@ def apply_for_lifting(principal, obligation: Obligation, *, text: str, evaluatio
 
 
 @transaction.atomic
-def decide_lifting(principal, obligation: Obligation, *, approve: bool, decision: str, now=None) -> Obligation:
+def decide_lifting(
+    principal: Principal, obligation: Obligation, *, approve: bool, decision: str, now=None
+) -> Obligation:
     """Art.24(2): the authority confirms the risk is eliminated or reduced (lifting the obligation, the warning's
     open measures it decided and, where it may, the warning itself) — or refuses, with its reasons."""
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal
 
 from ..models import (
     EnforcementKind,
@@ -48,12 +49,12 @@ FIELDS = (
 REQUIRED_TEXT = ("product", "defect", "affected_range", "communication_plan")
 
 
-def _record(principal, recall: Recall, action: str, changes: dict | None = None, reason: str = "") -> None:
+def _record(principal: Principal, recall: Recall, action: str, changes: dict | None = None, reason: str = "") -> None:
     record(principal, recall, f"recall.{action}", changes, reason)
 
 
 @transaction.atomic
-def open_recall(principal, data: dict) -> Recall:
+def open_recall(principal: Principal, data: dict) -> Recall:
     require(principal, Permission.RESPONSE_RECALL_MANAGE)
     organisation = getattr(principal, "organisation", None)
     if organisation is None:
@@ -148,7 +149,7 @@ def report_progress(
 
 
 @transaction.atomic
-def publish(principal, recall: Recall) -> Recall:
+def publish(principal: Principal, recall: Recall) -> Recall:
     """The public recall notice, on the portal next to the warnings."""
     require(principal, Permission.RESPONSE_RECALL_MANAGE)
     recall = Recall.objects.visible_to(principal).select_for_update().filter(pk=recall.pk).first()
@@ -163,7 +164,7 @@ def publish(principal, recall: Recall) -> Recall:
 
 
 @transaction.atomic
-def open_enforcement(principal, recall: Recall, *, kind: str, facts: str) -> RecallEnforcement:
+def open_enforcement(principal: Principal, recall: Recall, *, kind: str, facts: str) -> RecallEnforcement:
     require(principal, Permission.RESPONSE_RECALL_MANAGE)
     if not Recall.objects.visible_to(principal).filter(pk=recall.pk).exists():
         raise PermissionDenied
