@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from riskgate.core import audit
 from riskgate.core.access import MAX_ID, permission_required, pk_or_404
+from riskgate.core.actions import Action, dispatch
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 
@@ -208,15 +209,16 @@ def _unseat(request, a, d):
 
 
 ACTIONS = {
-    "start": (None, lambda r, a, d: services.start(r.user, a), _("已受理研判任务。")),
-    "declare": (DeclarationForm, lambda r, a, d: services.declare_conflict(r.user, a, **d), _("已记录利益冲突声明。")),
-    "seat": (SeatForm, lambda r, a, d: services.seat_expert(r.user, a, **d), _("专家已入组。")),
-    "unseat": (None, _unseat, _("专家已退出专家组。")),
-    "finding": (FindingForm, lambda r, a, d: services.add_finding(r.user, a, **d), _("已记录。")),
-    "lab_task": (LabTaskForm, lambda r, a, d: services.add_lab_task(r.user, a, **d), _("已下达实验室验证任务。")),
-    "lab_results": (LabResultForm, _lab_results, _("已录入检测结果。")),
-    "scenario": (
-        ScenarioForm,
+    "start": Action(lambda r, a, d: services.start(r.user, a), _("已受理研判任务。")),
+    "declare": Action(
+        lambda r, a, d: services.declare_conflict(r.user, a, **d), _("已记录利益冲突声明。"), DeclarationForm
+    ),
+    "seat": Action(lambda r, a, d: services.seat_expert(r.user, a, **d), _("专家已入组。"), SeatForm),
+    "unseat": Action(_unseat, _("专家已退出专家组。")),
+    "finding": Action(lambda r, a, d: services.add_finding(r.user, a, **d), _("已记录。"), FindingForm),
+    "lab_task": Action(lambda r, a, d: services.add_lab_task(r.user, a, **d), _("已下达实验室验证任务。"), LabTaskForm),
+    "lab_results": Action(_lab_results, _("已录入检测结果。"), LabResultForm),
+    "scenario": Action(
         lambda r, a, d: services.add_scenario(
             r.user,
             a,
@@ -226,70 +228,59 @@ ACTIONS = {
             group=d["vulnerable_group"],
         ),
         _("已添加伤害情景。"),
+        ScenarioForm,
     ),
-    "remove_scenario": (
-        None,
-        lambda r, a, d: services.remove_scenario(r.user, a, _posted_id(r, "scenario")),
-        _("已删除伤害情景。"),
+    "remove_scenario": Action(
+        lambda r, a, d: services.remove_scenario(r.user, a, _posted_id(r, "scenario")), _("已删除伤害情景。")
     ),
-    "report": (ReportForm, None, _("报告已保存，风险等级和建议预警等级已重新计算。")),
-    "send_to_panel": (None, lambda r, a, d: services.send_to_panel(r.user, a), _("报告已提交专家组审议。")),
-    "withdraw": (
-        None,
-        lambda r, a, d: services.withdraw_from_panel(r.user, a, r.POST.get("note", "")),
-        _("已撤回修改。"),
+    "report": Action(_report, _("报告已保存，风险等级和建议预警等级已重新计算。"), ReportForm),
+    "send_to_panel": Action(lambda r, a, d: services.send_to_panel(r.user, a), _("报告已提交专家组审议。")),
+    "withdraw": Action(
+        lambda r, a, d: services.withdraw_from_panel(r.user, a, r.POST.get("note", "")), _("已撤回修改。")
     ),
-    "vote": (VoteForm, lambda r, a, d: services.vote(r.user, a, **d), _("已表态。")),
-    "submit": (None, lambda r, a, d: services.submit(r.user, a), _("报告已提交提请机构确认。")),
-    "extension": (
-        ExtensionForm,
+    "vote": Action(lambda r, a, d: services.vote(r.user, a, **d), _("已表态。"), VoteForm),
+    "submit": Action(lambda r, a, d: services.submit(r.user, a), _("报告已提交提请机构确认。")),
+    "extension": Action(
         lambda r, a, d: services.request_extension(r.user, a, new_due_at=d["new_due_at"], reason=d["reason"]),
         _("已提出延期申请。"),
+        ExtensionForm,
     ),
-    "decide_extension": (
-        ExtensionDecisionForm,
-        lambda r, a, d: services.decide_extension(r.user, a, **d),
-        _("已处理延期申请。"),
+    "decide_extension": Action(
+        lambda r, a, d: services.decide_extension(r.user, a, **d), _("已处理延期申请。"), ExtensionDecisionForm
     ),
-    "decide": (DecisionForm, lambda r, a, d: services.decide(r.user, a, **d), _("已作出确认决定。")),
-    "reassess": (ReassessForm, None, _("已发起重新研判。")),
+    "decide": Action(lambda r, a, d: services.decide(r.user, a, **d), _("已作出确认决定。"), DecisionForm),
+    "reassess": Action(
+        lambda r, a, d: services.reassess(r.user, a, reason=d["reason"]),
+        _("已发起重新研判。"),
+        ReassessForm,
+        follow=True,
+    ),
 }
+
+
+def _form_kwargs(request, assessment, action: str) -> dict:
+    if action == "report":
+        return {"instance": Assessment.objects.get(pk=assessment.pk), "auto_id": _ids(action)}
+    if action == "lab_results":
+        return {"auto_id": _ids(f"lab_results-{request.POST.get('task')}")}
+    return {"auto_id": _ids(action)}
 
 
 @permission_required(Permission.ASSESSMENT_VIEW)
 @require_POST
 def assessment_act(request, pk: int, action: str):
     """One POST endpoint per action; the service checks who may take it (403 for the wrong role, 404 unseen)."""
-    assessment = _visible_or_404(request, pk)
-    if action not in ACTIONS:
-        raise Http404
-    form_class, call, done = ACTIONS[action]
-    form = None
-    if form_class is ReportForm:
-        form = ReportForm(request.POST, instance=Assessment.objects.get(pk=assessment.pk), auto_id=_ids(action))
-        call = _report
-    elif form_class is not None:
-        auto_id = _ids(f"lab_results-{request.POST.get('task')}" if action == "lab_results" else action)
-        form = form_class(request.POST, request.FILES, auto_id=auto_id)
-    if form is not None and not form.is_valid():
-        messages.error(request, _("提交的内容有误，请检查标出的字段。"))
-        return _rerender(request, assessment, action, form)
-    try:
-        if action == "reassess":
-            new = services.reassess(request.user, assessment, reason=form.cleaned_data["reason"])
-            messages.success(request, done)
-            return redirect("assessment:detail", pk=new.pk)
-        call(request, assessment, form.cleaned_data if form is not None else {})
-    except ValidationError as exc:
-        if form is None:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            add_service_errors(form, exc)
-            messages.error(request, " ".join(exc.messages))
-            return _rerender(request, assessment, action, form)
-    else:
-        messages.success(request, done)
-    return redirect("assessment:detail", pk=assessment.pk)
+    return dispatch(
+        request,
+        _visible_or_404(request, pk),
+        action,
+        ACTIONS,
+        show=lambda a: redirect("assessment:detail", pk=a.pk),
+        redisplay=lambda r, a, forms, status: _rerender(r, a, *next(iter(forms.items()))),
+        form_kwargs=_form_kwargs,
+        invalid_message=_("提交的内容有误，请检查标出的字段。"),
+        invalid_status=422,
+    )
 
 
 def _rerender(request, assessment, action, form):

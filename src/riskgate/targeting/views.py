@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from riskgate.core import audit
 from riskgate.core.access import permission_required, pk_or_404
+from riskgate.core.actions import Action, dispatch
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 from riskgate.warnings.queries import basis_from_request
@@ -108,33 +109,43 @@ def rule_detail(request, pk: int, forms: dict | None = None, status: int = 200):
     return render(request, "targeting/rule_detail.html", context, status=status)
 
 
+class _ChangeForm(RuleForm):
+    """The rule form; its criteria and reason are what a change takes."""
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            data["criteria"] = self.criteria()
+        return data
+
+
+RULE_ACTIONS = {
+    "change": Action(
+        lambda r, rule, d: services.change(r.user, rule, d["criteria"], reason=d["reason"]),
+        _("已调整为 %s。"),
+        _ChangeForm,
+        follow=True,
+    ),
+    "retire": Action(
+        lambda r, rule, d: services.retire(r.user, rule, reason=d["reason"]), _("已撤销 %s。"), ReasonForm
+    ),
+}
+
+
 @require_POST
 @permission_required(Permission.TARGETING_RULE_MANAGE)
 def rule_act(request, pk: int, action: str):
     rule = pk_or_404(_rules(request), pk)
-    if action == "change":
-        form = RuleForm(request.POST)
-        if form.is_valid():
-            try:
-                new = services.change(request.user, rule, form.criteria(), reason=form.cleaned_data["reason"])
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("已调整为 %s。") % new.reference)
-                return redirect("targeting:rule", pk=new.pk)
-        return rule_detail(request, pk, forms={"change": form}, status=400)
-    if action == "retire":
-        form = ReasonForm(request.POST)
-        if form.is_valid():
-            try:
-                services.retire(request.user, rule, reason=form.cleaned_data["reason"])
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("已撤销 %s。") % rule.reference)
-                return redirect("targeting:rule", pk=rule.pk)
-        return rule_detail(request, pk, forms={"retire": form}, status=400)
-    return rule_detail(request, pk, status=404)
+    if action not in RULE_ACTIONS:
+        return rule_detail(request, pk, status=404)
+    return dispatch(
+        request,
+        rule,
+        action,
+        RULE_ACTIONS,
+        show=lambda r: redirect("targeting:rule", pk=r.pk),
+        redisplay=lambda req, r, forms, status: rule_detail(req, r.pk, forms=forms, status=status),
+    )
 
 
 @permission_required(Permission.TARGETING_TASK_VIEW)

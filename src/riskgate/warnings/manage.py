@@ -4,7 +4,7 @@ back, approve, publish, adjust; lifting is response.views.lifting, which ends wh
 services decide who may do what."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,6 +15,7 @@ from riskgate.assessment.models import Assessment
 from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core import audit
 from riskgate.core.access import MAX_ID, permission_required, pk_or_404
+from riskgate.core.actions import Action, dispatch
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 
@@ -145,56 +146,41 @@ def manage_detail(request, pk: int):
     return render(request, "warnings/manage_detail.html", context)
 
 
+def _adjust(request, notice: WarningNotice, data: dict) -> WarningNotice:
+    level = request.POST.get("level", "")
+    return services.adjust(
+        request.user, notice, reason=request.POST.get("reason", ""), data={"level": level} if level else {}
+    )
+
+
 ACTIONS = {
-    "submit": (lambda r, n, reason: services.submit_for_review(r.user, n), _("已送审。"), False),
-    "send_back": (lambda r, n, reason: services.send_back(r.user, n, note=reason), _("已退回起草人。"), True),
-    "approve": (lambda r, n, reason: services.approve(r.user, n), _("已批准。"), False),
-    "publish": (lambda r, n, reason: services.publish(r.user, n), _("已发布。"), False),
+    "submit": Action(lambda r, n, d: services.submit_for_review(r.user, n), _("已送审。"), follow=True),
+    "send_back": Action(
+        lambda r, n, d: services.send_back(r.user, n, note=r.POST.get("reason", "")), _("已退回起草人。"), follow=True
+    ),
+    "approve": Action(lambda r, n, d: services.approve(r.user, n), _("已批准。"), follow=True),
+    "publish": Action(lambda r, n, d: services.publish(r.user, n), _("已发布。"), follow=True),
+    "adjust": Action(
+        _adjust,
+        _("已起草调整版本，请修改后送审。"),
+        follow=True,
+        show=lambda new: redirect("warnings:edit", pk=new.pk),
+    ),
+    "evaluate": Action(lambda r, n, d: services.evaluate(r.user, n, **d), _("已记录效果评估。"), EvaluationForm),
 }
 
 
 @permission_required(Permission.WARNING_VIEW)
 @require_POST
 def manage_act(request, pk: int, action: str):
-    notice = _notice_or_404(request, pk)
-    if action == "adjust":
-        try:
-            level = request.POST.get("level", "")
-            new = services.adjust(
-                request.user, notice, reason=request.POST.get("reason", ""), data={"level": level} if level else {}
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("warnings:manage", pk=notice.pk)
-        messages.success(request, _("已起草调整版本，请修改后送审。"))
-        return redirect("warnings:edit", pk=new.pk)
-    if action == "evaluate":
-        form = EvaluationForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
-            return redirect("warnings:manage", pk=notice.pk)
-        try:
-            services.evaluate(request.user, notice, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("已记录效果评估。"))
-        return redirect("warnings:manage", pk=notice.pk)
-    if action not in ACTIONS:
-        raise Http404
-    call, done, needs_reason = ACTIONS[action]
-    try:
-        result = call(request, notice, request.POST.get("reason", "") if needs_reason else "")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except PermissionDenied as exc:
-        if not str(exc):
-            raise
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, done)
-        return redirect("warnings:manage", pk=result.pk)
-    return redirect("warnings:manage", pk=notice.pk)
+    return dispatch(
+        request,
+        _notice_or_404(request, pk),
+        action,
+        ACTIONS,
+        show=lambda n: redirect("warnings:manage", pk=n.pk),
+        explain_refusals=True,
+    )
 
 
 # ----- the inbox of a receiving organisation (agencies and enterprises) ----------------------------------------

@@ -2,7 +2,7 @@
 measure with its progress, quantities, control rules and lifting, and its evidence files."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from riskgate.core import audit
 from riskgate.core.access import MAX_ID, permission_required, pk_or_404
+from riskgate.core.actions import Action, dispatch
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 from riskgate.warnings.queries import basis_from_request
@@ -120,44 +121,53 @@ def measure_detail(request, pk: int):
     return _detail(request, order)
 
 
-ACTIONS = {"progress": ProgressForm, "quantity": QuantityForm, "lift": LiftForm}
+def _may_execute(request, order: MeasureOrder) -> bool:
+    return request.user.has_permission(Permission.RESPONSE_MEASURE_EXECUTE) and queries.executes(request.user, order)
+
+
+def _may_lift(request, order: MeasureOrder) -> bool:
+    return (
+        request.user.has_permission(Permission.RESPONSE_MEASURE_LIFT)
+        and MeasureOrder.objects.visible_to(request.user).filter(pk=order.pk).exists()
+    )
+
+
+ACTIONS = {
+    "progress": Action(
+        lambda r, order, d: services.report_progress(r.user, order, text=d["text"], evidence=d["evidence"]),
+        _("已报告进展。"),
+        ProgressForm,
+        _may_execute,
+    ),
+    "quantity": Action(
+        lambda r, order, d: services.record_quantity(
+            r.user, order, kind=d["kind"], amount=d["amount"], unit=d["unit"], note=d["note"]
+        ),
+        _("已登记处置数量。"),
+        QuantityForm,
+        _may_execute,
+    ),
+    "lift": Action(
+        lambda r, order, d: services.lift(r.user, order, reason=d["reason"], evaluation=d["evaluation"]),
+        _("已解除 %s。"),
+        LiftForm,
+        _may_lift,
+    ),
+}
 
 
 @require_POST
 @permission_required(Permission.RESPONSE_MEASURE_VIEW)
 def measure_act(request, pk: int, action: str):
     order = pk_or_404(queries.visible(request.user).select_related("kind", "warning", "lead_unit"), pk)
-    if action not in ACTIONS:
-        raise Http404
-    user = request.user
-    if action == "lift":
-        allowed = user.has_permission(Permission.RESPONSE_MEASURE_LIFT) and (
-            MeasureOrder.objects.visible_to(user).filter(pk=order.pk).exists()
-        )
-    else:
-        allowed = user.has_permission(Permission.RESPONSE_MEASURE_EXECUTE) and queries.executes(user, order)
-    if not allowed:
-        raise PermissionDenied
-    form = ACTIONS[action](request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if action == "progress":
-                services.report_progress(request.user, order, text=data["text"], evidence=data["evidence"])
-                messages.success(request, _("已报告进展。"))
-            elif action == "quantity":
-                services.record_quantity(
-                    request.user, order, kind=data["kind"], amount=data["amount"], unit=data["unit"], note=data["note"]
-                )
-                messages.success(request, _("已登记处置数量。"))
-            else:
-                services.lift(request.user, order, reason=data["reason"], evaluation=data["evaluation"])
-                messages.success(request, _("已解除 %s。") % order.reference)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect("response:detail", pk=order.pk)
-    return _detail(request, order, forms={action: form}, status=400)
+    return dispatch(
+        request,
+        order,
+        action,
+        ACTIONS,
+        show=lambda o: redirect("response:detail", pk=o.pk),
+        redisplay=lambda r, o, forms, status: _detail(r, o, forms=forms, status=status),
+    )
 
 
 @permission_required(Permission.RESPONSE_MEASURE_VIEW)

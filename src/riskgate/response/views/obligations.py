@@ -4,7 +4,7 @@ the enterprise (report, consumer notice, progress, lifting application), the ins
 authority (the lifting decision)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from riskgate.core import audit
 from riskgate.core.access import MAX_ID, login_required, permission_required, pk_or_404
+from riskgate.core.actions import Action, dispatch
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 from riskgate.warnings.queries import basis_from_request
@@ -120,19 +121,76 @@ def obligation_detail(request, pk: int):
     return _detail(request, obligation)
 
 
+def _party(request, obligation: Obligation) -> bool:
+    """The obligated enterprise itself."""
+    user = request.user
+    return user.organisation == obligation.enterprise and user.has_permission(Permission.RESPONSE_OBLIGATION_FULFIL)
+
+
+def _institution(request, obligation: Obligation) -> bool:
+    """The technical institution that evaluates the reports."""
+    user = request.user
+    return user.organisation == obligation.institution and user.has_permission(Permission.RESPONSE_OBLIGATION_EVALUATE)
+
+
+def _authority(permission: Permission):
+    """The deciding authority's jurisdiction, with the permission."""
+
+    def allowed(request, obligation: Obligation) -> bool:
+        return (
+            request.user.has_permission(permission)
+            and Obligation.objects.visible_to(request.user).filter(pk=obligation.pk).exists()
+        )
+
+    return allowed
+
+
+DONE = _("已提交。")
 ACTIONS = {
-    "report": MitigationForm,
-    "consumers": ConsumerNoticeForm,
-    "progress": TextForm,
-    "apply": LiftingApplicationForm,
-    "evaluate": EvaluationForm,
-    "decide": DecisionForm,
-    "check": CheckForm,
-}
-PERMISSIONS = {
-    "evaluate": Permission.RESPONSE_OBLIGATION_EVALUATE,
-    "decide": Permission.RESPONSE_MEASURE_LIFT,
-    "check": Permission.RESPONSE_MEASURE_EXECUTE,
+    "report": Action(lambda r, o, d: obligations.submit_report(r.user, o, d), DONE, MitigationForm, _party),
+    "consumers": Action(
+        lambda r, o, d: obligations.notify_consumers(r.user, o, text=d["text"], proof=d["proof"]),
+        DONE,
+        ConsumerNoticeForm,
+        _party,
+    ),
+    "progress": Action(lambda r, o, d: obligations.report_progress(r.user, o, text=d["text"]), DONE, TextForm, _party),
+    "apply": Action(
+        lambda r, o, d: obligations.apply_for_lifting(
+            r.user, o, text=d["text"], evaluation_report=d["evaluation_report"]
+        ),
+        DONE,
+        LiftingApplicationForm,
+        _party,
+    ),
+    "evaluate": Action(
+        lambda r, o, d: obligations.evaluate(
+            r.user,
+            o,
+            verdict=d["verdict"],
+            feasibility=d["feasibility"],
+            effectiveness=d["effectiveness"],
+            adequacy=d["adequacy"],
+            truthful=d["truthful"],
+        ),
+        DONE,
+        EvaluationForm,
+        _institution,
+    ),
+    "check": Action(
+        lambda r, o, d: obligations.record_check(
+            r.user, o, checked_on=d["checked_on"], result=d["result"], findings=d["findings"]
+        ),
+        DONE,
+        CheckForm,
+        _authority(Permission.RESPONSE_MEASURE_EXECUTE),
+    ),
+    "decide": Action(
+        lambda r, o, d: obligations.decide_lifting(r.user, o, approve=d["approve"], decision=d["decision"]),
+        DONE,
+        DecisionForm,
+        _authority(Permission.RESPONSE_MEASURE_LIFT),
+    ),
 }
 
 
@@ -140,52 +198,14 @@ PERMISSIONS = {
 @login_required
 def obligation_act(request, pk: int, action: str):
     obligation = pk_or_404(queries.visible(request.user).select_related("warning", "enterprise", "institution"), pk)
-    if action not in ACTIONS:
-        raise Http404
-    user = request.user
-    organisation = getattr(user, "organisation", None)
-    if action in ("decide", "check"):
-        allowed = Obligation.objects.visible_to(user).filter(pk=obligation.pk).exists()
-    else:
-        allowed = organisation == (obligation.institution if action == "evaluate" else obligation.enterprise)
-    if not (allowed and user.has_permission(PERMISSIONS.get(action, Permission.RESPONSE_OBLIGATION_FULFIL))):
-        raise PermissionDenied
-    form = ACTIONS[action](request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if action == "report":
-                obligations.submit_report(user, obligation, data)
-            elif action == "consumers":
-                obligations.notify_consumers(user, obligation, text=data["text"], proof=data["proof"])
-            elif action == "progress":
-                obligations.report_progress(user, obligation, text=data["text"])
-            elif action == "apply":
-                obligations.apply_for_lifting(
-                    user, obligation, text=data["text"], evaluation_report=data["evaluation_report"]
-                )
-            elif action == "evaluate":
-                obligations.evaluate(
-                    user,
-                    obligation,
-                    verdict=data["verdict"],
-                    feasibility=data["feasibility"],
-                    effectiveness=data["effectiveness"],
-                    adequacy=data["adequacy"],
-                    truthful=data["truthful"],
-                )
-            elif action == "check":
-                obligations.record_check(
-                    user, obligation, checked_on=data["checked_on"], result=data["result"], findings=data["findings"]
-                )
-            else:
-                obligations.decide_lifting(user, obligation, approve=data["approve"], decision=data["decision"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已提交。"))
-            return redirect("response:obligation", pk=obligation.pk)
-    return _detail(request, obligation, forms={action: form}, status=400)
+    return dispatch(
+        request,
+        obligation,
+        action,
+        ACTIONS,
+        show=lambda o: redirect("response:obligation", pk=o.pk),
+        redisplay=lambda r, o, forms, status: _detail(r, o, forms=forms, status=status),
+    )
 
 
 @login_required

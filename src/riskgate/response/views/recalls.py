@@ -3,15 +3,15 @@ its progress reports, effectiveness chart, public notice and enforcement records
 on its own recalls); and the public recall notices on the portal."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from riskgate.core import audit
 from riskgate.core.access import login_required, permission_required, pk_or_404
+from riskgate.core.actions import Action, dispatch
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 
@@ -83,43 +83,41 @@ def recall_detail(request, pk: int):
     return _detail(request, recall)
 
 
+def _manager(request, recall: Recall) -> bool:
+    return request.user.has_permission(Permission.RESPONSE_RECALL_MANAGE)
+
+
+ACTIONS = {
+    # A second click on publish is refused by the service with a message, not a failure.
+    "publish": Action(lambda r, recall, d: recalls.publish(r.user, recall), _("召回公告已发布。")),
+    "progress": Action(
+        lambda r, recall, d: recalls.report_progress(
+            r.user, recall, as_of=d["as_of"], units_corrected=d["units_corrected"], note=d["note"]
+        ),
+        _("已提交。"),
+        RecallProgressForm,
+    ),
+    "enforce": Action(
+        lambda r, recall, d: recalls.open_enforcement(r.user, recall, kind=d["kind"], facts=d["facts"]),
+        _("已提交。"),
+        EnforcementForm,
+        _manager,
+    ),
+}
+
+
 @require_POST
 @login_required
 def recall_act(request, pk: int, action: str):
     recall = pk_or_404(queries.visible(request.user).select_related("enterprise"), pk)
-    forms = {"progress": RecallProgressForm, "enforce": EnforcementForm}
-    if action == "publish":
-        try:
-            recalls.publish(request.user, recall)
-        except ValidationError as exc:  # already published (a second click): say so, do not fail
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("召回公告已发布。"))
-        return redirect("response:recall", pk=recall.pk)
-    if action not in forms:
-        raise Http404
-    if action == "enforce" and not request.user.has_permission(Permission.RESPONSE_RECALL_MANAGE):
-        raise PermissionDenied
-    form = forms[action](request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if action == "progress":
-                recalls.report_progress(
-                    request.user,
-                    recall,
-                    as_of=data["as_of"],
-                    units_corrected=data["units_corrected"],
-                    note=data["note"],
-                )
-            else:
-                recalls.open_enforcement(request.user, recall, kind=data["kind"], facts=data["facts"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已提交。"))
-            return redirect("response:recall", pk=recall.pk)
-    return _detail(request, recall, forms={action: form}, status=400)
+    return dispatch(
+        request,
+        recall,
+        action,
+        ACTIONS,
+        show=lambda r: redirect("response:recall", pk=r.pk),
+        redisplay=lambda req, r, forms, status: _detail(req, r, forms=forms, status=status),
+    )
 
 
 def public_list(request):
