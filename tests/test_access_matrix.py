@@ -268,7 +268,7 @@ def api_paths():
 
 
 def admin_urls(world):
-    from riskgate.accounts.admin import admin_site
+    from riskgate.core.admin import admin_site
 
     samples = {m: m.objects.order_by("pk").first() for m in admin_site._registry}
     urls = []
@@ -762,6 +762,7 @@ def test_admin_access_matrix(matrix_world, role):
 
 def stored() -> tuple:
     """What a denied write must leave as it was."""
+    from riskgate.credit.models import GradeChange
     from riskgate.response.models import MeasureOrder, ProgressNote, Quantity, RecallProgress
     from riskgate.targeting.models import ControlRule, InspectionTask, SupervisionPolicy
 
@@ -772,7 +773,7 @@ def stored() -> tuple:
         ControlRule.objects.count(),
         InspectionTask.objects.filter(status="done").count(),
         SupervisionPolicy.objects.count(),
-        Organisation.objects.filter(credit_grade="dishonest").count(),
+        GradeChange.objects.count(),
         MeasureOrder.objects.count(),
         MeasureOrder.objects.filter(status="lifted").count(),
         ProgressNote.objects.count(),

@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from riskgate.core.models import AuditEvent
-from riskgate.response.models import CreditEvent, MeasureKind, MeasureOrder, Obligation
+from riskgate.credit.models import CreditEvent
+from riskgate.response.models import MeasureKind, MeasureOrder, Obligation
 from riskgate.response.queries import obligations as obligation_queries
 from riskgate.response.services import obligations
 from riskgate.response.services.measures import order_measure

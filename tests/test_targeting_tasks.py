@@ -9,6 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from riskgate.core.models import AuditEvent
+from riskgate.credit import queries as credit_queries
+from riskgate.credit.models import GradeChange
 from riskgate.intake.models import RiskInformation
 from riskgate.targeting import history, inspection, live, queries, screening, services, supervision
 from riskgate.targeting.models import (
@@ -181,8 +183,11 @@ def test_credit_grades_and_policy_versions_reach_the_engine_and_are_audited(worl
         {"random_rate": 0.0, "min_random_rate": 0.0, "grade_factors": {"advanced": 0.2, "regular": 1, "dishonest": 3}},
         reason="试行",
     )
+    grades_before = credit_queries.version()
     supervision.set_credit_grade(warning, enterprise, "dishonest", reason="走私被处罚")
-    assert RuleSetState.objects.get(pk=1).version == version + 2
+    assert RuleSetState.objects.get(pk=1).version == version + 1  # the policy; a grade moves credit's version
+    assert credit_queries.version() > grades_before
+    assert GradeChange.objects.get().after == "dishonest"
     assert AuditEvent.objects.filter(action="organisation.credit_grade_changed").get().changes == {
         "credit_grade": ["regular", "dishonest"]
     }
@@ -194,6 +199,30 @@ def test_credit_grades_and_policy_versions_reach_the_engine_and_are_audited(worl
     share = sum(r["action"] == "sample" for r in results) / 400
     assert 0.8 < share <= 1.0  # 0.3 × 3 for a dishonest importer
     assert ScreeningDecision.objects.filter(factor=3.0, policy=policy).count() == 400
+
+
+def test_a_grade_changed_alone_reaches_every_running_engine(world):
+    """No rule or policy changes: the workers' engines see a new grade through credit's version (targeting.live
+    polls it beside the rule-set version), and the next screening applies its factor."""
+    from riskgate.accounts.models import Organisation
+
+    warning = world.user("warning")
+    supervision.change_policy(
+        warning,
+        {"random_rate": 0.0, "min_random_rate": 0.0, "grade_factors": {"advanced": 0.2, "regular": 1, "dishonest": 3}},
+        reason="试行",
+    )
+    services.issue(world.user("xian"), {**BATTERIES, "action": "sample", "sampling_rate": 0.3})
+    live.reset()
+    built = live.engine()
+    live._state["checked"] = float("-inf")  # as if POLL_SECONDS had passed
+    assert live.engine() is built  # nothing changed: no rebuild
+    enterprise = Organisation.objects.get(code="ent-xian-trading")
+    supervision.set_credit_grade(warning, enterprise, "dishonest", reason="走私被处罚")
+    live._state["checked"] = float("-inf")
+    assert live.engine() is not built
+    screening.screen(world.user("port"), [{**ITEM, "declaration_id": "G1"}], one_declaration=False)
+    assert ScreeningDecision.objects.get(declaration_id="G1").factor == 3.0
 
 
 def test_random_selection_is_stored_reproduced_and_explained(world):

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "ninja",
     "riskgate.core",
     "riskgate.accounts",
+    "riskgate.credit",
     "riskgate.intake",
     "riskgate.assessment",
     "riskgate.warnings",

@@ -52,15 +52,6 @@ class EnterpriseType(models.TextChoices):
     SELLER = "seller", _("销售者")
 
 
-class CreditGrade(models.TextChoices):
-    """The customs credit grade of an enterprise (海关企业信用等级); it drives differential supervision
-    (targeting: the supervision policy gives each grade its inspection factor)."""
-
-    ADVANCED = "advanced", _("高级认证企业")
-    REGULAR = "regular", _("一般信用企业")
-    DISHONEST = "dishonest", _("失信企业")
-
-
 K = OrganisationKind
 # Which kinds of organisation may be the parent of each kind (None: may stand at the top).
 ALLOWED_PARENTS: dict[str, set[str | None]] = {
@@ -101,9 +92,6 @@ class Organisation(TimeStamped):
         _("海关注册编码"), max_length=10, unique=True, null=True, blank=True, validators=[validate_customs_code]
     )
     address = models.CharField(_("地址"), max_length=300, blank=True)
-    credit_grade = models.CharField(
-        _("信用等级"), max_length=12, choices=CreditGrade.choices, default=CreditGrade.REGULAR, editable=False
-    )  # changed only through targeting.supervision.set_credit_grade (audited, and it reaches the screening engine)
     is_active = models.BooleanField(_("有效"), default=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from riskgate.accounts.admin import AuditedAdmin, admin_site
+from riskgate.core.admin import AuditedAdmin, admin_site
 
 from .models import DueDateRule, Expert, ExpertiseField, GradingPolicy, RegisteredBody
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from riskgate.accounts.admin import AuditedAdmin, admin_site
+from riskgate.core.admin import AuditedAdmin, admin_site
 
 from .models import MeasureKind
 

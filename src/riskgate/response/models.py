@@ -356,28 +356,6 @@ class PartyReport(models.Model):
         return f"{self.obligation.reference} {self.kind}"
 
 
-class CreditEvent(models.Model):
-    """A fact for the enterprise's quality-credit record (R-CRD-1), with its source; the credit issue grades
-    from these. One per (kind, source): a job that runs twice records nothing more."""
-
-    enterprise = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="credit_events"
-    )
-    kind = models.CharField(_("类别"), max_length=40)
-    source = models.CharField(_("来源"), max_length=60)  # e.g. "obligation:OB00000012"
-    detail = models.TextField(_("说明"), blank=True)
-    occurred_at = models.DateTimeField(_("发生时间"))
-
-    class Meta:
-        verbose_name = _("质量信用事件")
-        verbose_name_plural = _("质量信用事件")
-        ordering = ["-occurred_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["kind", "source"], name="one_credit_event_per_source")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.source}"
-
-
 class RecallKind(models.TextChoices):
     VOLUNTARY = "voluntary", _("主动召回")
     ORDERED = "ordered", _("责令召回")

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from riskgate.accounts.admin import admin_site
+from riskgate.core.admin import admin_site
 
 from . import rooms, views
 from .api import api

@@ -323,7 +323,8 @@ def change_policy(request, payload: PolicyIn):
 def set_grade(request, organisation_id: int, payload: GradeIn):
     require_caller(request, Permission.TARGETING_POLICY_MANAGE)
     enterprise = pk_or_404(queries.enterprises(request.auth), organisation_id)
-    return supervision.set_credit_grade(request.auth, enterprise, payload.grade, reason=payload.reason)
+    record = supervision.set_credit_grade(request.auth, enterprise, payload.grade, reason=payload.reason)
+    return {"id": enterprise.pk, "name": enterprise.name, "credit_grade": record.grade}
 
 
 @router.get(

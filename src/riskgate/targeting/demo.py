@@ -20,6 +20,7 @@ STREAM = 3_000  # declaration items
 
 def load_demo_port_control() -> int:
     from riskgate.accounts.models import Organisation, User
+    from riskgate.credit.queries import grade_of as credit_grade_of
     from riskgate.warnings.models import WarningNotice
 
     if ControlRule.objects.exists():
@@ -32,7 +33,7 @@ def load_demo_port_control() -> int:
         if org_code in orgs:
             PortOffice.objects.get_or_create(code=code, defaults={"organisation": orgs[org_code]})
     for org_code, grade in GRADES.items():
-        if org_code in orgs and orgs[org_code].credit_grade != grade:
+        if org_code in orgs and credit_grade_of(orgs[org_code]) != grade:
             supervision.set_credit_grade(users["warning"], orgs[org_code], grade, reason="演示：海关信用等级认定")
     rules = []
     notices = WarningNotice.objects.filter(status="published").order_by("id")

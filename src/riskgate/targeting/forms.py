@@ -8,7 +8,8 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from riskgate.accounts.models import CreditGrade, Organisation, OrganisationKind
+from riskgate.accounts.models import Organisation, OrganisationKind
+from riskgate.credit.models import CreditGrade
 
 from .models import ACTION_LABELS, CRITERIA, Direction, Outcome, RuleStatus, TaskKind, TaskStatus
 from .supervision import POLICY_FIELDS

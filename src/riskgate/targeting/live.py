@@ -18,6 +18,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from riskgate.credit import queries as credit_queries
+
 from . import supervision
 from .engine import Engine, parse_policy
 from .models import ControlRule, PortOffice, RuleSetState, RuleStatus
@@ -27,7 +29,15 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
 FREEZE_AT = 1_000  # rules from which the engine is frozen out of the collector's scans
 _lock = threading.Lock()
-_state = {"engine": Engine([]), "version": None, "checked": float("-inf"), "rule_pks": {}, "policy": None, "ports": {}}
+_state = {
+    "engine": Engine([]),
+    "version": None,
+    "grades": None,
+    "checked": float("-inf"),
+    "rule_pks": {},
+    "policy": None,
+    "ports": {},
+}
 
 
 def engine() -> Engine:
@@ -66,7 +76,8 @@ def _refresh(now: float) -> tuple[Engine, int]:
     with _lock:
         if now - _state["checked"] >= POLL_SECONDS:
             version = RuleSetState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
-            if version != _state["version"]:
+            grades = credit_queries.version()
+            if version != _state["version"] or grades != _state["grades"]:
                 rules = list(ControlRule.objects.filter(status=RuleStatus.ACTIVE).order_by("id"))
                 policy = supervision.current_policy()
                 exchange = parse_policy(supervision.exchange_policy(policy)) if policy else None
@@ -74,7 +85,7 @@ def _refresh(now: float) -> tuple[Engine, int]:
                 _state["rule_pks"] = {rule.reference: rule.pk for rule in rules}
                 _state["policy"] = policy
                 _state["ports"] = dict(PortOffice.objects.values_list("code", "organisation_id"))
-                _state["version"] = version
+                _state["version"], _state["grades"] = version, grades
                 # A large engine is hundreds of thousands of long-lived objects without cycles: out of the cyclic
                 # collector's reach, or every full collection scans them all (100 ms pauses, bench/screening).
                 if len(_state["engine"]) >= FREEZE_AT:
@@ -87,7 +98,9 @@ def _refresh(now: float) -> tuple[Engine, int]:
 def reset() -> None:
     """Forget the engine (tests that rebuild the database)."""
     with _lock:
-        _state.update(engine=Engine([]), version=None, checked=float("-inf"), rule_pks={}, policy=None, ports={})
+        _state.update(
+            engine=Engine([]), version=None, grades=None, checked=float("-inf"), rule_pks={}, policy=None, ports={}
+        )
 
 
 @receiver([post_save, post_delete], sender=PortOffice, dispatch_uid="targeting.live.port_office_changed")

@@ -7,6 +7,7 @@ from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core.access import MAX_ID, require
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
+from riskgate.credit import queries as credit
 from riskgate.warnings.models import WarningNotice
 
 from .models import ControlRule, InspectionTask
@@ -26,6 +27,11 @@ def tasks(principal: Principal) -> QuerySet[InspectionTask]:
 def enterprises(principal: Principal) -> QuerySet[Organisation]:
     """Enterprises of the principal's jurisdiction (whose credit grades differential supervision uses)."""
     return Organisation.objects.visible_to(principal).filter(kind=OrganisationKind.ENTERPRISE)
+
+
+def graded_enterprises(principal: Principal, *, limit: int = 200) -> list[Organisation]:
+    """The first enterprises of the jurisdiction by name, each with its credit grade (the policy page)."""
+    return credit.graded(enterprises(principal).order_by("name")[:limit])
 
 
 def units(principal: Principal, ids: list[int]) -> list[Organisation]:

@@ -11,11 +11,13 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from riskgate.accounts.models import CreditGrade, Organisation, OrganisationKind
+from riskgate.accounts.models import Organisation
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
+from riskgate.credit import queries as credit_queries
+from riskgate.credit import services as credit
 
 from .engine import FormatError, parse_policy
 from .models import CommodityRecord, InspectionTask, Outcome, SupervisionPolicy, TaskStatus
@@ -81,11 +83,7 @@ def exchange_policy(policy: SupervisionPolicy, *, with_records: bool = True) -> 
     if not with_records:
         return data
     grades = {}
-    for uscc, customs_code, grade in (
-        Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE)
-        .exclude(credit_grade=policy.default_grade)
-        .values_list("uscc", "customs_code", "credit_grade")
-    ):
+    for uscc, customs_code, grade in credit_queries.grades_other_than(policy.default_grade):
         for identifier in (uscc, customs_code):
             if identifier:
                 grades[identifier] = grade
@@ -149,32 +147,10 @@ def change_policy(principal: Principal, data: dict, *, reason: str) -> Supervisi
     return policy
 
 
-@transaction.atomic
-def set_credit_grade(principal: Principal, enterprise: Organisation, grade: str, *, reason: str) -> Organisation:
-    require(principal, Permission.TARGETING_POLICY_MANAGE)
-    enterprise = Organisation.objects.visible_to(principal).filter(pk=enterprise.pk).first()
-    if enterprise is None or enterprise.kind != OrganisationKind.ENTERPRISE:
-        raise field_error("enterprise", _("该企业不存在或不在您的辖区内。"))
-    if grade not in CreditGrade.values:
-        raise field_error("grade", _("未知的信用等级。"))
-    reason = (reason or "").strip()
-    if not reason:
-        raise field_error("reason", _("请说明调整的理由。"))
-    if grade == enterprise.credit_grade:
-        raise field_error("grade", _("该企业已是此信用等级。"))
-    before = enterprise.credit_grade
-    Organisation.objects.filter(pk=enterprise.pk).update(credit_grade=grade)
-    enterprise.credit_grade = grade
-    bump(timezone.now())
-    audit.record(
-        actor=principal,
-        action="organisation.credit_grade_changed",
-        obj=enterprise,
-        changes={"credit_grade": [before, grade]},
-        reason=reason,
-        organisation_id=enterprise.pk,
-    )
-    return enterprise
+def set_credit_grade(principal: Principal, enterprise: Organisation, grade: str, *, reason: str):
+    """Differential supervision's page and API change a grade through the credit service (audited, with its
+    history); every worker's engine reads grades again when credit's version moves (targeting.live)."""
+    return credit.set_grade(principal, enterprise, grade, reason=reason)
 
 
 def refresh_records(now: dt.datetime | None = None) -> int:

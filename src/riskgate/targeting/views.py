@@ -242,7 +242,6 @@ def policy_page(request):
             status = 400
     elif request.method == "POST":
         return render(request, "403.html", status=403)
-    graded = queries.enterprises(request.user)
     return render(
         request,
         "targeting/policy.html",
@@ -250,7 +249,7 @@ def policy_page(request):
             "policy": policy,
             "form": form,
             "grade_form": grade_form,
-            "enterprises": graded.order_by("name")[:200],
+            "enterprises": queries.graded_enterprises(request.user),
             "records": CommodityRecord.objects.filter(inspections__gt=0).order_by("-nonconformities")[:50],
             "history": supervision.SupervisionPolicy.objects.order_by("-id")[:10],
         },

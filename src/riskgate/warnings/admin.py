@@ -4,8 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from riskgate.accounts.admin import AuditedAdmin, admin_site
 from riskgate.accounts.models import OrganisationKind
+from riskgate.core.admin import AuditedAdmin, admin_site
 
 from .models import AuthorityRule, PublicationLimit, WarningKind
 

@@ -19,13 +19,13 @@ from riskgate.core.access import field_error, require
 from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
+from riskgate.credit import services as credit
 from riskgate.intake.evidence import prepare_upload
 from riskgate.warnings import services as warnings
 from riskgate.warnings.queries import basis_for
 
 from ..models import (
     CheckResult,
-    CreditEvent,
     ImplementationCheck,
     MeasureOrder,
     MitigationReport,
@@ -384,15 +384,13 @@ def escalate(now: dt.datetime | None = None) -> dict:
         with transaction.atomic():
             if not Obligation.objects.filter(pk=obligation.pk, overdue_at__isnull=True).update(overdue_at=now):
                 continue
-            _event, created = CreditEvent.objects.get_or_create(
+            created = credit.record_event(
                 kind=OVERDUE_EVENT,
                 source=f"obligation:{obligation.reference}",
-                defaults={
-                    "enterprise": obligation.enterprise,
-                    "occurred_at": now,
-                    "detail": _("未在 %s 前提交风险分析和消减报告")
-                    % timezone.localtime(obligation.report_due).strftime("%Y-%m-%d %H:%M"),
-                },
+                enterprise=obligation.enterprise,
+                occurred_at=now,
+                detail=_("未在 %s 前提交风险分析和消减报告")
+                % timezone.localtime(obligation.report_due).strftime("%Y-%m-%d %H:%M"),
             )
             _record(None, obligation, "overdue", {"credit_event": created})
             _notify(
