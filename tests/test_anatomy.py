@@ -225,6 +225,18 @@ def _is_parent_package(target: str, source: str) -> bool:
     return source.startswith(target + ".")
 
 
+def no_signals(tree: Tree) -> list[str]:
+    """Services call what follows a change explicitly (docs/decisions/0001): no Django signal is connected."""
+    found = []
+    for name, path in tree.modules.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            module = node.module if isinstance(node, ast.ImportFrom) else None
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [module or ""]
+            if any(m.startswith(("django.dispatch", "django.db.models.signals")) for m in modules):
+                found.append(f"{name}:{node.lineno} imports {modules[0]}")
+    return found
+
+
 RULES = [
     core_imports_no_domain_app,
     every_app_is_placed,
@@ -234,6 +246,7 @@ RULES = [
     imports_at_module_top,
     every_app_has_queries,
     no_import_cycles,
+    no_signals,
 ]
 
 

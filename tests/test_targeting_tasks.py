@@ -86,23 +86,33 @@ def test_hits_become_tasks_at_the_port_of_the_item(world):
 
 
 def test_a_port_office_added_or_moved_reaches_running_workers_as_rules_do(world):
-    """Workers read the port offices with the rules; a change to one bumps the rule-set version."""
+    """Workers read the port offices with the rules; a change to one in the admin bumps the rule-set version."""
+    from django.urls import reverse
+
     from riskgate.accounts.models import Organisation
     from riskgate.targeting.models import RuleSetState
 
+    admin = world.client_for("system_admin")
+    airport = Organisation.objects.get(code="xian-airport-port")
+    rail = Organisation.objects.get(code="suifenhe-rail-port")
     _no_random(world)
     services.issue(world.user("xian"), BATTERIES)
     _screen(world, [{**ITEM, "port": "CNZZZ"}])
     version = RuleSetState.objects.get().version
-    office = PortOffice.objects.create(code="CNZZZ", organisation=Organisation.objects.get(code="xian-airport-port"))
+    added = admin.post(reverse("admin:targeting_portoffice_add"), {"code": "CNZZZ", "organisation": airport.pk})
+    assert added.status_code == 302, added.content.decode()[:500]
+    office = PortOffice.objects.get(code="CNZZZ")
     assert RuleSetState.objects.get().version == version + 1
     live._state["checked"] = float("-inf")  # as if POLL_SECONDS had passed
     screening.screen(world.user("port"), [{**ITEM, "port": "CNZZZ", "item_no": 2}], one_declaration=True)
-    office.organisation = Organisation.objects.get(code="suifenhe-rail-port")
-    office.save()
+    changed = admin.post(
+        reverse("admin:targeting_portoffice_change", args=[office.pk]), {"code": "CNZZZ", "organisation": rail.pk}
+    )
+    assert changed.status_code == 302
     live._state["checked"] = float("-inf")
     screening.screen(world.user("port"), [{**ITEM, "port": "CNZZZ", "item_no": 3}], one_declaration=True)
-    office.delete()
+    deleted = admin.post(reverse("admin:targeting_portoffice_delete", args=[office.pk]), {"post": "yes"})
+    assert deleted.status_code == 302 and not PortOffice.objects.filter(code="CNZZZ").exists()
     assert RuleSetState.objects.get().version == version + 3
     live._state["checked"] = float("-inf")
     screening.screen(world.user("port"), [{**ITEM, "port": "CNZZZ", "item_no": 4}], one_declaration=True)

@@ -8,6 +8,3 @@ class TargetingConfig(AppConfig):
     name = "riskgate.targeting"
     label = "targeting"
     verbose_name = _("口岸布控")
-
-    def ready(self) -> None:
-        from . import live  # noqa: F401 - connects the signal that tells workers a port office changed

@@ -14,16 +14,12 @@ import threading
 import time
 
 from django.db import DatabaseError
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
-from django.utils import timezone
 
 from riskgate.credit import queries as credit_queries
 
 from . import supervision
 from .engine import Engine, parse_policy
 from .models import ControlRule, PortOffice, RuleSetState, RuleStatus
-from .services import bump
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
@@ -101,9 +97,3 @@ def reset() -> None:
         _state.update(
             engine=Engine([]), version=None, grades=None, checked=float("-inf"), rule_pks={}, policy=None, ports={}
         )
-
-
-@receiver([post_save, post_delete], sender=PortOffice, dispatch_uid="targeting.live.port_office_changed")
-def _port_office_changed(**_kwargs) -> None:
-    """A port office added, changed or removed (the admin, the demo): workers re-read them within a second."""
-    bump(timezone.now())
