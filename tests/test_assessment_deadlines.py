@@ -6,7 +6,7 @@ from io import StringIO
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from riskgate.assessment import services
@@ -89,7 +89,7 @@ def test_extension_granted_moves_the_due_date_and_rearms_the_job(world, clock):
     services.request_extension(assessor, a, new_due_at=first_due + dt.timedelta(days=10), reason="实验室排队")
     with pytest.raises(ValidationError, match="待审批"):
         services.request_extension(assessor, a, new_due_at=first_due + dt.timedelta(days=11), reason="再申请")
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.decide_extension(assessor, a, grant=True)  # the assessor cannot grant their own extension
     services.decide_extension(warning, a, grant=True, note="同意")
     a.refresh_from_db()
