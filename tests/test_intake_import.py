@@ -5,7 +5,7 @@ from django.conf import settings
 
 from riskgate.core.models import AuditEvent
 from riskgate.intake import importers, services
-from riskgate.intake.importers import SOURCES, read_csv, run_import
+from riskgate.intake.importers import SOURCES, pipeline, read_csv, run_import
 from riskgate.intake.models import LinkProposal, RiskInformation, StatusChange
 
 # Rows per real file, from the data README; FDA and the 2024 RASFF file repeat some references.
@@ -88,7 +88,7 @@ def test_broken_rows_are_reported_and_good_rows_imported(world, tmp_path):
 def test_a_failure_mid_import_leaves_no_half_written_batch(world, monkeypatch):
     """Batch 1 is committed whole; batch 2 fails and leaves nothing; the audit trail records only batch 1."""
     calls = {"n": 0}
-    original = importers._store_batch
+    original = pipeline._store_batch
 
     def failing(*args, **kwargs):
         calls["n"] += 1
@@ -97,13 +97,13 @@ def test_a_failure_mid_import_leaves_no_half_written_batch(world, monkeypatch):
             raise RuntimeError("disk full")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(importers, "_store_batch", failing)
+    monkeypatch.setattr(pipeline, "_store_batch", failing)
     with pytest.raises(RuntimeError, match="disk full"):
         run_import("nhtsa", path_of("nhtsa"), organisation=world.org("gacc-warning-office"), batch_size=100)
     assert RiskInformation.objects.count() == 100
     assert StatusChange.objects.count() == 100
     assert AuditEvent.objects.filter(action="intake.imported").count() == 1
-    monkeypatch.setattr(importers, "_store_batch", original)
+    monkeypatch.setattr(pipeline, "_store_batch", original)
     report = run_import("nhtsa", path_of("nhtsa"), organisation=world.org("gacc-warning-office"), batch_size=100)
     assert report.created == 163 and report.unchanged == 100
 
@@ -226,13 +226,13 @@ def test_several_files_are_imported_then_linked_in_one_detection(world, monkeypa
     office = world.org("gacc-warning-office")
     files = [(key, path_of(key)) for key in ("cpsc", "fda", "nhtsa")]
     calls = []
-    original = importers.detect
+    original = pipeline.detect
 
     def counting(ids, created=()):
         calls.append((len(set(ids)), len(set(created))))
         return original(ids, created=created)
 
-    monkeypatch.setattr(importers, "detect", counting)
+    monkeypatch.setattr(pipeline, "detect", counting)
     reports, proposed = importers.import_files(files, organisation=office, processes=2)
     assert [r.created for r in reports] == [289, 560, 263]
     assert calls == [(289 + 560 + 263, 289 + 560 + 263)]
@@ -276,7 +276,7 @@ def test_the_lookup_of_stored_references_uses_the_unique_index(world):
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL's planner proves the partial index's condition itself (checked by EXPLAIN)")
     with CaptureQueriesContext(connection) as captured:
-        assert importers._existing("RASFF", ["none", "其他"]) == {}
+        assert pipeline._existing("RASFF", ["none", "其他"]) == {}
     (query,) = captured.captured_queries
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])

@@ -1,0 +1,88 @@
+"""Reading the files an import takes (CSV, XLSX, JSON items) into numbered rows of text; one clear error per bad
+file."""
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+
+class RowError(ValueError):
+    """A row that cannot become risk information; the message says why."""
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 with or without BOM, else GB18030 (which covers GBK and GB2312)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            raise RowError("文件编码无法识别：应为 UTF-8 或 GB18030/GBK。") from exc
+
+
+def read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    text = decode(Path(path).read_bytes())
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    for row in reader:
+        yield reader.line_num, {k.strip(): (v or "").strip() for k, v in row.items() if k}
+
+
+def read_xlsx(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """The first sheet; its first row names the columns."""
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is a bad file
+        raise RowError(f"XLSX 文件无法读取：{exc}") from exc
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+    for number, values in enumerate(rows, start=2):
+        if values and any(v not in (None, "") for v in values):
+            yield number, {h: _cell(v) for h, v in zip(header, values, strict=False) if h}
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_json_items(items: list) -> Iterator[tuple[int, dict[str, str]]]:
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise RowError(f"第 {number} 项不是 JSON 对象。")
+        yield number, {str(k): _json_value(v) for k, v in item.items()}
+
+
+def _json_value(value) -> str:
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value).strip()
+
+
+def read_file(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """CSV, XLSX or JSON by the file's extension."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".xlsx":
+        return read_xlsx(path)
+    if suffix == ".json":
+        try:
+            data = json.loads(decode(Path(path).read_bytes()))
+        except json.JSONDecodeError as exc:
+            raise RowError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列。") from exc
+        items = data.get("items") if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            raise RowError("JSON 应为对象数组，或含 items 数组的对象。")
+        return read_json_items(items)
+    return read_csv(path)
