@@ -138,7 +138,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class EvidenceField(forms.FileField):
-    """Several files in one field (their content is checked by intake.evidence, not here)."""
+    """Several files in one field (their content is checked by core.evidence, not here)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from riskgate.accounts.models import Organisation
 from riskgate.core import audit
 from riskgate.core.access import field_error
+from riskgate.core.evidence import check, sha256_of
 from riskgate.core.principal import Principal
-from riskgate.intake.evidence import check, sha256_of
 
 from ..models import (
     Assessment,

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core.access import field_error, require
+from riskgate.core.evidence import prepare_upload
 from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.notifications import notify_organisation
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, person
-from riskgate.intake.evidence import prepare_upload
 from riskgate.targeting import services as targeting
 from riskgate.targeting.services import criteria_from_warning, retire_rules
 from riskgate.warnings.queries import basis_for

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 
 from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core.access import field_error, require
+from riskgate.core.evidence import prepare_upload
 from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
 from riskgate.credit import services as credit
-from riskgate.intake.evidence import prepare_upload
 from riskgate.warnings import services as warnings
 from riskgate.warnings.queries import basis_for
 
