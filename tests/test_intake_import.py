@@ -253,7 +253,7 @@ def test_a_bad_file_names_itself_and_keeps_the_files_before_it(world, tmp_path):
 
 
 def test_ids_of_imported_rows_are_never_reused(world):
-    """Imports assign ids before writing (core.bulk.new_ids): after a deletion they still move forward."""
+    """Imports assign ids before writing (core.fastpath.bulk.new_ids): after a deletion they still move forward."""
     office = world.org("gacc-warning-office")
     run_import("nhtsa", path_of("nhtsa"), organisation=office, batch_size=100)
     ids = sorted(RiskInformation.objects.values_list("pk", flat=True))

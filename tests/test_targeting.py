@@ -257,8 +257,8 @@ def test_bad_declarations_are_refused_and_nothing_is_kept(world, items, field):
 
 
 def test_the_hot_path_stores_what_the_orm_would_store(world):
-    """Decisions, tasks and their rule links are written by core.bulk, not bulk_create: the rows read back equal
-    those of the same values saved through the ORM, the ids continue the tables' sequences on either database,
+    """Decisions, tasks and their rule links are written by core.fastpath.bulk, not bulk_create: the rows read back
+    equal those of the same values saved through the ORM, the ids continue the tables' sequences on either database,
     and the timestamps are the request's moment."""
     from django.utils import timezone
 

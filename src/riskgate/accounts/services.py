@@ -8,12 +8,13 @@ import pyotp
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from riskgate.core import audit
 from riskgate.core.access import require
+from riskgate.core.fastpath.joined import JoinedReader
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
 
@@ -214,65 +215,13 @@ def revoke_token(actor: User, token: ApiToken, *, reason: str = "") -> None:
         audit.record(actor=actor, action="api_token.revoked", obj=token, reason=reason)
 
 
-_readers: dict = {}
-
-
-def _shape(model, db) -> tuple[str, list[str], list]:
-    """A model's columns for a SELECT (qualified by its table), their attnames, and each column's converters (the
-    backend's and the field's, as the ORM's compiler applies them)."""
-    quote, table = db.ops.quote_name, model._meta.db_table
-    fields = model._meta.concrete_fields
-    converters = []
-    for n, f in enumerate(fields):
-        column = f.get_col(table)
-        found = [*db.ops.get_db_converters(column), *column.get_db_converters(db)]
-        if found:
-            converters.append((n, column, found))
-    selected = ", ".join(f"{quote(table)}.{quote(f.column)}" for f in fields)
-    return selected, [f.attname for f in fields], converters
-
-
-def _instance(model, db, names: list[str], converters: list, row) -> object:
-    values = list(row)
-    for n, column, functions in converters:
-        for convert in functions:
-            values[n] = convert(values[n], column, db)
-    return model.from_db(db.alias, names, values)
+# On every API request: one kept statement instead of the ORM's compiled query (core.fastpath).
+_tokens = JoinedReader(ApiToken, "organisation", "digest")
 
 
 def _token_by_digest(digest: str) -> ApiToken | None:
-    """The token of a digest with its organisation, or None: one SELECT (a join), its statement and converters
-    worked out once, read into model instances with the ORM's conversions (Model.from_db, as a query would). It
-    runs on every API request, and the ORM's compilation of a query is most of its cost: 0.9–1.0 ms through
-    `select_related`, 0.27 ms as two raw querysets, less again as one kept statement — and one round trip to
-    PostgreSQL instead of two (docs/decisions/0011)."""
-    db = connections[ApiToken.objects.db]
-    if db.alias not in _readers:
-        quote = db.ops.quote_name
-        token_columns, token_names, token_converters = _shape(ApiToken, db)
-        organisation_columns, organisation_names, organisation_converters = _shape(Organisation, db)
-        tokens, organisations = quote(ApiToken._meta.db_table), quote(Organisation._meta.db_table)
-        sql = (
-            f"SELECT {token_columns}, {organisation_columns} FROM {tokens} JOIN {organisations} "  # noqa: S608 - names quoted
-            f"ON {organisations}.{quote(Organisation._meta.pk.column)} = "
-            f"{tokens}.{quote(ApiToken._meta.get_field('organisation').column)} "
-            f"WHERE {tokens}.{quote(ApiToken._meta.get_field('digest').column)} = %s"
-        )
-        _readers[db.alias] = (
-            sql,
-            len(token_names),
-            (token_names, token_converters),
-            (organisation_names, organisation_converters),
-        )
-    sql, split, token_shape, organisation_shape = _readers[db.alias]
-    with db.cursor() as cursor:
-        cursor.execute(sql, [digest])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    token = _instance(ApiToken, db, *token_shape, row[:split])
-    token.organisation = _instance(Organisation, db, *organisation_shape, row[split:])
-    return token
+    """The token of a digest with its organisation, or None."""
+    return _tokens.read(digest)
 
 
 def principal_for_token(secret: str) -> TokenPrincipal | None:

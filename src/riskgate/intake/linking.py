@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from riskgate.core import audit
 from riskgate.core.access import MAX_ID
-from riskgate.core.bulk import insert_values
+from riskgate.core.fastpath.bulk import insert_values
 from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, person

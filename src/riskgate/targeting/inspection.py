@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from riskgate.accounts.models import Organisation
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
-from riskgate.core.bulk import insert_returning, insert_values, new_instances
+from riskgate.core.fastpath.bulk import insert_returning, insert_values, new_instances
 from riskgate.core.models import HSCode
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, person

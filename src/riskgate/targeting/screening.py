@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from riskgate.core.access import field_error, require
-from riskgate.core.bulk import insert_returning, new_instances
 from riskgate.core.db import serialized_write
+from riskgate.core.fastpath.bulk import insert_returning, new_instances
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, is_token
 
@@ -65,7 +65,7 @@ def screen(principal: Principal, payloads: list, *, one_declaration: bool) -> tu
         for data, result, factor in zip(payloads, results, factors, strict=True)
     ]
     with serialized_write(), transaction.atomic():
-        # The hot path of the single window: rows written by core.bulk (one statement, values prepared by each
+        # The hot path of the single window: rows written by core.fastpath.bulk (one statement, values prepared by each
         # field) rather than bulk_create, whose per-value SQL assembly cost more than the screening itself.
         decisions = new_instances(ScreeningDecision, rows)
         insert_returning(decisions)

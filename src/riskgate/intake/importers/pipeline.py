@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from riskgate.core import audit
-from riskgate.core.bulk import insert_rows, insert_values, new_ids, new_instances, update_rows
+from riskgate.core.fastpath.bulk import insert_rows, insert_values, new_ids, new_instances, update_rows
 from riskgate.core.search import deferred_indexing
 from riskgate.core.vocabulary import Urgency
 

@@ -9,7 +9,7 @@ from django.core.management import BaseCommand
 from django.db import transaction
 from django.db.models import Q
 
-from riskgate.core.bulk import update_rows
+from riskgate.core.fastpath.bulk import update_rows
 from riskgate.intake.enrich import DERIVED_FIELDS, prepare_many
 from riskgate.intake.linking import detect
 from riskgate.intake.models import RiskInformation

@@ -1,0 +1,10 @@
+"""The only place where code goes around the ORM, each path for a measured reason (docs/decisions/0011,
+bench/RESULTS.md) and each with a test that it stores or reads exactly what the ORM would:
+
+* `bulk` — multi-row INSERT/UPDATE statements with ids set in order (imports, the screening request's
+  decisions and tasks); tests/test_targeting.py::test_the_hot_path_stores_what_the_orm_would_store and the
+  intake import tests.
+* `joined` — one row with its foreign-key target, read by one kept statement (the API token on every API
+  request); tests/test_api.py::test_the_token_is_read_as_the_orm_reads_it.
+
+Everything else uses the plain ORM."""
