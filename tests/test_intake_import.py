@@ -282,3 +282,21 @@ def test_the_lookup_of_stored_references_uses_the_unique_index(world):
         cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert "unique_external_reference" in plan, plan
+
+
+def test_the_fast_lookups_equal_the_orm(world):
+    """core.fastpath.lookup reads what the ORM's own queries read, on either database."""
+    from riskgate.core.fastpath.lookup import ids_in, raw_values
+    from riskgate.intake.models import RiskInformation
+
+    rows = list(read_csv(path_of("rasff")))[:50]
+    run_import("rasff", "rasff", organisation=world.org("gacc-warning-office"), rows=rows)
+    stored = RiskInformation.objects.filter(external_system="RASFF")
+    references = list(stored.values_list("external_id", flat=True)[:20]) + ["none", "其他", ""]
+    assert sorted(ids_in(RiskInformation, "external_id", references, external_system="RASFF")) == sorted(
+        stored.filter(external_id__in=references).exclude(external_id="").values_list("pk", flat=True)
+    )
+    assert ids_in(RiskInformation, "external_id", references, external_system="CPSC") == []
+    rows = raw_values(stored.order_by("pk"), "id", "external_id", "hazard_types")
+    expected = list(stored.order_by("pk").values_list("id", "external_id"))
+    assert [(r[0], r[1]) for r in rows] == expected and len(rows) == 50

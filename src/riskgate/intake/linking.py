@@ -7,7 +7,7 @@ decision is authorised (the officer must see both items and hold the process per
 
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from riskgate.core import audit
 from riskgate.core.access import MAX_ID
 from riskgate.core.fastpath.bulk import insert_values
+from riskgate.core.fastpath.lookup import raw_values
 from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, person
@@ -47,10 +48,7 @@ def detect(new_ids, *, created=()) -> int:
     rows = RiskInformation.objects.exclude(status=Status.MERGED).exclude(similarity_signature=None)
     # Read raw (Pool.of takes the database's own types): the ORM's per-value converters cost more than the
     # comparison itself at 100,000 items.
-    sql, params = rows.values_list(*POOL_FIELDS).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        pool = similarity.Pool.of(cursor.fetchall())
+    pool = similarity.Pool.of(raw_values(rows, *POOL_FIELDS))
     if not len(pool.ids):
         return 0
     new = np.isin(pool.ids, np.fromiter(new_ids, dtype=np.int64))
