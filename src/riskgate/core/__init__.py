@@ -1,4 +1,4 @@
-"""The ground floor: what every app builds on. It imports no domain app (tests/test_anatomy.py).
+"""The ground floor: what every app builds on. It imports no domain app (tests/site/test_anatomy.py).
 
 - models: regions, HS codes, the audit trail, notifications; abstract bases TimeStamped, Created, Scoped and
   Versioned (a lineage of versions with its reference, start_lineage and supersede)

@@ -4,7 +4,7 @@ A worker reads the rule-set version (one integer, RuleSetState) at most every PO
 means rules were issued, changed or retired (or the differential-supervision policy, a credit grade or a
 commodity record changed, or a port office), and the engine is rebuilt from the database (10,000 rules: about a
 second of reading and 12 ms of compiling, bench/screening). So a change takes effect in every running worker
-within POLL_SECONDS plus the rebuild: one second for the rule sets this project targets (tests/test_targeting.py).
+within POLL_SECONDS plus the rebuild: one second for the rule sets this project targets (tests/targeting/test_rules.py).
 The port offices (port code -> the organisation that works it) are read with the rules, so a screening request
 does not query them (they are reference data: a change to one bumps the version too)."""
 

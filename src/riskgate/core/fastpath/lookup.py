@@ -1,5 +1,5 @@
 """Reads the ORM makes slow at bulk sizes: thousands of values as one parameter, rows without per-value
-converters (tests/test_intake_import.py::test_the_fast_lookups_equal_the_orm)."""
+converters (tests/intake/test_import.py::test_the_fast_lookups_equal_the_orm)."""
 
 import json
 

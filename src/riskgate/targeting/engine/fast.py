@@ -17,8 +17,8 @@ value, validity — is then checked for all pairs at once, so are the HS prefixe
 enterprises (its (rule, prefix) pairs are keys of a second table), and only keywords not used as the anchor are
 checked in Python, for the pairs that survive. Sampling and the results are per matched pair; results share
 tuples of rule ids, so the cyclic garbage collector does not track them (Engine._finish). The result is the
-same as the straightforward evaluator's (naive.py) for every input: tests/test_screening_engine.py checks it with
-hypothesis on random rules and items, with both keyword scanners.
+same as the straightforward evaluator's (naive.py) for every input: tests/targeting/test_screening_engine.py
+checks it with hypothesis on random rules and items, with both keyword scanners.
 """
 
 import contextlib

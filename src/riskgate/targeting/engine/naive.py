@@ -1,5 +1,5 @@
 """The straightforward evaluator: every rule against every item, criterion by criterion, as the exchange format
-defines a match. The reference the fast engine is tested against (tests/test_screening_engine.py) and the
+defines a match. The reference the fast engine is tested against (tests/targeting/test_screening_engine.py) and the
 benchmark's baseline (bench/screening)."""
 
 from .exchange import RELEASE, STRENGTH, Item, Rule, result, rule_sort_key, selected

@@ -9,10 +9,9 @@ from django.utils import timezone
 from riskgate.core.models import AuditEvent
 from riskgate.response.models import RecallProgress
 from riskgate.response.services import obligations, recalls
-
-from .test_response_obligations import REPORT, _impose
-from .test_response_recalls import _data
-from .test_warnings_workflow import published
+from tests.response.test_obligations import REPORT, _impose
+from tests.response.test_recalls import _data
+from tests.warnings.test_workflow import published
 
 
 def test_an_enterprise_reports_a_recalls_progress_and_reads_its_rate(world):

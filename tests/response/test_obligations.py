@@ -17,8 +17,7 @@ from riskgate.response.models import MeasureKind, MeasureOrder, Obligation
 from riskgate.response.queries import obligations as obligation_queries
 from riskgate.response.services import obligations
 from riskgate.response.services.measures import order_measure
-
-from .test_warnings_workflow import published
+from tests.warnings.test_workflow import published
 
 REPORT = {
     "defect_analysis": "电芯过充保护电路失效。",

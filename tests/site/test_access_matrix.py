@@ -17,9 +17,8 @@ from riskgate.accounts.models import ApiToken, Organisation
 from riskgate.intake.models import RiskInformation
 from riskgate.site.api import api
 from riskgate.targeting.models import ScreeningDecision
-
-from .conftest import ROLES
-from .factories import fresh_uscc
+from tests.conftest import ROLES
+from tests.factories import fresh_uscc
 
 PUBLIC = set(ROLES)
 SIGNED_IN = set(ROLES) - {"anonymous"}
@@ -177,7 +176,7 @@ def ui_matrix(world) -> dict[str, Entry]:
             kwargs={"pk": world.assessment.pk, "action": "decide_extension"},
             data={"grant": "1"},
         ),
-        # The public side of warnings (what may be shown there: tests/test_warnings_portal.py).
+        # The public side of warnings (what may be shown there: tests/warnings/test_portal.py).
         "warnings:portal": Entry(PUBLIC),
         "warnings:atom": Entry(PUBLIC),
         "warnings:language": Entry(PUBLIC, kwargs={}),

@@ -10,8 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from riskgate.assessment import services as assessment_services
 from riskgate.warnings import services
 from riskgate.warnings.models import AuthorityRule, Change, Path, Status, WarningNotice
-
-from .test_assessment_workflow import bring_to_panel, request, verified_item
+from tests.assessment.test_workflow import bring_to_panel, request, verified_item
 
 CONTENT = {
     "kinds": ["agency_notice", "public_announcement"],
