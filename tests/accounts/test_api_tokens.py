@@ -12,7 +12,7 @@ from riskgate.accounts import services
 from riskgate.accounts.models import ApiToken, Organisation
 from riskgate.core.models import AuditEvent
 from riskgate.core.permissions import Permission
-from tests.factories import fresh_uscc
+from tests.accounts.factories import fresh_uscc
 
 
 def issue(world, *, org="xian-customs", permissions=(Permission.ORG_ORGANISATION_VIEW,), expires_at=None):

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from riskgate.accounts.models import Organisation, Role, User
 from riskgate.core.permissions import Permission
 from riskgate.core.validators import USCC_CHARSET, uscc_check_character, validate_customs_code, validate_uscc
-from tests.factories import EnterpriseFactory, OrganisationFactory, UserFactory
+from tests.accounts.factories import EnterpriseFactory, OrganisationFactory, UserFactory
 
 
 @pytest.mark.parametrize("code", ["91350100M000100Y43", "91110000802100433B", "91440300708461136T"])

@@ -7,7 +7,7 @@ import pytest
 
 from riskgate.assessment import services
 from riskgate.assessment.models import Assessment, Status
-from tests.assessment.test_workflow import bring_to_panel, request, verified_item
+from tests.assessment.factories import bring_to_panel, request, verified_item
 
 
 def post(client, url, payload):

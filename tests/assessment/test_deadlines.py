@@ -13,7 +13,7 @@ from riskgate.assessment import services
 from riskgate.assessment.deadlines import remind_and_escalate
 from riskgate.assessment.models import DueDateRule
 from riskgate.core.models import AuditEvent, Notification
-from tests.assessment.test_workflow import request, verified_item
+from tests.assessment.factories import request, verified_item
 
 T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -125,7 +125,7 @@ def test_refused_extension_keeps_the_due_date(world, clock):
 
 
 def test_submitted_reports_are_not_escalated(world, clock):
-    from tests.assessment.test_workflow import bring_to_panel
+    from tests.assessment.factories import bring_to_panel
 
     a = request(world, verified_item(world))
     bring_to_panel(world, a)

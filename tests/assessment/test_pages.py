@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from riskgate.assessment.models import Assessment, Expert, Status
-from tests.assessment.test_workflow import verified_item
+from tests.assessment.factories import verified_item
 
 
 def act(client, assessment, action, data=None, status=302):
@@ -199,7 +199,7 @@ def test_registries_are_kept_in_the_admin(world):
 
 
 def test_home_lists_what_waits_for_each_person(world):
-    from tests.assessment.test_workflow import bring_to_panel, request
+    from tests.assessment.factories import bring_to_panel, request
 
     a = request(world, verified_item(world))
     bring_to_panel(world, a)
@@ -260,7 +260,7 @@ def test_nothing_of_an_assessment_reaches_the_public_side(world, django_capture_
 
 
 def test_an_items_page_offers_the_request_and_lists_its_assessments(world):
-    from tests.assessment.test_workflow import request
+    from tests.assessment.factories import request
 
     info = verified_item(world)
     warning = world.client_for("warning")
@@ -275,7 +275,7 @@ def test_an_items_page_offers_the_request_and_lists_its_assessments(world):
 
 
 def test_buttons_posting_a_bad_id_get_not_found(world):
-    from tests.assessment.test_workflow import request
+    from tests.assessment.factories import request
 
     a = request(world, verified_item(world))
     from riskgate.assessment import services

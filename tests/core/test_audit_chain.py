@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from riskgate.accounts import services
 from riskgate.core import audit
 from riskgate.core.models import AuditEvent, AuditHead
-from tests.factories import fresh_uscc
+from tests.accounts.factories import fresh_uscc
 
 
 def make_events(n=5):

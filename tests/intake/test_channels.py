@@ -183,7 +183,7 @@ def test_enterprise_reports_a_risk_with_its_control_measures(world, django_captu
 
 def test_an_enterprise_sees_only_its_own_reports(world):
     from riskgate.intake import channels
-    from tests.factories import UserFactory
+    from tests.accounts.factories import UserFactory
 
     other = UserFactory(
         username="other-ent", organisation=world.org("ent-baoji-toys"), role=world.user("enterprise").role

@@ -9,14 +9,13 @@ from django.utils import timezone
 from riskgate.core.models import AuditEvent
 from riskgate.response.models import RecallProgress
 from riskgate.response.services import obligations, recalls
-from tests.response.test_obligations import REPORT, _impose
-from tests.response.test_recalls import _data
-from tests.warnings.test_workflow import published
+from tests.response.factories import REPORT, impose, recall_data
+from tests.warnings.factories import published
 
 
 def test_an_enterprise_reports_a_recalls_progress_and_reads_its_rate(world):
-    recall = recalls.open_recall(world.user("xian"), _data(world))
-    other = recalls.open_recall(world.user("xian"), _data(world, enterprise=world.org("ent-baoji-toys")))
+    recall = recalls.open_recall(world.user("xian"), recall_data(world))
+    other = recalls.open_recall(world.user("xian"), recall_data(world, enterprise=world.org("ent-baoji-toys")))
     client = world.client_for("enterprise")
     listed = client.get("/api/v1/recalls").json()
     assert [r["reference"] for r in listed["items"]] == [recall.reference]  # not the other enterprise's
@@ -59,7 +58,7 @@ def test_an_enterprise_reports_a_recalls_progress_and_reads_its_rate(world):
 
 def test_obligations_are_read_by_the_party_the_institution_and_the_authority_only(world):
     notice, _approver = published(world)
-    obligation = _impose(world, notice)
+    obligation = impose(world, notice)
     obligations.submit_report(world.user("enterprise"), obligation, REPORT)
     for role in ("enterprise", "assessor", "warning_officer"):
         body = world.client_for(role).get(f"/api/v1/obligations/{obligation.pk}").json()

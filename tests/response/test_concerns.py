@@ -3,7 +3,7 @@ the warnings that name it — and nothing of another enterprise, nor the rules t
 
 from riskgate.response.queries.concerns import for_enterprise
 from riskgate.targeting import inspection, live, screening, services, supervision
-from tests.warnings.test_workflow import published
+from tests.warnings.factories import published
 
 ITEM = {
     "declaration_id": "C1",

@@ -16,7 +16,7 @@ from riskgate.response.models import MeasureKind, MeasureOrder
 from riskgate.response.queries import measures as queries
 from riskgate.response.services import measures as services
 from riskgate.targeting.models import ControlRule
-from tests.warnings.test_workflow import published
+from tests.warnings.factories import published
 
 NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
 

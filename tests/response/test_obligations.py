@@ -17,27 +17,10 @@ from riskgate.response.models import MeasureKind, MeasureOrder, Obligation
 from riskgate.response.queries import obligations as obligation_queries
 from riskgate.response.services import obligations
 from riskgate.response.services.measures import order_measure
-from tests.warnings.test_workflow import published
+from tests.response.factories import REPORT, impose
+from tests.warnings.factories import published
 
-REPORT = {
-    "defect_analysis": "电芯过充保护电路失效。",
-    "quantity_distribution": "进口 1,200 件，售出 860 件，分布于陕西、甘肃。",
-    "measures": "召回已售产品，更换保护板。",
-    "plan": "30 日内完成召回。",
-    "expected_effect": "召回率不低于 90%。",
-}
 NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
-
-
-def _impose(world, notice, due=None):
-    return obligations.impose(
-        world.user("warning"),
-        warning=notice,
-        enterprise=world.org("ent-xian-trading"),
-        institution=world.org("caiq"),
-        requirements="提交风险分析和消减报告，召回已售产品。",
-        report_due=due or timezone.now() + dt.timedelta(days=7),
-    )
 
 
 def _pdf(name="缺陷消除评价报告.pdf"):
@@ -141,7 +124,7 @@ def test_an_overdue_report_is_one_credit_event_however_often_the_job_runs(world,
 
     notice, _approver = published(world)
     with time_machine.travel(NOW, tick=False):
-        obligation = _impose(world, notice, due=NOW + dt.timedelta(days=3))
+        obligation = impose(world, notice, due=NOW + dt.timedelta(days=3))
     with (
         time_machine.travel(NOW + dt.timedelta(days=1, hours=2), tick=False),
         django_capture_on_commit_callbacks(execute=True),
@@ -191,7 +174,7 @@ def test_denials_and_refusals(world):
             report_due=timezone.now() + dt.timedelta(days=1),
         )
     assert "enterprise" in error.value.message_dict
-    obligation = _impose(world, notice)
+    obligation = impose(world, notice)
     other = User.objects.create(
         username="harbin-timber",
         role=Role.objects.get(code="enterprise_user"),
@@ -233,7 +216,7 @@ def test_implementation_is_inspected_and_the_result_notified(world, django_captu
     from riskgate.core.models import Notification
 
     notice, _approver = published(world)
-    obligation = _impose(world, notice)
+    obligation = impose(world, notice)
     enterprise = world.user("enterprise")
     obligations.submit_report(enterprise, obligation, REPORT)
     with pytest.raises(ValidationError, match="当前状态"):  # nothing to inspect before the measures are approved
@@ -315,7 +298,7 @@ def test_lifting_one_party_leaves_the_measures_against_another(world):
         deadline=due,
         lead_unit=world.org("xianyang-customs"),
     )
-    first = _impose(world, notice)
+    first = impose(world, notice)
     obligations.impose(
         world.user("warning"),
         warning=notice,

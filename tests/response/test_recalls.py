@@ -13,31 +13,11 @@ from riskgate.core.models import AuditEvent
 from riskgate.response.models import Recall, RecallEnforcement
 from riskgate.response.queries import recalls as recall_queries
 from riskgate.response.services import recalls
-
-
-def _data(world, **changes):
-    data = {
-        "kind": "voluntary",
-        "recall_type": "environmental",
-        "enterprise": world.org("ent-xian-trading"),
-        "product": "非道路移动机械（小型挖掘机）",
-        "brand": "Acme",
-        "model": "EX-20",
-        "hs_code": "8429",
-        "defect": "排放控制装置标定错误，氮氧化物排放超标。",
-        "affected_units": 400,
-        "affected_range": "发动机序列号 E20-000100 至 E20-000499",
-        "distribution": "陕西、甘肃经销商",
-        "remedies": ["repair"],
-        "communication_plan": "经销商逐一通知用户，官网公告。",
-        "started_on": timezone.localdate() - dt.timedelta(days=90),
-    }
-    data.update(changes)
-    return data
+from tests.response.factories import recall_data
 
 
 def test_progress_gives_the_effectiveness_rate_over_time(world):
-    recall = recalls.open_recall(world.user("xian"), _data(world))
+    recall = recalls.open_recall(world.user("xian"), recall_data(world))
     assert recall.reference == f"RL{recall.pk:08d}" and recall.get_recall_type_display().startswith("进口机动车")
     start = recall.started_on
     enterprise = world.user("enterprise")
@@ -81,7 +61,7 @@ def test_bad_recalls_are_refused_at_their_field(world, changes, field):
     if isinstance(changes.get("enterprise"), str):
         changes["enterprise"] = world.org(changes["enterprise"])
     with pytest.raises(ValidationError) as error:
-        recalls.open_recall(world.user("xian"), _data(world, **changes))
+        recalls.open_recall(world.user("xian"), recall_data(world, **changes))
     assert field in error.value.message_dict
     assert not Recall.objects.exists()
 
@@ -89,7 +69,7 @@ def test_bad_recalls_are_refused_at_their_field(world, changes, field):
 def test_who_sees_reports_and_publishes(world):
     from riskgate.accounts.models import Role, User
 
-    recall = recalls.open_recall(world.user("xian"), _data(world))
+    recall = recalls.open_recall(world.user("xian"), recall_data(world))
     other = User.objects.create(
         username="harbin-timber",
         role=Role.objects.get(code="enterprise_user"),
@@ -100,7 +80,7 @@ def test_who_sees_reports_and_publishes(world):
     with pytest.raises(PermissionDenied):
         recalls.report_progress(other, recall, as_of=timezone.localdate(), units_corrected=1)
     with pytest.raises(PermissionDenied):
-        recalls.open_recall(world.user("enterprise"), _data(world))
+        recalls.open_recall(world.user("enterprise"), recall_data(world))
     with pytest.raises(PermissionDenied):
         recalls.publish(world.user("enterprise"), recall)
     anonymous = world.client_for("anonymous")
@@ -161,7 +141,7 @@ def test_the_demo_turns_real_safety_gate_vehicle_alerts_into_recalls(world):
 
 
 def test_publishing_twice_is_a_message_not_an_error(world):
-    recall = recalls.open_recall(world.user("xian"), _data(world))
+    recall = recalls.open_recall(world.user("xian"), recall_data(world))
     xian = world.client_for("xian")
     assert xian.post(f"/recalls/manage/{recall.pk}/publish/").status_code == 302
     again = xian.post(f"/recalls/manage/{recall.pk}/publish/", follow=True)

@@ -17,8 +17,8 @@ from riskgate.accounts.models import ApiToken, Organisation
 from riskgate.intake.models import RiskInformation
 from riskgate.site.api import api
 from riskgate.targeting.models import ScreeningDecision
+from tests.accounts.factories import fresh_uscc
 from tests.conftest import ROLES
-from tests.factories import fresh_uscc
 
 PUBLIC = set(ROLES)
 SIGNED_IN = set(ROLES) - {"anonymous"}

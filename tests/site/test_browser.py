@@ -352,8 +352,8 @@ def test_warning_lifecycle_on_the_officer_pages_and_the_portal(browser, live_ser
     from riskgate.accounts.models import Role, User
     from riskgate.warnings import cap
     from riskgate.warnings.models import WarningNotice
+    from tests.warnings.factories import confirmed_assessment
     from tests.warnings.test_subscriptions import Receiver, verified
-    from tests.warnings.test_workflow import confirmed_assessment
 
     ARTIFACTS.mkdir(exist_ok=True)
     receiver = Receiver()
@@ -448,7 +448,7 @@ def test_rapid_response_chain_in_the_browser(browser, live_server, live_world, t
     """Warning → measure ordered → the enterprise reports → the institution finds it inadequate → the enterprise
     resubmits → lifting application → the authority lifts → the portal shows the warning lifted."""
     from riskgate.response.models import MeasureOrder, Obligation
-    from tests.warnings.test_workflow import published
+    from tests.warnings.factories import published
 
     ARTIFACTS.mkdir(exist_ok=True)
     notice, _approver = published(live_world)

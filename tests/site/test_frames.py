@@ -18,7 +18,7 @@ from riskgate.core import forms as core_forms
 from riskgate.core import frames
 from riskgate.warnings import portal_index, queries
 from riskgate.warnings.forms import PortalFilterForm
-from tests.warnings.test_workflow import published
+from tests.warnings.factories import published
 
 PATHS = ["/warnings/", "/warnings/?q=折叠椅", "/warnings/?q=%3Cscript%3E%22&level=I&page=2", "/warnings/?origin=zz"]
 

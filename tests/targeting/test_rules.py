@@ -13,7 +13,7 @@ from riskgate.core.models import AuditEvent
 from riskgate.targeting import live, services
 from riskgate.targeting.engine import parse_item
 from riskgate.targeting.models import ControlRule, RuleSetState, RuleStatus
-from tests.warnings.test_workflow import published
+from tests.warnings.factories import published
 
 BATTERIES = {"hs_prefixes": ["8507"], "origin_countries": ["CN"], "action": "inspect"}
 

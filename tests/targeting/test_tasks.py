@@ -400,7 +400,7 @@ def test_pages_of_rules_tasks_and_policy(world):
 
 
 def test_a_rule_is_issued_from_a_published_agency_notice(world):
-    from tests.warnings.test_workflow import published
+    from tests.warnings.factories import published
 
     notice, _approver = published(world)
     warning = world.user("warning")

@@ -8,7 +8,7 @@ from django.conf import settings
 from lxml import etree
 
 from riskgate.warnings import cap, services
-from tests.warnings.test_workflow import published
+from tests.warnings.factories import published
 
 NS = {"cap": cap.NS}
 
@@ -69,7 +69,7 @@ def test_alert_update_cancel_validate_and_reference_each_other(world, official_s
 
 
 def test_agency_only_notice_is_restricted_and_emergency_is_likely(world, official_schema):
-    from tests.warnings.test_workflow import CONTENT, second_officer
+    from tests.warnings.factories import CONTENT, second_officer
 
     drafter = world.user("warning")
     notice = services.draft_emergency(
@@ -91,7 +91,7 @@ def test_agency_only_notice_is_restricted_and_emergency_is_likely(world, officia
 
 
 def test_a_draft_has_no_cap_message(world):
-    from tests.warnings.test_workflow import CONTENT, confirmed_assessment
+    from tests.warnings.factories import CONTENT, confirmed_assessment
 
     draft = services.draft_from_assessment(world.user("warning"), confirmed_assessment(world), data=CONTENT)
     with pytest.raises(ValueError, match="not published"):

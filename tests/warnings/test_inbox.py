@@ -10,7 +10,7 @@ from django.urls import reverse
 from riskgate.core.models import Notification
 from riskgate.warnings import inbox, services
 from riskgate.warnings.models import Recipient
-from tests.warnings.test_workflow import published
+from tests.warnings.factories import published
 
 
 def shaanxi_warning(world):

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from riskgate.warnings.models import Status, WarningNotice
-from tests.warnings.test_workflow import confirmed_assessment, second_officer
+from tests.warnings.factories import confirmed_assessment, second_officer
 
 FORM = {
     "level": "II",
@@ -103,7 +103,7 @@ def test_effect_evaluation_counts_related_reports_and_keeps_the_recommendation(w
     from riskgate.intake import services as intake
     from riskgate.warnings import services
     from riskgate.warnings.models import Evaluation
-    from tests.warnings.test_workflow import published
+    from tests.warnings.factories import published
 
     notice, _approver = published(world)  # HS 9401, origin CN
     for title, hs, origin in (("同款折叠椅再次夹伤", "940171", ["CN"]), ("无关产品", "851631", ["CN"])):

@@ -5,7 +5,7 @@ from django.test import Client
 from lxml import etree
 
 from riskgate.warnings import cap, services
-from tests.warnings.test_workflow import CONTENT, published
+from tests.warnings.factories import CONTENT, published
 
 ATOM = {"atom": "http://www.w3.org/2005/Atom"}
 

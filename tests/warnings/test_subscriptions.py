@@ -15,7 +15,7 @@ from django.test import Client, override_settings
 
 from riskgate.warnings import delivery, services
 from riskgate.warnings.models import Delivery, DeliveryStatus, Subscription
-from tests.warnings.test_workflow import published
+from tests.warnings.factories import published
 
 
 class Receiver:
