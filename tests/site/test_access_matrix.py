@@ -603,7 +603,7 @@ def _matrix_assessment(world):
     )
     world.lab_task.report_file.save("report.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
     world.warning = _matrix_warning(world)
-    from riskgate.warnings.delivery import subscribe
+    from riskgate.warnings.services.delivery import subscribe
 
     world.subscription = subscribe(email="matrix@example.com")
     from django.core.files.uploadedfile import SimpleUploadedFile

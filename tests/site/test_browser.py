@@ -357,7 +357,7 @@ def test_warning_lifecycle_on_the_officer_pages_and_the_portal(browser, live_ser
 
     ARTIFACTS.mkdir(exist_ok=True)
     receiver = Receiver()
-    from riskgate.warnings import delivery
+    from riskgate.warnings.services import delivery
 
     subscriber = delivery.confirm(delivery.subscribe(email="reader@example.com", webhook_url=receiver.url))
     assessment = confirmed_assessment(live_world)

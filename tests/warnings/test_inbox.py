@@ -8,8 +8,9 @@ import time_machine
 from django.urls import reverse
 
 from riskgate.core.models import Notification
-from riskgate.warnings import inbox, services
+from riskgate.warnings import services
 from riskgate.warnings.models import Recipient
+from riskgate.warnings.services import inbox
 from tests.warnings.factories import published
 
 

@@ -13,8 +13,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 
-from riskgate.warnings import delivery, services
+from riskgate.warnings import services
 from riskgate.warnings.models import Delivery, DeliveryStatus, Subscription
+from riskgate.warnings.services import delivery
 from tests.warnings.factories import published
 
 

@@ -166,7 +166,7 @@ def test_publication_time_limit_is_escalated_once(world):
     from django.core.management import call_command
 
     from riskgate.core.models import Notification
-    from riskgate.warnings.deadlines import escalate_unpublished
+    from riskgate.warnings.services.deadlines import escalate_unpublished
 
     start = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False) as clock:
@@ -186,6 +186,6 @@ def test_publication_time_limit_is_escalated_once(world):
         approver = second_officer(world)
         services.approve(approver, notice)
         services.publish(approver, notice)
-        from riskgate.warnings.deadlines import overdue_publications
+        from riskgate.warnings.services.deadlines import overdue_publications
 
         assert overdue_publications() == []

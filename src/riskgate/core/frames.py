@@ -8,7 +8,7 @@ joins them into the frame. On the portal's search page the base layout had becom
 that is not in the page cache (bench/portal).
 
 Who gets the kept frame: visitors without a session or flash messages (the same rule as the public page cache,
-warnings.views._cached_page). Everyone else — a signed-in officer's navigation, a visitor's messages — gets the
+warnings.views.portal._cached_page). Everyone else — a signed-in officer's navigation, a visitor's messages — gets the
 frame rendered for their own request. A frame that used the CSRF token is never kept (it would carry one
 visitor's token to the next). Tests check that the page joined from a kept frame is the page rendered whole.
 """

@@ -6,6 +6,8 @@ import datetime as dt
 from django.core.cache import cache
 from django.db.models import Max, Q, QuerySet
 
+from riskgate.assessment.models import Assessment
+from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core.access import MAX_ID, pk_or_404
 from riskgate.core.principal import Principal
 from riskgate.core.search import matching
@@ -113,3 +115,19 @@ def basis_from_request(request):
 def managed_notice_or_404(principal: Principal, pk: int) -> WarningNotice:
     """A warning version in the principal's jurisdiction, for the management pages; 404 otherwise."""
     return pk_or_404(WarningNotice.objects.visible_to(principal), pk)
+
+
+def assessments_without_warning(principal: Principal) -> QuerySet:
+    """Confirmed assessments of the principal's scope that no warning cites yet (bases for a new draft), newest
+    first."""
+    return (
+        Assessment.objects.visible_to(principal)
+        .filter(status=AssessmentStatus.CONFIRMED)
+        .exclude(warnings__isnull=False)
+        .order_by("-confirmed_at")
+    )
+
+
+def assessment_in_scope(principal: Principal, pk: int) -> Assessment | None:
+    """An assessment of the principal's scope that a warning may be drafted from (None if out of scope)."""
+    return Assessment.objects.visible_to(principal).filter(pk=pk).first()

@@ -5,14 +5,14 @@ from celery import shared_task
 
 @shared_task(name="riskgate.warnings.tasks.escalate_unpublished")
 def escalate_unpublished() -> int:
-    from .deadlines import escalate_unpublished as run
+    from .services.deadlines import escalate_unpublished as run
 
     return run()
 
 
 @shared_task(name="riskgate.warnings.tasks.fan_out")
 def fan_out(notice_id: int) -> int:
-    from .delivery import fan_out as run
+    from .services.delivery import fan_out as run
 
     ids = run(notice_id)
     for delivery_id in ids:
@@ -23,8 +23,8 @@ def fan_out(notice_id: int) -> int:
 @shared_task(name="riskgate.warnings.tasks.deliver", bind=True, max_retries=5)
 def deliver(self, delivery_id: int) -> str:
     """One delivery; a failure worth retrying is retried with exponential back-off (1 min … about 30 min)."""
-    from .delivery import DeliveryError
-    from .delivery import deliver as send
+    from .services.delivery import DeliveryError
+    from .services.delivery import deliver as send
 
     try:
         return send(delivery_id)
@@ -36,13 +36,13 @@ def deliver(self, delivery_id: int) -> str:
 
 @shared_task(name="riskgate.warnings.tasks.send_digests")
 def send_digests() -> int:
-    from .delivery import send_digests as run
+    from .services.delivery import send_digests as run
 
     return run()
 
 
 @shared_task(name="riskgate.warnings.tasks.escalate_unanswered")
 def escalate_unanswered() -> int:
-    from .inbox import escalate_unanswered as run
+    from .services.inbox import escalate_unanswered as run
 
     return run()

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import manage, subscriptions, views
+from .views import manage, subscriptions
+from .views import portal as views
 
 app_name = "warnings"
 urlpatterns = [

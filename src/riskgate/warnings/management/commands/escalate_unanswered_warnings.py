@@ -2,7 +2,7 @@
 
 from django.core.management import BaseCommand
 
-from riskgate.warnings.inbox import escalate_unanswered
+from riskgate.warnings.services.inbox import escalate_unanswered
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management import BaseCommand
 
-from riskgate.warnings.deadlines import escalate_unpublished
+from riskgate.warnings.services.deadlines import escalate_unpublished
 
 
 class Command(BaseCommand):

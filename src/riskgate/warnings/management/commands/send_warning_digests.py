@@ -2,7 +2,7 @@
 
 from django.core.management import BaseCommand
 
-from riskgate.warnings.delivery import send_digests
+from riskgate.warnings.services.delivery import send_digests
 
 
 class Command(BaseCommand):

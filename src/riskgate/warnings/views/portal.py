@@ -22,10 +22,10 @@ from riskgate.core.countries import country_name
 from riskgate.core.models import Region
 from riskgate.core.vocabulary import LEVEL_COLOURS, WarningLevel
 
-from . import cap, portal_index, queries
-from .forms import PortalFilterForm
-from .models import Change, WarningNotice
-from .templatetags.warning_tags import RESULT_ITEM_FIELDS, language_links_html, result_item
+from .. import cap, portal_index, queries
+from ..forms import PortalFilterForm
+from ..models import Change, WarningNotice
+from ..templatetags.warning_tags import RESULT_ITEM_FIELDS, language_links_html, result_item
 
 FEED_SIZE = 100
 

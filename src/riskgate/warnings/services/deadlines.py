@@ -12,7 +12,7 @@ from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core import audit
 from riskgate.core.notifications import notify_organisation
 
-from .models import PublicationLimit, Status
+from ..models import PublicationLimit, Status
 
 
 def overdue_publications(now: dt.datetime | None = None) -> list[Assessment]:

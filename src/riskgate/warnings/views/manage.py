@@ -11,18 +11,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from riskgate.assessment.models import Assessment
-from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core import audit
 from riskgate.core.access import MAX_ID, permission_required, pk_or_404
 from riskgate.core.actions import Action, dispatch
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 
-from . import cap, inbox, services
-from .forms import EmergencyForm, EvaluationForm, ManageFilterForm, ReasonForm, WarningForm
-from .models import Evaluation, Recipient, Status, WarningNotice
-from .queries import managed_notice_or_404
+from .. import cap, queries, services
+from ..forms import EmergencyForm, EvaluationForm, ManageFilterForm, ReasonForm, WarningForm
+from ..models import Evaluation, Recipient, Status, WarningNotice
+from ..queries import managed_notice_or_404
+from ..services import inbox
 
 
 def _notice_or_404(request, pk: int) -> WarningNotice:
@@ -36,12 +35,11 @@ def manage_list(request):
     if form.is_valid() and form.cleaned_data["status"]:
         items = items.filter(status=form.cleaned_data["status"])
     page = Paginator(items.order_by("-updated_at", "-id"), 50).get_page(request.GET.get("page"))
-    confirmed = Assessment.objects.visible_to(request.user).filter(status=AssessmentStatus.CONFIRMED)
     context = {
         "form": form,
         "page": page,
         "can_draft": request.user.has_permission(Permission.WARNING_DRAFT),
-        "bases": confirmed.exclude(warnings__isnull=False).order_by("-confirmed_at")[:20],
+        "bases": queries.assessments_without_warning(request.user)[:20],
     }
     return render(request, "warnings/manage_list.html", context)
 
@@ -55,7 +53,7 @@ def manage_create(request):
     if raw:
         if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
             raise Http404
-        assessment = Assessment.objects.visible_to(request.user).filter(pk=int(raw)).first()
+        assessment = queries.assessment_in_scope(request.user, int(raw))
         if assessment is None:
             raise Http404
     initial = {}

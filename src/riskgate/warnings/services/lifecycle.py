@@ -20,9 +20,7 @@ from riskgate.core.principal import Principal, person, require_person
 from riskgate.core.vocabulary import WarningLevel
 from riskgate.intake.models import RiskInformation
 
-from . import inbox
-from .delivery import fan_out_on_commit
-from .models import (
+from ..models import (
     CONTENT_FIELDS,
     AuthorityRule,
     Change,
@@ -34,6 +32,8 @@ from .models import (
     WarningNotice,
     region_prefix,
 )
+from . import inbox
+from .delivery import fan_out_on_commit
 
 _RANK = {level: rank for rank, level in enumerate(reversed(WarningLevel.values))}  # IV 0 … I 3
 

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from riskgate.core import audit, ratelimit
 from riskgate.core.forms import add_service_errors
 
-from . import delivery
-from .forms import SubscribeForm
-from .models import Subscription
+from ..forms import SubscribeForm
+from ..models import Subscription
+from ..services import delivery
 
 
 def _by_token(token: str) -> Subscription:

@@ -32,9 +32,9 @@ from django.utils.translation import gettext as _
 from riskgate.core import audit
 from riskgate.core.jobs import enqueue_on_commit
 
-from .models import Change, Delivery, DeliveryStatus, Status, Subscription, WarningNotice
-from .queries import forget_data_version
-from .schemas import PublicWarningOut
+from ..models import Change, Delivery, DeliveryStatus, Status, Subscription, WarningNotice
+from ..queries import forget_data_version
+from ..schemas import PublicWarningOut
 
 EVENTS = {Change.NEW: "warning.alert", Change.ADJUSTED: "warning.update", Change.LIFTED: "warning.cancel"}
 MAX_ATTEMPTS = 6

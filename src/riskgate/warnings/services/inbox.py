@@ -19,7 +19,7 @@ from riskgate.core.notifications import notify_organisation
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
 
-from .models import Recipient, RecipientKind, WarningKind, WarningNotice, region_prefix
+from ..models import Recipient, RecipientKind, WarningKind, WarningNotice, region_prefix
 
 ANSWER_HOURS = 72  # how long an addressee has to report its action or acknowledge before it is escalated
 AGENCY_KINDS = [
