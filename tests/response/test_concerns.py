@@ -2,7 +2,8 @@
 the warnings that name it — and nothing of another enterprise, nor the rules that selected its goods."""
 
 from riskgate.response.queries.concerns import for_enterprise
-from riskgate.targeting import inspection, live, screening, services, supervision
+from riskgate.targeting import live, services
+from riskgate.targeting.services import inspection, screening, supervision
 from tests.warnings.factories import published
 
 ITEM = {

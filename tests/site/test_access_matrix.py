@@ -620,9 +620,10 @@ def _matrix_assessment(world):
 
 def _matrix_targeting(world):
     """A control rule of Xi'an Customs and the task its hit opened at the Xi'an airport port."""
-    from riskgate.targeting import live, screening
+    from riskgate.targeting import live
     from riskgate.targeting import services as targeting
     from riskgate.targeting.models import PortOffice
+    from riskgate.targeting.services import screening
 
     PortOffice.objects.create(code="CNXIY", organisation=world.org("xian-airport-port"))
     world.rule = targeting.issue(world.user("xian"), {"hs_prefixes": ["8507"], "action": "inspect"}, reason="m")

@@ -12,7 +12,7 @@ from riskgate.core.models import AuditEvent
 from riskgate.credit import queries as credit_queries
 from riskgate.credit.models import GradeChange
 from riskgate.intake.models import RiskInformation
-from riskgate.targeting import history, inspection, live, queries, screening, services, supervision
+from riskgate.targeting import live, queries, services
 from riskgate.targeting.models import (
     CommodityRecord,
     HistoryExport,
@@ -24,6 +24,8 @@ from riskgate.targeting.models import (
     SupervisionPolicy,
     TaskStatus,
 )
+from riskgate.targeting.services import inspection, screening, supervision
+from riskgate.targeting.services import retro as history
 
 BATTERIES = {"hs_prefixes": ["8507"], "origin_countries": ["CN"], "action": "inspect"}
 ITEM = {

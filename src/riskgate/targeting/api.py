@@ -13,8 +13,9 @@ from riskgate.core.access import MAX_ID, field_error, pk_or_404
 from riskgate.core.api_support import Pagination, filtered, require_caller
 from riskgate.core.permissions import Permission
 
-from . import inspection, queries, screening, services, supervision
+from . import queries, services
 from .models import ControlRule, RuleStatus, ScreeningDecision, TaskStatus
+from .services import inspection, screening, supervision
 
 router = Router(tags=["port control"])
 

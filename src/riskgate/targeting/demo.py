@@ -6,8 +6,10 @@ rule retro-screened. Idempotent: nothing when control rules exist."""
 from django.db import transaction
 from django.utils import timezone
 
-from . import history, inspection, screening, services, supervision, synthetic
+from . import services, synthetic
 from .models import ControlRule, InspectionTask, PortOffice, TaskStatus
+from .services import inspection, screening, supervision
+from .services import retro as history
 
 PORT_CODES = {
     "CNXIY": "xian-airport-port",

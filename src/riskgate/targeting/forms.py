@@ -12,7 +12,7 @@ from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.credit.models import CreditGrade
 
 from .models import ACTION_LABELS, CRITERIA, Direction, Outcome, RuleStatus, TaskKind, TaskStatus
-from .supervision import POLICY_FIELDS
+from .services.supervision import POLICY_FIELDS
 
 LIST_FIELDS = ("hs_prefixes", "origin_countries", "enterprise_ids", "ports", "keywords")
 _SEPARATORS = re.compile(r"[\n,，;；]+")

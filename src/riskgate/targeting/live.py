@@ -17,9 +17,9 @@ from django.db import DatabaseError
 
 from riskgate.credit import queries as credit_queries
 
-from . import supervision
 from .engine import Engine, parse_policy
 from .models import ControlRule, PortOffice, RuleSetState, RuleStatus
+from .services import supervision
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5

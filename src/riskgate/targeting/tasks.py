@@ -5,7 +5,7 @@ from celery import shared_task
 
 @shared_task(name="riskgate.targeting.tasks.retro_screen")
 def retro_screen(rule_id: int) -> int:
-    from .history import run
+    from .services.retro import run
 
     retro = run(rule_id)
     return retro.tasks_opened if retro else 0
@@ -13,13 +13,13 @@ def retro_screen(rule_id: int) -> int:
 
 @shared_task(name="riskgate.targeting.tasks.export_history")
 def export_history() -> int:
-    from .history import export
+    from .services.retro import export
 
     return export()
 
 
 @shared_task(name="riskgate.targeting.tasks.refresh_commodity_records")
 def refresh_commodity_records() -> int:
-    from .supervision import refresh_records
+    from .services.supervision import refresh_records
 
     return refresh_records()

@@ -16,7 +16,7 @@ from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 from riskgate.warnings.queries import basis_from_request
 
-from . import inspection, queries, screening, services, supervision
+from . import queries, services
 from .forms import (
     GradeForm,
     IssueForm,
@@ -29,6 +29,7 @@ from .forms import (
     TaskFilterForm,
 )
 from .models import CommodityRecord, ControlRule, RuleStatus, TaskStatus
+from .services import inspection, screening, supervision
 
 
 def _rules(request):

@@ -2,7 +2,7 @@
 
 from django.core.management import BaseCommand
 
-from riskgate.targeting.history import directory, export
+from riskgate.targeting.services.retro import directory, export
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management import BaseCommand
 
-from riskgate.targeting.supervision import refresh_records
+from riskgate.targeting.services.supervision import refresh_records
 
 
 class Command(BaseCommand):

@@ -14,9 +14,9 @@ from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
 from riskgate.warnings.queries import basis_for
 
-from . import history
-from .engine.exchange import FormatError, parse_rule
-from .models import CRITERIA, ControlRule, PortOffice, RuleSetState, RuleStatus
+from ..engine.exchange import FormatError, parse_rule
+from ..models import CRITERIA, ControlRule, PortOffice, RuleSetState, RuleStatus
+from . import retro
 
 
 def bump(now: dt.datetime) -> None:
@@ -84,7 +84,7 @@ def issue(principal: Principal, data: dict, *, warning=None, executing=(), reaso
     now = timezone.now()
     bump(now)
     _record(principal, rule, "issued", rule.reason)
-    history.queue(rule)
+    retro.queue(rule)
     return rule
 
 
@@ -116,7 +116,7 @@ def change(principal: Principal, rule: ControlRule, data: dict, *, reason: str) 
     rule.save(update_fields=["status", "ended_at"])
     bump(now)
     _record(principal, new, "changed", reason)
-    history.queue(new)
+    retro.queue(new)
     return new
 
 

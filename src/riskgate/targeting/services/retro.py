@@ -13,10 +13,9 @@ from django.utils import timezone
 
 from riskgate.core.jobs import enqueue_on_commit
 
-from .engine import parse_item
-from .engine.retro import retro_items, write_history
-from .inspection import port_organisations
-from .models import (
+from ..engine import parse_item
+from ..engine.retro import retro_items, write_history
+from ..models import (
     ControlRule,
     HistoryExport,
     InspectionTask,
@@ -26,6 +25,7 @@ from .models import (
     TaskKind,
     enterprise_key,
 )
+from .inspection import port_organisations
 
 EXPORT_BATCH = 200_000  # decisions per Parquet part
 MAX_FOLLOW_UPS = 2_000  # follow-up tasks opened per rule (the newest matches); the total is recorded

@@ -1,6 +1,6 @@
 """Screening declarations for the single window: items checked by the exchange format, decided by the worker's
 live engine, every decision stored with the rule versions that matched (ScreeningDecision), and every hit or random
-selection opened as an inspection task at its port (targeting.inspection). The decisions
+selection opened as an inspection task at its port (targeting.services.inspection). The decisions
 are the record of screening; they are not copied into the audit chain one by one (hundreds a second)."""
 
 from django.core.exceptions import ValidationError
@@ -13,10 +13,11 @@ from riskgate.core.fastpath.bulk import insert_returning, new_instances
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, is_token
 
-from . import inspection, live
-from .engine import ACTIONS, FormatError, naive, parse_item, parse_policy, selected
-from .engine.exchange import STRENGTH, draw
-from .models import ControlRule, ScreeningDecision
+from .. import live
+from ..engine import ACTIONS, FormatError, naive, parse_item, parse_policy, selected
+from ..engine.exchange import STRENGTH, draw
+from ..models import ControlRule, ScreeningDecision
+from . import inspection
 from .supervision import exchange_policy
 
 MAX_DECLARATION_ITEMS = 1000

@@ -21,7 +21,7 @@ from riskgate.core.principal import Principal, person
 from riskgate.intake.models import Channel, RiskInformation, SourceType, TradeDirection
 from riskgate.intake.services import store_information
 
-from .models import (
+from ..models import (
     RELEASE_ACTION,
     ControlRule,
     InspectionTask,

@@ -19,9 +19,9 @@ from riskgate.core.principal import Principal
 from riskgate.credit import queries as credit_queries
 from riskgate.credit import services as credit
 
-from .engine import FormatError, parse_policy
-from .models import CommodityRecord, InspectionTask, Outcome, SupervisionPolicy, TaskStatus
-from .services import bump
+from ..engine import FormatError, parse_policy
+from ..models import CommodityRecord, InspectionTask, Outcome, SupervisionPolicy, TaskStatus
+from .rules import bump
 
 POLICY_FIELDS = (
     "grade_factors",
