@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from riskgate.core.models import Scoped, Versioned
 
-from .engine.exchange import ACTIONS, RELEASE, Rule, parse_rule
+from .engine.exchange import ACTIONS, RELEASE, RULE_CRITERIA, Rule, parse_rule
 
 RELEASE_ACTION = RELEASE
 
@@ -35,20 +35,7 @@ class RuleStatus(models.TextChoices):
 
 
 # The fields of a version that make the rule (everything else is its history).
-CRITERIA = (
-    "direction",
-    "hs_prefixes",
-    "origin_countries",
-    "enterprise_ids",
-    "ports",
-    "keywords",
-    "min_value",
-    "max_value",
-    "valid_from",
-    "valid_to",
-    "action",
-    "sampling_rate",
-)
+CRITERIA = RULE_CRITERIA
 
 
 class ControlRule(Versioned):

@@ -20,23 +20,22 @@ ACTIONS = ("reject", "hold", "inspect", "sample", "document_check")  # strongest
 STRENGTH = {action: len(ACTIONS) - i for i, action in enumerate(ACTIONS)}  # reject 5 … document_check 1
 RELEASE = "release"
 DIRECTIONS = ("import", "export")
-RULE_FIELDS = frozenset(
-    {
-        "id",
-        "direction",
-        "hs_prefixes",
-        "origin_countries",
-        "enterprise_ids",
-        "ports",
-        "keywords",
-        "min_value",
-        "max_value",
-        "valid_from",
-        "valid_to",
-        "action",
-        "sampling_rate",
-    }
+# The fields of a rule that decide what it matches (a rule version is these and its id).
+RULE_CRITERIA = (
+    "direction",
+    "hs_prefixes",
+    "origin_countries",
+    "enterprise_ids",
+    "ports",
+    "keywords",
+    "min_value",
+    "max_value",
+    "valid_from",
+    "valid_to",
+    "action",
+    "sampling_rate",
 )
+RULE_FIELDS = frozenset({"id", *RULE_CRITERIA})
 ITEM_FIELDS = frozenset(
     {
         "declaration_id",
