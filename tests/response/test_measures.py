@@ -269,3 +269,18 @@ def test_the_demo_has_measures_at_every_stage(world):
 
     assert sorted(Obligation.objects.values_list("status", flat=True)) == ["awaiting_report", "implementing"]
     assert load_demo_measures() == 0
+
+
+def test_an_action_answers_in_the_officers_language(world):
+    """The page actions' messages are looked up per request (core.actions): an English page says them in English,
+    a Chinese one in Chinese, whichever language the process started in."""
+    from django.urls import reverse
+
+    notice, _approver = published(world)
+    order = _order(world, notice, code="supervised-destruction", hs_codes=[])
+    url = reverse("response:act", args=[order.pk, "progress"])
+    for language, expected in (("en", "Progress reported."), ("zh-hans", "已报告进展。")):
+        client = world.client_for("port")
+        client.cookies["django_language"] = language
+        page = client.post(url, {"text": f"progress ({language})"}, follow=True)
+        assert page.status_code == 200 and expected in page.content.decode()

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from riskgate.core import audit
@@ -209,15 +210,17 @@ def _unseat(request, a, d):
 
 
 ACTIONS = {
-    "start": Action(lambda r, a, d: services.start(r.user, a), _("已受理研判任务。")),
+    "start": Action(lambda r, a, d: services.start(r.user, a), gettext_lazy("已受理研判任务。")),
     "declare": Action(
-        lambda r, a, d: services.declare_conflict(r.user, a, **d), _("已记录利益冲突声明。"), DeclarationForm
+        lambda r, a, d: services.declare_conflict(r.user, a, **d), gettext_lazy("已记录利益冲突声明。"), DeclarationForm
     ),
-    "seat": Action(lambda r, a, d: services.seat_expert(r.user, a, **d), _("专家已入组。"), SeatForm),
-    "unseat": Action(_unseat, _("专家已退出专家组。")),
-    "finding": Action(lambda r, a, d: services.add_finding(r.user, a, **d), _("已记录。"), FindingForm),
-    "lab_task": Action(lambda r, a, d: services.add_lab_task(r.user, a, **d), _("已下达实验室验证任务。"), LabTaskForm),
-    "lab_results": Action(_lab_results, _("已录入检测结果。"), LabResultForm),
+    "seat": Action(lambda r, a, d: services.seat_expert(r.user, a, **d), gettext_lazy("专家已入组。"), SeatForm),
+    "unseat": Action(_unseat, gettext_lazy("专家已退出专家组。")),
+    "finding": Action(lambda r, a, d: services.add_finding(r.user, a, **d), gettext_lazy("已记录。"), FindingForm),
+    "lab_task": Action(
+        lambda r, a, d: services.add_lab_task(r.user, a, **d), gettext_lazy("已下达实验室验证任务。"), LabTaskForm
+    ),
+    "lab_results": Action(_lab_results, gettext_lazy("已录入检测结果。"), LabResultForm),
     "scenario": Action(
         lambda r, a, d: services.add_scenario(
             r.user,
@@ -227,31 +230,33 @@ ACTIONS = {
             steps=d["steps"],
             group=d["vulnerable_group"],
         ),
-        _("已添加伤害情景。"),
+        gettext_lazy("已添加伤害情景。"),
         ScenarioForm,
     ),
     "remove_scenario": Action(
-        lambda r, a, d: services.remove_scenario(r.user, a, _posted_id(r, "scenario")), _("已删除伤害情景。")
+        lambda r, a, d: services.remove_scenario(r.user, a, _posted_id(r, "scenario")), gettext_lazy("已删除伤害情景。")
     ),
-    "report": Action(_report, _("报告已保存，风险等级和建议预警等级已重新计算。"), ReportForm),
-    "send_to_panel": Action(lambda r, a, d: services.send_to_panel(r.user, a), _("报告已提交专家组审议。")),
+    "report": Action(_report, gettext_lazy("报告已保存，风险等级和建议预警等级已重新计算。"), ReportForm),
+    "send_to_panel": Action(lambda r, a, d: services.send_to_panel(r.user, a), gettext_lazy("报告已提交专家组审议。")),
     "withdraw": Action(
-        lambda r, a, d: services.withdraw_from_panel(r.user, a, r.POST.get("note", "")), _("已撤回修改。")
+        lambda r, a, d: services.withdraw_from_panel(r.user, a, r.POST.get("note", "")), gettext_lazy("已撤回修改。")
     ),
-    "vote": Action(lambda r, a, d: services.vote(r.user, a, **d), _("已表态。"), VoteForm),
-    "submit": Action(lambda r, a, d: services.submit(r.user, a), _("报告已提交提请机构确认。")),
+    "vote": Action(lambda r, a, d: services.vote(r.user, a, **d), gettext_lazy("已表态。"), VoteForm),
+    "submit": Action(lambda r, a, d: services.submit(r.user, a), gettext_lazy("报告已提交提请机构确认。")),
     "extension": Action(
         lambda r, a, d: services.request_extension(r.user, a, new_due_at=d["new_due_at"], reason=d["reason"]),
-        _("已提出延期申请。"),
+        gettext_lazy("已提出延期申请。"),
         ExtensionForm,
     ),
     "decide_extension": Action(
-        lambda r, a, d: services.decide_extension(r.user, a, **d), _("已处理延期申请。"), ExtensionDecisionForm
+        lambda r, a, d: services.decide_extension(r.user, a, **d),
+        gettext_lazy("已处理延期申请。"),
+        ExtensionDecisionForm,
     ),
-    "decide": Action(lambda r, a, d: services.decide(r.user, a, **d), _("已作出确认决定。"), DecisionForm),
+    "decide": Action(lambda r, a, d: services.decide(r.user, a, **d), gettext_lazy("已作出确认决定。"), DecisionForm),
     "reassess": Action(
         lambda r, a, d: services.reassess(r.user, a, reason=d["reason"]),
-        _("已发起重新研判。"),
+        gettext_lazy("已发起重新研判。"),
         ReassessForm,
         follow=True,
     ),

@@ -75,7 +75,8 @@ def dispatch(
         return show(obj)
     shown = result if action.follow else obj
     if action.done:
-        messages.success(request, action.done % shown.reference if "%s" in action.done else action.done)
+        done = str(action.done)  # in the request's language: tables of actions hold lazy translations
+        messages.success(request, done % shown.reference if "%s" in done else done)
     return (action.show or show)(shown)
 
 

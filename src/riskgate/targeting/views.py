@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from riskgate.core import audit
@@ -123,12 +124,12 @@ class _ChangeForm(RuleForm):
 RULE_ACTIONS = {
     "change": Action(
         lambda r, rule, d: services.change(r.user, rule, d["criteria"], reason=d["reason"]),
-        _("已调整为 %s。"),
+        gettext_lazy("已调整为 %s。"),
         _ChangeForm,
         follow=True,
     ),
     "retire": Action(
-        lambda r, rule, d: services.retire(r.user, rule, reason=d["reason"]), _("已撤销 %s。"), ReasonForm
+        lambda r, rule, d: services.retire(r.user, rule, reason=d["reason"]), gettext_lazy("已撤销 %s。"), ReasonForm
     ),
 }
 

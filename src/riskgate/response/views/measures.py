@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from riskgate.core import audit
@@ -135,7 +136,7 @@ def _may_lift(request, order: MeasureOrder) -> bool:
 ACTIONS = {
     "progress": Action(
         lambda r, order, d: services.report_progress(r.user, order, text=d["text"], evidence=d["evidence"]),
-        _("已报告进展。"),
+        gettext_lazy("已报告进展。"),
         ProgressForm,
         _may_execute,
     ),
@@ -143,13 +144,13 @@ ACTIONS = {
         lambda r, order, d: services.record_quantity(
             r.user, order, kind=d["kind"], amount=d["amount"], unit=d["unit"], note=d["note"]
         ),
-        _("已登记处置数量。"),
+        gettext_lazy("已登记处置数量。"),
         QuantityForm,
         _may_execute,
     ),
     "lift": Action(
         lambda r, order, d: services.lift(r.user, order, reason=d["reason"], evaluation=d["evaluation"]),
-        _("已解除 %s。"),
+        gettext_lazy("已解除 %s。"),
         LiftForm,
         _may_lift,
     ),

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from riskgate.core import audit
@@ -145,7 +146,7 @@ def _authority(permission: Permission):
     return allowed
 
 
-DONE = _("已提交。")
+DONE = gettext_lazy("已提交。")
 ACTIONS = {
     "report": Action(lambda r, o, d: obligations.submit_report(r.user, o, d), DONE, MitigationForm, _party),
     "consumers": Action(

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from riskgate.core import audit
@@ -89,17 +90,17 @@ def _manager(request, recall: Recall) -> bool:
 
 ACTIONS = {
     # A second click on publish is refused by the service with a message, not a failure.
-    "publish": Action(lambda r, recall, d: recalls.publish(r.user, recall), _("召回公告已发布。")),
+    "publish": Action(lambda r, recall, d: recalls.publish(r.user, recall), gettext_lazy("召回公告已发布。")),
     "progress": Action(
         lambda r, recall, d: recalls.report_progress(
             r.user, recall, as_of=d["as_of"], units_corrected=d["units_corrected"], note=d["note"]
         ),
-        _("已提交。"),
+        gettext_lazy("已提交。"),
         RecallProgressForm,
     ),
     "enforce": Action(
         lambda r, recall, d: recalls.open_enforcement(r.user, recall, kind=d["kind"], facts=d["facts"]),
-        _("已提交。"),
+        gettext_lazy("已提交。"),
         EnforcementForm,
         _manager,
     ),

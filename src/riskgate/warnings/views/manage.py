@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from riskgate.core import audit
@@ -152,19 +153,23 @@ def _adjust(request, notice: WarningNotice, data: dict) -> WarningNotice:
 
 
 ACTIONS = {
-    "submit": Action(lambda r, n, d: services.submit_for_review(r.user, n), _("已送审。"), follow=True),
+    "submit": Action(lambda r, n, d: services.submit_for_review(r.user, n), gettext_lazy("已送审。"), follow=True),
     "send_back": Action(
-        lambda r, n, d: services.send_back(r.user, n, note=r.POST.get("reason", "")), _("已退回起草人。"), follow=True
+        lambda r, n, d: services.send_back(r.user, n, note=r.POST.get("reason", "")),
+        gettext_lazy("已退回起草人。"),
+        follow=True,
     ),
-    "approve": Action(lambda r, n, d: services.approve(r.user, n), _("已批准。"), follow=True),
-    "publish": Action(lambda r, n, d: services.publish(r.user, n), _("已发布。"), follow=True),
+    "approve": Action(lambda r, n, d: services.approve(r.user, n), gettext_lazy("已批准。"), follow=True),
+    "publish": Action(lambda r, n, d: services.publish(r.user, n), gettext_lazy("已发布。"), follow=True),
     "adjust": Action(
         _adjust,
-        _("已起草调整版本，请修改后送审。"),
+        gettext_lazy("已起草调整版本，请修改后送审。"),
         follow=True,
         show=lambda new: redirect("warnings:edit", pk=new.pk),
     ),
-    "evaluate": Action(lambda r, n, d: services.evaluate(r.user, n, **d), _("已记录效果评估。"), EvaluationForm),
+    "evaluate": Action(
+        lambda r, n, d: services.evaluate(r.user, n, **d), gettext_lazy("已记录效果评估。"), EvaluationForm
+    ),
 }
 
 
