@@ -1,0 +1,64 @@
+"""The registry the site is composed from (site/rooms.py): every contribution a room names exists and belongs to
+that room's own app, every installed domain app has its place, and the home page shows each role its panels."""
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from riskgate.site import rooms
+
+pytestmark = pytest.mark.django_db
+
+
+def _paths(room):
+    yield from (p for p in (room.urls, room.router) if p)
+    yield from (panel.read for panel in room.panels)
+    yield from (section.read for section in room.sections)
+    yield from room.world
+    yield from (step.loader for step in room.demo)
+
+
+@pytest.mark.parametrize("room", rooms.ROOMS, ids=lambda r: r.app)
+def test_each_contribution_exists_and_belongs_to_its_room(room):
+    for path in _paths(room):
+        assert path.startswith(f"riskgate.{room.app}."), path
+        if path.endswith(".urls"):
+            __import__(path)
+        else:
+            assert callable(rooms.resolve(path)) or hasattr(rooms.resolve(path), "urls_paths"), path
+    for link in (*room.navigation, *room.public_navigation):
+        assert link.url.startswith((f"{room.app}:", "admin:")), link.url
+        reverse(link.url)
+
+
+def test_every_app_with_pages_or_an_api_is_a_room():
+    apps_with_urls = {
+        config.name.split(".")[1]
+        for config in apps.get_app_configs()
+        if config.name.startswith("riskgate.") and config.label != "site" and _has_module(config.name, "urls")
+    }
+    assert apps_with_urls <= {room.app for room in rooms.ROOMS}
+
+
+def _has_module(package: str, name: str) -> bool:
+    from importlib.util import find_spec
+
+    return find_spec(f"{package}.{name}") is not None
+
+
+def test_the_home_page_shows_each_role_its_panels(world):
+    expected = {
+        "warning": ["h-intake", "h-assessments", "h-juris", "h-me"],
+        "auditor": ["h-audit", "h-juris", "h-me"],
+        "admin": ["h-intake", "h-assessments", "h-audit", "h-admin", "h-tokens", "h-juris", "h-me"],
+        "expert": ["h-assessments", "h-me"],
+        "enterprise": ["h-juris", "h-me"],
+    }
+    for username, panels in expected.items():
+        page = world.client_for(username).get(reverse("site:home")).content.decode()
+        shown = [
+            panel
+            for panel in ("h-intake", "h-assessments", "h-audit", "h-admin", "h-tokens", "h-juris", "h-me")
+            if f'id="{panel}"' in page
+        ]
+        assert shown == panels, (username, shown)
