@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from riskgate.accounts.models import Organisation
+from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core.countries import is_valid_code
 from riskgate.core.forms import CountryCodeField, fixed_fields
 from riskgate.core.vocabulary import HazardType, WarningLevel
@@ -75,7 +75,7 @@ class WarningForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         visible = Organisation.objects.visible_to(principal).order_by("name")
         self.fields["ports"].queryset = visible.filter(kind__in=["port", "inspection_body"])
-        self.fields["enterprises"].queryset = visible.filter(kind="enterprise")
+        self.fields["enterprises"].queryset = visible.filter(kind=OrganisationKind.ENTERPRISE)
         if self.instance.pk:
             self.initial.setdefault("ports", list(self.instance.ports.all()))
             self.initial.setdefault("enterprises", list(self.instance.enterprises.all()))

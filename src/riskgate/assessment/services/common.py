@@ -12,6 +12,7 @@ from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.notifications import notify_organisation
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, person
+from riskgate.core.scoping import ScopeMode
 
 from ..models import (
     OPEN_STATUSES,
@@ -31,7 +32,7 @@ def is_authority(principal: Principal, assessment: Assessment) -> bool:
     """The requesting organisation or one above it (by the principal's jurisdiction), with the request permission."""
     if not principal.has_permission(Permission.ASSESSMENT_REQUEST):
         return False
-    if principal.scope_mode == "assigned":
+    if principal.scope_mode == ScopeMode.ASSIGNED:
         return False
     return Assessment.objects.visible_to(principal).filter(pk=assessment.pk).exists()
 

@@ -12,6 +12,7 @@ from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, person
+from riskgate.core.scoping import ScopeMode
 from riskgate.intake import services as intake
 from riskgate.intake.linking import visible_case_or_none
 from riskgate.intake.models import ASSESSABLE_STATUSES, RiskCase, RiskInformation
@@ -85,7 +86,7 @@ def request_assessment(
 ) -> Assessment:
     """The warning office or a bureau asks a technical institution or a working group to assess a risk."""
     require(principal, Permission.ASSESSMENT_REQUEST)
-    if person(principal) is None or principal.scope_mode == "assigned" or principal.organisation is None:
+    if person(principal) is None or principal.scope_mode == ScopeMode.ASSIGNED or principal.organisation is None:
         raise PermissionDenied  # decisions on assessments are taken by accountable officers, not system clients
     ids, members = {int(i) for i in information_ids}, list(members)
     title = (title or "").strip()

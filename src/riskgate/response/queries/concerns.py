@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from riskgate.assessment.models import Assessment
+from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
 from riskgate.targeting.models import InspectionTask, TaskStatus
@@ -26,5 +27,7 @@ def for_enterprise(principal: Principal, *, limit: int = 100) -> dict:
         .order_by("-completed_at")[:limit]
     )
     named = Q(warnings__enterprises=organisation) | Q(warnings__obligations__enterprise=organisation)
-    assessments = Assessment.objects.filter(named, status="confirmed").distinct().order_by("-confirmed_at")[:limit]
+    assessments = (
+        Assessment.objects.filter(named, status=AssessmentStatus.CONFIRMED).distinct().order_by("-confirmed_at")[:limit]
+    )
     return {"inspections": list(inspections), "assessments": list(assessments)}

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from riskgate.accounts.models import Organisation, OrganisationKind
+from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core.access import field_error, require
 from riskgate.core.evidence import prepare_upload
 from riskgate.core.jobs import enqueue_on_commit
@@ -19,6 +20,7 @@ from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, person
 from riskgate.targeting import services as targeting
 from riskgate.targeting.services import criteria_from_warning, retire_rules
+from riskgate.warnings.models import WarningKind
 from riskgate.warnings.queries import basis_for
 
 from ..models import (
@@ -111,7 +113,7 @@ def order_measure(
     if assessment is not None:
         if not assessment.__class__.objects.visible_to(principal).filter(pk=assessment.pk).exists():
             raise field_error("assessment", _("该研判不在您的辖区内。"))
-        if assessment.status != "confirmed":
+        if assessment.status != AssessmentStatus.CONFIRMED:
             raise field_error("assessment", _("只能依据已确认的研判下达措施。"))
     if warning is None and assessment is None:
         raise field_error("warning", _("快速反应措施须依据预警或已确认的研判（应急情况下先发布预警）。"))
@@ -149,7 +151,7 @@ def order_measure(
         criteria = _rule_criteria(
             kind, warning=warning, hs_codes=hs_codes, enterprise=target_enterprise, period_ends_at=period_ends_at
         )
-        notice = warning if warning is not None and "agency_notice" in warning.kinds else None
+        notice = warning if warning is not None and WarningKind.AGENCY_NOTICE in warning.kinds else None
         rule = targeting.issue(principal, criteria, warning=notice, executing=[lead_unit, *cooperating], reason=title)
         order.control_rules.add(rule)
     _record(

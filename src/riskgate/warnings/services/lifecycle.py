@@ -11,12 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from riskgate.accounts.models import OrganisationKind
 from riskgate.assessment.models import Assessment
 from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, person, require_person
+from riskgate.core.scoping import ScopeMode
 from riskgate.core.vocabulary import WarningLevel
 from riskgate.intake.models import RiskInformation
 
@@ -114,7 +116,7 @@ M2M_FIELDS = ("ports", "enterprises")
 def _apply(notice: WarningNotice, data: dict) -> None:
     data = dict(data)
     pending = {name: list(data.pop(name)) for name in M2M_FIELDS if name in data}
-    if pending.get("enterprises") and any(o.kind != "enterprise" for o in pending["enterprises"]):
+    if pending.get("enterprises") and any(o.kind != OrganisationKind.ENTERPRISE for o in pending["enterprises"]):
         raise field_error("enterprises", _("通告对象须为企业。"))
     if pending.get("ports") and any(o.kind not in ("port", "inspection_body") for o in pending["ports"]):
         raise field_error("ports", _("口岸须为口岸或检验检疫机构。"))
@@ -137,7 +139,7 @@ def draft_from_assessment(principal: Principal, assessment: Assessment, *, data:
     require_person(principal)
     if (
         not Assessment.objects.visible_to(principal).filter(pk=assessment.pk).exists()
-        or principal.scope_mode == "assigned"
+        or principal.scope_mode == ScopeMode.ASSIGNED
     ):
         raise PermissionDenied
     assessment = Assessment.objects.get(pk=assessment.pk)

@@ -20,7 +20,7 @@ from riskgate.core.permissions import Permission
 
 from .. import cap, queries, services
 from ..forms import EmergencyForm, EvaluationForm, ManageFilterForm, ReasonForm, WarningForm
-from ..models import Evaluation, Recipient, Status, WarningNotice
+from ..models import Evaluation, Recipient, Status, WarningKind, WarningNotice
 from ..queries import managed_notice_or_404
 from ..services import inbox
 
@@ -119,7 +119,7 @@ def manage_detail(request, pk: int):
         "can_approve": user.has_permission(Permission.WARNING_APPROVE),
         "can_target": user.has_permission(Permission.TARGETING_RULE_MANAGE)
         and notice.is_live
-        and "agency_notice" in notice.kinds,
+        and WarningKind.AGENCY_NOTICE in notice.kinds,
         "can_order_measure": user.has_permission(Permission.RESPONSE_MEASURE_ORDER) and notice.is_live,
         "measure_orders": notice.measure_orders.select_related("kind").order_by("-id")[:20]
         if user.has_permission(Permission.RESPONSE_MEASURE_VIEW)
