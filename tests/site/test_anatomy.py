@@ -163,6 +163,19 @@ def views_use_only_their_own_app(tree: Tree) -> list[str]:
     ]
 
 
+def views_read_through_queries(tree: Tree) -> list[str]:
+    """Views and the API read through their app's queries (every read in one place, always scoped): no model
+    manager is used in them."""
+    found = []
+    for name, path in tree.modules.items():
+        if layer_of(name) not in ("views", "api") or app_of(name) in (ROOT, "site"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "objects":
+                found.append(f"{name}:{node.lineno} reads {ast.unparse(node)}")
+    return found
+
+
 def imports_at_module_top(tree: Tree) -> list[str]:
     return [
         f"{i.source}:{i.line} imports {i.target} inside a function"
@@ -243,6 +256,7 @@ RULES = [
     no_upstream_imports_downstream,
     services_import_no_tasks,
     views_use_only_their_own_app,
+    views_read_through_queries,
     imports_at_module_top,
     every_app_has_queries,
     no_import_cycles,

@@ -6,14 +6,12 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from riskgate.core import audit
-from riskgate.core.access import get_visible_or_404
 from riskgate.core.api_support import Pagination, require_caller
-from riskgate.core.models import Region
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import is_token
 
 from . import queries, services
-from .models import EnterpriseType, Organisation, OrganisationKind
+from .models import EnterpriseType, OrganisationKind
 
 router = Router(tags=["organisations"])
 
@@ -73,7 +71,7 @@ def list_organisations(request, filters: Query[OrganisationFilter]):
 @router.get("/organisations/{int:org_id}", response=OrganisationOut, summary="One organisation")
 def get_organisation(request, org_id: int):
     require_caller(request, Permission.ORG_ORGANISATION_VIEW)
-    org = get_visible_or_404(Organisation.objects.all(), request.auth, pk=org_id)
+    org = queries.organisation_or_404(request.auth, org_id)
     if org.kind == OrganisationKind.ENTERPRISE:
         audit.record_read(actor=request.auth, obj=org)
     return org
@@ -94,8 +92,8 @@ class EnterpriseIn(Schema):
 @router.post("/organisations/enterprises", response={201: OrganisationOut}, summary="Register an enterprise")
 def create_enterprise(request, payload: EnterpriseIn):
     require_caller(request, Permission.ORG_ENTERPRISE_CREATE)
-    parent = Organisation.objects.filter(pk=payload.parent_id).first()
-    region = Region.objects.filter(pk=payload.region_code).first() if payload.region_code else None
+    parent = queries.organisation_by_id(payload.parent_id)
+    region = queries.region(payload.region_code) if payload.region_code else None
     if payload.region_code and region is None:
         raise ValidationError({"region_code": [_("未知的行政区划代码。")]})
     data = payload.dict(exclude={"parent_id", "region_code"})

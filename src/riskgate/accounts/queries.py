@@ -5,7 +5,8 @@ import datetime as dt
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from riskgate.core.models import AuditEvent
+from riskgate.core.access import get_visible_or_404
+from riskgate.core.models import AuditEvent, Region
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
 from riskgate.core.queries import my_sign_ins
@@ -77,3 +78,43 @@ def expiring_tokens_panel(user) -> dict | None:
 def my_account_panel(user) -> dict:
     """The home page's panel every signed-in user has: second factor and own recent sign-ins."""
     return {"my_sign_ins": my_sign_ins(user)}
+
+
+def organisation_or_404(principal: Principal, pk: int) -> Organisation:
+    """An organisation of the principal's scope (with its region and parent), or 404."""
+    return get_visible_or_404(Organisation.objects.select_related("region", "parent"), principal, pk=pk)
+
+
+def organisation_by_id(pk: int) -> Organisation | None:
+    """An organisation named as the parent of a new one (the service checks it is in the principal's scope)."""
+    return Organisation.objects.filter(pk=pk).first()
+
+
+def region(code: str) -> Region | None:
+    return Region.objects.filter(pk=code).first()
+
+
+def children(principal: Principal, organisation: Organisation) -> QuerySet[Organisation]:
+    return Organisation.objects.visible_to(principal).filter(parent=organisation)
+
+
+def members(organisation: Organisation) -> QuerySet[User]:
+    """The accounts of an organisation (shown to those who may view users, on an organisation they may see)."""
+    return User.objects.filter(organisation=organisation).select_related("role")
+
+
+def users(principal: Principal) -> QuerySet[User]:
+    return User.objects.visible_to(principal)
+
+
+def active_user(pk) -> User | None:
+    """The active account a half-finished sign-in names (the second factor's step)."""
+    return User.objects.filter(pk=pk, is_active=True).first()
+
+
+def tokens(principal: Principal) -> QuerySet[ApiToken]:
+    return ApiToken.objects.visible_to(principal).select_related("organisation", "created_by")
+
+
+def token_or_404(principal: Principal, pk: int) -> ApiToken:
+    return get_visible_or_404(ApiToken.objects.all(), principal, pk=pk)

@@ -81,6 +81,12 @@ def check_password_login(request, *, username: str, password: str) -> LoginResul
     return LoginResult(user)
 
 
+def record_totp_failure(user: User) -> None:
+    """A wrong second factor counts towards the lockout like a wrong password, and is audited."""
+    LoginFailure.objects.create(username=user.username, ip=audit.current_ip.get())
+    audit.record(actor=None, action="login.totp_failed", object_type="accounts.user", object_id=user.username)
+
+
 def record_login(user: User, *, second_factor: bool) -> None:
     with transaction.atomic():
         LoginFailure.objects.filter(username__iexact=user.username).delete()

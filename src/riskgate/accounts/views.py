@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from riskgate.core import audit
-from riskgate.core.access import get_visible_or_404, login_required, permission_required
+from riskgate.core.access import login_required, permission_required
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 
 from . import queries, services
 from .forms import ApiTokenForm, EnterpriseForm, LoginForm, RevokeForm, TotpForm
-from .models import ApiToken, LoginFailure, Organisation, OrganisationKind, User
+from .models import OrganisationKind
 
 PENDING_USER = "riskgate_pending_user"
 PENDING_AT = "riskgate_pending_at"
@@ -70,7 +70,7 @@ def login_totp(request):
     if not user_id or time.time() - started > PENDING_SECONDS:
         request.session.pop(PENDING_USER, None)
         return redirect("accounts:login")
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+    user = queries.active_user(user_id)
     if user is None:
         return redirect("accounts:login")
     form = TotpForm(request.POST or None)
@@ -84,8 +84,7 @@ def login_totp(request):
             services.record_login(user, second_factor=True)
             return redirect(target)
         else:
-            LoginFailure.objects.create(username=user.username, ip=audit.current_ip.get())
-            audit.record(actor=None, action="login.totp_failed", object_type="accounts.user", object_id=user.username)
+            services.record_totp_failure(user)
             error = _("动态口令不正确。")
     return render(request, "accounts/login_totp.html", {"form": form, "error": error}, status=400 if error else 200)
 
@@ -145,15 +144,11 @@ def organisation_list(request):
 
 @permission_required(Permission.ORG_ORGANISATION_VIEW)
 def organisation_detail(request, pk: int):
-    org = get_visible_or_404(Organisation.objects.select_related("region", "parent"), request.user, pk=pk)
+    org = queries.organisation_or_404(request.user, pk)
     if org.kind == OrganisationKind.ENTERPRISE:
         audit.record_read(actor=request.user, obj=org)
-    children = Organisation.objects.visible_to(request.user).filter(parent=org)
-    users = (
-        User.objects.filter(organisation=org).select_related("role")
-        if request.user.has_permission(Permission.ORG_USER_VIEW)
-        else None
-    )
+    children = queries.children(request.user, org)
+    users = queries.members(org) if request.user.has_permission(Permission.ORG_USER_VIEW) else None
     return render(request, "accounts/organisation_detail.html", {"org": org, "children": children, "users": users})
 
 
@@ -175,9 +170,7 @@ def enterprise_create(request):
 @permission_required(Permission.ORG_USER_VIEW)
 def user_list(request):
     users = (
-        User.objects.visible_to(request.user)
-        .select_related("organisation", "role")
-        .order_by("organisation__path", "username")
+        queries.users(request.user).select_related("organisation", "role").order_by("organisation__path", "username")
     )
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page": page})
@@ -185,7 +178,7 @@ def user_list(request):
 
 @permission_required(Permission.API_TOKEN_MANAGE)
 def token_list(request):
-    tokens = ApiToken.objects.visible_to(request.user).select_related("organisation", "created_by")
+    tokens = queries.tokens(request.user)
     return render(request, "accounts/token_list.html", {"tokens": tokens})
 
 
@@ -213,7 +206,7 @@ def token_create(request):
 @permission_required(Permission.API_TOKEN_MANAGE)
 @require_POST
 def token_revoke(request, pk: int):
-    token = get_visible_or_404(ApiToken.objects.all(), request.user, pk=pk)
+    token = queries.token_or_404(request.user, pk)
     form = RevokeForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     services.revoke_token(request.user, token, reason=reason)

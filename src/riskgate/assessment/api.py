@@ -228,7 +228,7 @@ class VoteIn(Schema):
 def vote(request, assessment_id: int, payload: VoteIn):
     assessment = _visible(request, assessment_id)
     services.vote(request.auth, assessment, approve=payload.approve, note=payload.note)
-    return Assessment.objects.get(pk=assessment.pk)
+    return queries.fresh(assessment)
 
 
 class ExtensionIn(Schema):
@@ -240,7 +240,7 @@ class ExtensionIn(Schema):
 def request_extension(request, assessment_id: int, payload: ExtensionIn):
     assessment = _visible(request, assessment_id)
     services.request_extension(request.auth, assessment, new_due_at=payload.new_due_at, reason=payload.reason)
-    return Assessment.objects.get(pk=assessment.pk)
+    return queries.fresh(assessment)
 
 
 class ExtensionDecisionIn(Schema):
@@ -254,7 +254,7 @@ class ExtensionDecisionIn(Schema):
 def decide_extension(request, assessment_id: int, payload: ExtensionDecisionIn):
     assessment = _visible(request, assessment_id)
     services.decide_extension(request.auth, assessment, grant=payload.grant, note=payload.note)
-    return Assessment.objects.get(pk=assessment.pk)
+    return queries.fresh(assessment)
 
 
 class DecisionIn(Schema):
@@ -279,4 +279,4 @@ def decide(request, assessment_id: int, payload: DecisionIn):
         meeting_attendees=payload.meeting_attendees,
         meeting_conclusion=payload.meeting_conclusion,
     )
-    return Assessment.objects.get(pk=assessment.pk)
+    return queries.fresh(assessment)

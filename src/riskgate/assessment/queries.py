@@ -9,7 +9,7 @@ from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
 from riskgate.intake.models import ASSESSABLE_STATUSES, RiskInformation
 
-from .models import OPEN_STATUSES, Assessment, Status, Vote
+from .models import OPEN_STATUSES, Assessment, Expert, LabTask, Status, Vote
 
 RECENT = 10
 
@@ -87,3 +87,27 @@ def organisation(pk: int) -> Organisation | None:
 def active_user(pk: int) -> User | None:
     """An active account named as a lead or member of a working group."""
     return User.objects.filter(pk=pk, is_active=True).first()
+
+
+def fresh(assessment: Assessment) -> Assessment:
+    """The assessment as stored now (after a service changed it)."""
+    return Assessment.objects.get(pk=assessment.pk)
+
+
+def versions(assessment: Assessment) -> QuerySet[Assessment]:
+    """Every version of the assessment's lineage, oldest first (shown with a version the reader may see)."""
+    return Assessment.objects.filter(lineage_id=assessment.lineage_id).order_by("version")
+
+
+def newer(assessment: Assessment) -> Assessment | None:
+    """The re-assessment that supersedes this version, if any."""
+    return Assessment.objects.filter(supersedes=assessment).first()
+
+
+def lab_task(assessment: Assessment, pk: int) -> LabTask | None:
+    return LabTask.objects.filter(assessment=assessment, pk=pk).first()
+
+
+def experts() -> QuerySet[Expert]:
+    """The expert pool (a registry: open to those who conduct assessments)."""
+    return Expert.objects.all()

@@ -34,7 +34,7 @@ from .forms import (
     SeatForm,
     VoteForm,
 )
-from .models import OPEN_STATUSES, Assessment, DueDateChange, Expert, LabTask, Status
+from .models import OPEN_STATUSES, Assessment, DueDateChange, Status
 from .pdf import render_report
 from .queries import report_context
 
@@ -123,14 +123,12 @@ def _detail_context(request, assessment: Assessment, forms: dict | None = None) 
         "history": assessment.history.select_related("actor"),
         "declarations": assessment.declarations.select_related("expert"),
         "findings": assessment.finding_entries.select_related("author"),
-        "versions": Assessment.objects.filter(lineage_id=assessment.lineage_id).order_by("version"),
-        "newer": Assessment.objects.filter(supersedes=assessment).first(),
+        "versions": queries.versions(assessment),
+        "newer": queries.newer(assessment),
         "can_draft_warning": authority
         and assessment.status == Status.CONFIRMED
         and user.has_permission(Permission.WARNING_DRAFT),
-        "can_reassess": authority
-        and assessment.status == Status.CONFIRMED
-        and not Assessment.objects.filter(supersedes=assessment).exists(),
+        "can_reassess": authority and assessment.status == Status.CONFIRMED and queries.newer(assessment) is None,
     }
     if conducting:
         report_initial = {"override_level": assessment.override_level, "override_reason": assessment.override_reason}
@@ -185,7 +183,7 @@ def _report(request, a, d):
 
 
 def _lab_results(request, a, d):
-    task = LabTask.objects.filter(assessment=a, pk=d["task"]).first()
+    task = queries.lab_task(a, d["task"])
     if task is None:
         raise Http404
     services.record_lab_results(
@@ -206,7 +204,7 @@ def _posted_id(request, name: str) -> int:
 
 
 def _unseat(request, a, d):
-    services.unseat_expert(request.user, a, pk_or_404(Expert.objects.all(), _posted_id(request, "expert")))
+    services.unseat_expert(request.user, a, pk_or_404(queries.experts(), _posted_id(request, "expert")))
 
 
 ACTIONS = {
@@ -265,7 +263,7 @@ ACTIONS = {
 
 def _form_kwargs(request, assessment, action: str) -> dict:
     if action == "report":
-        return {"instance": Assessment.objects.get(pk=assessment.pk), "auto_id": _ids(action)}
+        return {"instance": queries.fresh(assessment), "auto_id": _ids(action)}
     if action == "lab_results":
         return {"auto_id": _ids(f"lab_results-{request.POST.get('task')}")}
     return {"auto_id": _ids(action)}
@@ -289,7 +287,7 @@ def assessment_act(request, pk: int, action: str):
 
 
 def _rerender(request, assessment, action, form):
-    fresh = Assessment.objects.get(pk=assessment.pk)
+    fresh = queries.fresh(assessment)
     response = render(request, "assessment/detail.html", _detail_context(request, fresh, {action: form}))
     response.status_code = 422
     return response

@@ -7,7 +7,6 @@ from ninja.pagination import paginate
 
 from . import audit, queries
 from .api_support import Pagination, require_caller
-from .models import Region
 from .permissions import Permission
 
 router = Router(tags=["core"])
@@ -29,7 +28,7 @@ class RegionFilter(Schema):
 @router.get("/regions", response=list[RegionOut], auth=None, summary="Administrative regions (GB/T 2260), public")
 @paginate(Pagination, page_size=100)
 def list_regions(request, filters: Query[RegionFilter]):
-    regions = Region.objects.all()
+    regions = queries.regions()
     if filters.level:
         regions = regions.filter(level=filters.level)
     if filters.parent:

@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import AuditEvent, Notification
+from .models import AuditEvent, Notification, Region
 from .permissions import Permission
 from .principal import Principal
 
@@ -63,3 +63,8 @@ def audit_panel(user) -> dict | None:
 def my_sign_ins(user) -> QuerySet[AuditEvent]:
     """The user's own last sign-ins (shown on the home page's account panel)."""
     return AuditEvent.objects.filter(actor=user, action__startswith="login.").order_by("-seq")[:5]
+
+
+def regions() -> QuerySet[Region]:
+    """The administrative regions (public reference data)."""
+    return Region.objects.all()

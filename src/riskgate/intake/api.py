@@ -11,16 +11,15 @@ from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
 from riskgate.core import audit
-from riskgate.core.access import MAX_ID, get_visible_or_404
+from riskgate.core.access import MAX_ID
 from riskgate.core.api_support import Pagination, require_caller
-from riskgate.core.models import HSCode
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import is_token
 from riskgate.core.vocabulary import HazardType, Urgency
 
 from . import linking, queries, services
 from .importers import RowError, read_json_items, run_import
-from .models import Channel, LinkProposal, LinkStatus, RiskInformation, SourceType, Status, TradeDirection
+from .models import Channel, LinkProposal, LinkStatus, SourceType, Status, TradeDirection
 
 router = Router(tags=["intake"])
 
@@ -90,7 +89,7 @@ def list_information(request, filters: Query[InformationFilter]):
 @router.get("/intake/information/{int:info_id}", response=InformationOut, summary="One item of risk information")
 def get_information(request, info_id: int):
     require_caller(request, Permission.INTAKE_INFORMATION_VIEW)
-    info = get_visible_or_404(RiskInformation.objects.all(), request.auth, pk=info_id)
+    info = queries.information_or_404(request.auth, info_id)
     audit.record_read(actor=request.auth, obj=info)
     return info
 
@@ -168,13 +167,13 @@ def create_information(request, payload: InformationIn):
     require_caller(request, Permission.INTAKE_INFORMATION_CREATE)
     data = payload.dict()
     hs = data.pop("hs_code")
-    if hs and not HSCode.objects.filter(pk=hs).exists():
+    if hs and not queries.hs_code_exists(hs):
         raise ValidationError({"hs_code": [_("HS 编码 %s 不在 HS 2022 目录中。") % hs]})
     external_id = data.pop("external_id")
     principal = request.auth
     if external_id:
         system = f"token:{principal.token.prefix}" if is_token(principal) else f"user:{principal.pk}"
-        if RiskInformation.objects.filter(external_system=system, external_id=external_id).exists():
+        if queries.external_id_taken(system, external_id):
             raise ValidationError({"external_id": [_("该外部编号已提交过。")]})
         data.update(external_system=system, external_id=external_id)
     data.update(

@@ -4,13 +4,15 @@ import datetime as dt
 
 from django.db.models import Count, QuerySet
 
+from riskgate.core.access import get_visible_or_404
+from riskgate.core.models import HSCode
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
 from riskgate.core.search import matching
 from riskgate.core.vocabulary import Urgency
 
 from .deadlines import overdue_q
-from .models import RiskInformation, Status
+from .models import ImportJob, RiskInformation, Status
 
 RECENT = 10
 
@@ -76,3 +78,35 @@ def open_work_panel(user) -> dict | None:
         "counts": [{"status": s, "label": Status(s).label, "n": counts.get(s, 0)} for s in open_statuses],
         "urgent": items.filter(urgency=Urgency.URGENT).order_by("-received_at")[:RECENT],
     }
+
+
+def information_or_404(principal: Principal, pk: int) -> RiskInformation:
+    """An item the principal may read (own jurisdiction or shared with its agency), or 404."""
+    return get_visible_or_404(RiskInformation.objects.select_related("organisation", "hs_code"), principal, pk=pk)
+
+
+def own(principal: Principal, pk: int) -> RiskInformation | None:
+    """An item of the principal's own jurisdiction (not merely shared with its agency), or None."""
+    return RiskInformation.objects.visible_to(principal, shared=False).filter(pk=pk).first()
+
+
+def enterprise_reports(principal: Principal) -> QuerySet[RiskInformation]:
+    """An enterprise's own reports (and nothing of anyone else's), newest first."""
+    return RiskInformation.objects.filter(reporter_organisation=principal.organisation).order_by("-received_at")
+
+
+def import_jobs(principal: Principal) -> QuerySet[ImportJob]:
+    return ImportJob.objects.visible_to(principal).select_related("created_by")
+
+
+def import_job_or_404(principal: Principal, pk: int) -> ImportJob:
+    return get_visible_or_404(ImportJob.objects.select_related("created_by", "organisation"), principal, pk=pk)
+
+
+def hs_code_exists(code: str) -> bool:
+    return HSCode.objects.filter(pk=code).exists()
+
+
+def external_id_taken(system: str, external_id: str) -> bool:
+    """True when a partner system already submitted an item under this id."""
+    return RiskInformation.objects.filter(external_system=system, external_id=external_id).exists()

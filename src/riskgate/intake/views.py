@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from riskgate.core import audit
-from riskgate.core.access import get_visible_or_404, permission_required
+from riskgate.core.access import permission_required
 from riskgate.core.countries import country_name
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
@@ -31,7 +31,7 @@ from .forms import (
     ReceiptLookupForm,
     TransitionForm,
 )
-from .models import TRANSITIONS, ImportJob, LinkProposal, LinkStatus, RiskInformation, Status
+from .models import TRANSITIONS, LinkProposal, LinkStatus, RiskInformation, Status
 
 EXPORT_LIMIT = 100_000
 EXPORT_COLUMNS = [
@@ -160,7 +160,7 @@ def mask(value: str) -> str:
 
 @permission_required(Permission.INTAKE_INFORMATION_VIEW)
 def information_detail(request, pk: int):
-    info = get_visible_or_404(RiskInformation.objects.select_related("organisation", "hs_code"), request.user, pk=pk)
+    info = queries.information_or_404(request.user, pk)
     show_reporter = request.user.has_permission(Permission.INTAKE_REPORTER_VIEW)
     audit.record_read(
         actor=request.user, obj=info, reason="reporter shown" if show_reporter and info.reporter_name else ""
@@ -172,7 +172,7 @@ def information_detail(request, pk: int):
     }
     if not show_reporter:
         reporter = {k: mask(v) for k, v in reporter.items()}
-    own = RiskInformation.objects.visible_to(request.user, shared=False).filter(pk=info.pk).exists()
+    own = queries.own(request.user, info.pk) is not None
     allowed = [s for s in Status.values if s in TRANSITIONS.get(info.status, set())] if own else []
     context = {
         "info": info,
@@ -289,7 +289,7 @@ def case_detail(request, pk: int):
 
 def _own_or_404(request, pk: int) -> RiskInformation:
     """An item in the user's own jurisdiction (not merely shared with the user's agency)."""
-    info = RiskInformation.objects.visible_to(request.user, shared=False).filter(pk=pk).first()
+    info = queries.own(request.user, pk)
     if info is None:
         raise Http404
     return info
@@ -357,9 +357,7 @@ def information_transition(request, pk: int):
     data = form.cleaned_data
     merged_into = None
     if data["merged_into"]:
-        merged_into = (
-            RiskInformation.objects.visible_to(request.user, shared=False).filter(pk=data["merged_into"]).first()
-        )
+        merged_into = queries.own(request.user, data["merged_into"])
         if merged_into is None:
             messages.error(request, _("合并目标不存在或不在您的辖区内。"))
             return redirect("intake:detail", pk=info.pk)
@@ -420,7 +418,7 @@ def receipt_status(request):
 @permission_required(Permission.INTAKE_ENTERPRISE_REPORT)
 def enterprise_reports(request):
     """An enterprise's own reports and their status (and nothing of anyone else's)."""
-    reports = RiskInformation.objects.filter(reporter_organisation=request.user.organisation).order_by("-received_at")
+    reports = queries.enterprise_reports(request.user)
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
     return render(request, "intake/enterprise_reports.html", {"page": page})
 
@@ -458,12 +456,12 @@ def import_list(request):
             add_service_errors(form, exc)
         else:
             return redirect("intake:import_detail", pk=job.pk)
-    recent = ImportJob.objects.visible_to(request.user).select_related("created_by")[:20]
+    recent = queries.import_jobs(request.user)[:20]
     return render(request, "intake/imports.html", {"form": form, "jobs": recent}, status=400 if form.errors else 200)
 
 
 @permission_required(Permission.INTAKE_IMPORT_RUN)
 def import_detail(request, pk: int):
-    job = get_visible_or_404(ImportJob.objects.select_related("created_by", "organisation"), request.user, pk=pk)
+    job = queries.import_job_or_404(request.user, pk)
     template = "intake/_import_progress.html" if request.htmx else "intake/import_detail.html"
     return render(request, template, {"job": job})

@@ -15,7 +15,7 @@ from riskgate.core.access import MAX_ID, field_error, pk_or_404
 from riskgate.core.api_support import Pagination, filtered, require_caller
 from riskgate.core.permissions import Permission
 
-from .models import MeasureKind, ObligationStatus, RecallStatus, RecallType, Status
+from .models import ObligationStatus, RecallStatus, RecallType, Status
 from .queries import measures as measure_queries
 from .queries import obligations as obligation_queries
 from .queries import recalls as recall_queries
@@ -142,7 +142,7 @@ def _orders(request):
 @router.get("/measure-kinds", response=list[KindOut], summary="The measures catalogue")
 def list_kinds(request):
     require_caller(request, Permission.RESPONSE_MEASURE_VIEW)
-    return MeasureKind.objects.filter(active=True)
+    return measure_queries.kinds()
 
 
 @router.get("/measures", response=list[MeasureOut], summary="Measures decided in or executed by the caller's scope")
@@ -168,7 +168,7 @@ def _one(find, pk, field):
 @router.post("/measures", response={201: MeasureOut}, summary="Order a measure")
 def order_measure(request, payload: OrderIn):
     require_caller(request, Permission.RESPONSE_MEASURE_ORDER)
-    kind = MeasureKind.objects.filter(code=payload.kind).first()
+    kind = measure_queries.kinds().filter(code=payload.kind).first()
     if kind is None:
         raise field_error("kind", _("未知的措施种类。"))
     cooperating = measure_queries.organisations(payload.cooperating_unit_ids)

@@ -14,7 +14,7 @@ from riskgate.core.api_support import Pagination, filtered, require_caller
 from riskgate.core.permissions import Permission
 
 from . import queries, services
-from .models import ControlRule, RuleStatus, ScreeningDecision, TaskStatus
+from .models import ControlRule, RuleStatus, TaskStatus
 from .services import inspection, screening, supervision
 
 router = Router(tags=["port control"])
@@ -335,5 +335,5 @@ def set_grade(request, organisation_id: int, payload: GradeIn):
 )
 def explain_decision(request, decision_id: int):
     require_caller(request, Permission.TARGETING_RULE_VIEW)
-    decision = pk_or_404(ScreeningDecision.objects.visible_to(request.auth).select_related("policy"), decision_id)
+    decision = pk_or_404(queries.decisions(request.auth).select_related("policy"), decision_id)
     return screening.explain(decision)

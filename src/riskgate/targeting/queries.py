@@ -10,7 +10,7 @@ from riskgate.core.principal import Principal
 from riskgate.credit import queries as credit
 from riskgate.warnings.models import WarningNotice
 
-from .models import ControlRule, InspectionTask
+from .models import CommodityRecord, ControlRule, InspectionTask, ScreeningDecision, SupervisionPolicy
 
 
 def rules(principal: Principal) -> QuerySet[ControlRule]:
@@ -42,3 +42,23 @@ def units(principal: Principal, ids: list[int]) -> list[Organisation]:
 def warning(pk: int) -> WarningNotice | None:
     """The warning version a rule is issued from."""
     return WarningNotice.objects.filter(pk=pk).first()
+
+
+def versions(rule: ControlRule) -> QuerySet[ControlRule]:
+    """Every version of the rule's lineage, oldest first."""
+    return ControlRule.objects.filter(lineage_id=rule.lineage_id).order_by("version")
+
+
+def decisions(principal: Principal) -> QuerySet[ScreeningDecision]:
+    """Screening decisions of the principal's jurisdiction."""
+    return ScreeningDecision.objects.visible_to(principal)
+
+
+def commodity_records() -> QuerySet[CommodityRecord]:
+    """The HS headings with inspections, the most non-conformities first (differential supervision's page)."""
+    return CommodityRecord.objects.filter(inspections__gt=0).order_by("-nonconformities")
+
+
+def policies() -> QuerySet[SupervisionPolicy]:
+    """The versions of the differential-supervision policy, newest (in force) first."""
+    return SupervisionPolicy.objects.order_by("-id")

@@ -29,7 +29,7 @@ from .forms import (
     RuleForm,
     TaskFilterForm,
 )
-from .models import CommodityRecord, ControlRule, RuleStatus, TaskStatus
+from .models import RuleStatus, TaskStatus
 from .services import inspection, screening, supervision
 
 
@@ -91,7 +91,7 @@ def rule_create(request):
 def rule_detail(request, pk: int, forms: dict | None = None, status: int = 200):
     rule = pk_or_404(_rules(request), pk)
     audit.record_read(actor=request.user, obj=rule)
-    versions = ControlRule.objects.filter(lineage_id=rule.lineage_id).order_by("version")
+    versions = queries.versions(rule)
     figures = inspection.effectiveness(versions)
     for version in versions:
         version.figures = figures.get(version.pk)
@@ -252,8 +252,8 @@ def policy_page(request):
             "form": form,
             "grade_form": grade_form,
             "enterprises": queries.graded_enterprises(request.user),
-            "records": CommodityRecord.objects.filter(inspections__gt=0).order_by("-nonconformities")[:50],
-            "history": supervision.SupervisionPolicy.objects.order_by("-id")[:10],
+            "records": queries.commodity_records()[:50],
+            "history": queries.policies()[:10],
         },
         status=status,
     )

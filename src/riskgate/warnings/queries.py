@@ -9,10 +9,11 @@ from django.db.models import Max, Q, QuerySet
 from riskgate.assessment.models import Assessment
 from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core.access import MAX_ID, pk_or_404
+from riskgate.core.models import Region
 from riskgate.core.principal import Principal
 from riskgate.core.search import matching
 
-from .models import Change, Status, WarningNotice
+from .models import Change, Evaluation, Status, Subscription, WarningNotice
 
 # What the public filter "status" means, on the current version of a warning.
 STATES = {
@@ -131,3 +132,42 @@ def assessments_without_warning(principal: Principal) -> QuerySet:
 def assessment_in_scope(principal: Principal, pk: int) -> Assessment | None:
     """An assessment of the principal's scope that a warning may be drafted from (None if out of scope)."""
     return Assessment.objects.visible_to(principal).filter(pk=pk).first()
+
+
+def managed(principal: Principal) -> QuerySet[WarningNotice]:
+    """Every version in the principal's jurisdiction, drafts included (the management list)."""
+    return WarningNotice.objects.visible_to(principal).select_related("organisation", "drafted_by")
+
+
+def fresh(notice: WarningNotice) -> WarningNotice:
+    """The version as stored now."""
+    return WarningNotice.objects.get(pk=notice.pk)
+
+
+def versions(notice: WarningNotice) -> QuerySet[WarningNotice]:
+    """Every version of the warning's lineage, oldest first (shown with a version the reader may manage)."""
+    return WarningNotice.objects.filter(lineage_id=notice.lineage_id).order_by("version")
+
+
+def evaluations(notice: WarningNotice) -> QuerySet[Evaluation]:
+    """The effect evaluations of every version of the warning."""
+    return Evaluation.objects.filter(notice__lineage_id=notice.lineage_id).select_related("evaluated_by", "notice")
+
+
+def feed_versions(lineages: QuerySet[WarningNotice]) -> QuerySet[WarningNotice]:
+    """Every published public version of the given warnings, newest first (the Atom and CAP feeds)."""
+    return (
+        WarningNotice.objects.filter(lineage_id__in=lineages.values("lineage_id"), public=True)
+        .exclude(published_at=None)
+        .select_related("organisation")
+        .order_by("-published_at", "-id")
+    )
+
+
+def region_names(codes: list[str], *, english: bool) -> dict[str, str]:
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name_en" if english else "name"))
+
+
+def subscription(token: str) -> Subscription | None:
+    """The subscription a link's key names (its key is the only way to it), or None."""
+    return Subscription.objects.filter(token=token).first() if len(token) <= 64 else None

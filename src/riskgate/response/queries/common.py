@@ -21,3 +21,9 @@ def concerned(principal: Principal, model, *, institutions: bool = False) -> Que
     if allowed == Q(pk__in=[]):
         raise PermissionDenied
     return model.objects.filter(allowed)
+
+
+def decides(principal: Principal, case) -> bool:
+    """True when the case (a measure, obligation or recall) was decided in the principal's jurisdiction: the
+    authority that may lift it, check it or supervise it (executing units and parties see it without this)."""
+    return type(case).objects.visible_to(principal).filter(pk=case.pk).exists()

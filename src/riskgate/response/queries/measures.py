@@ -9,7 +9,7 @@ from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
 from riskgate.warnings.models import WarningNotice
 
-from ..models import MeasureOrder
+from ..models import MeasureKind, MeasureOrder
 
 
 def visible(principal: Principal) -> QuerySet:
@@ -51,3 +51,8 @@ def warning(pk: int) -> WarningNotice | None:
 
 def assessment(pk: int) -> Assessment | None:
     return Assessment.objects.filter(pk=pk).first()
+
+
+def kinds() -> QuerySet:
+    """The measure kinds that may be ordered (the catalogue, reference data)."""
+    return MeasureKind.objects.filter(active=True)

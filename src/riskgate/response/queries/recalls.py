@@ -24,3 +24,8 @@ def effectiveness(recall: Recall) -> list[dict]:
         }
         for p in recall.progress.order_by("as_of")
     ]
+
+
+def public_recalls() -> QuerySet[Recall]:
+    """Recall notices published to the public (the portal's recall notices)."""
+    return Recall.objects.filter(public=True).select_related("enterprise")

@@ -21,6 +21,7 @@ from riskgate.warnings.queries import basis_from_request
 from ..forms import FilterForm, LiftForm, OrderForm, ProgressForm, QuantityForm
 from ..models import MeasureOrder
 from ..queries import measures as queries
+from ..queries.common import decides
 from ..services import measures as services
 
 
@@ -95,11 +96,7 @@ def _detail(request, order: MeasureOrder, forms: dict | None = None, status: int
     executing = (
         user.has_permission(Permission.RESPONSE_MEASURE_EXECUTE) and order.is_open and queries.executes(user, order)
     )
-    can_lift = (
-        user.has_permission(Permission.RESPONSE_MEASURE_LIFT)
-        and order.is_open
-        and MeasureOrder.objects.visible_to(user).filter(pk=order.pk).exists()
-    )
+    can_lift = user.has_permission(Permission.RESPONSE_MEASURE_LIFT) and order.is_open and decides(user, order)
     context = {
         "order": order,
         "notes": order.notes.select_related("organisation", "created_by"),
@@ -127,10 +124,7 @@ def _may_execute(request, order: MeasureOrder) -> bool:
 
 
 def _may_lift(request, order: MeasureOrder) -> bool:
-    return (
-        request.user.has_permission(Permission.RESPONSE_MEASURE_LIFT)
-        and MeasureOrder.objects.visible_to(request.user).filter(pk=order.pk).exists()
-    )
+    return request.user.has_permission(Permission.RESPONSE_MEASURE_LIFT) and decides(request.user, order)
 
 
 ACTIONS = {

@@ -31,6 +31,7 @@ from ..forms import (
 )
 from ..models import Obligation, ObligationStatus
 from ..queries import obligations as queries
+from ..queries.common import decides
 from ..services import obligations
 
 S = ObligationStatus
@@ -82,14 +83,8 @@ def _detail(request, obligation: Obligation, forms: dict | None = None, status: 
     organisation = getattr(user, "organisation", None)
     party = user.has_permission(Permission.RESPONSE_OBLIGATION_FULFIL) and organisation == obligation.enterprise
     evaluator = user.has_permission(Permission.RESPONSE_OBLIGATION_EVALUATE) and organisation == obligation.institution
-    authority = (
-        user.has_permission(Permission.RESPONSE_MEASURE_LIFT)
-        and Obligation.objects.visible_to(user).filter(pk=obligation.pk).exists()
-    )
-    checker = (
-        user.has_permission(Permission.RESPONSE_MEASURE_EXECUTE)
-        and Obligation.objects.visible_to(user).filter(pk=obligation.pk).exists()
-    )
+    authority = user.has_permission(Permission.RESPONSE_MEASURE_LIFT) and decides(user, obligation)
+    checker = user.has_permission(Permission.RESPONSE_MEASURE_EXECUTE) and decides(user, obligation)
     st = obligation.status
     context = {
         "o": obligation,
@@ -138,10 +133,7 @@ def _authority(permission: Permission):
     """The deciding authority's jurisdiction, with the permission."""
 
     def allowed(request, obligation: Obligation) -> bool:
-        return (
-            request.user.has_permission(permission)
-            and Obligation.objects.visible_to(request.user).filter(pk=obligation.pk).exists()
-        )
+        return request.user.has_permission(permission) and decides(request.user, obligation)
 
     return allowed
 

@@ -19,6 +19,7 @@ from riskgate.core.permissions import Permission
 from ..forms import EnforcementForm, RecallForm, RecallProgressForm
 from ..models import Recall, RecallStatus
 from ..queries import recalls as queries
+from ..queries.common import decides
 from ..queries.concerns import for_enterprise
 from ..services import recalls
 
@@ -57,9 +58,7 @@ def recall_create(request):
 def _detail(request, recall: Recall, forms: dict | None = None, status: int = 200):
     user, forms = request.user, forms or {}
     organisation = getattr(user, "organisation", None)
-    supervising = user.has_permission(Permission.RESPONSE_RECALL_MANAGE) and (
-        Recall.objects.visible_to(user).filter(pk=recall.pk).exists()
-    )
+    supervising = user.has_permission(Permission.RESPONSE_RECALL_MANAGE) and (decides(user, recall))
     own = user.has_permission(Permission.RESPONSE_OBLIGATION_FULFIL) and organisation == recall.enterprise
     reporting = (own or supervising) and recall.status == RecallStatus.IN_PROGRESS
     return render(
@@ -122,13 +121,13 @@ def recall_act(request, pk: int, action: str):
 
 
 def public_list(request):
-    items = Recall.objects.filter(public=True).select_related("enterprise").order_by("-published_at", "-id")
+    items = queries.public_recalls().order_by("-published_at", "-id")
     page = Paginator(items, 30).get_page(request.GET.get("page"))
     return render(request, "response/public_recalls.html", {"page": page})
 
 
 def public_detail(request, pk: int):
-    recall = pk_or_404(Recall.objects.filter(public=True).select_related("enterprise"), pk)
+    recall = pk_or_404(queries.public_recalls(), pk)
     return render(request, "response/public_recall.html", {"recall": recall, "series": queries.effectiveness(recall)})
 
 

@@ -20,7 +20,7 @@ from riskgate.core.permissions import Permission
 
 from .. import cap, queries, services
 from ..forms import EmergencyForm, EvaluationForm, ManageFilterForm, ReasonForm, WarningForm
-from ..models import Evaluation, Recipient, Status, WarningKind, WarningNotice
+from ..models import Recipient, Status, WarningKind, WarningNotice
 from ..queries import managed_notice_or_404
 from ..services import inbox
 
@@ -32,7 +32,7 @@ def _notice_or_404(request, pk: int) -> WarningNotice:
 @permission_required(Permission.WARNING_VIEW)
 def manage_list(request):
     form = ManageFilterForm(request.GET or None)
-    items = WarningNotice.objects.visible_to(request.user).select_related("organisation", "drafted_by")
+    items = queries.managed(request.user)
     if form.is_valid() and form.cleaned_data["status"]:
         items = items.filter(status=form.cleaned_data["status"])
     page = Paginator(items.order_by("-updated_at", "-id"), 50).get_page(request.GET.get("page"))
@@ -91,7 +91,7 @@ def manage_edit(request, pk: int):
     if notice.status != Status.DRAFT:
         messages.error(request, _("只有草稿可以修改。"))
         return redirect("warnings:manage", pk=notice.pk)
-    form = WarningForm(request.POST or None, instance=WarningNotice.objects.get(pk=notice.pk), principal=request.user)
+    form = WarningForm(request.POST or None, instance=queries.fresh(notice), principal=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_draft(request.user, notice, data=form.content())
@@ -112,7 +112,7 @@ def manage_detail(request, pk: int):
     user = request.user
     context = {
         "w": notice,
-        "versions": WarningNotice.objects.filter(lineage_id=notice.lineage_id).order_by("version"),
+        "versions": queries.versions(notice),
         "history": notice.history.select_related("actor"),
         "authority": services.authority_errors(notice),
         "can_draft": user.has_permission(Permission.WARNING_DRAFT),
@@ -134,9 +134,7 @@ def manage_detail(request, pk: int):
         "is_current": services.current(notice).pk == notice.pk,
         "reason_form": ReasonForm(),
         "evaluation_form": EvaluationForm(auto_id="evaluate-%s"),
-        "evaluations": Evaluation.objects.filter(notice__lineage_id=notice.lineage_id).select_related(
-            "evaluated_by", "notice"
-        ),
+        "evaluations": queries.evaluations(notice),
         "related": services.related_information_count(notice) if notice.published_at else 0,
         "recipients": notice.recipients.select_related("organisation", "read_by").order_by("organisation__name"),
         "cap_public": notice.public and notice.published_at is not None,

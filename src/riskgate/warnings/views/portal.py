@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET
 from riskgate.core import frames
 from riskgate.core.access import MAX_ID
 from riskgate.core.countries import country_name
-from riskgate.core.models import Region
 from riskgate.core.vocabulary import LEVEL_COLOURS, WarningLevel
 
 from .. import cap, portal_index, queries
@@ -126,7 +125,7 @@ def public_detail(request, lineage: int, version: int | None = None):
 
     notice, versions = _version_or_404(lineage, version)
     english = request.LANGUAGE_CODE == "en"
-    names = dict(Region.objects.filter(code__in=notice.regions).values_list("code", "name_en" if english else "name"))
+    names = queries.region_names(notice.regions, english=english)
     context = {
         "w": notice,
         "versions": versions,
@@ -155,12 +154,7 @@ class _CapAtom(Atom1Feed):
 
 def _feed(request, *, title: str, cap_links: bool) -> HttpResponse:
     form, items = _filtered(request)
-    versions = (
-        WarningNotice.objects.filter(lineage_id__in=items.values("lineage_id"), public=True)
-        .exclude(published_at=None)
-        .select_related("organisation")
-        .order_by("-published_at", "-id")[:FEED_SIZE]
-    )
+    versions = queries.feed_versions(items)[:FEED_SIZE]
     english = request.LANGUAGE_CODE == "en"
     base = request.build_absolute_uri("/").rstrip("/")
     feed = (_CapAtom if cap_links else Atom1Feed)(

@@ -11,13 +11,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from riskgate.core import audit, ratelimit
 from riskgate.core.forms import add_service_errors
 
+from .. import queries
 from ..forms import SubscribeForm
 from ..models import Subscription
 from ..services import delivery
 
 
 def _by_token(token: str) -> Subscription:
-    subscription = Subscription.objects.filter(token=token).first() if len(token) <= 64 else None
+    subscription = queries.subscription(token)
     if subscription is None:
         raise Http404
     return subscription
