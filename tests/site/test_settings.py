@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.test import Client
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def production_settings(**env):

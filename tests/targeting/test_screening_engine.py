@@ -30,7 +30,7 @@ from riskgate.targeting.engine import (
 )
 
 pytestmark = pytest.mark.db_independent
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 HS_CODES = [
     "8507600090",

@@ -15,6 +15,7 @@ from riskgate.intake.models import RiskInformation
 from riskgate.targeting import live, queries, services
 from riskgate.targeting.models import (
     CommodityRecord,
+    ControlRule,
     HistoryExport,
     InspectionTask,
     PortOffice,
@@ -316,7 +317,7 @@ def test_pages_of_rules_tasks_and_policy(world):
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    rule = services.ControlRule.objects.get()
+    rule = ControlRule.objects.get()
     assert rule.hs_prefixes == ["8507", "850760"] and rule.origin_countries == ["CN"]
     bad = client.post(
         "/targeting/rules/new/", {"direction": "import", "hs_prefixes": "85x7", "action": "inspect", "reason": "x"}
@@ -475,7 +476,7 @@ def test_the_demo_has_rules_from_warnings_a_stream_with_hits_outcomes_and_retro_
     PortOffice.objects.all().delete()
     load_demo_warnings()
     assert load_demo_port_control() >= 2
-    rules = services.ControlRule.objects.all()
+    rules = ControlRule.objects.all()
     assert rules.exclude(warning=None).exists()  # from the agency notices
     kinds = set(InspectionTask.objects.values_list("kind", flat=True))
     assert kinds == {"screening", "random", "retro"}
