@@ -20,8 +20,10 @@ def grade_label(grade: str) -> str:
 
 def graded(enterprises: QuerySet) -> list:
     """The enterprises, each with `credit_grade` (its value) and `credit_grade_label` set."""
-    grades = dict(CreditRecord.objects.filter(enterprise__in=enterprises).values_list("enterprise_id", "grade"))
     rows = list(enterprises)
+    grades = dict(
+        CreditRecord.objects.filter(enterprise__in=[e.pk for e in rows]).values_list("enterprise_id", "grade")
+    )
     for enterprise in rows:
         enterprise.credit_grade = grades.get(enterprise.pk, CreditGrade.REGULAR)
         enterprise.credit_grade_label = grade_label(enterprise.credit_grade)

@@ -185,20 +185,29 @@ def resolve(path: str):
     return import_string(path)
 
 
-def navigation() -> list[Link]:
-    return sorted([HOME, *(link for room in ROOMS for link in room.navigation)], key=lambda link: link.position)
+# The registry does not change while the process runs: every page reads these lists, worked out once.
 
 
-def public_navigation() -> list[Link]:
-    return sorted((link for room in ROOMS for link in room.public_navigation), key=lambda link: link.position)
+@cache
+def navigation() -> tuple[Link, ...]:
+    return tuple(sorted([HOME, *(link for room in ROOMS for link in room.navigation)], key=lambda link: link.position))
 
 
-def panels() -> list[Panel]:
-    return sorted((panel for room in ROOMS for panel in room.panels), key=lambda panel: panel.position)
+@cache
+def public_navigation() -> tuple[Link, ...]:
+    return tuple(sorted((link for room in ROOMS for link in room.public_navigation), key=lambda link: link.position))
 
 
-def sections(slot: str) -> list[Section]:
-    return sorted(
-        (section for room in ROOMS for section in room.sections if section.slot == slot),
-        key=lambda section: section.position,
+@cache
+def panels() -> tuple[Panel, ...]:
+    return tuple(sorted((panel for room in ROOMS for panel in room.panels), key=lambda panel: panel.position))
+
+
+@cache
+def sections(slot: str) -> tuple[Section, ...]:
+    return tuple(
+        sorted(
+            (section for room in ROOMS for section in room.sections if section.slot == slot),
+            key=lambda section: section.position,
+        )
     )

@@ -58,7 +58,7 @@ def recall_create(request):
 def _detail(request, recall: Recall, forms: dict | None = None, status: int = 200):
     user, forms = request.user, forms or {}
     organisation = getattr(user, "organisation", None)
-    supervising = user.has_permission(Permission.RESPONSE_RECALL_MANAGE) and (decides(user, recall))
+    supervising = user.has_permission(Permission.RESPONSE_RECALL_MANAGE) and decides(user, recall)
     own = user.has_permission(Permission.RESPONSE_OBLIGATION_FULFIL) and organisation == recall.enterprise
     reporting = (own or supervising) and recall.status == RecallStatus.IN_PROGRESS
     return render(
