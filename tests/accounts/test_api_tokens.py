@@ -219,7 +219,7 @@ def test_enterprise_outside_the_jurisdiction_is_refused(world):
         "/api/v1/organisations/enterprises",
         enterprise(world, parent_id=world.org("suifenhe-customs").pk),
     )
-    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "parent"
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "parent_id"
     assert Organisation.objects.count() == before
 
 

@@ -828,3 +828,101 @@ def test_enterprise_of_another_jurisdiction_is_hidden(matrix_world, role):
     if not expected and role != "anonymous":
         assert ui.status_code in (403, 404) and api_response.status_code in (403, 404)
         assert harbin.uscc not in ui.content.decode() and harbin.uscc not in api_response.content.decode()
+
+
+# ----- ids named in API bodies (issue 24 item 1) ----------------------------------------------------------
+# Every id a body names is resolved through the caller's scope: one out of scope gets exactly the answer an
+# absent id gets (422 on that field), nothing is stored, and the answer does not tell the two apart.
+
+ABSENT = 2**52
+
+
+def _harbin_warning(world):
+    from riskgate.warnings import services as warnings
+
+    return warnings.draft_emergency(
+        world.user("harbin"),
+        data={
+            "level": "III",
+            "kinds": ["agency_notice"],
+            "regions": ["230000"],
+            "hazard_type": "physical",
+            "title": "哈尔滨草稿预警",
+            "summary": "s",
+            "items": "i",
+            "measures": "m",
+        },
+        reason="matrix",
+    )
+
+
+def _named_cases(world):
+    """(caller, path, payload, field, out-of-scope id): each body names one object the caller may not choose."""
+    order = {
+        "kind": "stop-sale",
+        "warning_id": world.warning.pk,
+        "target_kind": "enterprise",
+        "target": "矩阵",
+        "target_enterprise_id": world.org("ent-xian-trading").pk,
+        "instructions": "停止销售",
+        "lead_unit_id": world.org("xianyang-customs").pk,
+        "deadline": "2030-01-01T00:00:00Z",
+    }
+    rule = {"criteria": {"hs_prefixes": ["9503"], "action": "inspect"}}
+    harbin_warning = _harbin_warning(world)
+    request = assessment_payload(world, "/api/v1/assessments")
+    return [
+        ("xian", "/api/v1/measures", order, "target_enterprise_id", world.org("ent-harbin-timber").pk),
+        ("xian", "/api/v1/measures", order, "lead_unit_id", world.org("harbin-customs").pk),
+        ("xian", "/api/v1/measures", order, "cooperating_unit_ids", [world.org("suifenhe-customs").pk]),
+        ("xian", "/api/v1/measures", order, "warning_id", harbin_warning.pk),
+        ("harbin", "/api/v1/measures", order, "assessment_id", world.assessment.pk),
+        ("xian", "/api/v1/control-rules", rule, "executing_ids", [world.org("harbin-customs").pk]),
+        ("xian", "/api/v1/control-rules", rule, "warning_id", harbin_warning.pk),
+        ("xian", "/api/v1/assessments", request, "institution_id", world.org("xian-customs").pk),
+        ("xian", "/api/v1/assessments", request, "lead_id", world.user("enterprise").pk),
+        ("xian", "/api/v1/assessments", request, "member_ids", [world.user("enterprise").pk]),
+    ]
+
+
+def test_ids_out_of_scope_are_answered_like_absent_ids(matrix_world):
+    from riskgate.assessment.models import Assessment
+
+    failures = []
+    for caller, path, payload, name, foreign in _named_cases(matrix_world):
+        client = matrix_world.client_for(caller)
+        absent = [ABSENT] if isinstance(foreign, list) else ABSENT
+        answers = []
+        for value in (foreign, absent):
+            before = (*stored(), Assessment.objects.count())
+            response = client.post(path, {**payload, name: value}, content_type="application/json")
+            assert (*stored(), Assessment.objects.count()) == before, f"{caller} {path} {name}: something stored"
+            answers.append((response.status_code, response.json()))
+        (status, body), (absent_status, absent_body) = answers
+        if status != 422 or (status, body) != (absent_status, absent_body) or name not in str(body["errors"]):
+            failures.append(f"{caller} {path} {name}={foreign}: {status} {body} vs absent {absent_status}")
+    assert not failures, "\n".join(failures)
+
+
+def test_service_refuses_an_enterprise_of_another_jurisdiction(matrix_world):
+    """The root of item 1: the service itself, whatever its caller, refuses a Harbin enterprise for Xi'an."""
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+
+    from riskgate.response.models import MeasureKind
+    from riskgate.response.services import measures
+
+    with pytest.raises(ValidationError) as refused:
+        measures.order_measure(
+            matrix_world.user("xian"),
+            kind=MeasureKind.objects.get(code="stop-sale"),
+            warning=matrix_world.warning,
+            target_kind="enterprise",
+            target="矩阵",
+            target_enterprise=matrix_world.org("ent-harbin-timber"),
+            instructions="停止",
+            lead_unit=matrix_world.org("xianyang-customs"),
+            deadline=timezone.now() + dt.timedelta(days=3),
+        )
+    assert "target_enterprise" in refused.value.message_dict

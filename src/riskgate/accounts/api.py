@@ -6,6 +6,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from riskgate.core import audit
+from riskgate.core.access import named
 from riskgate.core.api_support import Pagination, require_caller
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import is_token
@@ -92,7 +93,7 @@ class EnterpriseIn(Schema):
 @router.post("/organisations/enterprises", response={201: OrganisationOut}, summary="Register an enterprise")
 def create_enterprise(request, payload: EnterpriseIn):
     require_caller(request, Permission.ORG_ENTERPRISE_CREATE)
-    parent = queries.organisation_by_id(payload.parent_id)
+    parent = named(queries.parents(request.auth), payload.parent_id, "parent_id")
     region = queries.region(payload.region_code) if payload.region_code else None
     if payload.region_code and region is None:
         raise ValidationError({"region_code": [_("未知的行政区划代码。")]})

@@ -85,9 +85,9 @@ def organisation_or_404(principal: Principal, pk: int) -> Organisation:
     return get_visible_or_404(Organisation.objects.select_related("region", "parent"), principal, pk=pk)
 
 
-def organisation_by_id(pk: int) -> Organisation | None:
-    """An organisation named as the parent of a new one (the service checks it is in the principal's scope)."""
-    return Organisation.objects.filter(pk=pk).first()
+def parents(principal: Principal) -> QuerySet[Organisation]:
+    """Organisations a new enterprise may be registered under: those of the principal's jurisdiction."""
+    return Organisation.objects.visible_to(principal)
 
 
 def region(code: str) -> Region | None:

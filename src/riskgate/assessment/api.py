@@ -12,7 +12,7 @@ from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
 from riskgate.core import audit
-from riskgate.core.access import MAX_ID
+from riskgate.core.access import MAX_ID, named, named_all
 from riskgate.core.api_support import Pagination, require_caller
 from riskgate.core.permissions import Permission
 from riskgate.core.vocabulary import HazardType, Urgency, WarningLevel
@@ -186,23 +186,11 @@ class RequestIn(Schema):
     member_ids: list[int] = Field([], max_length=50)
 
 
-def _user_or_422(pk: int, field: str):
-    user = queries.active_user(pk)
-    if user is None:
-        raise ValidationError({field: ["用户不存在。"]})
-    return user
-
-
 @router.post("/assessments", response={201: AssessmentOut}, summary="Request an assessment")
 def request_assessment(request, payload: RequestIn):
     require_caller(request, Permission.ASSESSMENT_REQUEST)
     if any(not 1 <= i <= MAX_ID for i in [*payload.information, *payload.member_ids]):
         raise ValidationError({"information": ["编号超出范围。"]})
-    institution = None
-    if payload.institution_id is not None:
-        institution = queries.organisation(payload.institution_id)
-        if institution is None:
-            raise ValidationError({"institution_id": ["机构不存在。"]})
     assessment = services.request_assessment(
         request.auth,
         title=payload.title,
@@ -211,10 +199,10 @@ def request_assessment(request, payload: RequestIn):
         urgency=payload.urgency.value,
         hazard_type=payload.hazard_type.value,
         assignee_kind=payload.assignee_kind.value,
-        institution=institution,
+        institution=named(queries.institutions(), payload.institution_id, "institution_id"),
         group_name=payload.group_name,
-        lead=_user_or_422(payload.lead_id, "lead_id"),
-        members=[_user_or_422(pk, "member_ids") for pk in payload.member_ids],
+        lead=named(queries.leads(), payload.lead_id, "lead_id"),
+        members=named_all(queries.members(), payload.member_ids, "member_ids"),
     )
     return HttpStatus(201, assessment)
 

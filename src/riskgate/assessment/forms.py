@@ -5,13 +5,12 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from riskgate.accounts.models import Organisation, User
-from riskgate.core.permissions import Permission
+from riskgate.accounts.models import Organisation
 from riskgate.core.vocabulary import HazardType, Urgency, WarningLevel
 
+from . import queries
 from .models import (
     REPORT_FIELDS,
     Assessment,
@@ -23,13 +22,6 @@ from .models import (
     Status,
 )
 from .risk import Severity, VulnerableGroup
-
-
-def users_with(*permissions: Permission):
-    q = Q()
-    for permission in permissions:
-        q |= Q(role__permissions__icontains=f'"{permission.value}"')
-    return User.objects.filter(q, is_active=True).select_related("organisation").order_by("organisation__name", "pk")
 
 
 class _PersonLabel:
@@ -58,14 +50,14 @@ class RequestForm(forms.Form):
     assignee_kind = forms.ChoiceField(label=_("承担方式"), choices=AssigneeKind.choices, widget=forms.RadioSelect)
     institution = forms.ModelChoiceField(
         label=_("技术机构"),
-        queryset=Organisation.objects.filter(assessment_body__kind=BodyKind.TECHNICAL_INSTITUTION),
+        queryset=queries.institutions(),
         required=False,
     )
     group_name = forms.CharField(label=_("工作组名称"), max_length=200, required=False)
-    lead = UserChoiceField(label=_("牵头评估人"), queryset=users_with(Permission.ASSESSMENT_CONDUCT))
+    lead = UserChoiceField(label=_("牵头评估人"), queryset=queries.leads())
     members = UsersChoiceField(
         label=_("工作组成员"),
-        queryset=users_with(Permission.ASSESSMENT_CONDUCT, Permission.ASSESSMENT_VOTE),
+        queryset=queries.members(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -1,6 +1,6 @@
 """Reads of assessments shared by the pages, the API and the other apps (always scoped to the principal)."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -9,7 +9,7 @@ from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
 from riskgate.intake.models import ASSESSABLE_STATUSES, RiskInformation
 
-from .models import OPEN_STATUSES, Assessment, Expert, LabTask, Status, Vote
+from .models import OPEN_STATUSES, Assessment, BodyKind, Expert, LabTask, Status, Vote
 
 RECENT = 10
 
@@ -79,14 +79,27 @@ REASON_LABELS = {
 }
 
 
-def organisation(pk: int) -> Organisation | None:
-    """An organisation named as an assessing institution (any registered body may be asked, across jurisdictions)."""
-    return Organisation.objects.filter(pk=pk).first()
+def institutions() -> QuerySet[Organisation]:
+    """Technical institutions an assessment may be assigned to (any registered one, across jurisdictions)."""
+    return Organisation.objects.filter(assessment_body__kind=BodyKind.TECHNICAL_INSTITUTION)
 
 
-def active_user(pk: int) -> User | None:
-    """An active account named as a lead or member of a working group."""
-    return User.objects.filter(pk=pk, is_active=True).first()
+def people_with(*permissions: Permission) -> QuerySet[User]:
+    """Active accounts holding any of the permissions, by organisation (leads and members of working groups)."""
+    q = Q()
+    for permission in permissions:
+        q |= Q(role__permissions__icontains=f'"{permission.value}"')
+    return User.objects.filter(q, is_active=True).select_related("organisation").order_by("organisation__name", "pk")
+
+
+def leads() -> QuerySet[User]:
+    """Who may lead an assessment."""
+    return people_with(Permission.ASSESSMENT_CONDUCT)
+
+
+def members() -> QuerySet[User]:
+    """Who may sit on a working group."""
+    return people_with(Permission.ASSESSMENT_CONDUCT, Permission.ASSESSMENT_VOTE)
 
 
 def fresh(assessment: Assessment) -> Assessment:

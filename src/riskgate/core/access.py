@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .permissions import Permission
 from .principal import Principal
@@ -42,6 +43,29 @@ def get_visible_or_404(queryset: QuerySet, principal: Principal, **lookup) -> Mo
     if obj is None:
         raise Http404
     return obj
+
+
+NOT_AVAILABLE = gettext_lazy("不存在，或不在您可选择的范围内。")
+
+
+def named(queryset: QuerySet, pk: int | None, field: str) -> Model | None:
+    """The object a request body names by id, resolved through the caller's scope (`queryset` is what the caller may
+    choose). An absent id and an id out of scope get the same answer, so a body cannot probe for existence."""
+    if pk is None:
+        return None
+    obj = queryset.filter(pk=pk).first() if 0 < pk <= MAX_ID else None
+    if obj is None:
+        raise field_error(field, NOT_AVAILABLE)
+    return obj
+
+
+def named_all(queryset: QuerySet, ids: list[int], field: str) -> list[Model]:
+    """Every object a body names by id, through the caller's scope; one that is absent or out of scope refuses all."""
+    wanted = {pk for pk in ids}
+    found = list(queryset.filter(pk__in=[pk for pk in wanted if 0 < pk <= MAX_ID])) if wanted else []
+    if len(found) != len(wanted):
+        raise field_error(field, NOT_AVAILABLE)
+    return found
 
 
 def require(principal: Principal, permission: Permission) -> None:

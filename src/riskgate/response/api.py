@@ -11,7 +11,7 @@ from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
 from riskgate.core import audit
-from riskgate.core.access import MAX_ID, field_error, pk_or_404
+from riskgate.core.access import MAX_ID, field_error, named, named_all, pk_or_404
 from riskgate.core.api_support import Pagination, filtered, require_caller
 from riskgate.core.permissions import Permission
 
@@ -156,36 +156,29 @@ def get_measure(request, measure_id: int):
     return pk_or_404(_orders(request), measure_id)
 
 
-def _one(find, pk, field):
-    if pk is None:
-        return None
-    obj = find(pk)
-    if obj is None:
-        raise field_error(field, _("不存在。"))
-    return obj
-
-
 @router.post("/measures", response={201: MeasureOut}, summary="Order a measure")
 def order_measure(request, payload: OrderIn):
     require_caller(request, Permission.RESPONSE_MEASURE_ORDER)
     kind = measure_queries.kinds().filter(code=payload.kind).first()
     if kind is None:
         raise field_error("kind", _("未知的措施种类。"))
-    cooperating = measure_queries.organisations(payload.cooperating_unit_ids)
-    if len(cooperating) != len(set(payload.cooperating_unit_ids)):
-        raise field_error("cooperating_unit_ids", _("不存在。"))
+    principal = request.auth
     order = services.order_measure(
         request.auth,
         kind=kind,
-        warning=_one(measure_queries.warning, payload.warning_id, "warning_id"),
-        assessment=_one(measure_queries.assessment, payload.assessment_id, "assessment_id"),
+        warning=named(measure_queries.bases(principal), payload.warning_id, "warning_id"),
+        assessment=named(measure_queries.assessments(principal), payload.assessment_id, "assessment_id"),
         target_kind=payload.target_kind,
         target=payload.target,
-        target_enterprise=_one(measure_queries.organisation, payload.target_enterprise_id, "target_enterprise_id"),
+        target_enterprise=named(
+            measure_queries.enterprises(principal), payload.target_enterprise_id, "target_enterprise_id"
+        ),
         hs_codes=payload.hs_codes,
         instructions=payload.instructions,
-        lead_unit=_one(measure_queries.organisation, payload.lead_unit_id, "lead_unit_id"),
-        cooperating_units=cooperating,
+        lead_unit=named(measure_queries.lead_units(principal), payload.lead_unit_id, "lead_unit_id"),
+        cooperating_units=named_all(
+            measure_queries.cooperating_units(principal), payload.cooperating_unit_ids, "cooperating_unit_ids"
+        ),
         deadline=payload.deadline,
         period_ends_at=payload.period_ends_at,
     )

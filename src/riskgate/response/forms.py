@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from riskgate.accounts.models import Organisation, OrganisationKind
 
 from .models import (
-    EXECUTING_KINDS,
     CheckResult,
     EnforcementKind,
     MeasureKind,
@@ -18,6 +17,7 @@ from .models import (
     TargetKind,
     Verdict,
 )
+from .queries import measures as measure_queries
 
 
 class OrderForm(forms.Form):
@@ -43,13 +43,9 @@ class OrderForm(forms.Form):
 
     def __init__(self, *args, principal=None, **kwargs):
         super().__init__(*args, **kwargs)
-        visible = Organisation.objects.visible_to(principal)
-        self.fields["target_enterprise"].queryset = visible.filter(kind=OrganisationKind.ENTERPRISE)
-        executing = Organisation.objects.filter(kind__in=EXECUTING_KINDS, is_active=True)
-        self.fields["lead_unit"].queryset = visible.filter(kind__in=EXECUTING_KINDS, is_active=True)
-        self.fields["cooperating_units"].queryset = executing.filter(pk__in=visible.values("pk")) | executing.filter(
-            kind=OrganisationKind.PARTNER_AGENCY
-        )
+        self.fields["target_enterprise"].queryset = measure_queries.enterprises(principal)
+        self.fields["lead_unit"].queryset = measure_queries.lead_units(principal)
+        self.fields["cooperating_units"].queryset = measure_queries.cooperating_units(principal)
 
     def clean_hs_codes(self):
         return [c.strip() for c in (self.cleaned_data["hs_codes"] or "").replace("，", ",").split(",") if c.strip()]

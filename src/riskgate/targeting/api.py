@@ -4,12 +4,11 @@ the matched rule versions and the action (docs/screening-format.md). Callers hol
 import datetime as dt
 
 from django.http import Http404
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
-from riskgate.core.access import MAX_ID, field_error, pk_or_404
+from riskgate.core.access import MAX_ID, named, named_all, pk_or_404
 from riskgate.core.api_support import Pagination, filtered, require_caller
 from riskgate.core.permissions import Permission
 
@@ -147,26 +146,14 @@ def get_rule(request, rule_id: int):
     return _rule_out(pk_or_404(_rules(request), rule_id))
 
 
-def _executing(request, ids: list[int]) -> list:
-    orgs = queries.units(request.auth, ids)
-    if len(orgs) != len(set(ids)):
-        raise field_error("executing_ids", _("执行机构不存在或不在您的辖区内。"))
-    return orgs
-
-
 @router.post("/control-rules", response={201: RuleOut}, summary="Issue a control rule")
 def issue_rule(request, payload: IssueIn):
     require_caller(request, Permission.TARGETING_RULE_MANAGE)
-    warning = None
-    if payload.warning_id is not None:
-        warning = queries.warning(payload.warning_id)
-        if warning is None:
-            raise field_error("warning_id", _("预警不存在。"))
     rule = services.issue(
         request.auth,
         payload.criteria,
-        warning=warning,
-        executing=_executing(request, payload.executing_ids),
+        warning=named(queries.bases(request.auth), payload.warning_id, "warning_id"),
+        executing=named_all(queries.units(request.auth), payload.executing_ids, "executing_ids"),
         reason=payload.reason,
     )
     return HttpStatus(201, _rule_out(rule))

@@ -4,11 +4,12 @@ inspection tasks, the enterprises whose grades the policy page shows, and what a
 from django.db.models import QuerySet
 
 from riskgate.accounts.models import Organisation, OrganisationKind
-from riskgate.core.access import MAX_ID, require
+from riskgate.core.access import require
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
 from riskgate.credit import queries as credit
 from riskgate.warnings.models import WarningNotice
+from riskgate.warnings.queries import basis_for
 
 from .models import CommodityRecord, ControlRule, InspectionTask, ScreeningDecision, SupervisionPolicy
 
@@ -34,14 +35,14 @@ def graded_enterprises(principal: Principal, *, limit: int = 200) -> list[Organi
     return credit.graded(enterprises(principal).order_by("name")[:limit])
 
 
-def units(principal: Principal, ids: list[int]) -> list[Organisation]:
-    """The organisations of the principal's jurisdiction among `ids` (ids out of range are none)."""
-    return list(Organisation.objects.visible_to(principal).filter(pk__in=[i for i in ids if 0 < i <= MAX_ID]))
+def units(principal: Principal) -> QuerySet[Organisation]:
+    """The organisations a rule of the principal may name as executing: those of its jurisdiction."""
+    return Organisation.objects.visible_to(principal)
 
 
-def warning(pk: int) -> WarningNotice | None:
-    """The warning version a rule is issued from."""
-    return WarningNotice.objects.filter(pk=pk).first()
+def bases(principal: Principal) -> QuerySet[WarningNotice]:
+    """Warnings a rule may be issued from: those of the principal's jurisdiction and those sent to its organisation."""
+    return basis_for(principal)
 
 
 def versions(rule: ControlRule) -> QuerySet[ControlRule]:

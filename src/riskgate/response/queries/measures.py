@@ -2,14 +2,14 @@
 
 from django.db.models import Q, QuerySet
 
-from riskgate.accounts.models import Organisation
+from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.assessment.models import Assessment
 from riskgate.core.access import require
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
-from riskgate.warnings.models import WarningNotice
+from riskgate.warnings.queries import basis_for
 
-from ..models import MeasureKind, MeasureOrder
+from ..models import EXECUTING_KINDS, MeasureKind, MeasureOrder
 
 
 def visible(principal: Principal) -> QuerySet:
@@ -34,23 +34,35 @@ def executes(principal: Principal, order: MeasureOrder) -> bool:
     return any(organisation.path.startswith(unit.path) for unit in units)
 
 
-# What an order names by id (the service checks each against the principal's jurisdiction).
+# What an order may name: each is resolved through the principal's scope (the form's choices and the API's ids alike).
 
 
-def organisation(pk: int) -> Organisation | None:
-    return Organisation.objects.filter(pk=pk).first()
+def bases(principal: Principal) -> QuerySet:
+    """Warnings a measure may rest on: those of the principal's jurisdiction and those sent to its organisation."""
+    return basis_for(principal)
 
 
-def organisations(ids: list[int]) -> list[Organisation]:
-    return list(Organisation.objects.filter(pk__in=ids))
+def assessments(principal: Principal) -> QuerySet:
+    """Assessments a measure may rest on: those of the principal's jurisdiction."""
+    return Assessment.objects.visible_to(principal)
 
 
-def warning(pk: int) -> WarningNotice | None:
-    return WarningNotice.objects.filter(pk=pk).first()
+def enterprises(principal: Principal) -> QuerySet:
+    """Enterprises a measure may concern: those registered in the principal's jurisdiction."""
+    return Organisation.objects.visible_to(principal).filter(kind=OrganisationKind.ENTERPRISE)
 
 
-def assessment(pk: int) -> Assessment | None:
-    return Assessment.objects.filter(pk=pk).first()
+def lead_units(principal: Principal) -> QuerySet:
+    """Units that may lead a measure: active executing units of the principal's jurisdiction."""
+    return Organisation.objects.visible_to(principal).filter(kind__in=EXECUTING_KINDS, is_active=True)
+
+
+def cooperating_units(principal: Principal) -> QuerySet:
+    """Units that may cooperate: the lead units' kinds in the jurisdiction, and partner agencies from outside it."""
+    executing = Organisation.objects.filter(kind__in=EXECUTING_KINDS, is_active=True)
+    return executing.filter(
+        Q(pk__in=Organisation.objects.visible_to(principal).values("pk")) | Q(kind=OrganisationKind.PARTNER_AGENCY)
+    )
 
 
 def kinds() -> QuerySet:

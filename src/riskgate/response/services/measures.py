@@ -119,6 +119,10 @@ def order_measure(
         raise field_error("warning", _("快速反应措施须依据预警或已确认的研判（应急情况下先发布预警）。"))
     if target_enterprise is not None and target_enterprise.kind != OrganisationKind.ENTERPRISE:
         raise field_error("target_enterprise", _("涉事企业必须是登记的企业。"))
+    if target_enterprise is not None and not (
+        Organisation.objects.visible_to(principal).filter(pk=target_enterprise.pk).exists()
+    ):
+        raise field_error("target_enterprise", _("该企业不在您的辖区内。"))
     if target_kind == TargetKind.ENTERPRISE and target_enterprise is None:
         raise field_error("target_enterprise", _("针对企业的措施须选择涉事企业。"))
     bad = [code for code in hs_codes if not (isinstance(code, str) and code.isdigit() and 2 <= len(code) <= 10)]
