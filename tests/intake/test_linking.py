@@ -134,6 +134,39 @@ def test_a_case_across_jurisdictions_shows_each_officer_their_part(world, enter)
     assert world.client_for("port").get(reverse("intake:case", kwargs={"pk": case.pk})).status_code == 404
 
 
+def test_a_case_shows_no_viewer_another_jurisdictions_title_or_organisation(world, enter):
+    """Issue 24 item 2: the case takes its title and organisation from its oldest item, here Harbin's; a Xi'an
+    officer reads neither on the case page, the API or their own item's page."""
+    harbin_item = enter(
+        "harbin",
+        title="报关单230120261234567890 绥芬河口岸 闪电牌充电宝冒烟",
+        brand="闪电牌",
+        model="PB-20000",
+        notified_on="2026-01-02",
+    )
+    xian_item = enter(title="闪电牌充电宝起火", brand="闪电牌", model="PB-20000", notified_on="2026-03-04")
+    first, second = sorted((harbin_item, xian_item), key=lambda i: i.pk)
+    proposal = proposal_between(xian_item, harbin_item) or LinkProposal.objects.create(
+        first=first, second=second, score=0.9, reasons={"brand": 1.0}
+    )
+    case = linking.confirm(world.user("warning"), proposal)
+    assert case.title == harbin_item.title and case.organisation_id == harbin_item.organisation_id
+    secrets = ["230120261234567890", "绥芬河", harbin_item.title, harbin_item.organisation.name]
+    xian = world.client_for("xian")
+    pages = [
+        xian.get(reverse("intake:case", kwargs={"pk": case.pk})).content.decode(),
+        xian.get(reverse("intake:detail", kwargs={"pk": xian_item.pk})).content.decode(),
+        xian.get(f"/api/v1/intake/cases/{case.pk}").content.decode(),
+    ]
+    for body in pages:
+        assert case.reference in body
+        assert not [s for s in secrets if s in body], [s for s in secrets if s in body]
+    api = xian.get(f"/api/v1/intake/cases/{case.pk}").json()
+    assert api["title"] == xian_item.title and api["organisation_id"] is None
+    full = world.client_for("warning").get(f"/api/v1/intake/cases/{case.pk}").json()
+    assert full["title"] == harbin_item.title and full["organisation_id"] == harbin_item.organisation_id
+
+
 def test_officer_confirms_from_the_item_page(world, enter):
     a = enter(title="闪电牌充电宝起火", brand="闪电牌", model="PB-20000")
     b = enter(title="闪电牌充电宝冒烟", brand="闪电牌", model="PB-20000")

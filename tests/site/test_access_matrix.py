@@ -926,3 +926,39 @@ def test_service_refuses_an_enterprise_of_another_jurisdiction(matrix_world):
             deadline=timezone.now() + dt.timedelta(days=3),
         )
     assert "target_enterprise" in refused.value.message_dict
+
+
+HARBIN_CASE_TITLE_READERS = {"system_admin", "warning_officer"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_case_shows_another_jurisdictions_title_only_to_who_sees_it(matrix_world, role):
+    """Issue 24 item 2: a case whose oldest item is Harbin's, joined with a Xi'an item."""
+    from riskgate.intake import linking
+    from riskgate.intake import services as intake
+    from riskgate.intake.models import LinkProposal
+
+    harbin_item = intake.create_information(
+        matrix_world.user("harbin"),
+        data={
+            "source_type": "media",
+            "channel": "hotline",
+            "title": "哈尔滨报关单2301999 机密标题",
+            "hazard_types": ["physical"],
+        },
+    )
+    RiskInformation.objects.filter(pk=harbin_item.pk).update(notified_on="2026-01-01")
+    first, second = sorted((harbin_item, matrix_world.xian_item), key=lambda i: i.pk)
+    case = linking.confirm(
+        matrix_world.user("warning"), LinkProposal.objects.create(first=first, second=second, score=0.9, reasons={})
+    )
+    assert case.title == harbin_item.title
+    client = matrix_world.client_for(role)
+    for response in (
+        client.get(reverse("intake:case", kwargs={"pk": case.pk})),
+        client.get(f"/api/v1/intake/cases/{case.pk}"),
+    ):
+        body = response.content.decode()
+        assert ("2301999" in body) == (role in HARBIN_CASE_TITLE_READERS), (role, response.status_code)
+        if role in XIAN_ITEM_READERS:
+            assert response.status_code == 200

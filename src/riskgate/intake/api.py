@@ -223,7 +223,7 @@ class CaseOut(Schema):
     id: int
     reference: str
     title: str
-    organisation_id: int
+    organisation_id: int | None = Field(..., description="the responsible organisation, if in the caller's scope")
     created_at: dt.datetime
     items: list[InformationOut]
     items_outside_scope: int
@@ -263,13 +263,13 @@ def get_case(request, case_id: int):
 
 
 def _case_out(request, case) -> dict:
-    items, hidden = linking.case_items(request.auth, case)
+    view = linking.case_view(request.auth, case)
     return {
-        "id": case.pk,
-        "reference": case.reference,
-        "title": case.title,
-        "organisation_id": case.organisation_id,
-        "created_at": case.created_at,
-        "items": list(items),
-        "items_outside_scope": hidden,
+        "id": view.pk,
+        "reference": view.reference,
+        "title": view.title,
+        "organisation_id": view.organisation.pk if view.organisation else None,
+        "created_at": view.created_at,
+        "items": view.items,
+        "items_outside_scope": view.hidden,
     }

@@ -5,6 +5,8 @@ when one has, and when both belong to different cases the newer case's items mov
 decision is authorised (the officer must see both items and hold the process permission) and audited.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from riskgate.accounts.models import Organisation
 from riskgate.core import audit
 from riskgate.core.access import MAX_ID
 from riskgate.core.fastpath.bulk import insert_values
@@ -198,6 +201,39 @@ def case_items(principal: Principal, case: RiskCase):
     items = case.items.visible_to(principal).select_related("organisation").order_by("notified_on", "pk")
     hidden = case.items.count() - items.count()
     return items, hidden
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A case as one viewer may see it: its items in the viewer's scope, how many more there are, and a title and
+    responsible organisation taken only from what the viewer may see (the case's own come from its oldest item,
+    which may be another jurisdiction's)."""
+
+    case: RiskCase
+    items: list
+    hidden: int
+    title: str
+    organisation: Organisation | None
+
+    @property
+    def pk(self) -> int:
+        return self.case.pk
+
+    @property
+    def reference(self) -> str:
+        return self.case.reference
+
+    @property
+    def created_at(self):
+        return self.case.created_at
+
+
+def case_view(principal: Principal, case: RiskCase) -> CaseView:
+    items, hidden = case_items(principal, case)
+    items = list(items)
+    title = case.title if hidden == 0 else (items[0].title if items else "")
+    in_view = Organisation.objects.visible_to(principal).filter(pk=case.organisation_id).exists()
+    return CaseView(case, items, hidden, title, case.organisation if in_view else None)
 
 
 def visible_case_or_none(principal: Principal, pk: int) -> RiskCase | None:

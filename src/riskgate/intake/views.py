@@ -194,6 +194,7 @@ def information_detail(request, pk: int):
         "evidence_form": EvidenceForm(),
         "proposals": [(p, p.other(info.pk)) for p in linking.proposals_for(request.user, info)],
         "can_link": own and request.user.has_permission(Permission.INTAKE_INFORMATION_PROCESS),
+        "case": linking.case_view(request.user, info.case) if info.case_id else None,
         "triage": info.triage,
         "triage_urgent_hint": bool(info.triage.get("serious")) and info.urgency != "urgent",
     }
@@ -274,13 +275,15 @@ def case_detail(request, pk: int):
     case = linking.visible_case_or_none(request.user, pk)
     if case is None:
         raise Http404
-    items, hidden = linking.case_items(request.user, case)
+    view = linking.case_view(request.user, case)
     audit.record_read(actor=request.user, obj=case)
-    sources = sorted({(i.get_source_type_display(), i.external_system or i.get_channel_display()) for i in items})
+    sources = sorted(
+        {(i.get_source_type_display(), i.external_system or i.get_channel_display()) for i in view.items}
+    )
     context = {
-        "case": case,
-        "items": items,
-        "hidden": hidden,
+        "case": view,
+        "items": view.items,
+        "hidden": view.hidden,
         "sources": sources,
         "can_process": request.user.has_permission(Permission.INTAKE_INFORMATION_PROCESS),
     }
