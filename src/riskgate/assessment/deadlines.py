@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from riskgate.core import audit
 from riskgate.core.notifications import notify_organisation
+from riskgate.core.permissions import Permission
 
 from .models import OPEN_STATUSES, Assessment, DueDateRule
 
@@ -55,6 +56,8 @@ def _notify(assessment: Assessment, organisation, kind: str, now: dt.datetime) -
     due = timezone.localtime(assessment.due_at).strftime("%Y-%m-%d %H:%M")
     notify_organisation(
         organisation=organisation,
+        permission=Permission.ASSESSMENT_VIEW,
+        about=assessment,
         kind=kind,
         title=title % {"due": due, "title": assessment.title[:100]},
         link=reverse("assessment:detail", kwargs={"pk": assessment.pk}),

@@ -161,14 +161,23 @@ class HSCode(models.Model):
 
 class NotificationQuerySet(models.QuerySet):
     def for_user(self, user) -> models.QuerySet:
-        """Notifications addressed to the user or to the user's organisation."""
+        """Notifications addressed to the user, or to the user's organisation for a permission the user holds.
+        Whether the user may open each one's object is checked after (core.notifications.readable)."""
         if not getattr(user, "is_authenticated", False) or user.pk is None:
             return self.none()
-        return self.filter(models.Q(user=user) | models.Q(organisation_id=user.organisation_id, user__isnull=True))
+        return self.filter(
+            models.Q(user=user)
+            | models.Q(
+                organisation_id=user.organisation_id,
+                user__isnull=True,
+                permission__in=sorted(getattr(user, "permission_codes", ()) or ()),
+            )
+        )
 
 
 class Notification(models.Model):
-    """An in-app message to an organisation (all its users) or to one user; e-mail copies go through the queue."""
+    """An in-app message to the holders of one permission in an organisation, or to one user; it names the object
+    it is about, and is shown only to those who may open that object. E-mail copies go through the queue."""
 
     organisation = models.ForeignKey(
         "accounts.Organisation",
@@ -178,6 +187,7 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    permission = models.CharField(_("接收权限"), max_length=60, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("接收人"),
@@ -190,6 +200,8 @@ class Notification(models.Model):
     title = models.CharField(_("标题"), max_length=300)
     link = models.CharField(_("链接"), max_length=300, blank=True)
     object_key = models.CharField(max_length=100, blank=True, db_index=True)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     objects = NotificationQuerySet.as_manager()

@@ -1,30 +1,88 @@
-"""Sending in-app notifications (and their e-mail copies) once per event, from the job queue."""
+"""In-app notifications (and their e-mail copies), sent once per event from the job queue.
 
+A notification goes to the holders of one permission in one organisation (the people who may act on it), and
+names the object it is about; each user is shown, and e-mailed, only those whose object they may open
+(`Model.objects.visible_to(user)`), so an expert never reads the title of an assessment they are not assigned to.
+"""
+
+from collections import defaultdict
+
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 
 from .models import Notification
+from .permissions import Permission
 
 
-def notify_organisation(*, organisation, kind: str, title: str, link: str = "", object_key: str = "") -> bool:
-    """Notify every user of an organisation; a second call for the same event does nothing. True if sent."""
-
+def notify_organisation(
+    *,
+    organisation,
+    permission: Permission,
+    kind: str,
+    title: str,
+    link: str = "",
+    object_key: str = "",
+    about: Model | None = None,
+) -> bool:
+    """Notify the users of `organisation` who hold `permission` and may open `about`; a second call for the same
+    event does nothing. True if sent."""
+    note = Notification(
+        organisation=organisation,
+        permission=str(permission),
+        kind=kind,
+        title=title,
+        link=link,
+        object_key=object_key,
+        object_type=about._meta.label_lower if about is not None else "",
+        object_id=str(about.pk) if about is not None else "",
+    )
     try:
         with transaction.atomic():
-            Notification.objects.create(
-                organisation=organisation, kind=kind, title=title, link=link, object_key=object_key
-            )
+            note.save()
     except IntegrityError:
         return False
-    recipients = list(
+    users = (
         get_user_model()
         .objects.filter(organisation=organisation, is_active=True)
         .exclude(email="")
-        .values_list("email", flat=True)
+        .select_related("role", "organisation")
     )
+    recipients = [user.email for user in users if user.has_permission(permission) and readable(user, [note])]
     if recipients:
         base = getattr(settings, "RISKGATE_BASE_URL", "")
         send_mail(f"[RiskGate] {title}", f"{title}\n\n{base}{link}", None, recipients, fail_silently=False)
     return True
+
+
+def readable(user, notes) -> list[Notification]:
+    """The notifications among `notes` whose object the user may open (those naming none stand on their
+    permission alone), in their order."""
+    notes = list(notes)
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for note in notes:
+        if note.object_type:
+            wanted[note.object_type].add(note.object_id)
+    visible: dict[str, set[str]] = {}
+    for label, ids in wanted.items():
+        model = apps.get_model(label)
+        rows = model.objects.visible_to(user).filter(pk__in=list(ids)).values_list("pk", flat=True)
+        visible[label] = {str(pk) for pk in rows}
+    return [n for n in notes if not n.object_type or n.object_id in visible.get(n.object_type, ())]
+
+
+def for_user(user, limit: int) -> list[Notification]:
+    """The user's latest notifications that they may open."""
+    shown: list[Notification] = []
+    candidates = Notification.objects.for_user(user)
+    offset, page = 0, limit * 3
+    while len(shown) < limit:
+        batch = list(candidates[offset : offset + page])
+        if not batch:
+            break
+        shown += readable(user, batch)
+        offset += page
+    return shown[:limit]

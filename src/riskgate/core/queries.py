@@ -5,7 +5,8 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import AuditEvent, Notification, Region
+from . import notifications
+from .models import AuditEvent, Region
 from .permissions import Permission
 from .principal import Principal
 
@@ -42,7 +43,7 @@ RECENT = 10
 
 def notifications_panel(user) -> dict | None:
     """The home page's panel: the latest notifications for the user's organisation."""
-    notes = Notification.objects.for_user(user)[:RECENT]
+    notes = notifications.for_user(user, RECENT)
     return {"notifications": notes} if notes else None
 
 

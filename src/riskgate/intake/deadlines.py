@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from riskgate.accounts.models import Organisation
 from riskgate.core import audit
 from riskgate.core.notifications import notify_organisation
+from riskgate.core.permissions import Permission
 
 from .models import RiskInformation, TimeLimit
 
@@ -72,6 +73,7 @@ def escalate_overdue(now: dt.datetime | None = None) -> dict[str, int]:
         org = Organisation.objects.get(pk=org_id)
         notify_organisation(
             organisation=org,
+            permission=Permission.INTAKE_INFORMATION_PROCESS,
             kind="intake.overdue",
             title=_("%(n)d 条风险信息超过处理时限") % {"n": count},
             link=reverse("intake:list") + "?overdue=on",

@@ -140,7 +140,18 @@ def notify_about(info_id: int, organisation_id: int, kind: str, title: str) -> b
 
     organisation = Organisation.objects.get(pk=organisation_id)
     link = reverse("intake:detail", kwargs={"pk": info_id})
-    return notify_organisation(organisation=organisation, kind=kind, title=title, link=link, object_key=str(info_id))
+    info = RiskInformation.objects.filter(pk=info_id).first()
+    if info is None:
+        return False
+    return notify_organisation(
+        organisation=organisation,
+        permission=Permission.INTAKE_INFORMATION_VIEW,
+        about=info,
+        kind=kind,
+        title=title,
+        link=link,
+        object_key=str(info_id),
+    )
 
 
 def _repr(principal: Principal) -> str:

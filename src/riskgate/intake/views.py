@@ -277,9 +277,7 @@ def case_detail(request, pk: int):
         raise Http404
     view = linking.case_view(request.user, case)
     audit.record_read(actor=request.user, obj=case)
-    sources = sorted(
-        {(i.get_source_type_display(), i.external_system or i.get_channel_display()) for i in view.items}
-    )
+    sources = sorted({(i.get_source_type_display(), i.external_system or i.get_channel_display()) for i in view.items})
     context = {
         "case": view,
         "items": view.items,

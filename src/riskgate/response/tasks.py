@@ -32,13 +32,19 @@ def notify_obligation(obligation_id: int, organisation_id: int, kind: str, title
     from riskgate.core.notifications import notify_organisation
 
     from .models import Obligation
+    from .queries import obligations as obligation_queries
 
     obligation = Obligation.objects.filter(pk=obligation_id).first()
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if obligation is None or organisation is None:
         return False
     return notify_organisation(
-        organisation=organisation, kind=kind, title=title, link=obligation.get_absolute_url(), object_key=key
+        organisation=organisation,
+        permission=obligation_queries.audience(obligation, organisation),
+        kind=kind,
+        title=title,
+        link=obligation.get_absolute_url(),
+        object_key=key,
     )
 
 

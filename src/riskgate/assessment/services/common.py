@@ -106,5 +106,15 @@ def _notify_panel_on_commit(assessment: Assessment) -> None:
 def notify(assessment_id: int, organisation_id: int, kind: str, title: str, key: str) -> bool:
 
     organisation = Organisation.objects.get(pk=organisation_id)
-    link = reverse("assessment:detail", kwargs={"pk": assessment_id})
-    return notify_organisation(organisation=organisation, kind=kind, title=title, link=link, object_key=key)
+    assessment = Assessment.objects.filter(pk=assessment_id).first()
+    if assessment is None:
+        return False
+    return notify_organisation(
+        organisation=organisation,
+        permission=Permission.ASSESSMENT_VIEW,
+        about=assessment,  # assessors and experts see it only if they take part
+        kind=kind,
+        title=title,
+        link=reverse("assessment:detail", kwargs={"pk": assessment_id}),
+        object_key=key,
+    )

@@ -185,6 +185,7 @@ def notify_unit(order_id: int, organisation_id: int) -> bool:
     title = _("快速反应措施 %(ref)s：%(kind)s") % {"ref": order.reference, "kind": order.kind.name}
     return notify_organisation(
         organisation=unit,
+        permission=Permission.RESPONSE_MEASURE_EXECUTE,  # the unit executes it, so its executors may open it
         kind="measure.ordered",
         title=title,
         link=order.get_absolute_url(),

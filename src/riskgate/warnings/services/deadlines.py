@@ -11,6 +11,7 @@ from riskgate.assessment.models import Assessment
 from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core import audit
 from riskgate.core.notifications import notify_organisation
+from riskgate.core.permissions import Permission
 
 from ..models import PublicationLimit, Status
 
@@ -42,6 +43,8 @@ def escalate_unpublished(now: dt.datetime | None = None) -> int:
         for organisation in {assessment.organisation, assessment.organisation.parent} - {None}:
             told |= notify_organisation(
                 organisation=organisation,
+                permission=Permission.WARNING_DRAFT,
+                about=assessment,
                 kind="warning.publication_overdue",
                 title=title,
                 link=link,

@@ -66,7 +66,12 @@ def deliver(notice: WarningNotice) -> int:
         title = _("风险预警（%(level)s 级）：%(title)s") % {"level": notice.level, "title": notice.title[:100]}
         transaction.on_commit(
             lambda org=org, title=title, link=link, key=f"{recipient.pk}": notify_organisation(
-                organisation=org, kind="warning.received", title=title, link=link, object_key=key
+                organisation=org,
+                permission=Permission.WARNING_RECEIVE,
+                kind="warning.received",
+                title=title,
+                link=link,
+                object_key=key,
             )
         )
     if created:
@@ -134,6 +139,8 @@ def escalate_unanswered(now: dt.datetime | None = None) -> int:
             )
         notify_organisation(
             organisation=recipient.notice.organisation,
+            permission=Permission.WARNING_DRAFT,
+            about=recipient.notice,
             kind="warning.answer_overdue",
             title=_("%(org)s 未在时限内反馈预警 %(ref)s")
             % {"org": recipient.organisation.name, "ref": recipient.notice.reference},
