@@ -77,6 +77,9 @@ def test_the_scope_is_validated(world):
 
 def test_partners_read_shared_items_without_personal_data_or_files(world, shared):
     info = shared["verified"]
+    RiskInformation.objects.filter(pk=info.pk).update(status=Status.RECEIVED)
+    services.transition(world.user("xian"), info, to_status="under_verification", reason="内部核实理由")
+    RiskInformation.objects.filter(pk=info.pk).update(status=Status.VERIFIED)
     photo = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, content_type="image/png")
     evidence = attach(info, [photo], actor=world.user("xian"))[0]
     client = world.client_for("partner")
@@ -84,6 +87,10 @@ def test_partners_read_shared_items_without_personal_data_or_files(world, shared
     body = page.content.decode()
     assert page.status_code == 200 and info.title in body
     assert "王小明" not in body and "13800138000" not in body
+    reporter = body.split('id="h-reporter"')[1].split("</section>")[0]
+    assert "王" not in reporter and "138" not in reporter and "*" not in reporter, "no initial or length either"
+    assert 'id="h-history"' not in body, "the shared view has no internal history"
+    assert "xian" not in body.split("<main")[1] and "内部核实理由" not in body
     assert "photo.png" not in body, "evidence is not shared"
     url = reverse("intake:evidence_download", kwargs={"pk": info.pk, "evidence_id": evidence.pk})
     assert client.get(url).status_code == 404

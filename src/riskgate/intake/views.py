@@ -148,31 +148,21 @@ def information_export(request, fmt: str):
     return response
 
 
-def mask(value: str) -> str:
-    """Keep the first character (and an e-mail's domain), hide the rest."""
-    if not value:
-        return ""
-    if "@" in value:
-        local, _sep, domain = value.partition("@")
-        return f"{local[:1]}***@{domain}"
-    return value[:1] + "*" * max(len(value) - 1, 2)
-
-
 @permission_required(Permission.INTAKE_INFORMATION_VIEW)
 def information_detail(request, pk: int):
     info = queries.information_or_404(request.user, pk)
-    show_reporter = request.user.has_permission(Permission.INTAKE_REPORTER_VIEW)
+    own = queries.own(request.user, info.pk) is not None
+    # The reporter's personal data: in full to the item's own jurisdiction with the permission, and otherwise not
+    # at all (no initials, lengths or domains); a shared copy never carries them, nor the internal history.
+    show_reporter = own and request.user.has_permission(Permission.INTAKE_REPORTER_VIEW)
     audit.record_read(
         actor=request.user, obj=info, reason="reporter shown" if show_reporter and info.reporter_name else ""
     )
-    reporter = {
-        "name": info.reporter_name,
-        "phone": info.reporter_phone,
-        "email": info.reporter_email,
-    }
-    if not show_reporter:
-        reporter = {k: mask(v) for k, v in reporter.items()}
-    own = queries.own(request.user, info.pk) is not None
+    reporter = (
+        {"name": info.reporter_name, "phone": info.reporter_phone, "email": info.reporter_email}
+        if show_reporter
+        else None
+    )
     allowed = [s for s in Status.values if s in TRANSITIONS.get(info.status, set())] if own else []
     context = {
         "info": info,
@@ -180,7 +170,7 @@ def information_detail(request, pk: int):
         "origins": [(c, country_name(c, request.LANGUAGE_CODE)) for c in info.origin_countries],
         "notifying": country_name(info.notifying_country, request.LANGUAGE_CODE) if info.notifying_country else "",
         "hazards": [HazardType(h).label for h in info.hazard_types],
-        "history": info.status_changes.select_related("merged_into"),
+        "history": info.status_changes.select_related("merged_into") if own else None,
         "can_process": request.user.has_permission(Permission.INTAKE_INFORMATION_PROCESS) and allowed,
         "transitions": [(s, Status(s).label) for s in allowed],
         "form": TransitionForm(),
