@@ -44,9 +44,7 @@ def _assessment(world, capture):
     return case, lead
 
 
-def test_an_assessment_notice_is_shown_and_mailed_only_to_its_participants(
-    world, django_capture_on_commit_callbacks
-):
+def test_an_assessment_notice_is_shown_and_mailed_only_to_its_participants(world, django_capture_on_commit_callbacks):
     mail.outbox.clear()
     case, lead = _assessment(world, django_capture_on_commit_callbacks)
     note = Notification.objects.get(kind="assessment.assigned", object_id=str(case.pk))

@@ -191,6 +191,7 @@ def ui_matrix(world) -> dict[str, Entry]:
         # The officers' side of warnings: the matrix warning belongs to the warning office.
         "warnings:inbox": Entry(WARNING_RECEIVERS),
         "warnings:inbox_item": Entry(XIANYANG_INBOX_READERS, kwargs={"pk": world.inbox_item.pk}),
+        "warnings:inbox_read": Entry(XIANYANG_INBOX_READERS, "post", kwargs={"pk": world.inbox_item.pk}),
         "warnings:inbox_respond": Entry(
             XIANYANG_INBOX_READERS, "post", kwargs={"pk": world.inbox_item.pk}, data={"action_taken": "矩阵"}
         ),

@@ -444,6 +444,22 @@ def test_warning_lifecycle_on_the_officer_pages_and_the_portal(browser, live_ser
     receiver.close()
 
 
+def test_a_receiver_opening_an_inbox_item_posts_its_read_receipt(browser, live_server, live_world):
+    """Issue 24 item 5: opening the page writes nothing by GET; the page posts the receipt once shown (htmx)."""
+    from riskgate.warnings.models import Recipient
+    from tests.site.test_access_matrix import _matrix_warning
+
+    _matrix_warning(live_world)
+    item = Recipient.objects.get(organisation__code="xianyang-customs")
+    reader = sign_in(browser, live_server, "port", live_world.password)
+    reader.goto(f"{live_server.url}/warnings/inbox/{item.pk}/")
+    reader.locator("#read-receipt button").wait_for(state="detached")
+    assert "张伟" in reader.locator("#read-receipt").inner_text()
+    item.refresh_from_db()
+    assert item.read_at is not None and item.read_by.username == "port"
+    assert not reader.console_errors
+
+
 def test_rapid_response_chain_in_the_browser(browser, live_server, live_world, tmp_path):
     """Warning → measure ordered → the enterprise reports → the institution finds it inadequate → the enterprise
     resubmits → lifting application → the authority lifts → the portal shows the warning lifted."""

@@ -40,9 +40,21 @@ def test_read_receipt_action_report_and_acknowledgement(world):
     port = world.client_for("port_officer")  # 咸阳海关
     item = Recipient.objects.get(notice=notice, organisation=world.org("xianyang-customs"))
     assert notice.title in port.get(reverse("warnings:inbox")).content.decode()
-    port.get(reverse("warnings:inbox_item", args=[item.pk]))
+    page = port.get(reverse("warnings:inbox_item", args=[item.pk]))
+    item.refresh_from_db()
+    assert item.read_at is None, "a GET writes nothing (issue 24 item 5)"
+    receipt = reverse("warnings:inbox_read", args=[item.pk])
+    assert f'hx-post="{receipt}"' in page.content.decode() and 'hx-trigger="load"' in page.content.decode()
+    assert port.get(receipt).status_code == 405
+    shown = port.post(receipt, HTTP_HX_REQUEST="true")
+    assert shown.status_code == 200 and 'id="read-receipt"' in shown.content.decode()
     item.refresh_from_db()
     assert item.read_by == world.user("port") and item.read_at is not None
+    first = item.read_at
+    world.client_for("bureau_officer").post(receipt)  # 西安海关 sees the item but is not its receiver
+    port.post(receipt)
+    item.refresh_from_db()
+    assert item.read_at == first and item.read_by == world.user("port"), "the first reader of the receiver, once"
     refused = port.post(reverse("warnings:inbox_respond", args=[item.pk]), {"action_taken": ""})
     assert refused.status_code == 302
     item.refresh_from_db()

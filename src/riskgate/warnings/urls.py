@@ -18,6 +18,7 @@ urlpatterns = [
     path("warnings/subscriptions/<str:token>/unsubscribe/", subscriptions.unsubscribe, name="unsubscribe"),
     path("warnings/inbox/", manage.inbox_list, name="inbox"),
     path("warnings/inbox/<int:pk>/", manage.inbox_item, name="inbox_item"),
+    path("warnings/inbox/<int:pk>/read/", manage.inbox_read, name="inbox_read"),
     path("warnings/inbox/<int:pk>/respond/", manage.inbox_respond, name="inbox_respond"),
     path("warnings/manage/", manage.manage_list, name="manage_list"),
     path("warnings/manage/new/", manage.manage_create, name="create"),

@@ -200,9 +200,20 @@ def _recipient_or_404(request, pk: int) -> Recipient:
 
 @permission_required(Permission.WARNING_RECEIVE)
 def inbox_item(request, pk: int):
+    """Reading writes nothing: once shown, the page posts its read receipt (htmx, or the button without script)."""
+    item = _recipient_or_404(request, pk)
+    own = item.organisation_id == request.user.organisation_id
+    context = {"item": item, "w": item.notice, "can_answer": own and not item.answered, "to_receipt": own}
+    return render(request, "warnings/inbox_item.html", context)
+
+
+@permission_required(Permission.WARNING_RECEIVE)
+@require_POST
+def inbox_read(request, pk: int):
     item = inbox.open_item(request.user, _recipient_or_404(request, pk))
-    can_answer = item.organisation_id == request.user.organisation_id and not item.answered
-    return render(request, "warnings/inbox_item.html", {"item": item, "w": item.notice, "can_answer": can_answer})
+    if request.htmx:
+        return render(request, "warnings/_read_receipt.html", {"item": item})
+    return redirect("warnings:inbox_item", pk=item.pk)
 
 
 @permission_required(Permission.WARNING_RECEIVE)
