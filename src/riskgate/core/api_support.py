@@ -2,15 +2,18 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError, DataError, IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PageNumberPagination
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie
 
 from .errors import error_body, validation_errors
 from .permissions import Permission
+from .text import control_characters, named
 
 STATUS_CODES = {
     400: "bad_request",
@@ -63,9 +66,35 @@ def require_caller(request, permission: Permission) -> None:
         raise PermissionDenied
 
 
+class TextParser(Parser):
+    """JSON bodies and query strings refused, with the field named, when a string holds a control character
+    other than tab and line breaks (core.text): the API's boundary check, as validate_text is the forms'."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        self._refuse(data, "body")
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        parsed = super().parse_querydict(data, list_fields, request)
+        self._refuse(parsed, "query")
+        return parsed
+
+    @staticmethod
+    def _refuse(data, where: str) -> None:
+        found = list(control_characters(data))
+        if found:
+            raise ValidationError(
+                [
+                    {"loc": (where, *path), "msg": _("含有不允许的控制字符（%s）。") % named(char)}
+                    for path, char in found[:20]
+                ]
+            )
+
+
 def build_api(*, auth: list, **kwargs) -> NinjaAPI:
     """The API with the project's error format; `auth` lists the ways a caller may authenticate."""
-    api = NinjaAPI(auth=auth, **kwargs)
+    api = NinjaAPI(auth=auth, parser=TextParser(), **kwargs)
 
     def respond(request, status, code, message, errors=None):
         return api.create_response(request, error_body(code, message, errors), status=status)
@@ -90,6 +119,16 @@ def build_api(*, auth: list, **kwargs) -> NinjaAPI:
         )
         return respond(request, 422, "validation_error", _("提交的数据未通过校验，未作任何保存。"), errors)
 
+    @api.exception_handler(DatabaseError)
+    def _database(request, exc):
+        # What the database refuses (a value out of its range, a constraint) is the caller's input: the
+        # documented JSON error, never an HTML 500; the transaction of the request has rolled back.
+        if isinstance(exc, IntegrityError):
+            return respond(request, 409, "conflict", _("与已保存的数据冲突，未作任何保存。"))
+        if isinstance(exc, DataError):
+            return respond(request, 422, "validation_error", _("数据库无法保存提交的数据，未作任何保存。"))
+        return respond(request, 503, "unavailable", _("数据库暂时无法处理请求，请稍后重试。"))
+
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request, exc):
         return respond(request, 401, "unauthenticated", _("需要登录或有效的接口令牌。"))
@@ -104,6 +143,8 @@ def build_api(*, auth: list, **kwargs) -> NinjaAPI:
 
     @api.exception_handler(HttpError)
     def _http_error(request, exc):
+        if isinstance(exc.__context__, ValidationError):  # TextParser's refusal, wrapped by ninja's body reader
+            return _validation(request, exc.__context__)
         message = str(exc)
         if exc.status_code == 400 and message.startswith("Cannot parse request body"):
             return respond(request, 400, "malformed_json", _("请求内容不是有效的 JSON。"))

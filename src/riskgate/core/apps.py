@@ -9,4 +9,12 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # The Celery application, so that every @shared_task binds to it (riskgate/__init__.py loads it lazily).
+        # Every text field of every form refuses control characters other than tab and line breaks (core.text),
+        # with the field's own error: the one boundary check for forms, as the API's parser is for JSON.
+        from django import forms
+
         from riskgate.celery import app  # noqa: F401
+
+        from .text import validate_text
+
+        forms.CharField.default_validators = [*forms.CharField.default_validators, validate_text]

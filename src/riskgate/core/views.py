@@ -1,15 +1,13 @@
 """The audit trail for auditors (filter, CSV export, chain check), and health."""
 
-import csv
-
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit, queries
+from . import audit, queries, tabular
 from .access import permission_required
 from .forms import AuditFilterForm
 from .permissions import Permission
@@ -37,11 +35,6 @@ def audit_list(request):
     return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @permission_required(Permission.AUDIT_EVENT_EXPORT)
 def audit_export(request):
     form, events = _filtered_events(request)
@@ -51,7 +44,6 @@ def audit_export(request):
         object_type="core.auditevent",
         changes=audit.facts(filter=request.GET.dict()),
     )
-    writer = csv.writer(_Echo())
     header = [
         "seq",
         "at",
@@ -67,29 +59,24 @@ def audit_export(request):
         "hash",
     ]
 
-    def rows():
-        yield "\ufeff" + writer.writerow(header)
-        for e in events.order_by("seq").iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    e.seq,
-                    e.at.isoformat(),
-                    e.actor_repr,
-                    e.organisation_id or "",
-                    e.action,
-                    e.object_type,
-                    e.object_id,
-                    e.object_repr,
-                    audit.json_text(e.changes),
-                    e.ip or "",
-                    e.reason,
-                    e.hash,
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="audit-{timezone.now():%Y%m%d-%H%M%S}.csv"'
-    return response
+    rows = (
+        [
+            e.seq,
+            e.at.isoformat(),
+            e.actor_repr,
+            e.organisation_id or "",
+            e.action,
+            e.object_type,
+            e.object_id,
+            e.object_repr,
+            audit.json_text(e.changes),
+            e.ip or "",
+            e.reason,
+            e.hash,
+        ]
+        for e in events.order_by("seq").iterator(chunk_size=2000)
+    )
+    return tabular.csv_response(f"audit-{timezone.now():%Y%m%d-%H%M%S}.csv", header, rows)
 
 
 @permission_required(Permission.AUDIT_CHAIN_VERIFY)

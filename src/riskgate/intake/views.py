@@ -1,11 +1,9 @@
 """Pages of risk information: search and filter, export, detail with history, entry, workflow actions."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from riskgate.core import audit
+from riskgate.core import audit, tabular
 from riskgate.core.access import permission_required
 from riskgate.core.countries import country_name
 from riskgate.core.forms import add_service_errors
@@ -106,11 +104,6 @@ def _row(info: RiskInformation) -> list:
     ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @permission_required(Permission.INTAKE_INFORMATION_EXPORT)
 def information_export(request, fmt: str):
     """CSV or XLSX of the filtered items in scope; reporters' personal data are never exported."""
@@ -124,28 +117,10 @@ def information_export(request, fmt: str):
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     header = [str(_(label)) for _key, label in EXPORT_COLUMNS]
+    rows = (_row(info) for info in items.iterator(chunk_size=2000))
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("风险信息"))
-        sheet.append(header)
-        for info in items.iterator(chunk_size=2000):
-            sheet.append(_row(info))
-        response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        workbook.save(response)
-        response["Content-Disposition"] = f'attachment; filename="risk-information-{stamp}.xlsx"'
-        return response
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield "\ufeff" + writer.writerow(header)
-        for info in items.iterator(chunk_size=2000):
-            yield writer.writerow(_row(info))
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="risk-information-{stamp}.csv"'
-    return response
+        return tabular.xlsx_response(f"risk-information-{stamp}.xlsx", _("风险信息"), header, rows)
+    return tabular.csv_response(f"risk-information-{stamp}.csv", header, rows)
 
 
 @permission_required(Permission.INTAKE_INFORMATION_VIEW)

@@ -8,6 +8,8 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from riskgate.core.text import strip_control
+
 
 class RowError(ValueError):
     """A row that cannot become risk information; the message says why."""
@@ -28,7 +30,7 @@ def read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     text = decode(Path(path).read_bytes())
     reader = csv.DictReader(io.StringIO(text, newline=""))
     for row in reader:
-        yield reader.line_num, {k.strip(): (v or "").strip() for k, v in row.items() if k}
+        yield reader.line_num, {k.strip(): _text(v or "") for k, v in row.items() if k}
 
 
 def read_xlsx(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
@@ -53,7 +55,12 @@ def _cell(value) -> str:
         return value.strftime("%Y-%m-%d")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return _text(str(value))
+
+
+def _text(value: str) -> str:
+    """A cell's text without control characters (tab and line breaks are text) and surrounding blanks."""
+    return strip_control(value).strip()
 
 
 def read_json_items(items: list) -> Iterator[tuple[int, dict[str, str]]]:
@@ -65,10 +72,10 @@ def read_json_items(items: list) -> Iterator[tuple[int, dict[str, str]]]:
 
 def _json_value(value) -> str:
     if isinstance(value, list):
-        return ";".join(str(v) for v in value)
+        return _text(";".join(str(v) for v in value))
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "" if value is None else str(value).strip()
+    return "" if value is None else _text(str(value))
 
 
 def read_file(path: Path) -> Iterator[tuple[int, dict[str, str]]]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from riskgate.core import tabular
 from riskgate.intake.importers import RowError, decode
 from riskgate.intake.triage import features, model
 
@@ -65,10 +66,10 @@ class Command(BaseCommand):
         target = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
         try:
             writer = csv.writer(target)
-            writer.writerow(OUTPUT)
+            writer.writerow(tabular.row(OUTPUT))
             count = 0
             for line in triage_rows(reader, triage_model):
-                writer.writerow(line)
+                writer.writerow(tabular.row(line))
                 count += 1
         finally:
             if output:

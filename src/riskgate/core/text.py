@@ -1,0 +1,44 @@
+"""Text at the boundary: control characters other than tab and line breaks are refused in what people and
+systems submit (forms, the API) and stripped from the files an import reads, so nothing stored carries a NUL
+(which PostgreSQL refuses) or a vertical tab (which no XLSX may hold)."""
+
+import re
+from collections.abc import Iterator
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, LF and CR are text
+
+
+def named(char: str) -> str:
+    return f"\\x{ord(char):02x}"
+
+
+def validate_text(value) -> None:
+    """Django validator: refuse a value holding a control character, naming it."""
+    if isinstance(value, str) and (found := CONTROL.search(value)):
+        raise ValidationError(
+            _("含有不允许的控制字符（%(char)s，第 %(pos)d 个字符）。"),
+            code="control_character",
+            params={"char": named(found.group()), "pos": found.start() + 1},
+        )
+
+
+def strip_control(value: str) -> str:
+    return CONTROL.sub("", value)
+
+
+def control_characters(data, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """(path, character) of every control character in a parsed JSON document's keys and strings."""
+    if isinstance(data, str):
+        if found := CONTROL.search(data):
+            yield path, found.group()
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and (found := CONTROL.search(key)):
+                yield (*path, key), found.group()
+            yield from control_characters(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from control_characters(value, (*path, index))
