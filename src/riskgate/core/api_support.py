@@ -1,5 +1,7 @@
 """Shared API machinery: authentication (session or bearer token), permission checks, error format."""
 
+import json
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, DataError, IntegrityError
@@ -147,6 +149,14 @@ def build_api(*, auth: list, **kwargs) -> NinjaAPI:
             return _validation(request, exc.__context__)
         message = str(exc)
         if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+            where = exc.__context__
+            if isinstance(where, json.JSONDecodeError):
+                text = _("请求内容不是有效的 JSON：第 %(line)d 行第 %(col)d 列（%(why)s）。") % {
+                    "line": where.lineno,
+                    "col": where.colno,
+                    "why": where.msg,
+                }
+                return respond(request, 400, "malformed_json", text)
             return respond(request, 400, "malformed_json", _("请求内容不是有效的 JSON。"))
         if exc.status_code == 403 and "CSRF" in message:
             return respond(request, 403, "csrf_failed", _("CSRF 校验失败：浏览器会话的写操作需要 CSRF 令牌。"))

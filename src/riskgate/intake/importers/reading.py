@@ -27,10 +27,41 @@ def decode(data: bytes) -> str:
 
 
 def read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of a CSV file, numbered by the line each starts on. A quote left open swallows the rows after
+    it into one field (Python's reader takes them as a cell with line breaks, and at the end of the file as
+    data): such a file is refused with the line of the open quote, before any row of it is stored."""
     text = decode(Path(path).read_bytes())
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    for row in reader:
-        yield reader.line_num, {k.strip(): _text(v or "") for k, v in row.items() if k}
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        ended = reader.line_num
+        for values in reader:
+            start = ended + 1
+            if reader.line_num > start:
+                _check_spanning_record(values, header, start)
+            ended = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            yield start, {h: _text(v) for h, v in zip(header, values, strict=False) if h}
+    except csv.Error as exc:
+        raise RowError(f"第 {ended + 1} 行：引号未闭合或格式错误（{exc}），整个文件未导入。") from exc
+
+
+def _check_spanning_record(values: list[str], header: list[str], start: int) -> None:
+    """A record over several lines is legitimate (a cell with line breaks) unless it has the wrong number of
+    cells, or a line inside one of its cells reads as a whole row of the file."""
+    wrong_count = len(values) != len(header)
+    swallowed = any(
+        len(next(csv.reader([line]), [])) == len(header) > 1
+        for value in values
+        for line in value.splitlines()[1:]
+        if line.strip()
+    )
+    if wrong_count or swallowed:
+        raise RowError(
+            f"第 {start} 行：引号未闭合，其后的行被并入了同一个字段（该记录有 {len(values)} 列，表头有 "
+            f"{len(header)} 列），整个文件未导入。"
+        )
 
 
 def read_xlsx(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
@@ -88,6 +119,8 @@ def read_file(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             data = json.loads(decode(Path(path).read_bytes()))
         except json.JSONDecodeError as exc:
             raise RowError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列。") from exc
+        except RecursionError as exc:
+            raise RowError("JSON 嵌套层次过深，不是可导入的数据。") from exc
         items = data.get("items") if isinstance(data, dict) else data
         if not isinstance(items, list):
             raise RowError("JSON 应为对象数组，或含 items 数组的对象。")

@@ -69,8 +69,8 @@ class Command(BaseCommand):
                 except RowError as exc:
                     raise RowError(f"{path}: {exc}") from exc
                 reports, proposed = [report], report.proposed_links
-        except RowError as exc:
-            raise CommandError(str(exc)) from exc
+        except RowError as exc:  # a bad file: one line naming the file and the line, exit status 2
+            raise CommandError(str(exc), returncode=2) from exc
         finally:
             for bar in bars:
                 bar.close()

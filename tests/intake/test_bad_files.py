@@ -1,0 +1,120 @@
+"""Issue 24 items 8 and 10: a file whose quote is left open, a deeply nested JSON, a huge cell — each refused as a
+whole at every entry point with one clear line naming the line, and nothing stored."""
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+
+from riskgate.intake.importers import RowError, read_file
+from riskgate.intake.models import ImportJob, RiskInformation
+
+ROOT = Path(__file__).resolve().parents[2]
+OPEN_QUOTE = (
+    "external_id,title,hazard_types\n"
+    "Q-1,进口电热毯过热,physical\n"
+    'Q-2,"儿童口水巾荧光剂超标,chemical\n'
+    "Q-3,婴儿推车折叠夹手,physical\n"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [OPEN_QUOTE, OPEN_QUOTE + 'Q-4,"后来又闭合",physical\n', OPEN_QUOTE.replace("physical\n", "physical,\n", 1)],
+)
+def test_an_open_quote_is_refused_with_its_line(tmp_path, text):
+    path = tmp_path / "p.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RowError, match="第 3 行"):
+        list(read_file(path))
+
+
+def test_a_cell_with_line_breaks_is_still_read(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text('external_id,title,hazard_types\nM-1,"第一行\n第二行, 仍是标题",physical\nM-2,ok,physical\n')
+    assert [(line, row["external_id"]) for line, row in read_file(path)] == [(2, "M-1"), (4, "M-2")]
+
+
+def test_the_ui_job_refuses_the_file_and_stores_nothing(world, django_capture_on_commit_callbacks):
+    client = world.client_for("warning_officer")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/intake/imports/",
+            {
+                "source": "partner",
+                "organisation": world.org("gacc-warning-office").pk,
+                "file": SimpleUploadedFile("p.csv", OPEN_QUOTE.encode()),
+            },
+        )
+    job = ImportJob.objects.get()
+    assert job.status == "failed" and "第 3 行" in job.error and "引号" in job.error
+    assert not RiskInformation.objects.exists()
+    page = client.get(f"/intake/imports/{job.pk}/").content.decode()
+    assert "第 3 行" in page
+
+
+def test_the_command_refuses_the_file_with_status_2_and_stores_nothing(world, tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text(OPEN_QUOTE, encoding="utf-8")
+    with pytest.raises(CommandError, match=r"p\.csv: 第 3 行") as refused:
+        call_command("import_risk_information", str(path), source="partner", no_progress=True, stdout=io.StringIO())
+    assert refused.value.returncode == 2
+    assert not RiskInformation.objects.exists()
+
+
+def test_the_batch_api_refuses_an_open_quote_naming_its_line_and_stores_nothing(world):
+    body = "\n".join(
+        [
+            '{"items": [',
+            '{"external_id": "B-1", "title": "好", "hazard_types": "physical"},',
+            '{"external_id": "B-2", "title": "坏, "hazard_types": "physical"},',
+            '{"external_id": "B-3", "title": "好", "hazard_types": "physical"}',
+            "]}",
+        ]
+    )
+    response = world.client_for("bureau_officer").post("/api/v1/intake/batches", body, content_type="application/json")
+    assert response.status_code == 400 and "第 3 行" in response.json()["message"]
+    assert not RiskInformation.objects.exists()
+
+
+@pytest.fixture(scope="module")
+def fresh_shell(tmp_path_factory):
+    """A migrated database of its own with a warning office, and the environment a shell would have."""
+    database = tmp_path_factory.mktemp("cli") / "db.sqlite3"
+    env = {**os.environ, "RISKGATE_DEV": "1", "DATABASE_URL": f"sqlite:///{database}"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v", "0"], env=env, cwd=ROOT, check=True, capture_output=True)
+    office = "from riskgate.accounts.models import Organisation as O; O.objects.create(code='o', kind='warning_office')"
+    subprocess.run([*manage, "shell", "-c", office], env=env, cwd=ROOT, check=True, capture_output=True)
+    return manage, env
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "嵌套"),
+        ("huge.csv", "external_id,title,hazard_types\nH-1," + "长" * 10_000_000 + ",physical\n", "第 2 行"),
+    ],
+)
+def test_the_command_line_gives_one_clear_line_and_status_2(tmp_path, fresh_shell, name, content, expected):
+    """In a fresh shell, as an operator runs it: one line on stderr, no traceback, exit status 2."""
+    manage, env = fresh_shell
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    run = subprocess.run(
+        [*manage, "import_risk_information", str(path), "--source", "partner", "--no-progress"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 2, run.stderr[-2000:]
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in run.stderr and expected in lines[0] and name in lines[0], lines
