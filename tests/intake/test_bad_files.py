@@ -118,3 +118,24 @@ def test_the_command_line_gives_one_clear_line_and_status_2(tmp_path, fresh_shel
     assert run.returncode == 2, run.stderr[-2000:]
     lines = [line for line in run.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "Traceback" not in run.stderr and expected in lines[0] and name in lines[0], lines
+
+
+def test_future_and_ancient_dates_are_refused_with_a_clear_error(world, tmp_path):
+    """Issue 24 item 11."""
+    client = world.client_for("bureau_officer")
+    for date in ("2999-01-01", "1900-01-01"):
+        response = client.post(
+            "/api/v1/intake/information",
+            {"source_type": "media", "title": "日期", "hazard_types": ["physical"], "occurred_on": date},
+            content_type="application/json",
+        )
+        assert response.status_code == 422 and response.json()["errors"][0]["field"] == "occurred_on"
+        assert date in response.json()["errors"][0]["message"]
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "external_id,title,hazard_types,notified_on\nD-1,好,physical,2026-11-30\nD-2,坏,physical,2999-01-01\n"
+    )
+    out = io.StringIO()
+    call_command("import_risk_information", str(path), source="partner", no_progress=True, stdout=out)
+    assert "created 1" in out.getvalue() and "rejected line 3: 日期 2999-01-01 不在合理范围内" in out.getvalue()
+    assert list(RiskInformation.objects.values_list("external_id", flat=True)) == ["D-1"]

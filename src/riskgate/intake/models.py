@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from riskgate.core.countries import is_valid_code
 from riskgate.core.crypto import EncryptedTextField
+from riskgate.core.dates import out_of_window
 from riskgate.core.models import Created, Scoped, TimeStamped
 from riskgate.core.principal import Principal
 from riskgate.core.scoping import ScopedQuerySet
@@ -212,6 +213,9 @@ class RiskInformation(TimeStamped):
             value = getattr(self, field)
             if value and not is_valid_code(value):
                 errors[field] = [_("未知的国家或地区代码：%s") % value]
+        for field in ("notified_on", "occurred_on"):
+            if why := out_of_window(getattr(self, field)):
+                errors[field] = [why]
         if self.gtin and not valid_gtin(self.gtin):
             errors["gtin"] = [_("商品条码应为8、12、13或14位数字，且校验位正确。")]
         if errors:

@@ -5,6 +5,7 @@ import re
 from functools import lru_cache
 
 from riskgate.core.countries import country_codes
+from riskgate.core.dates import out_of_window
 from riskgate.core.vocabulary import HazardType
 
 from ..reading import RowError
@@ -51,7 +52,10 @@ def parse_date(value: str, *formats: str) -> dt.date | None:
     value = (value or "").strip()
     if not value:
         return None
-    return _parse_date(value, formats)
+    date = _parse_date(value, formats)
+    if why := out_of_window(date):
+        raise RowError(why)
+    return date
 
 
 @lru_cache(maxsize=20_000)
