@@ -484,3 +484,40 @@ def test_the_demo_has_rules_from_warnings_a_stream_with_hits_outcomes_and_retro_
     assert RiskInformation.objects.filter(source_type="inspection_nonconformity").count() == 15
     assert RetroScreening.objects.get(rule__reason__startswith="锂离子移动电源过热").tasks_opened > 0
     assert load_demo_port_control() == 0  # idempotent
+
+
+def test_a_port_system_records_an_outcome_with_its_token_and_is_named_for_it(world):
+    """Issue 24 item 12: the token's write is recorded under its own account, which cannot sign in."""
+    from django.test import Client
+
+    from riskgate.accounts.services import issue_token
+    from riskgate.targeting.models import InspectionTask
+
+    _no_random(world)
+    world.client_for("xian").post(
+        "/api/v1/control-rules", {"criteria": BATTERIES, "reason": "锂电池"}, content_type="application/json"
+    )
+    _screen(world, [ITEM])
+    task = InspectionTask.objects.get()
+    issued = issue_token(
+        world.user("admin"),
+        name="口岸查验系统",
+        organisation=world.user("port").organisation,
+        permissions=["targeting:task:view", "targeting:task:record"],
+        expires_at=None,
+    )
+    response = Client().post(
+        f"/api/v1/inspection-tasks/{task.pk}/outcome",
+        {"outcome": "conforming", "findings": "合格"},
+        content_type="application/json",
+        headers={"authorization": f"Bearer {issued.secret}"},
+    )
+    assert response.status_code == 200, response.content
+    task.refresh_from_db()
+    account = task.completed_by
+    assert account.username == f"token-{issued.token.prefix}" and "口岸查验系统" in account.full_name
+    assert not account.is_active and not account.has_usable_password()
+    assert account.organisation_id == world.user("port").organisation_id
+    issued.token.refresh_from_db()
+    assert issued.token.account_id == account.pk
+    assert not Client().login(username=account.username, password="")

@@ -292,6 +292,16 @@ class ApiToken(Created, Scoped):
     expires_at = models.DateTimeField(_("到期时间"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    account = models.OneToOneField(
+        User,
+        verbose_name=_("记录账户"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("令牌写入的记录以此账户署名；该账户不能登录。"),
+    )
 
     class Meta:
         verbose_name = _("接口令牌")
@@ -329,3 +339,22 @@ class TokenPrincipal:
 
     def get_username(self) -> str:
         return self.audit_repr
+
+    def account(self) -> User:
+        """The account the token's writes are recorded under (who completed a task, reported progress...): one
+        per token, inactive and without a usable password, so it never signs in."""
+        with transaction.atomic():
+            token = ApiToken.objects.select_for_update().get(pk=self.token.pk)
+            if token.account_id is None:
+                user = User(
+                    username=f"token-{token.prefix}",
+                    full_name=f"接口令牌 {token.name}"[:100],
+                    organisation_id=token.organisation_id,
+                    is_active=False,
+                )
+                user.set_unusable_password()
+                user.save()
+                token.account = user
+                token.save(update_fields=["account"])
+        self.token.account_id = token.account_id
+        return token.account

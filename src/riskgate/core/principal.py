@@ -27,6 +27,17 @@ def person(principal: Principal | None):
     return principal
 
 
+def recorded(principal: Principal | None):
+    """Who a stored row names as having done something: the user, or for an API token its recording account (an
+    inactive account of the token's organisation that cannot sign in), so that a port system's write names
+    the system; None for the system itself."""
+    if principal is None:
+        return None
+    if getattr(principal, "is_api_token", False):
+        return principal.account()
+    return person(principal)
+
+
 def require_person(principal: Principal | None):
     """The person behind the principal; a token or the system is refused (what only a person may be accountable
     for: drafting and approving warnings, for instance)."""

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from riskgate.accounts.models import User
 from riskgate.core import audit
 from riskgate.core.access import field_error
-from riskgate.core.principal import Principal
+from riskgate.core.principal import Principal, recorded
 
 from .. import grading
 from ..models import (
@@ -72,7 +72,7 @@ def decide(
     else:
         raise field_error("decision", _("未知的确认决定：%s") % decision)
     assessment.confirmation_note = note
-    assessment.confirmed_by = principal
+    assessment.confirmed_by = recorded(principal)
     assessment.confirmed_at = timezone.now()
     _move(principal, assessment, Status.CONFIRMED, "amended" if decision == AMEND else "confirmed", note)
     if assessment.supersedes_id:
@@ -104,7 +104,7 @@ def reassess(principal: Principal, assessment: Assessment, *, reason: str, lead:
         question=assessment.question,
         case=assessment.case,
         organisation=assessment.organisation,
-        requested_by=principal,
+        requested_by=recorded(principal),
         requested_at=now,
         urgency=assessment.urgency,
         hazard_type=assessment.hazard_type,

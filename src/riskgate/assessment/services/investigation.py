@@ -9,7 +9,7 @@ from riskgate.accounts.models import Organisation
 from riskgate.core import audit
 from riskgate.core.access import field_error
 from riskgate.core.evidence import check, sha256_of
-from riskgate.core.principal import Principal
+from riskgate.core.principal import Principal, recorded
 
 from ..models import (
     Assessment,
@@ -77,7 +77,7 @@ def add_lab_task(
         samples=samples,
         test_items=test_items,
         method=method,
-        created_by=principal,
+        created_by=recorded(principal),
     )
     task.full_clean()
     task.save()

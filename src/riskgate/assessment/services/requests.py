@@ -11,7 +11,7 @@ from riskgate.accounts.models import Organisation, User
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
-from riskgate.core.principal import Principal, person
+from riskgate.core.principal import Principal, person, recorded
 from riskgate.core.scoping import ScopeMode
 from riskgate.intake import services as intake
 from riskgate.intake.linking import visible_case_or_none
@@ -113,7 +113,7 @@ def request_assessment(
         question=question,
         case=case,
         organisation=principal.organisation,
-        requested_by=principal,
+        requested_by=recorded(principal),
         requested_at=now,
         urgency=urgency,
         hazard_type=hazard_type,

@@ -17,7 +17,7 @@ from riskgate.core.evidence import prepare_upload
 from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.notifications import notify_organisation
 from riskgate.core.permissions import Permission
-from riskgate.core.principal import Principal, person
+from riskgate.core.principal import Principal, person, recorded
 from riskgate.targeting import services as targeting
 from riskgate.targeting.services import criteria_from_warning, retire_rules
 from riskgate.warnings.models import WarningKind
@@ -147,7 +147,7 @@ def order_measure(
         lead_unit=lead_unit,
         deadline=deadline,
         period_ends_at=period_ends_at,
-        ordered_by=principal,
+        ordered_by=recorded(principal),
     )
     order.cooperating_units.set(cooperating)
     title = _("快速反应措施 %(ref)s：%(kind)s") % {"ref": order.reference, "kind": kind.name}
@@ -209,7 +209,7 @@ def report_progress(principal: Principal, order: MeasureOrder, *, text: str, evi
     text = (text or "").strip()
     if not text:
         raise field_error("text", _("请填写进展情况。"))
-    note = ProgressNote(order=order, organisation=principal.organisation, text=text, created_by=principal)
+    note = ProgressNote(order=order, organisation=principal.organisation, text=text, created_by=recorded(principal))
     if evidence is not None:
         note.evidence_sha256, note.evidence_name = prepare_upload(evidence, "evidence")
         note.evidence = evidence
@@ -246,7 +246,7 @@ def record_quantity(
         unit=unit[:20],
         note=(note or "")[:300],
         organisation=principal.organisation,
-        created_by=principal,
+        created_by=recorded(principal),
     )
     if order.status == Status.ORDERED:
         order.status = Status.IN_PROGRESS

@@ -19,7 +19,7 @@ from riskgate.core.access import field_error, require
 from riskgate.core.evidence import prepare_upload
 from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.permissions import Permission
-from riskgate.core.principal import Principal
+from riskgate.core.principal import Principal, recorded
 from riskgate.credit import services as credit
 from riskgate.warnings import services as warnings
 from riskgate.warnings.queries import basis_for
@@ -98,7 +98,7 @@ def impose(
         requirements=requirements,
         report_due=report_due,
         organisation=organisation,
-        created_by=principal,
+        created_by=recorded(principal),
     )
     _record(principal, obligation, "imposed", {"enterprise": enterprise.pk, "report_due": report_due})
     due = timezone.localtime(report_due).strftime("%Y-%m-%d %H:%M")
@@ -131,7 +131,9 @@ def submit_report(principal: Principal, obligation: Obligation, parts: dict) -> 
             raise field_error(name, _("报告须包括此部分。"))
         cleaned[name] = value[:20000]
     version = obligation.reports.count() + 1
-    report = MitigationReport.objects.create(obligation=obligation, version=version, submitted_by=principal, **cleaned)
+    report = MitigationReport.objects.create(
+        obligation=obligation, version=version, submitted_by=recorded(principal), **cleaned
+    )
     obligation.status = S.UNDER_EVALUATION
     obligation.save(update_fields=["status"])
     _record(principal, obligation, "report_submitted", {"version": version})
@@ -224,7 +226,7 @@ def report_progress(principal: Principal, obligation: Obligation, *, text: str) 
     if not text:
         raise field_error("text", _("请填写进展情况。"))
     report = PartyReport.objects.create(
-        obligation=obligation, kind=PartyReport.Kind.PROGRESS, text=text[:20000], submitted_by=principal
+        obligation=obligation, kind=PartyReport.Kind.PROGRESS, text=text[:20000], submitted_by=recorded(principal)
     )
     _record(principal, obligation, "progress", {"report": report.pk})
     return report
@@ -243,7 +245,7 @@ def apply_for_lifting(principal: Principal, obligation: Obligation, *, text: str
     if evaluation_report is None:
         raise field_error("evaluation_report", _("请附产品缺陷消除评价报告。"))
     report = PartyReport(
-        obligation=obligation, kind=PartyReport.Kind.LIFTING, text=text[:20000], submitted_by=principal
+        obligation=obligation, kind=PartyReport.Kind.LIFTING, text=text[:20000], submitted_by=recorded(principal)
     )
     _store_file(report, evaluation_report)
     report.save()
@@ -347,7 +349,7 @@ def record_check(
         result=result,
         findings=findings[:10000],
         organisation=principal.organisation,
-        checked_by=principal,
+        checked_by=recorded(principal),
     )
     _record(principal, obligation, "checked", {"check": check.pk, "result": result})
     title = _("%(ref)s：实施情况检查结果——%(result)s") % {

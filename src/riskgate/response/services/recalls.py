@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
-from riskgate.core.principal import Principal
+from riskgate.core.principal import Principal, recorded
 
 from ..models import (
     EnforcementKind,
@@ -96,7 +96,7 @@ def open_recall(principal: Principal, data: dict) -> Recall:
     data["source"] = (data.get("source") or "").strip()
     if data["source"] and Recall.objects.filter(source=data["source"]).exists():
         raise field_error("source", _("该来源编号已登记为召回。"))
-    recall = Recall.objects.create(**data, organisation=organisation, created_by=principal)
+    recall = Recall.objects.create(**data, organisation=organisation, created_by=recorded(principal))
     _record(
         principal,
         recall,
@@ -139,7 +139,7 @@ def report_progress(
         as_of=as_of,
         units_corrected=units_corrected,
         note=(note or "").strip()[:5000],
-        reported_by=principal,
+        reported_by=recorded(principal),
     )
     if units_corrected == recall.affected_units:
         recall.status, recall.completed_at = RecallStatus.COMPLETED, timezone.now()
@@ -174,6 +174,8 @@ def open_enforcement(principal: Principal, recall: Recall, *, kind: str, facts: 
     facts = (facts or "").strip()
     if not facts:
         raise field_error("facts", _("请写明事实。"))
-    record = RecallEnforcement.objects.create(recall=recall, kind=kind, facts=facts[:10000], opened_by=principal)
+    record = RecallEnforcement.objects.create(
+        recall=recall, kind=kind, facts=facts[:10000], opened_by=recorded(principal)
+    )
     _record(principal, recall, "enforcement_opened", {"kind": kind, "record": record.pk}, facts[:500])
     return record

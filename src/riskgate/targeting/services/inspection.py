@@ -17,7 +17,7 @@ from riskgate.core.access import field_error, require
 from riskgate.core.fastpath.bulk import insert_returning, insert_values, new_instances
 from riskgate.core.models import HSCode
 from riskgate.core.permissions import Permission
-from riskgate.core.principal import Principal, person
+from riskgate.core.principal import Principal, person, recorded
 from riskgate.intake.models import Channel, RiskInformation, SourceType, TradeDirection
 from riskgate.intake.services import store_information
 
@@ -126,7 +126,7 @@ def record_outcome(
             raise field_error("status", _("该查验任务已办结。"))
         now = timezone.now()
         task.status, task.outcome, task.findings = TaskStatus.DONE, outcome, findings
-        task.completed_at, task.completed_by = now, principal
+        task.completed_at, task.completed_by = now, recorded(principal)
         for result in results:
             result.task = task
         LabResult.objects.bulk_create(results)

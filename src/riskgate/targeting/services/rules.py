@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
-from riskgate.core.principal import Principal
+from riskgate.core.principal import Principal, recorded
 from riskgate.warnings.queries import basis_for
 
 from ..engine.exchange import FormatError, parse_rule
@@ -75,7 +75,7 @@ def issue(principal: Principal, data: dict, *, warning=None, executing=(), reaso
         **_criteria(data),
         warning=warning,
         organisation=organisation,
-        created_by=principal,
+        created_by=recorded(principal),
         reason=(reason or "").strip(),
     )
     rule.save()
@@ -106,7 +106,7 @@ def change(principal: Principal, rule: ControlRule, data: dict, *, reason: str) 
         **criteria,
         warning=rule.warning,
         organisation=rule.organisation,
-        created_by=principal,
+        created_by=recorded(principal),
         reason=reason,
     )
     new.save()

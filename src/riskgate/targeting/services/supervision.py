@@ -15,7 +15,7 @@ from riskgate.accounts.models import Organisation
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
-from riskgate.core.principal import Principal
+from riskgate.core.principal import Principal, recorded
 from riskgate.credit import queries as credit_queries
 from riskgate.credit import services as credit
 
@@ -133,7 +133,7 @@ def change_policy(principal: Principal, data: dict, *, reason: str) -> Supervisi
     merged = _check(base | data)
     if previous is not None and merged == base:
         raise field_error("policy", _("调整须至少改变一项内容。"))
-    policy = SupervisionPolicy.objects.create(**merged, reason=reason, created_by=principal)
+    policy = SupervisionPolicy.objects.create(**merged, reason=reason, created_by=recorded(principal))
     bump(timezone.now())
     changes = {k: [base.get(k), v] for k, v in merged.items() if base.get(k) != v}
     audit.record(

@@ -17,7 +17,7 @@ from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.notifications import notify_organisation
 from riskgate.core.permissions import Permission
-from riskgate.core.principal import Principal
+from riskgate.core.principal import Principal, recorded
 
 from ..models import Recipient, RecipientKind, WarningKind, WarningNotice, region_prefix
 
@@ -89,7 +89,7 @@ def open_item(principal: Principal, recipient: Recipient) -> Recipient:
     if recipient.read_at is None and principal.organisation_id == recipient.organisation_id:
         with transaction.atomic():
             if Recipient.objects.filter(pk=recipient.pk, read_at=None).update(
-                read_at=timezone.now(), read_by=principal
+                read_at=timezone.now(), read_by=recorded(principal)
             ):
                 audit.record(actor=principal, action="warning.read", obj=recipient.notice)
         recipient.refresh_from_db()
@@ -107,9 +107,9 @@ def respond(principal: Principal, recipient: Recipient, *, text: str) -> Recipie
         raise field_error("action_taken", _("请填写采取的措施。"))
     recipient = Recipient.objects.select_for_update().get(pk=recipient.pk)
     recipient.action_taken = text or _("已知悉，将按通告要求落实。")
-    recipient.action_at, recipient.action_by = timezone.now(), principal
+    recipient.action_at, recipient.action_by = timezone.now(), recorded(principal)
     if recipient.read_at is None:
-        recipient.read_at, recipient.read_by = recipient.action_at, principal
+        recipient.read_at, recipient.read_by = recipient.action_at, recorded(principal)
     recipient.save()
     audit.record(
         actor=principal,

@@ -17,7 +17,7 @@ from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
-from riskgate.core.principal import Principal, person, require_person
+from riskgate.core.principal import Principal, person, recorded, require_person
 from riskgate.core.scoping import ScopeMode
 from riskgate.core.vocabulary import WarningLevel
 from riskgate.intake.models import RiskInformation
@@ -148,7 +148,7 @@ def draft_from_assessment(principal: Principal, assessment: Assessment, *, data:
     notice = WarningNotice(
         assessment=assessment,
         organisation=principal.organisation,
-        drafted_by=principal,
+        drafted_by=recorded(principal),
         level=assessment.confirmed_level,
         hazard_type=assessment.hazard_type,
         title=assessment.title,
@@ -174,7 +174,7 @@ def draft_emergency(
         emergency_reason=reason,
         assessment=assessment,
         organisation=principal.organisation,
-        drafted_by=principal,
+        drafted_by=recorded(principal),
     )
     _apply(notice, data)
     return _create(principal, notice, "drafted_emergency")
@@ -262,7 +262,7 @@ def approve(principal: Principal, notice: WarningNotice) -> WarningNotice:
         raise PermissionDenied(_("起草人不能批准自己起草的预警。"))
     _check_authority(notice)
     notice.status = Status.APPROVED
-    notice.reviewed_by = notice.approved_by = principal
+    notice.reviewed_by = notice.approved_by = recorded(principal)
     notice.approved_at = timezone.now()
     notice.save()
     _record(principal, notice, "approved", Status.IN_REVIEW)
@@ -434,7 +434,7 @@ def evaluate(
         new_incidents=new_incidents,
         recommendation=recommendation,
         note=(note or "").strip(),
-        evaluated_by=principal,
+        evaluated_by=recorded(principal),
         related_information=related_information_count(notice),
     )
     evaluation.full_clean()
