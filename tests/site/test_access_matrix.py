@@ -74,7 +74,8 @@ XIANYANG_INBOX_READERS = {"system_admin", "warning_officer", "bureau_officer", "
 SCREENERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer"}  # the single window's accounts
 RULE_VIEWERS = TASK_VIEWERS = TASK_RECORDERS = SCREENERS
 RULE_MANAGERS = {"system_admin", "warning_officer", "bureau_officer"}
-XIAN_RULE_READERS = {"system_admin", "warning_officer", "bureau_officer"}  # a rule of Xi'an Customs: not its ports
+# A rule of Xi'an Customs: its ports read it too, since its hit opened a task at the airport port (issue 24.16).
+XIAN_RULE_READERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer"}
 AIRPORT_TASK_READERS = SCREENERS  # a task at the Xi'an airport port, under Xianyang Customs
 POLICY_MANAGERS = {"system_admin", "warning_officer"}
 MEASURE_VIEWERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer", "partner_officer"}
@@ -963,3 +964,29 @@ def test_a_case_shows_another_jurisdictions_title_only_to_who_sees_it(matrix_wor
         assert ("2301999" in body) == (role in HARBIN_CASE_TITLE_READERS), (role, response.status_code)
         if role in XIAN_ITEM_READERS:
             assert response.status_code == 200
+
+
+EXECUTED_RULE_READERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer"}
+UNEXECUTED_RULE_READERS = {"system_admin", "warning_officer", "bureau_officer"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_executing_units_read_the_rules_they_execute(matrix_world, role):
+    """Issue 24 item 16: a rule executed by Xianyang Customs is read there; one executed by Baoji Customs is not."""
+    from riskgate.targeting import services as targeting
+
+    xian = matrix_world.user("xian")
+    executed = targeting.issue(
+        xian, {"hs_prefixes": ["9503"], "action": "inspect"}, executing=[matrix_world.org("xianyang-customs")]
+    )
+    elsewhere = targeting.issue(
+        xian, {"hs_prefixes": ["9504"], "action": "inspect"}, executing=[matrix_world.org("baoji-customs")]
+    )
+    client = matrix_world.client_for(role)
+    for rule, readers in ((executed, EXECUTED_RULE_READERS), (elsewhere, UNEXECUTED_RULE_READERS)):
+        page = client.get(reverse("targeting:rule", kwargs={"pk": rule.pk}))
+        api_response = client.get(f"/api/v1/control-rules/{rule.pk}")
+        assert is_allowed(page) == is_allowed(api_response) == (role in readers), (role, rule.reference)
+    if role == "port_officer":  # reads it, may not change it
+        page = client.get(reverse("targeting:rule", kwargs={"pk": executed.pk})).content.decode()
+        assert "调整（生成新版本）" not in page

@@ -1,7 +1,7 @@
 """Reads of port control shared by the pages and the API, always scoped to the principal: control rules,
 inspection tasks, the enterprises whose grades the policy page shows, and what a rule request names."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core.access import require
@@ -15,8 +15,27 @@ from .models import CommodityRecord, ControlRule, InspectionTask, ScreeningDecis
 
 
 def rules(principal: Principal) -> QuerySet[ControlRule]:
-    """Control rule versions of the principal's jurisdiction."""
-    return ControlRule.objects.visible_to(principal)
+    """Control rule versions of the principal's jurisdiction, and those its organisation executes: named as an
+    executing unit (itself or a unit above it), or having opened an inspection task the principal sees."""
+    own = ControlRule.objects.visible_to(principal)
+    organisation = getattr(principal, "organisation", None)
+    if organisation is None or not organisation.path:
+        return own
+    above = [f"/{'/'.join(parts)}/" for parts in _prefixes(organisation.path)]
+    executed = ControlRule.objects.filter(executing__path__in=above).values("pk")
+    opened = ControlRule.objects.filter(tasks__in=InspectionTask.objects.visible_to(principal)).values("pk")
+    return ControlRule.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=executed) | Q(pk__in=opened))
+
+
+def manages(principal: Principal, rule: ControlRule) -> bool:
+    """Whether the rule is of the principal's jurisdiction (executing units read it; only its issuers change it)."""
+    return ControlRule.objects.visible_to(principal).filter(pk=rule.pk).exists()
+
+
+def _prefixes(path: str) -> list[list[str]]:
+    """The paths of an organisation and of every unit above it ("/1/4/9/" → /1/, /1/4/, /1/4/9/)."""
+    parts = [p for p in path.split("/") if p]
+    return [parts[: n + 1] for n in range(len(parts))]
 
 
 def tasks(principal: Principal) -> QuerySet[InspectionTask]:

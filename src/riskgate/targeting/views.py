@@ -95,7 +95,11 @@ def rule_detail(request, pk: int, forms: dict | None = None, status: int = 200):
     figures = inspection.effectiveness(versions)
     for version in versions:
         version.figures = figures.get(version.pk)
-    manage = request.user.has_permission(Permission.TARGETING_RULE_MANAGE) and rule.status == RuleStatus.ACTIVE
+    manage = (
+        request.user.has_permission(Permission.TARGETING_RULE_MANAGE)
+        and rule.status == RuleStatus.ACTIVE
+        and queries.manages(request.user, rule)
+    )
     forms = forms or {}
     context = {
         "rule": rule,
