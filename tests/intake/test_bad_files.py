@@ -139,3 +139,28 @@ def test_future_and_ancient_dates_are_refused_with_a_clear_error(world, tmp_path
     call_command("import_risk_information", str(path), source="partner", no_progress=True, stdout=out)
     assert "created 1" in out.getvalue() and "rejected line 3: 日期 2999-01-01 不在合理范围内" in out.getvalue()
     assert list(RiskInformation.objects.values_list("external_id", flat=True)) == ["D-1"]
+
+
+def test_national_ten_digit_codes_are_accepted_and_grouped_by_their_subheading(world, tmp_path):
+    """Issue 24 item 17: 10 digits (13 with the CIQ digits) in every entry point; grouped by the first six."""
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "external_id,title,hazard_types,hs_code\n"
+        "H-10,十位编码,physical,8507600010\n"
+        "H-13,带检验检疫附加码,physical,8507600010999\n"
+        "H-6,六位,physical,850760\n"
+        "H-7,七位,physical,8507600\n"
+    )
+    out = io.StringIO()
+    call_command("import_risk_information", str(path), source="partner", no_progress=True, stdout=out)
+    stored = dict(RiskInformation.objects.values_list("external_id", "declared_hs_code"))
+    assert stored == {"H-10": "8507600010", "H-13": "8507600010999", "H-6": ""}
+    assert set(RiskInformation.objects.values_list("hs_code_id", flat=True)) == {"850760"}
+    assert "rejected line 5" in out.getvalue()
+    response = world.client_for("bureau_officer").post(
+        "/api/v1/intake/information",
+        {"source_type": "media", "title": "接口十位", "hazard_types": ["physical"], "hs_code": "8507600010"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert (response.json()["hs_code"], response.json()["declared_hs_code"]) == ("850760", "8507600010")

@@ -11,6 +11,7 @@ from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
 from riskgate.core import audit
+from riskgate.core import hs as hs_codes
 from riskgate.core.access import MAX_ID
 from riskgate.core.api_support import Pagination, require_caller
 from riskgate.core.permissions import Permission
@@ -41,6 +42,7 @@ class InformationOut(Schema):
     batch: str
     gtin: str
     hs_code: str | None = Field(None, alias="hs_code_id")
+    declared_hs_code: str = Field(..., description="the national tariff code as declared (10 digits, 13 with CIQ)")
     product_category: str
     trade_direction: str
     origin_countries: list[str]
@@ -103,7 +105,12 @@ class InformationIn(Schema):
     model: str = Field("", max_length=300)
     batch: str = Field("", max_length=200)
     gtin: str = Field("", max_length=14)
-    hs_code: str | None = Field(None, pattern=r"^\d{2}(\d{2}){0,2}$")
+    hs_code: str | None = Field(
+        None,
+        pattern=r"^(\d{2}|\d{4}|\d{6}|\d{8}|\d{10}|\d{13})$",
+        description="HS chapter, heading or subheading (2, 4, 6 digits) or the national tariff code (8, 10, or 13 "
+        "with the CIQ digits); grouped by its first six",
+    )
     product_category: str = Field("", max_length=200)
     trade_direction: TradeDirection = TradeDirection.UNKNOWN
     origin_countries: list[str] = []
@@ -166,9 +173,10 @@ def submit_batch(request, payload: BatchIn):
 def create_information(request, payload: InformationIn):
     require_caller(request, Permission.INTAKE_INFORMATION_CREATE)
     data = payload.dict()
-    hs = data.pop("hs_code")
+    hs, national = hs_codes.split(data.pop("hs_code") or "")
     if hs and not queries.hs_code_exists(hs):
         raise ValidationError({"hs_code": [_("HS 编码 %s 不在 HS 2022 目录中。") % hs]})
+    data["declared_hs_code"] = national
     external_id = data.pop("external_id")
     principal = request.auth
     if external_id:

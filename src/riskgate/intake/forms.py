@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.accounts.models import Organisation, OrganisationKind
+from riskgate.core import hs as hs_codes
 from riskgate.core.countries import is_valid_code
 from riskgate.core.forms import CountryCodeField
 from riskgate.core.models import HSCode, Region
@@ -79,7 +80,9 @@ class InformationEntryForm(forms.Form):
     model = forms.CharField(label=_("型号"), max_length=300, required=False)
     batch = forms.CharField(label=_("批次/批号"), max_length=200, required=False)
     gtin = forms.CharField(label=_("商品条码 (GTIN)"), max_length=14, required=False)
-    hs_code = forms.CharField(label=_("HS 编码"), max_length=10, required=False, help_text=_("2、4或6位"))
+    hs_code = forms.CharField(
+        label=_("HS 编码"), max_length=20, required=False, help_text=_("2、4、6 位 HS 编码，或 10 位税则号列")
+    )
     product_category = forms.CharField(label=_("产品类别"), max_length=200, required=False)
     trade_direction = forms.ChoiceField(label=_("贸易方向"), choices=TradeDirection.choices)
     origin_countries = forms.CharField(label=_("原产国（ISO 代码，逗号分隔）"), max_length=200, required=False)
@@ -99,10 +102,13 @@ class InformationEntryForm(forms.Form):
     reporter_email = forms.EmailField(label=_("报告人电子邮箱"), required=False)
 
     def clean_hs_code(self):
-        code = self.cleaned_data["hs_code"].replace(".", "").strip()
+        try:
+            code, self.declared_hs_code = hs_codes.split(self.cleaned_data["hs_code"])
+        except hs_codes.CodeError as exc:
+            raise forms.ValidationError(str(exc)) from exc
         if not code:
             return None
-        hs = HSCode.objects.filter(pk=code[:6]).first()
+        hs = HSCode.objects.filter(pk=code).first()
         if hs is None:
             raise forms.ValidationError(_("HS 编码 %s 不在 HS 2022 目录中。") % code)
         return hs
@@ -112,6 +118,7 @@ class InformationEntryForm(forms.Form):
 
     def split(self) -> tuple[dict, dict]:
         data = dict(self.cleaned_data)
+        data["declared_hs_code"] = getattr(self, "declared_hs_code", "")
         reporter = {k: data.pop(f"reporter_{k}") for k in ("name", "phone", "email")}
         return data, reporter
 
@@ -243,7 +250,7 @@ class EnterpriseReportForm(forms.Form):
     brand = forms.CharField(label=_("品牌"), max_length=200, required=False)
     model = forms.CharField(label=_("型号"), max_length=300, required=False)
     batch = forms.CharField(label=_("批次/批号"), max_length=200, required=False)
-    hs_code = forms.CharField(label=_("HS 编码"), max_length=10, required=False)
+    hs_code = forms.CharField(label=_("HS 编码"), max_length=20, required=False)
     trade_direction = forms.ChoiceField(label=_("贸易方向"), choices=TradeDirection.choices)
     hazard_types = forms.MultipleChoiceField(
         label=_("危害类型"), choices=HazardType.choices, widget=forms.CheckboxSelectMultiple

@@ -115,6 +115,9 @@ class RiskInformation(TimeStamped):
     hs_code = models.ForeignKey(
         "core.HSCode", verbose_name=_("HS 编码"), null=True, blank=True, on_delete=models.PROTECT, db_constraint=False
     )
+    declared_hs_code = models.CharField(
+        _("申报商品编码"), max_length=13, blank=True, help_text=_("10 位税则号列（可带 3 位检验检疫附加码）")
+    )
     product_category = models.CharField(_("产品类别"), max_length=200, blank=True, db_index=True)
     trade_direction = models.CharField(
         _("贸易方向"), max_length=10, choices=TradeDirection.choices, default=TradeDirection.UNKNOWN
@@ -234,6 +237,7 @@ CONTENT_FIELDS = [
     "batch",
     "gtin",
     "hs_code",
+    "declared_hs_code",
     "product_category",
     "trade_direction",
     "origin_countries",

@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 
+from riskgate.core import hs as hs_codes
 from riskgate.core.countries import is_valid_code
 from riskgate.core.models import HSCode
 from riskgate.core.vocabulary import HazardType, Urgency
@@ -76,7 +77,10 @@ def map_partner(row: dict) -> tuple[str, dict]:
     gtin = row.get("gtin", "").strip()
     if gtin and not valid_gtin(gtin):
         raise RowError(f"商品条码校验位错误：{gtin}")
-    hs = row.get("hs_code", "").replace(".", "").strip()
+    try:
+        hs, national = hs_codes.split(row.get("hs_code", ""))
+    except hs_codes.CodeError as exc:
+        raise RowError(str(exc)) from exc
     if hs and not HSCode.objects.filter(pk=hs).exists():
         raise RowError(f"HS 编码 {hs} 不在 HS 2022 目录中。")
     fire = row.get("fire", "").strip().lower()
@@ -92,6 +96,7 @@ def map_partner(row: dict) -> tuple[str, dict]:
         "batch": row.get("batch", "")[:200],
         "gtin": gtin,
         "hs_code_id": hs or None,
+        "declared_hs_code": national,
         "product_category": row.get("product_category", "")[:200],
         "trade_direction": _choice(row, "trade_direction", TradeDirection, TradeDirection.UNKNOWN),
         "origin_countries": origins,
