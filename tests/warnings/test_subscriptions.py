@@ -34,6 +34,11 @@ class Receiver:
                 self.send_response(receiver.status)
                 self.end_headers()
 
+            def do_GET(self):  # noqa: N802 - what a followed redirect would send
+                receiver.requests.append({"headers": {k.lower(): v for k, v in self.headers.items()}, "body": b""})
+                self.send_response(receiver.status)
+                self.end_headers()
+
             def log_message(self, *args):
                 pass
 
@@ -174,3 +179,71 @@ def test_webhooks_never_point_into_private_networks(db):
             delivery.check_webhook_url(url)
     response = Client().post("/warnings/subscribe/", {"email": "a@example.com", "webhook_url": "http://192.168.1.5/"})
     assert response.status_code == 400 and not Subscription.objects.exists()
+
+
+class Redirector:
+    """A receiver that answers every POST with a redirect to `target` (a local server standing for an address
+    inside the agency's network)."""
+
+    def __init__(self, target: str):
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                self.rfile.read(int(self.headers["Content-Length"]))
+                self.send_response(302)
+                self.send_header("Location", target)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+def test_a_redirect_is_not_followed_into_the_network(world, receiver, django_capture_on_commit_callbacks):
+    """Issue 24 item 14: the receiver answers 302 to an internal server; the delivery gives up, nothing reaches it."""
+    redirector = Redirector(receiver.url)
+    try:
+        subscription = subscribe_and_confirm()
+        Subscription.objects.filter(pk=subscription.pk).update(webhook_url=redirector.url)
+        with django_capture_on_commit_callbacks(execute=True):
+            published(world)
+        sent = Delivery.objects.get(channel="webhook")
+        assert sent.status == DeliveryStatus.GAVE_UP and sent.response_code == 302
+        assert "redirect not followed" in sent.last_error
+        assert receiver.requests == [], "the internal server received nothing"
+    finally:
+        redirector.close()
+
+
+@override_settings(RISKGATE_WEBHOOK_ALLOW_PRIVATE=False)
+def test_delivery_connects_to_the_address_it_checked(monkeypatch):
+    """Issue 24 item 14: the host is resolved once; a second answer (DNS rebinding to 127.0.0.1) is never used."""
+    import socket
+
+    from riskgate.warnings.services import webhook_http
+
+    answers = iter(["93.184.216.34", "127.0.0.1"])
+    lookups, connections = [], []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        lookups.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
+
+    def create_connection(address, *args, **kwargs):
+        connections.append(address)
+        raise OSError("offline")
+
+    monkeypatch.setattr(webhook_http.socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(webhook_http.socket, "create_connection", create_connection)
+    with pytest.raises(OSError):
+        webhook_http.post("http://rebinding.example/hook", b"{}", {})
+    assert lookups == ["rebinding.example"] and connections == [("93.184.216.34", 80)]
+    answers = iter(["127.0.0.1"])
+    with pytest.raises(ValidationError):
+        webhook_http.post("http://rebinding.example/hook", b"{}", {})
+    assert connections == [("93.184.216.34", 80)], "an internal answer is never connected to"

@@ -11,14 +11,9 @@ secret>`; a receiver recomputes the HMAC and rejects stale timestamps (docs/deci
 import datetime as dt
 import hashlib
 import hmac
-import ipaddress
 import json
 import secrets
-import socket
 import time
-import urllib.error
-import urllib.request
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,6 +30,7 @@ from riskgate.core.jobs import enqueue_on_commit
 from ..models import Change, Delivery, DeliveryStatus, Status, Subscription, WarningNotice
 from ..queries import forget_data_version
 from ..schemas import PublicWarningOut
+from . import webhook_http
 
 EVENTS = {Change.NEW: "warning.alert", Change.ADJUSTED: "warning.update", Change.LIFTED: "warning.cancel"}
 MAX_ATTEMPTS = 6
@@ -57,19 +53,7 @@ def _throttle() -> int:
 
 def check_webhook_url(url: str) -> None:
     """Only http(s) to public addresses (no requests into the agency's own network), unless configured otherwise."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError({"webhook_url": [_("Webhook 地址须为 http(s) 地址。")]})
-    if getattr(settings, "RISKGATE_WEBHOOK_ALLOW_PRIVATE", False):
-        return
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
-    except OSError as exc:
-        raise ValidationError({"webhook_url": [_("无法解析 Webhook 地址的主机名。")]}) from exc
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast:
-            raise ValidationError({"webhook_url": [_("Webhook 地址不能指向内部网络。")]})
+    webhook_http.checked_address(url)
 
 
 @transaction.atomic
@@ -182,29 +166,23 @@ def sign(secret: str, body: bytes, timestamp: int) -> str:
 
 
 def _post(subscription: Subscription, event: str, ids: list[int], document: dict) -> int:
-    check_webhook_url(subscription.webhook_url)
     body = json.dumps(document, ensure_ascii=False, sort_keys=True).encode()
-    request = urllib.request.Request(  # noqa: S310 - the scheme is checked above (http or https only)
-        subscription.webhook_url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": "RiskGate-webhooks/1",
-            "X-RiskGate-Event": event,
-            "X-RiskGate-Delivery": ",".join(map(str, ids)),
-            "X-RiskGate-Signature": sign(subscription.secret, body, int(time.time())),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "RiskGate-webhooks/1",
+        "X-RiskGate-Event": event,
+        "X-RiskGate-Delivery": ",".join(map(str, ids)),
+        "X-RiskGate-Signature": sign(subscription.secret, body, int(time.time())),
+    }
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            return response.status
-    except urllib.error.HTTPError as exc:
-        if exc.code >= 500 or exc.code == 429:
-            raise DeliveryError(f"HTTP {exc.code}") from exc
-        return exc.code  # the receiver refuses it: retrying will not help
-    except (urllib.error.URLError, OSError) as exc:
+        code = webhook_http.post(subscription.webhook_url, body, headers)
+    except ValidationError as exc:  # the address now resolves inside the network: never sent
+        raise DeliveryError(" ".join(exc.messages)[:300]) from exc
+    except OSError as exc:
         raise DeliveryError(str(exc)[:300]) from exc
+    if code >= 500 or code == 429:
+        raise DeliveryError(f"HTTP {code}")
+    return code  # a 3xx is the receiver's answer: redirects are not followed (webhook_http)
 
 
 def _email(subscription: Subscription, subject: str, text: str) -> None:
@@ -252,9 +230,10 @@ def deliver(delivery_id: int) -> str:
         if delivery.channel == "webhook":
             document = {"delivery": delivery.pk, "event": EVENTS[notice.change], "warning": payload(notice)}
             code = _post(subscription, EVENTS[notice.change], [delivery.pk], document)
-            if code >= 400:  # refused by the receiver (not a server error): retrying will not help
+            if code >= 300:  # refused (or redirected) by the receiver, not a server error: retrying will not help
+                error = f"HTTP {code}" + (" (redirect not followed)" if code < 400 else "")
                 Delivery.objects.filter(pk=delivery.pk).update(
-                    status=DeliveryStatus.GAVE_UP, response_code=code, last_error=f"HTTP {code}"
+                    status=DeliveryStatus.GAVE_UP, response_code=code, last_error=error
                 )
                 return DeliveryStatus.GAVE_UP
             Delivery.objects.filter(pk=delivery.pk).update(response_code=code)
