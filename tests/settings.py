@@ -28,3 +28,7 @@ RISKGATE_WEBHOOK_ALLOW_PRIVATE = True
 
 # The declaration history of retro-screening: a temporary folder per run.
 DECLARATION_HISTORY_DIR = tempfile.mkdtemp(prefix="riskgate-test-history-")
+
+# The audit chain's checkpoints: a file per run that only the tests which write checkpoints fill (each with
+# its own file), so that the development machine's var/audit-checkpoints.jsonl is never read or written.
+AUDIT_CHECKPOINT_FILE = Path(tempfile.mkdtemp(prefix="riskgate-test-audit-")) / "checkpoints.jsonl"  # noqa: F405

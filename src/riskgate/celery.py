@@ -17,6 +17,10 @@ app.conf.update(
     # Periodic jobs; each is also a management command (see docs/operations.md).
     beat_schedule={
         "verify-audit-chain": {"task": "riskgate.core.tasks.verify_audit_chain", "schedule": crontab(minute=17)},
+        "checkpoint-audit-chain": {
+            "task": "riskgate.core.tasks.checkpoint_audit_chain",
+            "schedule": crontab(minute="*/10"),
+        },
         "purge-login-failures": {
             "task": "riskgate.accounts.tasks.purge_login_failures",
             "schedule": crontab(minute="*/30"),

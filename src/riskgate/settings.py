@@ -1,5 +1,6 @@
 """Django settings, read from the environment; safe for production unless DEBUG is asked for."""
 
+import hmac
 import os
 from pathlib import Path
 
@@ -200,6 +201,14 @@ WHITENOISE_USE_FINDERS = _DEV
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "files")))
 
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
+
+# The audit chain's HMAC key and its checkpoint file: both outside the database (core/audit.py, decision 0014).
+# Without AUDIT_CHAIN_KEY the key is derived from SECRET_KEY; set it on its own so that a SECRET_KEY rotation
+# leaves the chain verifiable. Keep the checkpoint file on storage the database's administrators cannot rewrite.
+AUDIT_CHAIN_KEY = (
+    env_str("AUDIT_CHAIN_KEY") or hmac.new(SECRET_KEY.encode(), b"riskgate-audit-chain", "sha256").hexdigest()
+)
+AUDIT_CHECKPOINT_FILE = Path(env_str("AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl")))
 
 # Per process by default (public pages, the public data version). CACHE_URL=redis://… shares one cache between
 # the web processes, so a public page rendered by one is served by all. CACHE_MAX_ENTRIES bounds the per-process

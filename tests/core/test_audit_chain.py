@@ -223,3 +223,126 @@ def test_reading_the_audit_trail_is_itself_audited(world):
     viewed = AuditEvent.objects.filter(action="audit.viewed", actor=world.user("auditor"))
     assert viewed.count() == 2
     assert all(e.changes["filter"][1]["action"] == "login" for e in viewed)
+
+
+# ----- issue 24 item 13: a keyed chain, anchored outside the database ------------------------------------------
+
+
+def _unkeyed_rewrite(edit: bool = True):
+    """What someone with write access to the database but not the key does: edit a row and recompute every hash
+    after it with plain SHA-256 (the way the chain was computed before it was keyed)."""
+    import hashlib
+
+    previous = audit.GENESIS_HASH
+    for event in AuditEvent.objects.order_by("seq"):
+        if event.seq == 2 and edit:
+            event.reason = "rewritten"
+        event.prev_hash = previous
+        payload = {
+            "seq": event.seq,
+            "at": audit._canonical_time(event.at),
+            "actor": event.actor_id,
+            "actor_repr": event.actor_repr,
+            "organisation": event.organisation_id,
+            "action": event.action,
+            "object_type": event.object_type,
+            "object_id": event.object_id,
+            "object_repr": event.object_repr,
+            "changes": event.changes,
+            "ip": event.ip,
+            "reason": event.reason,
+            "prev_hash": event.prev_hash,
+        }
+        event.hash = hashlib.sha256(audit.json_text(payload).encode()).hexdigest()
+        raw(
+            "UPDATE core_auditevent SET reason = %s, prev_hash = %s, hash = %s WHERE seq = %s",
+            [event.reason, event.prev_hash, event.hash, event.seq],
+        )
+        previous = event.hash
+    raw("UPDATE core_audithead SET hash = %s WHERE id = 1", [previous])
+
+
+@pytest.mark.django_db
+def test_a_recomputed_rewrite_without_the_key_is_reported(tmp_path):
+    make_events(4)
+    _unkeyed_rewrite()
+    report = audit.verify_chain(tmp_path / "none.jsonl")
+    assert not report.ok and report.broken_seq == 1 and "keyed hash" in report.problem
+    with pytest.raises(CommandError, match="BROKEN at seq 1") as refused:
+        call_command("verify_audit", checkpoints=tmp_path / "none.jsonl")
+    assert refused.value.returncode == 1
+
+
+@pytest.mark.django_db
+def test_a_truncated_tail_with_the_head_moved_back_is_caught_by_the_checkpoint(tmp_path):
+    checkpoints = tmp_path / "checkpoints.jsonl"
+    make_events(3)
+    assert audit.write_checkpoint(checkpoints)["seq"] == 3
+    make_events(2)
+    assert audit.write_checkpoint(checkpoints)["seq"] == 5 and audit.write_checkpoint(checkpoints) is None
+    assert audit.verify_chain(checkpoints).ok and audit.verify_chain(checkpoints).checkpoints == 2
+    third = AuditEvent.objects.get(seq=3).hash
+    raw("DELETE FROM core_auditevent WHERE seq >= 4")
+    raw("UPDATE core_audithead SET seq = 3, hash = %s WHERE id = 1", [third])
+    assert audit.verify_chain(tmp_path / "none.jsonl").ok, "without the anchor the truncation is consistent"
+    report = audit.verify_chain(checkpoints)
+    assert not report.ok and report.broken_seq == 4 and "deleted" in report.problem
+
+
+@pytest.mark.django_db
+def test_a_rewrite_with_the_key_is_caught_by_the_checkpoint_and_the_file_is_signed(tmp_path, settings):
+    checkpoints = tmp_path / "checkpoints.jsonl"
+    make_events(3)
+    audit.write_checkpoint(checkpoints)
+    anchored = AuditEvent.objects.get(seq=3).hash
+    # Someone who also holds the key rewrites event 2 and re-links the rest with it.
+    previous = audit.GENESIS_HASH
+    for event in AuditEvent.objects.order_by("seq"):
+        event.reason = "rewritten" if event.seq == 2 else event.reason
+        event.prev_hash = previous
+        event.hash = audit.compute_hash(event)
+        raw(
+            "UPDATE core_auditevent SET reason = %s, prev_hash = %s, hash = %s WHERE seq = %s",
+            [event.reason, event.prev_hash, event.hash, event.seq],
+        )
+        previous = event.hash
+    raw("UPDATE core_audithead SET hash = %s WHERE id = 1", [previous])
+    report = audit.verify_chain(checkpoints)
+    assert not report.ok and report.broken_seq == 3 and "checkpoint" in report.problem
+    # Editing the checkpoint file to match breaks its signature.
+    line = checkpoints.read_text().replace(anchored, AuditEvent.objects.get(seq=3).hash)
+    checkpoints.write_text(line)
+    assert "not signed" in audit.verify_chain(checkpoints).problem
+    # And a chain verified with another key fails from the first event.
+    settings.AUDIT_CHAIN_KEY = "another key"
+    assert audit.verify_chain(tmp_path / "none.jsonl").broken_seq == 1
+
+
+@pytest.mark.django_db
+def test_the_scheduled_job_writes_a_checkpoint_only_for_an_intact_chain(settings, tmp_path):
+    from riskgate.core.tasks import checkpoint_audit_chain
+
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "c.jsonl"
+    make_events(2)
+    assert checkpoint_audit_chain() == 2
+    raw("UPDATE core_auditevent SET reason = 'x' WHERE seq = 1")
+    make_events(1)
+    assert checkpoint_audit_chain() is None and len((tmp_path / "c.jsonl").read_text().splitlines()) == 1
+
+
+@pytest.mark.django_db
+def test_the_migration_keys_an_intact_unkeyed_chain_and_refuses_a_broken_one(tmp_path):
+    import importlib
+
+    from django.apps import apps
+
+    rekey = importlib.import_module("riskgate.core.migrations.0008_keyed_audit_chain").rekey
+    make_events(4)
+    _unkeyed_rewrite(edit=False)  # the chain as stored before the key
+    assert not audit.verify_chain(tmp_path / "none.jsonl").ok
+    rekey(apps, None)
+    assert audit.verify_chain(tmp_path / "none.jsonl").ok
+    _unkeyed_rewrite(edit=False)
+    raw("UPDATE core_auditevent SET reason = 'x' WHERE seq = 3")
+    with pytest.raises(RuntimeError, match="broken at seq 3"):
+        rekey(apps, None)

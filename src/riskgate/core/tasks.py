@@ -18,6 +18,17 @@ def verify_audit_chain() -> dict:
     return {"ok": report.ok, "checked": report.checked, "broken_seq": report.broken_seq, "problem": report.problem}
 
 
+@shared_task(name="riskgate.core.tasks.checkpoint_audit_chain")
+def checkpoint_audit_chain() -> int | None:
+    """Anchor the chain's head in the checkpoint file outside the database (after verifying the chain)."""
+    report = audit.verify_chain()
+    if not report.ok:
+        log.error("%s", report)
+        return None
+    line = audit.write_checkpoint()
+    return line["seq"] if line else None
+
+
 @shared_task(name="riskgate.core.tasks.purge_rate_events")
 def purge_rate_events() -> int:
     from .ratelimit import purge
