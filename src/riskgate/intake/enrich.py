@@ -6,8 +6,9 @@ the MinHash signatures are computed together, vectorised).
 
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from itertools import chain
 from types import SimpleNamespace
@@ -132,11 +133,46 @@ def deriver(processes: int = 1):
         yield lambda items: _Done(derive_many(items))
         return
     shipped()  # loaded once, before the fork, so the worker shares it
-    with ProcessPoolExecutor(max_workers=processes - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=processes - 1,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_detach_from_parent,
+        initargs=(os.getpid(),),
+    )
+    with pool:
         # The worker starts now and loads jieba's dictionary while this process reads and maps the rows; this
         # process loads it only if it takes over a chunk.
         pool.submit(_warm_up)
         yield lambda items: _Shared(pool, items)
+
+
+def _detach_from_parent(parent: int) -> None:
+    """In the forked worker, first thing: die with the parent (a killed import leaves no orphan), and let go of
+    the database connections inherited with the fork. The worker never uses them, but while it held their
+    sockets a killed import's PostgreSQL session — and its open transaction and locks — outlived it, and the
+    restarted import waited on those locks. Each socket is replaced by /dev/null (closing it here could send the
+    server a goodbye on the parent's behalf, or let a later file take the number), and the wrapper forgets it."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the worker ends when the pool's pipe breaks
+        pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+    from django.db import connections
+
+    null = os.open(os.devnull, os.O_RDWR)
+    for connection in connections.all(initialized_only=True):
+        raw = connection.connection
+        if raw is None:
+            continue
+        fileno = getattr(raw, "fileno", None)
+        if callable(fileno):
+            with suppress(OSError, ValueError, TypeError):
+                os.dup2(null, fileno())
+        connection.connection = None
+    os.close(null)
 
 
 def _warm_up() -> None:
