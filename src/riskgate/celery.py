@@ -25,6 +25,10 @@ app.conf.update(
             "task": "riskgate.accounts.tasks.purge_login_failures",
             "schedule": crontab(minute="*/30"),
         },
+        "expire-stale-import-jobs": {
+            "task": "riskgate.intake.tasks.expire_stale_import_jobs",
+            "schedule": crontab(minute="*"),
+        },
         "escalate-overdue-information": {
             "task": "riskgate.intake.tasks.escalate_overdue",
             "schedule": crontab(minute="*/15"),

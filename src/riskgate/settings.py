@@ -237,6 +237,9 @@ def _default_result_backend(broker: str) -> str:
 
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or _default_result_backend(CELERY_BROKER_URL)
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
+# An import job's worker renews its lease every third of this; a job whose lease ran out is taken over by the
+# redelivered task or, a lease later, failed by the scheduler (intake/jobs.py).
+IMPORT_JOB_LEASE_SECONDS = env_int("IMPORT_JOB_LEASE_SECONDS", 60)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE

@@ -17,8 +17,17 @@ RASFF = ROOT.parent / "shared" / "data" / "rasff" / "rasff_notifications_2020-01
 @pytest.fixture(scope="module")
 def shell(tmp_path_factory):
     """A migrated SQLite database of its own, with a warning office; run(args) runs manage.py in a fresh shell."""
-    database = tmp_path_factory.mktemp("kills") / "db.sqlite3"
-    env = {**os.environ, "RISKGATE_DEV": "1", "DATABASE_URL": f"sqlite:///{database}"}
+    var = tmp_path_factory.mktemp("kills")
+    database = var / "db.sqlite3"
+    env = {
+        **os.environ,
+        "RISKGATE_DEV": "1",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "RISKGATE_VAR_DIR": str(var),  # its own files, embedded broker and results
+        "MEDIA_ROOT": str(var / "files"),
+        "IMPORT_JOB_LEASE_SECONDS": "3",
+    }
+    env.pop("CELERY_BROKER_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v", "0"], env=env, cwd=ROOT, check=True, capture_output=True)
@@ -26,6 +35,9 @@ def shell(tmp_path_factory):
     subprocess.run([*manage, "shell", "-c", office], env=env, cwd=ROOT, check=True, capture_output=True)
 
     class Shell:
+        environment = env
+        command = manage
+
         def popen(self, *args):
             return subprocess.Popen(
                 [*manage, *args],
@@ -113,3 +125,112 @@ def test_the_forked_helper_lets_go_of_the_database_socket():
     assert os.readlink(f"/proc/self/fd/{fd}").startswith("socket:"), "the parent keeps its own"
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
+
+
+QUEUE_JOB = """
+from django.core.files import File
+from riskgate.accounts.models import Organisation, User
+from riskgate.intake.models import ImportJob
+office = Organisation.objects.get(code="o")
+user = User.objects.get_or_create(username="importer", defaults={"organisation": office})[0]
+job = ImportJob(source="rasff", original_name="rasff.csv", organisation=office, created_by=user)
+with open(%r, "rb") as f:
+    job.file.save("rasff.csv", File(f), save=True)
+print(job.pk)
+"""
+
+
+def job_state(shell, pk: int) -> dict:
+    code = (
+        "import json; from riskgate.intake.models import ImportJob as J, RiskInformation as R; "
+        f"j = J.objects.get(pk={pk}); print(json.dumps(dict(status=j.status, done=j.done, error=j.error, "
+        "attempts=j.attempts, rows=R.objects.count(), ids=R.objects.values('external_id').distinct().count())))"
+    )
+    import json
+
+    return json.loads(shell.run(code=code).stdout.strip().splitlines()[-1])
+
+
+def queue(shell) -> int:
+    return int(shell.run(code=QUEUE_JOB % str(RASFF)).stdout.strip().splitlines()[-1])
+
+
+def kill_when_running(shell, process, pk: int) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        state = job_state(shell, pk)
+        if state["status"] == "running" and state["done"] > 0:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail(f"the job never ran: {state}")
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def test_a_job_whose_process_is_killed_is_taken_over_once_its_lease_runs_out(shell):
+    """Item 20, the killed pool process: the redelivered task finds the lease live (JobBusy: retried), then takes
+    the job over and finishes it — the rows stored before the kill are neither lost nor duplicated."""
+    pk = queue(shell)
+    run = f"from riskgate.intake.jobs import run_job; run_job({pk})"
+    kill_when_running(shell, shell.popen("shell", "-c", run), pk)
+    assert job_state(shell, pk)["status"] == "running"
+    busy = shell.run(
+        code=f"from riskgate.intake.jobs import JobBusy, run_job\ntry:\n run_job({pk})\nexcept JobBusy: print('busy')"
+    )
+    assert busy.stdout.strip().endswith("busy"), busy.stderr[-2000:]
+    time.sleep(3.5)
+    done = shell.run(code=run)
+    assert done.returncode == 0, done.stderr[-2000:]
+    state = job_state(shell, pk)
+    assert state["status"] == "done" and state["attempts"] == 2
+    assert state["rows"] == state["ids"] > 0, "no row lost or duplicated"
+
+
+def test_a_job_whose_worker_died_for_good_is_failed_with_a_clear_message(shell):
+    """Item 20, the killed worker: nobody takes the job over; once its lease has run out (plus a lease of grace)
+    the scheduler's job fails it, so its page stops polling and says why."""
+    pk = queue(shell)
+    kill_when_running(shell, shell.popen("shell", "-c", f"from riskgate.intake.jobs import run_job; run_job({pk})"), pk)
+    early = shell.run("expire_stale_import_jobs")
+    assert "0 stale" in early.stdout and job_state(shell, pk)["status"] == "running"
+    time.sleep(6.5)
+    assert "1 stale" in shell.run("expire_stale_import_jobs").stdout
+    state = job_state(shell, pk)
+    assert state["status"] == "failed" and "工作进程中断" in state["error"]
+
+
+def test_a_celery_worker_whose_pool_process_is_killed_finishes_the_job(shell):
+    """Item 20 with a real worker: SIGKILL of the pool process running the task; the broker redelivers it, the
+    new pool process retries until the lease runs out, then takes the job over and finishes it."""
+    pk = queue(shell)
+    celery = [sys.executable, "-m", "celery", "-A", "riskgate", "worker", "-P", "prefork", "-c", "1", "-l", "warning"]
+    worker = subprocess.Popen(
+        celery,
+        env=shell.environment,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        shell.run(code=f"from riskgate.intake.tasks import run_import_job; run_import_job.delay({pk})")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            state = job_state(shell, pk)
+            if state["status"] == "running" and state["done"] > 0:
+                break
+            time.sleep(0.2)
+        pool = [pid for pid in children_of(worker.pid) if alive(pid)]
+        assert pool, "the worker has no pool process"
+        for pid in pool:
+            os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and job_state(shell, pk)["status"] == "running":
+            time.sleep(0.5)
+        state = job_state(shell, pk)
+        assert state["status"] == "done" and state["attempts"] == 2, state
+        assert state["rows"] == state["ids"] > 0
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()

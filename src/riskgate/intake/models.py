@@ -506,6 +506,9 @@ class ImportJob(Scoped):
     report = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The worker running the job holds a lease it renews (heartbeat); a lease that ran out means the worker died.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("导入任务")

@@ -17,11 +17,21 @@ def escalate_overdue() -> dict:
     return escalate()
 
 
-@shared_task(name="riskgate.intake.tasks.run_import_job")
-def run_import_job(job_id: int) -> None:
-    from .jobs import run_job
+@shared_task(name="riskgate.intake.tasks.run_import_job", bind=True, max_retries=20)
+def run_import_job(self, job_id: int) -> None:
+    from .jobs import JobBusy, run_job
 
-    run_job(job_id)
+    try:
+        run_job(job_id)
+    except JobBusy as busy:  # redelivered while the lease of the worker that died has not run out yet
+        raise self.retry(countdown=busy.seconds + 1) from busy
+
+
+@shared_task(name="riskgate.intake.tasks.expire_stale_import_jobs")
+def expire_stale_import_jobs() -> int:
+    from .jobs import expire_stale
+
+    return expire_stale()
 
 
 @shared_task(name="riskgate.intake.tasks.detect_links")
