@@ -29,6 +29,10 @@ app.conf.update(
             "task": "riskgate.intake.tasks.expire_stale_import_jobs",
             "schedule": crontab(minute="*"),
         },
+        "detect-pending-links": {
+            "task": "riskgate.intake.tasks.detect_pending_links",
+            "schedule": crontab(minute="*/5"),
+        },
         "escalate-overdue-information": {
             "task": "riskgate.intake.tasks.escalate_overdue",
             "schedule": crontab(minute="*/15"),

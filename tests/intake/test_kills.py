@@ -14,17 +14,16 @@ ROOT = Path(__file__).resolve().parents[2]
 RASFF = ROOT.parent / "shared" / "data" / "rasff" / "rasff_notifications_2020-01_to_2024-10.csv"
 
 
-@pytest.fixture(scope="module")
-def shell(tmp_path_factory):
-    """A migrated SQLite database of its own, with a warning office; run(args) runs manage.py in a fresh shell."""
-    var = tmp_path_factory.mktemp("kills")
-    database = var / "db.sqlite3"
+def make_shell(folder: Path):
+    """A migrated SQLite database of its own in `folder`, with a warning office; run(args) runs manage.py in a
+    fresh shell, popen(args) starts it in a session of its own."""
+    database = folder / "db.sqlite3"
     env = {
         **os.environ,
         "RISKGATE_DEV": "1",
         "DATABASE_URL": f"sqlite:///{database}",
-        "RISKGATE_VAR_DIR": str(var),  # its own files, embedded broker and results
-        "MEDIA_ROOT": str(var / "files"),
+        "RISKGATE_VAR_DIR": str(folder),  # its own files, embedded broker and results
+        "MEDIA_ROOT": str(folder / "files"),
         "IMPORT_JOB_LEASE_SECONDS": "3",
     }
     env.pop("CELERY_BROKER_URL", None)
@@ -53,6 +52,11 @@ def shell(tmp_path_factory):
             return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
 
     return Shell()
+
+
+@pytest.fixture(scope="module")
+def shell(tmp_path_factory):
+    return make_shell(tmp_path_factory.mktemp("kills"))
 
 
 def children_of(pid: int) -> list[int]:
@@ -234,3 +238,48 @@ def test_a_celery_worker_whose_pool_process_is_killed_finishes_the_job(shell):
     finally:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
+
+
+COUNTS = (
+    "from riskgate.intake.models import LinkProposal as L, RiskInformation as R; "
+    "print(R.objects.count(), R.objects.filter(links_pending=True).count(), L.objects.count())"
+)
+
+
+def counts(shell) -> tuple[int, int, int]:
+    return tuple(int(n) for n in shell.run(code=COUNTS).stdout.split()[-3:])
+
+
+def kill_after_rows(shell, args) -> int:
+    process = shell.popen(*args)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and counts(shell)[0] == 0:
+        time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    stored, marked, linked = counts(shell)
+    assert stored > 0 and marked == stored and linked == 0, "killed before linking: its rows wait, marked"
+    return stored
+
+
+def test_links_are_proposed_after_an_import_killed_before_it_could_link(tmp_path):
+    """Item 18: killed after storing rows, the import left them marked; the next run proposes exactly the links
+    a clean import proposes, and the scheduler's job finishes them when no run comes."""
+    args = ["import_risk_information", str(RASFF), "--source", "rasff", "--no-progress"]
+    clean = make_shell(tmp_path / "clean")
+    assert clean.run(*args).returncode == 0
+    rows, pending, proposals = counts(clean)
+    assert rows > 0 and pending == 0 and proposals > 0
+
+    rerun = make_shell(tmp_path / "rerun")
+    kill_after_rows(rerun, args)
+    again = rerun.run(*args)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert counts(rerun) == (rows, 0, proposals), "the same links as a clean import, none lost or doubled"
+
+    left = make_shell(tmp_path / "left")
+    stored = kill_after_rows(left, args)
+    scheduled = left.run("detect_pending_links")
+    assert scheduled.returncode == 0 and f"{stored} items pending" in scheduled.stdout
+    _rows, pending, linked = counts(left)
+    assert pending == 0 and linked > 0

@@ -48,6 +48,32 @@ def detect(new_ids, *, created=()) -> int:
     new_ids = set(new_ids)
     if not new_ids:
         return 0
+    with transaction.atomic():  # the markers are cleared only together with the proposals they stand for
+        proposed = _detect(new_ids, set(created))
+        _linked(new_ids)
+    return proposed
+
+
+def pending_ids() -> list[int]:
+    """Items stored or changed whose proposals were never made (an import or a task stopped in between)."""
+    return list(RiskInformation.objects.filter(links_pending=True).values_list("pk", flat=True))
+
+
+def _linked(ids: set[int]) -> None:
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 5000):
+        RiskInformation.objects.filter(pk__in=ordered[start : start + 5000], links_pending=True).update(
+            links_pending=False
+        )
+
+
+def detect_pending() -> int:
+    """Finish what was left pending (the scheduler's job); returns how many proposals are new."""
+    with transaction.atomic():
+        return detect(pending_ids())
+
+
+def _detect(new_ids: set[int], created: set[int]) -> int:
     rows = RiskInformation.objects.exclude(status=Status.MERGED).exclude(similarity_signature=None)
     # Read raw (Pool.of takes the database's own types): the ORM's per-value converters cost more than the
     # comparison itself at 100,000 items.
@@ -60,7 +86,6 @@ def detect(new_ids, *, created=()) -> int:
         return 0
     before = LinkProposal.objects.count()
     now = timezone.now()
-    created = set(created)
     fresh, known = [], []
     for a, b, s, r in found:
         (fresh if a in created or b in created else known).append([a, b, s, r, LinkStatus.PROPOSED.value, now])

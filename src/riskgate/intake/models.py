@@ -169,6 +169,9 @@ class RiskInformation(TimeStamped):
     source_data = models.JSONField(_("来源数据"), default=dict, blank=True)
     search_tokens = models.TextField(blank=True, editable=False)
     similarity_signature = models.BinaryField(null=True, editable=False)  # MinHash of the text (similarity.py)
+    # Stored or changed, its link proposals not yet made: set in the transaction that stores the row, cleared in
+    # the one that stores its proposals, so an import killed between the two is finished later (linking.py).
+    links_pending = models.BooleanField(default=False, editable=False)
     triage = models.JSONField(_("分诊建议"), default=dict, blank=True, editable=False)
     case = models.ForeignKey(
         "RiskCase",
@@ -194,6 +197,9 @@ class RiskInformation(TimeStamped):
                 condition=~models.Q(external_id=""),
                 name="unique_external_reference",
             )
+        ]
+        indexes = [
+            models.Index(fields=["links_pending"], condition=models.Q(links_pending=True), name="links_pending"),
         ]
 
     def __str__(self) -> str:

@@ -45,6 +45,7 @@ def store_information(principal: Principal, info: RiskInformation) -> RiskInform
     module that produces information itself, such as a non-conforming port inspection)."""
     info.full_clean()
     prepare(info)
+    info.links_pending = True  # cleared by the detection task (or the scheduler, if the task is lost)
     with transaction.atomic():
         info.save()
         detect_on_commit([info.pk])

@@ -39,3 +39,10 @@ def detect_links(ids: list[int]) -> int:
     from .linking import detect
 
     return detect(ids)
+
+
+@shared_task(name="riskgate.intake.tasks.detect_pending_links")
+def detect_pending_links() -> int:
+    from .linking import detect_pending
+
+    return detect_pending()

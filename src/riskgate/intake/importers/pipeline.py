@@ -26,7 +26,7 @@ from riskgate.core.search import deferred_indexing
 from riskgate.core.vocabulary import Urgency
 
 from ..enrich import DERIVED_FIELDS, apply_derived, deriver
-from ..linking import detect, detect_on_commit
+from ..linking import detect, detect_on_commit, pending_ids
 from ..models import CONTENT_FIELDS, Channel, RiskInformation, StatusChange
 from .reading import RowError, read_file
 from .sources import SOURCES, Source
@@ -98,8 +98,11 @@ def run_import(
         report, changed, created = _import(
             source_key, path, organisation, actor, batch_size, progress, rows, channel, derive
         )
+    if detect_links_now:
+        # Links are proposals an officer reviews; they are made once the rows are stored — for this run's rows
+        # and for any an earlier run stored but was stopped before it could link.
+        changed = [*changed, *pending_ids()]
     if changed and detect_links_now:
-        # Links are proposals an officer reviews; they are made once the rows are stored.
         with transaction.atomic():
             report.proposed_links = detect(changed, created=created)
     elif changed:
@@ -135,6 +138,7 @@ def import_files(
             changed += file_changed
             created += file_created
     proposed = 0
+    changed = [*changed, *pending_ids()]
     if changed:
         with transaction.atomic():
             proposed = detect(changed, created=created)
@@ -243,6 +247,8 @@ def _store_batch(source: Source, to_create: list, to_update: list, organisation,
     """Write one batch (inside the caller's transaction); returns the ids of the items created or changed."""
     for info, pk in zip(to_create, new_ids(RiskInformation, len(to_create)), strict=True):
         info.pk = pk
+    for info in to_create + to_update:
+        info.links_pending = True  # cleared when its proposals are stored (linking.detect)
     with deferred_indexing(RiskInformation):
         insert_rows(to_create, RiskInformation, with_ids=True)
     insert_values(
@@ -250,7 +256,9 @@ def _store_batch(source: Source, to_create: list, to_update: list, organisation,
         ["information_id", "from_status", "to_status", "at", "actor_repr", "reason"],
         [[info.pk, "", info.status, info.received_at, f"import:{source.key}", ""] for info in to_create],
     )
-    update_rows(to_update, [*CONTENT_FIELDS, *DERIVED_FIELDS, "source_data", "updated_at"], RiskInformation)
+    update_rows(
+        to_update, [*CONTENT_FIELDS, *DERIVED_FIELDS, "source_data", "updated_at", "links_pending"], RiskInformation
+    )
     report.created += len(to_create)
     report.updated += len(to_update)
     if to_create or to_update:
