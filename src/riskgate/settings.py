@@ -240,6 +240,13 @@ CELERY_RESULT_EXPIRES = 24 * 60 * 60
 # An import job's worker renews its lease every third of this; a job whose lease ran out is taken over by the
 # redelivered task or, a lease later, failed by the scheduler (intake/jobs.py).
 IMPORT_JOB_LEASE_SECONDS = env_int("IMPORT_JOB_LEASE_SECONDS", 60)
+# Bounds of one imported file (intake/importers/reading.py; docs/operations.md): a file over any of them is refused
+# as a whole, before a row of it is stored. The largest real export (RASFF, 2020–2024) has 21,871 rows.
+IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 200 * 1024 * 1024)
+IMPORT_MAX_EXPANDED_BYTES = env_int("IMPORT_MAX_EXPANDED_BYTES", 300 * 1024 * 1024)  # an XLSX, unzipped
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 250_000)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 10_000_000)
+IMPORT_REPORT_SAMPLE = env_int("IMPORT_REPORT_SAMPLE", 100)  # rejections kept in the stored report; the rest in a file
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE

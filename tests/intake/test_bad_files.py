@@ -164,3 +164,63 @@ def test_national_ten_digit_codes_are_accepted_and_grouped_by_their_subheading(w
     )
     assert response.status_code == 201, response.content
     assert (response.json()["hs_code"], response.json()["declared_hs_code"]) == ("850760", "8507600010")
+
+
+# ----- issue 24 item 9: bounded imports ------------------------------------------------------------------------
+
+
+def test_a_file_over_the_row_or_cell_cap_is_refused_whole(world, tmp_path, settings):
+    path = tmp_path / "p.csv"
+    path.write_text("external_id,title,hazard_types\n" + "".join(f"R-{n},标题{n},physical\n" for n in range(10)))
+    settings.IMPORT_MAX_ROWS = 5
+    with pytest.raises(CommandError, match="IMPORT_MAX_ROWS") as refused:
+        call_command("import_risk_information", str(path), source="partner", no_progress=True, stdout=io.StringIO())
+    assert refused.value.returncode == 2 and "第 7 行" in str(refused.value)
+    settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_CELLS = 100, 20
+    with pytest.raises(CommandError, match="IMPORT_MAX_CELLS"):
+        call_command("import_risk_information", str(path), source="partner", no_progress=True, stdout=io.StringIO())
+    assert not RiskInformation.objects.exists()
+
+
+def test_an_xlsx_that_expands_past_the_cap_is_refused_before_it_is_read(world, tmp_path, settings, monkeypatch):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("p")
+    sheet.append(["external_id", "title", "hazard_types"])
+    for n in range(3000):
+        sheet.append([f"X-{n}", "同一个很长的标题" * 20, "physical"])
+    path = tmp_path / "bomb.xlsx"
+    workbook.save(path)
+    assert path.stat().st_size < 200_000
+    settings.IMPORT_MAX_EXPANDED_BYTES = 1_000_000
+    import openpyxl
+
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("the workbook was opened"))
+    with pytest.raises(RowError, match="IMPORT_MAX_EXPANDED_BYTES"):
+        list(read_file(path))
+
+
+def test_the_stored_report_keeps_a_sample_and_offers_every_rejection(
+    world, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_REPORT_SAMPLE = 10
+    rows = "".join(f"B-{n},坏行{n},radioactive\n" for n in range(30)) + "G-1,好行,physical\n"
+    client = world.client_for("warning_officer")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/intake/imports/",
+            {
+                "source": "partner",
+                "organisation": world.org("gacc-warning-office").pk,
+                "file": SimpleUploadedFile("p.csv", ("external_id,title,hazard_types\n" + rows).encode()),
+            },
+        )
+    job = ImportJob.objects.get()
+    assert job.status == "done" and job.report["rejected_count"] == 30 and len(job.report["rejected"]) == 10
+    page = client.get(f"/intake/imports/{job.pk}/").content.decode()
+    assert "<dd>30</dd>" in page and f"/intake/imports/{job.pk}/rejections.csv" in page
+    download = client.get(f"/intake/imports/{job.pk}/rejections.csv")
+    lines = b"".join(download.streaming_content).decode("utf-8-sig").splitlines()
+    assert download.status_code == 200 and lines[0] == "line,kind,reason" and len(lines) == 31
+    assert world.client_for("bureau_officer").get(f"/intake/imports/{job.pk}/rejections.csv").status_code == 403

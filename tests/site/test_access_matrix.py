@@ -156,6 +156,7 @@ def ui_matrix(world) -> dict[str, Entry]:
         "intake:link_dismiss": Entry(XIAN_ITEM_READERS, "post", kwargs={"pk": world.proposal_b.pk}),
         "intake:imports": Entry(IMPORTERS),
         "intake:import_detail": Entry(IMPORTERS, kwargs={"pk": world.import_job.pk}),
+        "intake:import_rejections": Entry(IMPORTERS, kwargs={"pk": world.import_job.pk}),
         "intake:public_report": Entry(PUBLIC),
         "intake:receipt_status": Entry(PUBLIC),
         "intake:enterprise_reports": Entry(ENTERPRISE_REPORTERS),
@@ -533,6 +534,7 @@ def matrix_world(world):
         created_by=world.user("warning"),
     )
     world.import_job.file.save("p.csv", ContentFile(b"external_id,title,hazard_types\n"), save=True)
+    world.import_job.rejections.save("r.csv", ContentFile(b"line,kind,reason\n"), save=True)
     _matrix_assessment(world)
     return world
 

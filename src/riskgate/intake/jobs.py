@@ -1,19 +1,20 @@
 """Imports started from the UI: queue a file, run it in the worker with progress, keep the report."""
 
-import dataclasses
 import datetime as dt
+import io
 import threading
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from riskgate.accounts.models import Organisation
-from riskgate.core import audit
+from riskgate.core import audit, tabular
 from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.permissions import Permission
 
@@ -131,10 +132,22 @@ def run_job(job_id: int) -> None:
     except Exception as exc:
         _fail(job_id, _("导入中断：%s（已完成的批次保留，可重新导入）") % exc)
         raise
-    data = dataclasses.asdict(report)
+    sample = settings.IMPORT_REPORT_SAMPLE
+    if len(report.rejected) + len(report.duplicates) > 2 * sample:
+        _keep_rejections(job, report)
     ImportJob.objects.filter(pk=job_id).update(
-        status=ImportStatus.DONE, report=data, finished_at=timezone.now(), lease_until=None
+        status=ImportStatus.DONE, report=report.stored(sample), finished_at=timezone.now(), lease_until=None
     )
+
+
+def _keep_rejections(job: ImportJob, report) -> None:
+    """Every rejected and duplicate row, as a CSV the page offers for download (the stored report keeps a sample)."""
+    text = io.StringIO()
+    rows = [[r.line, "rejected", r.reason] for r in report.rejected]
+    rows += [[r.line, "duplicate", r.reason] for r in report.duplicates]
+    tabular.write_csv(text, ["line", "kind", "reason"], sorted(rows, key=lambda r: r[0]))
+    job.rejections.save(f"rejections-{job.pk}.csv", ContentFile(text.getvalue().encode("utf-8-sig")), save=False)
+    ImportJob.objects.filter(pk=job.pk).update(rejections=job.rejections.name)
 
 
 def expire_stale(now=None, grace: int | None = None) -> int:

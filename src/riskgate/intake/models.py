@@ -515,6 +515,7 @@ class ImportJob(Scoped):
     # The worker running the job holds a lease it renews (heartbeat); a lease that ran out means the worker died.
     lease_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    rejections = models.FileField(upload_to="imports/%Y/%m/", blank=True)  # all rejected rows, when many
 
     class Meta:
         verbose_name = _("导入任务")

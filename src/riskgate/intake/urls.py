@@ -19,6 +19,7 @@ urlpatterns = [
     path("intake/cases/<int:pk>/", views.case_detail, name="case"),
     path("intake/imports/", views.import_list, name="imports"),
     path("intake/imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("intake/imports/<int:pk>/rejections.csv", views.import_rejections, name="import_rejections"),
     path("report/", views.public_report, name="public_report"),
     path("report/status/", views.receipt_status, name="receipt_status"),
     path("enterprise/reports/", views.enterprise_reports, name="enterprise_reports"),

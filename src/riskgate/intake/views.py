@@ -427,6 +427,15 @@ def import_list(request):
 
 
 @permission_required(Permission.INTAKE_IMPORT_RUN)
+def import_rejections(request, pk: int):
+    """Every rejected and duplicate row of a job (the page shows the first ones)."""
+    job = queries.import_job_or_404(request.user, pk)
+    if not job.rejections:
+        raise Http404
+    return FileResponse(job.rejections.open("rb"), as_attachment=True, filename=f"rejections-{job.pk}.csv")
+
+
+@permission_required(Permission.INTAKE_IMPORT_RUN)
 def import_detail(request, pk: int):
     job = queries.import_job_or_404(request.user, pk)
     template = "intake/_import_progress.html" if request.htmx else "intake/import_detail.html"

@@ -9,6 +9,7 @@ A secondary source (the RASFF 2024 risk-decision file) enriches records of the s
 empty fields and adds its own source data, so importing the files in any order, any number of times,
 converges to the same records."""
 
+import dataclasses
 import hashlib
 import json
 import time
@@ -50,6 +51,14 @@ class ImportReport:
     rejected: list[Rejected] = field(default_factory=list)
     proposed_links: int | None = 0  # None: detection runs after several files (import_files)
     seconds: float = 0.0
+
+    def stored(self, sample: int) -> dict:
+        """The report as kept with a job: every count, and the first `sample` duplicates and rejections (the
+        rest go to a file: jobs.run_job)."""
+        data = dataclasses.asdict(self)
+        data["duplicates_count"], data["rejected_count"] = len(self.duplicates), len(self.rejected)
+        data["duplicates"], data["rejected"] = data["duplicates"][:sample], data["rejected"][:sample]
+        return data
 
     def __str__(self) -> str:
         rate = self.rows / self.seconds if self.seconds else 0

@@ -109,8 +109,52 @@ def _json_value(value) -> str:
     return "" if value is None else _text(str(value))
 
 
+def limit(name: str) -> int:
+    from django.conf import settings
+
+    return getattr(settings, name)
+
+
+def bounded(rows: Iterator[tuple[int, dict[str, str]]]) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows, refused as a whole past IMPORT_MAX_ROWS rows or IMPORT_MAX_CELLS cells (read lazily: nothing
+    beyond the bound is read into memory)."""
+    max_rows, max_cells = limit("IMPORT_MAX_ROWS"), limit("IMPORT_MAX_CELLS")
+    cells = 0
+    for count, (line, row) in enumerate(rows, start=1):
+        cells += len(row)
+        if count > max_rows:
+            raise RowError(f"第 {line} 行：文件超过 {max_rows} 行的上限（IMPORT_MAX_ROWS），整个文件未导入。")
+        if cells > max_cells:
+            raise RowError(f"第 {line} 行：文件超过 {max_cells} 个单元格的上限（IMPORT_MAX_CELLS），整个文件未导入。")
+        yield line, row
+
+
+def _check_size(path: Path) -> None:
+    size, most = Path(path).stat().st_size, limit("IMPORT_MAX_FILE_BYTES")
+    if size > most:
+        raise RowError(f"文件有 {size} 字节，超过 {most} 字节的上限（IMPORT_MAX_FILE_BYTES），未导入。")
+    if Path(path).suffix.lower() == ".xlsx":
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as archive:
+                expanded = sum(member.file_size for member in archive.infolist())
+        except zipfile.BadZipFile as exc:
+            raise RowError(f"XLSX 文件无法读取：{exc}") from exc
+        most = limit("IMPORT_MAX_EXPANDED_BYTES")
+        if expanded > most:
+            raise RowError(
+                f"XLSX 解压后有 {expanded} 字节，超过 {most} 字节的上限（IMPORT_MAX_EXPANDED_BYTES），未导入。"
+            )
+
+
 def read_file(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """CSV, XLSX or JSON by the file's extension."""
+    """CSV, XLSX or JSON by the file's extension, within the bounds of one import."""
+    _check_size(path)
+    return bounded(_read_file(path))
+
+
+def _read_file(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     suffix = Path(path).suffix.lower()
     if suffix == ".xlsx":
         return read_xlsx(path)
