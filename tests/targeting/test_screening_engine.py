@@ -707,3 +707,15 @@ def test_command_line_applies_a_policy(tmp_path):
         [BIN / "riskgate", "screen", *args, "--policy", str(tmp_path / "policy.json")], capture_output=True, text=True
     )
     assert run.returncode == 2 and "field random_rate" in run.stderr
+
+
+@pytest.mark.parametrize("bad", [{"x": 1}, ["a"], 3])
+def test_a_policy_naming_a_grade_by_something_other_than_text_is_a_format_error(bad):
+    """Found by schemathesis once the policy body was documented (issue 24 item 15): a TypeError, not a 422."""
+    from riskgate.targeting.engine import FormatError, parse_policy
+
+    policy = {"id": 1, "grade_factors": {"regular": 1.0}, "default_grade": bad}
+    with pytest.raises(FormatError, match="default_grade"):
+        parse_policy(policy)
+    with pytest.raises(FormatError, match="enterprise_grades"):
+        parse_policy({**policy, "default_grade": "regular", "enterprise_grades": {"E1": bad}})

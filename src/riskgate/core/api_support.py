@@ -94,9 +94,78 @@ class TextParser(Parser):
             )
 
 
+class ErrorItem(Schema):
+    field: str = Field(..., description="the body or query field, dotted (items.1.title); empty for the whole request")
+    message: str
+
+
+class ErrorOut(Schema):
+    code: str = Field(
+        ...,
+        description="machine-readable: "
+        + ", ".join(
+            sorted({*STATUS_CODES.values(), "validation_error", "malformed_json", "csrf_failed", "unavailable"})
+        ),
+    )
+    message: str = Field(..., description="for people, in the request's language")
+    errors: list[ErrorItem]
+
+
+# The answers every operation may give besides its own, by what the operation has (api.document_errors).
+ERROR_ANSWERS = {
+    "all": {
+        422: "the request's parameters or body do not pass validation (each error names its field)",
+        503: "the database cannot handle the request now; nothing was stored",
+    },
+    "authenticated": {
+        401: "no valid session or bearer token",
+        403: "the caller lacks the permission (or, for a session write, the CSRF token)",
+    },
+    "path": {404: "no such object, or not in the caller's scope (the two are not told apart)"},
+    "body": {
+        400: "the body is not valid JSON (the message names the line and column)",
+        409: "conflicts with data already stored; nothing was stored",
+        413: "the body is larger than the limit",
+        415: "the body is not application/json",
+    },
+}
+
+
+class DocumentedAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document lists every answer an operation can give, errors included, with the
+    one error body (ErrorOut), so a generated client and schemathesis agree with the server."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        document_errors(schema)
+        return schema
+
+
+def document_errors(schema: dict) -> None:
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["ErrorItem"] = ErrorItem.model_json_schema()
+    error = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+    error.pop("$defs", None)
+    components["ErrorOut"] = error
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            kinds = ["all"]
+            if operation.get("security"):
+                kinds.append("authenticated")
+            if "{" in path:
+                kinds.append("path")
+            if "requestBody" in operation or method in ("post", "put", "patch"):
+                kinds.append("body")
+            responses = operation.setdefault("responses", {})
+            for kind in kinds:
+                for status, description in ERROR_ANSWERS[kind].items():
+                    responses.setdefault(status, {"description": description, "content": reference})
+
+
 def build_api(*, auth: list, **kwargs) -> NinjaAPI:
     """The API with the project's error format; `auth` lists the ways a caller may authenticate."""
-    api = NinjaAPI(auth=auth, parser=TextParser(), **kwargs)
+    api = DocumentedAPI(auth=auth, parser=TextParser(), **kwargs)
 
     def respond(request, status, code, message, errors=None):
         return api.create_response(request, error_body(code, message, errors), status=status)

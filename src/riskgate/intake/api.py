@@ -19,7 +19,7 @@ from riskgate.core.principal import is_token
 from riskgate.core.vocabulary import HazardType, Urgency
 
 from . import linking, queries, services
-from .importers import RowError, read_json_items, run_import
+from .importers import PARTNER_COLUMNS, RowError, read_json_items, run_import
 from .models import Channel, LinkProposal, LinkStatus, SourceType, Status, TradeDirection
 
 router = Router(tags=["intake"])
@@ -125,9 +125,28 @@ class InformationIn(Schema):
     external_id: str = Field("", max_length=100, description="the sender's own reference; resubmitting it is refused")
 
 
+_CELL = {"type": ["string", "number", "boolean", "null"]}
+PARTNER_ITEM_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["external_id", "title"],
+    "properties": {
+        **{column: _CELL for column in PARTNER_COLUMNS},
+        "external_id": {"type": "string", "minLength": 1, "maxLength": 100},
+        "title": {"type": "string", "minLength": 1, "maxLength": 500},
+        "hazard_types": {"type": ["string", "array"], "items": {"type": "string"}, "description": "; between several"},
+        "origin_countries": {"type": ["string", "array"], "items": {"type": "string"}},
+    },
+}
+
+
 class BatchIn(Schema):
     items: list[dict] = Field(
-        ..., min_length=1, max_length=5000, description="rows in the partner format (docs/partner-format.md)"
+        ...,
+        min_length=1,
+        max_length=5000,
+        description="rows in the partner format (docs/partner-format.md); each bad row is reported by its position",
+        json_schema_extra={"items": PARTNER_ITEM_SCHEMA},
     )
 
 

@@ -20,13 +20,67 @@ router = Router(tags=["port control"])
 
 ITEMS = "declaration items in the exchange format (docs/screening-format.md); checked strictly, never coerced"
 
+# The shapes of the exchange format, for the OpenAPI document (the server checks them itself, strictly, with
+# messages naming the field: targeting.engine.exchange).
+_TEXT = {"type": "string", "minLength": 1}
+_HS = {"type": "string", "pattern": "^[0-9]{2,10}$"}
+_COUNTRY = {"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2"}
+_MOMENT = {"type": "string", "format": "date-time", "description": "ISO 8601 with its offset"}
+ITEM_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["declaration_id", "item_no", "direction", "hs_code", "origin_country", "port", "value", "declared_at"],
+    "properties": {
+        "declaration_id": {**_TEXT, "maxLength": 64},
+        "item_no": {"type": "integer", "minimum": 1},
+        "direction": {"type": "string", "enum": ["import", "export"]},
+        "hs_code": {"type": "string", "pattern": "^[0-9]{4,10}$"},
+        "origin_country": _COUNTRY,
+        "enterprise_ids": {"type": "array", "items": {**_TEXT, "maxLength": 100}},
+        "port": {**_TEXT, "maxLength": 64},
+        "description": {"type": "string", "maxLength": 2000},
+        "value": {"type": "number", "minimum": 0},
+        "declared_at": _MOMENT,
+    },
+}
+CRITERIA_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "direction": {"type": "string", "enum": ["import", "export", "any"]},
+        "hs_prefixes": {"type": "array", "items": _HS},
+        "origin_countries": {"type": "array", "items": _COUNTRY},
+        "enterprise_ids": {"type": "array", "items": {**_TEXT, "maxLength": 100}},
+        "ports": {"type": "array", "items": {**_TEXT, "maxLength": 100}},
+        "keywords": {"type": "array", "items": {**_TEXT, "maxLength": 100}},
+        "min_value": {"type": "number"},
+        "max_value": {"type": "number"},
+        "valid_from": _MOMENT,
+        "valid_to": _MOMENT,
+        "action": {"type": "string", "enum": ["reject", "hold", "inspect", "sample", "document_check"]},
+        "sampling_rate": {"type": "number", "minimum": 0, "maximum": 1},
+    },
+}
+
 
 class DeclarationIn(Schema):
-    items: list[dict] = Field(..., min_length=1, max_length=screening.MAX_DECLARATION_ITEMS, description=ITEMS)
+    items: list[dict] = Field(
+        ...,
+        min_length=1,
+        max_length=screening.MAX_DECLARATION_ITEMS,
+        description=ITEMS,
+        json_schema_extra={"items": ITEM_SCHEMA},
+    )
 
 
 class BatchIn(Schema):
-    items: list[dict] = Field(..., min_length=1, max_length=screening.MAX_BATCH_ITEMS, description=ITEMS)
+    items: list[dict] = Field(
+        ...,
+        min_length=1,
+        max_length=screening.MAX_BATCH_ITEMS,
+        description=ITEMS,
+        json_schema_extra={"items": ITEM_SCHEMA},
+    )
 
 
 class ResultOut(Schema):
@@ -110,14 +164,16 @@ class RuleFilter(Schema):
 
 
 class IssueIn(Schema):
-    criteria: dict = Field(..., description=CRITERIA_DOC)
+    criteria: dict = Field(..., description=CRITERIA_DOC, json_schema_extra=CRITERIA_SCHEMA)
     warning_id: int | None = Field(None, ge=1, le=MAX_ID, description="the agency notice the rule comes from")
     executing_ids: list[int] = Field([], max_length=100, description="organisations that execute the rule")
     reason: str = Field("", max_length=2000)
 
 
 class ChangeIn(Schema):
-    criteria: dict = Field(..., description="the criteria that change (the others are carried over)")
+    criteria: dict = Field(
+        ..., description="the criteria that change (the others are carried over)", json_schema_extra=CRITERIA_SCHEMA
+    )
     reason: str = Field(..., min_length=1, max_length=2000)
 
 
@@ -275,7 +331,25 @@ class PolicyOut(Schema):
 
 
 class PolicyIn(Schema):
-    changes: dict = Field(..., description="the policy's fields that change")
+    changes: dict = Field(
+        ...,
+        description="the policy's fields that change",
+        json_schema_extra={
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "grade_factors": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},
+                "default_grade": {"type": "string"},
+                "commodity_factors": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},
+                "record_tiers": {"type": "array"},
+                "record_window_days": {"type": "integer", "minimum": 1},
+                "record_min_inspections": {"type": "integer", "minimum": 0},
+                "random_rate": {"type": "number", "minimum": 0, "maximum": 1},
+                "min_random_rate": {"type": "number", "minimum": 0, "maximum": 1},
+                "random_action": {"type": "string", "enum": ["reject", "hold", "inspect", "sample", "document_check"]},
+            },
+        },
+    )
     reason: str = Field(..., min_length=1, max_length=2000)
 
 

@@ -114,11 +114,11 @@ def parse_policy(data) -> Policy:
             raise FormatError("grade_factors", "a grade needs a name")
         grade_factors[grade] = _factor(value, f"grade_factors.{grade}")
     default = data.get("default_grade")
-    if default not in grade_factors:
+    if not isinstance(default, str) or default not in grade_factors:
         raise FormatError("default_grade", f"expected one of the grades in grade_factors, got {default!r}")
     grades = {}
     for enterprise, grade in _object(data, "enterprise_grades").items():
-        if grade not in grade_factors:
+        if not isinstance(grade, str) or grade not in grade_factors:
             raise FormatError(f"enterprise_grades.{enterprise}", f"unknown grade {grade!r}")
         grades[enterprise] = grade
     commodity = {}
