@@ -121,6 +121,9 @@ def test_periodic_jobs_are_scheduled_and_run():
     scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert scheduled == {
         "riskgate.core.tasks.verify_audit_chain",
+        "riskgate.core.tasks.checkpoint_audit_chain",
+        "riskgate.intake.tasks.expire_stale_import_jobs",
+        "riskgate.intake.tasks.detect_pending_links",
         "riskgate.accounts.tasks.purge_login_failures",
         "riskgate.accounts.tasks.clear_expired_sessions",
         "riskgate.intake.tasks.escalate_overdue",
