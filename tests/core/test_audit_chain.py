@@ -238,22 +238,7 @@ def _unkeyed_rewrite(edit: bool = True):
         if event.seq == 2 and edit:
             event.reason = "rewritten"
         event.prev_hash = previous
-        payload = {
-            "seq": event.seq,
-            "at": audit._canonical_time(event.at),
-            "actor": event.actor_id,
-            "actor_repr": event.actor_repr,
-            "organisation": event.organisation_id,
-            "action": event.action,
-            "object_type": event.object_type,
-            "object_id": event.object_id,
-            "object_repr": event.object_repr,
-            "changes": event.changes,
-            "ip": event.ip,
-            "reason": event.reason,
-            "prev_hash": event.prev_hash,
-        }
-        event.hash = hashlib.sha256(audit.json_text(payload).encode()).hexdigest()
+        event.hash = hashlib.sha256(audit.json_text(audit.payload(event)).encode()).hexdigest()
         raw(
             "UPDATE core_auditevent SET reason = %s, prev_hash = %s, hash = %s WHERE seq = %s",
             [event.reason, event.prev_hash, event.hash, event.seq],
@@ -346,3 +331,12 @@ def test_the_migration_keys_an_intact_unkeyed_chain_and_refuses_a_broken_one(tmp
     raw("UPDATE core_auditevent SET reason = 'x' WHERE seq = 3")
     with pytest.raises(RuntimeError, match="broken at seq 3"):
         rekey(apps, None)
+
+
+@pytest.mark.django_db
+def test_a_checkpoint_file_with_a_foreign_line_is_reported_not_crashed(tmp_path):
+    make_events(1)
+    checkpoints = tmp_path / "c.jsonl"
+    checkpoints.write_text("42\n")
+    report = audit.verify_chain(checkpoints)
+    assert not report.ok and "not a checkpoint" in report.problem

@@ -89,8 +89,9 @@ def json_text(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def compute_hash(event: AuditEvent) -> str:
-    payload = {
+def payload(event: AuditEvent) -> dict:
+    """What an event's hash covers: its fields and the previous event's hash."""
+    return {
         "seq": event.seq,
         "at": _canonical_time(event.at),
         "actor": event.actor_id,
@@ -105,7 +106,10 @@ def compute_hash(event: AuditEvent) -> str:
         "reason": event.reason,
         "prev_hash": event.prev_hash,
     }
-    return hmac.new(chain_key(), json_text(payload).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def compute_hash(event: AuditEvent) -> str:
+    return hmac.new(chain_key(), json_text(payload(event)).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def chain_key() -> bytes:
@@ -257,6 +261,8 @@ def _against_checkpoints(checked: int, path: Path) -> ChainReport:
     except (OSError, ValueError) as exc:
         return ChainReport(False, checked, None, f"the checkpoint file cannot be read: {exc}")
     previous, last_seq = GENESIS_HASH, 0
+    if not all(isinstance(line, dict) for line in lines):
+        return ChainReport(False, checked, None, "the checkpoint file holds a line that is not a checkpoint")
     hashes = dict(AuditEvent.objects.filter(seq__in=[line.get("seq") for line in lines]).values_list("seq", "hash"))
     for number, line in enumerate(lines, start=1):
         try:

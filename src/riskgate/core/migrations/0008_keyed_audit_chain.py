@@ -8,7 +8,7 @@ from django.db import migrations
 
 
 def rekey(apps, schema_editor):
-    from riskgate.core.audit import GENESIS_HASH, compute_hash, json_text
+    from riskgate.core.audit import GENESIS_HASH, compute_hash, json_text, payload
 
     from django.db import connection as default
 
@@ -17,24 +17,7 @@ def rekey(apps, schema_editor):
     AuditHead = apps.get_model("core", "AuditHead")
 
     def unkeyed(event):
-        payload = {
-            "seq": event.seq,
-            "at": _time(event.at),
-            "actor": event.actor_id,
-            "actor_repr": event.actor_repr,
-            "organisation": event.organisation_id,
-            "action": event.action,
-            "object_type": event.object_type,
-            "object_id": event.object_id,
-            "object_repr": event.object_repr,
-            "changes": event.changes,
-            "ip": event.ip,
-            "reason": event.reason,
-            "prev_hash": event.prev_hash,
-        }
-        return hashlib.sha256(json_text(payload).encode("utf-8")).hexdigest()
-
-    from riskgate.core.audit import _canonical_time as _time
+        return hashlib.sha256(json_text(payload(event)).encode("utf-8")).hexdigest()
 
     previous_old, previous_new = GENESIS_HASH, GENESIS_HASH
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
