@@ -1,12 +1,16 @@
 """What the HTTP benchmarks share: a throw-away environment (a temporary var directory, optionally a fresh
 PostgreSQL database at 127.0.0.1 as user postgres) and the production web server on a free local port."""
 
+import http.client
 import os
+import queue
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -107,3 +111,64 @@ def _wait_for(url: str, seconds: float = 60) -> None:
         except OSError:
             time.sleep(0.3)
     raise SystemExit(f"the server did not answer at {url}")
+
+
+def open_loop(port: int, requests: list[tuple], rate: float, seconds: float | None = None, until=None) -> dict:
+    """Send requests (method, path, body, headers), taken in turn, to 127.0.0.1:port at a fixed rate, open loop:
+    request k is due at start + k/rate whatever the earlier ones did, and its latency counts from that time, so a
+    slow server cannot hide its queue. Stops after `seconds`, or once `until()` is true. 64 sender threads, each
+    with a kept-alive connection. Returns p50/p95/p99/max latency (ms), the rate achieved and the errors."""
+    due: queue.Queue = queue.Queue()
+    latencies, errors, lock = [], [], threading.Lock()
+
+    def sender():
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while (task := due.get()) is not None:
+            when, (method, path, body, headers) = task
+            pause = when - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            try:
+                connection.request(method, path, body=body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except OSError as exc:
+                status = str(exc)
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            finished = time.perf_counter()
+            with lock:
+                latencies.append((finished - when) * 1000)
+                if status != 200:
+                    errors.append((path, status))
+
+    threads = [threading.Thread(target=sender, daemon=True) for _ in range(64)]
+    for thread in threads:
+        thread.start()
+    start = time.perf_counter() + 0.2
+    sent = 0
+    while True:
+        when = start + sent / rate
+        if (seconds is not None and when - start >= seconds) or (until is not None and until()):
+            break
+        due.put((when, requests[sent % len(requests)]))
+        sent += 1
+        ahead = when - time.perf_counter() - 0.05  # keep the queue a little ahead of the clock
+        if ahead > 0:
+            time.sleep(ahead)
+    for _ in threads:
+        due.put(None)
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    cut = statistics.quantiles(latencies, n=100)
+    return {
+        "p50": cut[49],
+        "p95": cut[94],
+        "p99": cut[98],
+        "max": max(latencies),
+        "rate": sent / elapsed,
+        "errors": len(errors),
+        "sample": errors[:3],
+        "requests": sent,
+    }

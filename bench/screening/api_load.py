@@ -13,15 +13,10 @@ Target (issue 6): p99 under 20 ms at 200 declarations/s.
 """
 
 import argparse
-import http.client
 import json
-import queue
 import resource
-import statistics
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from serving import bench_env, gunicorn, workers_cpu_seconds  # noqa: E402
+from serving import bench_env, gunicorn, open_loop, workers_cpu_seconds  # noqa: E402
 
 TARGET_P99_MS = 20
 
@@ -87,62 +82,6 @@ def declarations(n_items: int) -> list[bytes]:
     return [json.dumps({"items": group}, ensure_ascii=False).encode() for group in grouped.values()]
 
 
-def load(port: int, path: str, bodies: list[bytes], token: str, rate: float, seconds: float) -> dict:
-    """Open-loop: request k is due at start + k/rate; 64 sender threads, each with a kept-alive connection."""
-    due: queue.Queue = queue.Queue()
-    latencies, errors, lock = [], [], threading.Lock()
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
-
-    def sender():
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while True:
-            task = due.get()
-            if task is None:
-                return
-            when, body = task
-            pause = when - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
-            try:
-                if body is None:
-                    connection.request("GET", path)
-                else:
-                    connection.request("POST", path, body=body, headers=headers)
-                response = connection.getresponse()
-                response.read()
-                status = response.status
-            except OSError as exc:
-                status = str(exc)
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            finished = time.perf_counter()
-            with lock:
-                latencies.append((finished - when) * 1000)
-                if status != 200:
-                    errors.append(status)
-
-    threads = [threading.Thread(target=sender, daemon=True) for _ in range(64)]
-    for thread in threads:
-        thread.start()
-    start = time.perf_counter() + 0.5
-    total = int(rate * seconds)
-    for k in range(total):
-        due.put((start + k / rate, bodies[k % len(bodies)] if bodies else None))
-    for _ in threads:
-        due.put(None)
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - start
-    cut = statistics.quantiles(latencies, n=100)
-    return {
-        "p50": cut[49],
-        "p99": cut[98],
-        "rate": total / elapsed,
-        "errors": len(errors),
-        "sample": errors[:3],
-        "requests": total,
-    }
-
-
 def _own_cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -169,13 +108,15 @@ def main() -> None:
         ).stdout  # noqa: S603
         token = next(line.split()[1] for line in out.splitlines() if line.startswith("TOKEN "))
         bodies = declarations(int(args.rate * args.seconds * 6))
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+        posts = [("POST", "/api/v1/screening/declarations", body, headers) for body in bodies]
         with gunicorn(env) as (_base, port, workers, master):
-            load(port, "/api/v1/screening/declarations", bodies[:200], token, 50, 4)  # warm-up: each engine
+            open_loop(port, posts[:200], 50, 4)  # warm-up: each worker's engine
             used, mine = workers_cpu_seconds(master), _own_cpu_seconds()
-            screening = load(port, "/api/v1/screening/declarations", bodies, token, args.rate, args.seconds)
+            screening = open_loop(port, posts, args.rate, args.seconds)
             cpu_ms = (workers_cpu_seconds(master) - used) * 1000 / screening["requests"]
             sender_ms = (_own_cpu_seconds() - mine) * 1000 / screening["requests"]
-            healthz = load(port, "/healthz", [], token, args.rate, args.seconds / 2)
+            healthz = open_loop(port, [("GET", "/healthz", None, {})], args.rate, args.seconds / 2)
     verdict = "met" if screening["p99"] < TARGET_P99_MS and screening["errors"] == 0 else "MISSED"
     print(f"{args.rules:,} active rules, {workers} gunicorn workers, {args.db}; declarations of 1–10 items")
     print(

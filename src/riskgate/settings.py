@@ -297,3 +297,5 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 
 # Declaration history for retro-screening (追溯调查): Parquet parts appended by export_declaration_history.
 DECLARATION_HISTORY_DIR = Path(env_str("DECLARATION_HISTORY_DIR", str(VAR_DIR / "declaration-history")))
+# How long a file merged into a larger part stays on disk for a retro-screening that listed it before the merge.
+DECLARATION_HISTORY_GRACE_SECONDS = env_int("DECLARATION_HISTORY_GRACE_SECONDS", 3600)

@@ -370,13 +370,17 @@ class RetroScreening(models.Model):
 
 
 class HistoryExport(models.Model):
-    """One part of the declaration history (Parquet): the screening decisions up to `last_decision_id`."""
+    """One file pair of the declaration history (Parquet, both projections): the screening decisions from
+    `first_decision_id` to `last_decision_id`. The export appends small segments and merges them into parts; a
+    merged segment is kept (superseded) for a grace period, so a retro-screening that listed it can still read it,
+    and then removed. The rows not superseded are the history."""
 
     name = models.CharField(max_length=40, unique=True)
     first_decision_id = models.PositiveBigIntegerField()
     last_decision_id = models.PositiveBigIntegerField()
     items = models.PositiveIntegerField()
     exported_at = models.DateTimeField(auto_now_add=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)  # merged into a part at that time
 
     class Meta:
         verbose_name = _("报关历史数据分片")

@@ -13,9 +13,11 @@ def retro_screen(rule_id: int) -> int:
 
 @shared_task(name="riskgate.targeting.tasks.export_history")
 def export_history() -> int:
-    from .services.retro import export
+    from riskgate.core.priority import at_low_priority
 
-    return export()
+    from .services.retro import EXPORT_BUDGET, export
+
+    return at_low_priority(export, budget=EXPORT_BUDGET)
 
 
 @shared_task(name="riskgate.targeting.tasks.refresh_commodity_records")

@@ -7,7 +7,8 @@ already casefolded so that keywords match as the engine matches them, `declared_
   by_enterprise/*.parquet  one row per item and enterprise (`enterprise_id`), sorted by enterprise.
 Sorted files let DuckDB skip the row groups that cannot hold a match: a rule with HS prefixes reads by_hs
 (prefix p is the range p ≤ code < p + ':', ':' following '9'), a rule naming enterprises but no prefixes reads
-by_enterprise; any other rule scans by_hs. A single Parquet file is read as by_hs.
+by_enterprise; any other rule scans by_hs. A single Parquet file is read as by_hs. With `parts` (names of file
+pairs, as a manifest lists them) only those files are read instead of every file in the directory.
 
 What a rule "would have matched" looks back: its validity period and its sampling are not applied (the rule is
 new; the question is which past goods fit its description). An explicit period can be given instead.
@@ -70,28 +71,33 @@ def rule_filter(rule: Rule, since: dt.datetime | None = None, until: dt.datetime
     return (" AND ".join(where) or "TRUE"), params
 
 
-def _source(rule: Rule, history: str | Path, since, until) -> tuple[str, str, list]:
+def _source(rule: Rule, history: str | Path, since, until, parts=None) -> tuple[str | list[str], str, list]:
     """The Parquet files to read for the rule, and its condition with parameters."""
     source = Path(history)
     condition, params = rule_filter(rule, since, until)
+    projection = "by_hs"
     if not source.is_dir():
-        files = str(source)
-    elif rule.enterprise_ids and not rule.hs_prefixes:
-        files = str(source / "by_enterprise" / "*.parquet")
+        return str(source), condition, params
+    if rule.enterprise_ids and not rule.hs_prefixes:
+        projection = "by_enterprise"
         condition += f" AND enterprise_id IN ({', '.join('?' * len(rule.enterprise_ids))})"
         params += sorted(rule.enterprise_ids)
-    else:
-        files = str(source / "by_hs" / "*.parquet")
-    return files, condition, params
+    if parts is None:
+        return str(source / projection / "*.parquet"), condition, params
+    return [str(source / projection / f"{name}.parquet") for name in parts], condition, params
 
 
-def retro_screen(rule: Rule, history: str | Path, *, since=None, until=None, connection=None) -> list[tuple]:
+def retro_screen(
+    rule: Rule, history: str | Path, *, since=None, until=None, connection=None, parts=None
+) -> list[tuple]:
     """(declaration_id, item_no) of every item in the history (a directory as above, or one Parquet file) that
     the rule would have matched, ordered by declaration and item."""
     import duckdb
 
+    if parts is not None and not parts:
+        return []
     db = connection or duckdb.connect()
-    files, condition, params = _source(rule, history, since, until)
+    files, condition, params = _source(rule, history, since, until, parts)
     sql = (
         f"SELECT DISTINCT declaration_id, item_no FROM read_parquet(?) WHERE {condition} "  # noqa: S608 - values bound
         "ORDER BY declaration_id, item_no"
@@ -99,13 +105,17 @@ def retro_screen(rule: Rule, history: str | Path, *, since=None, until=None, con
     return db.execute(sql, [files, *params]).fetchall()
 
 
-def retro_items(rule: Rule, history: str | Path, *, limit: int, since=None, until=None) -> tuple[int, list[dict]]:
+def retro_items(
+    rule: Rule, history: str | Path, *, limit: int, since=None, until=None, parts=None
+) -> tuple[int, list[dict]]:
     """How many past items the rule would have matched, and the newest `limit` of them whole (the exchange
     format's fields, `declared_at` in UTC) — what follow-up tasks are opened from."""
     import duckdb
 
+    if parts is not None and not parts:
+        return 0, []
     db = duckdb.connect()
-    files, condition, params = _source(rule, history, since, until)
+    files, condition, params = _source(rule, history, since, until, parts)
     names = ", ".join(COLUMNS)
     matched = f"SELECT DISTINCT {names} FROM read_parquet(?) WHERE {condition}"  # noqa: S608 - values bound
     total = db.execute(f"SELECT count(*) FROM ({matched})", [files, *params]).fetchone()[0]  # noqa: S608
@@ -129,30 +139,47 @@ def write_projections(db, table: str, directory: Path, name: str) -> None:
 
 
 def write_history(items: list[Item], directory: str | Path, name: str = "part-00001", connection=None) -> None:
-    """Add items to a history directory as one more part of each projection."""
+    """Add items to a history directory as one more part of each projection. The items reach DuckDB as NumPy
+    columns in one statement (about 1 µs an item; DuckDB's executemany takes some 400 µs a row)."""
     import duckdb
+    import numpy as np
 
     db = connection or duckdb.connect()
     columns = ", ".join(f"{column} {kind}" for column, kind in COLUMNS.items())
     db.execute(f"CREATE OR REPLACE TEMP TABLE history_rows ({columns})")
     if items:
-        db.executemany(
-            f"INSERT INTO history_rows VALUES ({', '.join('?' * len(COLUMNS))})",  # noqa: S608 - fixed SQL
-            [
-                (
-                    i.declaration_id,
-                    i.item_no,
-                    i.direction,
-                    i.hs_code,
-                    i.origin_country,
-                    list(i.enterprise_ids),
-                    i.port,
-                    i.description,
-                    i.value,
-                    i.declared_at.astimezone(dt.UTC).replace(tzinfo=None),
-                )
-                for i in items
-            ],
-        )
+        fields = dict(zip(Item._fields, zip(*items, strict=True), strict=True))
+
+        def texts(values) -> np.ndarray:
+            array = np.empty(len(items), dtype=object)
+            array[:] = values
+            return array
+
+        batch = {column: texts(fields[column]) for column in COLUMNS if COLUMNS[column] == "VARCHAR"}
+        batch["item_no"] = np.array(fields["item_no"], dtype=np.int64)
+        batch["enterprise_ids"] = texts([list(ids) for ids in fields["enterprise_ids"]])
+        batch["value"] = np.array(fields["value"], dtype=np.float64)
+        # declared_at in UTC without a zone, from the POSIX time the parser keeps beside it (whole microseconds)
+        batch["declared_at"] = np.round(np.array(fields["at"], dtype=np.float64) * 1e6).astype("datetime64[us]")
+        db.register("history_batch", batch)
+        try:
+            db.execute(f"INSERT INTO history_rows SELECT {', '.join(COLUMNS)} FROM history_batch")  # noqa: S608
+        finally:
+            db.unregister("history_batch")
     write_projections(db, "history_rows", Path(directory), name)
     db.execute("DROP TABLE history_rows")
+
+
+def merge_history(directory: str | Path, names: list[str], name: str, connection=None) -> int:
+    """Write the items of the parts `names` of a history directory as one part `name` (both projections, sorted
+    again); the parts themselves are left as they are. Returns the items written."""
+    import duckdb
+
+    db = connection or duckdb.connect()
+    directory = Path(directory)
+    files = [str(directory / "by_hs" / f"{part}.parquet") for part in names]
+    db.execute("CREATE OR REPLACE TEMP TABLE history_rows AS SELECT * FROM read_parquet(?)", [files])
+    count = db.execute("SELECT count(*) FROM history_rows").fetchone()[0]
+    write_projections(db, "history_rows", directory, name)
+    db.execute("DROP TABLE history_rows")
+    return count

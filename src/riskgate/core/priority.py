@@ -1,0 +1,51 @@
+"""Bulk background work that must not slow the web tier (exports, compaction): it runs in a thread of its own that
+has lowered its CPU priority to the idle class, so it uses only CPU time nobody else wants. On Linux the
+scheduling policy and the nice value belong to a thread, so the worker process that called keeps its own priority
+for the tasks that follow; threads the work starts (DuckDB's) inherit the lowered one."""
+
+import os
+import threading
+
+from django.db import connections
+
+IDLE_NICE = 19
+
+
+def lower_this_thread() -> str:
+    """Lower the calling thread to the idle scheduling class (SCHED_IDLE) and nice 19 where the system allows it;
+    returns what was applied ("idle", "nice" or "none")."""
+    tid = threading.get_native_id()
+    applied = "none"
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid, IDLE_NICE)
+        applied = "nice"
+    except (AttributeError, OSError):  # not Linux, or refused
+        pass
+    try:
+        os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
+        applied = "idle"
+    except (AttributeError, OSError):
+        pass
+    return applied
+
+
+def at_low_priority(function, /, *args, **kwargs):
+    """Call function(*args, **kwargs) in a new thread at the lowest CPU priority and return its result (or raise
+    its exception). The thread's own database connections are closed when it ends."""
+    outcome: dict = {}
+
+    def body():
+        try:
+            lower_this_thread()
+            outcome["value"] = function(*args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread below
+            outcome["error"] = exc
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=body, name="riskgate-low-priority", daemon=True)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
