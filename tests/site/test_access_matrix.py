@@ -992,3 +992,92 @@ def test_executing_units_read_the_rules_they_execute(matrix_world, role):
     if role == "port_officer":  # reads it, may not change it
         page = client.get(reverse("targeting:rule", kwargs={"pk": executed.pk})).content.decode()
         assert "调整（生成新版本）" not in page
+
+
+# Who reads a reporter's name, phone and e-mail: the permission, in scope (issue 24 item 4); who reads an item's
+# internal history (officers' names, internal reasons): whoever reads the item itself, never from a shared copy.
+REPORTER_READERS = {"system_admin", "warning_officer"}
+SHARED_ITEM_READERS = XIAN_ITEM_READERS | {"partner_officer"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reporter_data_and_internal_history_per_role(matrix_world, role):
+    """Issue 24 item 4: a verified Xi'an complaint shared with the Shaanxi market regulator (the demo scope)."""
+    from riskgate.intake import services as intake
+    from riskgate.intake.models import Status
+
+    xian = matrix_world.user("xian")
+    info = intake.create_information(
+        xian,
+        data={
+            "source_type": "consumer_complaint",
+            "channel": "hotline",
+            "title": "矩阵：举报人",
+            "hazard_types": ["physical"],
+        },
+        reporter={"name": "王小明", "phone": "13800138000", "email": "wxm@example.cn"},
+    )
+    intake.transition(xian, info, to_status="under_verification", reason="矩阵内部核实理由")
+    RiskInformation.objects.filter(pk=info.pk).update(status=Status.VERIFIED)
+    client = matrix_world.client_for(role)
+    page = client.get(reverse("intake:detail", kwargs={"pk": info.pk}))
+    api_response = client.get(f"/api/v1/intake/information/{info.pk}")
+    assert is_allowed(page) == (role in SHARED_ITEM_READERS), role
+    body = page.content.decode()
+    if role in SHARED_ITEM_READERS:
+        reporter = body.split('id="h-reporter"')[1].split("</section>")[0]
+        for fragment in ("王小明", "13800138000", "wxm@example.cn"):
+            assert (fragment in reporter) == (role in REPORTER_READERS), (role, fragment)
+        if role not in REPORTER_READERS:
+            for fragment in ("王", "138", "example.cn", "*"):
+                assert fragment not in reporter, (role, fragment)  # no initial, length or domain either
+        assert ("矩阵内部核实理由" in body) == (role in XIAN_ITEM_READERS), role
+        assert ('id="h-history"' in body) == (role in XIAN_ITEM_READERS), role
+    for fragment in ("王小明", "13800138000", "example.cn", "矩阵内部核实理由"):
+        assert fragment not in api_response.content.decode(), (role, fragment)  # the API never carries them
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_an_assessment_notice_reaches_no_role_that_does_not_take_part(
+    matrix_world, role, django_capture_on_commit_callbacks
+):
+    """Issue 24 item 3: an assessment of CAIQ led by someone else: its title reaches only roles that may open it
+    (by jurisdiction or audit), never the CAIQ assessor and expert who do not take part, on the home page or in
+    e-mail."""
+    from django.core import mail
+
+    from riskgate.accounts.models import Role, User
+    from riskgate.assessment import services as assessment
+    from riskgate.intake import services as intake
+
+    xian = matrix_world.user("xian")
+    info = intake.create_information(
+        xian, data={"source_type": "media", "channel": "hotline", "title": "矩阵通知", "hazard_types": ["physical"]}
+    )
+    intake.transition(xian, info, to_status="under_verification")
+    intake.transition(xian, info, to_status="verified")
+    lead = User.objects.create(
+        username="matrix-lead", role=Role.objects.get(code="assessor"), organisation=matrix_world.org("caiq")
+    )
+    User.objects.exclude(pk=lead.pk).update(email="someone@example.com")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = assessment.request_assessment(
+            xian,
+            title="矩阵通知：不应外泄的研判标题",
+            hazard_type="physical",
+            assignee_kind="institution",
+            institution=matrix_world.org("caiq"),
+            lead=lead,
+            information_ids=[info.pk],
+        )
+    client = matrix_world.client_for(role)
+    home = client.get(reverse("site:home")).content.decode()
+    may_open = is_allowed(client.get(reverse("assessment:detail", kwargs={"pk": case.pk})))
+    assert may_open == (role in XIAN_ASSESSMENT_READERS), role
+    notes = home.split('aria-labelledby="h-notes"')[1].split("</section>")[0] if "h-notes" in home else ""
+    if not may_open:
+        assert "不应外泄的研判标题" not in notes, role
+        if role != "auditor":  # the auditor's audit-trail panel names every audited object, by design
+            assert "不应外泄的研判标题" not in home, role
+    assert not [m for m in mail.outbox if "不应外泄的研判标题" in m.subject + m.body], role
