@@ -1,0 +1,63 @@
+"""The offline command-line tools in a fresh shell (issue 25 item 8): no server settings, no environment at all,
+every error one line on standard error with exit status 2, never a traceback."""
+
+import csv
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+BIN = Path(sys.executable).parent
+BARE = {"PATH": "/usr/bin:/bin"}  # what `env -i` leaves: no SECRET_KEY, no RISKGATE_DEV, no DJANGO_SETTINGS_MODULE
+
+pytestmark = pytest.mark.db_independent
+
+
+def _riskgate(*args, cwd):
+    return subprocess.run(  # noqa: S603
+        [str(BIN / "riskgate"), *args], capture_output=True, text=True, env=BARE, cwd=cwd, timeout=120
+    )
+
+
+def test_the_readmes_triage_line_works_in_a_bare_shell(tmp_path):
+    export = settings.RISKGATE_SHARED_DATA / "rasff" / "rasff_risk_decision_2024.csv"
+    sample = tmp_path / "sample.csv"
+    sample.write_text("".join(export.read_text(encoding="utf-8-sig").splitlines(keepends=True)[:51]), encoding="utf-8")
+    done = _riskgate("triage", str(sample), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = list(csv.reader(io.StringIO(done.stdout)))
+    assert lines[0] == ["reference", "hazard_category", "product_category", "p_serious", "serious"] and len(lines) == 51
+    assert done.stderr.strip().startswith("50 rows triaged with rasff-2024@")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("triage", "missing.csv"), "riskgate triage: 文件不存在 / no such file: missing.csv"),
+        (("triage",), "riskgate triage: Error: the following arguments are required: file"),
+        (("triage", "wrong.csv"), "riskgate triage: 缺少列 / missing columns: reference, subject"),
+        (("screen", "--rules", "rules.json", "--items", "bad.jsonl"), "riskgate screen: bad.jsonl: line 1: not JSON"),
+    ],
+)
+def test_a_bad_input_is_one_line_and_exit_status_2(tmp_path, args, message):
+    (tmp_path / "wrong.csv").write_text("Reference,Product\n2024.1,Chicken\n", encoding="utf-8")
+    (tmp_path / "rules.json").write_text("[]", encoding="utf-8")
+    (tmp_path / "bad.jsonl").write_text('{"declaration_id": \n', encoding="utf-8")
+    done = _riskgate(*args, cwd=tmp_path)
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith(message), done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_an_unexpected_failure_is_one_line_too(tmp_path):
+    sample = tmp_path / "sample.csv"
+    sample.write_text("reference,subject\n2024.1,Salmonella in chicken\n", encoding="utf-8")
+    done = _riskgate("triage", str(sample), "--output", str(tmp_path / "no" / "such" / "dir.csv"), cwd=tmp_path)
+    assert done.returncode == 1
+    assert (
+        done.stderr.strip()
+        == f"riskgate triage: FileNotFoundError: [Errno 2] No such file or directory: '{tmp_path}/no/such/dir.csv'"
+    )
