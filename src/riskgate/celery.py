@@ -54,6 +54,10 @@ app.conf.update(
             "task": "riskgate.warnings.tasks.escalate_unpublished",
             "schedule": crontab(minute="*/15"),
         },
+        "escalate-overdue-measures": {
+            "task": "riskgate.response.tasks.escalate_overdue_measures",
+            "schedule": crontab(minute="*/15"),
+        },
         "escalate-obligations": {
             "task": "riskgate.response.tasks.escalate_obligations",
             "schedule": crontab(minute="*/15"),

@@ -136,6 +136,7 @@ def test_periodic_jobs_are_scheduled_and_run():
         "riskgate.response.tasks.lift_expired",
         "riskgate.response.tasks.lift_expired_warnings",
         "riskgate.response.tasks.escalate_obligations",
+        "riskgate.response.tasks.escalate_overdue_measures",
         "riskgate.targeting.tasks.refresh_commodity_records",
     }
     assert all(name in app.tasks for name in scheduled)

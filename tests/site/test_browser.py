@@ -587,3 +587,48 @@ def test_recall_effectiveness_chart_renders_from_the_local_echarts(browser, live
     assert page.locator("[data-recall-chart]").is_visible() and page.get_by_text("62%").is_visible()
     page.screenshot(path=str(ARTIFACTS / "recall-effectiveness.png"), full_page=True)
     assert refused == []
+
+
+def test_an_overdue_measure_stands_out_and_the_lead_unit_reports_it_implemented(browser, live_server, live_world):
+    """A measure past its deadline: the scheduled job records it; the lead unit's officer sees it on the home page,
+    opens it, reports it implemented with the box ticked; the deciding bureau is told and the flag is gone."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from riskgate.response.models import MeasureKind, MeasureOrder
+    from riskgate.response.services import measures
+    from tests.warnings.factories import published
+
+    notice, _approver = published(live_world)
+    order = measures.order_measure(
+        live_world.user("xian"),
+        kind=MeasureKind.objects.get(code="supervised-destruction"),
+        warning=notice,
+        target_kind="product",
+        target="涉事型号全部库存",
+        hs_codes=[],
+        instructions="监督销毁。",
+        lead_unit=live_world.org("xianyang-customs"),
+        cooperating_units=[],
+        deadline=timezone.now() + dt.timedelta(days=3),
+    )
+    MeasureOrder.objects.filter(pk=order.pk).update(deadline=timezone.now() - dt.timedelta(hours=1))
+    assert measures.watch_deadlines()["overdue"] == 1
+    port = sign_in(browser, live_server, "port", live_world.password)
+    panel = port.locator("section[aria-labelledby='h-overdue-measures']")
+    assert panel.get_by_role("link", name=order.reference).is_visible()
+    with port.expect_navigation():
+        panel.get_by_role("link", name=order.reference).click()
+    assert port.locator(".heading").get_by_text("逾期未落实").is_visible()
+    port.get_by_label("进展情况").fill("已在海关监督下全部销毁。")
+    port.get_by_label("措施已落实完毕").check()
+    with port.expect_navigation():
+        port.get_by_role("button", name="报告进展").click()
+    assert port.locator(".heading").get_by_text("已落实完毕").is_visible()
+    assert port.locator(".heading").get_by_text("逾期未落实").count() == 0
+    bureau = sign_in(browser, live_server, "xian", live_world.password)
+    assert bureau.get_by_text("牵头单位报告已落实完毕").first.is_visible()
+    assert bureau.locator("section[aria-labelledby='h-overdue-measures']").count() == 0
+    for page in (port, bureau):
+        assert page.console_errors == []

@@ -1,10 +1,11 @@
-"""The measures catalogue in the admin (reference data: every change audited)."""
+"""The measures catalogue and the time windows of rapid response in the admin (reference data: every change
+audited)."""
 
 from django.contrib import admin
 
 from riskgate.core.admin import AuditedAdmin, admin_site
 
-from .models import MeasureKind
+from .models import MeasureKind, ResponseLimit
 
 
 @admin.register(MeasureKind, site=admin_site)
@@ -15,3 +16,11 @@ class MeasureKindAdmin(AuditedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # a kind that measures were ordered under is deactivated, not deleted
+
+
+@admin.register(ResponseLimit, site=admin_site)
+class ResponseLimitAdmin(AuditedAdmin):
+    list_display = ["kind", "hours"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # without its row a window falls back to its default: change the hours instead

@@ -69,6 +69,9 @@ class MeasureOut(Schema):
     lead_unit_id: int
     cooperating_unit_ids: list[int]
     deadline: dt.datetime
+    implemented_at: dt.datetime | None
+    overdue: bool = Field(..., alias="is_overdue")
+    overdue_at: dt.datetime | None
     period_ends_at: dt.datetime | None
     control_rules: list[str]
     quantities: list[QuantityOut]
@@ -117,6 +120,7 @@ class OrderIn(Schema):
 
 class ProgressIn(Schema):
     text: str = Field(..., min_length=1, max_length=5000)
+    implemented: bool = Field(False, description="the lead unit reports the measure carried out in full")
 
 
 class QuantityIn(Schema):
@@ -188,7 +192,7 @@ def order_measure(request, payload: OrderIn):
 @router.post("/measures/{int:measure_id}/progress", response={201: MeasureOut}, summary="Report progress")
 def report_progress(request, measure_id: int, payload: ProgressIn):
     order = pk_or_404(_orders(request), measure_id)
-    services.report_progress(request.auth, order, text=payload.text)
+    services.report_progress(request.auth, order, text=payload.text, implemented=payload.implemented)
     return HttpStatus(201, pk_or_404(_orders(request), measure_id))
 
 

@@ -54,6 +54,16 @@ class OrderForm(forms.Form):
 class ProgressForm(forms.Form):
     text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     evidence = forms.FileField(label=_("证据材料"), required=False, help_text=_("JPEG、PNG、WEBP、PDF 或 MP4"))
+    implemented = forms.BooleanField(
+        label=_("措施已落实完毕"),
+        required=False,
+        help_text=_("牵头单位报告；结束对完成时限的督办，解除仍由决定机构确认"),
+    )
+
+    def __init__(self, *args, lead: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not lead:  # only the lead unit reports the measure implemented
+            del self.fields["implemented"]
 
 
 class QuantityForm(forms.Form):
@@ -73,6 +83,7 @@ class LiftForm(forms.Form):
 class FilterForm(forms.Form):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *Status.choices])
     mine = forms.BooleanField(label=_("本单位承办"), required=False)
+    overdue = forms.BooleanField(label=_("逾期未落实"), required=False)
 
 
 class ImposeForm(forms.Form):

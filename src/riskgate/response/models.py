@@ -121,6 +121,9 @@ class MeasureOrder(Scoped):
         "accounts.Organisation", verbose_name=_("配合单位"), blank=True, related_name="measures_cooperating"
     )
     deadline = models.DateTimeField(_("完成时限"))
+    implemented_at = models.DateTimeField(_("落实完毕时间"), null=True, blank=True)  # reported by the lead unit
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_at = models.DateTimeField(_("逾期记录时间"), null=True, blank=True)
     period_ends_at = models.DateTimeField(
         _("实施期至"), null=True, blank=True, help_text=_("有规定实施期的，期满后自动解除")
     )
@@ -165,6 +168,13 @@ class MeasureOrder(Scoped):
     @property
     def is_open(self) -> bool:
         return self.status != Status.LIFTED
+
+    @property
+    def is_overdue(self) -> bool:
+        """Open, not reported implemented, and past its deadline (whether or not the job has recorded it yet)."""
+        from django.utils import timezone
+
+        return self.is_open and self.implemented_at is None and self.deadline <= timezone.now()
 
 
 class ProgressNote(models.Model):
@@ -521,3 +531,41 @@ class ImplementationCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.obligation.reference} {self.checked_on}"
+
+
+class LimitKind(models.TextChoices):
+    MEASURE_REMINDER = "measure_reminder", _("措施完成时限前提醒")
+    OBLIGATION_REMINDER = "obligation_reminder", _("消减报告提交时限前提醒")
+    OBLIGATION_RESUBMISSION = "obligation_resubmission", _("消减报告不合格后的重新提交期限")
+
+
+class ResponseLimit(models.Model):
+    """A time window of rapid response (configurable data, like the other time limits); an administrator
+    changes it in the admin."""
+
+    kind = models.CharField(_("时限类别"), max_length=30, choices=LimitKind.choices, unique=True)
+    hours = models.PositiveIntegerField(_("时长（小时）"))
+
+    class Meta:
+        verbose_name = _("快速反应时限")
+        verbose_name_plural = _("快速反应时限")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.hours} h"
+
+
+# Loaded by migration; a kind without a row uses its default.
+DEFAULT_RESPONSE_LIMITS = {
+    LimitKind.MEASURE_REMINDER: 48,
+    LimitKind.OBLIGATION_REMINDER: 48,
+    LimitKind.OBLIGATION_RESUBMISSION: 240,
+}
+
+
+def response_window(kind: str):
+    """The window of `kind` as a timedelta: its row, or the default."""
+    import datetime as dt
+
+    hours = ResponseLimit.objects.filter(kind=kind).values_list("hours", flat=True).first()
+    return dt.timedelta(hours=DEFAULT_RESPONSE_LIMITS[kind] if hours is None else hours)

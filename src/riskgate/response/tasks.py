@@ -17,6 +17,13 @@ def notify(order_id: int, organisation_id: int) -> bool:
     return notify_unit(order_id, organisation_id)
 
 
+@shared_task(name="riskgate.response.tasks.escalate_overdue_measures")
+def escalate_overdue_measures() -> dict:
+    from .services.measures import watch_deadlines
+
+    return watch_deadlines()
+
+
 @shared_task(name="riskgate.response.tasks.escalate_obligations")
 def escalate_obligations() -> dict:
     from .services.obligations import escalate

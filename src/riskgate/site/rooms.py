@@ -166,6 +166,7 @@ ROOMS: list[Room] = [
             ),
         ),
         public_navigation=(Link("response:public_recalls", _("召回公告"), 20),),
+        panels=(Panel("riskgate.response.queries.measures.overdue_panel", "response/panels/overdue.html", 15),),
         demo=(
             DemoStep("riskgate.response.demo.load_demo_measures", "Demo rapid-response measures created: {}"),
             DemoStep(

@@ -1,6 +1,7 @@
 """Reads of measure orders: those decided in the principal's jurisdiction and those its organisation executes."""
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.assessment.models import Assessment
@@ -9,7 +10,7 @@ from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
 from riskgate.warnings.queries import basis_for
 
-from ..models import EXECUTING_KINDS, MeasureKind, MeasureOrder
+from ..models import EXECUTING_KINDS, MeasureKind, MeasureOrder, Status
 
 
 def visible(principal: Principal) -> QuerySet:
@@ -24,6 +25,26 @@ def visible(principal: Principal) -> QuerySet:
         Q(lead_unit__path__startswith=organisation.path) | Q(cooperating_units__path__startswith=organisation.path)
     )
     return MeasureOrder.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=executing.values("pk"))).distinct()
+
+
+def overdue(orders: QuerySet) -> QuerySet:
+    """Open measures not reported implemented whose deadline has passed (MeasureOrder.is_overdue, as a filter)."""
+    return orders.exclude(status=Status.LIFTED).filter(implemented_at__isnull=True, deadline__lte=timezone.now())
+
+
+OVERDUE_SHOWN = 10
+
+
+def overdue_panel(user) -> dict | None:
+    """The home page's panel for the units concerned: the overdue measures this user's organisation executes or
+    decided (shown only when there are some)."""
+    if not user.has_permission(Permission.RESPONSE_MEASURE_VIEW):
+        return None
+    late = overdue(visible(user)).select_related("kind", "lead_unit").order_by("deadline")
+    count = late.count()
+    if not count:
+        return None
+    return {"count": count, "orders": late[:OVERDUE_SHOWN]}
 
 
 def executes(principal: Principal, order: MeasureOrder) -> bool:

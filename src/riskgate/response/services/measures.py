@@ -26,6 +26,7 @@ from riskgate.warnings.queries import basis_for
 from ..models import (
     EXECUTING_KINDS,
     LiftMode,
+    LimitKind,
     MeasureKind,
     MeasureOrder,
     ProgressNote,
@@ -33,6 +34,7 @@ from ..models import (
     QuantityKind,
     Status,
     TargetKind,
+    response_window,
 )
 from ..queries.measures import executes
 from .common import record
@@ -204,11 +206,20 @@ def _executing(principal: Principal, order: MeasureOrder) -> MeasureOrder:
 
 
 @transaction.atomic
-def report_progress(principal: Principal, order: MeasureOrder, *, text: str, evidence=None) -> ProgressNote:
+def report_progress(
+    principal: Principal, order: MeasureOrder, *, text: str, evidence=None, implemented: bool = False
+) -> ProgressNote:
+    """A progress report of an executing unit; with `implemented`, the lead unit reports the measure carried out
+    in full (落实完毕), which ends the watch on its deadline (its lifting is the authority's decision)."""
     order = _executing(principal, order)
     text = (text or "").strip()
     if not text:
         raise field_error("text", _("请填写进展情况。"))
+    if implemented:
+        if principal.organisation_id != order.lead_unit_id:
+            raise field_error("implemented", _("只有牵头单位才能报告措施落实完毕。"))
+        if order.implemented_at is not None:
+            raise field_error("implemented", _("该措施已报告落实完毕。"))
     note = ProgressNote(order=order, organisation=principal.organisation, text=text, created_by=recorded(principal))
     if evidence is not None:
         note.evidence_sha256, note.evidence_name = prepare_upload(evidence, "evidence")
@@ -216,8 +227,23 @@ def report_progress(principal: Principal, order: MeasureOrder, *, text: str, evi
     note.save()
     if order.status == Status.ORDERED:
         order.status = Status.IN_PROGRESS
-        order.save(update_fields=["status"])
-    _record(principal, order, "progress", {"note": note.pk, "evidence": note.evidence_sha256})
+    if implemented:
+        order.implemented_at = timezone.now()
+    order.save(update_fields=["status", "implemented_at"])
+    _record(
+        principal,
+        order,
+        "implemented" if implemented else "progress",
+        {"note": note.pk, "evidence": note.evidence_sha256},
+    )
+    if implemented:
+        _tell(
+            order,
+            order.organisation,
+            Permission.RESPONSE_MEASURE_LIFT,
+            "measure.implemented",
+            _("快速反应措施 %(ref)s：牵头单位报告已落实完毕，请确认后决定解除") % {"ref": order.reference},
+        )
     return note
 
 
@@ -300,3 +326,51 @@ def lift_expired(now: dt.datetime | None = None) -> int:
                 _lift(None, order, LiftMode.EXPIRY, _("实施期届满，自动解除。"), "", now)
                 lifted += 1
     return lifted
+
+
+def _tell(order: MeasureOrder, organisation: Organisation, permission: Permission, kind: str, title: str) -> bool:
+    """One notification about the order to the people of `organisation` who hold `permission` (once per kind)."""
+    return notify_organisation(
+        organisation=organisation,
+        permission=permission,
+        kind=kind,
+        title=title,
+        link=order.get_absolute_url(),
+        object_key=f"{kind}:{order.pk}:{organisation.pk}",
+        about=order,
+    )
+
+
+def watch_deadlines(now: dt.datetime | None = None) -> dict:
+    """Scheduled (and `manage.py escalate_overdue_measures`), Art.22 and 26: remind the executing units of a measure
+    not yet reported implemented before its deadline (the window is data: ResponseLimit), then record it overdue
+    once — the units told, and the deciding authority (its people who may lift it) told once. Running it again
+    changes nothing; a lifted or implemented measure is left alone."""
+    now = now or timezone.now()
+    counts = {"reminded": 0, "overdue": 0}
+    pending = MeasureOrder.objects.exclude(status=Status.LIFTED).filter(implemented_at__isnull=True)
+    pending = pending.select_related("kind", "organisation", "lead_unit")
+    soon = now + response_window(LimitKind.MEASURE_REMINDER)
+    for order in pending.filter(reminded_at__isnull=True, deadline__gt=now, deadline__lte=soon):
+        with transaction.atomic():
+            if not MeasureOrder.objects.filter(pk=order.pk, reminded_at__isnull=True).update(reminded_at=now):
+                continue
+            due = timezone.localtime(order.deadline).strftime("%Y-%m-%d %H:%M")
+            title = _("快速反应措施 %(ref)s：须于 %(due)s 前落实完毕") % {"ref": order.reference, "due": due}
+            for unit in [order.lead_unit, *order.cooperating_units.all()]:
+                _tell(order, unit, Permission.RESPONSE_MEASURE_EXECUTE, "measure.reminder", title)
+            counts["reminded"] += 1
+    for order in pending.filter(overdue_at__isnull=True, deadline__lte=now):
+        with transaction.atomic():
+            if not MeasureOrder.objects.filter(pk=order.pk, overdue_at__isnull=True).update(overdue_at=now):
+                continue
+            _record(None, order, "overdue", {"deadline": order.deadline})
+            title = _("快速反应措施 %(ref)s：逾期未落实（时限 %(due)s）") % {
+                "ref": order.reference,
+                "due": timezone.localtime(order.deadline).strftime("%Y-%m-%d %H:%M"),
+            }
+            for unit in [order.lead_unit, *order.cooperating_units.all()]:
+                _tell(order, unit, Permission.RESPONSE_MEASURE_EXECUTE, "measure.overdue", title)
+            _tell(order, order.organisation, Permission.RESPONSE_MEASURE_LIFT, "measure.escalated", title)
+            counts["overdue"] += 1
+    return counts

@@ -27,6 +27,7 @@ from riskgate.warnings.queries import basis_for
 from ..models import (
     CheckResult,
     ImplementationCheck,
+    LimitKind,
     MeasureOrder,
     MitigationReport,
     Obligation,
@@ -34,14 +35,13 @@ from ..models import (
     PartyReport,
     Status,
     Verdict,
+    response_window,
 )
 from . import lifting, measures
 from .common import record
 
 S = ObligationStatus
 REPORT_PARTS = ("defect_analysis", "quantity_distribution", "measures", "plan", "expected_effect")
-RESUBMIT_DAYS = 10  # an inadequate report: the party has at least this long to resubmit
-REMIND_BEFORE = dt.timedelta(days=2)
 OVERDUE_EVENT = "mitigation_report_overdue"
 
 
@@ -183,7 +183,8 @@ def evaluate(
         title = _("%s：消减报告评估为充分，请实施并报告进展") % obligation.reference
     else:
         obligation.status = S.AWAITING_REPORT
-        obligation.report_due = max(obligation.report_due, now + dt.timedelta(days=RESUBMIT_DAYS))
+        # an inadequate report: the party has at least the resubmission window (data) to send a new one
+        obligation.report_due = max(obligation.report_due, now + response_window(LimitKind.OBLIGATION_RESUBMISSION))
         obligation.reminded_at = None
         title = _("%s：消减报告评估为不充分，请补充后重新提交") % obligation.reference
     obligation.save(update_fields=["status", "report_due", "reminded_at"])
@@ -362,13 +363,15 @@ def record_check(
 
 
 def escalate(now: dt.datetime | None = None) -> dict:
-    """Scheduled (and `manage.py escalate_obligations`): remind the party two days before its report is due, then
+    """Scheduled (and `manage.py escalate_obligations`): remind the party before its report is due (the window is
+    data: ResponseLimit), then
     record a missed deadline once — overdue time, a credit event with its source, the authority told. Running it
     again changes nothing."""
     now = now or timezone.now()
     counts = {"reminded": 0, "overdue": 0}
     waiting = Obligation.objects.filter(status=S.AWAITING_REPORT).select_related("enterprise", "organisation")
-    for obligation in waiting.filter(reminded_at__isnull=True, report_due__gt=now, report_due__lte=now + REMIND_BEFORE):
+    soon = now + response_window(LimitKind.OBLIGATION_REMINDER)
+    for obligation in waiting.filter(reminded_at__isnull=True, report_due__gt=now, report_due__lte=soon):
         with transaction.atomic():
             if Obligation.objects.filter(pk=obligation.pk, reminded_at__isnull=True).update(reminded_at=now):
                 _notify(

@@ -32,6 +32,8 @@ def measure_list(request):
     if form.is_valid():
         if form.cleaned_data["status"]:
             orders = orders.filter(status=form.cleaned_data["status"])
+        if form.cleaned_data["overdue"]:
+            orders = queries.overdue(orders)
         organisation = request.user.organisation
         if form.cleaned_data["mine"] and organisation is not None:
             orders = orders.filter(
@@ -105,7 +107,7 @@ def _detail(request, order: MeasureOrder, forms: dict | None = None, status: int
         "cooperating": order.cooperating_units.all(),
         "executing": executing,
         "can_lift": can_lift,
-        "progress_form": forms.get("progress") or (ProgressForm() if executing else None),
+        "progress_form": forms.get("progress") or (ProgressForm(lead=_leads(user, order)) if executing else None),
         "quantity_form": forms.get("quantity") or (QuantityForm() if executing else None),
         "lift_form": forms.get("lift") or (LiftForm() if can_lift else None),
     }
@@ -119,6 +121,11 @@ def measure_detail(request, pk: int):
     return _detail(request, order)
 
 
+def _leads(user, order: MeasureOrder) -> bool:
+    """The user works at the lead unit and the measure is not yet reported implemented."""
+    return getattr(user, "organisation_id", None) == order.lead_unit_id and order.implemented_at is None
+
+
 def _may_execute(request, order: MeasureOrder) -> bool:
     return request.user.has_permission(Permission.RESPONSE_MEASURE_EXECUTE) and queries.executes(request.user, order)
 
@@ -129,7 +136,9 @@ def _may_lift(request, order: MeasureOrder) -> bool:
 
 ACTIONS = {
     "progress": Action(
-        lambda r, order, d: services.report_progress(r.user, order, text=d["text"], evidence=d["evidence"]),
+        lambda r, order, d: services.report_progress(
+            r.user, order, text=d["text"], evidence=d["evidence"], implemented=d.get("implemented", False)
+        ),
         gettext_lazy("已报告进展。"),
         ProgressForm,
         _may_execute,
@@ -162,6 +171,7 @@ def measure_act(request, pk: int, action: str):
         ACTIONS,
         show=lambda o: redirect("response:detail", pk=o.pk),
         redisplay=lambda r, o, forms, status: _detail(r, o, forms=forms, status=status),
+        form_kwargs=lambda r, o, name: {"lead": _leads(r.user, o)} if name == "progress" else {},
     )
 
 
