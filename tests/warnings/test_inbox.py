@@ -95,3 +95,17 @@ def test_silence_is_escalated_once_and_lifting_reaches_the_inboxes(world):
         }
         cancel = services.lift(approver, notice, reason="风险已消除")
     assert Recipient.objects.filter(notice=cancel).count() == total
+
+
+def test_the_answer_window_is_data_per_level(world):
+    """Issue 25 item 3: the addressees' answer window is an admin-edited limit of the warning's level."""
+    from riskgate.warnings.models import PublicationLimit
+
+    start = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        notice, _approver = shaanxi_warning(world)
+        PublicationLimit.objects.filter(level=notice.level).update(answer_hours=24)
+        clock.move_to(start + dt.timedelta(hours=23))
+        assert inbox.escalate_unanswered() == 0
+        clock.move_to(start + dt.timedelta(hours=25))
+        assert inbox.escalate_unanswered() == Recipient.objects.filter(notice=notice).count() > 0

@@ -30,5 +30,5 @@ class AuthorityRuleAdmin(AuditedAdmin):
 
 @admin.register(PublicationLimit, site=admin_site)
 class PublicationLimitAdmin(AuditedAdmin):
-    list_display = ["level", "hours"]
-    list_editable = ["hours"]
+    list_display = ["level", "hours", "answer_hours"]
+    list_editable = ["hours", "answer_hours"]

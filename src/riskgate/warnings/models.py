@@ -271,10 +271,13 @@ DEFAULT_AUTHORITY_RULES = [
 
 
 class PublicationLimit(models.Model):
-    """How long after the assessment's confirmation a warning of a level must be published (data)."""
+    """The time limits of a warning level (data, changed in the admin): how long after the assessment's
+    confirmation it must be published, and how long an addressed agency or enterprise has to answer it (report
+    its action or acknowledge) before the issuer is told."""
 
     level = models.CharField(_("预警等级"), max_length=3, choices=WarningLevel.choices, unique=True)
     hours = models.PositiveIntegerField(_("时限（小时）"))
+    answer_hours = models.PositiveIntegerField(_("接收方反馈时限（小时）"), default=72)
 
     class Meta:
         verbose_name = _("发布时限")

@@ -19,9 +19,17 @@ from riskgate.core.notifications import notify_organisation
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, recorded
 
-from ..models import Recipient, RecipientKind, WarningKind, WarningNotice, region_prefix
+from ..models import (
+    PublicationLimit,
+    Recipient,
+    RecipientKind,
+    WarningKind,
+    WarningLevel,
+    WarningNotice,
+    region_prefix,
+)
 
-ANSWER_HOURS = 72  # how long an addressee has to report its action or acknowledge before it is escalated
+ANSWER_HOURS = 72  # the answer window of a level without its PublicationLimit row
 AGENCY_KINDS = [
     OrganisationKind.DIRECT_BUREAU,
     OrganisationKind.INSPECTION_BODY,
@@ -121,11 +129,17 @@ def respond(principal: Principal, recipient: Recipient, *, text: str) -> Recipie
 
 
 def escalate_unanswered(now: dt.datetime | None = None) -> int:
-    """Tell the issuing organisation, once per addressee, who has not answered within ANSWER_HOURS."""
+    """Tell the issuing organisation, once per addressee, who has not answered within the answer window of the
+    warning's level (PublicationLimit.answer_hours, data)."""
     now = now or timezone.now()
-    due = Recipient.objects.filter(
-        action_at=None, escalated_at=None, delivered_at__lt=now - dt.timedelta(hours=ANSWER_HOURS)
-    ).select_related("notice__organisation", "organisation")
+    windows = dict(PublicationLimit.objects.values_list("level", "answer_hours"))
+    late = Q()
+    for level in WarningLevel.values:
+        hours = windows.get(level, ANSWER_HOURS)
+        late |= Q(notice__level=level, delivered_at__lt=now - dt.timedelta(hours=hours))
+    due = Recipient.objects.filter(late, action_at=None, escalated_at=None).select_related(
+        "notice__organisation", "organisation"
+    )
     escalated = 0
     for recipient in due:
         with transaction.atomic():
