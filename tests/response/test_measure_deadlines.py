@@ -170,3 +170,66 @@ def test_the_overdue_flag_reads_in_english_on_english_pages(world):
     assert "Overdue measures" in home and "逾期" not in home
     detail = client.get(f"/measures/{late.pk}/").content.decode()
     assert "Overdue, not implemented" in detail and "The measure is implemented in full" in detail
+
+
+def test_the_deciding_jurisdiction_checks_a_measures_implementation_and_the_units_are_told(world):
+    """Art.26: an inspection of a measure's implementation is recorded with its result and told to its units."""
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    from riskgate.response.models import ImplementationCheck
+
+    order = _order(world, timezone.now() + dt.timedelta(days=5))
+    for username in ("port", "harbin", "partner"):  # the lead unit, another bureau, a cooperating agency
+        with pytest.raises(PermissionDenied):
+            services.record_check(
+                world.user(username), order, checked_on=timezone.localdate(), result="satisfactory", findings="越权"
+            )
+    with pytest.raises(ValidationError) as error:
+        services.record_check(
+            world.user("xian"),
+            order,
+            checked_on=timezone.localdate() + dt.timedelta(days=1),
+            result="satisfactory",
+            findings="x",
+        )
+    assert "checked_on" in error.value.message_dict and not ImplementationCheck.objects.exists()
+    check = services.record_check(
+        world.user("xian"),
+        order,
+        checked_on=timezone.localdate(),
+        result="unsatisfactory",
+        findings="库存未全部销毁。",
+    )
+    assert check.order == order and check.obligation is None
+    told = {n[1] for n in _kinds(order) if n[0].startswith("measure.checked.")}
+    assert told == {"xianyang-customs", "sn-market-regulation"}
+    assert AuditEvent.objects.filter(action="measure.checked", object_id=str(order.pk)).count() == 1
+    body = world.client_for("port").get(f"/api/v1/measures/{order.pk}").json()
+    assert body["checks"] == [
+        {
+            "checked_on": str(timezone.localdate()),
+            "result": "unsatisfactory",
+            "findings": "库存未全部销毁。",
+            "organisation_id": world.org("xian-customs").pk,
+        }
+    ]
+
+
+def test_a_check_is_posted_from_the_measure_page_as_a_browser_posts_it(world):
+    order = _order(world, timezone.now() + dt.timedelta(days=5))
+    xian = world.client_for("xian")
+    assert 'id="h-checks"' in xian.get(f"/measures/{order.pk}/").content.decode()
+    blank = xian.post(f"/measures/{order.pk}/check/", {"checked_on": "", "findings": ""})  # no result chosen
+    assert blank.status_code == 400
+    response = xian.post(
+        f"/measures/{order.pk}/check/",
+        {"checked_on": str(timezone.localdate()), "result": "satisfactory", "findings": "已全部销毁，记录完整。"},
+    )
+    assert response.status_code == 302
+    page = world.client_for("port").get(f"/measures/{order.pk}/").content.decode()
+    assert "已全部销毁，记录完整。" in page and 'action="/measures/' + str(order.pk) + '/check/"' not in page
+    assert world.client_for("port").post(
+        f"/measures/{order.pk}/check/",
+        {"checked_on": str(timezone.localdate()), "result": "satisfactory", "findings": "越权"},
+    ).status_code in (403, 404)

@@ -53,6 +53,13 @@ class NoteOut(Schema):
     created_at: dt.datetime
 
 
+class CheckOut(Schema):
+    checked_on: dt.date
+    result: str
+    findings: str
+    organisation_id: int
+
+
 class MeasureOut(Schema):
     id: int
     reference: str
@@ -73,6 +80,7 @@ class MeasureOut(Schema):
     overdue: bool = Field(..., alias="is_overdue")
     overdue_at: dt.datetime | None
     period_ends_at: dt.datetime | None
+    checks: list[CheckOut]
     control_rules: list[str]
     quantities: list[QuantityOut]
     notes: list[NoteOut]
@@ -96,6 +104,10 @@ class MeasureOut(Schema):
     @staticmethod
     def resolve_notes(order):
         return list(order.notes.all())
+
+    @staticmethod
+    def resolve_checks(order):
+        return list(order.checks.all())
 
 
 class MeasureFilter(Schema):
@@ -241,13 +253,6 @@ class PartyReportOut(Schema):
     submitted_at: dt.datetime
     decision: str
     decided_at: dt.datetime | None
-
-
-class CheckOut(Schema):
-    checked_on: dt.date
-    result: str
-    findings: str
-    organisation_id: int
 
 
 class ObligationOut(Schema):

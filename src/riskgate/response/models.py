@@ -511,10 +511,11 @@ class CheckResult(models.TextChoices):
 
 
 class ImplementationCheck(models.Model):
-    """An inspection of how the responsible party implements its measures (Art.26), its result notified to the
-    parties concerned."""
+    """An inspection of how a measure order or a responsible party's obligation is implemented (Art.26), its
+    result notified to the parties concerned. Exactly one of the two is set."""
 
-    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="checks")
+    obligation = models.ForeignKey(Obligation, null=True, blank=True, on_delete=models.CASCADE, related_name="checks")
+    order = models.ForeignKey(MeasureOrder, null=True, blank=True, on_delete=models.CASCADE, related_name="checks")
     checked_on = models.DateField(_("检查日期"))
     result = models.CharField(_("检查结果"), max_length=16, choices=CheckResult.choices)
     findings = models.TextField(_("检查情况"))
@@ -528,9 +529,16 @@ class ImplementationCheck(models.Model):
         verbose_name = _("实施情况检查")
         verbose_name_plural = _("实施情况检查")
         ordering = ["checked_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(obligation__isnull=False, order__isnull=True)
+                | models.Q(obligation__isnull=True, order__isnull=False),
+                name="check_of_one_obligation_or_order",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.obligation.reference} {self.checked_on}"
+        return f"{(self.obligation or self.order).reference} {self.checked_on}"
 
 
 class LimitKind(models.TextChoices):

@@ -36,8 +36,9 @@ from ..models import (
     TargetKind,
     response_window,
 )
+from ..queries.common import decides
 from ..queries.measures import executes
-from .common import record
+from .common import implementation_check, record
 
 
 def _record(
@@ -374,3 +375,21 @@ def watch_deadlines(now: dt.datetime | None = None) -> dict:
             _tell(order, order.organisation, Permission.RESPONSE_MEASURE_LIFT, "measure.escalated", title)
             counts["overdue"] += 1
     return counts
+
+
+@transaction.atomic
+def record_check(principal: Principal, order: MeasureOrder, *, checked_on, result: str, findings: str):
+    """Art.26: the deciding jurisdiction inspects how a measure is implemented; the result goes to the lead and
+    cooperating units (an enterprise hears of it through its obligation, whose checks it reads)."""
+    require(principal, Permission.RESPONSE_MEASURE_EXECUTE)
+    locked = MeasureOrder.objects.select_for_update().filter(pk=order.pk).first()
+    if locked is None or not decides(principal, locked):
+        raise PermissionDenied(_("只有决定机构辖区内的单位才能检查实施情况。"))
+    if locked.status == Status.LIFTED:
+        raise field_error("status", _("该措施已解除。"))
+    check = implementation_check(principal, order=locked, checked_on=checked_on, result=result, findings=findings)
+    _record(principal, locked, "checked", {"check": check.pk, "result": result})
+    title = _("%(ref)s：实施情况检查结果——%(result)s") % {"ref": locked.reference, "result": check.get_result_display()}
+    for unit in [locked.lead_unit, *locked.cooperating_units.all()]:
+        _tell(locked, unit, Permission.RESPONSE_MEASURE_EXECUTE, f"measure.checked.{check.pk}", title)
+    return check

@@ -25,7 +25,6 @@ from riskgate.warnings import services as warnings
 from riskgate.warnings.queries import basis_for
 
 from ..models import (
-    CheckResult,
     ImplementationCheck,
     LimitKind,
     MeasureOrder,
@@ -38,7 +37,7 @@ from ..models import (
     response_window,
 )
 from . import lifting, measures
-from .common import record
+from .common import implementation_check, record
 
 S = ObligationStatus
 REPORT_PARTS = ("defect_analysis", "quantity_distribution", "measures", "plan", "expected_effect")
@@ -337,20 +336,8 @@ def record_check(
     if obligation is None:
         raise PermissionDenied(_("只有决定机构辖区内的单位才能检查实施情况。"))
     _status(obligation, S.IMPLEMENTING, S.LIFTING_APPLIED)
-    if result not in CheckResult.values:
-        raise field_error("result", _("请选择检查结果。"))
-    findings = (findings or "").strip()
-    if not findings:
-        raise field_error("findings", _("请填写检查情况。"))
-    if not isinstance(checked_on, dt.date) or checked_on > timezone.localdate():
-        raise field_error("checked_on", _("检查日期不能晚于今天。"))
-    check = ImplementationCheck.objects.create(
-        obligation=obligation,
-        checked_on=checked_on,
-        result=result,
-        findings=findings[:10000],
-        organisation=principal.organisation,
-        checked_by=recorded(principal),
+    check = implementation_check(
+        principal, obligation=obligation, checked_on=checked_on, result=result, findings=findings
     )
     _record(principal, obligation, "checked", {"check": check.pk, "result": result})
     title = _("%(ref)s：实施情况检查结果——%(result)s") % {

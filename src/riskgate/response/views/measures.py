@@ -18,7 +18,7 @@ from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 from riskgate.warnings.queries import basis_from_request
 
-from ..forms import FilterForm, LiftForm, OrderForm, ProgressForm, QuantityForm
+from ..forms import CheckForm, FilterForm, LiftForm, OrderForm, ProgressForm, QuantityForm
 from ..models import MeasureOrder
 from ..queries import measures as queries
 from ..queries.common import decides
@@ -99,6 +99,7 @@ def _detail(request, order: MeasureOrder, forms: dict | None = None, status: int
         user.has_permission(Permission.RESPONSE_MEASURE_EXECUTE) and order.is_open and queries.executes(user, order)
     )
     can_lift = user.has_permission(Permission.RESPONSE_MEASURE_LIFT) and order.is_open and decides(user, order)
+    checker = user.has_permission(Permission.RESPONSE_MEASURE_EXECUTE) and order.is_open and decides(user, order)
     context = {
         "order": order,
         "notes": order.notes.select_related("organisation", "created_by"),
@@ -110,6 +111,8 @@ def _detail(request, order: MeasureOrder, forms: dict | None = None, status: int
         "progress_form": forms.get("progress") or (ProgressForm(lead=_leads(user, order)) if executing else None),
         "quantity_form": forms.get("quantity") or (QuantityForm() if executing else None),
         "lift_form": forms.get("lift") or (LiftForm() if can_lift else None),
+        "checks": order.checks.select_related("organisation"),
+        "check_form": forms.get("check") or (CheckForm() if checker else None),
     }
     return render(request, "response/detail.html", context, status=status)
 
@@ -128,6 +131,10 @@ def _leads(user, order: MeasureOrder) -> bool:
 
 def _may_execute(request, order: MeasureOrder) -> bool:
     return request.user.has_permission(Permission.RESPONSE_MEASURE_EXECUTE) and queries.executes(request.user, order)
+
+
+def _may_check(request, order: MeasureOrder) -> bool:
+    return request.user.has_permission(Permission.RESPONSE_MEASURE_EXECUTE) and decides(request.user, order)
 
 
 def _may_lift(request, order: MeasureOrder) -> bool:
@@ -150,6 +157,14 @@ ACTIONS = {
         gettext_lazy("已登记处置数量。"),
         QuantityForm,
         _may_execute,
+    ),
+    "check": Action(
+        lambda r, order, d: services.record_check(
+            r.user, order, checked_on=d["checked_on"], result=d["result"], findings=d["findings"]
+        ),
+        gettext_lazy("已登记检查结果。"),
+        CheckForm,
+        _may_check,
     ),
     "lift": Action(
         lambda r, order, d: services.lift(r.user, order, reason=d["reason"], evaluation=d["evaluation"]),
