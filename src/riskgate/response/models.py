@@ -77,6 +77,7 @@ class Status(models.TextChoices):
 class LiftMode(models.TextChoices):
     EXPIRY = "expiry", _("实施期满自动解除")
     CONFIRMATION = "confirmation", _("确认风险消除或降低后解除")
+    WARNING = "warning", _("随依据预警解除")
 
 
 class MeasureOrder(Scoped):

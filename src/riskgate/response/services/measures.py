@@ -292,6 +292,13 @@ def _lift(principal: Principal, order: MeasureOrder, mode: str, reason: str, eva
     _record(principal, order, "lifted", {"mode": mode, "rules_retired": retired}, reason)
 
 
+def end_with_warning(principal: Principal | None, order: MeasureOrder, reason: str, now: dt.datetime) -> None:
+    """The warning a measure rests on is lifted (lifting.lift_warning, in its transaction): the measure ends with
+    it, its control rules retired. Whoever lifted the warning is recorded; a measure already lifted is left."""
+    if order.status != Status.LIFTED:
+        _lift(principal, order, LiftMode.WARNING, reason, "", now)
+
+
 @transaction.atomic
 def lift(
     principal, order: MeasureOrder, *, reason: str, evaluation: str, now: dt.datetime | None = None
