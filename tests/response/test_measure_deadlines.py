@@ -202,7 +202,7 @@ def test_the_deciding_jurisdiction_checks_a_measures_implementation_and_the_unit
         findings="库存未全部销毁。",
     )
     assert check.order == order and check.obligation is None
-    told = {n[1] for n in _kinds(order) if n[0].startswith("measure.checked.")}
+    told = {n[1] for n in _kinds(order) if n[0] == "measure.checked"}
     assert told == {"xianyang-customs", "sn-market-regulation"}
     assert AuditEvent.objects.filter(action="measure.checked", object_id=str(order.pk)).count() == 1
     body = world.client_for("port").get(f"/api/v1/measures/{order.pk}").json()

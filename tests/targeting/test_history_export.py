@@ -18,19 +18,8 @@ from riskgate.targeting.engine import parse_rule
 from riskgate.targeting.engine.retro import retro_items, write_history
 from riskgate.targeting.models import HistoryExport, ScreeningDecision
 from riskgate.targeting.services import retro as history
+from tests.targeting.test_tasks import ITEM
 
-ITEM = {
-    "declaration_id": "2026113000000001",
-    "item_no": 1,
-    "direction": "import",
-    "hs_code": "8507600090",
-    "origin_country": "CN",
-    "enterprise_ids": ["6101930001"],
-    "port": "CNXIY",
-    "description": "锂离子移动电源",
-    "value": 1520.5,
-    "declared_at": "2026-11-30T09:00:00+08:00",
-}
 BATTERIES = parse_rule({"id": "B", "hs_prefixes": ["8507"], "action": "inspect"})
 
 

@@ -5,28 +5,21 @@ for the tasks that follow; threads the work starts (DuckDB's) inherit the lowere
 
 import os
 import threading
+from contextlib import suppress
 
 from django.db import connections
 
 IDLE_NICE = 19
 
 
-def lower_this_thread() -> str:
+def lower_this_thread() -> None:
     """Lower the calling thread to the idle scheduling class (SCHED_IDLE) and nice 19 where the system allows it;
-    returns what was applied ("idle", "nice" or "none")."""
+    elsewhere (not Linux, or refused) the work runs at the priority it has."""
     tid = threading.get_native_id()
-    applied = "none"
-    try:
+    with suppress(AttributeError, OSError):
         os.setpriority(os.PRIO_PROCESS, tid, IDLE_NICE)
-        applied = "nice"
-    except (AttributeError, OSError):  # not Linux, or refused
-        pass
-    try:
+    with suppress(AttributeError, OSError):
         os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
-        applied = "idle"
-    except (AttributeError, OSError):
-        pass
-    return applied
 
 
 def at_low_priority(function, /, *args, **kwargs):

@@ -2,8 +2,11 @@
 linked to a warning or an assessment — target, lead and cooperating units, deadline, optional set period,
 progress notes, quantities with units, and the control rules that act at the border."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.accounts.models import OrganisationKind
@@ -173,8 +176,6 @@ class MeasureOrder(Scoped):
     @property
     def is_overdue(self) -> bool:
         """Open, not reported implemented, and past its deadline (whether or not the job has recorded it yet)."""
-        from django.utils import timezone
-
         return self.is_open and self.implemented_at is None and self.deadline <= timezone.now()
 
 
@@ -572,9 +573,7 @@ DEFAULT_RESPONSE_LIMITS = {
 }
 
 
-def response_window(kind: str):
+def response_window(kind: str) -> dt.timedelta:
     """The window of `kind` as a timedelta: its row, or the default."""
-    import datetime as dt
-
     hours = ResponseLimit.objects.filter(kind=kind).values_list("hours", flat=True).first()
     return dt.timedelta(hours=DEFAULT_RESPONSE_LIMITS[kind] if hours is None else hours)

@@ -336,15 +336,18 @@ def lift_expired(now: dt.datetime | None = None) -> int:
     return lifted
 
 
-def _tell(order: MeasureOrder, organisation: Organisation, permission: Permission, kind: str, title: str) -> bool:
-    """One notification about the order to the people of `organisation` who hold `permission` (once per kind)."""
+def _tell(
+    order: MeasureOrder, organisation: Organisation, permission: Permission, kind: str, title: str, event: str = ""
+) -> bool:
+    """One notification about the order to the people of `organisation` who hold `permission` (once per kind and
+    `event`, e.g. a check's id)."""
     return notify_organisation(
         organisation=organisation,
         permission=permission,
         kind=kind,
         title=title,
         link=order.get_absolute_url(),
-        object_key=f"{kind}:{order.pk}:{organisation.pk}",
+        object_key=f"{kind}:{order.pk}:{organisation.pk}:{event}",
         about=order,
     )
 
@@ -357,7 +360,7 @@ def watch_deadlines(now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
     counts = {"reminded": 0, "overdue": 0}
     pending = MeasureOrder.objects.exclude(status=Status.LIFTED).filter(implemented_at__isnull=True)
-    pending = pending.select_related("kind", "organisation", "lead_unit")
+    pending = pending.select_related("kind", "organisation", "lead_unit").prefetch_related("cooperating_units")
     soon = now + response_window(LimitKind.MEASURE_REMINDER)
     for order in pending.filter(reminded_at__isnull=True, deadline__gt=now, deadline__lte=soon):
         with transaction.atomic():
@@ -398,5 +401,5 @@ def record_check(principal: Principal, order: MeasureOrder, *, checked_on, resul
     _record(principal, locked, "checked", {"check": check.pk, "result": result})
     title = _("%(ref)s：实施情况检查结果——%(result)s") % {"ref": locked.reference, "result": check.get_result_display()}
     for unit in [locked.lead_unit, *locked.cooperating_units.all()]:
-        _tell(locked, unit, Permission.RESPONSE_MEASURE_EXECUTE, f"measure.checked.{check.pk}", title)
+        _tell(locked, unit, Permission.RESPONSE_MEASURE_EXECUTE, "measure.checked", title, event=str(check.pk))
     return check
