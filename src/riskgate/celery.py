@@ -49,6 +49,10 @@ app.conf.update(
             "task": "riskgate.warnings.tasks.escalate_unanswered",
             "schedule": crontab(minute="*/15"),
         },
+        "follow-up-emergency-warnings": {
+            "task": "riskgate.warnings.tasks.follow_up_emergencies",
+            "schedule": crontab(minute="*/15"),
+        },
         "send-warning-digests": {"task": "riskgate.warnings.tasks.send_digests", "schedule": crontab(minute="*/30")},
         "escalate-unpublished-warnings": {
             "task": "riskgate.warnings.tasks.escalate_unpublished",

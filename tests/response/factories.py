@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from riskgate.response.services import obligations
@@ -24,6 +25,20 @@ def impose(world, notice, due=None):
         requirements="提交风险分析和消减报告，召回已售产品。",
         report_due=due or timezone.now() + dt.timedelta(days=7),
     )
+
+
+def eliminated(world, obligation):
+    """Take an obligation through its report, the institution's evaluation, the consumer notice, the lifting
+    application and the institution's confirmation of the defect-elimination report (Art.23, 25)."""
+    enterprise, institution = world.user("enterprise"), world.user("assessor")
+    obligations.submit_report(enterprise, obligation, REPORT)
+    obligations.evaluate(
+        institution, obligation, verdict="adequate", feasibility="a", effectiveness="b", adequacy="c", truthful=True
+    )
+    obligations.notify_consumers(enterprise, obligation, text="官网和门店公告")
+    report = SimpleUploadedFile("缺陷消除评价报告.pdf", b"%PDF-1.4 evaluation", content_type="application/pdf")
+    obligations.apply_for_lifting(enterprise, obligation, text="缺陷已消除", evaluation_report=report)
+    return obligations.confirm_elimination(institution, obligation, confirmed=True, note="抽检确认缺陷已消除")
 
 
 def recall_data(world, **changes):

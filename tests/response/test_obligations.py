@@ -17,6 +17,7 @@ from riskgate.response.models import MeasureKind, MeasureOrder, Obligation
 from riskgate.response.queries import obligations as obligation_queries
 from riskgate.response.services import obligations
 from riskgate.response.services.measures import order_measure
+from riskgate.warnings import services as warnings_services
 from tests.response.factories import REPORT, impose
 from tests.warnings.factories import published
 
@@ -105,7 +106,21 @@ def test_the_whole_chain_through_the_pages(world):
     assert obligation.status == "lifting_applied"
     application = obligation.party_reports.get(kind="lifting")
     assert enterprise.get(f"{url}file/{application.pk}/").status_code == 200
-    # The authority lifts: the obligation, the warning's measures and the warning itself.
+    # The authority may not grant it before the institution confirms the defect-elimination report (Art.25).
+    early = warning.post(url + "decide/", {"approve": "1", "decision": "准予解除"})
+    assert early.status_code == 400 and "技术机构尚未确认" in early.content.decode()
+    assert "confirm_elimination" in institution.get(url).content.decode()
+    confirmation = {"confirmed": "1", "note": "抽检 20 件，保护板已更换，缺陷已消除。"}
+    assert enterprise.post(url + "confirm_elimination/", confirmation).status_code == 403
+    assert institution.post(url + "confirm_elimination/", {"confirmed": "1", "note": ""}).status_code == 400
+    assert institution.post(url + "confirm_elimination/", confirmation).status_code == 302
+    application.refresh_from_db()
+    assert application.confirmation == "confirmed" and application.confirmed_by == world.user("assessor")
+    # The effect evaluation recommends lifting; the authority then lifts the obligation, the warning's measures
+    # and the warning itself.
+    warnings_services.evaluate(
+        world.user("warning"), notice, measures_done="召回率 92%", new_incidents=0, recommendation="lift"
+    )
     assert enterprise.post(url + "decide/", {"approve": "1", "decision": "x"}).status_code == 403
     assert (
         warning.post(url + "decide/", {"approve": "1", "decision": "技术机构确认缺陷已消除，召回率 92%。"}).status_code
@@ -320,6 +335,7 @@ def test_lifting_one_party_leaves_the_measures_against_another(world):
     )
     obligations.notify_consumers(enterprise, first, text="已通知")
     obligations.apply_for_lifting(enterprise, first, text="已消除", evaluation_report=_pdf())
+    obligations.confirm_elimination(world.user("assessor"), first, confirmed=True, note="缺陷已消除")
     obligations.decide_lifting(world.user("warning"), first, approve=True, decision="准予解除")
     statuses = dict(MeasureOrder.objects.values_list("pk", "status"))
     assert statuses[ours.pk] == "lifted"

@@ -428,10 +428,27 @@ def test_warning_lifecycle_on_the_officer_pages_and_the_portal(browser, live_ser
         and public.get_by_text("I 级 特别严重（红色）").first.is_visible()
     )
 
-    # Lifted by the authority: the portal says so, and the feeds carry the Cancel.
+    # The effect evaluation recommends lifting and leads to the lifting page, which lists its conditions and,
+    # once they hold, lifts: the portal says so, and the feeds carry the Cancel.
+    with approver.expect_navigation():
+        approver.get_by_role("link", name="解除…").click()
+    assert approver.get_by_text("尚未评估预警效果").is_visible()
     approver.get_by_label("解除理由").fill("召回完成，风险已消除")
     with approver.expect_navigation():
-        approver.get_by_role("button", name="解除").click()
+        approver.get_by_role("button", name="解除预警").click()
+    assert approver.get_by_text("解除条件尚未满足").first.is_visible()
+    approver.goto(f"{live_server.url}/warnings/manage/{v2.pk}/")
+    approver.get_by_label("措施落实情况").fill("全部召回完毕")
+    approver.get_by_label("发布以来的新发情况（起）").fill("0")
+    approver.get_by_label("建议").select_option("lift")
+    with approver.expect_navigation():
+        approver.get_by_role("button", name="记录评估").click()
+    assert approver.url.endswith(f"/warnings/{v2.pk}/lift/")
+    assert approver.get_by_text("最近一次效果评估").is_visible()
+    approver.get_by_label("解除理由").fill("召回完成，风险已消除")
+    with approver.expect_navigation():
+        approver.get_by_role("button", name="解除预警").click()
+    assert approver.get_by_text("已解除，解除公告已发布。").is_visible()
     public.goto(f"{live_server.url}/warnings/?state=lifted")
     assert public.get_by_role("link", name=notice.title).is_visible()
     assert len(feed_entries("/warnings/feed.atom")) == 3
@@ -632,3 +649,47 @@ def test_an_overdue_measure_stands_out_and_the_lead_unit_reports_it_implemented(
     assert bureau.locator("section[aria-labelledby='h-overdue-measures']").count() == 0
     for page in (port, bureau):
         assert page.console_errors == []
+
+
+def test_an_emergency_warning_is_pending_until_the_officer_confirms_it_on_its_assessment(
+    browser, live_server, live_world
+):
+    """Issued by the emergency path: the officer's page, the public page and the inbox say "pending
+    confirmation"; once its assessment is confirmed, the approver confirms the warning on it and the flag is
+    gone from the pages."""
+    from riskgate.warnings import services
+    from tests.warnings.factories import CONTENT, confirmed_assessment, second_officer
+
+    assessment = confirmed_assessment(live_world)
+    drafter = live_world.user("warning")
+    data = {**CONTENT, "level": assessment.confirmed_level, "hazard_type": "physical", "regions": ["610000"]}
+    notice = services.draft_emergency(drafter, data=data, reason="已致儿童受伤，需立即处置")
+    services.submit_for_review(drafter, notice)
+    approver = second_officer(live_world)
+    approver.set_password(live_world.password)
+    approver.save()
+    services.approve(approver, notice)
+    services.publish(approver, notice)
+    pending = "待确认（紧急先行发布）"
+    port = sign_in(browser, live_server, "port", live_world.password)
+    port.goto(f"{live_server.url}/warnings/inbox/")
+    assert port.get_by_text(pending).first.is_visible()
+    public = browser.new_page()
+    public.goto(f"{live_server.url}/warnings/{notice.lineage_id}/")
+    assert public.get_by_text(pending).first.is_visible()
+    office = sign_in(browser, live_server, "warning2", live_world.password)
+    office.goto(f"{live_server.url}/warnings/manage/{notice.pk}/")
+    assert office.get_by_text(pending).first.is_visible()
+    follow_up = office.locator("section[aria-labelledby='h-follow-up']")
+    follow_up.get_by_label("已确认的研判").select_option(str(assessment.pk))
+    with office.expect_navigation():
+        follow_up.get_by_role("button", name="事后确认").click()
+    assert office.get_by_text("已事后确认，确认版本已发布。").is_visible()
+    assert office.get_by_text(pending).count() == 0
+    public.reload()
+    assert public.get_by_text(pending).count() == 0
+    port.reload()
+    assert port.get_by_text(pending).count() == 0
+    for page in (port, office):
+        assert page.console_errors == []
+    public.close()

@@ -100,10 +100,12 @@ def test_another_bureau_cannot_change_or_retire_a_rule(world):
 
 def test_lifting_a_warning_retires_its_rules(world):
     from riskgate.response.services.lifting import lift_warning
+    from riskgate.warnings.services import evaluate
 
     notice, approver = published(world)
     rule = services.issue(world.user("warning"), BATTERIES, warning=notice, reason="依据预警下达")
     other = services.issue(world.user("warning"), {"hs_prefixes": ["9503"], "action": "document_check"})
+    evaluate(world.user("warning"), notice, measures_done="召回完成", new_incidents=0, recommendation="lift")
     lift_warning(approver, notice, reason="风险已消除")
     assert ControlRule.objects.get(pk=rule.pk).status == RuleStatus.RETIRED
     assert ControlRule.objects.get(pk=other.pk).status == RuleStatus.ACTIVE

@@ -60,6 +60,12 @@ def test_the_whole_lifecycle_through_the_pages(world):
     act(drafter, v2, "submit")
     act(approver, v2, "approve")
     act(approver, v2, "publish")
+    refused = approver.post(reverse("response:lift_warning", args=[v2.pk]), {"reason": "召回完成"})
+    assert refused.status_code == 400 and "尚未评估预警效果" in refused.content.decode()
+    evaluated = act(
+        approver, v2, "evaluate", {"measures_done": "召回完成", "new_incidents": "0", "recommendation": "lift"}
+    )
+    assert evaluated["Location"] == reverse("response:lift_warning", args=[v2.pk])
     lifted = approver.post(reverse("response:lift_warning", args=[v2.pk]), {"reason": "召回完成"})
     assert lifted.status_code == 302, lifted.status_code
     statuses = list(WarningNotice.objects.order_by("version").values_list("version", "status"))

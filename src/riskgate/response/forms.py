@@ -145,6 +145,18 @@ class DecisionForm(forms.Form):
     decision = forms.CharField(label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
+class EliminationForm(forms.Form):
+    """Art.25: the institution's confirmation of the defect-elimination evaluation report."""
+
+    confirmed = forms.TypedChoiceField(
+        label=_("结论"),
+        choices=[("1", _("确认缺陷已消除")), ("0", _("不予确认"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("技术机构意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+
+
 class RecallForm(forms.Form):
     kind = forms.ChoiceField(label=_("召回方式"), choices=RecallKind.choices)
     recall_type = forms.ChoiceField(label=_("召回类型"), choices=RecallType.choices)

@@ -151,6 +151,8 @@ class MeasureOrder(Scoped):
     )
     lift_reason = models.TextField(_("解除理由"), blank=True)
     lift_evaluation = models.TextField(_("风险消除或降低的确认意见"), blank=True)
+    # Lifting the warning it rests on does not end a measure continued explicitly, with this reason (Art.24).
+    continued_reason = models.TextField(_("预警解除后继续实施的理由"), blank=True)
 
     class Meta:
         verbose_name = _("快速反应措施")
@@ -337,6 +339,11 @@ class MitigationReport(models.Model):
         return f"{self.obligation.reference} v{self.version}"
 
 
+class EliminationVerdict(models.TextChoices):
+    CONFIRMED = "confirmed", _("确认缺陷已消除")
+    NOT_CONFIRMED = "not_confirmed", _("不予确认")
+
+
 class PartyReport(models.Model):
     """What the responsible party reports afterwards: progress of its measures (Art.23(3)), or its application
     for lifting with the defect-elimination evaluation report (Art.23(4))."""
@@ -358,6 +365,14 @@ class PartyReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    # Art.25: the technical institution confirms (or does not) the defect-elimination evaluation report of a
+    # lifting application before the authority may grant it.
+    confirmation = models.CharField(_("技术机构确认"), max_length=14, choices=EliminationVerdict.choices, blank=True)
+    confirmation_note = models.TextField(_("技术机构意见"), blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("责任者报告")

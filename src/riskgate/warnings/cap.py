@@ -1,11 +1,13 @@
 """CAP 1.2 (OASIS Common Alerting Protocol) messages of warning notices, valid against the official schema.
 
-Every published version is one message: the first is an Alert, an adjustment an Update and a lifting a Cancel,
+Every published version is one message: the first is an Alert, an adjustment or an emergency warning's
+confirmation an Update and a lifting a Cancel,
 each referencing the version before it ("sender,identifier,sent"). How a warning maps onto CAP (documented in
 docs/decisions/0010-warnings.md):
 - severity by level: I Extreme, II Severe, III Moderate, IV Minor;
 - urgency by level: I and II Immediate (act now), III Expected (within the hour to days), IV Future; a Cancel Past;
-- certainty: Observed when the warning rests on a confirmed assessment, Likely on the emergency path (Art.18);
+- certainty: Observed when the warning rests on a confirmed assessment, Likely on the emergency path until a
+  version confirms it (Art.18–19), whose <note> also says it is pending confirmation;
 - category by hazard: health, chemical, biological → Health; physical → Safety; environmental → Env; else Other;
 - responseType: Avoid (stop using, do not import), AllClear for a Cancel;
 - scope: Public when the warning includes a public announcement or a business notice; a warning that is only a
@@ -49,7 +51,10 @@ CATEGORY = {
     "physical": "Safety",
     "environmental": "Env",
 }
-MSG_TYPE = {Change.NEW: "Alert", Change.ADJUSTED: "Update", Change.LIFTED: "Cancel"}
+PENDING_NOTE = (
+    "紧急情况先行发布，待风险研判事后确认 / issued in an emergency, pending confirmation by a risk assessment"
+)
+MSG_TYPE = {Change.NEW: "Alert", Change.ADJUSTED: "Update", Change.CONFIRMED: "Update", Change.LIFTED: "Cancel"}
 EVENT = {"zh-CN": "进出口商品质量安全风险预警", "en-US": "Import/export product quality and safety warning"}
 NATIONWIDE = {"zh-CN": "中华人民共和国全境", "en-US": "Nationwide (China)"}
 
@@ -96,8 +101,11 @@ def build(notice: WarningNotice) -> etree._Element:
     _sub(alert, "scope", "Public" if public else "Restricted")
     if not public:
         _sub(alert, "restriction", "仅限检验检疫机构和协作部门 / inspection agencies and partner agencies only")
-    if notice.change_reason:
-        _sub(alert, "note", notice.change_reason)
+    note = [notice.change_reason] if notice.change_reason else []
+    if unconfirmed(notice):
+        note.append(PENDING_NOTE)
+    if note:
+        _sub(alert, "note", " ".join(note))
     if notice.supersedes_id:
         previous = notice.supersedes
         _sub(alert, "references", f"{sender()},{identifier(previous)},{cap_time(previous.published_at)}")
@@ -118,7 +126,7 @@ def _info(alert, notice: WarningNotice, language: str, msg_type: str) -> None:
     _sub(info, "responseType", "AllClear" if msg_type == "Cancel" else "Avoid")
     _sub(info, "urgency", "Past" if msg_type == "Cancel" else URGENCY[level])
     _sub(info, "severity", SEVERITY[level])
-    certainty = "Likely" if notice.path == IssuePath.EMERGENCY and notice.assessment_id is None else "Observed"
+    certainty = "Likely" if unconfirmed(notice) else "Observed"
     _sub(info, "certainty", certainty)
     if notice.audience:
         _sub(info, "audience", notice.audience)
@@ -163,6 +171,12 @@ def _info(alert, notice: WarningNotice, language: str, msg_type: str) -> None:
             _sub(geocode, "value", code)
     else:
         _sub(area, "areaDesc", NATIONWIDE[language])
+
+
+def unconfirmed(notice: WarningNotice) -> bool:
+    """Issued by the emergency path and, when this version was published, not yet confirmed by an assessment: its
+    message says so (certainty Likely, a note); the confirming version is an Update with certainty Observed."""
+    return notice.path == IssuePath.EMERGENCY and notice.confirmed_at is None
 
 
 def to_xml(notice: WarningNotice) -> bytes:

@@ -4,11 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.accounts.models import Organisation, OrganisationKind
+from riskgate.assessment.models import OPEN_STATUSES, Assessment
+from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core.countries import is_valid_code
 from riskgate.core.forms import CountryCodeField, fixed_fields
 from riskgate.core.vocabulary import HazardType, WarningLevel
 
 from .models import CONTENT_FIELDS, Evaluation, Status, WarningKind, WarningNotice
+from .queries import assessments
 
 BLANK = [("", _("全部"))]
 STATE_CHOICES = [("active", _("生效中")), ("adjusted", _("已调整")), ("lifted", _("已解除"))]
@@ -100,11 +103,53 @@ class WarningForm(forms.ModelForm):
 class EmergencyForm(forms.Form):
     hazard_type = forms.ChoiceField(label=_("危害类型"), choices=[])
     reason = forms.CharField(label=_("先行发布的理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    assessment = forms.ModelChoiceField(
+        label=_("正在进行的研判（可选）"),
+        queryset=Assessment.objects.none(),
+        required=False,
+        help_text=_("已提请的研判可在此关联；发布后须在时限内提请研判并事后确认。"),
+    )
 
-    def __init__(self, *args, **kwargs):
-
+    def __init__(self, *args, principal=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hazard_type"].choices = HazardType.choices
+        self.fields["assessment"].queryset = assessments(principal, *OPEN_STATUSES, AssessmentStatus.SUBMITTED)
+
+
+class LinkAssessmentForm(forms.Form):
+    """The assessment requested for a pending emergency warning (in progress or already confirmed)."""
+
+    assessment = forms.ModelChoiceField(label=_("提请的研判"), queryset=Assessment.objects.none())
+
+    def __init__(self, *args, principal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        statuses = [*OPEN_STATUSES, AssessmentStatus.SUBMITTED, AssessmentStatus.CONFIRMED]
+        self.fields["assessment"].queryset = assessments(principal, *statuses)
+
+
+class ConfirmForm(forms.Form):
+    """Art.19: confirm an emergency warning on its confirmed assessment."""
+
+    assessment = forms.ModelChoiceField(label=_("已确认的研判"), queryset=Assessment.objects.none())
+    note = forms.CharField(label=_("确认说明（可选）"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, principal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessment"].queryset = assessments(principal, AssessmentStatus.CONFIRMED)
+
+
+class AdjustForm(forms.Form):
+    """A new version of a published warning: its level, and the (newer, confirmed) assessment it cites."""
+
+    level = forms.ChoiceField(label=_("调整后的等级"), choices=[("", _("不变"))] + WarningLevel.choices, required=False)
+    assessment = forms.ModelChoiceField(
+        label=_("引用的研判（可选：重新研判后的新版本）"), queryset=Assessment.objects.none(), required=False
+    )
+    reason = forms.CharField(label=_("调整理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, principal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessment"].queryset = assessments(principal, AssessmentStatus.CONFIRMED)
 
 
 class ReasonForm(forms.Form):

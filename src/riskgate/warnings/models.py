@@ -46,6 +46,7 @@ class Status(models.TextChoices):
 
 
 EDITABLE = [Status.DRAFT]
+PENDING_STATUSES = [Status.DRAFT, Status.IN_REVIEW, Status.APPROVED, Status.PUBLISHED]
 LIVE = [Status.PUBLISHED]
 
 
@@ -54,6 +55,7 @@ class Change(models.TextChoices):
 
     NEW = "new", _("新发布")
     ADJUSTED = "adjusted", _("调整")
+    CONFIRMED = "confirmed", _("事后确认")
     LIFTED = "lifted", _("解除")
 
 
@@ -86,6 +88,9 @@ class WarningNotice(Versioned, TimeStamped):
         related_name="warnings",
     )
     emergency_reason = models.TextField(_("先行发布的理由"), blank=True)
+    # An emergency warning is pending confirmation until a version citing its confirmed assessment is published
+    # (confirmed, adjusted or lifted, Art.19); later versions carry the time over.
+    confirmed_at = models.DateTimeField(_("事后确认时间"), null=True, blank=True)
     level = models.CharField(_("预警等级"), max_length=3, choices=WarningLevel.choices)
     kinds = models.JSONField(_("预警类型"), default=list)
     hazard_type = models.CharField(_("危害类型"), max_length=20)
@@ -194,6 +199,27 @@ class WarningNotice(Versioned, TimeStamped):
     def is_live(self) -> bool:
         return self.status == Status.PUBLISHED
 
+    @property
+    def pending_confirmation(self) -> bool:
+        """Issued by the emergency path and not yet confirmed by an assessment (Art.18–19). A superseded or lifted
+        version is history and carries no flag."""
+        return self.path == Path.EMERGENCY and self.confirmed_at is None and self.status in PENDING_STATUSES
+
+
+CHANGE_WORDS = {
+    Change.NEW: _("发布"),
+    Change.ADJUSTED: _("调整"),
+    Change.CONFIRMED: _("确认"),
+    Change.LIFTED: _("解除"),
+}
+
+
+def change_tag(notice: WarningNotice) -> str:
+    """What a feed entry or an e-mail subject says of a version: "[发布]", "[调整]", … and "[待确认]" while an
+    emergency warning awaits its confirmation (in the active language)."""
+    tag = f"[{CHANGE_WORDS[notice.change]}]"
+    return f"{tag} [{_('待确认')}]" if notice.pending_confirmation else tag
+
 
 # The fields that make up a warning's content: what a draft edits, an adjustment copies and the audit records.
 CONTENT_FIELDS = [
@@ -278,6 +304,10 @@ class PublicationLimit(models.Model):
     level = models.CharField(_("预警等级"), max_length=3, choices=WarningLevel.choices, unique=True)
     hours = models.PositiveIntegerField(_("时限（小时）"))
     answer_hours = models.PositiveIntegerField(_("接收方反馈时限（小时）"), default=72)
+    # Art.18–19: an emergency warning's assessment must be requested within this time of publication (0: at
+    # once), and the warning confirmed, adjusted or lifted on the confirmed assessment within the second.
+    emergency_request_hours = models.PositiveIntegerField(_("紧急预警提请研判时限（小时，0：立即）"), default=24)
+    emergency_confirm_hours = models.PositiveIntegerField(_("紧急预警事后确认时限（小时）"), default=240)
 
     class Meta:
         verbose_name = _("发布时限")
@@ -286,6 +316,48 @@ class PublicationLimit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level}: {self.hours} h"
+
+
+class FollowUp(Scoped, TimeStamped):
+    """The follow-up an emergency warning carries (Art.18–19): its assessment requested by `request_due_at`, the
+    warning confirmed on the confirmed assessment by `confirm_due_at`. The deadline job reminds the issuer before
+    the request is due and escalates to the issuer's superior once when the request is missing and once when the
+    confirmation is late; it stops when the warning is confirmed or lifted."""
+
+    warning = models.OneToOneField(
+        WarningNotice, verbose_name=_("紧急预警"), on_delete=models.CASCADE, related_name="follow_up"
+    )  # the lineage's first published emergency version
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("发布机构"), on_delete=models.PROTECT, related_name="+"
+    )
+    request_due_at = models.DateTimeField(_("提请研判时限"))
+    confirm_due_at = models.DateTimeField(_("事后确认时限"))
+    assessment = models.ForeignKey(
+        "assessment.Assessment",
+        verbose_name=_("提请的研判"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="emergency_follow_ups",
+    )
+    requested_at = models.DateTimeField(_("提请研判时间"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    request_escalated_at = models.DateTimeField(_("未提请研判已督办"), null=True, blank=True)
+    confirm_escalated_at = models.DateTimeField(_("逾期未确认已督办"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)  # confirmed or lifted
+    closed_by = models.ForeignKey(
+        WarningNotice, verbose_name=_("办结的版本"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    scope_organisation_field = "organisation"
+
+    class Meta:
+        verbose_name = _("紧急预警事后确认")
+        verbose_name_plural = _("紧急预警事后确认")
+        ordering = ["confirm_due_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.warning.reference}: {self.confirm_due_at:%Y-%m-%d %H:%M}"
 
 
 DEFAULT_PUBLICATION_LIMITS = {WarningLevel.I: 24, WarningLevel.II: 48, WarningLevel.III: 72, WarningLevel.IV: 120}

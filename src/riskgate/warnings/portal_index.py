@@ -34,6 +34,7 @@ from .queries import data_version
 HS_PREFIXES = range(2, 7)  # the portal's HS filter takes a chapter, heading or subheading (2–6 digits)
 STATE_OF = {  # (status, change) of the current version → the public state filter
     (Status.PUBLISHED, Change.NEW): "active",
+    (Status.PUBLISHED, Change.CONFIRMED): "active",
     (Status.PUBLISHED, Change.ADJUSTED): "adjusted",
 }
 COLUMNS = (

@@ -13,11 +13,11 @@ from riskgate.core.models import Region
 from riskgate.core.principal import Principal
 from riskgate.core.search import matching
 
-from .models import Change, Evaluation, Status, Subscription, WarningNotice
+from .models import Change, Evaluation, FollowUp, Status, Subscription, WarningNotice
 
 # What the public filter "status" means, on the current version of a warning.
 STATES = {
-    "active": Q(status=Status.PUBLISHED, change=Change.NEW),
+    "active": Q(status=Status.PUBLISHED, change__in=[Change.NEW, Change.CONFIRMED]),
     "adjusted": Q(status=Status.PUBLISHED, change=Change.ADJUSTED),
     "lifted": Q(status=Status.LIFTED),
 }
@@ -171,3 +171,18 @@ def region_names(codes: list[str], *, english: bool) -> dict[str, str]:
 def subscription(token: str) -> Subscription | None:
     """The subscription a link's key names (its key is the only way to it), or None."""
     return Subscription.objects.filter(token=token).first() if len(token) <= 64 else None
+
+
+def assessments(principal: Principal, *statuses: str) -> QuerySet[Assessment]:
+    """The assessments in the principal's jurisdiction a warning may cite or link, newest first."""
+    return Assessment.objects.visible_to(principal).filter(status__in=statuses).order_by("-requested_at", "-id")
+
+
+def newest_version(notice: WarningNotice) -> WarningNotice:
+    """The newest version of the notice's lineage (a draft adjustment included)."""
+    return WarningNotice.objects.filter(lineage_id=notice.lineage_id).order_by("-version").first()
+
+
+def follow_up(notice: WarningNotice) -> FollowUp | None:
+    """The emergency follow-up of the notice's lineage, if it was issued by the emergency path."""
+    return FollowUp.objects.filter(warning_id=notice.lineage_id).select_related("assessment", "closed_by").first()

@@ -46,3 +46,10 @@ def escalate_unanswered() -> int:
     from .services.inbox import escalate_unanswered as run
 
     return run()
+
+
+@shared_task(name="riskgate.warnings.tasks.follow_up_emergencies")
+def follow_up_emergencies() -> dict:
+    from .services.emergency import watch
+
+    return watch()

@@ -24,5 +24,6 @@ urlpatterns = [
     path("warnings/manage/new/", manage.manage_create, name="create"),
     path("warnings/manage/<int:pk>/", manage.manage_detail, name="manage"),
     path("warnings/manage/<int:pk>/edit/", manage.manage_edit, name="edit"),
+    path("warnings/manage/<int:pk>/adjustment/", manage.manage_adjustment, name="adjustment"),
     path("warnings/manage/<int:pk>/<slug:action>/", manage.manage_act, name="act"),
 ]

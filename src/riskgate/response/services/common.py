@@ -10,7 +10,7 @@ from riskgate.core import audit
 from riskgate.core.access import field_error
 from riskgate.core.principal import Principal, recorded
 
-from ..models import CheckResult, ImplementationCheck
+from ..models import CheckResult, EliminationVerdict, ImplementationCheck, Obligation, PartyReport
 
 
 def record(principal: Principal, obj, action: str, changes: dict | None = None, reason: str = "") -> None:
@@ -46,3 +46,14 @@ def implementation_check(
         organisation=principal.organisation,
         checked_by=recorded(principal),
     )
+
+
+def lifting_application(obligation: Obligation) -> PartyReport | None:
+    """The party's latest application for lifting an obligation (Art.23(4))."""
+    return obligation.party_reports.filter(kind=PartyReport.Kind.LIFTING).order_by("-id").first()
+
+
+def elimination_confirmed(obligation: Obligation) -> bool:
+    """The technical institution has confirmed the defect-elimination report of the latest lifting application."""
+    application = lifting_application(obligation)
+    return application is not None and application.confirmation == EliminationVerdict.CONFIRMED

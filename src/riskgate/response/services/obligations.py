@@ -25,6 +25,7 @@ from riskgate.warnings import services as warnings
 from riskgate.warnings.queries import basis_for
 
 from ..models import (
+    EliminationVerdict,
     ImplementationCheck,
     LimitKind,
     MeasureOrder,
@@ -37,7 +38,7 @@ from ..models import (
     response_window,
 )
 from . import lifting, measures
-from .common import implementation_check, record
+from .common import elimination_confirmed, implementation_check, lifting_application, record
 
 S = ObligationStatus
 REPORT_PARTS = ("defect_analysis", "quantity_distribution", "measures", "plan", "expected_effect")
@@ -262,6 +263,48 @@ def apply_for_lifting(principal: Principal, obligation: Obligation, *, text: str
 
 
 @transaction.atomic
+def confirm_elimination(
+    principal: Principal, obligation: Obligation, *, confirmed: bool, note: str, now=None
+) -> PartyReport:
+    """Art.25: the designated institution confirms the defect-elimination evaluation report of a lifting
+    application — or does not, and the party goes back to implementing its measures."""
+    require(principal, Permission.RESPONSE_OBLIGATION_EVALUATE)
+    now = now or timezone.now()
+    obligation = Obligation.objects.select_for_update().filter(pk=obligation.pk).first()
+    if obligation is None or getattr(principal, "organisation", None) != obligation.institution:
+        raise PermissionDenied(_("只有指定的技术机构才能确认产品缺陷消除评价报告。"))
+    _status(obligation, S.LIFTING_APPLIED)
+    note = (note or "").strip()
+    if not note:
+        raise field_error("note", _("请填写技术机构意见。"))
+    application = lifting_application(obligation)
+    if application.confirmation:
+        raise field_error("confirmed", _("该解除申请的报告已处理。"))
+    verdict = EliminationVerdict.CONFIRMED if confirmed else EliminationVerdict.NOT_CONFIRMED
+    application.confirmation, application.confirmation_note = verdict, note[:20000]
+    application.confirmed_by, application.confirmed_at = recorded(principal), now
+    application.save(update_fields=["confirmation", "confirmation_note", "confirmed_by", "confirmed_at"])
+    if confirmed:
+        _notify(
+            obligation,
+            obligation.organisation,
+            "obligation.elimination_confirmed",
+            _("%s：技术机构确认缺陷已消除，请处理解除申请") % obligation.reference,
+        )
+    else:
+        obligation.status = S.IMPLEMENTING
+        obligation.save(update_fields=["status"])
+        _notify(
+            obligation,
+            obligation.enterprise,
+            "obligation.elimination_not_confirmed",
+            _("%s：技术机构未确认缺陷已消除，请继续实施措施") % obligation.reference,
+        )
+    _record(principal, obligation, "elimination_" + verdict, {"report": application.pk}, note)
+    return application
+
+
+@transaction.atomic
 def decide_lifting(
     principal: Principal, obligation: Obligation, *, approve: bool, decision: str, now=None
 ) -> Obligation:
@@ -277,7 +320,9 @@ def decide_lifting(
     decision = (decision or "").strip()
     if not decision:
         raise field_error("decision", _("请填写处理意见。"))
-    application = obligation.party_reports.filter(kind=PartyReport.Kind.LIFTING).order_by("-id").first()
+    if approve and not elimination_confirmed(obligation):
+        raise field_error("decision", _("技术机构尚未确认产品缺陷消除评价报告（第二十五条），不能批准解除。"))
+    application = lifting_application(obligation)
     application.decision, application.decided_by, application.decided_at = decision, principal, now
     application.save(update_fields=["decision", "decided_by", "decided_at"])
     if not approve:

@@ -23,6 +23,7 @@ from ..forms import (
     CheckForm,
     ConsumerNoticeForm,
     DecisionForm,
+    EliminationForm,
     EvaluationForm,
     ImposeForm,
     LiftingApplicationForm,
@@ -33,6 +34,7 @@ from ..models import Obligation, ObligationStatus
 from ..queries import obligations as queries
 from ..queries.common import decides
 from ..services import obligations
+from ..services.common import elimination_confirmed
 
 S = ObligationStatus
 
@@ -86,6 +88,7 @@ def _detail(request, obligation: Obligation, forms: dict | None = None, status: 
     authority = user.has_permission(Permission.RESPONSE_MEASURE_LIFT) and decides(user, obligation)
     checker = user.has_permission(Permission.RESPONSE_MEASURE_EXECUTE) and decides(user, obligation)
     st = obligation.status
+    confirmed = elimination_confirmed(obligation)
     context = {
         "o": obligation,
         "reports": obligation.reports.select_related("submitted_by", "evaluated_by"),
@@ -102,6 +105,13 @@ def _detail(request, obligation: Obligation, forms: dict | None = None, status: 
         "apply_form": forms.get("apply") or (LiftingApplicationForm() if party and st == S.IMPLEMENTING else None),
         "evaluation_form": forms.get("evaluate")
         or (EvaluationForm() if evaluator and st == S.UNDER_EVALUATION else None),
+        "elimination_form": forms.get("confirm_elimination")
+        or (
+            EliminationForm(auto_id="elimination-%s")
+            if evaluator and st == S.LIFTING_APPLIED and not confirmed
+            else None
+        ),
+        "elimination_confirmed": confirmed,
         "decision_form": forms.get("decide") or (DecisionForm() if authority and st == S.LIFTING_APPLIED else None),
         "check_form": forms.get("check")
         or (CheckForm() if checker and st in (S.IMPLEMENTING, S.LIFTING_APPLIED) else None),
@@ -177,6 +187,12 @@ ACTIONS = {
         DONE,
         CheckForm,
         _authority(Permission.RESPONSE_MEASURE_EXECUTE),
+    ),
+    "confirm_elimination": Action(
+        lambda r, o, d: obligations.confirm_elimination(r.user, o, confirmed=d["confirmed"], note=d["note"]),
+        DONE,
+        EliminationForm,
+        _institution,
     ),
     "decide": Action(
         lambda r, o, d: obligations.decide_lifting(r.user, o, approve=d["approve"], decision=d["decision"]),

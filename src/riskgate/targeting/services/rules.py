@@ -140,9 +140,10 @@ def _end(principal: Principal, rule: ControlRule, reason: str, now: dt.datetime)
     _record(principal, rule, "retired", reason)
 
 
-def retire_for_warning(principal: Principal, lineage_id: int, reference: str, now: dt.datetime) -> int:
-    """Lifting a warning retires the active rules issued from any of its versions (warnings.services._lift)."""
-    rules = ControlRule.objects.filter(warning__lineage_id=lineage_id)
+def retire_for_warning(principal: Principal, lineage_id: int, reference: str, now: dt.datetime, *, keep=()) -> int:
+    """Lifting a warning retires the active rules issued from any of its versions (response.services.lifting),
+    but those in `keep` (the rules of measures that continue after the lifting)."""
+    rules = ControlRule.objects.filter(warning__lineage_id=lineage_id).exclude(lineage_id__in=list(keep))
     return retire_rules(principal, rules, _("预警 %s 已解除") % reference, now)
 
 

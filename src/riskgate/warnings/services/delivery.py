@@ -27,12 +27,17 @@ from django.utils.translation import gettext as _
 from riskgate.core import audit
 from riskgate.core.jobs import enqueue_on_commit
 
-from ..models import Change, Delivery, DeliveryStatus, Status, Subscription, WarningNotice
+from ..models import Change, Delivery, DeliveryStatus, Status, Subscription, WarningNotice, change_tag
 from ..queries import forget_data_version
 from ..schemas import PublicWarningOut
 from . import webhook_http
 
-EVENTS = {Change.NEW: "warning.alert", Change.ADJUSTED: "warning.update", Change.LIFTED: "warning.cancel"}
+EVENTS = {
+    Change.NEW: "warning.alert",
+    Change.ADJUSTED: "warning.update",
+    Change.CONFIRMED: "warning.update",
+    Change.LIFTED: "warning.cancel",
+}
 MAX_ATTEMPTS = 6
 
 
@@ -207,9 +212,9 @@ def _text(notice: WarningNotice, language: str) -> tuple[str, str]:
     title = notice.title_en if english and notice.title_en else notice.title
     summary = notice.summary_en if english and notice.summary_en else notice.summary
     with translation.override(language):
-        change = {Change.NEW: _("发布"), Change.ADJUSTED: _("调整"), Change.LIFTED: _("解除")}[notice.change]
+        change = change_tag(notice)
         link = _base() + reverse("warnings:public_version", args=[notice.lineage_id, notice.version])
-        return f"[RiskGate] [{notice.level}] [{change}] {title}", f"{title}\n\n{summary}\n\n{notice.measures}\n\n{link}"
+        return f"[RiskGate] [{notice.level}] {change} {title}", f"{title}\n\n{summary}\n\n{notice.measures}\n\n{link}"
 
 
 def deliver(delivery_id: int) -> str:

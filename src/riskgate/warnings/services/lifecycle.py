@@ -34,7 +34,8 @@ from ..models import (
     WarningNotice,
     region_prefix,
 )
-from . import inbox
+from ..queries import newest_version
+from . import emergency, inbox
 from .delivery import fan_out_on_commit
 
 _RANK = {level: rank for rank, level in enumerate(reversed(WarningLevel.values))}  # IV 0 … I 3
@@ -169,6 +170,8 @@ def draft_emergency(
     reason = (reason or "").strip()
     if not reason:
         raise field_error("emergency_reason", _("请说明紧急先行发布的理由。"))
+    if assessment is not None and not Assessment.objects.visible_to(principal).filter(pk=assessment.pk).exists():
+        raise field_error("assessment", _("请选择本辖区内的研判。"))
     notice = WarningNotice(
         path=Path.EMERGENCY,
         emergency_reason=reason,
@@ -286,6 +289,7 @@ def publish(principal: Principal, notice: WarningNotice, *, now: dt.datetime | N
     notice.starts_at = notice.starts_at or now
     notice.save()
     _record(principal, notice, "published", Status.APPROVED)
+    emergency.on_publish(notice, now)
     inbox.deliver(notice)
     fan_out_on_commit(notice)
     return notice
@@ -304,13 +308,32 @@ def _end(principal: Principal, previous: WarningNotice, now: dt.datetime, by: Wa
 
 def current(notice: WarningNotice) -> WarningNotice:
     """The newest version of the notice's lineage."""
-    return WarningNotice.objects.filter(lineage_id=notice.lineage_id).order_by("-version").first()
+    return newest_version(notice)
+
+
+def _cited(principal: Principal, notice: WarningNotice, assessment: Assessment | None) -> Assessment | None:
+    """An assessment a new version cites: confirmed, in the principal's jurisdiction, and — for a warning that
+    already rests on one — a version of the same assessment (a newer one, after re-assessment)."""
+    if assessment is None:
+        return None
+    if not Assessment.objects.visible_to(principal).filter(pk=assessment.pk).exists():
+        raise field_error("assessment", _("请选择本辖区内的研判。"))
+    assessment = Assessment.objects.get(pk=assessment.pk)
+    if assessment.status != AssessmentStatus.CONFIRMED:
+        raise field_error("assessment", _("只能引用当前有效的已确认研判。"))
+    basis = notice.assessment
+    if notice.path == Path.STANDARD and basis is not None and basis.lineage_id != assessment.lineage_id:
+        raise field_error("assessment", _("调整只能引用原研判的新版本（%s）。") % basis.reference)
+    return assessment
 
 
 @transaction.atomic
-def adjust(principal: Principal, notice: WarningNotice, *, reason: str, data: dict) -> WarningNotice:
+def adjust(
+    principal: Principal, notice: WarningNotice, *, reason: str, data: dict, assessment: Assessment | None = None
+) -> WarningNotice:
     """A level or scope change: a new draft version of a published warning, which goes through review again (and
-    cannot be sent for review unless it changes something)."""
+    cannot be sent for review unless it changes something). It may cite a newer version of the assessment; an
+    emergency warning's adjustment citing its confirmed assessment confirms it when published (Art.19)."""
     require(principal, Permission.WARNING_DRAFT)
     require_person(principal)
     notice = _own(principal, notice)
@@ -319,9 +342,59 @@ def adjust(principal: Principal, notice: WarningNotice, *, reason: str, data: di
         raise field_error("status", _("只能调整当前发布中的版本。"))
     if not reason:
         raise field_error("change_reason", _("请说明调整的理由。"))
+    cited = _cited(principal, notice, assessment)
     new = _next_version(notice, principal, Change.ADJUSTED, reason)
+    if cited is not None:
+        new.assessment = cited
     _apply(new, data)  # may be empty: the officer edits the new draft before sending it for review
     return _create(principal, new, "adjustment_drafted")
+
+
+@transaction.atomic
+def confirm(
+    principal: Principal,
+    notice: WarningNotice,
+    *,
+    assessment: Assessment,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> WarningNotice:
+    """Art.19: the authority confirms an emergency warning on its confirmed assessment. The confirming version
+    (a CAP Update, certainty Observed) cites the assessment and is published at once; the content stays as it
+    was, so an assessment that grades the risk differently calls for an adjustment instead."""
+    require(principal, Permission.WARNING_APPROVE)
+    require_person(principal)
+    notice = _own(principal, notice)
+    if notice.status != Status.PUBLISHED or current(notice).pk != notice.pk:
+        raise field_error("status", _("只能确认当前发布中的版本。"))
+    if not notice.pending_confirmation:
+        raise field_error("status", _("只有紧急先行发布、尚待确认的预警需要事后确认。"))
+    if assessment is None:
+        raise field_error("assessment", _("请选择已确认的研判。"))
+    cited = _cited(principal, notice, assessment)
+    if cited.confirmed_level != notice.level:
+        raise field_error(
+            "assessment",
+            _("研判确认的等级为 %(assessed)s，与预警的 %(level)s 不同：请调整预警，而不是直接确认。")
+            % {"assessed": cited.confirmed_level, "level": notice.level},
+        )
+    now = now or timezone.now()
+    reason = (note or "").strip() or _("依据研判 %s 事后确认。") % cited.reference
+    new = _next_version(notice, principal, Change.CONFIRMED, reason)
+    new.assessment = cited
+    new.status, new.current = Status.PUBLISHED, True
+    new.published_at, new.starts_at = now, notice.starts_at
+    new.approved_by, new.approved_at = person(principal), now
+    new.save()
+    _save_m2m(new)
+    _record(
+        principal, new, "confirmed", "", reason, changes=audit.facts(confirms=notice.pk, assessment=cited.reference)
+    )
+    _end(principal, notice, now, new)
+    emergency.on_publish(new, now)
+    inbox.deliver(new)
+    fan_out_on_commit(new)
+    return new
 
 
 def _next_version(notice: WarningNotice, principal: Principal, change: str, reason: str) -> WarningNotice:
@@ -331,6 +404,7 @@ def _next_version(notice: WarningNotice, principal: Principal, change: str, reas
         path=notice.path,
         assessment=notice.assessment,
         emergency_reason=notice.emergency_reason,
+        confirmed_at=notice.confirmed_at,
         organisation=notice.organisation,
         drafted_by=person(principal) or notice.drafted_by,
         **{name: getattr(notice, name) for name in CONTENT_FIELDS},
@@ -341,23 +415,36 @@ def _next_version(notice: WarningNotice, principal: Principal, change: str, reas
 
 
 @transaction.atomic
-def lift(principal: Principal, notice: WarningNotice, *, reason: str, now: dt.datetime | None = None) -> WarningNotice:
+def lift(
+    principal: Principal,
+    notice: WarningNotice,
+    *,
+    reason: str,
+    now: dt.datetime | None = None,
+    assessment: Assessment | None = None,
+) -> WarningNotice:
     """The authority confirms the risk is gone: a Cancel version is published at once and the warning ends. What
     rests on the warning downstream (control rules, measures) is ended by response.services.lifting, which calls
-    this inside its own transaction; pages and jobs lift through that."""
+    this inside its own transaction (and checks the lifting conditions first); pages and jobs lift through that.
+    The Cancel version may cite the assessment it rests on (a pending emergency warning's confirmed assessment)."""
     require(principal, Permission.WARNING_APPROVE)
     require_person(principal)
     notice = _own(principal, notice)
     reason = (reason or "").strip()
     if not reason:
         raise field_error("reason", _("请说明解除的理由（如风险已消除）。"))
-    return _lift(principal, notice, reason, now or timezone.now())
+    cited = _cited(principal, notice, assessment)
+    return _lift(principal, notice, reason, now or timezone.now(), cited)
 
 
-def _lift(principal: Principal, notice: WarningNotice, reason: str, now: dt.datetime) -> WarningNotice:
+def _lift(
+    principal: Principal, notice: WarningNotice, reason: str, now: dt.datetime, cited: Assessment | None = None
+) -> WarningNotice:
     if notice.status != Status.PUBLISHED or current(notice).pk != notice.pk:
         raise field_error("status", _("只能解除当前发布中的版本。"))
     cancel = _next_version(notice, principal, Change.LIFTED, reason)
+    if cited is not None:
+        cancel.assessment = cited
     cancel.status, cancel.current = Status.LIFTED, True
     cancel.published_at = cancel.ended_at = now
     cancel.approved_by = person(principal)
@@ -368,6 +455,8 @@ def _lift(principal: Principal, notice: WarningNotice, reason: str, now: dt.date
     notice.save()
     _record(principal, notice, "superseded", Status.PUBLISHED, cancel.reference)
     _record(principal, cancel, "lifted", "", reason, changes=audit.facts(lifts=notice.pk, reason=reason))
+    emergency.on_publish(cancel, now)
+    emergency.close_on_lift(cancel, now)
     inbox.deliver(cancel)
     fan_out_on_commit(cancel)
     return cancel

@@ -31,7 +31,10 @@ def _state_html(notice, words: dict) -> str:
     else:
         state = "adjusted" if notice.change == "adjusted" else "active"
     css = {"lifted": "state lifted", "active": "state active"}.get(state, "state")
-    return f'<span class="{css}">{escape(words[state])}</span>'
+    html = f'<span class="{css}">{escape(words[state])}</span>'
+    if notice.pending_confirmation:
+        html += f' <span class="state pending">{escape(words["pending"])}</span>'
+    return html
 
 
 @lru_cache(maxsize=8)
@@ -75,6 +78,16 @@ def state_badge(notice) -> str:
     return mark_safe(_state_html(notice, _words(translation.get_language() or "")))  # noqa: S308 - escaped
 
 
+@register.filter
+def pending_badge(notice) -> str:
+    """ "Pending confirmation" for an emergency warning its assessment has not yet confirmed (Art.18–19); empty
+    otherwise. The staff pages and the inbox show it beside the status; the public pages in state_badge."""
+    if not notice.pending_confirmation:
+        return ""
+    words = _words(translation.get_language() or "")
+    return mark_safe(f'<span class="state pending">{escape(words["pending"])}</span>')  # noqa: S308 - escaped
+
+
 _PLACEHOLDER = 987654321
 
 
@@ -91,6 +104,7 @@ def _words(language: str) -> dict:
         "superseded": _("已被新版本取代"),
         "adjusted": _("已调整"),
         "active": _("生效中"),
+        "pending": _("待确认（紧急先行发布）"),
     }
 
 
@@ -101,6 +115,8 @@ RESULT_ITEM_FIELDS = (
     "level",
     "status",
     "change",
+    "path",
+    "confirmed_at",
     "kinds",
     "hs_codes",
     "origin_countries",

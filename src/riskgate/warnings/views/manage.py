@@ -6,7 +6,7 @@ services decide who may do what."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,9 +19,18 @@ from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 
 from .. import cap, queries, services
-from ..forms import EmergencyForm, EvaluationForm, ManageFilterForm, ReasonForm, WarningForm
+from ..forms import (
+    AdjustForm,
+    ConfirmForm,
+    EmergencyForm,
+    EvaluationForm,
+    LinkAssessmentForm,
+    ManageFilterForm,
+    WarningForm,
+)
 from ..models import Recipient, Status, WarningKind, WarningNotice
 from ..queries import managed_notice_or_404
+from ..services import emergency as follow_ups
 from ..services import inbox
 
 
@@ -66,14 +75,19 @@ def manage_create(request):
             "measures": assessment.recommended_measures,
         }
     form = WarningForm(request.POST or None, initial=initial, principal=request.user)
-    emergency = EmergencyForm(request.POST or None) if assessment is None else None
+    emergency = EmergencyForm(request.POST or None, principal=request.user) if assessment is None else None
     if request.method == "POST" and form.is_valid() and (emergency is None or emergency.is_valid()):
         try:
             if assessment is not None:
                 notice = services.draft_from_assessment(request.user, assessment, data=form.content())
             else:
                 data = {**form.content(), "hazard_type": emergency.cleaned_data["hazard_type"]}
-                notice = services.draft_emergency(request.user, data=data, reason=emergency.cleaned_data["reason"])
+                notice = services.draft_emergency(
+                    request.user,
+                    data=data,
+                    reason=emergency.cleaned_data["reason"],
+                    assessment=emergency.cleaned_data["assessment"],
+                )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -132,8 +146,11 @@ def manage_detail(request, pk: int):
         else [],
         "own_draft": notice.drafted_by_id == user.pk,
         "is_current": services.current(notice).pk == notice.pk,
-        "reason_form": ReasonForm(),
         "evaluation_form": EvaluationForm(auto_id="evaluate-%s"),
+        "follow_up": queries.follow_up(notice),
+        "link_form": LinkAssessmentForm(principal=user, auto_id="link-%s"),
+        "confirm_form": ConfirmForm(principal=user, auto_id="confirm-%s"),
+        "adjust_form": AdjustForm(principal=user, auto_id="adjust-%s"),
         "evaluations": queries.evaluations(notice),
         "related": services.related_information_count(notice) if notice.published_at else 0,
         "recipients": notice.recipients.select_related("organisation", "read_by").order_by("organisation__name"),
@@ -143,11 +160,39 @@ def manage_detail(request, pk: int):
     return render(request, "warnings/manage_detail.html", context)
 
 
+@permission_required(Permission.WARNING_DRAFT)
+def manage_adjustment(request, pk: int):
+    """The adjustment page (where an effect evaluation's "adjust" recommendation leads): the form that drafts the
+    new version, with the evaluations that led to it."""
+    notice = _notice_or_404(request, pk)
+    context = {
+        "w": notice,
+        "adjust_form": AdjustForm(principal=request.user, auto_id="adjust-%s"),
+        "evaluations": queries.evaluations(notice),
+        "is_current": services.current(notice).pk == notice.pk,
+    }
+    return render(request, "warnings/adjust.html", context)
+
+
 def _adjust(request, notice: WarningNotice, data: dict) -> WarningNotice:
-    level = request.POST.get("level", "")
+    level = data["level"]
     return services.adjust(
-        request.user, notice, reason=request.POST.get("reason", ""), data={"level": level} if level else {}
+        request.user,
+        notice,
+        reason=data["reason"],
+        data={"level": level} if level else {},
+        assessment=data["assessment"],
     )
+
+
+def _after_evaluation(evaluation) -> HttpResponse:
+    """An evaluation recommending lifting leads straight to the lifting page (its conditions), one recommending
+    adjustment to the adjustment page; keeping the warning, back to it."""
+    pages = {"lift": "response:lift_warning", "adjust": "warnings:adjustment"}
+    notice = evaluation.notice
+    if notice.status == Status.PUBLISHED and evaluation.recommendation in pages:
+        return redirect(pages[evaluation.recommendation], pk=notice.pk)
+    return redirect("warnings:manage", pk=notice.pk)
 
 
 ACTIONS = {
@@ -164,9 +209,25 @@ ACTIONS = {
         gettext_lazy("已起草调整版本，请修改后送审。"),
         follow=True,
         show=lambda new: redirect("warnings:edit", pk=new.pk),
+        form=AdjustForm,
+    ),
+    "link_assessment": Action(
+        lambda r, n, d: follow_ups.link_assessment(r.user, n, d["assessment"]),
+        gettext_lazy("已关联研判。"),
+        LinkAssessmentForm,
+    ),
+    "confirm": Action(
+        lambda r, n, d: services.confirm(r.user, n, assessment=d["assessment"], note=d["note"]),
+        gettext_lazy("已事后确认，确认版本已发布。"),
+        ConfirmForm,
+        follow=True,
     ),
     "evaluate": Action(
-        lambda r, n, d: services.evaluate(r.user, n, **d), gettext_lazy("已记录效果评估。"), EvaluationForm
+        lambda r, n, d: services.evaluate(r.user, n, **d),
+        gettext_lazy("已记录效果评估。"),
+        EvaluationForm,
+        follow=True,
+        show=lambda evaluation: _after_evaluation(evaluation),
     ),
 }
 
@@ -181,7 +242,11 @@ def manage_act(request, pk: int, action: str):
         ACTIONS,
         show=lambda n: redirect("warnings:manage", pk=n.pk),
         explain_refusals=True,
+        form_kwargs=lambda r, n, name: {"principal": r.user} if name in PRINCIPAL_FORMS else {},
     )
+
+
+PRINCIPAL_FORMS = {"adjust", "link_assessment", "confirm"}
 
 
 # ----- the inbox of a receiving organisation (agencies and enterprises) ----------------------------------------

@@ -23,7 +23,7 @@ from riskgate.core.vocabulary import LEVEL_COLOURS, WarningLevel
 
 from .. import cap, portal_index, queries
 from ..forms import PortalFilterForm
-from ..models import Change, WarningNotice
+from ..models import WarningNotice, change_tag
 from ..templatetags.warning_tags import RESULT_ITEM_FIELDS, language_links_html, result_item
 
 FEED_SIZE = 100
@@ -166,11 +166,11 @@ def _feed(request, *, title: str, cap_links: bool) -> HttpResponse:
     )
     for notice in versions:
         level = WarningLevel(notice.level)
-        change = {Change.NEW: _("发布"), Change.ADJUSTED: _("调整"), Change.LIFTED: _("解除")}[notice.change]
+        change = change_tag(notice)
         heading = notice.title_en if english and notice.title_en else notice.title
         link = base + reverse("warnings:public_version", args=[notice.lineage_id, notice.version])
         feed.add_item(
-            title=f"[{level.label}] [{change}] {heading}",
+            title=f"[{level.label}] {change} {heading}",
             link=link,
             description=(notice.summary_en if english and notice.summary_en else notice.summary),
             unique_id=f"tag:riskgate,{notice.published_at:%Y-%m-%d}:{notice.reference}",
