@@ -14,6 +14,7 @@ from riskgate.intake.models import RiskInformation, StatusChange
 HOTLINE = {
     "source_type": "consumer_complaint",
     "channel": "hotline",
+    "hotline": "12315",
     "urgency": "normal",
     "title": "电暖器外壳过热烫伤儿童",
     "description": "12315 转来：使用半小时外壳超过 80°C。",

@@ -146,6 +146,12 @@ def ui_matrix(world) -> dict[str, Entry]:
             XIAN_ITEM_READERS, "post", kwargs={"pk": world.xian_item.pk}, data={"to_status": "under_verification"}
         ),
         "intake:evidence_upload": Entry(XIAN_ITEM_READERS, "post", kwargs={"pk": world.xian_item.pk}),
+        "intake:reward_act": Entry(
+            REWARD_HANDLERS,
+            "post",
+            kwargs={"pk": world.xian_item.pk, "action": "propose"},
+            data={"amount": "100", "eligibility": "矩阵"},
+        ),
         "intake:evidence_download": Entry(
             XIAN_ITEM_READERS, kwargs={"pk": world.xian_item.pk, "evidence_id": world.xian_evidence.pk}
         ),
@@ -201,6 +207,7 @@ def ui_matrix(world) -> dict[str, Entry]:
         "warnings:create": Entry(WARNING_OFFICERS),
         "warnings:manage": Entry(OFFICE_WARNING_READERS, kwargs={"pk": world.warning.pk}),
         "warnings:edit": Entry(OFFICE_WARNING_READERS, kwargs={"pk": world.warning.pk}),
+        "warnings:adjustment": Entry(OFFICE_WARNING_READERS, kwargs={"pk": world.warning.pk}),
         "warnings:act": Entry(OFFICE_WARNING_READERS, "post", kwargs={"pk": world.warning.pk, "action": "submit"}),
         "response:lift_warning": Entry(OFFICE_WARNING_READERS, "post", kwargs={"pk": world.warning.pk}),
         "targeting:rules": Entry(RULE_VIEWERS),
@@ -993,6 +1000,44 @@ def test_executing_units_read_the_rules_they_execute(matrix_world, role):
     if role == "port_officer":  # reads it, may not change it
         page = client.get(reverse("targeting:rule", kwargs={"pk": executed.pk})).content.decode()
         assert "调整（生成新版本）" not in page
+
+
+# Who handles a Xi'an report's whistleblower reward (issue 25 item 7): intake:reward:manage, in the own jurisdiction.
+REWARD_HANDLERS = {"system_admin", "warning_officer", "bureau_officer"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_reward_decision_shows_through_the_receipt_and_the_reporter_stays_masked(matrix_world, role):
+    """A Xi'an public report found true, its reward proposed by the bureau and approved by the warning office:
+    the reporter sees the decision with the receipt code; the reward card is for the jurisdiction's handlers; the
+    reporter's identity is on no page but the reporter section of those holding intake:reporter:view."""
+    from riskgate.intake import rewards
+    from riskgate.intake import services as intake
+    from tests.intake.test_channels import report
+
+    response = report(
+        ip="10.7.7.7", title="矩阵：举报奖励", name="赵举报", phone="13700007777", email="zhao@example.org"
+    )
+    receipt = response.context["receipt"]
+    info = RiskInformation.objects.get(receipt=receipt.number)
+    xian = matrix_world.user("xian")
+    intake.transition(xian, info, to_status="under_verification")
+    intake.transition(xian, info, to_status="verified")
+    reward = rewards.propose(xian, info, amount="600", eligibility="举报属实")
+    rewards.decide(matrix_world.user("warning"), reward, approve=True, note="同意")
+    identity = ("赵举报", "13700007777", "zhao@example.org")
+    client = matrix_world.client_for(role)
+    status = client.post("/report/status/", {"number": receipt.number, "secret": receipt.secret}).content.decode()
+    assert "已批准，待发放" in status and "600.00" in status, role
+    assert not any(fragment in status for fragment in identity), role
+    page = client.get(reverse("intake:detail", kwargs={"pk": info.pk}))
+    body = page.content.decode() if page.status_code == 200 else ""
+    assert ('id="h-reward"' in body) == (role in REWARD_HANDLERS), role
+    card = body.split('id="h-reward"')[1].split("</section>")[0] if 'id="h-reward"' in body else ""
+    assert not any(fragment in card for fragment in identity), role
+    assert any(fragment in body for fragment in identity) == (role in REPORTER_READERS), role
+    api = client.get(f"/api/v1/intake/information/{info.pk}").content.decode()
+    assert not any(fragment in api for fragment in identity), role
 
 
 # Who reads a reporter's name, phone and e-mail: the permission, in scope (issue 24 item 4); who reads an item's

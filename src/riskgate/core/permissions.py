@@ -32,6 +32,7 @@ class Permission(StrEnum):
     INTAKE_INFORMATION_PROCESS = "intake:information:process"
     INTAKE_INFORMATION_EXPORT = "intake:information:export"
     INTAKE_REPORTER_VIEW = "intake:reporter:view"
+    INTAKE_REWARD_MANAGE = "intake:reward:manage"
     INTAKE_IMPORT_RUN = "intake:import:run"
     INTAKE_ENTERPRISE_REPORT = "intake:enterprise_report:submit"
     # Risk assessment
@@ -83,6 +84,7 @@ PERMISSION_LABELS = {
     Permission.INTAKE_INFORMATION_PROCESS: _("核实、筛选、上报风险信息"),
     Permission.INTAKE_INFORMATION_EXPORT: _("导出风险信息"),
     Permission.INTAKE_REPORTER_VIEW: _("查看举报人个人信息"),
+    Permission.INTAKE_REWARD_MANAGE: _("提议、审批和登记举报奖励"),
     Permission.INTAKE_IMPORT_RUN: _("批量导入风险信息"),
     Permission.INTAKE_ENTERPRISE_REPORT: _("企业报告风险"),
     Permission.ASSESSMENT_VIEW: _("查看风险研判（辖区内，或分配给本人的）"),

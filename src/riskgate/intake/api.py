@@ -32,6 +32,7 @@ class InformationOut(Schema):
     reference: str
     source_type: str
     channel: str
+    hotline: str = Field("", description="the public hotline a call came through: 12315, 12345, 12360 or 12365")
     external_system: str
     external_id: str
     title: str

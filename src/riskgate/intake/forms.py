@@ -13,7 +13,7 @@ from riskgate.core.models import HSCode, Region
 from riskgate.core.vocabulary import HazardType, Urgency
 
 from .importers import SOURCES
-from .models import Channel, ReporterKind, SourceType, Status, TradeDirection
+from .models import Channel, Hotline, ReporterKind, SourceType, Status, TradeDirection
 from .queries import SORTS
 
 BLANK = [("", _("全部"))]
@@ -72,6 +72,12 @@ class InformationEntryForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("渠道"), choices=[(c.value, c.label) for c in (Channel.HOTLINE, Channel.OFFICER_ENTRY)]
     )
+    hotline = forms.ChoiceField(
+        label=_("热线号码"),
+        choices=[("", "—")] + Hotline.choices,
+        required=False,
+        help_text=_("热线来电须注明号码"),
+    )
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices)
     title = forms.CharField(label=_("标题"), max_length=500)
     description = forms.CharField(label=_("描述"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
@@ -115,6 +121,14 @@ class InformationEntryForm(forms.Form):
 
     def clean_origin_countries(self):
         return country_list(self.cleaned_data["origin_countries"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("channel") == Channel.HOTLINE and not data.get("hotline"):
+            self.add_error("hotline", _("热线来电须注明是哪条热线（12315、12345、12360、12365）。"))
+        elif data.get("channel") != Channel.HOTLINE:
+            data["hotline"] = ""
+        return data
 
     def split(self) -> tuple[dict, dict]:
         data = dict(self.cleaned_data)
@@ -281,3 +295,26 @@ class ImportForm(forms.Form):
                 "national_authority",
             ]
         )
+
+
+class RewardProposalForm(forms.Form):
+    amount = forms.DecimalField(label=_("奖励金额（元）"), min_value=0.01, max_digits=10, decimal_places=2)
+    eligibility = forms.CharField(label=_("奖励依据（举报属实的情况）"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RewardDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("审批结果"),
+        choices=[("1", _("批准")), ("0", _("不予奖励"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    amount = forms.DecimalField(
+        label=_("批准金额（元，留空：按提议）"), min_value=0.01, max_digits=10, decimal_places=2, required=False
+    )
+    note = forms.CharField(label=_("审批意见"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RewardPaymentForm(forms.Form):
+    paid_on = forms.DateField(label=_("发放日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(label=_("发放凭证号"), max_length=100)

@@ -46,6 +46,15 @@ class Channel(models.TextChoices):
     FOREIGN_NOTIFICATION = "foreign_notification", _("境外通报系统")
 
 
+class Hotline(models.TextChoices):
+    """The public service hotline a call came through (R-COL-1)."""
+
+    MARKET_REGULATION = "12315", _("12315 市场监管投诉举报")
+    GOVERNMENT_SERVICE = "12345", _("12345 政务服务便民热线")
+    CUSTOMS = "12360", _("12360 海关服务热线")
+    QUALITY = "12365", _("12365 质量监督投诉")
+
+
 class TradeDirection(models.TextChoices):
     IMPORT = "import", _("进口")
     EXPORT = "export", _("出口")
@@ -103,6 +112,7 @@ class RiskInformation(TimeStamped):
 
     source_type = models.CharField(_("信息来源"), max_length=40, choices=SourceType.choices, db_index=True)
     channel = models.CharField(_("渠道"), max_length=30, choices=Channel.choices)
+    hotline = models.CharField(_("热线号码"), max_length=5, choices=Hotline.choices, blank=True)
     external_system = models.CharField(_("外部系统"), max_length=40, blank=True)
     external_id = models.CharField(_("外部编号"), max_length=100, blank=True)
     title = models.CharField(_("标题"), max_length=500)
@@ -235,6 +245,7 @@ class RiskInformation(TimeStamped):
 CONTENT_FIELDS = [
     "source_type",
     "channel",
+    "hotline",
     "title",
     "description",
     "product_name",
@@ -528,3 +539,60 @@ class ImportJob(Scoped):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else (100 if self.status == ImportStatus.DONE else 0)
+
+
+class RewardStatus(models.TextChoices):
+    PROPOSED = "proposed", _("已提议，待审批")
+    APPROVED = "approved", _("已批准，待发放")
+    REFUSED = "refused", _("不予奖励")
+    PAID = "paid", _("已发放")
+
+
+class Reward(Scoped, TimeStamped):
+    """A whistleblower reward for a report (R-COL-2): eligibility and the amount proposed by one officer, decided
+    by a second officer (never the proposer), and the payment record. The reporter sees the decision through the
+    report's receipt code; nobody sees the reporter's identity here — it stays on the report, shown only to those
+    holding intake:reporter:view."""
+
+    information = models.OneToOneField(
+        RiskInformation, verbose_name=_("举报信息"), on_delete=models.PROTECT, related_name="reward"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("负责机构"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=RewardStatus.choices, default=RewardStatus.PROPOSED)
+    eligibility = models.TextField(_("奖励依据（举报属实的情况）"))
+    amount = models.DecimalField(_("奖励金额（元）"), max_digits=10, decimal_places=2)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提议人"), on_delete=models.PROTECT, related_name="+"
+    )
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    paid_on = models.DateField(_("发放日期"), null=True, blank=True)
+    payment_reference = models.CharField(_("发放凭证号"), max_length=100, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发放登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    scope_organisation_field = "organisation"
+
+    class Meta:
+        verbose_name = _("举报奖励")
+        verbose_name_plural = _("举报奖励")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.information.reference}: {self.get_status_display()} {self.amount}"

@@ -12,7 +12,7 @@ from riskgate.core.search import matching
 from riskgate.core.vocabulary import Urgency
 
 from .deadlines import overdue_q
-from .models import ImportJob, RiskInformation, Status
+from .models import ImportJob, Reward, RiskInformation, Status
 
 RECENT = 10
 
@@ -110,3 +110,8 @@ def hs_code_exists(code: str) -> bool:
 def external_id_taken(system: str, external_id: str) -> bool:
     """True when a partner system already submitted an item under this id."""
     return RiskInformation.objects.filter(external_system=system, external_id=external_id).exists()
+
+
+def reward_of(info: RiskInformation) -> Reward | None:
+    """The whistleblower reward of a report (the caller has checked the report is in scope)."""
+    return Reward.objects.filter(information=info).select_related("proposed_by", "decided_by", "paid_by").first()

@@ -9,16 +9,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from riskgate.core import audit, tabular
 from riskgate.core.access import permission_required
+from riskgate.core.actions import Action, dispatch
 from riskgate.core.countries import country_name
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 from riskgate.core.vocabulary import HazardType
 
-from . import channels, deadlines, evidence, jobs, linking, queries, services
+from . import channels, deadlines, evidence, jobs, linking, queries, rewards, services
 from .forms import (
     EnterpriseReportForm,
     EvidenceForm,
@@ -27,9 +29,12 @@ from .forms import (
     InformationFilterForm,
     PublicReportForm,
     ReceiptLookupForm,
+    RewardDecisionForm,
+    RewardPaymentForm,
+    RewardProposalForm,
     TransitionForm,
 )
-from .models import TRANSITIONS, LinkProposal, LinkStatus, RiskInformation, Status
+from .models import TRANSITIONS, LinkProposal, LinkStatus, RewardStatus, RiskInformation, Status
 
 EXPORT_LIMIT = 100_000
 EXPORT_COLUMNS = [
@@ -125,6 +130,10 @@ def information_export(request, fmt: str):
 
 @permission_required(Permission.INTAKE_INFORMATION_VIEW)
 def information_detail(request, pk: int):
+    return _detail(request, pk)
+
+
+def _detail(request, pk: int, forms: dict | None = None, status: int = 200):
     info = queries.information_or_404(request.user, pk)
     own = queries.own(request.user, info.pk) is not None
     # The reporter's personal data: in full to the item's own jurisdiction with the permission, and otherwise not
@@ -162,8 +171,74 @@ def information_detail(request, pk: int):
         "case": linking.case_view(request.user, info.case) if info.case_id else None,
         "triage": info.triage,
         "triage_urgent_hint": bool(info.triage.get("serious")) and info.urgency != "urgent",
+        **_reward_context(request, info, own, forms or {}),
     }
-    return render(request, "intake/detail.html", context)
+    return render(request, "intake/detail.html", context, status=status)
+
+
+def _reward_context(request, info: RiskInformation, own: bool, forms: dict) -> dict:
+    """The reward card: shown to the report's own jurisdiction's officers who handle rewards, for public reports."""
+    user = request.user
+    if not (own and info.receipt and user.has_permission(Permission.INTAKE_REWARD_MANAGE)):
+        return {"reward_card": False}
+    reward = queries.reward_of(info)
+    state = reward.status if reward else None
+    return {
+        "reward_card": True,
+        "reward": reward,
+        "reward_forms": {
+            "propose": forms.get("propose") or (RewardProposalForm(auto_id="reward-%s") if state is None else None),
+            "decide": forms.get("decide")
+            or (
+                RewardDecisionForm(auto_id="reward-decide-%s")
+                if state == RewardStatus.PROPOSED and reward.proposed_by_id != user.pk
+                else None
+            ),
+            "pay": forms.get("pay")
+            or (RewardPaymentForm(auto_id="reward-pay-%s") if state == RewardStatus.APPROVED else None),
+        },
+        "reward_own_proposal": state == RewardStatus.PROPOSED and reward.proposed_by_id == user.pk,
+    }
+
+
+REWARD_ACTIONS = {
+    "propose": Action(
+        lambda r, info, d: rewards.propose(r.user, info, amount=d["amount"], eligibility=d["eligibility"]),
+        gettext_lazy("已提议举报奖励，待另一名人员审批。"),
+        RewardProposalForm,
+    ),
+    "decide": Action(
+        lambda r, info, d: rewards.decide(
+            r.user, info.reward, approve=d["approve"], note=d["note"], amount=d["amount"]
+        ),
+        gettext_lazy("已审批。"),
+        RewardDecisionForm,
+    ),
+    "pay": Action(
+        lambda r, info, d: rewards.record_payment(r.user, info.reward, paid_on=d["paid_on"], reference=d["reference"]),
+        gettext_lazy("已登记发放。"),
+        RewardPaymentForm,
+    ),
+}
+
+
+@permission_required(Permission.INTAKE_REWARD_MANAGE)
+@require_POST
+def reward_act(request, pk: int, action: str):
+    info = queries.own(request.user, pk)
+    if info is None:
+        raise Http404
+    if action != "propose" and queries.reward_of(info) is None:
+        raise Http404
+    return dispatch(
+        request,
+        info,
+        action,
+        REWARD_ACTIONS,
+        show=lambda i: redirect("intake:detail", pk=i.pk),
+        redisplay=lambda r, i, forms, status: _detail(r, i.pk, forms, status),
+        explain_refusals=True,
+    )
 
 
 # ----- linking reports of the same risk ---------------------------------------------------------------------
@@ -373,12 +448,14 @@ def receipt_status(request):
         not_found = info is None
         status = 404 if not_found else 200
     last_change = info.status_changes.last() if info else None
-    return render(
-        request,
-        "intake/receipt_status.html",
-        {"form": form, "info": info, "not_found": not_found, "last_change": last_change},
-        status=status,
-    )
+    context = {
+        "form": form,
+        "info": info,
+        "not_found": not_found,
+        "last_change": last_change,
+        "reward": rewards.public_view(info) if info else None,
+    }
+    return render(request, "intake/receipt_status.html", context, status=status)
 
 
 @permission_required(Permission.INTAKE_ENTERPRISE_REPORT)
