@@ -220,6 +220,7 @@ def ui_matrix(world) -> dict[str, Entry]:
         "response:list": Entry(MEASURE_VIEWERS),
         "response:create": Entry(MEASURE_ORDERERS),
         "response:detail": Entry(XIAN_MEASURE_READERS, kwargs={"pk": world.measure.pk}),
+        "response:read": Entry(XIAN_MEASURE_READERS, "post", kwargs={"pk": world.measure.pk}),
         "response:act": Entry(LIFTERS, "post", kwargs={"pk": world.measure.pk, "action": "lift"}),
         "response:public_recalls": Entry(PUBLIC),
         "response:public_recall": Entry(PUBLIC, kwargs={"pk": world.recall.pk}),

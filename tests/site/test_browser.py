@@ -549,6 +549,21 @@ def test_rapid_response_chain_in_the_browser(browser, live_server, live_world, t
     with enterprise.expect_navigation():
         enterprise.get_by_role("button", name="申请解除").click()
     enterprise.screenshot(path=str(ARTIFACTS / "obligation-enterprise.png"), full_page=True)
+    # The institution confirms the defect-elimination report (Art.25); the office evaluates the warning's effect,
+    # which leads to the lifting page and its conditions.
+    institution.goto(f"{live_server.url}/obligations/{obligation.pk}/")
+    institution.get_by_label("确认缺陷已消除").check()
+    institution.get_by_label("技术机构意见").fill("抽检 20 件，缺陷已消除。")
+    with institution.expect_navigation():
+        institution.get_by_role("button", name="提交确认").click()
+    officer.goto(f"{live_server.url}/warnings/manage/{notice.pk}/")
+    officer.get_by_label("措施落实情况").fill("召回率 92%")
+    officer.get_by_label("发布以来的新发情况（起）").fill("0")
+    officer.get_by_label("建议").select_option("lift")
+    with officer.expect_navigation():
+        officer.get_by_role("button", name="记录评估").click()
+    assert officer.get_by_text(f"强制性措施 {measure.reference}").is_visible()
+    assert officer.get_by_text("已确认产品缺陷消除评价报告").is_visible()
 
     officer.goto(f"{live_server.url}/obligations/{obligation.pk}/")
     officer.get_by_label("批准解除").check()
@@ -674,7 +689,7 @@ def test_an_emergency_warning_is_pending_until_the_officer_confirms_it_on_its_as
     port = sign_in(browser, live_server, "port", live_world.password)
     port.goto(f"{live_server.url}/warnings/inbox/")
     assert port.get_by_text(pending).first.is_visible()
-    public = browser.new_page()
+    public = browser.new_page(locale="zh-CN")
     public.goto(f"{live_server.url}/warnings/{notice.lineage_id}/")
     assert public.get_by_text(pending).first.is_visible()
     office = sign_in(browser, live_server, "warning2", live_world.password)
@@ -693,3 +708,52 @@ def test_an_emergency_warning_is_pending_until_the_officer_confirms_it_on_its_as
     for page in (port, office):
         assert page.console_errors == []
     public.close()
+
+
+def test_a_reward_is_proposed_approved_by_a_second_officer_and_seen_by_the_reporter(browser, live_server, live_world):
+    """A Xi'an public report found true: the bureau officer proposes a reward on the report's page (and cannot
+    approve it), the warning office approves it, and the reporter reads the decision with the receipt code."""
+    from riskgate.core.models import Region
+    from riskgate.intake import channels
+    from riskgate.intake import services as intake
+
+    info, receipt = channels.submit_public_report(
+        data={"source_type": "consumer_complaint", "title": "进口电暖器外壳过热", "hazard_types": ["physical"]},
+        reporter={"name": "周举报", "phone": "13600003333"},
+        region=Region.objects.get(code="610100"),
+        wants_reward=True,
+        ip="10.8.8.8",
+    )
+    xian = live_world.user("xian")
+    intake.transition(xian, info, to_status="under_verification")
+    intake.transition(xian, info, to_status="verified")
+    bureau = sign_in(browser, live_server, "xian", live_world.password)
+    bureau.goto(f"{live_server.url}/intake/{info.pk}/")
+    card = bureau.locator("section[aria-labelledby='h-reward']")
+    card.get_by_label("奖励金额（元）").fill("800")
+    card.get_by_label("奖励依据（举报属实的情况）").fill("抽检确认外壳温度超标，举报属实。")
+    with bureau.expect_navigation():
+        card.get_by_role("button", name="提议奖励").click()
+    card = bureau.locator("section[aria-labelledby='h-reward']")
+    assert card.get_by_text("已提议，待审批").is_visible()
+    assert card.get_by_text("提议人不能审批自己提议的奖励").is_visible()
+    assert bureau.get_by_text("周举报").count() == 0, "the bureau officer handles the reward without the identity"
+    office = sign_in(browser, live_server, "warning", live_world.password)
+    office.goto(f"{live_server.url}/intake/{info.pk}/")
+    card = office.locator("section[aria-labelledby='h-reward']")
+    card.get_by_label("批准", exact=True).check()
+    card.get_by_label("审批意见").fill("同意。")
+    with office.expect_navigation():
+        card.get_by_role("button", name="提交审批").click()
+    assert office.locator("section[aria-labelledby='h-reward']").get_by_text("已批准，待发放").is_visible()
+    reporter = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    reporter.goto(f"{live_server.url}/report/status/")
+    reporter.get_by_label("回执编号").fill(receipt.number)
+    reporter.get_by_label("查询码").fill(receipt.secret)
+    reporter.get_by_role("button", name="查询").click()
+    decision = reporter.locator("#reward-decision").inner_text()
+    assert "已批准，待发放" in decision and "800.00" in decision
+    assert "周举报" not in reporter.content() and "王敏" not in reporter.content()
+    for page in (bureau, office):
+        assert page.console_errors == []
+    reporter.close()

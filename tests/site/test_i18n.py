@@ -18,10 +18,11 @@ MO = PO.with_suffix(".mo")
 
 
 def po_entries(path: Path) -> dict[str, tuple[str, str]]:
-    """msgid -> (msgid_plural, msgstr or msgstr[0]), joining continuation lines."""
+    """msgid (with its context as "context\x04msgid", as gettext keys it) -> (msgid_plural, msgstr or msgstr[0]),
+    joining continuation lines."""
     entries, current, field = {}, {}, None
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
-        match = re.match(r'^(msgid|msgid_plural|msgstr|msgstr\[\d+\]) "(.*)"$', line)
+        match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\]) "(.*)"$', line)
         if match:
             field = match.group(1)
             current[field] = current.get(field, "") + match.group(2)
@@ -29,7 +30,8 @@ def po_entries(path: Path) -> dict[str, tuple[str, str]]:
             current[field] += line[1:-1]
         elif not line.strip():
             if "msgid" in current:
-                entries[current["msgid"]] = (
+                key = f"{current['msgctxt']}\x04{current['msgid']}" if "msgctxt" in current else current["msgid"]
+                entries[key] = (
                     current.get("msgid_plural", ""),
                     current.get("msgstr", current.get("msgstr[0]", "")),
                 )

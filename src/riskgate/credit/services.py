@@ -29,6 +29,36 @@ def set_grade(principal: Principal, enterprise: Organisation, grade: str, *, rea
     record, _created = CreditRecord.objects.select_for_update().get_or_create(enterprise=enterprise)
     if grade == record.grade:
         raise field_error("grade", _("该企业已是此信用等级。"))
+    return _change(principal, record, grade, reason)
+
+
+# A downgrade moves an enterprise one grade down (a dishonest enterprise stays dishonest).
+LOWER = {CreditGrade.ADVANCED: CreditGrade.REGULAR, CreditGrade.REGULAR: CreditGrade.DISHONEST}
+
+
+@transaction.atomic
+def downgrade(principal: Principal, enterprise: Organisation, *, source: str, reason: str, occurred_at=None) -> str:
+    """The effect of a "credit downgrade" rapid-response measure (Art.22), which the caller has authorised: a
+    credit event for the enterprise's record (once per source) and its grade one step down, audited and in the
+    grade's history — so the border's supervision factor follows. Returns the grade after."""
+    if enterprise.kind != OrganisationKind.ENTERPRISE:
+        raise field_error("target_enterprise", _("信用降级的对象须为企业。"))
+    record_event(
+        enterprise=enterprise,
+        kind="measure_credit_downgrade",
+        source=source,
+        detail=reason,
+        occurred_at=occurred_at or timezone.now(),
+    )
+    record, _created = CreditRecord.objects.select_for_update().get_or_create(enterprise=enterprise)
+    lower = LOWER.get(record.grade)
+    if lower is None:
+        return record.grade
+    return _change(principal, record, lower, reason).grade
+
+
+def _change(principal: Principal, record: CreditRecord, grade: str, reason: str) -> CreditRecord:
+    enterprise = record.enterprise
     before = record.grade
     record.grade, record.graded_at = grade, timezone.now()
     record.save(update_fields=["grade", "graded_at"])

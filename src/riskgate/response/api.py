@@ -316,7 +316,7 @@ class RecallOut(Schema):
     model: str
     hs_code: str
     defect: str
-    affected_units: int
+    affected_units: int | None = Field(..., description="null while an ordered recall awaits its plan")
     affected_range: str
     distribution: str
     remedies: list[str]

@@ -121,6 +121,16 @@ CATALOGUE = [
 ]
 
 
+# Kinds that close only with their evidence (Art.22): what they require is recorded in a file with the report
+# that they are implemented, and they are lifted only after it.
+EVIDENCE_REQUIRED = {"act-against-violators", "exit-quality-guarantee"}
+
+
+def require_evidence(MeasureKind) -> None:
+    """The shipped kinds that need their evidence (migration; an administrator may change it afterwards)."""
+    MeasureKind.objects.filter(code__in=EVIDENCE_REQUIRED).update(evidence_required=True)
+
+
 def ensure_catalogue(MeasureKind) -> int:
     """Create the missing kinds (existing ones keep whatever an administrator made of them)."""
     created = 0
@@ -140,4 +150,11 @@ def ensure_catalogue(MeasureKind) -> int:
             },
         )
         created += was_created
+        if was_created and code in EVIDENCE_REQUIRED and _has_evidence_flag(MeasureKind):
+            MeasureKind.objects.filter(code=code).update(evidence_required=True)
     return created
+
+
+def _has_evidence_flag(MeasureKind) -> bool:
+    """The model has the flag (the migration that seeds the catalogue runs before the one that adds it)."""
+    return any(f.name == "evidence_required" for f in MeasureKind._meta.get_fields())

@@ -40,6 +40,15 @@ class OrderForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("有规定实施期的，期满后自动解除"),
     )
+    investigation_from = forms.DateField(
+        label=_("调查期间自"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("调查同类产品、相关行业或关联区域时填写：追溯此期间的报关历史"),
+    )
+    investigation_to = forms.DateField(
+        label=_("调查期间至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, principal=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,6 +192,18 @@ class RecallForm(forms.Form):
         self.fields["enterprise"].queryset = Organisation.objects.visible_to(principal).filter(
             kind=OrganisationKind.ENTERPRISE
         )
+
+
+class RecallPlanForm(forms.Form):
+    """The plan of an ordered recall (units, range, distribution, remedies, communication)."""
+
+    brand = RecallForm.base_fields["brand"]
+    model = RecallForm.base_fields["model"]
+    affected_units = RecallForm.base_fields["affected_units"]
+    affected_range = RecallForm.base_fields["affected_range"]
+    distribution = RecallForm.base_fields["distribution"]
+    remedies = RecallForm.base_fields["remedies"]
+    communication_plan = RecallForm.base_fields["communication_plan"]
 
 
 class RecallProgressForm(forms.Form):

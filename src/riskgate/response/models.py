@@ -40,6 +40,8 @@ class MeasureKind(models.Model):
     mandatory = models.BooleanField(_("强制性措施"), default=True)
     binds = models.CharField(_("约束对象"), max_length=12, choices=Binds.choices)
     closing_evidence = models.TextField(_("办结所需证据"), blank=True)
+    # The lead unit reports such a measure implemented only with an evidence file, and it is lifted only then.
+    evidence_required = models.BooleanField(_("落实完毕须附证据文件"), default=False)
     creates_control_rules = models.BooleanField(_("生成布控规则"), default=False)
     rule_action = models.CharField(_("布控处置"), max_length=16, blank=True)  # an exchange-format action
     quantity_kinds = models.JSONField(_("登记的数量"), default=list, blank=True)  # e.g. ["seized", "destroyed"]
@@ -151,6 +153,9 @@ class MeasureOrder(Scoped):
     )
     lift_reason = models.TextField(_("解除理由"), blank=True)
     lift_evaluation = models.TextField(_("风险消除或降低的确认意见"), blank=True)
+    # The past period an investigation of the same products, industry or region covers (Art.22).
+    investigation_from = models.DateField(_("调查期间自"), null=True, blank=True)
+    investigation_to = models.DateField(_("调查期间至"), null=True, blank=True)
     # Lifting the warning it rests on does not end a measure continued explicitly, with this reason (Art.24).
     continued_reason = models.TextField(_("预警解除后继续实施的理由"), blank=True)
 
@@ -179,6 +184,32 @@ class MeasureOrder(Scoped):
     def is_overdue(self) -> bool:
         """Open, not reported implemented, and past its deadline (whether or not the job has recorded it yet)."""
         return self.is_open and self.implemented_at is None and self.deadline <= timezone.now()
+
+
+class MeasureDelivery(models.Model):
+    """A "notify departments" measure delivered to a named agency (Art.22): its delivery and read receipt. The
+    agency's officers find it among their measures; opening it leaves the receipt (the first reader, once)."""
+
+    order = models.ForeignKey(MeasureOrder, on_delete=models.CASCADE, related_name="deliveries")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("接收机构"), on_delete=models.PROTECT, related_name="+"
+    )
+    delivered_at = models.DateTimeField(_("送达时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("措施通报送达")
+        verbose_name_plural = _("措施通报送达")
+        ordering = ["organisation__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "organisation"], name="one_measure_delivery_per_organisation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} → {self.organisation_id}"
 
 
 class ProgressNote(models.Model):
@@ -400,6 +431,7 @@ class Remedy(models.TextChoices):
 
 
 class RecallStatus(models.TextChoices):
+    AWAITING_PLAN = "awaiting_plan", _("已责令召回，待报召回计划")
     IN_PROGRESS = "in_progress", _("召回实施中")
     COMPLETED = "completed", _("召回完成")
 
@@ -434,14 +466,15 @@ class Recall(Scoped):
     model = models.CharField(_("型号"), max_length=300, blank=True)
     hs_code = models.CharField(_("HS 编码"), max_length=10, blank=True)
     defect = models.TextField(_("缺陷"))
-    affected_units = models.PositiveIntegerField(_("涉及数量"))
-    affected_range = models.TextField(_("涉及范围（批次、序列号或车辆识别代号范围）"))
+    # Unknown until the plan of a recall opened by a "ordered recall" measure is entered (status awaiting_plan).
+    affected_units = models.PositiveIntegerField(_("涉及数量"), null=True, blank=True)
+    affected_range = models.TextField(_("涉及范围（批次、序列号或车辆识别代号范围）"), blank=True)
     distribution = models.TextField(_("流向"), blank=True)
     remedies = models.JSONField(_("补救措施"), default=list)
-    communication_plan = models.TextField(_("通报和宣传计划"))
+    communication_plan = models.TextField(_("通报和宣传计划"), blank=True)
     source = models.CharField(_("来源编号"), max_length=100, blank=True, help_text=_("如境外通报编号"))
     status = models.CharField(
-        _("状态"), max_length=12, choices=RecallStatus.choices, default=RecallStatus.IN_PROGRESS, db_index=True
+        _("状态"), max_length=14, choices=RecallStatus.choices, default=RecallStatus.IN_PROGRESS, db_index=True
     )
     public = models.BooleanField(_("公开召回公告"), default=False, db_index=True)
     published_at = models.DateTimeField(_("公告时间"), null=True, blank=True)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("measures/new/", views.measure_create, name="create"),
     path("measures/<int:pk>/", views.measure_detail, name="detail"),
     path("measures/<int:pk>/evidence/<int:note_id>/", views.evidence_download, name="evidence"),
+    path("measures/<int:pk>/read/", views.measure_read, name="read"),
     path("measures/<int:pk>/<slug:action>/", views.measure_act, name="act"),
     path("warnings/<int:pk>/lift/", lifting.lift_warning, name="lift_warning"),
     path("recalls/", recall_views.public_list, name="public_recalls"),

@@ -32,6 +32,8 @@ class RuleStatus(models.TextChoices):
     ACTIVE = "active", _("生效中")
     SUPERSEDED = "superseded", _("已被新版本取代")
     RETIRED = "retired", _("已撤销")
+    # Criteria used only to retro-screen the history (an investigation measure, Art.22): never screened live.
+    INVESTIGATION = "investigation", _("仅用于追溯调查")
 
 
 # The fields of a version that make the rule (everything else is its history).
@@ -70,7 +72,7 @@ class ControlRule(Versioned):
         "accounts.Organisation", verbose_name=_("执行机构"), blank=True, related_name="control_rules_to_execute"
     )
     status = models.CharField(
-        _("状态"), max_length=12, choices=RuleStatus.choices, default=RuleStatus.ACTIVE, db_index=True
+        _("状态"), max_length=16, choices=RuleStatus.choices, default=RuleStatus.ACTIVE, db_index=True
     )
     reason = models.TextField(_("理由"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -354,6 +356,9 @@ class RetroScreening(models.Model):
 
     rule = models.OneToOneField(ControlRule, on_delete=models.PROTECT, related_name="retro")
     status = models.CharField(_("状态"), max_length=8, choices=RetroStatus.choices, default=RetroStatus.QUEUED)
+    # The period of the history screened (an investigation's period); empty: all of it.
+    since = models.DateTimeField(_("追溯自"), null=True, blank=True)
+    until = models.DateTimeField(_("追溯至"), null=True, blank=True)
     matches = models.PositiveIntegerField(_("命中的历史商品项"), default=0)
     tasks_opened = models.PositiveIntegerField(_("生成的追溯任务"), default=0)
     history_until = models.DateTimeField(_("历史数据截至"), null=True, blank=True)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from riskgate.core.countries import is_valid_code
 from riskgate.core.models import Created, Scoped, TimeStamped, Versioned
@@ -209,7 +210,7 @@ class WarningNotice(Versioned, TimeStamped):
 CHANGE_WORDS = {
     Change.NEW: _("发布"),
     Change.ADJUSTED: _("调整"),
-    Change.CONFIRMED: _("确认"),
+    Change.CONFIRMED: pgettext_lazy("warning change", "确认"),
     Change.LIFTED: _("解除"),
 }
 
@@ -218,7 +219,10 @@ def change_tag(notice: WarningNotice) -> str:
     """What a feed entry or an e-mail subject says of a version: "[发布]", "[调整]", … and "[待确认]" while an
     emergency warning awaits its confirmation (in the active language)."""
     tag = f"[{CHANGE_WORDS[notice.change]}]"
-    return f"{tag} [{_('待确认')}]" if notice.pending_confirmation else tag
+    if not notice.pending_confirmation:
+        return tag
+    pending = pgettext("warning change", "待确认")
+    return f"{tag} [{pending}]"
 
 
 # The fields that make up a warning's content: what a draft edits, an adjustment copies and the audit records.

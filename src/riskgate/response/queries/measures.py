@@ -10,7 +10,7 @@ from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
 from riskgate.warnings.queries import basis_for
 
-from ..models import EXECUTING_KINDS, MeasureKind, MeasureOrder, Status
+from ..models import EXECUTING_KINDS, MeasureDelivery, MeasureKind, MeasureOrder, Status
 
 
 def visible(principal: Principal) -> QuerySet:
@@ -89,3 +89,14 @@ def cooperating_units(principal: Principal) -> QuerySet:
 def kinds() -> QuerySet:
     """The measure kinds that may be ordered (the catalogue, reference data)."""
     return MeasureKind.objects.filter(active=True)
+
+
+def deliveries(order: MeasureOrder) -> QuerySet[MeasureDelivery]:
+    """The agencies a "notify departments" measure was delivered to, with their read receipts."""
+    return order.deliveries.select_related("organisation", "read_by")
+
+
+def unread_delivery(principal: Principal, order: MeasureOrder) -> MeasureDelivery | None:
+    """The principal's own organisation's delivery of the measure, while no one there has read it."""
+    organisation_id = getattr(principal, "organisation_id", None)
+    return order.deliveries.filter(organisation_id=organisation_id, read_at__isnull=True).first()

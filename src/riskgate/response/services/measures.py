@@ -18,6 +18,7 @@ from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.notifications import notify_organisation
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, person, recorded
+from riskgate.credit import services as credit
 from riskgate.targeting import services as targeting
 from riskgate.targeting.services import criteria_from_warning, retire_rules
 from riskgate.warnings.models import WarningKind
@@ -27,6 +28,7 @@ from ..models import (
     EXECUTING_KINDS,
     LiftMode,
     LimitKind,
+    MeasureDelivery,
     MeasureKind,
     MeasureOrder,
     ProgressNote,
@@ -38,6 +40,7 @@ from ..models import (
 )
 from ..queries.common import decides
 from ..queries.measures import executes
+from . import recalls
 from .common import implementation_check, record
 
 
@@ -92,6 +95,7 @@ def order_measure(
     target_enterprise: Organisation | None = None,
     hs_codes=(),
     period_ends_at: dt.datetime | None = None,
+    investigation: tuple[dt.date | None, dt.date | None] = (None, None),
     now: dt.datetime | None = None,
 ) -> MeasureOrder:
     require(principal, Permission.RESPONSE_MEASURE_ORDER)
@@ -137,6 +141,16 @@ def order_measure(
         raise field_error("deadline", _("完成时限须晚于现在。"))
     if period_ends_at is not None and period_ends_at <= now:
         raise field_error("period_ends_at", _("实施期须晚于现在。"))
+    investigation_from, investigation_to = investigation
+    if kind.code in INVESTIGATIONS:
+        if investigation_from is None or investigation_to is None:
+            raise field_error("investigation_from", _("调查须写明调查期间（自、至）。"))
+        if not investigation_from <= investigation_to <= timezone.localdate(now):
+            raise field_error("investigation_to", _("调查期间应在今天或以前，且结束不早于开始。"))
+        if not hs_codes and target_enterprise is None and not (warning and warning.origin_countries):
+            raise field_error("hs_codes", _("调查须限定范围：HS 编码、涉事企业或预警的原产国。"))
+    else:
+        investigation_from = investigation_to = None
     order = MeasureOrder.objects.create(
         kind=kind,
         warning=warning,
@@ -150,6 +164,8 @@ def order_measure(
         lead_unit=lead_unit,
         deadline=deadline,
         period_ends_at=period_ends_at,
+        investigation_from=investigation_from,
+        investigation_to=investigation_to,
         ordered_by=recorded(principal),
     )
     order.cooperating_units.set(cooperating)
@@ -161,6 +177,9 @@ def order_measure(
         notice = warning if warning is not None and WarningKind.AGENCY_NOTICE in warning.kinds else None
         rule = targeting.issue(principal, criteria, warning=notice, executing=[lead_unit, *cooperating], reason=title)
         order.control_rules.add(rule)
+    effect = EFFECTS.get(kind.code)
+    if effect is not None:
+        effect(principal, order, now)
     _record(
         principal,
         order,
@@ -176,6 +195,78 @@ def order_measure(
     for unit in [lead_unit, *cooperating]:
         enqueue_on_commit("riskgate.response.tasks.notify", order.pk, unit.pk)
     return order
+
+
+def _downgrade_credit(principal: Principal, order: MeasureOrder, now: dt.datetime) -> None:
+    """A credit downgrade writes a credit event and lowers the enterprise's grade through the credit service; the
+    screening engines read the new grade (and so its inspection factor) when credit's version moves."""
+    if order.target_enterprise is None:
+        raise field_error("target_enterprise", _("信用降级须选择涉事企业。"))
+    reason = _("快速反应措施 %(ref)s：%(text)s") % {"ref": order.reference, "text": order.instructions[:200]}
+    after = credit.downgrade(
+        principal, order.target_enterprise, source=f"measure:{order.reference}", reason=reason, occurred_at=now
+    )
+    _record(principal, order, "credit_downgraded", {"enterprise": order.target_enterprise_id, "grade": after})
+
+
+def _open_recall(principal: Principal, order: MeasureOrder, now: dt.datetime) -> None:
+    """An ordered recall opens its recall case, bound to the order and awaiting the recall plan."""
+    recall = recalls.open_for_order(principal, order)
+    _record(principal, order, "recall_opened", {"recall": recall.reference})
+
+
+def _deliver(principal: Principal, order: MeasureOrder, now: dt.datetime) -> None:
+    """ "Notify departments": the order is delivered to each named agency (the lead and cooperating units), each
+    told (notify_unit, on commit) and keeping a read receipt."""
+    units = [order.lead_unit, *order.cooperating_units.all()]
+    for unit in units:
+        MeasureDelivery.objects.get_or_create(order=order, organisation=unit, defaults={"delivered_at": now})
+    _record(principal, order, "delivered", {"to": [unit.pk for unit in units]})
+
+
+def _investigate(principal: Principal, order: MeasureOrder, now: dt.datetime) -> None:
+    """An investigation of the same products, industry or region: its scope (HS codes, the enterprise, the
+    warning's origins) is retro-screened over the declaration history of its period, which opens follow-up tasks
+    at the ports; the lead unit investigates under the order itself."""
+    scope: dict = {"hs_prefixes": list(order.hs_codes)}
+    enterprise = order.target_enterprise
+    if enterprise is not None and (enterprise.customs_code or enterprise.uscc):
+        scope["enterprise_ids"] = [enterprise.customs_code or enterprise.uscc]
+    if order.warning is not None and order.warning.origin_countries:
+        scope["origin_countries"] = list(order.warning.origin_countries)
+    zone = timezone.get_current_timezone()
+    since = dt.datetime.combine(order.investigation_from, dt.time.min, tzinfo=zone)
+    until = dt.datetime.combine(order.investigation_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    reason = _("快速反应措施 %(ref)s：%(kind)s") % {"ref": order.reference, "kind": order.kind.name}
+    rule = targeting.investigate(principal, scope, since=since, until=until, executing=[order.lead_unit], reason=reason)
+    order.control_rules.add(rule)
+    _record(principal, order, "investigation_opened", {"rule": rule.reference, "since": since, "until": until})
+
+
+INVESTIGATIONS = {"investigate-same-products"}
+# What ordering a measure of a kind does besides the order itself (Art.22), by the catalogue's code.
+EFFECTS = {
+    "credit-downgrade": _downgrade_credit,
+    "ordered-recall": _open_recall,
+    "notify-departments": _deliver,
+    "investigate-same-products": _investigate,
+}
+
+
+@transaction.atomic
+def mark_read(principal: Principal, order: MeasureOrder) -> MeasureDelivery | None:
+    """A member of a receiving agency opened the delivered measure: its read receipt, once (the first reader)."""
+    require(principal, Permission.RESPONSE_MEASURE_VIEW)
+    organisation_id = getattr(principal, "organisation_id", None)
+    delivery = MeasureDelivery.objects.filter(order=order, organisation_id=organisation_id).first()
+    if delivery is None:
+        return None
+    if MeasureDelivery.objects.filter(pk=delivery.pk, read_at__isnull=True).update(
+        read_at=timezone.now(), read_by=recorded(principal)
+    ):
+        _record(principal, order, "read", {"organisation": organisation_id})
+    delivery.refresh_from_db()
+    return delivery
 
 
 def notify_unit(order_id: int, organisation_id: int) -> bool:
@@ -221,6 +312,12 @@ def report_progress(
             raise field_error("implemented", _("只有牵头单位才能报告措施落实完毕。"))
         if order.implemented_at is not None:
             raise field_error("implemented", _("该措施已报告落实完毕。"))
+        if order.kind.evidence_required and evidence is None:
+            raise field_error(
+                "evidence",
+                _("“%(kind)s”须附证据文件（%(what)s）才能报告落实完毕。")
+                % {"kind": order.kind.name, "what": order.kind.closing_evidence or _("证据")},
+            )
     note = ProgressNote(order=order, organisation=principal.organisation, text=text, created_by=recorded(principal))
     if evidence is not None:
         note.evidence_sha256, note.evidence_name = prepare_upload(evidence, "evidence")
@@ -315,6 +412,12 @@ def lift(
         raise field_error("reason", _("请说明解除的理由。"))
     if not evaluation:
         raise field_error("evaluation", _("请写明风险已消除或降低的确认意见（如技术机构的评价结论）。"))
+    if order.kind.evidence_required and order.implemented_at is None:
+        raise field_error(
+            "evaluation",
+            _("“%(kind)s”须由牵头单位附证据（%(what)s）报告落实完毕后才能解除。")
+            % {"kind": order.kind.name, "what": order.kind.closing_evidence},
+        )
     _lift(principal, order, LiftMode.CONFIRMATION, reason, evaluation, now or timezone.now())
     return order
 

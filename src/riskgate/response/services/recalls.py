@@ -77,13 +77,7 @@ def open_recall(principal: Principal, data: dict) -> Recall:
         data[name] = (data.get(name) or "").strip()
         if not data[name]:
             raise field_error(name, _("请填写此项。"))
-    units = data.get("affected_units")
-    if isinstance(units, bool) or not isinstance(units, int) or not 0 < units <= 100_000_000:
-        raise field_error("affected_units", _("涉及数量应为正整数。"))
-    remedies = list(dict.fromkeys(data.get("remedies") or []))
-    if not remedies or any(r not in Remedy.values for r in remedies):
-        raise field_error("remedies", _("请选择补救措施（修理、更换、退货退款）。"))
-    data["remedies"] = remedies
+    _check_plan(data)
     hs = (data.get("hs_code") or "").strip()
     if hs and not (hs.isdigit() and 2 <= len(hs) <= 10):
         raise field_error("hs_code", _("HS 编码应为 2–10 位数字。"))
@@ -106,6 +100,72 @@ def open_recall(principal: Principal, data: dict) -> Recall:
     return recall
 
 
+def _check_plan(data: dict) -> None:
+    """The plan's numbers and remedies (text parts are checked by the caller)."""
+    units = data.get("affected_units")
+    if isinstance(units, bool) or not isinstance(units, int) or not 0 < units <= 100_000_000:
+        raise field_error("affected_units", _("涉及数量应为正整数。"))
+    remedies = list(dict.fromkeys(data.get("remedies") or []))
+    if not remedies or any(r not in Remedy.values for r in remedies):
+        raise field_error("remedies", _("请选择补救措施（修理、更换、退货退款）。"))
+    data["remedies"] = remedies
+
+
+def open_for_order(principal: Principal, order) -> Recall:
+    """Art.22: ordering a recall (the "ordered-recall" measure, whose caller has authorised it) opens the recall
+    case bound to the order, awaiting the enterprise's recall plan; the order's deadline is the plan's."""
+    if order.target_enterprise is None:
+        raise field_error("target_enterprise", _("责令召回须选择召回实施者（涉事企业）。"))
+    warning = order.warning
+    recall = Recall.objects.create(
+        kind=RecallKind.ORDERED,
+        recall_type=RecallType.DEFECT,
+        enterprise=order.target_enterprise,
+        warning=warning,
+        measure=order,
+        product=order.target[:300],
+        hs_code=next(iter(order.hs_codes), "")[:10],
+        defect=(warning.summary if warning is not None else order.instructions)[:20000],
+        status=RecallStatus.AWAITING_PLAN,
+        started_on=timezone.localdate(),
+        organisation=order.organisation,
+        created_by=recorded(principal),
+    )
+    _record(principal, recall, "opened", {"kind": recall.kind, "measure": order.reference, "awaiting_plan": True})
+    return recall
+
+
+PLAN_FIELDS = ("brand", "model", "affected_units", "affected_range", "distribution", "remedies", "communication_plan")
+
+
+@transaction.atomic
+def submit_plan(principal: Principal, recall: Recall, data: dict) -> Recall:
+    """The recall plan of an ordered recall — units, range, distribution, remedies, communication — entered by the
+    enterprise or the supervising authority; the recall then runs and its progress is reported."""
+    recall = Recall.objects.select_for_update().get(pk=recall.pk)
+    organisation = getattr(principal, "organisation", None)
+    own = principal.has_permission(Permission.RESPONSE_OBLIGATION_FULFIL) and organisation == recall.enterprise
+    supervising = principal.has_permission(Permission.RESPONSE_RECALL_MANAGE) and (
+        Recall.objects.visible_to(principal).filter(pk=recall.pk).exists()
+    )
+    if not (own or supervising):
+        raise PermissionDenied(_("只有召回实施者和监督机构才能提交召回计划。"))
+    if recall.status != RecallStatus.AWAITING_PLAN:
+        raise field_error("status", _("该召回的计划已提交。"))
+    data = {name: data.get(name) for name in PLAN_FIELDS}
+    for name in ("affected_range", "communication_plan"):
+        data[name] = (data.get(name) or "").strip()
+        if not data[name]:
+            raise field_error(name, _("请填写此项。"))
+    _check_plan(data)
+    for name, value in data.items():
+        setattr(recall, name, value if value is not None else "")
+    recall.status, recall.started_on = RecallStatus.IN_PROGRESS, timezone.localdate()
+    recall.save()
+    _record(principal, recall, "plan_submitted", {"units": recall.affected_units, "remedies": recall.remedies})
+    return recall
+
+
 @transaction.atomic
 def report_progress(
     principal, recall: Recall, *, as_of: dt.date, units_corrected: int, note: str = ""
@@ -119,6 +179,8 @@ def report_progress(
     )
     if not (own or supervising):
         raise PermissionDenied(_("只有召回实施者和监督机构才能报告召回进度。"))
+    if recall.status == RecallStatus.AWAITING_PLAN:
+        raise field_error("status", _("请先提交召回计划。"))
     if recall.status != RecallStatus.IN_PROGRESS:
         raise field_error("status", _("该召回已完成。"))
     today = timezone.localdate()
@@ -157,6 +219,8 @@ def publish(principal: Principal, recall: Recall) -> Recall:
         raise PermissionDenied
     if recall.public:
         raise field_error("public", _("召回公告已发布。"))
+    if recall.status == RecallStatus.AWAITING_PLAN:
+        raise field_error("public", _("召回计划提交后才能发布召回公告。"))
     recall.public, recall.published_at = True, timezone.now()
     recall.save(update_fields=["public", "published_at"])
     _record(principal, recall, "published")

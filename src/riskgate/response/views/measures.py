@@ -73,6 +73,7 @@ def measure_create(request):
                     cooperating_units=list(data["cooperating_units"]),
                     deadline=data["deadline"],
                     period_ends_at=data["period_ends_at"],
+                    investigation=(data["investigation_from"], data["investigation_to"]),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -104,7 +105,7 @@ def _detail(request, order: MeasureOrder, forms: dict | None = None, status: int
         "order": order,
         "notes": order.notes.select_related("organisation", "created_by"),
         "quantities": order.quantities.select_related("organisation"),
-        "rules": order.control_rules.all(),
+        "rules": order.control_rules.select_related("retro"),
         "cooperating": order.cooperating_units.all(),
         "executing": executing,
         "can_lift": can_lift,
@@ -112,6 +113,8 @@ def _detail(request, order: MeasureOrder, forms: dict | None = None, status: int
         "quantity_form": forms.get("quantity") or (QuantityForm() if executing else None),
         "lift_form": forms.get("lift") or (LiftForm() if can_lift else None),
         "checks": order.checks.select_related("organisation"),
+        "deliveries": queries.deliveries(order),
+        "unread": queries.unread_delivery(user, order),
         "check_form": forms.get("check") or (CheckForm() if checker else None),
     }
     return render(request, "response/detail.html", context, status=status)
@@ -122,6 +125,18 @@ def measure_detail(request, pk: int):
     order = pk_or_404(queries.visible(request.user).select_related("kind", "warning", "lead_unit"), pk)
     audit.record_read(actor=request.user, obj=order)
     return _detail(request, order)
+
+
+@permission_required(Permission.RESPONSE_MEASURE_VIEW)
+@require_POST
+def measure_read(request, pk: int):
+    """Opening a delivered measure posts its read receipt (htmx on load, or the button without script); reading
+    the page itself writes nothing."""
+    order = pk_or_404(queries.visible(request.user), pk)
+    services.mark_read(request.user, order)
+    if request.htmx:
+        return render(request, "response/_deliveries.html", {"order": order, "deliveries": queries.deliveries(order)})
+    return redirect("response:detail", pk=order.pk)
 
 
 def _leads(user, order: MeasureOrder) -> bool:

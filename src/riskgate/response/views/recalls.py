@@ -16,7 +16,7 @@ from riskgate.core.actions import Action, dispatch
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 
-from ..forms import EnforcementForm, RecallForm, RecallProgressForm
+from ..forms import EnforcementForm, RecallForm, RecallPlanForm, RecallProgressForm
 from ..models import Recall, RecallStatus
 from ..queries import recalls as queries
 from ..queries.common import decides
@@ -61,6 +61,7 @@ def _detail(request, recall: Recall, forms: dict | None = None, status: int = 20
     supervising = user.has_permission(Permission.RESPONSE_RECALL_MANAGE) and decides(user, recall)
     own = user.has_permission(Permission.RESPONSE_OBLIGATION_FULFIL) and organisation == recall.enterprise
     reporting = (own or supervising) and recall.status == RecallStatus.IN_PROGRESS
+    planning = (own or supervising) and recall.status == RecallStatus.AWAITING_PLAN
     return render(
         request,
         "response/recall_detail.html",
@@ -69,6 +70,7 @@ def _detail(request, recall: Recall, forms: dict | None = None, status: int = 20
             "series": queries.effectiveness(recall),
             "supervising": supervising,
             "progress_form": forms.get("progress") or (RecallProgressForm() if reporting else None),
+            "plan_form": forms.get("plan") or (RecallPlanForm(auto_id="plan-%s") if planning else None),
             "enforcement_form": forms.get("enforce") or (EnforcementForm() if supervising else None),
             "enforcements": recall.enforcements.select_related("opened_by") if supervising else [],
         },
@@ -90,6 +92,11 @@ def _manager(request, recall: Recall) -> bool:
 ACTIONS = {
     # A second click on publish is refused by the service with a message, not a failure.
     "publish": Action(lambda r, recall, d: recalls.publish(r.user, recall), gettext_lazy("召回公告已发布。")),
+    "plan": Action(
+        lambda r, recall, d: recalls.submit_plan(r.user, recall, d),
+        gettext_lazy("已提交召回计划。"),
+        RecallPlanForm,
+    ),
     "progress": Action(
         lambda r, recall, d: recalls.report_progress(
             r.user, recall, as_of=d["as_of"], units_corrected=d["units_corrected"], note=d["note"]

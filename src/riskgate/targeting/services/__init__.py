@@ -3,12 +3,22 @@ follow), screening declarations (screening), inspection tasks and outcomes (insp
 supervision (supervision), retro-screening over the declaration history (retro). Callers use
 `services.<name>` for the rules."""
 
-from .rules import bump, change, criteria_from_warning, issue, retire, retire_for_warning, retire_rules
+from .rules import (
+    bump,
+    change,
+    criteria_from_warning,
+    investigate,
+    issue,
+    retire,
+    retire_for_warning,
+    retire_rules,
+)
 
 __all__ = [
     "bump",
     "change",
     "criteria_from_warning",
+    "investigate",
     "issue",
     "retire",
     "retire_for_warning",

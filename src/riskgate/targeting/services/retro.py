@@ -166,9 +166,10 @@ def _remove_superseded() -> int:
     return removed
 
 
-def queue(rule: ControlRule) -> None:
-    """Retro-screen a newly issued or changed rule version once the transaction commits."""
-    RetroScreening.objects.get_or_create(rule=rule)
+def queue(rule: ControlRule, *, since=None, until=None) -> None:
+    """Retro-screen a newly issued or changed rule version (over the period given, else all the history) once the
+    transaction commits."""
+    RetroScreening.objects.get_or_create(rule=rule, defaults={"since": since, "until": until})
     enqueue_on_commit("riskgate.targeting.tasks.retro_screen", rule.pk)
 
 
@@ -184,7 +185,13 @@ def run(rule_id: int) -> RetroScreening | None:
         until = HistoryExport.objects.filter(superseded_at=None).aggregate(until=Max("exported_at"))["until"]
         try:
             total, rows = at_low_priority(  # DuckDB on every CPU, but only on time the web tier leaves idle
-                retro_items, rule.engine_rule(), directory(), limit=MAX_FOLLOW_UPS, parts=current_parts()
+                retro_items,
+                rule.engine_rule(),
+                directory(),
+                limit=MAX_FOLLOW_UPS,
+                parts=current_parts(),
+                since=retro.since,
+                until=retro.until,
             )
         except Exception as exc:  # noqa: BLE001 - a broken history is reported on the rule, not lost in a worker
             retro.status, retro.error, retro.finished_at = RetroStatus.FAILED, str(exc)[:2000], timezone.now()

@@ -89,6 +89,34 @@ def issue(principal: Principal, data: dict, *, warning=None, executing=(), reaso
 
 
 @transaction.atomic
+def investigate(
+    principal: Principal, data: dict, *, since: dt.datetime, until: dt.datetime, executing=(), reason: str = ""
+) -> ControlRule:
+    """An investigation of the same products, industry or region over a past period (Art.22): its scope as rule
+    criteria that are never screened live (status investigation), retro-screened over the declaration history of
+    the period — which opens follow-up tasks at the ports for the past declarations it finds."""
+    require(principal, Permission.TARGETING_RULE_MANAGE)
+    organisation = getattr(principal, "organisation", None)
+    if organisation is None:
+        raise field_error("organisation", _("只有机构人员才能开展追溯调查。"))
+    if not since < until:
+        raise field_error("investigation_from", _("调查期间的开始须早于结束。"))
+    rule = ControlRule(
+        **_criteria({**data, "action": "inspect"}),
+        status=RuleStatus.INVESTIGATION,
+        organisation=organisation,
+        created_by=recorded(principal),
+        reason=(reason or "").strip(),
+    )
+    rule.save()
+    rule.start_lineage()
+    rule.executing.set(executing)
+    _record(principal, rule, "investigation_opened", rule.reason)
+    retro.queue(rule, since=since, until=until)
+    return rule
+
+
+@transaction.atomic
 def change(principal: Principal, rule: ControlRule, data: dict, *, reason: str) -> ControlRule:
     """A new version with the changed criteria; the old version is superseded in the same transaction."""
     require(principal, Permission.TARGETING_RULE_MANAGE)
