@@ -62,6 +62,7 @@ app.conf.update(
             "task": "riskgate.response.tasks.escalate_overdue_measures",
             "schedule": crontab(minute="*/15"),
         },
+        "watch-recalls": {"task": "riskgate.response.tasks.watch_recalls", "schedule": crontab(minute=7, hour="*")},
         "escalate-obligations": {
             "task": "riskgate.response.tasks.escalate_obligations",
             "schedule": crontab(minute="*/15"),

@@ -132,6 +132,7 @@ def test_periodic_jobs_are_scheduled_and_run():
         "riskgate.warnings.tasks.send_digests",
         "riskgate.warnings.tasks.escalate_unanswered",
         "riskgate.warnings.tasks.follow_up_emergencies",
+        "riskgate.response.tasks.watch_recalls",
         "riskgate.core.tasks.purge_rate_events",
         "riskgate.targeting.tasks.export_history",
         "riskgate.response.tasks.lift_expired",

@@ -200,6 +200,15 @@ def ui_matrix(world) -> dict[str, Entry]:
         "warnings:inbox": Entry(WARNING_RECEIVERS),
         "warnings:inbox_item": Entry(XIANYANG_INBOX_READERS, kwargs={"pk": world.inbox_item.pk}),
         "warnings:inbox_read": Entry(XIANYANG_INBOX_READERS, "post", kwargs={"pk": world.inbox_item.pk}),
+        "warnings:inbox_reassessment": Entry(
+            XIANYANG_INBOX_READERS, "post", kwargs={"pk": world.inbox_item.pk}, data={"change": "x", "evidence": "y"}
+        ),
+        "warnings:reassessment_decide": Entry(
+            OFFICE_WARNING_READERS,
+            "post",
+            kwargs={"pk": world.warning.pk, "request_id": world.reassessment.pk},
+            data={"accept": "0", "reason": "矩阵"},
+        ),
         "warnings:inbox_respond": Entry(
             XIANYANG_INBOX_READERS, "post", kwargs={"pk": world.inbox_item.pk}, data={"action_taken": "矩阵"}
         ),
@@ -574,6 +583,9 @@ def _matrix_warning(world):
     warnings.approve(approver, notice)
     notice = warnings.publish(approver, notice)
     world.inbox_item = notice.recipients.get(organisation__code="xianyang-customs")
+    from riskgate.warnings.services import reassessment
+
+    world.reassessment = reassessment.request(world.user("port"), world.inbox_item, change="矩阵", evidence="矩阵")
     return notice
 
 

@@ -757,3 +757,63 @@ def test_a_reward_is_proposed_approved_by_a_second_officer_and_seen_by_the_repor
     for page in (bureau, office):
         assert page.console_errors == []
     reporter.close()
+
+
+def test_an_agency_asks_for_reassessment_and_the_office_accepts(browser, live_server, live_world):
+    """Art.20: the port reads a circular in its inbox, reports the risk has changed with its evidence; the warning
+    office accepts on the warning's page and a re-assessment starts; the port sees the decision."""
+    from riskgate.warnings.models import ReassessmentRequest, Recipient
+    from tests.warnings.test_inbox import shaanxi_warning
+
+    notice, _approver = shaanxi_warning(live_world)
+    item = Recipient.objects.get(notice=notice, organisation=live_world.org("xianyang-customs"))
+    port = sign_in(browser, live_server, "port", live_world.password)
+    port.goto(f"{live_server.url}/warnings/inbox/{item.pk}/")
+    section = port.locator("section[aria-labelledby='h-reassessment']")
+    section.get_by_label("风险变化情况").fill("新型号同样过热")
+    section.get_by_label("依据（检测、伤害、通报等）").fill("口岸抽检 5 批次，3 批次过热。")
+    with port.expect_navigation():
+        section.get_by_role("button", name="提出请求").click()
+    assert port.get_by_text("已向发布机构提出重新研判请求。").is_visible()
+    office = sign_in(browser, live_server, "warning", live_world.password)
+    office.goto(f"{live_server.url}/warnings/manage/{notice.pk}/")
+    section = office.locator("section[aria-labelledby='h-reassessment']")
+    assert section.get_by_text("口岸抽检 5 批次").is_visible()
+    section.get_by_label("接受，重新研判").check()
+    section.get_by_label("处理理由").fill("新型号纳入研判范围。")
+    with office.expect_navigation():
+        section.get_by_role("button", name="提交处理").click()
+    request = ReassessmentRequest.objects.get()
+    assert request.status == "accepted" and request.assessment is not None
+    port.reload()
+    assert port.locator("section[aria-labelledby='h-reassessment']").get_by_text("已接受，重新研判").is_visible()
+    for page in (port, office):
+        assert page.console_errors == []
+
+
+def test_a_notification_measure_is_read_by_the_partner_agency(browser, live_server, live_world):
+    """ "Notify departments" ordered on the form: the partner agency opens it and its read receipt appears for the
+    deciding bureau."""
+    from riskgate.response.models import MeasureOrder
+    from tests.warnings.factories import published
+
+    notice, _approver = published(live_world)
+    officer = sign_in(browser, live_server, "warning", live_world.password)
+    officer.goto(f"{live_server.url}/measures/new/?warning={notice.pk}")
+    officer.locator("#id_kind").select_option(label="通报有关部门和机构")
+    officer.get_by_label("对象说明").fill("涉事型号")
+    officer.get_by_label("措施要求").fill("请市场监管部门排查在售情况。")
+    officer.get_by_label("牵头单位").select_option(label="咸阳海关")
+    officer.get_by_label("配合单位").select_option(label="陕西省市场监督管理局")
+    officer.get_by_label("完成时限").fill("2030-01-01T10:00")
+    with officer.expect_navigation():
+        officer.get_by_role("button", name="下达").click()
+    order = MeasureOrder.objects.get()
+    partner = sign_in(browser, live_server, "partner", live_world.password)
+    partner.goto(f"{live_server.url}/measures/{order.pk}/")
+    partner.wait_for_function("() => !document.querySelector('#deliveries-box form')")
+    officer.goto(f"{live_server.url}/measures/{order.pk}/")
+    box = officer.locator("#deliveries-box")
+    assert box.get_by_text("已阅读").is_visible() and box.get_by_text("未读").is_visible()
+    for page in (officer, partner):
+        assert page.console_errors == []

@@ -186,6 +186,14 @@ class RecallForm(forms.Form):
     communication_plan = forms.CharField(label=_("通报和宣传计划"), widget=forms.Textarea(attrs={"rows": 2}))
     source = forms.CharField(label=_("来源编号"), max_length=100, required=False)
     started_on = forms.DateField(label=_("召回开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    target_rate = forms.IntegerField(
+        label=_("目标召回率（%）"),
+        min_value=1,
+        max_value=100,
+        required=False,
+        help_text=_("与目标日期一起填写；到期未达到的，督办监督机构及其上级"),
+    )
+    target_date = forms.DateField(label=_("目标日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, principal=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -204,6 +212,18 @@ class RecallPlanForm(forms.Form):
     distribution = RecallForm.base_fields["distribution"]
     remedies = RecallForm.base_fields["remedies"]
     communication_plan = RecallForm.base_fields["communication_plan"]
+    target_rate = RecallForm.base_fields["target_rate"]
+    target_date = RecallForm.base_fields["target_date"]
+
+
+class RecallAssessmentForm(forms.Form):
+    """The risk assessment the recall's defect investigation rests on."""
+
+    assessment = forms.ModelChoiceField(label=_("缺陷调查的研判"), queryset=None)
+
+    def __init__(self, *args, principal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessment"].queryset = measure_queries.assessments_in_scope(principal)
 
 
 class RecallProgressForm(forms.Form):

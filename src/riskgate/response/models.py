@@ -479,6 +479,19 @@ class Recall(Scoped):
     public = models.BooleanField(_("公开召回公告"), default=False, db_index=True)
     published_at = models.DateTimeField(_("公告时间"), null=True, blank=True)
     started_on = models.DateField(_("召回开始日期"))
+    # Supervision: the rate the recall must reach by its target date; below it then, the recall is stalled and
+    # escalated once (the scheduled job watch_recalls).
+    target_rate = models.PositiveSmallIntegerField(_("目标召回率（%）"), null=True, blank=True)
+    target_date = models.DateField(_("目标日期"), null=True, blank=True)
+    stalled_at = models.DateTimeField(_("未达目标已督办"), null=True, blank=True)
+    assessment = models.ForeignKey(
+        "assessment.Assessment",
+        verbose_name=_("缺陷调查的研判"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recalls",
+    )
     organisation = models.ForeignKey(
         "accounts.Organisation", verbose_name=_("监督机构"), on_delete=models.PROTECT, related_name="+"
     )

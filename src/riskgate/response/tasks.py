@@ -60,3 +60,10 @@ def lift_expired_warnings() -> int:
     from .services.lifting import lift_expired_warnings as run
 
     return run()
+
+
+@shared_task(name="riskgate.response.tasks.watch_recalls")
+def watch_recalls() -> int:
+    from .services.recalls import watch
+
+    return watch()

@@ -199,3 +199,22 @@ class EvaluationForm(forms.ModelForm):
         model = Evaluation
         fields = ["measures_done", "new_incidents", "recommendation", "note"]
         widgets = {"measures_done": forms.Textarea(attrs={"rows": 2}), "note": forms.Textarea(attrs={"rows": 2})}
+
+
+class ReassessmentRequestForm(forms.Form):
+    """Art.20: the risk has changed — what, and on what evidence."""
+
+    change = forms.CharField(label=_("风险变化情况"), widget=forms.Textarea(attrs={"rows": 2}), max_length=10000)
+    evidence = forms.CharField(
+        label=_("依据（检测、伤害、通报等）"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000
+    )
+
+
+class ReassessmentDecisionForm(forms.Form):
+    accept = forms.TypedChoiceField(
+        label=_("处理"),
+        choices=[("1", _("接受，重新研判")), ("0", _("不予重新研判"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("处理理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)

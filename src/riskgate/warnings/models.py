@@ -522,3 +522,56 @@ class Recipient(Scoped):
     @property
     def answered(self) -> bool:
         return self.action_at is not None
+
+
+class ReassessmentStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    ACCEPTED = "accepted", _("已接受，重新研判")
+    DECLINED = "declined", _("不予重新研判")
+
+
+class ReassessmentRequest(Scoped, TimeStamped):
+    """Art.20: an agency that received a circular answers "the risk has changed", with its evidence; the issuing
+    office accepts it (the warning's assessment is re-assessed) or declines it, with a reason either way."""
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="reassessment_requests")
+    notice = models.ForeignKey(
+        WarningNotice, verbose_name=_("预警"), on_delete=models.PROTECT, related_name="reassessment_requests"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("提出机构"), on_delete=models.PROTECT, related_name="+"
+    )
+    issuer = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("发布机构"), on_delete=models.PROTECT, related_name="+"
+    )
+    change = models.TextField(_("风险变化情况"))
+    evidence = models.TextField(_("依据（检测、伤害、通报等）"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ReassessmentStatus.choices, default=ReassessmentStatus.OPEN
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提出人"), on_delete=models.PROTECT, related_name="+"
+    )
+    decision_reason = models.TextField(_("处理理由"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    assessment = models.ForeignKey(
+        "assessment.Assessment",
+        verbose_name=_("重新研判"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    scope_organisation_field = "issuer"
+
+    class Meta:
+        verbose_name = _("重新研判请求")
+        verbose_name_plural = _("重新研判请求")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id} ← {self.organisation_id}: {self.status}"

@@ -13,7 +13,7 @@ from riskgate.core.models import Region
 from riskgate.core.principal import Principal
 from riskgate.core.search import matching
 
-from .models import Change, Evaluation, FollowUp, Status, Subscription, WarningNotice
+from .models import Change, Evaluation, FollowUp, ReassessmentRequest, Status, Subscription, WarningNotice
 
 # What the public filter "status" means, on the current version of a warning.
 STATES = {
@@ -186,3 +186,22 @@ def newest_version(notice: WarningNotice) -> WarningNotice:
 def follow_up(notice: WarningNotice) -> FollowUp | None:
     """The emergency follow-up of the notice's lineage, if it was issued by the emergency path."""
     return FollowUp.objects.filter(warning_id=notice.lineage_id).select_related("assessment", "closed_by").first()
+
+
+def reassessment_requests(notice: WarningNotice) -> QuerySet[ReassessmentRequest]:
+    """The agencies' re-assessment requests on any version of the warning, open ones first."""
+    return (
+        ReassessmentRequest.objects.filter(notice__lineage_id=notice.lineage_id)
+        .select_related("organisation", "requested_by", "decided_by", "assessment", "notice")
+        .order_by("-status", "-created_at")
+    )
+
+
+def reassessment_request_or_404(principal: Principal, notice: WarningNotice, pk: int) -> ReassessmentRequest:
+    """A request on the warning, in the principal's jurisdiction (the issuer's)."""
+    return pk_or_404(ReassessmentRequest.objects.visible_to(principal).filter(notice__lineage_id=notice.lineage_id), pk)
+
+
+def own_requests(recipient) -> QuerySet[ReassessmentRequest]:
+    """What the receiving agency asked about this inbox item, newest first."""
+    return recipient.reassessment_requests.select_related("assessment").order_by("-created_at")

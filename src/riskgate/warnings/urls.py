@@ -20,10 +20,16 @@ urlpatterns = [
     path("warnings/inbox/<int:pk>/", manage.inbox_item, name="inbox_item"),
     path("warnings/inbox/<int:pk>/read/", manage.inbox_read, name="inbox_read"),
     path("warnings/inbox/<int:pk>/respond/", manage.inbox_respond, name="inbox_respond"),
+    path("warnings/inbox/<int:pk>/reassessment/", manage.inbox_reassessment, name="inbox_reassessment"),
     path("warnings/manage/", manage.manage_list, name="manage_list"),
     path("warnings/manage/new/", manage.manage_create, name="create"),
     path("warnings/manage/<int:pk>/", manage.manage_detail, name="manage"),
     path("warnings/manage/<int:pk>/edit/", manage.manage_edit, name="edit"),
     path("warnings/manage/<int:pk>/adjustment/", manage.manage_adjustment, name="adjustment"),
+    path(
+        "warnings/manage/<int:pk>/reassessment/<int:request_id>/",
+        manage.reassessment_decide,
+        name="reassessment_decide",
+    ),
     path("warnings/manage/<int:pk>/<slug:action>/", manage.manage_act, name="act"),
 ]

@@ -11,9 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from riskgate.accounts.models import Organisation, OrganisationKind
+from riskgate.assessment.models import Assessment
 from riskgate.core.access import field_error, require
+from riskgate.core.notifications import notify_organisation
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, recorded
+from riskgate.credit import services as credit
 
 from ..models import (
     EnforcementKind,
@@ -45,6 +48,8 @@ FIELDS = (
     "communication_plan",
     "source",
     "started_on",
+    "target_rate",
+    "target_date",
 )
 REQUIRED_TEXT = ("product", "defect", "affected_range", "communication_plan")
 
@@ -109,6 +114,19 @@ def _check_plan(data: dict) -> None:
     if not remedies or any(r not in Remedy.values for r in remedies):
         raise field_error("remedies", _("请选择补救措施（修理、更换、退货退款）。"))
     data["remedies"] = remedies
+    _check_target(data.get("target_rate"), data.get("target_date"), data.get("started_on"))
+
+
+def _check_target(rate, date, started_on) -> None:
+    """A target rate and date go together: a percentage (1–100) and a date after the recall starts."""
+    if rate is None and date is None:
+        return
+    if rate is None or date is None:
+        raise field_error("target_rate", _("目标召回率和目标日期须同时填写。"))
+    if isinstance(rate, bool) or not isinstance(rate, int) or not 0 < rate <= 100:
+        raise field_error("target_rate", _("目标召回率应为 1–100 的百分数。"))
+    if not isinstance(date, dt.date) or (isinstance(started_on, dt.date) and date <= started_on):
+        raise field_error("target_date", _("目标日期须晚于召回开始日期。"))
 
 
 def open_for_order(principal: Principal, order) -> Recall:
@@ -135,7 +153,17 @@ def open_for_order(principal: Principal, order) -> Recall:
     return recall
 
 
-PLAN_FIELDS = ("brand", "model", "affected_units", "affected_range", "distribution", "remedies", "communication_plan")
+PLAN_FIELDS = (
+    "brand",
+    "model",
+    "affected_units",
+    "affected_range",
+    "distribution",
+    "remedies",
+    "communication_plan",
+    "target_rate",
+    "target_date",
+)
 
 
 @transaction.atomic
@@ -157,10 +185,13 @@ def submit_plan(principal: Principal, recall: Recall, data: dict) -> Recall:
         data[name] = (data.get(name) or "").strip()
         if not data[name]:
             raise field_error(name, _("请填写此项。"))
+    data["started_on"] = timezone.localdate()
     _check_plan(data)
+    for name in ("brand", "model", "distribution"):
+        data[name] = (data.get(name) or "").strip()
     for name, value in data.items():
-        setattr(recall, name, value if value is not None else "")
-    recall.status, recall.started_on = RecallStatus.IN_PROGRESS, timezone.localdate()
+        setattr(recall, name, value)
+    recall.status = RecallStatus.IN_PROGRESS
     recall.save()
     _record(principal, recall, "plan_submitted", {"units": recall.affected_units, "remedies": recall.remedies})
     return recall
@@ -241,5 +272,73 @@ def open_enforcement(principal: Principal, recall: Recall, *, kind: str, facts: 
     record = RecallEnforcement.objects.create(
         recall=recall, kind=kind, facts=facts[:10000], opened_by=recorded(principal)
     )
+    # A fact for the enterprise's credit record (the credit lists read these events).
+    credit.record_event(
+        enterprise=recall.enterprise,
+        kind=f"recall_{kind}",
+        source=f"recall-enforcement:{record.pk}",
+        detail=facts[:2000],
+        occurred_at=record.opened_at,
+    )
     _record(principal, recall, "enforcement_opened", {"kind": kind, "record": record.pk}, facts[:500])
     return record
+
+
+@transaction.atomic
+def link_assessment(principal: Principal, recall: Recall, assessment: Assessment) -> Recall:
+    """The recall's defect investigation is (or rests on) a risk assessment: link it."""
+    require(principal, Permission.RESPONSE_RECALL_MANAGE)
+    recall = Recall.objects.visible_to(principal).select_for_update().filter(pk=recall.pk).first()
+    if recall is None:
+        raise PermissionDenied
+    if not Assessment.objects.visible_to(principal).filter(pk=assessment.pk).exists():
+        raise field_error("assessment", _("请选择本辖区内的研判。"))
+    before = recall.assessment.reference if recall.assessment_id else ""
+    recall.assessment = assessment
+    recall.save(update_fields=["assessment"])
+    _record(principal, recall, "assessment_linked", {"assessment": [before, assessment.reference]})
+    return recall
+
+
+def latest_rate(recall: Recall) -> float:
+    """The share of the units concerned corrected by the latest progress report (0 without one)."""
+    latest = recall.progress.order_by("-as_of").first()
+    return latest.units_corrected / recall.affected_units if latest and recall.affected_units else 0.0
+
+
+def watch(now: dt.datetime | None = None) -> int:
+    """Recalls under supervision: a recall in progress still below its target rate after its target date is
+    stalled — recorded and escalated once to the supervising authority and the one above it (scheduled; also
+    `manage.py watch_recalls`). Running it again escalates nothing more."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    due = Recall.objects.filter(
+        status=RecallStatus.IN_PROGRESS, stalled_at__isnull=True, target_date__lt=today, target_rate__isnull=False
+    ).select_related("organisation__parent", "enterprise")
+    stalled = 0
+    for recall in due:
+        rate = latest_rate(recall)
+        if rate * 100 >= recall.target_rate:
+            continue
+        if not Recall.objects.filter(pk=recall.pk, stalled_at__isnull=True).update(stalled_at=now):
+            continue
+        words = {
+            "ref": recall.reference,
+            "rate": f"{rate:.0%}",
+            "target": recall.target_rate,
+            "date": recall.target_date.isoformat(),
+        }
+        title = _("召回 %(ref)s 未达目标：截至 %(date)s 召回率 %(rate)s，目标 %(target)s%%") % words
+        for organisation in {recall.organisation, recall.organisation.parent} - {None}:
+            notify_organisation(
+                organisation=organisation,
+                permission=Permission.RESPONSE_RECALL_MANAGE,
+                about=recall,
+                kind="recall.stalled",
+                title=title,
+                link=recall.get_absolute_url(),
+                object_key=str(recall.pk),
+            )
+        record(None, recall, "recall.stalled", {"rate": round(rate, 4), "target": recall.target_rate})
+        stalled += 1
+    return stalled

@@ -16,7 +16,7 @@ from riskgate.core.actions import Action, dispatch
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
 
-from ..forms import EnforcementForm, RecallForm, RecallPlanForm, RecallProgressForm
+from ..forms import EnforcementForm, RecallAssessmentForm, RecallForm, RecallPlanForm, RecallProgressForm
 from ..models import Recall, RecallStatus
 from ..queries import recalls as queries
 from ..queries.common import decides
@@ -72,6 +72,8 @@ def _detail(request, recall: Recall, forms: dict | None = None, status: int = 20
             "progress_form": forms.get("progress") or (RecallProgressForm() if reporting else None),
             "plan_form": forms.get("plan") or (RecallPlanForm(auto_id="plan-%s") if planning else None),
             "enforcement_form": forms.get("enforce") or (EnforcementForm() if supervising else None),
+            "assessment_form": forms.get("assessment")
+            or (RecallAssessmentForm(principal=user, auto_id="recall-assessment-%s") if supervising else None),
             "enforcements": recall.enforcements.select_related("opened_by") if supervising else [],
         },
         status=status,
@@ -104,6 +106,12 @@ ACTIONS = {
         gettext_lazy("已提交。"),
         RecallProgressForm,
     ),
+    "assessment": Action(
+        lambda r, recall, d: recalls.link_assessment(r.user, recall, d["assessment"]),
+        gettext_lazy("已关联研判。"),
+        RecallAssessmentForm,
+        _manager,
+    ),
     "enforce": Action(
         lambda r, recall, d: recalls.open_enforcement(r.user, recall, kind=d["kind"], facts=d["facts"]),
         gettext_lazy("已提交。"),
@@ -124,6 +132,7 @@ def recall_act(request, pk: int, action: str):
         ACTIONS,
         show=lambda r: redirect("response:recall", pk=r.pk),
         redisplay=lambda req, r, forms, status: _detail(req, r, forms=forms, status=status),
+        form_kwargs=lambda req, r, name: {"principal": req.user} if name == "assessment" else {},
     )
 
 

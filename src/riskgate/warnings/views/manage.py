@@ -4,7 +4,7 @@ back, approve, publish, adjust; lifting is response.views.lifting, which ends wh
 services decide who may do what."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,12 +26,14 @@ from ..forms import (
     EvaluationForm,
     LinkAssessmentForm,
     ManageFilterForm,
+    ReassessmentDecisionForm,
+    ReassessmentRequestForm,
     WarningForm,
 )
 from ..models import Recipient, Status, WarningKind, WarningNotice
 from ..queries import managed_notice_or_404
 from ..services import emergency as follow_ups
-from ..services import inbox
+from ..services import inbox, reassessment
 
 
 def _notice_or_404(request, pk: int) -> WarningNotice:
@@ -151,6 +153,10 @@ def manage_detail(request, pk: int):
         "link_form": LinkAssessmentForm(principal=user, auto_id="link-%s"),
         "confirm_form": ConfirmForm(principal=user, auto_id="confirm-%s"),
         "adjust_form": AdjustForm(principal=user, auto_id="adjust-%s"),
+        "reassessment_requests": [
+            (r, ReassessmentDecisionForm(auto_id=f"reassess-{r.pk}-%s") if r.status == "open" else None)
+            for r in queries.reassessment_requests(notice)
+        ],
         "evaluations": queries.evaluations(notice),
         "related": services.related_information_count(notice) if notice.published_at else 0,
         "recipients": notice.recipients.select_related("organisation", "read_by").order_by("organisation__name"),
@@ -268,7 +274,16 @@ def inbox_item(request, pk: int):
     """Reading writes nothing: once shown, the page posts its read receipt (htmx, or the button without script)."""
     item = _recipient_or_404(request, pk)
     own = item.organisation_id == request.user.organisation_id
-    context = {"item": item, "w": item.notice, "can_answer": own and not item.answered, "to_receipt": own}
+    context = {
+        "item": item,
+        "w": item.notice,
+        "can_answer": own and not item.answered,
+        "to_receipt": own,
+        "requests": queries.own_requests(item),
+        "request_form": ReassessmentRequestForm(auto_id="reassessment-%s")
+        if own and item.kind == "agency" and item.notice.status == Status.PUBLISHED
+        else None,
+    }
     return render(request, "warnings/inbox_item.html", context)
 
 
@@ -292,3 +307,48 @@ def inbox_respond(request, pk: int):
     else:
         messages.success(request, _("已反馈。"))
     return redirect("warnings:inbox_item", pk=item.pk)
+
+
+@permission_required(Permission.WARNING_RECEIVE)
+@require_POST
+def inbox_reassessment(request, pk: int):
+    """The receiving agency: the risk has changed, please re-assess (Art.20)."""
+    item = _recipient_or_404(request, pk)
+    form = ReassessmentRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
+        return redirect("warnings:inbox_item", pk=item.pk)
+    try:
+        reassessment.request(request.user, item, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        if not str(exc):
+            raise
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已向发布机构提出重新研判请求。"))
+    return redirect("warnings:inbox_item", pk=item.pk)
+
+
+@permission_required(Permission.WARNING_DRAFT)
+@require_POST
+def reassessment_decide(request, pk: int, request_id: int):
+    """The issuing office accepts or declines an agency's re-assessment request."""
+    notice = _notice_or_404(request, pk)
+    item = queries.reassessment_request_or_404(request.user, notice, request_id)
+    form = ReassessmentDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
+        return redirect("warnings:manage", pk=notice.pk)
+    try:
+        done = reassessment.decide(request.user, item, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        if not str(exc):
+            raise
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已处理：%s。") % done.get_status_display())
+    return redirect("warnings:manage", pk=notice.pk)
