@@ -98,6 +98,12 @@ def _pages(world, notice):
     }
 
 
+def api_flag(notice):
+    """The public API's pending_confirmation of the warning's current version."""
+    listed = Client().get("/api/v1/public/warnings?limit=100").json()["items"]
+    return next(item["pending_confirmation"] for item in listed if item["id"] == notice.lineage_id)
+
+
 def test_the_flag_shows_everywhere_until_the_assessment_is_confirmed_and_the_warning_confirmed(world):
     assessment = confirmed_assessment(world)
     notice, approver = issue_emergency(world, level=assessment.confirmed_level)
@@ -106,6 +112,7 @@ def test_the_flag_shows_everywhere_until_the_assessment_is_confirmed_and_the_war
         assert PENDING in page or "[待确认]" in page, channel
     xml = cap.to_xml(notice).decode()
     assert cap.PENDING_NOTE in xml and "<certainty>Likely</certainty>" in xml
+    assert api_flag(notice) is True
     assert cap.validate(cap.to_xml(notice)) == []
     item = Recipient.objects.get(notice=notice, organisation=world.org("xianyang-customs"))
     assert (
@@ -135,6 +142,7 @@ def test_the_flag_shows_everywhere_until_the_assessment_is_confirmed_and_the_war
     assert Recipient.objects.filter(notice=confirmed, organisation=world.org("xianyang-customs")).exists()
     for channel, page in _pages(world, notice).items():
         assert PENDING not in page and "[待确认]" not in page, channel
+    assert api_flag(notice) is False
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=30), tick=False):
         assert emergency.watch() == {"reminded": 0, "request_escalated": 0, "confirm_escalated": 0}
     with pytest.raises(ValidationError, match="尚待确认"):

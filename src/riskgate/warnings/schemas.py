@@ -14,7 +14,7 @@ class PublicWarningOut(Schema):
     id: int = Field(..., alias="lineage_id", description="the warning's number (its first version's id)")
     reference: str
     version: int
-    change: str = Field(..., description="new, adjusted or lifted")
+    change: str = Field(..., description="new, adjusted, confirmed (an emergency warning confirmed) or lifted")
     status: str = Field(..., description="published, superseded or lifted")
     level: str
     colour: str
@@ -41,6 +41,9 @@ class PublicWarningOut(Schema):
     starts_at: dt.datetime | None
     valid_until: dt.datetime | None
     cap_url: str
+    pending_confirmation: bool = Field(
+        ..., description="issued in an emergency before its risk assessment, not yet confirmed (Art.18–19)"
+    )
 
     @staticmethod
     def resolve_colour(notice):
