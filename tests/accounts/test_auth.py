@@ -126,7 +126,8 @@ def test_officer_enrols_totp_and_then_needs_it_to_sign_in(world):
     response = login(client, "xian")
     assert response["Location"] == "/accounts/login/totp/"
     assert "_auth_user_id" not in client.session, "password alone does not sign in"
-    assert client.get("/").status_code == 302
+    assert client.get("/organisations/").status_code == 302
+    assert "工作人员登录" in client.get("/").content.decode(), "a half-signed-in visitor sees the public home"
     bad = client.post("/accounts/login/totp/", {"code": "000000"})
     assert bad.status_code == 400
     good = client.post("/accounts/login/totp/", {"code": pyotp.TOTP(user.totp_secret).now()})
@@ -192,7 +193,8 @@ def test_session_has_an_absolute_lifetime(world):
     session.save()
     response = client.get("/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    assert client.get("/").status_code == 302
+    assert client.get("/organisations/").status_code == 302, "signed out: the next page asks to sign in again"
+    assert "工作人员登录" in client.get("/").content.decode()
 
 
 def test_session_idle_expiry_is_configured():
@@ -215,7 +217,7 @@ def test_logout_is_audited_and_ends_the_session(world):
     client = Client()
     login(client, "xian")
     client.post("/accounts/logout/")
-    assert client.get("/").status_code == 302
+    assert client.get("/organisations/").status_code == 302 and "工作人员登录" in client.get("/").content.decode()
     assert AuditEvent.objects.filter(action="logout", actor=world.user("xian")).exists()
 
 

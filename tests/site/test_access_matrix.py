@@ -120,7 +120,7 @@ def ui_matrix(world) -> dict[str, Entry]:
     xian_ent = world.org("ent-xian-trading")
     token = ApiToken.objects.first()
     return {
-        "site:home": Entry(SIGNED_IN),
+        "site:home": Entry(PUBLIC),  # the public home for a visitor, the role home once signed in
         "core:audit_list": Entry(AUDITORS),
         "core:audit_export": Entry(AUDITORS),
         "core:audit_verify": Entry(AUDITORS),

@@ -138,8 +138,8 @@ def test_public_report_on_a_phone_then_follow_it_with_the_receipt(browser, live_
     refused = []
     page.on("console", lambda m: refused.append(m.text) if m.type == "error" and "Refused" in m.text else None)
     page.goto(f"{live_server.url}/")
-    assert "/accounts/login/" in page.url
-    page.get_by_role("link", name="举报风险").click()
+    assert page.get_by_role("link", name="工作人员登录").is_visible(), "the public home, not the sign-in page"
+    page.locator("#main").get_by_role("link", name="举报风险").click()
     page.get_by_label("简要说明（标题）").fill("进口婴儿床护栏间隙过大")
     page.get_by_label("详细经过").fill("护栏间隙约 9 厘米，孩子的头可能卡住。")
     page.get_by_label("产品名称").fill("婴儿床")
@@ -817,3 +817,125 @@ def test_a_notification_measure_is_read_by_the_partner_agency(browser, live_serv
     assert box.get_by_text("已阅读").is_visible() and box.get_by_text("未读").is_visible()
     for page in (officer, partner):
         assert page.console_errors == []
+
+
+def test_a_port_officer_records_an_outcome_without_lab_rows_and_with_two(browser, live_server, live_world):
+    """Issue 26: the outcome form starts with no lab lines; "add a test item" adds one table line at a time."""
+    from riskgate.accounts.models import Organisation
+    from riskgate.targeting import live as live_engine
+    from riskgate.targeting import services as targeting
+    from riskgate.targeting.models import InspectionTask, PortOffice
+    from riskgate.targeting.services import screening
+    from tests.targeting.test_tasks import ITEM
+
+    PortOffice.objects.get_or_create(
+        code="CNXIY", defaults={"organisation": Organisation.objects.get(code="xian-airport-port")}
+    )
+    targeting.issue(live_world.user("xian"), {"hs_prefixes": ["8507"], "action": "inspect"})
+    live_engine.reset()
+    screening.screen(live_world.user("port"), [ITEM, {**ITEM, "declaration_id": "B2"}], one_declaration=False)
+    first, second = InspectionTask.objects.order_by("id")
+    port = sign_in(browser, live_server, "port", live_world.password)
+    port.goto(f"{live_server.url}/targeting/tasks/{first.pk}/")
+    assert port.locator("table.lab-rows").count() == 0
+    port.get_by_label("合格", exact=True).check()
+    port.get_by_label("查验发现").fill("外观、标识正常")
+    with port.expect_navigation():
+        port.get_by_role("button", name="登记结果").click()
+    assert port.get_by_text(f"已登记 {first.reference} 的查验结果").is_visible()
+    port.goto(f"{live_server.url}/targeting/tasks/{second.pk}/")
+    port.get_by_label("不合格", exact=True).check()
+    port.get_by_label("查验发现").fill("过充保护失效")
+    for _ in range(2):
+        with port.expect_navigation():
+            port.get_by_role("button", name="添加检测项目").click()
+    assert port.locator("table.lab-rows tbody tr").count() == 2
+    assert port.get_by_label("查验发现").input_value() == "过充保护失效"
+    port.get_by_label("检测项目（第 1 项）").fill("过充保护")
+    port.get_by_label("检测结果（第 1 项）").fill("失效")
+    port.get_by_label("符合（第 1 项）").select_option("0")
+    port.get_by_label("检测项目（第 2 项）").fill("外壳温升")
+    port.get_by_label("检测结果（第 2 项）").fill("62")
+    port.get_by_label("符合（第 2 项）").select_option("0")
+    with port.expect_navigation():
+        port.get_by_role("button", name="登记结果").click()
+    assert second.lab_results.count() == 2
+    port.set_viewport_size({"width": 390, "height": 844})
+    width = port.evaluate("document.documentElement.scrollWidth")
+    assert width <= 430, f"the task page fits a phone ({width}px)"
+    assert port.console_errors == []
+
+
+CONTRAST = """(el) => {
+    const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+        const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    let node = el, bg = null;
+    while (node && node.nodeType === 1) {
+        const c = rgb(getComputedStyle(node).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0)) { bg = c.slice(0, 3); break; }
+        node = node.parentElement;
+    }
+    bg = bg || [255, 255, 255];
+    const fg = rgb(getComputedStyle(el).color).slice(0, 3);
+    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+    return (a + 0.05) / (b + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("path", ["/warnings/", "/warnings/subscribe/", "/intake/", "/"])
+def test_the_language_switch_is_readable_on_every_kind_of_page(browser, live_server, live_world, path):
+    """Issue 26: on the warning pages the language links were white on white. Every language control in the top
+    bar has a text contrast of at least 4.5:1 against what is behind it (WCAG AA)."""
+    page = sign_in(browser, live_server, "warning", live_world.password) if path == "/intake/" else None
+    if page is None:
+        page = browser.new_page(locale="zh-CN")
+    page.goto(f"{live_server.url}{path}")
+    controls = page.locator(".tools .lang a, .tools .lang button")
+    assert controls.count() >= 2
+    for n in range(controls.count()):
+        ratio = controls.nth(n).evaluate(CONTRAST)
+        assert ratio >= 4.5, (path, controls.nth(n).inner_text(), ratio)
+    page.close()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
+def test_a_visitor_lands_on_the_public_home(browser, live_server, live_world, viewport):
+    """Issue 26: `/` and the brand link sent a citizen to the sign-in page. The public home shows the warnings in
+    force by level and the latest ones, and leads to reporting, following a report and subscribing; staff sign
+    in from a small link."""
+    from tests.warnings.factories import published
+
+    notice, _approver = published(live_world)
+    page = browser.new_page(viewport=viewport, locale="zh-CN")
+    page.goto(f"{live_server.url}/")
+    assert page.get_by_role("heading", name="进出口商品质量安全风险预警").is_visible()
+    assert page.locator("section[aria-labelledby='h-latest']").get_by_role("link", name=notice.title).is_visible()
+    for name in ("举报风险", "查询举报进度", "订阅预警", "工作人员登录"):
+        assert page.locator("#main").get_by_role("link", name=name).is_visible(), name
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    with page.expect_navigation():
+        page.locator("section[aria-labelledby='h-levels']").get_by_role("link").nth(1).click()
+    assert "level=II" in page.url
+    page.goto(f"{live_server.url}/warnings/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="RiskGate").click()
+    assert page.url.rstrip("/") == live_server.url
+    assert page.locator("#main").get_by_role("link", name="举报风险").is_visible()
+    page.close()
+
+
+def test_invalid_portal_filters_show_an_error_summary_and_no_results(browser, live_server, live_world):
+    """Issue 26: `origin=中国` showed the field error yet listed every warning."""
+    from tests.warnings.factories import published
+
+    notice, _approver = published(live_world)
+    page = browser.new_page(locale="zh-CN")
+    page.goto(f"{live_server.url}/warnings/?origin=中国")
+    summary = page.locator(".error-summary")
+    assert summary.is_visible() and page.get_by_role("link", name=notice.title).count() == 0
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "id_origin" or page.url.endswith("#id_origin")
+    page.close()

@@ -62,3 +62,27 @@ def test_the_home_page_shows_each_role_its_panels(world):
             if f'id="{panel}"' in page
         ]
         assert shown == panels, (username, shown)
+
+
+def test_a_visitor_gets_the_public_home(world):
+    """Issue 26: `/` and the brand link sent a citizen to the sign-in page."""
+    from django.test import Client
+
+    from riskgate.response.models import Recall
+    from riskgate.response.services import recalls
+    from tests.response.factories import recall_data
+    from tests.warnings.factories import published
+
+    notice, _approver = published(world)
+    recall = recalls.publish(world.user("xian"), recalls.open_recall(world.user("xian"), recall_data(world)))
+    response = Client().get("/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    for link in ("/report/", "/report/status/", "/warnings/subscribe/", "/accounts/login/", f"/recalls/{recall.pk}/"):
+        assert f'href="{link}' in body, link
+    assert notice.title in body and f'href="/warnings/?level={notice.level}"' in body
+    levels = body.split('id="h-levels"')[1].split("</section>")[0]
+    assert "生效中的预警 1 条" in levels
+    assert Recall.objects.filter(public=True).count() == 1
+    signed_in = world.client_for("warning").get("/").content.decode()
+    assert "工作人员登录" not in signed_in and "您好" in signed_in

@@ -351,10 +351,14 @@ def test_pages_of_rules_tasks_and_policy(world):
         {
             "outcome": "non_conforming",
             "findings": "过充保护失效",
-            "lab-TOTAL_FORMS": "3",
+            "lab-TOTAL_FORMS": "1",
             "lab-INITIAL_FORMS": "0",
+            "lab-MIN_NUM_FORMS": "0",
+            "lab-MAX_NUM_FORMS": "50",
             "lab-0-test_item": "过充保护",
             "lab-0-result": "失效",
+            "lab-0-unit": "",
+            "lab-0-limit": "",
             "lab-0-conforms": "0",
         },
     )
@@ -521,3 +525,77 @@ def test_a_port_system_records_an_outcome_with_its_token_and_is_named_for_it(wor
     issued.token.refresh_from_db()
     assert issued.token.account_id == account.pk
     assert not Client().login(username=account.username, password="")
+
+
+LAB_MANAGEMENT = {"lab-INITIAL_FORMS": "0", "lab-MIN_NUM_FORMS": "0", "lab-MAX_NUM_FORMS": "50"}
+
+
+def _lab_row(n, item="", result="", unit="", limit="", conforms=""):
+    """Every field of one lab line, as a browser posts it (blank select included)."""
+    return {
+        f"lab-{n}-test_item": item,
+        f"lab-{n}-result": result,
+        f"lab-{n}-unit": unit,
+        f"lab-{n}-limit": limit,
+        f"lab-{n}-conforms": conforms,
+    }
+
+
+def test_an_outcome_needs_no_lab_rows_and_takes_as_many_as_are_added(world):
+    """Issue 26: the outcome form started with three lab rows whose conformity select had no blank choice, so a
+    port officer could not record an outcome without filling all three."""
+    services.issue(world.user("xian"), {"hs_prefixes": ["8507"], "action": "inspect"})
+    _screen(world, [ITEM, {**ITEM, "declaration_id": "T2"}])
+    first, second = InspectionTask.objects.order_by("id")
+    port = world.client_for("port")
+    page = port.get(f"/targeting/tasks/{first.pk}/").content.decode()
+    assert 'name="lab-TOTAL_FORMS" value="0"' in page and 'name="lab-0-test_item"' not in page
+    done = port.post(
+        f"/targeting/tasks/{first.pk}/",
+        {"outcome": "conforming", "findings": "外观、标识正常", "lab-TOTAL_FORMS": "0", **LAB_MANAGEMENT},
+    )
+    assert done.status_code == 302
+    first.refresh_from_db()
+    assert first.status == TaskStatus.DONE and first.lab_results.count() == 0
+    # "Add a test item" twice keeps what was typed and adds one line each time; nothing is judged meanwhile.
+    typed = {"outcome": "non_conforming", "findings": "过充保护失效", **LAB_MANAGEMENT}
+    once = port.post(f"/targeting/tasks/{second.pk}/", {**typed, "lab-TOTAL_FORMS": "0", "add_lab_row": "1"})
+    assert once.status_code == 200 and 'name="lab-0-test_item"' in once.content.decode()
+    assert "过充保护失效" in once.content.decode() and "errorlist" not in once.content.decode()
+    rows = {**_lab_row(0, "过充保护", "失效", conforms="0")}
+    twice = port.post(f"/targeting/tasks/{second.pk}/", {**typed, **rows, "lab-TOTAL_FORMS": "1", "add_lab_row": "1"})
+    body = twice.content.decode()
+    assert 'name="lab-1-test_item"' in body and 'value="过充保护"' in body
+    second.refresh_from_db()
+    assert second.status == TaskStatus.OPEN, "adding a line records nothing"
+    # A half-filled line is refused at its field; the complete two lines are recorded.
+    half = {**rows, **_lab_row(1, "外壳温升", conforms="")}
+    refused = port.post(f"/targeting/tasks/{second.pk}/", {**typed, **half, "lab-TOTAL_FORMS": "2"})
+    assert refused.status_code == 400 and second.lab_results.count() == 0
+    both = {**rows, **_lab_row(1, "外壳温升", "62", "K", "≤ 45 K", "0")}
+    recorded_ = port.post(f"/targeting/tasks/{second.pk}/", {**typed, **both, "lab-TOTAL_FORMS": "2"})
+    assert recorded_.status_code == 302
+    assert sorted(second.lab_results.values_list("test_item", flat=True)) == ["外壳温升", "过充保护"]
+
+
+def test_a_port_officer_opens_the_rule_of_every_task_it_sees(world):
+    """Issue 26: a retro-screening's follow-up task links to the rule that found it, which answered 404 to the
+    port officer whose task it is (the rule came from the warning office, above the port)."""
+    from riskgate.accounts.models import Organisation
+
+    rule = services.issue(world.user("warning"), {"hs_prefixes": ["850760"], "action": "hold"}, reason="总署规则")
+    task = InspectionTask.objects.create(
+        kind="retro",
+        found_by=rule,
+        declaration_id="R1",
+        item_no=1,
+        item=ITEM,
+        hs_code=ITEM["hs_code"],
+        action="inspect",
+        organisation=Organisation.objects.get(code="xian-airport-port"),
+    )
+    port = world.client_for("port")
+    page = port.get(f"/targeting/tasks/{task.pk}/").content.decode()
+    assert f'href="/targeting/rules/{rule.pk}/"' in page
+    assert port.get(f"/targeting/rules/{rule.pk}/").status_code == 200
+    assert world.client_for("harbin").get(f"/targeting/rules/{rule.pk}/").status_code == 404

@@ -211,3 +211,22 @@ def test_result_items_escape_what_drafters_typed_and_show_every_part(world):
         "Active" in english.get("/warnings/?q=折叠椅").content.decode()
         or "In force" in english.get("/warnings/?q=折叠椅").content.decode()
     )
+
+
+def test_invalid_filters_list_nothing_and_say_why(world):
+    """Issue 26: `origin=中国` or `hs_chapter=abc` showed the field errors and still listed every warning."""
+    notice, _approver = published(world)
+    client = Client()
+    assert notice.title in client.get("/warnings/").content.decode()
+    for query in ("origin=中国", "hs_chapter=abc", "region=x&level=II"):
+        response = client.get(f"/warnings/?{query}")
+        body = response.content.decode()
+        assert response.status_code == 400, query
+        assert 'class="error-summary"' in body and notice.title not in body, query
+        assert "共 0 条" in body, query
+    summary = client.get("/warnings/?origin=中国").content.decode().split('class="error-summary"')[1]
+    assert 'href="#id_origin"' in summary
+    for feed in ("/warnings/feed.atom", "/warnings/cap.atom"):
+        refused = client.get(f"{feed}?hs_chapter=abc")
+        assert refused.status_code == 400 and "hs_chapter" in refused.content.decode()
+    assert client.get("/warnings/?origin=CN").status_code == 200

@@ -1,17 +1,39 @@
-"""The role home page: each room's panels that have something for this user, in the registry's order."""
+"""The home page: for a visitor, the public home (warnings in force by level, the latest warnings and recall
+notices, report a risk, follow a report, subscribe, a staff sign-in link); for a signed-in user, the role home —
+each room's panels that have something for this user, in the registry's order."""
 
+from django.db.models import Count
 from django.shortcuts import render
 
-from riskgate.core.access import login_required
+from riskgate.core.vocabulary import WarningLevel
+from riskgate.response.queries import recalls as recall_queries
+from riskgate.warnings import queries as warning_queries
 
 from . import rooms
 
+LATEST = 5
 
-@login_required
+
 def home(request):
+    if not request.user.is_authenticated:
+        return public_home(request)
     shown = []
     for panel in rooms.panels():
         context = rooms.resolve(panel.read)(request.user)
         if context is not None:
             shown.append({"template": panel.template, "context": context})
     return render(request, "site/home.html", {"panels": shown})
+
+
+def public_home(request):
+    """What a citizen, an importer or a journalist comes for, on one screen (issue 26: `/` sent them to sign in)."""
+    in_force = warning_queries.public_warnings(state="in_force")
+    counts = dict(in_force.order_by().values_list("level").annotate(n=Count("id")))
+    levels = [{"level": level, "label": level.label, "count": counts.get(level.value, 0)} for level in WarningLevel]
+    context = {
+        "levels": levels,
+        "total": sum(counts.values()),
+        "latest": warning_queries.public_warnings()[:LATEST],
+        "recalls": recall_queries.public_recalls().order_by("-published_at", "-id")[:LATEST],
+    }
+    return render(request, "site/public_home.html", context)

@@ -118,12 +118,26 @@ class LabResultForm(forms.Form):
     result = forms.CharField(label=_("检测结果"), max_length=100)
     unit = forms.CharField(label=_("单位"), max_length=40, required=False)
     limit = forms.CharField(label=_("限量/标准要求"), max_length=200, required=False)
+    # A blank choice first: a row left untouched is not validated (issue 26: every empty row used to be).
     conforms = forms.TypedChoiceField(
-        label=_("符合"), choices=[("1", _("符合")), ("0", _("不符合"))], coerce=lambda v: v == "1"
+        label=_("符合"),
+        choices=[("", "—"), ("1", _("符合")), ("0", _("不符合"))],
+        coerce=lambda v: v == "1",
+        empty_value=None,
     )
 
 
-LabResultFormSet = forms.formset_factory(LabResultForm, extra=3, max_num=50, validate_max=True)
+# No row until the officer adds one ("add a test item"); each added row is one line of the table.
+LabResultFormSet = forms.formset_factory(LabResultForm, extra=0, max_num=50, validate_max=True)
+
+
+def with_another_row(data, prefix: str):
+    """The posted data with one more (empty) row in the formset `prefix`: the "add a test item" button."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    total = data.get(key, "0")
+    data[key] = str(min(int(total) + 1 if total.isdigit() else 1, 50))
+    return data
 
 
 class PolicyForm(forms.Form):

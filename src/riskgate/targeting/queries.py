@@ -16,15 +16,20 @@ from .models import CommodityRecord, ControlRule, InspectionTask, ScreeningDecis
 
 def rules(principal: Principal) -> QuerySet[ControlRule]:
     """Control rule versions of the principal's jurisdiction, and those its organisation executes: named as an
-    executing unit (itself or a unit above it), or having opened an inspection task the principal sees."""
+    executing unit (itself or a unit above it), or having opened an inspection task the principal sees — by a hit
+    or by a retro-screening's follow-up (issue 26: a retro task's rule answered 404 to the port)."""
     own = ControlRule.objects.visible_to(principal)
     organisation = getattr(principal, "organisation", None)
     if organisation is None or not organisation.path:
         return own
     above = [f"/{'/'.join(parts)}/" for parts in _prefixes(organisation.path)]
     executed = ControlRule.objects.filter(executing__path__in=above).values("pk")
-    opened = ControlRule.objects.filter(tasks__in=InspectionTask.objects.visible_to(principal)).values("pk")
-    return ControlRule.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=executed) | Q(pk__in=opened))
+    tasks = InspectionTask.objects.visible_to(principal)
+    opened = ControlRule.objects.filter(tasks__in=tasks).values("pk")
+    followed = ControlRule.objects.filter(follow_ups__in=tasks).values("pk")
+    return ControlRule.objects.filter(
+        Q(pk__in=own.values("pk")) | Q(pk__in=executed) | Q(pk__in=opened) | Q(pk__in=followed)
+    )
 
 
 def manages(principal: Principal, rule: ControlRule) -> bool:

@@ -28,6 +28,7 @@ from .forms import (
     RuleFilterForm,
     RuleForm,
     TaskFilterForm,
+    with_another_row,
 )
 from .models import RuleStatus, TaskStatus
 from .services import inspection, screening, supervision
@@ -178,6 +179,10 @@ def task_detail(request, pk: int):
     if request.method == "POST":
         if not can_record:
             return render(request, "403.html", status=403)
+        if "add_lab_row" in request.POST:  # keep what was typed, add one empty test-item line
+            data = with_another_row(request.POST, "lab")
+            form, lab = OutcomeForm(initial=request.POST.dict()), LabResultFormSet(data, prefix="lab")
+            return _task_page(request, task, can_record, form, lab, 200, adding=True)
         form, lab = OutcomeForm(request.POST), LabResultFormSet(request.POST, prefix="lab")
         if form.is_valid() and lab.is_valid():
             rows = [row for row in lab.cleaned_data if row]
@@ -197,6 +202,11 @@ def task_detail(request, pk: int):
         status = 400
     else:
         audit.record_read(actor=request.user, obj=task)
+    return _task_page(request, task, can_record, form, lab, status)
+
+
+def _task_page(request, task, can_record: bool, form, lab, status: int, adding: bool = False):
+    """The task with its outcome form; `adding`: a test-item line was just added, so nothing is judged yet."""
     explanation = screening.explain(task.decision) if task.decision_id else None
     return render(
         request,
@@ -206,6 +216,7 @@ def task_detail(request, pk: int):
             "can_record": can_record,
             "form": form,
             "lab": lab,
+            "adding": adding,
             "explanation": explanation,
             "lab_results": task.lab_results.all(),
             "rules": task.rules.all(),

@@ -20,6 +20,7 @@ STATES = {
     "active": Q(status=Status.PUBLISHED, change__in=[Change.NEW, Change.CONFIRMED]),
     "adjusted": Q(status=Status.PUBLISHED, change=Change.ADJUSTED),
     "lifted": Q(status=Status.LIFTED),
+    "in_force": Q(status=Status.PUBLISHED),  # active or adjusted: what the public home counts
 }
 PUBLIC_STATUSES = [Status.PUBLISHED, Status.SUPERSEDED, Status.LIFTED]
 

@@ -68,9 +68,14 @@ def _cached_page(view=None, *, params=()):
 @_cached_page(params=[*PortalFilterForm.base_fields, "page"])
 def portal(request):
     form = PortalFilterForm(request.GET or None)
-    result = portal_index.search(form.criteria())
-    page = Paginator(result.ids, 20).get_page(request.GET.get("page"))
-    items = result.html(page.object_list.tolist(), translation.get_language(), result_item, RESULT_ITEM_FIELDS)
+    if form.is_bound and not form.is_valid():
+        # A filter that cannot be read filters nothing in: no results, and the error summary says why (issue 26:
+        # it used to list every warning as if unfiltered).
+        page, items = Paginator([], 20).get_page(1), []
+    else:
+        result = portal_index.search(form.criteria())
+        page = Paginator(result.ids, 20).get_page(request.GET.get("page"))
+        items = result.html(page.object_list.tolist(), translation.get_language(), result_item, RESULT_ITEM_FIELDS)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "items": items, "query": query.urlencode(), "as_of": timezone.now()}
@@ -78,7 +83,10 @@ def portal(request):
         "language_links": language_links_html(request),
         "content": render_to_string("warnings/_portal_content.html", context),
     }
-    return frames.render_framed(request, "warnings/portal.html", parts)
+    response = frames.render_framed(request, "warnings/portal.html", parts)
+    if form.errors:
+        response.status_code = 400  # never cached (only 200 pages are)
+    return response
 
 
 @require_GET
@@ -154,6 +162,9 @@ class _CapAtom(Atom1Feed):
 
 def _feed(request, *, title: str, cap_links: bool) -> HttpResponse:
     form, items = _filtered(request)
+    if form.is_bound and not form.is_valid():
+        problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+        return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
     versions = queries.feed_versions(items)[:FEED_SIZE]
     english = request.LANGUAGE_CODE == "en"
     base = request.build_absolute_uri("/").rstrip("/")
