@@ -933,9 +933,34 @@ def test_invalid_portal_filters_show_an_error_summary_and_no_results(browser, li
 
     notice, _approver = published(live_world)
     page = browser.new_page(locale="zh-CN")
-    page.goto(f"{live_server.url}/warnings/?origin=中国")
+    page.goto(f"{live_server.url}/warnings/?origin=Atlantis")
     summary = page.locator(".error-summary")
     assert summary.is_visible() and page.get_by_role("link", name=notice.title).count() == 0
     summary.get_by_role("link").first.click()
     assert page.evaluate("document.activeElement.id") == "id_origin" or page.url.endswith("#id_origin")
     page.close()
+
+
+def test_portal_filters_pick_by_name_and_fold_on_a_phone(browser, live_server, live_world):
+    """Issue 26: a country is picked by its name; on a phone the filters fold behind one button and the first
+    result is on the first screen."""
+    from tests.warnings.factories import published
+
+    notice, _approver = published(live_world)
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page.goto(f"{live_server.url}/warnings/")
+    assert page.get_by_role("button", name="筛选").is_hidden()
+    page.get_by_label("原产国").fill("中国 (CN)")
+    with page.expect_navigation():
+        page.get_by_role("button", name="查询").click()
+    assert "origin=" in page.url and page.get_by_role("link", name=notice.title).is_visible()
+    page.close()
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    phone.goto(f"{live_server.url}/warnings/")
+    toggle = phone.get_by_role("button", name="筛选")
+    assert toggle.is_visible() and phone.locator("#portal-filters").is_hidden()
+    first = phone.locator("ul.warnings li").first.bounding_box()
+    assert first is not None and first["y"] < 844, "the first result is on the first screen"
+    toggle.click()
+    assert phone.locator("#portal-filters").is_visible() and toggle.get_attribute("aria-expanded") == "true"
+    phone.close()

@@ -68,7 +68,7 @@ def test_search_matches_two_character_chinese_words_and_filters(world):
     assert titles("region=610100") and not titles("region=230100")
     assert titles("category=家具") and titles("state=active") and not titles("state=lifted")
     bad = client.get("/warnings/?origin=ZZ&hs_chapter=ab")
-    assert bad.status_code == 200 and "未知的国家或地区代码" in bad.content.decode()
+    assert bad.status_code == 400 and "未知的国家或地区" in bad.content.decode()
 
 
 def test_versions_adjustment_and_lifting_show_on_the_portal_and_feeds(world):
@@ -218,15 +218,40 @@ def test_invalid_filters_list_nothing_and_say_why(world):
     notice, _approver = published(world)
     client = Client()
     assert notice.title in client.get("/warnings/").content.decode()
-    for query in ("origin=中国", "hs_chapter=abc", "region=x&level=II"):
+    for query in ("origin=Atlantis", "hs_chapter=abc", "region=x&level=II"):
         response = client.get(f"/warnings/?{query}")
         body = response.content.decode()
         assert response.status_code == 400, query
         assert 'class="error-summary"' in body and notice.title not in body, query
         assert "共 0 条" in body, query
-    summary = client.get("/warnings/?origin=中国").content.decode().split('class="error-summary"')[1]
+    summary = client.get("/warnings/?origin=Atlantis").content.decode().split('class="error-summary"')[1]
     assert 'href="#id_origin"' in summary
     for feed in ("/warnings/feed.atom", "/warnings/cap.atom"):
         refused = client.get(f"{feed}?hs_chapter=abc")
         assert refused.status_code == 400 and "hs_chapter" in refused.content.decode()
     assert client.get("/warnings/?origin=CN").status_code == 200
+
+
+def test_filters_are_picked_by_name(world):
+    """Issue 26: countries, regions and HS chapters are picked by name ("中国 (CN)", "陕西省 (610000)", "94 …")
+    instead of typed codes; the code alone still works (links and the API use it)."""
+    notice, _approver = published(world, {"regions": ["610000"]})
+    client = Client()
+    page = client.get("/warnings/").content.decode()
+    assert 'list="pick-countries"' in page and '<option value="中国 (CN)">' in page
+    assert '<option value="陕西省 (610000)">' in page and 'datalist id="pick-hs"' in page
+    for query in (
+        "origin=中国 (CN)",
+        "origin=中国",
+        "origin=CN",
+        "origin=China",
+        "region=陕西省 (610000)",
+        "region=610000",
+        "hs_chapter=94 家具",
+        "hs_chapter=9401",
+    ):
+        body = client.get("/warnings/", {k: v for k, v in [query.split("=", 1)]}).content.decode()
+        assert notice.title in body, query
+    for query in ("origin=德国 (DE)", "region=黑龙江省 (230000)", "hs_chapter=95 玩具"):
+        body = client.get("/warnings/", {k: v for k, v in [query.split("=", 1)]}).content.decode()
+        assert notice.title not in body and "共 0 条" in body, query

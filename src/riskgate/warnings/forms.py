@@ -7,7 +7,8 @@ from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.assessment.models import OPEN_STATUSES, Assessment
 from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core.countries import is_valid_code
-from riskgate.core.forms import CountryCodeField, fixed_fields
+from riskgate.core.forms import fixed_fields
+from riskgate.core.pickers import CountryPickField, HSPickField, RegionPickField
 from riskgate.core.vocabulary import HazardType, WarningLevel
 
 from .models import CONTENT_FIELDS, Evaluation, Status, WarningKind, WarningNotice
@@ -24,9 +25,9 @@ class PortalFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("预警类型"), choices=BLANK + WarningKind.choices, required=False)
     state = forms.ChoiceField(label=_("状态"), choices=BLANK + STATE_CHOICES, required=False)
     category = forms.CharField(label=_("产品类别"), required=False, max_length=100)
-    hs_chapter = forms.RegexField(label=_("HS 章/品目"), regex=r"^\d{2,6}$", required=False)
-    origin = CountryCodeField(label=_("原产国代码"), required=False)
-    region = forms.RegexField(label=_("地区代码"), regex=r"^\d{6}$", required=False)
+    hs_chapter = HSPickField(label=_("HS 章/品目"), required=False)
+    origin = CountryPickField(label=_("原产国"), required=False)
+    region = RegionPickField(label=_("地区"), required=False)
     since = forms.DateField(label=_("发布日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from riskgate.core.addresses import address as reversed_once
 from riskgate.core.forms import plain_fields as render
+from riskgate.core.pickers import datalists
 
 register = template.Library()
 
@@ -71,3 +72,9 @@ def address(name: str) -> str:
     """{% url name %} for a URL name without arguments, reversed once (core.addresses)."""
 
     return reversed_once(name)
+
+
+@register.simple_tag
+def pickers():
+    """The datalists the picker fields (core.pickers) offer their names from."""
+    return datalists()
