@@ -214,3 +214,46 @@ def test_old_rate_limit_records_are_purged(world):
     out = io.StringIO()
     call_command("purge_rate_events", stdout=out)
     assert "Deleted 1 old rate-limit records." in out.getvalue() and RateEvent.objects.count() == 1
+
+
+def test_the_report_form_in_steps_marks_required_fields_and_sums_up_errors(world):
+    """Issue 26 item 7: the form in four steps with the required fields marked, one error summary at the top."""
+    from riskgate.intake.forms import PublicReportForm
+
+    form = PublicReportForm()
+    stepped = [field.name for step in form.steps() for field in step["fields"]]
+    assert sorted(stepped) == sorted(name for name in form.fields if name != "website"), "every field has its step"
+    page = Client().get("/report/").content.decode()
+    assert page.count('<fieldset class="step">') == 4 and "第 1 步（共 4 步）" in page
+    assert page.count('class="required"') == sum(
+        1 for f in form.fields.values() if f.required and f is not form.fields["website"]
+    )
+    refused = report(ip="10.1.1.9", title="")
+    body = refused.content.decode()
+    assert refused.status_code == 400 and 'class="error-summary"' in body and 'href="#id_title"' in body
+
+
+def test_the_receipt_leads_to_the_status_page_which_says_what_happens_next(world):
+    response = report(ip="10.1.1.10")
+    receipt = receipt_of(response)
+    thanks = response.content.decode()
+    assert f'href="/report/status/?number={receipt.number}"' in thanks and 'data-copy="receipt-secret"' in thanks
+    assert receipt.secret not in thanks.split("href=")[-1], "the code is never put in a link"
+    prefilled = Client().get(f"/report/status/?number={receipt.number}").content.decode()
+    assert f'value="{receipt.number}"' in prefilled
+    status = (
+        Client()
+        .post("/report/status/", {"number": receipt.number, "secret": receipt.secret}, REMOTE_ADDR="10.1.1.11")
+        .content.decode()
+    )
+    info = RiskInformation.objects.get(receipt=receipt.number)
+    assert "受理机构将开始核实" in status and "前完成这一步" in status
+    from riskgate.intake import services
+
+    services.transition(world.user("xian"), info, to_status="rejected", reason="非进出口商品")
+    closed = (
+        Client()
+        .post("/report/status/", {"number": receipt.number, "secret": receipt.secret}, REMOTE_ADDR="10.1.1.12")
+        .content.decode()
+    )
+    assert "未予采纳" in closed and "前完成这一步" not in closed

@@ -140,6 +140,10 @@ def test_public_report_on_a_phone_then_follow_it_with_the_receipt(browser, live_
     page.goto(f"{live_server.url}/")
     assert page.get_by_role("link", name="工作人员登录").is_visible(), "the public home, not the sign-in page"
     page.locator("#main").get_by_role("link", name="举报风险").click()
+    page.get_by_role("button", name="提交举报").click()  # nothing filled: one summary of what is missing
+    summary = page.locator(".error-summary")
+    assert summary.is_visible() and summary.get_by_role("link", name="简要说明（标题）", exact=False).count() == 1
+    assert page.get_by_role("group", name="第 1 步（共 4 步）：发生了什么").is_visible()
     page.get_by_label("简要说明（标题）").fill("进口婴儿床护栏间隙过大")
     page.get_by_label("详细经过").fill("护栏间隙约 9 厘米，孩子的头可能卡住。")
     page.get_by_label("产品名称").fill("婴儿床")
@@ -153,12 +157,14 @@ def test_public_report_on_a_phone_then_follow_it_with_the_receipt(browser, live_
     page.get_by_role("button", name="提交举报").click()
     number = page.locator("#receipt-number").inner_text()
     secret = page.locator("#receipt-secret").inner_text()
+    assert page.locator("button[data-copy='receipt-secret']").is_visible(), "a copy button beside the code"
     page.screenshot(path=str(ARTIFACTS / "public-report-phone.png"), full_page=True)
-    page.get_by_role("link", name="查询处理进度").click()
-    page.get_by_label("回执编号").fill(number)
+    page.locator("#main").get_by_role("link", name="查询处理进度").click()
+    assert page.get_by_label("回执编号").input_value() == number, "the receipt's link prefills the number"
     page.get_by_label("查询码").fill(secret)
     page.get_by_role("button", name="查询").click()
     assert "已接收" in page.locator("#receipt-result").inner_text()
+    assert "受理机构将开始核实" in page.locator("#next-step").inner_text()
     assert not refused
     from riskgate.intake.models import RiskInformation
 

@@ -8,13 +8,33 @@ from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from riskgate.accounts.models import Organisation
 from riskgate.core import audit
 from riskgate.core.notifications import notify_organisation
 from riskgate.core.permissions import Permission
 
-from .models import RiskInformation, TimeLimit
+from .models import RiskInformation, Status, TimeLimit
+
+# What happens next to a report in each status, as the reporter reads it on the status page (issue 26).
+NEXT_STEP = {
+    Status.RECEIVED: gettext_lazy("受理机构将开始核实。"),
+    Status.UNDER_VERIFICATION: gettext_lazy("受理机构正在核实，核实后决定是否采纳。"),
+    Status.VERIFIED: gettext_lazy("已核实，将报告预警办公室或提请风险研判。"),
+    Status.REPORTED: gettext_lazy("预警办公室将决定是否提请风险研判。"),
+    Status.ASSESSMENT_REQUESTED: gettext_lazy("正在进行风险研判，研判结论将决定是否发布预警或采取措施。"),
+    Status.REJECTED: gettext_lazy("经核实未予采纳，办理结束。"),
+    Status.MERGED: gettext_lazy("已与同一风险的其他报告合并办理。"),
+    Status.CLOSED: gettext_lazy("办理结束。"),
+}
+
+
+def next_step(info: RiskInformation) -> dict:
+    """What happens next to the report and by when (its status's time limit, when the status has one)."""
+    hours = limits().get((info.status, info.urgency))
+    due = info.status_since + dt.timedelta(hours=hours) if hours is not None else None
+    return {"text": NEXT_STEP.get(info.status, ""), "due": due}
 
 
 def limits() -> dict[tuple[str, str], int]:

@@ -207,9 +207,27 @@ class PublicReportForm(forms.Form):
         required=False, label=_("请勿填写"), widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})
     )
 
+    # The form in steps (issue 26): what happened, which product, where, and how to reach the reporter.
+    STEPS = [
+        (
+            _("发生了什么"),
+            ["source_type", "title", "description", "hazard_types", "injured", "fire", "occurred_on", "urgent"],
+        ),
+        (_("涉及什么产品"), ["product_name", "brand", "model", "batch", "files"]),
+        (_("在哪里"), ["region"]),
+        (_("怎样联系您（可不填）"), ["name", "phone", "email", "wants_reward"]),
+    ]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.order_by("code")
+
+    def steps(self) -> list[dict]:
+        """The fields by step, numbered, for the template."""
+        return [
+            {"number": n, "title": title, "fields": [self[name] for name in names]}
+            for n, (title, names) in enumerate(self.STEPS, start=1)
+        ]
 
     def clean(self):
         data = super().clean()
@@ -248,7 +266,7 @@ class PublicReportForm(forms.Form):
 
 
 class ReceiptLookupForm(forms.Form):
-    number = forms.CharField(label=_("回执编号"), max_length=20)
+    number = forms.CharField(label=_("回执编号"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     secret = forms.CharField(label=_("查询码"), max_length=20, widget=forms.PasswordInput(render_value=False))
 
 

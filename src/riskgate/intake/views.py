@@ -431,14 +431,17 @@ def public_report(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            return render(request, "intake/public_thanks.html", {"receipt": receipt, "info": info})
+            hours = deadlines.limits().get((info.status, info.urgency), 72)
+            context = {"receipt": receipt, "info": info, "next_hours": hours}
+            return render(request, "intake/public_thanks.html", context)
     return render(request, "intake/public_report.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
 def receipt_status(request):
     """A reporter follows a report with its receipt number and secret code; only the status is shown."""
-    form = ReceiptLookupForm(request.POST or None)
+    number = (request.GET.get("number") or "")[:20]  # the receipt page's link prefills the number, never the code
+    form = ReceiptLookupForm(request.POST or None, initial={"number": number} if number else None)
     info, not_found, status = None, False, 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -454,6 +457,7 @@ def receipt_status(request):
         "not_found": not_found,
         "last_change": last_change,
         "reward": rewards.public_view(info) if info else None,
+        "next": deadlines.next_step(info) if info else None,
     }
     return render(request, "intake/receipt_status.html", context, status=status)
 
