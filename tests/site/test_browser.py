@@ -157,7 +157,7 @@ def test_public_report_on_a_phone_then_follow_it_with_the_receipt(browser, live_
     page.get_by_role("button", name="提交举报").click()
     number = page.locator("#receipt-number").inner_text()
     secret = page.locator("#receipt-secret").inner_text()
-    assert page.locator("button[data-copy='receipt-secret']").is_visible(), "a copy button beside the code"
+    page.locator("button[data-copy='receipt-secret']").wait_for(state="visible")  # shown by its deferred script
     page.screenshot(path=str(ARTIFACTS / "public-report-phone.png"), full_page=True)
     page.locator("#main").get_by_role("link", name="查询处理进度").click()
     assert page.get_by_label("回执编号").input_value() == number, "the receipt's link prefills the number"

@@ -52,7 +52,7 @@ def test_the_home_page_shows_each_role_its_panels(world):
         "auditor": ["h-audit", "h-juris", "h-me"],
         "admin": ["h-intake", "h-assessments", "h-audit", "h-admin", "h-tokens", "h-juris", "h-me"],
         "expert": ["h-assessments", "h-me"],
-        "enterprise": ["h-juris", "h-me"],
+        "enterprise": ["h-me"],  # issue 26: an enterprise has no jurisdiction to oversee
     }
     for username, panels in expected.items():
         page = world.client_for(username).get(reverse("site:home")).content.decode()
@@ -86,3 +86,25 @@ def test_a_visitor_gets_the_public_home(world):
     assert Recall.objects.filter(public=True).count() == 1
     signed_in = world.client_for("warning").get("/").content.decode()
     assert "工作人员登录" not in signed_in and "您好" in signed_in
+
+
+def test_the_same_notice_told_many_times_is_one_line(world):
+    """Issue 26: one notice sent to nine recipients showed as nine lines on the home page."""
+    from riskgate.core.models import Notification
+
+    office = world.org("gacc-warning-office")
+    for n in range(9):
+        Notification.objects.create(
+            organisation=office,
+            permission="warning:notice:draft",
+            kind="warning.unanswered",
+            title="预警 RW00000001-v1：接收方逾期未反馈",
+            link="/warnings/manage/1/",
+            object_key=f"recipient:{n}",
+        )
+    Notification.objects.create(
+        organisation=office, permission="warning:notice:draft", kind="other", title="另一条通知", object_key="x"
+    )
+    page = world.client_for("warning").get(reverse("site:home")).content.decode()
+    panel = page.split('id="h-notes"')[1].split("</section>")[0]
+    assert panel.count("接收方逾期未反馈") == 1 and "×9" in panel and "另一条通知" in panel

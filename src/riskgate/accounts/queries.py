@@ -33,6 +33,9 @@ def jurisdiction_panel(user) -> dict | None:
     """The home page's panel: organisations in scope by kind and the enterprises registered last."""
     if not user.has_permission(Permission.ORG_ORGANISATION_VIEW):
         return None
+    organisation = getattr(user, "organisation", None)
+    if organisation is None or organisation.kind == OrganisationKind.ENTERPRISE:
+        return None  # an enterprise has no jurisdiction to oversee (issue 26: no irrelevant panels)
     orgs = Organisation.objects.visible_to(user)
     return {
         "org_counts": [

@@ -42,9 +42,24 @@ RECENT = 10
 
 
 def notifications_panel(user) -> dict | None:
-    """The home page's panel: the latest notifications for the user's organisation."""
-    notes = notifications.for_user(user, RECENT)
-    return {"notifications": notes} if notes else None
+    """The home page's panel: the latest notifications for the user's organisation, the same notice (title and
+    link) told several times on one line with its count (issue 26: one notice to nine recipients was nine
+    lines)."""
+    notes = notifications.for_user(user, RECENT * 3)
+    return {"notifications": grouped(notes)[:RECENT]} if notes else None
+
+
+def grouped(notes) -> list:
+    """Notifications with the same title and link as one entry (the newest), `times` set to how many."""
+    seen: dict[tuple[str, str], object] = {}
+    for note in notes:  # newest first
+        key = (note.title, note.link)
+        if key in seen:
+            seen[key].times += 1
+        else:
+            note.times = 1
+            seen[key] = note
+    return list(seen.values())
 
 
 def audit_panel(user) -> dict | None:
