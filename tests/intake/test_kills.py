@@ -14,6 +14,12 @@ ROOT = Path(__file__).resolve().parents[2]
 RASFF = ROOT.parent / "shared" / "data" / "rasff" / "rasff_notifications_2020-01_to_2024-10.csv"
 
 
+# The jobs' lease in these tests. Each check below starts a Django shell (about 2 s, more on a loaded machine), so
+# the lease must outlast a kill and two checks: at 3 s a slow start let the job be taken over before the
+# "still busy" check ran (a flaky failure on a busy CI machine).
+LEASE = 8
+
+
 def make_shell(folder: Path):
     """A migrated SQLite database of its own in `folder`, with a warning office; run(args) runs manage.py in a
     fresh shell, popen(args) starts it in a session of its own."""
@@ -24,7 +30,7 @@ def make_shell(folder: Path):
         "DATABASE_URL": f"sqlite:///{database}",
         "RISKGATE_VAR_DIR": str(folder),  # its own files, embedded broker and results
         "MEDIA_ROOT": str(folder / "files"),
-        "IMPORT_JOB_LEASE_SECONDS": "3",
+        "IMPORT_JOB_LEASE_SECONDS": str(LEASE),
     }
     env.pop("CELERY_BROKER_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -183,7 +189,7 @@ def test_a_job_whose_process_is_killed_is_taken_over_once_its_lease_runs_out(she
         code=f"from riskgate.intake.jobs import JobBusy, run_job\ntry:\n run_job({pk})\nexcept JobBusy: print('busy')"
     )
     assert busy.stdout.strip().endswith("busy"), busy.stderr[-2000:]
-    time.sleep(3.5)
+    time.sleep(LEASE + 0.5)
     done = shell.run(code=run)
     assert done.returncode == 0, done.stderr[-2000:]
     state = job_state(shell, pk)
@@ -198,7 +204,7 @@ def test_a_job_whose_worker_died_for_good_is_failed_with_a_clear_message(shell):
     kill_when_running(shell, shell.popen("shell", "-c", f"from riskgate.intake.jobs import run_job; run_job({pk})"), pk)
     early = shell.run("expire_stale_import_jobs")
     assert "0 stale" in early.stdout and job_state(shell, pk)["status"] == "running"
-    time.sleep(6.5)
+    time.sleep(2 * LEASE + 0.5)  # the lease and a lease of grace
     assert "1 stale" in shell.run("expire_stale_import_jobs").stdout
     state = job_state(shell, pk)
     assert state["status"] == "failed" and "工作进程中断" in state["error"]
