@@ -223,7 +223,7 @@ class RecallAssessmentForm(forms.Form):
 
     def __init__(self, *args, principal=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assessment"].queryset = measure_queries.assessments_in_scope(principal)
+        self.fields["assessment"].queryset = measure_queries.assessments(principal).order_by("-requested_at", "-id")
 
 
 class RecallProgressForm(forms.Form):

@@ -100,8 +100,3 @@ def unread_delivery(principal: Principal, order: MeasureOrder) -> MeasureDeliver
     """The principal's own organisation's delivery of the measure, while no one there has read it."""
     organisation_id = getattr(principal, "organisation_id", None)
     return order.deliveries.filter(organisation_id=organisation_id, read_at__isnull=True).first()
-
-
-def assessments_in_scope(principal: Principal) -> QuerySet:
-    """Every assessment of the principal's jurisdiction, newest first (what a recall's investigation may cite)."""
-    return Assessment.objects.visible_to(principal).order_by("-requested_at", "-id")

@@ -158,7 +158,6 @@ def watch(now: dt.datetime | None = None) -> dict:
             title = _("紧急预警 %s 的研判已确认：请确认、调整或解除预警") % follow_up.warning.reference
             _tell(follow_up, [issuer], "warning.emergency_assessment_confirmed", title)
         above = [o for o in (issuer, issuer.parent) if o is not None]
-        reference = follow_up.warning.reference
         with transaction.atomic():
             follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
             if follow_up.closed_at is not None:
@@ -168,24 +167,23 @@ def watch(now: dt.datetime | None = None) -> dict:
                 if follow_up.reminded_at is None and now >= follow_up.request_due_at - window / 4:
                     _remind(follow_up, now)
                     counts["reminded"] += 1
-                if follow_up.request_escalated_at is None and now > follow_up.request_due_at:
-                    title = _("督办：紧急预警 %(ref)s 未在 %(due)s 前提请研判") % {
-                        "ref": reference,
-                        "due": _when(follow_up.request_due_at),
-                    }
-                    _tell(follow_up, above, "warning.emergency_request_overdue", title)
-                    follow_up.request_escalated_at = now
-                    follow_up.save(update_fields=["request_escalated_at", "updated_at"])
-                    audit.record(actor=None, action="warning.emergency_request_overdue", obj=follow_up.warning)
+                title = _("督办：紧急预警 %(ref)s 未在 %(due)s 前提请研判")
+                if _escalate(follow_up, above, now, "request", "warning.emergency_request_overdue", title):
                     counts["request_escalated"] += 1
-            if follow_up.confirm_escalated_at is None and now > follow_up.confirm_due_at:
-                title = _("督办：紧急预警 %(ref)s 未在 %(due)s 前事后确认") % {
-                    "ref": reference,
-                    "due": _when(follow_up.confirm_due_at),
-                }
-                _tell(follow_up, above, "warning.emergency_confirmation_overdue", title)
-                follow_up.confirm_escalated_at = now
-                follow_up.save(update_fields=["confirm_escalated_at", "updated_at"])
-                audit.record(actor=None, action="warning.emergency_confirmation_overdue", obj=follow_up.warning)
+            title = _("督办：紧急预警 %(ref)s 未在 %(due)s 前事后确认")
+            if _escalate(follow_up, above, now, "confirm", "warning.emergency_confirmation_overdue", title):
                 counts["confirm_escalated"] += 1
     return counts
+
+
+def _escalate(follow_up: FollowUp, above: list, now: dt.datetime, step: str, kind: str, title: str) -> bool:
+    """Escalate a breach of the `step` limit ("request" or "confirm") once: told to the issuer and its superior,
+    recorded on the follow-up (`<step>_escalated_at`) and audited. False when not due or already done."""
+    due, done = getattr(follow_up, f"{step}_due_at"), f"{step}_escalated_at"
+    if getattr(follow_up, done) is not None or now <= due:
+        return False
+    _tell(follow_up, above, kind, title % {"ref": follow_up.warning.reference, "due": _when(due)})
+    setattr(follow_up, done, now)
+    follow_up.save(update_fields=[done, "updated_at"])
+    audit.record(actor=None, action=kind, obj=follow_up.warning)
+    return True
