@@ -66,6 +66,10 @@ def live_world(transactional_db):
     from riskgate.response.models import MeasureKind
 
     ensure_catalogue(MeasureKind)
+    from riskgate.intake.models import DEFAULT_TIME_LIMITS, TimeLimit
+
+    for (status, urgency), hours in DEFAULT_TIME_LIMITS.items():
+        TimeLimit.objects.get_or_create(status=status, urgency=urgency, defaults={"hours": hours})
     load_world()
     return World()
 

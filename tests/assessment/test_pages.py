@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from riskgate.assessment.models import Assessment, Expert, Status
 from tests.assessment.factories import verified_item
+from tests.site.work import work_on_home
 
 
 def act(client, assessment, action, data=None, status=302):
@@ -206,10 +207,10 @@ def test_home_lists_what_waits_for_each_person(world):
     from riskgate.assessment import services
 
     services.vote(world.user("expert"), a, approve=True)
-    waiting = re.compile(r"待我处理</h3>\s*<ul class=\"plain\">(.*?)</ul>", re.S)
-    home = {u: waiting.search(world.client_for(u).get("/").content.decode()).group(1) for u in ("expert", "expert2")}
-    assert a.reference not in home["expert"] and a.reference in home["expert2"]
-    assert waiting.search(world.client_for("port").get("/").content.decode()) is None  # no assessment card
+    home = {u: work_on_home(world.client_for(u)) for u in ("expert", "expert2", "port")}
+    assert "assessment.vote" not in home["expert"], "voted: nothing waits for this expert"
+    assert a.reference in home["expert2"]["assessment.vote"]
+    assert not any(key.startswith("assessment.") for key in home["port"])
 
 
 def test_files_are_checked_stored_privately_and_read_only_by_readers(world, django_capture_on_commit_callbacks):

@@ -14,6 +14,7 @@ from riskgate.core.models import AuditEvent, Notification
 from riskgate.response.models import LimitKind, MeasureKind, MeasureOrder, ResponseLimit, response_window
 from riskgate.response.services import measures as services
 from riskgate.response.services import obligations
+from tests.site.work import work_on_home
 from tests.warnings.factories import published
 
 NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
@@ -113,10 +114,11 @@ def test_overdue_measures_stand_out_in_lists_home_pages_and_the_api(world):
     with time_machine.travel(NOW, tick=False):
         late = _order(world, NOW + dt.timedelta(hours=1))
         on_time = _order(world, NOW + dt.timedelta(days=30), code="ban")
-    for username in ("port", "xian"):  # the lead unit, the deciding authority
+    for username, work in (("port", "response.execute"), ("xian", "response.overdue")):
         client = world.client_for(username)
-        home = client.get("/").content.decode()
-        assert 'id="h-overdue-measures"' in home and late.reference in home and on_time.reference not in home
+        home = work_on_home(client)  # the lead unit's own measures; the deciding authority's overdue ones
+        assert late.reference in home[work] and "overdue" in home[work][late.reference]
+        assert (on_time.reference in home[work]) == (username == "port")
         listing = client.get("/measures/", {"overdue": "on", "status": "", "mine": ""}).content.decode()
         assert late.reference in listing and on_time.reference not in listing
         assert listing.count('<tr class="overdue">') == 1
@@ -125,7 +127,8 @@ def test_overdue_measures_stand_out_in_lists_home_pages_and_the_api(world):
         detail = client.get(f"/measures/{late.pk}/").content.decode()
         assert "逾期未落实" in detail
     for username in ("harbin", "enterprise"):
-        assert 'id="h-overdue-measures"' not in world.client_for(username).get("/").content.decode()
+        home = work_on_home(world.client_for(username))
+        assert "response.execute" not in home and "response.overdue" not in home
     body = world.client_for("port").get(f"/api/v1/measures/{late.pk}").json()
     assert body["overdue"] is True and body["implemented_at"] is None
 
@@ -167,7 +170,7 @@ def test_the_overdue_flag_reads_in_english_on_english_pages(world):
     client = world.client_for("port")
     client.cookies["django_language"] = "en"
     home = client.get("/").content.decode()
-    assert "Overdue measures" in home and "逾期" not in home
+    assert "Measures of my unit to implement" in home and "days overdue" in home and "逾期" not in home
     detail = client.get(f"/measures/{late.pk}/").content.decode()
     assert "Overdue, not implemented" in detail and "The measure is implemented in full" in detail
 

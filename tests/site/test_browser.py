@@ -654,8 +654,8 @@ def test_an_overdue_measure_stands_out_and_the_lead_unit_reports_it_implemented(
     MeasureOrder.objects.filter(pk=order.pk).update(deadline=timezone.now() - dt.timedelta(hours=1))
     assert measures.watch_deadlines()["overdue"] == 1
     port = sign_in(browser, live_server, "port", live_world.password)
-    panel = port.locator("section[aria-labelledby='h-overdue-measures']")
-    assert panel.get_by_role("link", name=order.reference).is_visible()
+    panel = port.locator("[data-work='response.execute']")
+    assert panel.locator("tr.overdue").get_by_role("link", name=order.reference).is_visible()
     with port.expect_navigation():
         panel.get_by_role("link", name=order.reference).click()
     assert port.locator(".heading").get_by_text("逾期未落实").is_visible()
@@ -667,7 +667,7 @@ def test_an_overdue_measure_stands_out_and_the_lead_unit_reports_it_implemented(
     assert port.locator(".heading").get_by_text("逾期未落实").count() == 0
     bureau = sign_in(browser, live_server, "xian", live_world.password)
     assert bureau.get_by_text("牵头单位报告已落实完毕").first.is_visible()
-    assert bureau.locator("section[aria-labelledby='h-overdue-measures']").count() == 0
+    assert bureau.locator("[data-work='response.overdue']").count() == 0
     for page in (port, bureau):
         assert page.console_errors == []
 
@@ -970,3 +970,43 @@ def test_portal_filters_pick_by_name_and_fold_on_a_phone(browser, live_server, l
     toggle.click()
     assert phone.locator("#portal-filters").is_visible() and toggle.get_attribute("aria-expanded") == "true"
     phone.close()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
+def test_every_role_home_leads_with_its_pending_work_and_deadlines(browser, live_server, live_world, viewport):
+    """Issue 26 item 2: each role's home page opens on "my pending work": counts, then the nearest deadlines with
+    the time left, the overdue ones marked — on a desktop and within the first screen of a phone."""
+    from tests.site.work import busy_world
+
+    made = busy_world(live_world)
+    expected = {
+        "xian": ("intake.received", made["received"], "剩 2 天"),
+        "warning": ("warnings.publish_due", made["unpublished"], "剩"),
+        "admin": ("warnings.review", made["in_review"], "等待不足 1 天"),
+        "assessor": ("assessment.accept", made["to_accept"], "剩"),
+        "expert": ("assessment.vote", made["before_panel"], "剩"),
+        "enterprise": ("response.report_due", made["obligation"], "剩 6 天"),
+        "port": ("response.execute", made["order"], "逾期 1 天"),
+    }
+    for username, (key, obj, left) in expected.items():
+        page = sign_in(browser, live_server, username, live_world.password, viewport=viewport)
+        main = page.locator("#main")
+        assert main.locator("h2").first.inner_text() == "我的待办", username
+        group = main.locator(f"[data-work='{key}']")
+        row = group.locator("tbody tr").filter(has_text=obj.reference)
+        assert row.is_visible(), (username, key, group.inner_text() if group.count() else "no group")
+        assert left in row.inner_text(), (username, row.inner_text())
+        assert main.locator(".work-counts").get_by_role("link", name=str(group.locator("h3").inner_text().split()[0]))
+        box = main.locator(".work-counts").bounding_box()
+        assert box is not None and box["y"] + box["height"] <= viewport["height"], (username, "in the first screen")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"] + 1, (username, f"no sideways scrolling ({width}px)")
+        if username == "port":
+            assert "overdue" in (row.get_attribute("class") or "")
+        assert page.console_errors == [], username
+        page.close()
+    quiet = sign_in(browser, live_server, "auditor", live_world.password, viewport=viewport)
+    assert quiet.get_by_text("目前没有等待您处理的事项。").is_visible()
+    if viewport["width"] > 600:
+        quiet.screenshot(path=str(ARTIFACTS / "home-auditor.png"))
+    quiet.close()

@@ -1,12 +1,15 @@
 """Reads of assessments shared by the pages, the API and the other apps (always scoped to the principal)."""
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from riskgate.accounts.models import Organisation, User
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
+from riskgate.core.scoping import ScopeMode
+from riskgate.core.work import WorkGroup, WorkItem, group, present
 from riskgate.intake.models import ASSESSABLE_STATUSES, RiskInformation
 
 from .models import OPEN_STATUSES, Assessment, BodyKind, Expert, LabTask, Status, Vote
@@ -23,22 +26,89 @@ def visible(principal: Principal) -> QuerySet[Assessment]:
 
 
 def work_panel(user) -> dict | None:
-    """The home page's panel: assessments in scope by stage, the overdue ones, and what waits for this user."""
+    """The home page's panel: assessments in scope by stage and the overdue ones (what waits for this user is in
+    `pending_work`)."""
     if not user.has_permission(Permission.ASSESSMENT_VIEW):
         return None
     mine = visible(user)
     shown = [*OPEN_STATUSES, Status.SUBMITTED]
     counts = dict(mine.filter(status__in=shown).values_list("status").annotate(n=Count("id")))
-    waiting = mine.none()
-    if user.has_permission(Permission.ASSESSMENT_REQUEST):
-        waiting = mine.filter(status=Status.SUBMITTED)
-    if user.has_permission(Permission.ASSESSMENT_VOTE):
-        waiting = waiting | mine.filter(status=Status.PANEL_REVIEW, panel__expert__user=user, panel__vote=Vote.PENDING)
     return {
         "counts": [{"status": s, "label": Status(s).label, "n": counts.get(s, 0)} for s in shown],
         "overdue": mine.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now()).count(),
-        "waiting": waiting.distinct().order_by("due_at")[:RECENT],
     }
+
+
+def _item(assessment: Assessment, *, since=None) -> WorkItem:
+    return WorkItem(
+        title=f"{assessment.reference} {assessment.title[:60]}",
+        url=reverse("assessment:detail", args=[assessment.pk]),
+        due=None if since else assessment.due_at,
+        since=since,
+        detail=assessment.get_status_display(),
+    )
+
+
+def pending_work(user) -> list[WorkGroup]:
+    """My pending work in assessment: the assessments I conduct (to accept, to finish by their due date), the
+    reports waiting for my vote, and — for the requesting authority — reports to confirm and overdue ones."""
+    if not user.has_permission(Permission.ASSESSMENT_VIEW):
+        return []
+    mine = visible(user)
+    listed = reverse("assessment:list")
+    groups = []
+    if user.has_permission(Permission.ASSESSMENT_CONDUCT):
+        conducting = mine.filter(participants=user)
+        groups += [
+            group(
+                "assessment.accept",
+                gettext_lazy("待受理的研判任务"),
+                conducting.filter(status=Status.REQUESTED),
+                f"{listed}?status={Status.REQUESTED}",
+                _item,
+                due="due_at",
+            ),
+            group(
+                "assessment.conduct",
+                gettext_lazy("我承办的研判"),
+                conducting.filter(status=Status.IN_PROGRESS),
+                f"{listed}?status={Status.IN_PROGRESS}",
+                _item,
+                due="due_at",
+            ),
+        ]
+    if user.has_permission(Permission.ASSESSMENT_VOTE):
+        to_vote = mine.filter(status=Status.PANEL_REVIEW, panel__expert__user=user, panel__vote=Vote.PENDING)
+        groups.append(
+            group(
+                "assessment.vote",
+                gettext_lazy("待我表态的研判报告"),
+                to_vote.distinct(),
+                f"{listed}?status={Status.PANEL_REVIEW}",
+                _item,
+                due="due_at",
+            )
+        )
+    if user.has_permission(Permission.ASSESSMENT_REQUEST) and user.scope_mode != ScopeMode.ASSIGNED:
+        groups += [
+            group(
+                "assessment.confirm",
+                gettext_lazy("待确认的研判报告"),
+                mine.filter(status=Status.SUBMITTED),
+                f"{listed}?status={Status.SUBMITTED}",
+                lambda a: _item(a, since=a.submitted_at),
+                order=("submitted_at", "pk"),
+            ),
+            group(
+                "assessment.overdue",
+                gettext_lazy("逾期未完成的研判"),
+                mine.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now()),
+                f"{listed}?overdue=on",
+                _item,
+                due="due_at",
+            ),
+        ]
+    return present(*groups)
 
 
 def information_section(user, info: RiskInformation) -> dict | None:

@@ -210,6 +210,8 @@ class RiskInformation(TimeStamped):
         ]
         indexes = [
             models.Index(fields=["links_pending"], condition=models.Q(links_pending=True), name="links_pending"),
+            # My pending work (queries.pending_work): the oldest of each status and urgency.
+            models.Index(fields=["status", "urgency", "status_since"], name="information_waiting"),
         ]
 
     def __str__(self) -> str:
@@ -409,6 +411,7 @@ class LinkProposal(models.Model):
         verbose_name = _("关联建议")
         verbose_name_plural = _("关联建议")
         ordering = ["-score", "id"]
+        indexes = [models.Index(fields=["status", "-score", "id"], name="proposal_queue")]  # the queue's order
         constraints = [
             models.UniqueConstraint(fields=["first", "second"], name="one_proposal_per_pair"),
             models.CheckConstraint(condition=models.Q(first__lt=models.F("second")), name="proposal_pair_ordered"),

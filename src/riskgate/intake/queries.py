@@ -3,6 +3,8 @@
 import datetime as dt
 
 from django.db.models import Count, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from riskgate.core.access import get_visible_or_404
 from riskgate.core.models import HSCode
@@ -10,9 +12,11 @@ from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
 from riskgate.core.search import matching
 from riskgate.core.vocabulary import Urgency
+from riskgate.core.work import SHOWN, WorkGroup, WorkItem, group, present
 
-from .deadlines import overdue_q
-from .models import ImportJob, Reward, RiskInformation, Status
+from .deadlines import limits, overdue_q
+from .linking import visible_proposals
+from .models import ImportJob, LinkStatus, Reward, RiskInformation, Status
 
 RECENT = 10
 
@@ -78,6 +82,74 @@ def open_work_panel(user) -> dict | None:
         "counts": [{"status": s, "label": Status(s).label, "n": counts.get(s, 0)} for s in open_statuses],
         "urgent": items.filter(urgency=Urgency.URGENT).order_by("-received_at")[:RECENT],
     }
+
+
+# What an officer who processes information does next in each status (Art.13), as the home page names it.
+WORK = {
+    Status.RECEIVED: _("待核实的风险信息"),
+    Status.UNDER_VERIFICATION: _("核实中的风险信息"),
+    Status.VERIFIED: _("已核实、待上报或提请研判"),
+    Status.REPORTED: _("已上报、待决定是否研判"),
+}
+
+
+def pending_work(user) -> list[WorkGroup]:
+    """My pending work in intake: items of my own jurisdiction in each status with a time limit (due first), and
+    the link proposals waiting for an officer."""
+    if not user.has_permission(Permission.INTAKE_INFORMATION_PROCESS):
+        return []
+    own = RiskInformation.objects.visible_to(user, shared=False)
+    table = limits()
+    groups = []
+    for status, label in WORK.items():
+        waiting = own.filter(status=status)
+        count = waiting.count()
+        if not count:
+            continue
+        # The nearest deadlines: within one urgency the deadline follows status_since, so the first few of each
+        # urgency (index status, urgency, status_since) merged by deadline are the first few overall (an urgency
+        # without a time limit after them, oldest first).
+        first = []
+        for urgency in Urgency.values:
+            hours = table.get((status, urgency))
+            for info in waiting.filter(urgency=urgency).order_by("status_since", "id")[:SHOWN]:
+                due = info.status_since + dt.timedelta(hours=hours) if hours is not None else None
+                first.append((due is None, due or info.status_since, info.pk, due, info))
+        first.sort(key=lambda row: row[:3])
+        groups.append(
+            WorkGroup(
+                key=f"intake.{status}",
+                label=label,
+                count=count,
+                overdue=waiting.filter(overdue_q()).count(),
+                url=f"{reverse('intake:list')}?status={status}",
+                items=[
+                    WorkItem(
+                        title=f"{info.reference} {info.title[:60]}",
+                        url=reverse("intake:detail", args=[info.pk]),
+                        due=due,
+                        since=info.status_since,
+                        detail=info.get_urgency_display(),
+                    )
+                    for *_order, due, info in first[:SHOWN]
+                ],
+            )
+        )
+    proposals = visible_proposals(user, shared=False).filter(status=LinkStatus.PROPOSED)
+    links = group(
+        "intake.links",
+        _("待确认的关联建议"),
+        proposals.select_related("first", "second"),
+        reverse("intake:links"),
+        lambda p: WorkItem(
+            title=f"{p.first.title[:40]} ~ {p.second.title[:40]}",
+            url=reverse("intake:detail", args=[p.first_id]),
+            since=p.created_at,
+            detail=f"{p.score:.2f}",
+        ),
+        order=("-score", "id"),
+    )
+    return [*groups, *present(links)]
 
 
 def information_or_404(principal: Principal, pk: int) -> RiskInformation:

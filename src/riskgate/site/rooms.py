@@ -61,6 +61,7 @@ class Room:
     public_navigation: tuple[Link, ...] = ()  # for visitors who are not signed in
     panels: tuple[Panel, ...] = ()
     sections: tuple[Section, ...] = ()
+    work: tuple[str, ...] = ()  # functions (user) -> list[core.work.WorkGroup]: what waits for this user
     world: tuple[str, ...] = ()  # demo loaders of the base world (organisations, accounts, registries…)
     demo: tuple[DemoStep, ...] = field(default=())  # demo loaders run after the real notifications are imported
 
@@ -98,6 +99,7 @@ ROOMS: list[Room] = [
     ),
     Room(
         "intake",
+        work=("riskgate.intake.queries.pending_work",),
         urls="riskgate.intake.urls",
         router="riskgate.intake.api.router",
         navigation=(
@@ -112,6 +114,7 @@ ROOMS: list[Room] = [
     ),
     Room(
         "assessment",
+        work=("riskgate.assessment.queries.pending_work",),
         urls="riskgate.assessment.urls",
         router="riskgate.assessment.api.router",
         navigation=(
@@ -131,6 +134,7 @@ ROOMS: list[Room] = [
     ),
     Room(
         "warnings",
+        work=("riskgate.warnings.queries.pending_work",),
         urls="riskgate.warnings.urls",
         router="riskgate.warnings.api.router",
         navigation=(
@@ -142,6 +146,7 @@ ROOMS: list[Room] = [
     ),
     Room(
         "targeting",
+        work=("riskgate.targeting.queries.pending_work",),
         urls="riskgate.targeting.urls",
         router="riskgate.targeting.api.router",
         navigation=(
@@ -152,6 +157,7 @@ ROOMS: list[Room] = [
     ),
     Room(
         "response",
+        work=("riskgate.response.queries.work.pending_work",),
         urls="riskgate.response.urls",
         router="riskgate.response.api.router",
         navigation=(
@@ -166,7 +172,6 @@ ROOMS: list[Room] = [
             ),
         ),
         public_navigation=(Link("response:public_recalls", _("召回公告"), 20),),
-        panels=(Panel("riskgate.response.queries.measures.overdue_panel", "response/panels/overdue.html", 15),),
         demo=(
             DemoStep("riskgate.response.demo.load_demo_measures", "Demo rapid-response measures created: {}"),
             DemoStep(
@@ -202,6 +207,11 @@ def public_navigation() -> tuple[Link, ...]:
 @cache
 def panels() -> tuple[Panel, ...]:
     return tuple(sorted((panel for room in ROOMS for panel in room.panels), key=lambda panel: panel.position))
+
+
+@cache
+def work() -> tuple[str, ...]:
+    return tuple(path for room in ROOMS for path in room.work)
 
 
 @cache

@@ -1,11 +1,13 @@
 """The home page: for a visitor, the public home (warnings in force by level, the latest warnings and recall
 notices, report a risk, follow a report, subscribe, a staff sign-in link); for a signed-in user, the role home —
-each room's panels that have something for this user, in the registry's order."""
+my pending work first (what each room says waits for this user, the most pressing first, core.work), then each
+room's panels that have something for this user, in the registry's order."""
 
 from django.db.models import Count
 from django.shortcuts import render
 
 from riskgate.core.vocabulary import WarningLevel
+from riskgate.core.work import pressing_first
 from riskgate.response.queries import recalls as recall_queries
 from riskgate.warnings import queries as warning_queries
 
@@ -17,12 +19,13 @@ LATEST = 5
 def home(request):
     if not request.user.is_authenticated:
         return public_home(request)
+    work = pressing_first([group for path in rooms.work() for group in rooms.resolve(path)(request.user)])
     shown = []
     for panel in rooms.panels():
         context = rooms.resolve(panel.read)(request.user)
         if context is not None:
             shown.append({"template": panel.template, "context": context})
-    return render(request, "site/home.html", {"panels": shown})
+    return render(request, "site/home.html", {"work": work, "panels": shown})
 
 
 def public_home(request):

@@ -2,16 +2,19 @@
 inspection tasks, the enterprises whose grades the policy page shows, and what a rule request names."""
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core.access import require
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
+from riskgate.core.work import WorkGroup, WorkItem, group, present
 from riskgate.credit import queries as credit
 from riskgate.warnings.models import WarningNotice
 from riskgate.warnings.queries import basis_for
 
-from .models import CommodityRecord, ControlRule, InspectionTask, ScreeningDecision, SupervisionPolicy
+from .models import CommodityRecord, ControlRule, InspectionTask, ScreeningDecision, SupervisionPolicy, TaskStatus
 
 
 def rules(principal: Principal) -> QuerySet[ControlRule]:
@@ -87,3 +90,25 @@ def commodity_records() -> QuerySet[CommodityRecord]:
 def policies() -> QuerySet[SupervisionPolicy]:
     """The versions of the differential-supervision policy, newest (in force) first."""
     return SupervisionPolicy.objects.order_by("-id")
+
+
+def pending_work(user) -> list[WorkGroup]:
+    """My pending work at the port: open inspection tasks of my jurisdiction, the oldest first."""
+    if not user.has_permission(Permission.TARGETING_TASK_RECORD):
+        return []
+    open_tasks = tasks(user).filter(status=TaskStatus.OPEN)
+    return present(
+        group(
+            "targeting.tasks",
+            _("待处置的查验任务"),
+            open_tasks,
+            f"{reverse('targeting:tasks')}?status={TaskStatus.OPEN}",
+            lambda task: WorkItem(
+                title=f"{task.reference} {task.declaration_id} #{task.item_no}",
+                url=task.get_absolute_url(),
+                since=task.created_at,
+                detail=f"{task.get_action_display()} · {task.hs_code}",
+            ),
+            order=("created_at", "pk"),
+        )
+    )

@@ -300,6 +300,9 @@ DEFAULT_AUTHORITY_RULES = [
 ]
 
 
+ANSWER_HOURS = 72  # the answer window of a level without its PublicationLimit row
+
+
 class PublicationLimit(models.Model):
     """The time limits of a warning level (data, changed in the admin): how long after the assessment's
     confirmation it must be published, and how long an addressed agency or enterprise has to answer it (report

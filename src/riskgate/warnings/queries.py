@@ -5,15 +5,34 @@ import datetime as dt
 
 from django.core.cache import cache
 from django.db.models import Max, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from riskgate.accounts.models import Organisation
 from riskgate.assessment.models import Assessment
 from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core.access import MAX_ID, pk_or_404
 from riskgate.core.models import Region
+from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
 from riskgate.core.search import matching
+from riskgate.core.templatetags.riskgate import local_field
+from riskgate.core.vocabulary import WarningLevel
+from riskgate.core.work import WorkGroup, WorkItem, deadline, group, present
 
-from .models import Change, Evaluation, FollowUp, ReassessmentRequest, Status, Subscription, WarningNotice
+from .models import (
+    ANSWER_HOURS,
+    Change,
+    Evaluation,
+    FollowUp,
+    PublicationLimit,
+    ReassessmentRequest,
+    ReassessmentStatus,
+    Recipient,
+    Status,
+    Subscription,
+    WarningNotice,
+)
 
 # What the public filter "status" means, on the current version of a warning.
 STATES = {
@@ -206,3 +225,121 @@ def reassessment_request_or_404(principal: Principal, notice: WarningNotice, pk:
 def own_requests(recipient) -> QuerySet[ReassessmentRequest]:
     """What the receiving agency asked about this inbox item, newest first."""
     return recipient.reassessment_requests.select_related("assessment").order_by("-created_at")
+
+
+def _notice_item(notice: WarningNotice, *, due=None, since=None) -> WorkItem:
+    return WorkItem(
+        title=f"{notice.reference} {local_field(notice, 'title')[:60]}",
+        url=reverse("warnings:manage", args=[notice.pk]),
+        due=due,
+        since=since,
+        detail=notice.get_level_display(),
+    )
+
+
+def pending_work(user) -> list[WorkGroup]:
+    """My pending work in warnings: confirmed assessments to publish within their level's limit, drafts, warnings
+    to review (not my own drafts: four eyes) and to publish, emergency warnings to follow up, agencies' requests
+    for re-assessment, and — for a receiving organisation — circulars and notices not yet answered."""
+    limits = PublicationLimit.objects.values_list("level", "hours", "answer_hours")
+    groups = []
+    manage = reverse("warnings:manage_list")
+    if user.has_permission(Permission.WARNING_DRAFT):
+        to_publish = assessments_without_warning(user).annotate(
+            due=deadline("confirmed_at", {level: hours for level, hours, _a in limits}, "confirmed_level")
+        )
+        groups += [
+            group(
+                "warnings.publish_due",
+                _("研判已确认、待起草预警"),
+                to_publish.exclude(due=None),
+                f"{reverse('warnings:create')}",
+                lambda a: WorkItem(
+                    title=f"{a.reference} {a.title[:60]}",
+                    url=f"{reverse('warnings:create')}?assessment={a.pk}",
+                    due=a.due,
+                    detail=a.get_confirmed_level_display(),
+                ),
+                due="due",
+            ),
+            group(
+                "warnings.drafts",
+                _("预警草稿"),
+                managed(user).filter(status=Status.DRAFT),
+                f"{manage}?status={Status.DRAFT}",
+                lambda n: _notice_item(n, since=n.created_at),
+                order=("created_at", "pk"),
+            ),
+        ]
+        follow_ups = FollowUp.objects.visible_to(user).filter(closed_at=None).select_related("warning")
+        groups += [
+            group(
+                "warnings.emergency_request",
+                _("紧急预警待提请研判"),
+                follow_ups.filter(requested_at=None),
+                manage,
+                lambda f: _notice_item(f.warning, due=f.request_due_at),
+                due="request_due_at",
+            ),
+            group(
+                "warnings.emergency_confirm",
+                _("紧急预警待事后确认"),
+                follow_ups.exclude(requested_at=None),
+                manage,
+                lambda f: _notice_item(f.warning, due=f.confirm_due_at),
+                due="confirm_due_at",
+            ),
+            group(
+                "warnings.reassessment",
+                _("待处理的重新研判请求"),
+                ReassessmentRequest.objects.filter(
+                    status=ReassessmentStatus.OPEN, issuer__in=Organisation.objects.visible_to(user)
+                ).select_related("notice"),
+                manage,
+                lambda r: _notice_item(r.notice, since=r.created_at),
+                order=("created_at", "pk"),
+            ),
+        ]
+    if user.has_permission(Permission.WARNING_APPROVE):
+        groups += [
+            group(
+                "warnings.review",
+                _("待审核的预警"),
+                managed(user).filter(status=Status.IN_REVIEW).exclude(drafted_by=user),
+                f"{manage}?status={Status.IN_REVIEW}",
+                lambda n: _notice_item(n, since=n.updated_at),
+                order=("updated_at", "pk"),
+            ),
+            group(
+                "warnings.approved",
+                _("已批准、待发布的预警"),
+                managed(user).filter(status=Status.APPROVED),
+                f"{manage}?status={Status.APPROVED}",
+                lambda n: _notice_item(n, since=n.approved_at),
+                order=("approved_at", "pk"),
+            ),
+        ]
+    if user.has_permission(Permission.WARNING_RECEIVE):
+        answers = {level: answer for level, _h, answer in limits}
+        windows = {level: answers.get(level, ANSWER_HOURS) for level in WarningLevel.values}
+        unanswered = (
+            Recipient.objects.filter(organisation=user.organisation, action_at=None, notice__status=Status.PUBLISHED)
+            .annotate(due=deadline("delivered_at", windows, "notice__level"))
+            .select_related("notice")
+        )
+        groups.append(
+            group(
+                "warnings.inbox",
+                _("收件箱中待反馈的预警"),
+                unanswered,
+                reverse("warnings:inbox"),
+                lambda r: WorkItem(
+                    title=f"{r.notice.reference} {local_field(r.notice, 'title')[:60]}",
+                    url=reverse("warnings:inbox_item", args=[r.pk]),
+                    due=r.due,
+                    detail=r.notice.get_level_display(),
+                ),
+                due="due",
+            )
+        )
+    return present(*groups)

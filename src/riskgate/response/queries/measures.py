@@ -32,21 +32,6 @@ def overdue(orders: QuerySet) -> QuerySet:
     return orders.exclude(status=Status.LIFTED).filter(implemented_at__isnull=True, deadline__lte=timezone.now())
 
 
-OVERDUE_SHOWN = 10
-
-
-def overdue_panel(user) -> dict | None:
-    """The home page's panel for the units concerned: the overdue measures this user's organisation executes or
-    decided (shown only when there are some)."""
-    if not user.has_permission(Permission.RESPONSE_MEASURE_VIEW):
-        return None
-    late = overdue(visible(user)).select_related("kind", "lead_unit").order_by("deadline")
-    count = late.count()
-    if not count:
-        return None
-    return {"count": count, "orders": late[:OVERDUE_SHOWN]}
-
-
 def executes(principal: Principal, order: MeasureOrder) -> bool:
     organisation = getattr(principal, "organisation", None)
     if organisation is None:

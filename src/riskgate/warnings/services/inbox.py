@@ -20,6 +20,7 @@ from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, recorded
 
 from ..models import (
+    ANSWER_HOURS,
     PublicationLimit,
     Recipient,
     RecipientKind,
@@ -29,7 +30,6 @@ from ..models import (
     region_prefix,
 )
 
-ANSWER_HOURS = 72  # the answer window of a level without its PublicationLimit row
 AGENCY_KINDS = [
     OrganisationKind.DIRECT_BUREAU,
     OrganisationKind.INSPECTION_BODY,
