@@ -3,7 +3,7 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install system-deps lint messages migrate clean
+.PHONY: demo test install system-deps lint messages migrate clean screenshots
 
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,6 +22,12 @@ demo: install
 
 test: install system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Every screen for every demo role, in Chinese and English, desktop and phone: var/screenshots/index.html.
+screenshots: install system-deps
+	RISKGATE_DEV=1 $(BIN)/python manage.py migrate --noinput
+	RISKGATE_DEV=1 $(BIN)/python manage.py load_demo
+	$(BIN)/python scripts/screenshots.py $(SCREENSHOT_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

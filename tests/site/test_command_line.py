@@ -61,3 +61,19 @@ def test_an_unexpected_failure_is_one_line_too(tmp_path):
         done.stderr.strip()
         == f"riskgate triage: FileNotFoundError: [Errno 2] No such file or directory: '{tmp_path}/no/such/dir.csv'"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--roles", "nobody"), "error: unknown nobody (known: anonymous, admin, warning"),
+        (("--devices", "tablet"), "error: unknown tablet (known: desktop, phone)"),
+    ],
+)
+def test_the_screenshot_command_says_what_is_wrong_in_one_line(args, message, tmp_path):
+    script = Path(__file__).resolve().parents[2] / "scripts" / "screenshots.py"
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, str(script), *args], capture_output=True, text=True, env=BARE, cwd=tmp_path, timeout=120
+    )
+    assert done.returncode == 2 and done.stderr.startswith(message), done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.core.permissions import Permission
-from riskgate.core.templatetags.riskgate import local_name
+from riskgate.core.templatetags.riskgate import local_field, local_name
 from riskgate.core.work import WorkGroup, WorkItem, group, present
 
 from ..models import MeasureOrder, ObligationStatus, RecallStatus, Status
@@ -24,7 +24,7 @@ def _measure(order) -> WorkItem:
 
 def _obligation(obligation, *, due=True) -> WorkItem:
     return WorkItem(
-        title=f"{obligation.reference} {obligation.warning.title[:60]}",
+        title=f"{obligation.reference} {local_field(obligation.warning, 'title')[:60]}",
         url=obligation.get_absolute_url(),
         due=obligation.report_due if due else None,
         since=None if due else obligation.created_at,
