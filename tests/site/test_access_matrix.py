@@ -121,6 +121,7 @@ def ui_matrix(world) -> dict[str, Entry]:
     token = ApiToken.objects.first()
     return {
         "site:home": Entry(PUBLIC),  # the public home for a visitor, the role home once signed in
+        "site:chain": Entry(XIAN_ITEM_READERS, kwargs={"kind": "information", "pk": world.xian_item.pk}),
         "core:audit_list": Entry(AUDITORS),
         "core:audit_export": Entry(AUDITORS),
         "core:audit_verify": Entry(AUDITORS),

@@ -1010,3 +1010,34 @@ def test_every_role_home_leads_with_its_pending_work_and_deadlines(browser, live
     if viewport["width"] > 600:
         quiet.screenshot(path=str(ARTIFACTS / "home-auditor.png"))
     quiet.close()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
+def test_the_whole_chain_of_a_risk_from_its_warning(browser, live_server, live_world, viewport):
+    """Issue 26 item 8: from a warning's page, one timeline of everything linked to it — the item, the assessment,
+    the warning, the rule and what it found at the port, the measure, the obligation, the recall — each linked;
+    the enterprise sees only its own part of the same chain."""
+    from tests.site.work import chained_world
+
+    made = chained_world(live_world)
+    page = sign_in(browser, live_server, "warning", live_world.password, viewport=viewport)
+    page.goto(f"{live_server.url}/warnings/manage/{made['warning'].pk}/")
+    with page.expect_navigation():
+        page.locator("#main").get_by_role("link", name="查看全链条").click()
+    timeline = page.locator("ol.timeline")
+    for name in ("information", "assessment", "warning", "rule", "task", "measure", "obligation", "recall"):
+        assert timeline.locator("li").filter(has_text=made[name].reference).first.is_visible(), name
+    assert page.locator(".chain-counts [data-kind='task']").inner_text() == "查验不合格 1"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= viewport["width"] + 1, f"no sideways scrolling ({width}px)"
+    with page.expect_navigation():
+        timeline.get_by_role("link", name=made["assessment"].reference).click()
+    assert page.url.endswith(f"/assessments/{made['assessment'].pk}/")
+    assert page.console_errors == []
+    enterprise = sign_in(browser, live_server, "enterprise", live_world.password, viewport=viewport)
+    enterprise.goto(f"{live_server.url}/recalls/manage/{made['recall'].pk}/")
+    with enterprise.expect_navigation():
+        enterprise.locator("#main").get_by_role("link", name="查看全链条").click()
+    shown = enterprise.locator("ol.timeline").inner_text()
+    assert made["obligation"].reference in shown and made["recall"].reference in shown
+    assert made["assessment"].reference not in shown and made["information"].reference not in shown

@@ -35,7 +35,7 @@ def busy_world(world) -> dict:
     from riskgate.targeting import live
     from riskgate.targeting import services as targeting
     from riskgate.targeting.models import InspectionTask, PortOffice
-    from riskgate.targeting.services import screening
+    from riskgate.targeting.services import inspection, screening
     from riskgate.warnings import services as warnings
     from tests.assessment.factories import bring_to_panel, request, verified_item
     from tests.response.factories import impose
@@ -93,4 +93,62 @@ def busy_world(world) -> dict:
         "obligation": obligation,
         "order": order,
         "task": InspectionTask.objects.get(),
+    }
+
+
+def chained_world(world) -> dict:
+    """One risk from end to end: a verified item, its confirmed assessment, the warning published on it, a control
+    rule issued from the warning that found a non-conforming consignment at the port (a new item), a measure and an
+    obligation on the warning, and a recall ordered on the warning."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from riskgate.accounts.models import Organisation
+    from riskgate.response.models import MeasureKind
+    from riskgate.response.services import measures, recalls
+    from riskgate.targeting import live
+    from riskgate.targeting import services as targeting
+    from riskgate.targeting.models import InspectionTask, PortOffice
+    from riskgate.targeting.services import inspection, screening
+    from tests.response.factories import impose, recall_data
+    from tests.targeting.test_tasks import ITEM
+    from tests.warnings.factories import published
+
+    notice, _approver = published(world)
+    assessment = notice.assessment
+    PortOffice.objects.get_or_create(
+        code="CNXIY", defaults={"organisation": Organisation.objects.get(code="xian-airport-port")}
+    )
+    rule = targeting.issue(world.user("warning"), {"hs_prefixes": ["8507"], "action": "inspect"}, warning=notice)
+    live.reset()
+    screening.screen(world.user("port"), [ITEM], one_declaration=False)
+    live.reset()
+    task = InspectionTask.objects.get()
+    inspection.record_outcome(world.user("port"), task, outcome="non_conforming", findings="过充保护失效")
+    task.refresh_from_db()
+    order = measures.order_measure(
+        world.user("xian"),
+        kind=MeasureKind.objects.get(code="supervised-destruction"),
+        warning=notice,
+        target_kind="product",
+        target="涉事型号全部库存",
+        hs_codes=[],
+        instructions="监督销毁。",
+        lead_unit=world.org("xianyang-customs"),
+        cooperating_units=[],
+        deadline=timezone.now() + dt.timedelta(days=3),
+    )
+    obligation = impose(world, notice)
+    recall = recalls.open_recall(world.user("xian"), recall_data(world, kind="ordered", warning=notice))
+    return {
+        "information": assessment.information.get(),
+        "assessment": assessment,
+        "warning": notice,
+        "rule": rule,
+        "task": task,
+        "found": task.information,
+        "measure": order,
+        "obligation": obligation,
+        "recall": recall,
     }

@@ -4,13 +4,16 @@ my pending work first (what each room says waits for this user, the most pressin
 room's panels that have something for this user, in the registry's order."""
 
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import render
 
+from riskgate.core.access import MAX_ID, login_required
 from riskgate.core.vocabulary import WarningLevel
 from riskgate.core.work import pressing_first
 from riskgate.response.queries import recalls as recall_queries
 from riskgate.warnings import queries as warning_queries
 
+from . import chain as chains
 from . import rooms
 
 LATEST = 5
@@ -40,3 +43,13 @@ def public_home(request):
         "recalls": recall_queries.public_recalls().order_by("-published_at", "-id")[:LATEST],
     }
     return render(request, "site/public_home.html", context)
+
+
+@login_required
+def chain(request, kind: str, pk: int):
+    """One risk's whole chain from any of its records, as this user may see it (issue 26 item 8); 404 when the
+    record is not the user's to read."""
+    found = chains.chain(request.user, kind, pk) if kind in chains.KINDS and 0 < pk <= MAX_ID else None
+    if found is None:
+        raise Http404
+    return render(request, "site/chain.html", {"chain": found, "kind": kind})
