@@ -35,7 +35,7 @@ def busy_world(world) -> dict:
     from riskgate.targeting import live
     from riskgate.targeting import services as targeting
     from riskgate.targeting.models import InspectionTask, PortOffice
-    from riskgate.targeting.services import inspection, screening
+    from riskgate.targeting.services import screening
     from riskgate.warnings import services as warnings
     from tests.assessment.factories import bring_to_panel, request, verified_item
     from tests.response.factories import impose
