@@ -157,8 +157,14 @@ def ui_matrix(world) -> dict[str, Entry]:
             XIAN_ITEM_READERS, kwargs={"pk": world.xian_item.pk, "evidence_id": world.xian_evidence.pk}
         ),
         "intake:case": Entry(XIAN_ITEM_READERS, kwargs={"pk": world.case.pk}),  # before the unlink dissolves it
+        "intake:case_add": Entry(
+            XIAN_ITEM_READERS, "post", kwargs={"pk": world.case.pk}, data={"reference": "RI99999999"}
+        ),
         "intake:unlink": Entry(XIAN_ITEM_READERS, "post", kwargs={"pk": world.xian_item2.pk}),
         "intake:links": Entry(INTAKE_VIEWERS),
+        # An id no one has: the officers who decide links get the queue back with "not decided", the rest 403.
+        "intake:link_bulk": Entry(XIAN_ITEM_READERS, "post", data={"ids": ["999999"], "action": "dismiss"}),
+        "intake:cases": Entry(INTAKE_VIEWERS),
         "intake:link_confirm": Entry(XIAN_ITEM_READERS, "post", kwargs={"pk": world.proposal_a.pk}),
         "intake:link_dismiss": Entry(XIAN_ITEM_READERS, "post", kwargs={"pk": world.proposal_b.pk}),
         "intake:imports": Entry(IMPORTERS),

@@ -872,6 +872,11 @@ def test_a_port_officer_records_an_outcome_without_lab_rows_and_with_two(browser
     assert port.console_errors == []
 
 
+# What sticks out of a phone's screen: the widest elements by their right edge (for a failing layout test's message).
+WIDEST = """() => [...document.querySelectorAll("body *")]
+    .map((el) => [Math.round(el.getBoundingClientRect().width), el.tagName + "." + el.className + "#" + el.id])
+    .filter(([width]) => width > window.innerWidth + 1).sort((a, b) => a[0] - b[0]).slice(0, 6)"""
+
 CONTRAST = """(el) => {
     const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
     const lum = ([r, g, b]) => {
@@ -1041,3 +1046,55 @@ def test_the_whole_chain_of_a_risk_from_its_warning(browser, live_server, live_w
     shown = enterprise.locator("ol.timeline").inner_text()
     assert made["obligation"].reference in shown and made["recall"].reference in shown
     assert made["assessment"].reference not in shown and made["information"].reference not in shown
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
+def test_an_officer_works_through_the_link_queue_in_bulk(browser, live_server, live_world, viewport):
+    """Issue 26 item 6: the queue says why each pair was proposed and which kind it is; the officer filters to
+    the duplicates, selects the page, confirms them in one go, then opens the case that formed."""
+    from riskgate.intake import services
+    from riskgate.intake.models import LinkProposal, LinkStatus, RiskCase
+
+    def enter(**data):
+        data = {"source_type": "consumer_complaint", "channel": "hotline", "hazard_types": ["physical"], **data}
+        return services.create_information(live_world.user("xian"), data=data)
+
+    car = {"brand": "Ford", "product_name": "Passenger car", "product_category": "Motor vehicles"}
+    a = enter(title="Ford Explorer 2025 — transmission may shift into park while driving", model="Explorer 2025", **car)
+    b = enter(
+        title="Ford Explorer 2025 — transmission may shift into park while driving (update)",
+        model="Explorer 2025",
+        **car,
+    )
+    c = enter(
+        title="Ford Explorer 2025 — fuel injector can crack and leak near the exhaust", model="Explorer 2025", **car
+    )
+    assert a and b and c  # each entry's detection runs once it commits, as in production
+    assert (
+        LinkProposal.objects.filter(kind="related").exists() and LinkProposal.objects.filter(kind="duplicate").exists()
+    )
+    page = sign_in(browser, live_server, "xian", live_world.password, viewport=viewport)
+    page.goto(f"{live_server.url}/intake/links/")
+    rows = page.locator("table.links tbody tr")
+    assert rows.first.get_by_text("同一产品（品牌与型号、批次或条码）").is_visible()
+    if viewport["width"] < 600:
+        page.get_by_role("button", name="筛选条件").click()
+    page.get_by_label("类型").select_option("duplicate")
+    with page.expect_navigation():
+        page.get_by_role("button", name="筛选", exact=True).click()
+    assert rows.count() == LinkProposal.objects.filter(kind="duplicate").count()
+    page.get_by_label("全选本页").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="确认所选为同一风险").click()
+    assert page.get_by_text("归入 1 个风险案件").is_visible()
+    assert not LinkProposal.objects.filter(kind="duplicate", status=LinkStatus.PROPOSED).exists()
+    assert LinkProposal.objects.filter(kind="related", status=LinkStatus.PROPOSED).exists(), "related ones stay"
+    case = RiskCase.objects.get()
+    page.goto(f"{live_server.url}/intake/cases/")
+    with page.expect_navigation():
+        page.locator("#main").get_by_role("link", name=case.reference).click()
+    assert page.get_by_text("尚未研判").is_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    wide = page.evaluate(WIDEST)
+    assert width <= viewport["width"] + 1, f"no sideways scrolling ({width}px: {wide})"
+    assert page.console_errors == []

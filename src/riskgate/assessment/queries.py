@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 
 from riskgate.accounts.models import Organisation, User
@@ -120,6 +121,34 @@ def information_section(user, info: RiskInformation) -> dict | None:
     if not can_request and not assessments:
         return None
     return {"assessments": assessments, "can_request": can_request}
+
+
+def case_section(user, case) -> dict | None:
+    """The assessment part of a risk case's page (issue 26): the assessments of its items (or of the case), the
+    case's standing that follows from them, and whether this user may request one for its verified items."""
+    if not user.has_permission(Permission.ASSESSMENT_VIEW):
+        return None
+    ids = [info.pk for info in case.items]
+    assessments = list(
+        visible(user).filter(Q(case=case.pk) | Q(information__in=ids)).distinct().order_by("lineage_id", "version")
+    )
+    current = [a for a in assessments if a.status != Status.SUPERSEDED]
+    if any(a.status == Status.CONFIRMED for a in current):
+        levels = sorted({a.get_confirmed_level_display() for a in current if a.status == Status.CONFIRMED})
+        standing = gettext_lazy("已研判：%(levels)s") % {"levels": "、".join(str(x) for x in levels)}
+    elif current:
+        standing = gettext_lazy("研判中")
+    else:
+        standing = gettext_lazy("尚未研判")
+    verified = RiskInformation.objects.visible_to(user, shared=False).filter(pk__in=ids, status__in=ASSESSABLE_STATUSES)
+    references = [info.reference for info in verified.order_by("pk")]
+    can_request = (
+        bool(references)
+        and user.has_permission(Permission.ASSESSMENT_REQUEST)
+        and not any(a.status in OPEN_STATUSES or a.status == Status.SUBMITTED for a in current)
+    )
+    query = urlencode({"information": ", ".join(references), "title": case.title[:200]})
+    return {"assessments": assessments, "standing": standing, "can_request": can_request, "query": query}
 
 
 def report_context(assessment: Assessment) -> dict:

@@ -13,7 +13,17 @@ from riskgate.core.models import HSCode, Region
 from riskgate.core.vocabulary import HazardType, Urgency
 
 from .importers import SOURCES
-from .models import Channel, Hotline, ReporterKind, SourceType, Status, TradeDirection
+from .models import (
+    EXTERNAL_SYSTEMS,
+    Channel,
+    Hotline,
+    LinkKind,
+    LinkStatus,
+    ReporterKind,
+    SourceType,
+    Status,
+    TradeDirection,
+)
 from .queries import SORTS
 
 BLANK = [("", _("全部"))]
@@ -336,3 +346,37 @@ class RewardDecisionForm(forms.Form):
 class RewardPaymentForm(forms.Form):
     paid_on = forms.DateField(label=_("发放日期"), widget=forms.DateInput(attrs={"type": "date"}))
     reference = forms.CharField(label=_("发放凭证号"), max_length=100)
+
+
+class LinkFilterForm(forms.Form):
+    """The link queue's filters (issue 26): status, kind, source system, notification dates, product words, score."""
+
+    status = forms.ChoiceField(label=_("状态"), choices=LinkStatus.choices, required=False)
+    kind = forms.ChoiceField(label=_("类型"), choices=BLANK + LinkKind.choices, required=False)
+    system = forms.ChoiceField(label=_("来源系统"), choices=BLANK + list(EXTERNAL_SYSTEMS.items()), required=False)
+    q = forms.CharField(label=_("产品或标题关键词"), required=False, max_length=200)
+    since = forms.DateField(label=_("通报日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    min_score = forms.FloatField(label=_("最低相似度"), required=False, min_value=0, max_value=1)
+    sort = forms.ChoiceField(
+        label=_("排序"), required=False, choices=[("score", _("相似度从高到低")), ("newest", _("最新提出"))]
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("结束日期不能早于开始日期。"))
+        return data
+
+
+class LinkBulkForm(forms.Form):
+    """What the queue's bulk buttons post: the ticked proposals and the action."""
+
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True, error_messages={
+        "required": _("请先选择关联建议。")})  # fmt: skip
+    action = forms.ChoiceField(choices=[("confirm", _("确认所选")), ("dismiss", _("排除所选"))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any integer is offered: the service decides which the officer may act on and reports the rest.
+        self.fields["ids"].valid_value = lambda value: str(value).isdigit()

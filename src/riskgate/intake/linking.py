@@ -5,12 +5,13 @@ when one has, and when both belong to different cases the newer case's items mov
 decision is authorised (the officer must see both items and hold the process permission) and audited.
 """
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,7 @@ from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, person
 
 from . import similarity
-from .models import LinkProposal, LinkStatus, RiskCase, RiskInformation, Status
+from .models import EXTERNAL_SYSTEMS, LinkKind, LinkProposal, LinkStatus, RiskCase, RiskInformation, Status
 
 POOL_FIELDS = (
     "id",
@@ -87,9 +88,9 @@ def _detect(new_ids: set[int], created: set[int]) -> int:
     before = LinkProposal.objects.count()
     now = timezone.now()
     fresh, known = [], []
-    for a, b, s, r in found:
-        (fresh if a in created or b in created else known).append([a, b, s, r, LinkStatus.PROPOSED.value, now])
-    names = ["first_id", "second_id", "score", "reasons", "status", "created_at"]
+    for a, b, s, r, kind in found:
+        (fresh if a in created or b in created else known).append([a, b, s, kind, r, LinkStatus.PROPOSED.value, now])
+    names = ["first_id", "second_id", "score", "kind", "reasons", "status", "created_at"]
     insert_values(LinkProposal, names, fresh)
     insert_values(LinkProposal, names, known, ignore_conflicts=True)
     return LinkProposal.objects.count() - before
@@ -195,6 +196,95 @@ def dismiss(principal: Principal, proposal: LinkProposal) -> None:
         )
 
 
+BULK_LIMIT = 200  # proposals decided by one request
+
+
+@dataclass
+class BulkResult:
+    done: int
+    cases: set[int]
+    refused: list[str]  # "<proposal id>: <why>" for each one left as it was
+
+
+def decide_many(principal: Principal, ids: list[int], decision: str) -> BulkResult:
+    """Confirm or dismiss many proposals at once (issue 26: a queue of thousands needs bulk actions). Each is
+    decided in its own transaction, audited as one decision; one that cannot be decided (decided meanwhile, not
+    the officer's) is reported and the others go on. Ids beyond BULK_LIMIT are refused whole."""
+    if decision not in ("confirm", "dismiss"):
+        raise ValidationError({"action": [_("未知的操作。")]})
+    if not principal.has_permission(Permission.INTAKE_INFORMATION_PROCESS):
+        raise PermissionDenied(_("没有权限：%s") % Permission.INTAKE_INFORMATION_PROCESS.value)
+    ids = sorted({i for i in ids if 0 < i <= MAX_ID})
+    if not ids:
+        raise ValidationError({"ids": [_("请先选择关联建议。")]})
+    if len(ids) > BULK_LIMIT:
+        raise ValidationError({"ids": [_("一次最多处理 %(n)s 条。") % {"n": BULK_LIMIT}]})
+    result = BulkResult(0, set(), [])
+    found = {p.pk: p for p in visible_proposals(principal, shared=False).filter(pk__in=ids).select_related("first")}
+    for pk in ids:
+        proposal = found.get(pk)
+        if proposal is None:
+            result.refused.append(_("%(pk)s：不存在或不在您的辖区内") % {"pk": pk})
+            continue
+        try:
+            if decision == "confirm":
+                result.cases.add(confirm(principal, proposal).pk)
+            else:
+                dismiss(principal, proposal)
+        except ValidationError as exc:
+            result.refused.append(_("%(pk)s：%(why)s") % {"pk": pk, "why": " ".join(exc.messages)})
+        else:
+            result.done += 1
+    return result
+
+
+def queue(
+    principal: Principal,
+    *,
+    status: str = LinkStatus.PROPOSED,
+    kind: str = "",
+    system: str = "",
+    since=None,
+    until=None,
+    q: str = "",
+    min_score: float | None = None,
+    sort: str = "score",
+):
+    """The link queue as an officer filters it: by status and kind, by the source system of either report, by
+    the first report's notification date, by words of either title, by score."""
+    rows = visible_proposals(principal).filter(status=status)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if system:
+        rows = rows.filter(Q(first__external_system=system) | Q(second__external_system=system))
+    if since:
+        rows = rows.filter(first__notified_on__gte=since)
+    if until:
+        rows = rows.filter(first__notified_on__lte=until)
+    if q:
+        rows = rows.filter(Q(first__title__icontains=q) | Q(second__title__icontains=q))
+    if min_score is not None:
+        rows = rows.filter(score__gte=min_score)
+    order = ("-created_at", "-id") if sort == "newest" else ("-score", "id")
+    return rows.select_related("first", "second", "decided_by").order_by(*order)
+
+
+def queue_counts(principal: Principal, status: str = LinkStatus.PROPOSED) -> list[dict]:
+    """How the queue splits by the first report's source system and the kind of proposal (the queue's groups)."""
+    rows = (
+        visible_proposals(principal)
+        .filter(status=status)
+        .values_list("first__external_system", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [
+        {"system": system, "label": EXTERNAL_SYSTEMS.get(system, system) if system else _("其他渠道"), "kind": kind,
+         "kind_label": LinkKind(kind).label, "n": n}
+        for system, kind, n in sorted(rows, key=lambda row: (-row[2], row[0], row[1]))
+    ]  # fmt: skip
+
+
 def unlink(principal: Principal, info: RiskInformation) -> None:
     """Take an item out of its case (a link confirmed by mistake); a case left with one item is dissolved."""
     if not principal.has_permission(Permission.INTAKE_INFORMATION_PROCESS):
@@ -219,6 +309,58 @@ def unlink(principal: Principal, info: RiskInformation) -> None:
             obj=info,
             changes=audit.facts(case=case_id, case_dissolved=dissolved),
         )
+
+
+def add_to_case(principal: Principal, case: RiskCase, reference: str) -> RiskInformation:
+    """Put an item of the officer's own jurisdiction into a case (a report the detector did not propose). An item
+    already in another case brings that case along (the two are one risk, as when a link is confirmed)."""
+    if not principal.has_permission(Permission.INTAKE_INFORMATION_PROCESS):
+        raise PermissionDenied
+    match = re.fullmatch(r"\s*RI0*(\d{1,15})\s*", reference or "", re.IGNORECASE)
+    own = RiskInformation.objects.visible_to(principal, shared=False)
+    info = own.filter(pk=int(match[1])).first() if match else None
+    if info is None:
+        raise ValidationError({"reference": [_("没有这条风险信息，或不在您的辖区内（编号如 RI00000012）。")]})
+    if info.case_id == case.pk:
+        raise ValidationError({"reference": [_("%s 已在本案件中。") % info.reference]})
+    if info.status == Status.MERGED:
+        raise ValidationError({"reference": [_("%s 已合并到其他报告，不能加入案件。") % info.reference]})
+    with transaction.atomic():
+        member = case.items.select_for_update().order_by("pk").first()
+        if member is None:
+            raise ValidationError({"reference": [_("该风险案件已不存在。")]})
+        joined = _join(principal, member, RiskInformation.objects.select_for_update().get(pk=info.pk))
+        audit.record(actor=principal, action="intake.case_item_added", obj=joined, changes=audit.facts(item=info.pk))
+    return info
+
+
+def visible_cases(principal: Principal):
+    """Cases with at least one item the principal may see, newest first, with how many items each has and how
+    many of them the principal sees."""
+    seen = RiskInformation.objects.visible_to(principal).filter(case=OuterRef("pk"))
+    return (
+        RiskCase.objects.filter(Exists(seen))
+        .annotate(
+            total=Count("items", distinct=True),
+            latest=Max("items__notified_on"),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def case_rows(principal: Principal, cases) -> list["CaseView"]:
+    """A page of cases as this viewer may see them (title and sources from the viewer's items only)."""
+    ids = [c.pk for c in cases]
+    items: dict[int, list] = {}
+    for info in RiskInformation.objects.visible_to(principal).filter(case__in=ids).order_by("notified_on", "pk"):
+        items.setdefault(info.case_id, []).append(info)
+    rows = []
+    for case in cases:
+        mine = items.get(case.pk, [])
+        hidden = case.total - len(mine)
+        title = case.title if hidden == 0 else (mine[0].title if mine else "")
+        rows.append(CaseView(case, mine, hidden, title, None))
+    return rows
 
 
 def case_items(principal: Principal, case: RiskCase):
@@ -251,6 +393,11 @@ class CaseView:
     @property
     def created_at(self):
         return self.case.created_at
+
+    @property
+    def systems(self) -> list[str]:
+        """Where its items the viewer sees came from, each named once."""
+        return sorted({info.system_label for info in self.items})
 
 
 def case_view(principal: Principal, case: RiskCase) -> CaseView:

@@ -96,6 +96,18 @@ class ReporterKind(models.TextChoices):
     SYSTEM = "system", _("外部系统")
 
 
+# The systems items come from, as people name them (the stored code is the importer's: intake/importers/sources).
+EXTERNAL_SYSTEMS = {
+    "RASFF": _("欧盟 RASFF"),
+    "SAFETY_GATE": _("欧盟 Safety Gate"),
+    "CPSC": _("美国 CPSC"),
+    "FDA": _("美国 FDA"),
+    "NHTSA": _("美国 NHTSA"),
+    "PARTNER": _("协作部门系统"),
+    "targeting": _("口岸查验"),
+}
+
+
 class InformationQuerySet(ScopedQuerySet):
     def visible_to(self, principal: Principal, *, shared: bool = True) -> models.QuerySet:
         """The principal's jurisdiction, and for a partner agency also what its sharing scope grants
@@ -220,6 +232,13 @@ class RiskInformation(TimeStamped):
     @property
     def reference(self) -> str:
         return f"RI{self.pk:08d}" if self.pk else "RI—"
+
+    @property
+    def system_label(self) -> str:
+        """Where it came from, by name: the external system, else the channel."""
+        if self.external_system:
+            return str(EXTERNAL_SYSTEMS.get(self.external_system, self.external_system))
+        return self.get_channel_display()
 
     def clean(self) -> None:
 
@@ -391,12 +410,21 @@ class LinkStatus(models.TextChoices):
     DISMISSED = "dismissed", _("已排除")
 
 
+class LinkKind(models.TextChoices):
+    DUPLICATE = "duplicate", _("同一风险")
+    RELATED = "related", _("同一产品的其他缺陷")
+
+
 class LinkProposal(models.Model):
-    """The system's proposal that two items report the same risk; an officer confirms or dismisses it."""
+    """The system's proposal that two items report the same risk (a duplicate) or the same product with another
+    defect (related); an officer confirms or dismisses it."""
 
     first = models.ForeignKey(RiskInformation, on_delete=models.CASCADE, related_name="+")
     second = models.ForeignKey(RiskInformation, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField(_("相似度"))
+    kind = models.CharField(
+        _("类型"), max_length=10, choices=LinkKind.choices, default=LinkKind.DUPLICATE, db_index=True
+    )
     reasons = models.JSONField(_("依据"), default=dict)
     status = models.CharField(
         _("状态"), max_length=10, choices=LinkStatus.choices, default=LinkStatus.PROPOSED, db_index=True
@@ -422,6 +450,34 @@ class LinkProposal(models.Model):
 
     def other(self, info_id: int) -> RiskInformation:
         return self.second if info_id == self.first_id else self.first
+
+    def why(self) -> list[tuple[str, str]]:
+        """Why the pair was proposed, as an officer reads it: (text, "for" / "against" / "") for each fact the
+        detector weighed (similarity.py stores them in `reasons`)."""
+        r = self.reasons or {}
+        out = []
+        if r.get("same_product"):
+            out.append((str(_("同一产品（品牌与型号、批次或条码）")), "for"))
+        if r.get("other_product"):
+            out.append((str(_("另一产品（品牌、型号或条码不同）")), "against"))
+        if r.get("text") is not None:
+            out.append((str(_("文本重合 %(p)d%%") % {"p": round(r["text"] * 100)}), "for" if r["text"] >= 0.85 else ""))
+        if r.get("days_apart") is not None:
+            days = r["days_apart"]
+            out.append(
+                (
+                    str(_("通报日期相同") if days == 0 else _("通报相隔 %(n)d 天") % {"n": days}),
+                    "for" if days <= 3 else "",
+                )
+            )
+        for key, yes, no in (
+            ("same_notifier", _("同一通报国"), _("通报国不同")),
+            ("same_origin", _("同一原产国"), _("原产国不同")),
+            ("same_category", _("同类产品"), _("产品类别不同")),
+        ):
+            if r.get(key) is not None:
+                out.append((str(yes if r[key] else no), "for" if r[key] else "against"))
+        return out
 
 
 class StatusChange(models.Model):

@@ -162,6 +162,13 @@ def own(principal: Principal, pk: int) -> RiskInformation | None:
     return RiskInformation.objects.visible_to(principal, shared=False).filter(pk=pk).first()
 
 
+def own_ids(principal: Principal, ids: list[int]) -> list[int]:
+    """Which of these items are of the principal's own jurisdiction (those it may process)."""
+    return list(
+        RiskInformation.objects.visible_to(principal, shared=False).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+
+
 def enterprise_reports(principal: Principal) -> QuerySet[RiskInformation]:
     """An enterprise's own reports (and nothing of anyone else's), newest first."""
     return RiskInformation.objects.filter(reporter_organisation=principal.organisation).order_by("-received_at")

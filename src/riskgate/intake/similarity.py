@@ -6,11 +6,12 @@ that share a blocking key:
     least one band with probability 0.64, at 0.8 with probability 1.0);
   - the same notification day (±1), notifying country and first origin country — how one alert reaches us
     from two systems with different wording;
-  - the same product identity: GTIN, brand + model, or brand + batch.
+  - the same product identity: GTIN, brand + model, brand + product line (the model's first word), or brand +
+    batch.
 Keys shared by more than MAX_GROUP items say nothing (a common brand, a busy day) and are skipped.
 Each candidate pair is scored from the estimated text similarity and the agreement of the structured facts;
 pairs at or above THRESHOLD become proposals (at most MAX_PROPOSALS per item, the best first). How the weights
-and threshold were chosen and how well they do on real data: docs/decisions/0006-duplicates-and-triage.md and
+and threshold were chosen and how well they do on real data: docs/decisions/0006-duplicates-triage-sharing.md and
 bench/dedup.
 """
 
@@ -38,6 +39,13 @@ WEIGHTS = {"text": 0.2, "notifier": 0.25, "origin": 0.05, "date": 0.35, "categor
 IDENTITY_BONUS = 0.5
 CONFLICT_PENALTY = 0.3
 MIN_TEXT = 0.15
+# The same product with a text this different describes another defect of it: a related report, not the same
+# risk (issue 26: one vehicle's transmission and fuel-injection recalls scored 0.99 as duplicates). Chosen on the
+# Safety Gate and NHTSA pairs (bench/dedup): the same recall's texts are contained ≥ 0.96, another defect's ≤ 0.76
+# in nine cases of ten.
+SAME_RISK_TEXT = 0.85
+RELATED_CEILING = 0.6  # the same-risk score of a related pair: it is never offered as a duplicate
+MAX_RELATED = 3  # related proposals per new item
 _EMPTY = np.full(PERMUTATIONS, np.iinfo(np.uint32).max, dtype=np.uint32)
 _rng = np.random.default_rng(20261123)
 _A = (_rng.integers(1, 2**63, PERMUTATIONS, dtype=np.uint64) | np.uint64(1)).astype(np.uint64)
@@ -120,6 +128,7 @@ class Pool:
     gtin: np.ndarray
     brand: np.ndarray
     model: np.ndarray
+    family: np.ndarray  # the model's first word ("GV60" of "GV60 JW, e4*2018/858*00060*"): the product line
     batch: np.ndarray
     case: np.ndarray  # case id, 0 none
 
@@ -145,6 +154,7 @@ class Pool:
             gtin=codes.of(_norm(r[6]) for r in rows),
             brand=codes.of(_norm(r[7]) for r in rows),
             model=codes.of(_norm(r[8]) for r in rows),
+            family=codes.of(_family(r[8]) for r in rows),
             batch=codes.of(_norm(r[9]) for r in rows),
             case=np.array([r[10] or 0 for r in rows], dtype=np.int64),
         )
@@ -178,6 +188,12 @@ def _norm(value: str | None) -> str:
     return _NOT_ALNUM.sub("", value.casefold()) if value else ""
 
 
+def _family(model: str | None) -> str:
+    """The first word of a model, normalised: the product line ("CLA-Class 2025" → "claclass")."""
+    first = (model or "").split(maxsplit=1)
+    return _norm(first[0]) if first else ""
+
+
 def _mix(tag: int, *parts: np.ndarray) -> np.ndarray:
     """A 64-bit key of a tag and integer codes (top bit set: never equal to a band key)."""
     key = np.full(len(parts[0]), tag, dtype=np.uint64)
@@ -207,6 +223,7 @@ def _keys(pool: Pool) -> tuple[np.ndarray, np.ndarray]:
     add(dated, _mix(2, (pool.days + 1) // 2, pool.notifier, pool.first_origin))
     add(pool.gtin > 0, _mix(3, pool.gtin))
     add((pool.brand > 0) & (pool.model > 0), _mix(4, pool.brand, pool.model))
+    add((pool.brand > 0) & (pool.family > 0), _mix(6, pool.brand, pool.family))  # one product line: related reports
     add((pool.brand > 0) & (pool.batch > 0), _mix(5, pool.brand, pool.batch))
     return np.concatenate(keys), np.concatenate(rows)
 
@@ -235,12 +252,15 @@ def candidate_pairs(pool: Pool, new: np.ndarray) -> np.ndarray:
 
 
 def score(pool: Pool, pairs: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Score of each pair in [0, 1] and the facts behind it (arrays over the pairs).
+    """Score of each pair in [0, 1] — that the two report the same risk — and the facts behind it (arrays over
+    the pairs); `details["related"]` marks the pairs about the same product with another defect.
 
     Text: the containment of the smaller text in the larger, estimated from the MinHash Jaccard and the sizes
     (a short product line inside a long subject is still the same text). The structured facts weigh as WEIGHTS
     says, over the facts both items state (two public reports with no dates or countries are compared on
-    their text alone); a shared product identity (GTIN, or brand with model or batch) adds IDENTITY_BONUS.
+    their text alone); a shared product identity (GTIN, or brand with product line or batch) adds IDENTITY_BONUS
+    when the texts agree (SAME_RISK_TEXT); when they do not, the pair is related and its score stays at most
+    RELATED_CEILING. Another product (two barcodes, two brands, one brand's two lines) costs CONFLICT_PENALTY.
     """
     a, b = pairs[:, 0], pairs[:, 1]
     jaccard = (pool.signatures[a] == pool.signatures[b]).mean(axis=1)
@@ -262,25 +282,31 @@ def score(pool: Pool, pairs: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarr
     for name, (known, value) in facts.items():
         total = total + WEIGHTS[name] * known * value
         weight = weight + WEIGHTS[name] * known
-    same_product = ((pool.gtin[a] > 0) & (pool.gtin[a] == pool.gtin[b])) | (
-        (pool.brand[a] > 0)
-        & (pool.brand[a] == pool.brand[b])
-        & (
-            ((pool.model[a] > 0) & (pool.model[a] == pool.model[b]))
-            | ((pool.batch[a] > 0) & (pool.batch[a] == pool.batch[b]))
-        )
+
+    def both(column: np.ndarray) -> np.ndarray:
+        return (column[a] > 0) & (column[b] > 0)
+
+    same_brand = both(pool.brand) & (pool.brand[a] == pool.brand[b])
+    # One product: the same barcode, or one brand with the same model or product line (the model's first word)
+    # or batch.
+    same_model = both(pool.model) & (pool.model[a] == pool.model[b])
+    same_line = same_model | (both(pool.family) & (pool.family[a] == pool.family[b]))
+    same_product = (both(pool.gtin) & (pool.gtin[a] == pool.gtin[b])) | (
+        same_brand & (same_line | (both(pool.batch) & (pool.batch[a] == pool.batch[b])))
     )
-    # Same brand but another model, or two different barcodes: another product, whatever else agrees.
-    other_product = ((pool.gtin[a] > 0) & (pool.gtin[b] > 0) & (pool.gtin[a] != pool.gtin[b])) | (
-        (pool.brand[a] > 0)
-        & (pool.brand[a] == pool.brand[b])
-        & (pool.model[a] > 0)
-        & (pool.model[b] > 0)
-        & (pool.model[a] != pool.model[b])
-    )
-    scores = total / weight + IDENTITY_BONUS * same_product - CONFLICT_PENALTY * other_product
+    # Two barcodes, two brands, or one brand's two product lines: another product, whatever else agrees (issue 26:
+    # "Jeep Wrangler — Injuries" and "Opel Mokka — Injuries" were proposed on their generic titles).
+    other_product = (
+        (both(pool.gtin) & (pool.gtin[a] != pool.gtin[b]))
+        | (both(pool.brand) & (pool.brand[a] != pool.brand[b]))
+        | (same_brand & both(pool.family) & ~same_line)
+    ) & ~same_product
+    # The same product with another text: another defect of it (related), not the same risk.
+    related = same_product & (containment < SAME_RISK_TEXT)
+    scores = total / weight + IDENTITY_BONUS * (same_product & ~related) - CONFLICT_PENALTY * other_product
     # Texts that barely overlap describe different things, however the facts agree, unless the product does.
     scores = np.where((containment < MIN_TEXT) & ~same_product, 0.0, np.clip(scores, 0.0, 1.0))
+    scores = np.where(related, np.minimum(scores, RELATED_CEILING), scores)
     details = {
         "text": containment,
         "same_notifier": np.where(facts["notifier"][0], facts["notifier"][1], -1),
@@ -289,6 +315,7 @@ def score(pool: Pool, pairs: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarr
         "same_category": np.where(facts["category"][0], facts["category"][1], -1),
         "same_product": same_product,
         "other_product": other_product,
+        "related": related,
     }
     return scores, details
 
@@ -323,30 +350,49 @@ def _reasons(details: dict[str, np.ndarray], chosen: np.ndarray) -> list[dict]:
     ]
 
 
-def proposals(pool: Pool, new: np.ndarray, threshold: float = THRESHOLD) -> list[tuple[int, int, float, dict]]:
-    """(id a, id b, score, reasons) with a < b, best first. For each new item only its clear best matches are
-    proposed (within MARGIN of its best score, at most MAX_PROPOSALS); pairs already in one case are left out."""
+def _select(pool: Pool, pairs: np.ndarray, strength: np.ndarray, new: np.ndarray, cap: int) -> list[int]:
+    """For each new item its clear best pairs (within MARGIN of its best strength), at most `cap` per item, the
+    strongest first: indices into pairs."""
+    best = np.zeros(len(pool.ids))
+    np.maximum.at(best, pairs[:, 0], np.where(new[pairs[:, 0]], strength, 0))
+    np.maximum.at(best, pairs[:, 1], np.where(new[pairs[:, 1]], strength, 0))
+    near_best = (new[pairs[:, 0]] & (strength >= best[pairs[:, 0]] - MARGIN)) | (
+        new[pairs[:, 1]] & (strength >= best[pairs[:, 1]] - MARGIN)
+    )
+    keep = np.flatnonzero(near_best)
+    keep = keep[np.argsort(-strength[keep], kind="stable")]
+    taken = [0] * len(pool.ids)
+    chosen = []
+    for k, i, j in zip(keep.tolist(), pairs[keep, 0].tolist(), pairs[keep, 1].tolist(), strict=True):
+        if taken[i] >= cap or taken[j] >= cap:
+            continue
+        taken[i] += 1
+        taken[j] += 1
+        chosen.append(k)
+    return chosen
+
+
+DUPLICATE, RELATED = "duplicate", "related"
+
+
+def proposals(pool: Pool, new: np.ndarray, threshold: float = THRESHOLD) -> list[tuple[int, int, float, dict, str]]:
+    """(id a, id b, score, reasons, kind) with a < b, duplicates first, best first. Duplicates (the same risk):
+    for each new item its clear best matches at or above the threshold, at most MAX_PROPOSALS. Related reports
+    (the same product, another defect): its closest ones, at most MAX_RELATED. Pairs already in one case are left
+    out."""
     pairs = candidate_pairs(pool, new)
     if not len(pairs):
         return []
     pairs = pairs[(pool.case[pairs[:, 0]] == 0) | (pool.case[pairs[:, 0]] != pool.case[pairs[:, 1]])]
     scores, details = score(pool, pairs)
-    best = np.zeros(len(pool.ids))
-    np.maximum.at(best, pairs[:, 0], np.where(new[pairs[:, 0]], scores, 0))
-    np.maximum.at(best, pairs[:, 1], np.where(new[pairs[:, 1]], scores, 0))
-    near_best = (new[pairs[:, 0]] & (scores >= best[pairs[:, 0]] - MARGIN)) | (
-        new[pairs[:, 1]] & (scores >= best[pairs[:, 1]] - MARGIN)
-    )
-    keep = np.flatnonzero((scores >= threshold) & near_best)
-    keep = keep[np.argsort(-scores[keep], kind="stable")]
-    taken = [0] * len(pool.ids)
-    chosen = []
-    for k, i, j in zip(keep.tolist(), pairs[keep, 0].tolist(), pairs[keep, 1].tolist(), strict=True):
-        if taken[i] >= MAX_PROPOSALS or taken[j] >= MAX_PROPOSALS:
-            continue
-        taken[i] += 1
-        taken[j] += 1
-        chosen.append(k)
+    related = details["related"]
+    duplicates = np.flatnonzero(~related & (scores >= threshold))
+    close = np.flatnonzero(related)
+    chosen = [duplicates[k] for k in _select(pool, pairs[duplicates], scores[duplicates], new, MAX_PROPOSALS)]
+    kinds = [DUPLICATE] * len(chosen)
+    extra = [close[k] for k in _select(pool, pairs[close], details["text"][close], new, MAX_RELATED)]
+    chosen += extra
+    kinds += [RELATED] * len(extra)
     chosen = np.array(chosen, dtype=np.int64)
     first, second = pool.ids[pairs[chosen, 0]], pool.ids[pairs[chosen, 1]]
     return list(
@@ -355,6 +401,7 @@ def proposals(pool: Pool, new: np.ndarray, threshold: float = THRESHOLD) -> list
             np.maximum(first, second).tolist(),
             [round(x, 4) for x in scores[chosen].tolist()],
             _reasons(details, chosen),
+            kinds,
             strict=True,
         )
     )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from riskgate.core import audit, tabular
@@ -27,6 +27,8 @@ from .forms import (
     ImportForm,
     InformationEntryForm,
     InformationFilterForm,
+    LinkBulkForm,
+    LinkFilterForm,
     PublicReportForm,
     ReceiptLookupForm,
     RewardDecisionForm,
@@ -246,24 +248,65 @@ def reward_act(request, pk: int, action: str):
 
 @permission_required(Permission.INTAKE_INFORMATION_VIEW)
 def link_list(request):
-    """The queue of proposed links in the officer's scope, the most similar first."""
-    status = request.GET.get("status", LinkStatus.PROPOSED)
-    if status not in LinkStatus.values:
-        status = LinkStatus.PROPOSED
-    proposals = (
-        linking.visible_proposals(request.user)
-        .filter(status=status)
-        .select_related("first", "second", "decided_by")
-        .order_by("-score", "id")
-    )
-    page = Paginator(proposals, 50).get_page(request.GET.get("page"))
+    """The queue of proposed links in the officer's scope: why each pair was proposed, duplicates (the same risk)
+    apart from related reports (the same product, another defect), filters, groups, and bulk decisions."""
+    form = LinkFilterForm(request.GET or None)
+    filters = {}
+    if form.is_bound and not form.is_valid():
+        status = 400
+        page = Paginator(linking.queue(request.user).none(), 50).get_page(1)
+    else:
+        status = 200
+        data = form.cleaned_data if form.is_bound else {}
+        filters = {k: v for k, v in data.items() if v not in (None, "")}
+        page = Paginator(linking.queue(request.user, **filters), 50).get_page(request.GET.get("page"))
+    current = filters.get("status", LinkStatus.PROPOSED)
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
+        "form": form,
         "page": page,
-        "status": status,
+        "status": current,
         "statuses": LinkStatus.choices,
+        "groups": linking.queue_counts(request.user, current),
+        "query": query.urlencode(),
         "can_link": request.user.has_permission(Permission.INTAKE_INFORMATION_PROCESS),
+        "bulk_limit": linking.BULK_LIMIT,
     }
-    return render(request, "intake/links.html", context)
+    return render(request, "intake/links.html", context, status=status)
+
+
+@permission_required(Permission.INTAKE_INFORMATION_PROCESS)
+@require_POST
+def link_bulk(request):
+    """Confirm or dismiss the ticked proposals; each one is decided and audited on its own."""
+    form = LinkBulkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        return _back(request, reverse("intake:links"))
+    try:
+        result = linking.decide_many(request.user, form.cleaned_data["ids"], form.cleaned_data["action"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _back(request, reverse("intake:links"))
+    if form.cleaned_data["action"] == "confirm":
+        messages.success(
+            request,
+            ngettext(
+                "已确认 %(n)d 条关联建议，归入 %(cases)d 个风险案件。",
+                "已确认 %(n)d 条关联建议，归入 %(cases)d 个风险案件。",
+                result.done,
+            )
+            % {"n": result.done, "cases": len(result.cases)},
+        )
+    else:
+        messages.success(
+            request,
+            ngettext("已排除 %(n)d 条关联建议。", "已排除 %(n)d 条关联建议。", result.done) % {"n": result.done},
+        )
+    if result.refused:
+        messages.error(request, _("未处理：%s") % "；".join(result.refused[:10]))
+    return _back(request, reverse("intake:links"))
 
 
 def _proposal_or_404(request, pk: int) -> LinkProposal:
@@ -306,7 +349,32 @@ def information_unlink(request, pk: int):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("已将 %s 移出风险案件。") % info.reference)
-    return redirect("intake:detail", pk=info.pk)
+    return _back(request, reverse("intake:detail", args=[info.pk]))
+
+
+@permission_required(Permission.INTAKE_INFORMATION_VIEW)
+def case_list(request):
+    """The risk cases the officer may see (issue 26): each with how many reports it gathers and from where."""
+    page = Paginator(linking.visible_cases(request.user), 50).get_page(request.GET.get("page"))
+    rows = linking.case_rows(request.user, page.object_list)
+    return render(request, "intake/cases.html", {"page": page, "rows": rows})
+
+
+@permission_required(Permission.INTAKE_INFORMATION_PROCESS)
+@require_POST
+def case_add(request, pk: int):
+    case = linking.visible_case_or_none(request.user, pk)
+    if case is None:
+        raise Http404
+    try:
+        info = linking.add_to_case(request.user, case, request.POST.get("reference", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("已将 %(ref)s 加入风险案件 %(case)s。") % {"ref": info.reference, "case": case.reference}
+        )
+    return redirect("intake:case", pk=case.pk)
 
 
 @permission_required(Permission.INTAKE_INFORMATION_VIEW)
@@ -324,6 +392,7 @@ def case_detail(request, pk: int):
         "hidden": view.hidden,
         "sources": sources,
         "can_process": request.user.has_permission(Permission.INTAKE_INFORMATION_PROCESS),
+        "own": set(queries.own_ids(request.user, [i.pk for i in view.items])),
     }
     return render(request, "intake/case.html", context)
 

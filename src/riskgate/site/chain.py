@@ -232,6 +232,8 @@ def _entry(kind: str, obj, *, at, title: str, status: str, url: str | None, deta
 
 
 def _information(user, ids: Ids) -> list[Entry]:
+    if not user.has_permission(Permission.INTAKE_INFORMATION_VIEW):
+        return []
     rows = RiskInformation.objects.visible_to(user).filter(pk__in=ids.information).order_by("received_at")
     return [
         _entry(
@@ -248,6 +250,8 @@ def _information(user, ids: Ids) -> list[Entry]:
 
 
 def _cases(user, ids: Ids) -> list[Entry]:
+    if not user.has_permission(Permission.INTAKE_INFORMATION_VIEW):
+        return []
     seen = RiskInformation.objects.visible_to(user).filter(case__in=ids.case).values("case_id")
     views = [linking.case_view(user, case) for case in RiskCase.objects.filter(pk__in=seen)]
     # The case's title only where the viewer sees all its items (it may come from one the viewer may not read).
@@ -260,7 +264,7 @@ def _cases(user, ids: Ids) -> list[Entry]:
 
 
 def _assessments(user, ids: Ids) -> list[Entry]:
-    rows = assessment_queries.visible(user) & _versions(Assessment, ids.assessment)
+    rows = assessment_queries.visible(user).filter(pk__in=_versions(Assessment, ids.assessment).values("pk"))
     return [
         _entry(
             "assessment",

@@ -105,6 +105,7 @@ ROOMS: list[Room] = [
         navigation=(
             Link("intake:list", _("风险信息"), 10, (P.INTAKE_INFORMATION_VIEW,)),
             Link("intake:links", _("关联建议"), 11, (P.INTAKE_INFORMATION_PROCESS,)),
+            Link("intake:cases", _("风险案件"), 12, (P.INTAKE_INFORMATION_VIEW,)),
             Link("intake:enterprise_reports", _("风险报告"), 60, (P.INTAKE_ENTERPRISE_REPORT,)),
         ),
         public_navigation=(Link("intake:public_report", _("举报风险"), 30),),
@@ -128,6 +129,7 @@ ROOMS: list[Room] = [
                 "riskgate.assessment.queries.information_section",
                 "assessment/sections/information.html",
             ),
+            Section("intake.case", "riskgate.assessment.queries.case_section", "assessment/sections/case.html"),
         ),
         world=("riskgate.assessment.demo.load_registries",),
         demo=(DemoStep("riskgate.assessment.demo.load_demo_assessments", "Demo assessments created: {}"),),
@@ -142,6 +144,7 @@ ROOMS: list[Room] = [
             Link("warnings:inbox", _("预警收件箱"), 31, (P.WARNING_RECEIVE,)),
         ),
         public_navigation=(Link("warnings:portal", _("风险预警"), 10),),
+        sections=(Section("intake.case", "riskgate.warnings.queries.case_section", "warnings/sections/case.html", 1),),
         demo=(DemoStep("riskgate.warnings.demo.load_demo_warnings", "Demo warnings created: {}"),),
     ),
     Room(

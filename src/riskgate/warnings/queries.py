@@ -343,3 +343,21 @@ def pending_work(user) -> list[WorkGroup]:
             )
         )
     return present(*groups)
+
+
+def case_section(user, case) -> dict | None:
+    """The warning part of a risk case's page (issue 26): warnings resting on the case's confirmed assessments,
+    and a draft to start for each confirmed assessment that has none yet."""
+    if not user.has_permission(Permission.WARNING_VIEW):
+        return None
+    ids = [info.pk for info in case.items]
+    confirmed = (
+        Assessment.objects.visible_to(user)
+        .filter(Q(case=case.pk) | Q(information__in=ids), status=AssessmentStatus.CONFIRMED)
+        .distinct()
+    )
+    notices = managed(user).filter(assessment__in=confirmed.values("pk")).order_by("lineage_id", "version")
+    to_draft = confirmed.exclude(warnings__isnull=False) if user.has_permission(Permission.WARNING_DRAFT) else []
+    if not notices and not to_draft:
+        return None
+    return {"notices": notices, "to_draft": list(to_draft)}
