@@ -223,6 +223,7 @@ def ui_matrix(world) -> dict[str, Entry]:
         "warnings:create": Entry(WARNING_OFFICERS),
         "warnings:manage": Entry(OFFICE_WARNING_READERS, kwargs={"pk": world.warning.pk}),
         "warnings:edit": Entry(OFFICE_WARNING_READERS, kwargs={"pk": world.warning.pk}),
+        "warnings:preview": Entry(OFFICE_WARNING_READERS, kwargs={"pk": world.warning.pk}),
         "warnings:adjustment": Entry(OFFICE_WARNING_READERS, kwargs={"pk": world.warning.pk}),
         "warnings:act": Entry(OFFICE_WARNING_READERS, "post", kwargs={"pk": world.warning.pk, "action": "submit"}),
         "response:lift_warning": Entry(OFFICE_WARNING_READERS, "post", kwargs={"pk": world.warning.pk}),

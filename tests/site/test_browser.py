@@ -1098,3 +1098,64 @@ def test_an_officer_works_through_the_link_queue_in_bulk(browser, live_server, l
     wide = page.evaluate(WIDEST)
     assert width <= viewport["width"] + 1, f"no sideways scrolling ({width}px: {wide})"
     assert page.console_errors == []
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
+def test_a_drafter_previews_and_compares_an_adjustment_before_sending_it_for_review(
+    browser, live_server, live_world, viewport
+):
+    """Issue 26 item 5: "Draft a warning" starts from the basis; an adjustment's draft is edited in sections, then
+    previewed as the public will read it with its changes against the published version, and sent from there."""
+    from riskgate.warnings import services
+    from riskgate.warnings.models import Status, WarningNotice
+    from tests.warnings.factories import confirmed_assessment, published
+
+    notice, _approver = published(live_world)
+    waiting = confirmed_assessment(live_world, info=None)
+    page = sign_in(browser, live_server, "warning", live_world.password, viewport=viewport)
+    page.goto(f"{live_server.url}/warnings/manage/")
+    with page.expect_navigation():
+        page.locator("#main .heading").get_by_role("link", name="起草预警", exact=True).click()
+    assert page.locator("#main").get_by_role("link", name=f"依据 {waiting.reference} 起草").is_visible()
+    v2 = services.adjust(live_world.user("warning"), notice, reason="伤害报告增多", data={"level": "I"})
+    page.goto(f"{live_server.url}/warnings/manage/{v2.pk}/edit/")
+    assert page.locator("fieldset[data-section='where'] legend").inner_text() == "涉及哪些产品和地方"
+    page.locator("#id_title").fill("关于进口折叠椅夹伤儿童手指的警示（升级）")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存草稿").click()
+    with page.expect_navigation():
+        page.locator("#main").get_by_role("link", name="预览与比较").click()
+    diff = page.locator("[data-section='diff']")
+    assert diff.locator("tr[data-field='title'] del").inner_text() == notice.title
+    assert diff.locator("tr[data-field='title'] ins").inner_text() == "关于进口折叠椅夹伤儿童手指的警示（升级）"
+    assert diff.locator("tr[data-field='level']").is_visible() and diff.locator("tr[data-field='summary']").count() == 0
+    assert page.locator("[data-section='preview']").get_by_text("关于进口折叠椅夹伤儿童手指的警示（升级）").is_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= viewport["width"] + 1, f"no sideways scrolling ({width}px: {page.evaluate(WIDEST)})"
+    with page.expect_navigation():
+        page.get_by_role("button", name="送审").click()
+    assert WarningNotice.objects.get(pk=v2.pk).status == Status.IN_REVIEW
+    assert page.console_errors == []
+
+
+def test_the_warning_office_edits_the_supervision_policy_in_its_tables(browser, live_server, live_world):
+    """Issue 26 item 5: the supervision policy's factors are small tables, not raw JSON; a half-filled row is
+    named in the error summary, and the fixed form saves a new version."""
+    from riskgate.targeting.services import supervision
+
+    page = sign_in(browser, live_server, "warning", live_world.password)
+    page.goto(f"{live_server.url}/targeting/supervision/")
+    page.get_by_label("失信企业").fill("4")
+    page.locator("#policy_commodity_prefix_0").fill("9503")
+    page.locator("#policy_reason").fill("玩具类加严")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存新版本").click()
+    summary = page.locator(".error-summary")
+    assert summary.get_by_text("请同时填写 HS 前缀和系数。").is_visible()
+    page.locator("#policy_commodity_factor_0").fill("2")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存新版本").click()
+    assert page.locator(".error-summary").count() == 0
+    policy = supervision.current_policy()
+    assert policy.grade_factors["dishonest"] == 4 and policy.commodity_factors == {"9503": 2.0}
+    assert page.console_errors == []

@@ -3,8 +3,6 @@ becoming risk information, rule effectiveness, differential supervision (policy 
 commodity records, reproducible random selection), retro-screening follow-ups, and the pages and API of it all —
 with the denials."""
 
-import json
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -371,39 +369,47 @@ def test_pages_of_rules_tasks_and_policy(world):
     assert "随机布控比例" in client.get("/targeting/supervision/").content.decode()
     assert client.post("/targeting/supervision/", {"form": "policy"}).status_code == 403
     before = SupervisionPolicy.objects.count()
-    response = world.client_for("warning").post(
-        "/targeting/supervision/",
-        {
-            "form": "policy",
-            "grade_factors": json.dumps({"advanced": 0.1, "regular": 1, "dishonest": 4}),
-            "default_grade": "regular",
-            "commodity_factors": "{}",
-            "record_tiers": "[[0.1, 2]]",
-            "record_window_days": "180",
-            "record_min_inspections": "10",
-            "random_rate": "0.03",
-            "min_random_rate": "0.01",
-            "random_action": "inspect",
-            "reason": "年度调整",
-        },
-    )
-    assert response.status_code == 302 and SupervisionPolicy.objects.count() == before + 1
-    assert supervision.current_policy().grade_factors["dishonest"] == 4
+    page = world.client_for("warning").get("/targeting/supervision/").content.decode()
+    assert 'data-table="grades"' in page and "JSON" not in page  # issue 26: tables, not raw JSON
+    # What a browser posts: every row of the three tables, the spare ones blank.
+    post = {
+        "form": "policy",
+        "grade_advanced": "0.1",
+        "grade_regular": "1",
+        "grade_dishonest": "4",
+        "default_grade": "regular",
+        **{f"commodity_prefix_{n}": "" for n in range(3)},
+        **{f"commodity_factor_{n}": "" for n in range(3)},
+        "commodity_prefix_0": "9503",
+        "commodity_factor_0": "2",
+        "tier_rate_0": "0.05",
+        "tier_factor_0": "1.5",
+        "tier_rate_1": "0.15",
+        "tier_factor_1": "2.5",
+        **{f"tier_{kind}_{n}": "" for kind in ("rate", "factor") for n in range(2, 5)},
+        "record_window_days": "180",
+        "record_min_inspections": "10",
+        "random_rate": "0.03",
+        "min_random_rate": "0.01",
+        "random_action": "inspect",
+        "reason": "年度调整",
+    }
+    response = world.client_for("warning").post("/targeting/supervision/", post)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert SupervisionPolicy.objects.count() == before + 1
+    policy = supervision.current_policy()
+    assert policy.grade_factors["dishonest"] == 4 and policy.commodity_factors == {"9503": 2.0}
+    assert policy.record_tiers == [[0.05, 1.5], [0.15, 2.5]]
+    page = world.client_for("warning").get("/targeting/supervision/").content.decode()
+    assert 'name="commodity_prefix_0" value="9503"' in page and 'name="commodity_prefix_3"' in page
     bad = world.client_for("warning").post(
         "/targeting/supervision/",
-        {
-            "form": "policy",
-            "grade_factors": "{not json",
-            "default_grade": "regular",
-            "record_window_days": "180",
-            "record_min_inspections": "10",
-            "random_rate": "0.03",
-            "min_random_rate": "0.01",
-            "random_action": "inspect",
-            "reason": "x",
-        },
+        {**post, "grade_dishonest": "", "commodity_prefix_1": "95x", "commodity_factor_2": "3", "reason": "x"},
     )
     assert bad.status_code == 400 and SupervisionPolicy.objects.count() == before + 1
+    body = bad.content.decode()
+    assert body.count('class="error-summary"') == 1
+    assert "HS 前缀为 2 至 10 位数字。" in body and "请同时填写 HS 前缀和系数。" in body
 
 
 def test_a_rule_is_issued_from_a_published_agency_notice(world):

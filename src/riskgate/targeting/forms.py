@@ -1,11 +1,9 @@
 """Forms of port control: a control rule's criteria (lists as text, one entry per line or separated by commas),
 an inspection outcome with its laboratory results, the differential-supervision policy and a credit grade."""
 
-import json
 import re
 
 from django import forms
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.accounts.models import Organisation, OrganisationKind
@@ -141,25 +139,13 @@ def with_another_row(data, prefix: str):
 
 
 class PolicyForm(forms.Form):
-    """The policy's fields; the factor tables are JSON objects, edited as text."""
+    """The policy's fields. Its factor tables are edited as small tables (issue 26: they were raw JSON): one
+    factor per credit grade; HS prefix and factor rows; non-conformity rate and factor rows. Blank rows are
+    ignored, so a browser's post of every row (the spare ones empty) is what the form expects."""
 
-    grade_factors = forms.CharField(
-        label=_("信用等级系数"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=format_lazy("{} {}", _("JSON，例如"), '{"advanced": 0.2, "regular": 1, "dishonest": 3}'),
-    )
+    SPARE_ROWS = 3
+
     default_grade = forms.ChoiceField(label=_("缺省信用等级"), choices=CreditGrade.choices)
-    commodity_factors = forms.CharField(
-        label=_("商品系数（HS 前缀）"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=format_lazy("{} {}", _("JSON，优先于质量记录计算的系数，例如"), '{"9503": 2}'),
-    )
-    record_tiers = forms.CharField(
-        label=_("商品质量记录分档"),
-        required=False,
-        help_text=_("JSON，如 [[0.05, 1.5], [0.15, 2.5]]：不合格率达到该档时的系数"),
-    )
     record_window_days = forms.IntegerField(label=_("质量记录统计天数"), min_value=1, max_value=3650)
     record_min_inspections = forms.IntegerField(label=_("质量记录最少查验数"), min_value=0)
     random_rate = forms.FloatField(label=_("随机布控比例"), min_value=0, max_value=1)
@@ -167,35 +153,96 @@ class PolicyForm(forms.Form):
     random_action = forms.ChoiceField(label=_("随机布控处置"), choices=list(ACTION_LABELS.items()))
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
-    JSON_FIELDS = ("grade_factors", "commodity_factors", "record_tiers")
+    def __init__(self, *args, commodity_rows: int = 0, tier_rows: int = 0, **kwargs):
+        kwargs.setdefault("auto_id", "policy_%s")  # the page's credit-grade form has a "reason" too: ids stay unique
+        super().__init__(*args, **kwargs)
+        for value, label in CreditGrade.choices:
+            self.fields[f"grade_{value}"] = forms.FloatField(label=label, min_value=0, max_value=100)
+        data = self.data if self.is_bound else {}
+        self.commodity_count = max(commodity_rows, _rows(data, "commodity_prefix_")) + self.SPARE_ROWS
+        self.tier_count = max(tier_rows, _rows(data, "tier_rate_")) + self.SPARE_ROWS
+        for n in range(self.commodity_count):
+            self.fields[f"commodity_prefix_{n}"] = forms.RegexField(
+                label=_("HS 前缀（第 %(n)s 行）") % {"n": n + 1}, regex=r"^\d{2,10}$", required=False,
+                error_messages={"invalid": _("HS 前缀为 2 至 10 位数字。")},
+            )  # fmt: skip
+            self.fields[f"commodity_factor_{n}"] = forms.FloatField(
+                label=_("系数（第 %(n)s 行）") % {"n": n + 1}, min_value=0, max_value=100, required=False
+            )
+        for n in range(self.tier_count):
+            self.fields[f"tier_rate_{n}"] = forms.FloatField(
+                label=_("不合格率达到（第 %(n)s 档）") % {"n": n + 1}, min_value=0, max_value=1, required=False
+            )
+            self.fields[f"tier_factor_{n}"] = forms.FloatField(
+                label=_("系数（第 %(n)s 档）") % {"n": n + 1}, min_value=0, max_value=100, required=False
+            )
 
-    def _json(self, name: str, empty):
-        text = (self.cleaned_data.get(name) or "").strip()
-        if not text:
-            return empty
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(_("不是有效的 JSON：%s") % exc.msg) from None
+    def grade_rows(self):
+        return [(label, self[f"grade_{value}"]) for value, label in CreditGrade.choices]
 
-    def clean_grade_factors(self):
-        return self._json("grade_factors", {})
+    def commodity_rows(self):
+        return [(self[f"commodity_prefix_{n}"], self[f"commodity_factor_{n}"]) for n in range(self.commodity_count)]
 
-    def clean_commodity_factors(self):
-        return self._json("commodity_factors", {})
+    def tier_rows(self):
+        return [(self[f"tier_rate_{n}"], self[f"tier_factor_{n}"]) for n in range(self.tier_count)]
 
-    def clean_record_tiers(self):
-        return self._json("record_tiers", [])
+    def clean(self):
+        data = super().clean()
+        data["grade_factors"] = {value: data.get(f"grade_{value}") for value in CreditGrade.values}
+        commodities = {}
+        for n in range(self.commodity_count):
+            prefix, factor = data.get(f"commodity_prefix_{n}"), data.get(f"commodity_factor_{n}")
+            if not prefix and factor is None:
+                continue
+            if not prefix or factor is None:
+                self.add_error(
+                    f"commodity_factor_{n}" if prefix else f"commodity_prefix_{n}", _("请同时填写 HS 前缀和系数。")
+                )
+            elif prefix in commodities:
+                self.add_error(f"commodity_prefix_{n}", _("HS 前缀 %s 重复。") % prefix)
+            else:
+                commodities[prefix] = factor
+        data["commodity_factors"] = commodities
+        tiers = []
+        for n in range(self.tier_count):
+            rate, factor = data.get(f"tier_rate_{n}"), data.get(f"tier_factor_{n}")
+            if rate is None and factor is None:
+                continue
+            if rate is None or factor is None:
+                self.add_error(
+                    f"tier_factor_{n}" if rate is not None else f"tier_rate_{n}", _("请同时填写不合格率和系数。")
+                )
+            else:
+                tiers.append([rate, factor])
+        data["record_tiers"] = sorted(tiers)
+        return data
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in POLICY_FIELDS}
 
     @classmethod
-    def initial_from(cls, policy) -> dict:
-        initial = {name: getattr(policy, name) for name in POLICY_FIELDS}
-        for name in cls.JSON_FIELDS:
-            initial[name] = json.dumps(initial[name], ensure_ascii=False)
-        return initial
+    def for_policy(cls, policy) -> "PolicyForm":
+        """The form filled with a policy (a version, or the defaults as a dict)."""
+        values = {name: (policy[name] if isinstance(policy, dict) else getattr(policy, name)) for name in POLICY_FIELDS}
+        initial = {
+            name: values[name]
+            for name in POLICY_FIELDS
+            if name not in ("grade_factors", "commodity_factors", "record_tiers")
+        }
+        initial |= {f"grade_{grade}": factor for grade, factor in values["grade_factors"].items()}
+        for n, (prefix, factor) in enumerate(sorted(values["commodity_factors"].items())):
+            initial |= {f"commodity_prefix_{n}": prefix, f"commodity_factor_{n}": factor}
+        for n, (rate, factor) in enumerate(values["record_tiers"]):
+            initial |= {f"tier_rate_{n}": rate, f"tier_factor_{n}": factor}
+        return cls(
+            initial=initial, commodity_rows=len(values["commodity_factors"]), tier_rows=len(values["record_tiers"])
+        )
+
+
+def _rows(data, prefix: str) -> int:
+    """How many numbered rows a post holds (…_0, …_1, …), so that a post keeps all of them."""
+    numbers = [int(key[len(prefix) :]) for key in data if key.startswith(prefix) and key[len(prefix) :].isdigit()]
+    return max(numbers) + 1 - PolicyForm.SPARE_ROWS if numbers else 0
 
 
 class GradeForm(forms.Form):

@@ -232,7 +232,7 @@ def policy_page(request):
     form = grade_form = None
     status = 200
     if can_manage:
-        form = PolicyForm(initial=PolicyForm.initial_from(policy) if policy else supervision.DEFAULT_POLICY)
+        form = PolicyForm.for_policy(policy or supervision.DEFAULT_POLICY)
         grade_form = GradeForm(principal=request.user)
         if request.method == "POST":
             which = request.POST.get("form")

@@ -97,6 +97,22 @@ class WarningForm(forms.ModelForm):
             "valid_until": forms.DateTimeInput(attrs={"type": "datetime-local"}),
         }
 
+    # The form in the order a drafter thinks (issue 26): what is warned of, who acts on it, which products and
+    # places it concerns, for how long. Why (the basis) heads the page.
+    SECTIONS = [
+        ("what", _("预警什么"), ["level", "kinds", "title", "title_en", "summary", "summary_en"]),
+        ("who", _("谁来做什么"), ["items", "measures", "audience", "enterprises", "ports"]),
+        ("where", _("涉及哪些产品和地方"), ["product_category", "hs_codes", "brands", "product_models", "batches",
+                                          "gtins", "origin_countries", "regions"]),
+        ("when", _("多长时间"), ["starts_at", "valid_until"]),
+    ]  # fmt: skip
+
+    def sections(self) -> list[dict]:
+        return [
+            {"key": key, "legend": legend, "fields": [self[name] for name in names if name in self.fields]}
+            for key, legend, names in self.SECTIONS
+        ]
+
     def content(self) -> dict:
         return dict(self.cleaned_data)
 

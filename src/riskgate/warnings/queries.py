@@ -6,6 +6,7 @@ import datetime as dt
 from django.core.cache import cache
 from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.accounts.models import Organisation
@@ -16,12 +17,13 @@ from riskgate.core.models import Region
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
 from riskgate.core.search import matching
-from riskgate.core.templatetags.riskgate import local_field
+from riskgate.core.templatetags.riskgate import local_field, local_name
 from riskgate.core.vocabulary import WarningLevel
 from riskgate.core.work import WorkGroup, WorkItem, deadline, group, present
 
 from .models import (
     ANSWER_HOURS,
+    CONTENT_FIELDS,
     Change,
     Evaluation,
     FollowUp,
@@ -167,6 +169,48 @@ def fresh(notice: WarningNotice) -> WarningNotice:
 def versions(notice: WarningNotice) -> QuerySet[WarningNotice]:
     """Every version of the warning's lineage, oldest first (shown with a version the reader may manage)."""
     return WarningNotice.objects.filter(lineage_id=notice.lineage_id).order_by("version")
+
+
+def previous_version(notice: WarningNotice) -> WarningNotice | None:
+    """The version before this one in its lineage (None for a first version)."""
+    return (
+        WarningNotice.objects.filter(lineage_id=notice.lineage_id, version__lt=notice.version)
+        .order_by("-version")
+        .first()
+        if notice.lineage_id
+        else None
+    )
+
+
+def _shown(notice: WarningNotice, name: str) -> str:
+    """A content field's value as a reader sees it (labels, names, local times), for the comparison of versions."""
+    if name == "level":
+        return notice.get_level_display()
+    if name == "kinds":
+        return "、".join(notice.kind_labels())
+    if name in ("ports", "enterprises"):
+        return "、".join(sorted(local_name(o) for o in getattr(notice, name).all()))
+    value = getattr(notice, name)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return str(value or "")
+
+
+def changes(before: WarningNotice | None, after: WarningNotice) -> list[dict]:
+    """What a version changes against the one before it, field by field, as readers see the values (every filled
+    field of a first version)."""
+    rows = []
+    for name in [*CONTENT_FIELDS, "ports", "enterprises"]:
+        if name == "hazard_type":
+            continue
+        new = _shown(after, name)
+        old = _shown(before, name) if before is not None else ""
+        if new != old:
+            label = WarningNotice._meta.get_field(name).verbose_name
+            rows.append({"field": name, "label": label, "before": old, "after": new})
+    return rows
 
 
 def evaluations(notice: WarningNotice) -> QuerySet[Evaluation]:

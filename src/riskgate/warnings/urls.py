@@ -25,6 +25,7 @@ urlpatterns = [
     path("warnings/manage/new/", manage.manage_create, name="create"),
     path("warnings/manage/<int:pk>/", manage.manage_detail, name="manage"),
     path("warnings/manage/<int:pk>/edit/", manage.manage_edit, name="edit"),
+    path("warnings/manage/<int:pk>/preview/", manage.manage_preview, name="preview"),
     path("warnings/manage/<int:pk>/adjustment/", manage.manage_adjustment, name="adjustment"),
     path(
         "warnings/manage/<int:pk>/reassessment/<int:request_id>/",

@@ -34,6 +34,7 @@ from ..models import Recipient, Status, WarningKind, WarningNotice
 from ..queries import managed_notice_or_404
 from ..services import emergency as follow_ups
 from ..services import inbox, reassessment
+from .portal import public_scope
 
 
 def _notice_or_404(request, pk: int) -> WarningNotice:
@@ -68,6 +69,10 @@ def manage_create(request):
         assessment = queries.assessment_in_scope(request.user, int(raw))
         if assessment is None:
             raise Http404
+    if assessment is None and request.method == "GET" and request.GET.get("emergency") != "1":
+        # Drafting starts from the basis (issue 26): the confirmed assessments; the emergency path is the exception.
+        bases = queries.assessments_without_warning(request.user)[:100]
+        return render(request, "warnings/choose_basis.html", {"bases": bases})
     initial = {}
     if assessment is not None:
         initial = {
@@ -119,6 +124,22 @@ def manage_edit(request, pk: int):
     return render(
         request, "warnings/manage_form.html", {"form": form, "notice": notice}, status=400 if form.errors else 200
     )
+
+
+@permission_required(Permission.WARNING_VIEW)
+def manage_preview(request, pk: int):
+    """A version as the public will read it, and what it changes against the version before it (issue 26): looked
+    at before a draft is sent for review."""
+    notice = _notice_or_404(request, pk)
+    previous = queries.previous_version(notice)
+    context = {
+        "w": notice,
+        "previous": previous,
+        "changes": queries.changes(previous, notice),
+        "can_submit": notice.status == Status.DRAFT and request.user.has_permission(Permission.WARNING_DRAFT),
+        **public_scope(notice, request.LANGUAGE_CODE),
+    }
+    return render(request, "warnings/preview.html", context)
 
 
 @permission_required(Permission.WARNING_VIEW)

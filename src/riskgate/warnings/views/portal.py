@@ -126,21 +126,27 @@ def _version_or_404(lineage: int, version: int | None = None) -> tuple[WarningNo
     raise Http404
 
 
+def public_scope(notice, language: str) -> dict:
+    """A warning's regions and origin countries by name in the reader's language (the public page and the preview)."""
+    names = queries.region_names(notice.regions, english=language == "en")
+    return {
+        "regions": [names.get(code) or code for code in notice.regions],
+        "origins": [f"{country_name(code, language)} ({code})" for code in notice.origin_countries],
+    }
+
+
 @require_GET
 @cache_control(public=True, max_age=PAGE_SECONDS)
 @_cached_page
 def public_detail(request, lineage: int, version: int | None = None):
 
     notice, versions = _version_or_404(lineage, version)
-    english = request.LANGUAGE_CODE == "en"
-    names = queries.region_names(notice.regions, english=english)
     context = {
         "w": notice,
         "versions": versions,
         "latest": versions[-1],
         "as_of": timezone.now(),
-        "regions": [names.get(code) or code for code in notice.regions],
-        "origins": [f"{country_name(code, request.LANGUAGE_CODE)} ({code})" for code in notice.origin_countries],
+        **public_scope(notice, request.LANGUAGE_CODE),
     }
     return render(request, "warnings/public_detail.html", context)
 
