@@ -68,6 +68,7 @@ def test_bureau_officer_and_auditor_see_different_things(browser, live_server, l
         "首页",
         "风险信息",
         "关联建议",
+        "风险案件",
         "风险研判",
         "机构与专家库",
         "预警管理",
