@@ -30,8 +30,7 @@ def busy_world(world) -> dict:
 
     from riskgate.accounts.models import Organisation
     from riskgate.intake import services as intake
-    from riskgate.response.models import MeasureKind, MeasureOrder
-    from riskgate.response.services import measures
+    from riskgate.response.models import MeasureOrder
     from riskgate.targeting import live
     from riskgate.targeting import services as targeting
     from riskgate.targeting.models import InspectionTask, PortOffice
@@ -63,18 +62,7 @@ def busy_world(world) -> dict:
     before_panel = request(world, verified_item(world, title="儿童玩具小零件"))
     bring_to_panel(world, before_panel)
     obligation = impose(world, notice)
-    order = measures.order_measure(
-        world.user("xian"),
-        kind=MeasureKind.objects.get(code="supervised-destruction"),
-        warning=notice,
-        target_kind="product",
-        target="涉事型号全部库存",
-        hs_codes=[],
-        instructions="监督销毁。",
-        lead_unit=world.org("xianyang-customs"),
-        cooperating_units=[],
-        deadline=timezone.now() + dt.timedelta(days=3),
-    )
+    order = destruction_order(world, notice)
     MeasureOrder.objects.filter(pk=order.pk).update(deadline=timezone.now() - dt.timedelta(hours=30))
     PortOffice.objects.get_or_create(
         code="CNXIY", defaults={"organisation": Organisation.objects.get(code="xian-airport-port")}
@@ -100,13 +88,9 @@ def chained_world(world) -> dict:
     """One risk from end to end: a verified item, its confirmed assessment, the warning published on it, a control
     rule issued from the warning that found a non-conforming consignment at the port (a new item), a measure and an
     obligation on the warning, and a recall ordered on the warning."""
-    import datetime as dt
-
-    from django.utils import timezone
 
     from riskgate.accounts.models import Organisation
-    from riskgate.response.models import MeasureKind
-    from riskgate.response.services import measures, recalls
+    from riskgate.response.services import recalls
     from riskgate.targeting import live
     from riskgate.targeting import services as targeting
     from riskgate.targeting.models import InspectionTask, PortOffice
@@ -127,18 +111,7 @@ def chained_world(world) -> dict:
     task = InspectionTask.objects.get()
     inspection.record_outcome(world.user("port"), task, outcome="non_conforming", findings="过充保护失效")
     task.refresh_from_db()
-    order = measures.order_measure(
-        world.user("xian"),
-        kind=MeasureKind.objects.get(code="supervised-destruction"),
-        warning=notice,
-        target_kind="product",
-        target="涉事型号全部库存",
-        hs_codes=[],
-        instructions="监督销毁。",
-        lead_unit=world.org("xianyang-customs"),
-        cooperating_units=[],
-        deadline=timezone.now() + dt.timedelta(days=3),
-    )
+    order = destruction_order(world, notice)
     obligation = impose(world, notice)
     recall = recalls.open_recall(world.user("xian"), recall_data(world, kind="ordered", warning=notice))
     return {
@@ -152,3 +125,26 @@ def chained_world(world) -> dict:
         "obligation": obligation,
         "recall": recall,
     }
+
+
+def destruction_order(world, notice):
+    """Xi'an Customs orders supervised destruction on a warning, led by Xianyang Customs, due in three days."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from riskgate.response.models import MeasureKind
+    from riskgate.response.services import measures
+
+    return measures.order_measure(
+        world.user("xian"),
+        kind=MeasureKind.objects.get(code="supervised-destruction"),
+        warning=notice,
+        target_kind="product",
+        target="涉事型号全部库存",
+        hs_codes=[],
+        instructions="监督销毁。",
+        lead_unit=world.org("xianyang-customs"),
+        cooperating_units=[],
+        deadline=timezone.now() + dt.timedelta(days=3),
+    )
