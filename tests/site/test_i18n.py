@@ -98,3 +98,22 @@ def test_permission_labels_follow_the_language():
         assert "View the audit trail" in str(dict(PERMISSION_CHOICES)["audit:event:view"])
     with translation.override("zh-hans"):
         assert "查看审计日志" in str(dict(PERMISSION_CHOICES)["audit:event:view"])
+
+
+def test_english_has_no_chinese_characters_or_punctuation():
+    """Chinese punctuation only in Chinese: no English translation holds a Han character or a full-width mark
+    (the template tag `punct` gives values their separators in the active language)."""
+    chinese = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff1f]")
+    offending = {k: msgstr for k, (_plural, msgstr) in po_entries(PO).items() if chinese.search(msgstr)}
+    assert not offending
+
+
+def test_punctuation_between_values_follows_the_language():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template('{% load riskgate %}A{% punct "：" %}B{% punct "（" %}C{% punct "）" %}')
+    with translation.override("en"):
+        assert template.render(Context()) == "A: B (C)"
+    with translation.override("zh-hans"):
+        assert template.render(Context()) == "A：B（C）"

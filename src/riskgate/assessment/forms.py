@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.accounts.models import Organisation
+from riskgate.core.templatetags.riskgate import local_name, punct
 from riskgate.core.vocabulary import HazardType, Urgency, WarningLevel
 
 from . import queries
@@ -28,7 +29,8 @@ class _PersonLabel:
     """A person shown with the organisation they work for."""
 
     def label_from_instance(self, obj):
-        return f"{obj.full_name or obj.username}（{obj.organisation.name if obj.organisation_id else '—'}）"
+        place = local_name(obj.organisation) if obj.organisation_id else "—"
+        return f"{obj.full_name or obj.username}{punct('（')}{place}{punct('）')}"
 
 
 class UserChoiceField(_PersonLabel, forms.ModelChoiceField):

@@ -175,11 +175,20 @@ class RecallForm(forms.Form):
     model = forms.CharField(label=_("型号"), max_length=300, required=False)
     hs_code = forms.CharField(label=_("HS 编码"), max_length=10, required=False)
     defect = forms.CharField(label=_("缺陷"), widget=forms.Textarea(attrs={"rows": 3}))
+    defect_en = forms.CharField(
+        label=_("英文缺陷描述"),
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "en"}),
+        required=False,
+        help_text=_("英文页面和英文公告显示此项；不填则显示中文原文并注明"),
+    )
     affected_units = forms.IntegerField(label=_("涉及数量"), min_value=1, max_value=100_000_000)
     affected_range = forms.CharField(
         label=_("涉及范围（批次、序列号或车辆识别代号范围）"), widget=forms.Textarea(attrs={"rows": 2})
     )
     distribution = forms.CharField(label=_("流向"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    distribution_en = forms.CharField(
+        label=_("英文流向"), widget=forms.Textarea(attrs={"rows": 2, "lang": "en"}), required=False
+    )
     remedies = forms.MultipleChoiceField(
         label=_("补救措施"), choices=Remedy.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -210,6 +219,7 @@ class RecallPlanForm(forms.Form):
     affected_units = RecallForm.base_fields["affected_units"]
     affected_range = RecallForm.base_fields["affected_range"]
     distribution = RecallForm.base_fields["distribution"]
+    distribution_en = RecallForm.base_fields["distribution_en"]
     remedies = RecallForm.base_fields["remedies"]
     communication_plan = RecallForm.base_fields["communication_plan"]
     target_rate = RecallForm.base_fields["target_rate"]

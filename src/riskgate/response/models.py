@@ -466,10 +466,12 @@ class Recall(Scoped):
     model = models.CharField(_("型号"), max_length=300, blank=True)
     hs_code = models.CharField(_("HS 编码"), max_length=10, blank=True)
     defect = models.TextField(_("缺陷"))
+    defect_en = models.TextField(_("英文缺陷描述"), blank=True)
     # Unknown until the plan of a recall opened by a "ordered recall" measure is entered (status awaiting_plan).
     affected_units = models.PositiveIntegerField(_("涉及数量"), null=True, blank=True)
     affected_range = models.TextField(_("涉及范围（批次、序列号或车辆识别代号范围）"), blank=True)
     distribution = models.TextField(_("流向"), blank=True)
+    distribution_en = models.TextField(_("英文流向"), blank=True)
     remedies = models.JSONField(_("补救措施"), default=list)
     communication_plan = models.TextField(_("通报和宣传计划"), blank=True)
     source = models.CharField(_("来源编号"), max_length=100, blank=True, help_text=_("如境外通报编号"))

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.core.models import Scoped, Versioned
+from riskgate.credit.models import CreditGrade
 
 from .engine.exchange import ACTIONS, RELEASE, RULE_CRITERIA, Rule, parse_rule
 
@@ -185,7 +186,9 @@ class SupervisionPolicy(models.Model):
     (engine/supervision.py; random key "random:SP<id>")."""
 
     grade_factors = models.JSONField(_("信用等级系数"), default=dict)
-    default_grade = models.CharField(_("缺省信用等级"), max_length=12, default="regular")
+    default_grade = models.CharField(
+        _("缺省信用等级"), max_length=12, choices=CreditGrade.choices, default=CreditGrade.REGULAR
+    )
     commodity_factors = models.JSONField(_("商品系数（HS 前缀）"), default=dict, blank=True)
     record_tiers = models.JSONField(_("商品质量记录分档"), default=list, blank=True)  # [[non-conformity rate, factor]]
     record_window_days = models.PositiveIntegerField(_("质量记录统计天数"), default=365)
@@ -311,6 +314,12 @@ class InspectionTask(Scoped):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def direction_label(self) -> str:
+        """The declared item's direction by its label (the item is stored as received, with the code)."""
+        code = (self.item or {}).get("direction", "")
+        return Direction(code).label if code in Direction.values else code
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

@@ -146,7 +146,7 @@ def _info(alert, notice: WarningNotice, language: str, msg_type: str) -> None:
     _sub(info, "headline", (notice.title_en if english else notice.title)[:160])
     description = notice.summary_en if english and notice.summary_en else notice.summary
     _sub(info, "description", description)
-    _sub(info, "instruction", notice.measures)
+    _sub(info, "instruction", notice.measures_en if english and notice.measures_en else notice.measures)
     base = getattr(settings, "RISKGATE_BASE_URL", "").rstrip("/")
     if base:
         _sub(info, "web", f"{base}/warnings/{notice.lineage_id}/")

@@ -91,8 +91,11 @@ class WarningForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 3}),
             "summary_en": forms.Textarea(attrs={"rows": 3}),
             "items": forms.Textarea(attrs={"rows": 2}),
+            "items_en": forms.Textarea(attrs={"rows": 2, "lang": "en"}),
             "measures": forms.Textarea(attrs={"rows": 2}),
+            "measures_en": forms.Textarea(attrs={"rows": 2, "lang": "en"}),
             "audience": forms.Textarea(attrs={"rows": 1}),
+            "audience_en": forms.Textarea(attrs={"rows": 1, "lang": "en"}),
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
             "valid_until": forms.DateTimeInput(attrs={"type": "datetime-local"}),
         }
@@ -101,8 +104,9 @@ class WarningForm(forms.ModelForm):
     # places it concerns, for how long. Why (the basis) heads the page.
     SECTIONS = [
         ("what", _("预警什么"), ["level", "kinds", "title", "title_en", "summary", "summary_en"]),
-        ("who", _("谁来做什么"), ["items", "measures", "audience", "enterprises", "ports"]),
-        ("where", _("涉及哪些产品和地方"), ["product_category", "hs_codes", "brands", "product_models", "batches",
+        ("who", _("谁来做什么"), ["items", "items_en", "measures", "measures_en", "audience", "audience_en",
+                                  "enterprises", "ports"]),
+        ("where", _("涉及哪些产品和地方"), ["product_category", "product_category_en", "hs_codes", "brands", "product_models", "batches",
                                           "gtins", "origin_countries", "regions"]),
         ("when", _("多长时间"), ["starts_at", "valid_until"]),
     ]  # fmt: skip

@@ -100,11 +100,15 @@ class WarningNotice(Versioned, TimeStamped):
     summary = models.TextField(_("预警内容"))
     summary_en = models.TextField(_("英文内容"), blank=True)
     items = models.TextField(_("警示事项"))
+    items_en = models.TextField(_("英文警示事项"), blank=True)
     measures = models.TextField(_("措施"))
+    measures_en = models.TextField(_("英文措施"), blank=True)
     audience = models.TextField(_("对象"), blank=True)
+    audience_en = models.TextField(_("英文对象"), blank=True)
     # Scope (影响范围) of the products and places concerned.
     hs_codes = models.JSONField(_("HS 编码"), default=list, blank=True)
     product_category = models.CharField(_("产品类别"), max_length=200, blank=True)
+    product_category_en = models.CharField(_("英文产品类别"), max_length=200, blank=True)
     brands = models.JSONField(_("品牌"), default=list, blank=True)
     product_models = models.JSONField(_("型号"), default=list, blank=True)
     batches = models.JSONField(_("批次"), default=list, blank=True)
@@ -189,8 +193,11 @@ class WarningNotice(Versioned, TimeStamped):
             self.summary,
             self.summary_en,
             self.items,
+            self.items_en,
             self.measures,
+            self.measures_en,
             self.product_category,
+            self.product_category_en,
             " ".join(self.brands or []),
             " ".join(self.product_models or []),
             " ".join(self.hs_codes or []),
@@ -235,10 +242,14 @@ CONTENT_FIELDS = [
     "summary",
     "summary_en",
     "items",
+    "items_en",
     "measures",
+    "measures_en",
     "audience",
+    "audience_en",
     "hs_codes",
     "product_category",
+    "product_category_en",
     "brands",
     "product_models",
     "batches",

@@ -4,11 +4,15 @@ from html import escape
 
 from django import template
 from django.utils import translation
-from django.utils.html import conditional_escape
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import conditional_escape, format_html
+from django.utils.text import Truncator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from riskgate.core.addresses import address as reversed_once
+from riskgate.core.audit_labels import action_label as label_of_action
+from riskgate.core.audit_labels import actor_label, change_rows, object_label, verb_label
 from riskgate.core.forms import plain_fields as render
 from riskgate.core.pickers import datalists
 
@@ -31,6 +35,67 @@ def local_field(obj, field: str) -> str:
     if translation.get_language() == "en" and getattr(obj, f"{field}_en", ""):
         return getattr(obj, f"{field}_en")
     return getattr(obj, field, "")
+
+
+@register.simple_tag
+def bilingual(obj, field: str, lines: bool = False, limit: int = 0) -> str:
+    """A text an officer writes in Chinese, with its English version (`<field>_en`): in English the English text,
+    or, where none was written, the Chinese marked as such (`lang="zh-Hans"` and "original Chinese"), so that a
+    reader knows why it is not in English. In Chinese, the Chinese text. `lines`: line breaks kept; `limit`: cut to
+    so many characters (in a list)."""
+    chinese = getattr(obj, field, "") or ""
+    english = getattr(obj, f"{field}_en", "") or ""
+    if limit:
+        chinese, english = Truncator(chinese).chars(limit), Truncator(english).chars(limit)
+    shown = linebreaksbr if lines else conditional_escape
+    if translation.get_language() != "en":
+        return shown(chinese)
+    if english or not chinese:
+        return shown(english)
+    return format_html(
+        '<span lang="zh-Hans">{}</span> <small class="original">{}</small>', shown(chinese), _("（中文原文）")
+    )
+
+
+# Chinese punctuation and its English counterpart (with the spacing English puts around it).
+PUNCTUATION = {"：": ": ", "（": " (", "）": ")", "，": ", ", "、": ", ", "；": "; "}
+
+
+@register.simple_tag
+def punct(mark: str) -> str:
+    """A punctuation mark between values in a template, in the active language: "：" in Chinese, ": " in English
+    (Chinese punctuation only in Chinese, issue 26.3)."""
+    return PUNCTUATION.get(mark, mark) if translation.get_language() == "en" else mark
+
+
+@register.filter
+def action_label(action: str) -> str:
+    """An audit action in the reader's words ("风险预警 · 发布" for `warning.published`)."""
+    return label_of_action(action)
+
+
+@register.filter
+def step_label(action: str) -> str:
+    """A step of a record's history (`approved`, `sent_back`) in the reader's words."""
+    return verb_label(action)
+
+
+@register.filter
+def audit_actor(event) -> str:
+    """Who acted: the user name, or "系统" / "匿名访客" for the system and anonymous visitors."""
+    return actor_label(event.actor_repr)
+
+
+@register.filter
+def audit_object(event) -> str:
+    """The kind of object an audit event is about, by name ("风险预警" for `warnings.warningnotice`)."""
+    return object_label(event.object_type)
+
+
+@register.filter
+def audit_changes(event) -> list:
+    """An event's changes with field names and choice values in the reader's words (core.audit_labels)."""
+    return change_rows(event.object_type, event.changes)
 
 
 @register.filter

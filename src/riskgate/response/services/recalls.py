@@ -41,9 +41,11 @@ FIELDS = (
     "model",
     "hs_code",
     "defect",
+    "defect_en",
     "affected_units",
     "affected_range",
     "distribution",
+    "distribution_en",
     "remedies",
     "communication_plan",
     "source",
@@ -83,6 +85,8 @@ def open_recall(principal: Principal, data: dict) -> Recall:
         if not data[name]:
             raise field_error(name, _("请填写此项。"))
     _check_plan(data)
+    for name in ("defect_en", "distribution_en"):
+        data[name] = (data.get(name) or "").strip()
     hs = (data.get("hs_code") or "").strip()
     if hs and not (hs.isdigit() and 2 <= len(hs) <= 10):
         raise field_error("hs_code", _("HS 编码应为 2–10 位数字。"))
@@ -159,6 +163,7 @@ PLAN_FIELDS = (
     "affected_units",
     "affected_range",
     "distribution",
+    "distribution_en",
     "remedies",
     "communication_plan",
     "target_rate",
@@ -187,7 +192,7 @@ def submit_plan(principal: Principal, recall: Recall, data: dict) -> Recall:
             raise field_error(name, _("请填写此项。"))
     data["started_on"] = timezone.localdate()
     _check_plan(data)
-    for name in ("brand", "model", "distribution"):
+    for name in ("brand", "model", "distribution", "distribution_en"):
         data[name] = (data.get(name) or "").strip()
     for name, value in data.items():
         setattr(recall, name, value)
