@@ -106,8 +106,8 @@ class WarningForm(forms.ModelForm):
         ("what", _("预警什么"), ["level", "kinds", "title", "title_en", "summary", "summary_en"]),
         ("who", _("谁来做什么"), ["items", "items_en", "measures", "measures_en", "audience", "audience_en",
                                   "enterprises", "ports"]),
-        ("where", _("涉及哪些产品和地方"), ["product_category", "product_category_en", "hs_codes", "brands", "product_models", "batches",
-                                          "gtins", "origin_countries", "regions"]),
+        ("where", _("涉及哪些产品和地方"), ["product_category", "product_category_en", "hs_codes", "brands",
+                                          "product_models", "batches", "gtins", "origin_countries", "regions"]),
         ("when", _("多长时间"), ["starts_at", "valid_until"]),
     ]  # fmt: skip
 

@@ -3,11 +3,11 @@
 from html import escape
 
 from django import template
-from django.utils import translation
 from django.template.defaultfilters import linebreaksbr
+from django.utils import translation
 from django.utils.html import conditional_escape, format_html
-from django.utils.text import Truncator
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from riskgate.core.addresses import address as reversed_once
