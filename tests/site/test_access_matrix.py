@@ -161,6 +161,12 @@ def ui_matrix(world) -> dict[str, Entry]:
             XIAN_ITEM_READERS, "post", kwargs={"pk": world.case.pk}, data={"reference": "RI99999999"}
         ),
         "intake:unlink": Entry(XIAN_ITEM_READERS, "post", kwargs={"pk": world.xian_item2.pk}),
+        "intake:translate": Entry(
+            XIAN_ITEM_READERS,
+            "post",
+            kwargs={"pk": world.xian_item.pk},
+            data={"title_zh": "矩阵", "description_zh": ""},
+        ),
         "intake:links": Entry(INTAKE_VIEWERS),
         # An id no one has: the officers who decide links get the queue back with "not decided", the rest 403.
         "intake:link_bulk": Entry(XIAN_ITEM_READERS, "post", data={"ids": ["999999"], "action": "dismiss"}),

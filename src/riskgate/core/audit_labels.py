@@ -62,6 +62,7 @@ VERBS = {
     "escalated": pgettext_lazy("audit", "上报"),
     "evidence_added": pgettext_lazy("audit", "添加证据"),
     "evidence_viewed": pgettext_lazy("audit", "查看证据"),
+    "translated": pgettext_lazy("audit", "填写中文译文"),
     "linked": pgettext_lazy("audit", "确认关联"),
     "unlinked": pgettext_lazy("audit", "取消关联"),
     "link_dismissed": pgettext_lazy("audit", "驳回关联建议"),

@@ -42,3 +42,11 @@ def control_characters(data, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
     elif isinstance(data, list):
         for index, value in enumerate(data):
             yield from control_characters(value, (*path, index))
+
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def has_chinese(value: str) -> bool:
+    """Whether a text holds a Han character (a Chinese text, or a foreign one with Chinese in it)."""
+    return bool(HAN.search(value or ""))

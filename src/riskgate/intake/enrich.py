@@ -29,6 +29,8 @@ DERIVED_FIELDS = ["search_tokens", "similarity_signature", "triage"]
 SEARCH_FIELDS = (
     "title",
     "description",
+    "title_zh",
+    "description_zh",
     "product_name",
     "brand",
     "model",

@@ -10,6 +10,7 @@ from riskgate.core import hs as hs_codes
 from riskgate.core.countries import is_valid_code
 from riskgate.core.forms import CountryCodeField
 from riskgate.core.models import HSCode, Region
+from riskgate.core.text import validate_text
 from riskgate.core.vocabulary import HazardType, Urgency
 
 from .importers import SOURCES
@@ -181,6 +182,19 @@ class EvidenceField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         return [super(EvidenceField, self).clean(f, initial) for f in files]
+
+
+class TranslationForm(forms.Form):
+    """An officer's Chinese version of a foreign item's title and description."""
+
+    title_zh = forms.CharField(label=_("中文标题"), max_length=500, required=False, validators=[validate_text])
+    description_zh = forms.CharField(
+        label=_("中文描述"),
+        required=False,
+        max_length=20000,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class EvidenceForm(forms.Form):

@@ -129,6 +129,9 @@ class RiskInformation(TimeStamped):
     external_id = models.CharField(_("外部编号"), max_length=100, blank=True)
     title = models.CharField(_("标题"), max_length=500)
     description = models.TextField(_("描述"), blank=True)
+    # An officer's Chinese version of a foreign (English) title and description; the original stays as received.
+    title_zh = models.CharField(_("中文标题"), max_length=500, blank=True)
+    description_zh = models.TextField(_("中文描述"), blank=True)
     product_name = models.CharField(_("产品名称"), max_length=300, blank=True)
     brand = models.CharField(_("品牌"), max_length=200, blank=True)
     model = models.CharField(_("型号"), max_length=300, blank=True)

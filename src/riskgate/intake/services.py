@@ -63,6 +63,28 @@ def store_information(principal: Principal, info: RiskInformation) -> RiskInform
     return info
 
 
+def translate(principal: Principal, info: RiskInformation, *, title_zh: str, description_zh: str) -> RiskInformation:
+    """An officer's Chinese version of a foreign item's title and description (issue 26.3): shown to Chinese
+    readers beside the original, searched with it; the original text is never changed."""
+    require(principal, Permission.INTAKE_INFORMATION_PROCESS)
+    if not RiskInformation.objects.visible_to(principal, shared=False).filter(pk=info.pk).exists():
+        raise PermissionDenied
+    values = {"title_zh": (title_zh or "").strip(), "description_zh": (description_zh or "").strip()}
+    if len(values["title_zh"]) > RiskInformation._meta.get_field("title_zh").max_length:
+        raise ValidationError({"title_zh": [_("中文标题过长。")]})
+    with transaction.atomic():
+        info = RiskInformation.objects.select_for_update().get(pk=info.pk)
+        before = audit.snapshot(info, values)
+        if before == values:
+            return info
+        for name, value in values.items():
+            setattr(info, name, value)
+        prepare(info)
+        info.save(update_fields=[*values, "search_tokens", "similarity_signature", "triage", "updated_at"])
+        audit.record(actor=principal, action="intake.translated", obj=info, changes=audit.diff(before, values))
+    return info
+
+
 def transition(
     principal: Principal, info: RiskInformation, *, to_status: str, reason: str = "", merged_into=None
 ) -> StatusChange:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("intake/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("intake/<int:pk>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
     path("intake/<int:pk>/unlink/", views.information_unlink, name="unlink"),
+    path("intake/<int:pk>/translation/", views.information_translate, name="translate"),
     path("intake/<int:pk>/reward/<slug:action>/", views.reward_act, name="reward_act"),
     path("intake/links/", views.link_list, name="links"),
     path("intake/links/bulk/", views.link_bulk, name="link_bulk"),

@@ -18,6 +18,7 @@ from riskgate.core.actions import Action, dispatch
 from riskgate.core.countries import country_name
 from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission
+from riskgate.core.text import has_chinese
 from riskgate.core.vocabulary import HazardType
 
 from . import channels, deadlines, evidence, jobs, linking, queries, rewards, services
@@ -35,6 +36,7 @@ from .forms import (
     RewardPaymentForm,
     RewardProposalForm,
     TransitionForm,
+    TranslationForm,
 )
 from .models import TRANSITIONS, LinkProposal, LinkStatus, RewardStatus, RiskInformation, Status
 
@@ -168,6 +170,12 @@ def _detail(request, pk: int, forms: dict | None = None, status: int = 200):
             or request.user.has_permission(Permission.INTAKE_INFORMATION_CREATE)
         ),
         "evidence_form": EvidenceForm(),
+        # A Chinese version for a foreign text (one without Chinese in it), or to correct one given before.
+        "translation_form": (forms or {}).get("translation")
+        or TranslationForm(initial={"title_zh": info.title_zh, "description_zh": info.description_zh}),
+        "can_translate": own
+        and request.user.has_permission(Permission.INTAKE_INFORMATION_PROCESS)
+        and (bool(info.title_zh) or not has_chinese(info.title)),
         "proposals": [(p, p.other(info.pk)) for p in linking.proposals_for(request.user, info)],
         "can_link": own and request.user.has_permission(Permission.INTAKE_INFORMATION_PROCESS),
         "case": linking.case_view(request.user, info.case) if info.case_id else None,
@@ -420,6 +428,23 @@ def evidence_upload(request, pk: int):
     else:
         messages.error(request, _("请选择要上传的文件。"))
     return redirect("intake:detail", pk=info.pk)
+
+
+@permission_required(Permission.INTAKE_INFORMATION_PROCESS)
+@require_POST
+def information_translate(request, pk: int):
+    """The officer's Chinese version of a foreign item's title and description (issue 26.3)."""
+    info = _own_or_404(request, pk)
+    form = TranslationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.translate(request.user, info, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存 %s 的中文译文。") % info.reference)
+            return redirect("intake:detail", pk=info.pk)
+    return _detail(request, pk, forms={"translation": form}, status=400)
 
 
 @permission_required(Permission.INTAKE_INFORMATION_VIEW)

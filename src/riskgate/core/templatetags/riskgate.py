@@ -15,6 +15,7 @@ from riskgate.core.audit_labels import action_label as label_of_action
 from riskgate.core.audit_labels import actor_label, change_rows, object_label, verb_label
 from riskgate.core.forms import plain_fields as render
 from riskgate.core.pickers import datalists
+from riskgate.core.text import has_chinese
 
 register = template.Library()
 
@@ -57,6 +58,23 @@ def bilingual(obj, field: str, lines: bool = False, limit: int = 0) -> str:
     )
 
 
+@register.simple_tag
+def source_text(obj, field: str, lines: bool = False) -> str:
+    """A text received from a foreign source (in English), with an officer's Chinese version (`<field>_zh`): in
+    Chinese the Chinese version, or, where none was written, the original marked as such (`lang="en"` and
+    "英文原文"); in English the original."""
+    original = getattr(obj, field, "") or ""
+    chinese = getattr(obj, f"{field}_zh", "") or ""
+    shown = linebreaksbr if lines else conditional_escape
+    if translation.get_language() == "en" or (not chinese and has_chinese(original)) or not original:
+        return shown(original)
+    if chinese:
+        return shown(chinese)
+    return format_html(
+        '<span lang="en">{}</span> <small class="original">{}</small>', shown(original), _("（英文原文）")
+    )
+
+
 # Chinese punctuation and its English counterpart (with the spacing English puts around it).
 PUNCTUATION = {"：": ": ", "（": " (", "）": ")", "，": ", ", "、": ", ", "；": "; "}
 
@@ -84,6 +102,12 @@ def step_label(action: str) -> str:
 def audit_actor(event) -> str:
     """Who acted: the user name, or "系统" / "匿名访客" for the system and anonymous visitors."""
     return actor_label(event.actor_repr)
+
+
+@register.filter
+def actor_name(actor_repr: str) -> str:
+    """A recorded actor (`system`, `anonymous` or a user name) in the reader's words."""
+    return actor_label(actor_repr)
 
 
 @register.filter

@@ -31,3 +31,13 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, max_length=200, verbose_name='英文产品类别'),
         ),
     ]
+
+
+def restore_search_index(apps, schema_editor):
+    # SQLite rebuilds the table when a column is added, dropping the search triggers.
+    from riskgate.core.search import ensure_sqlite_fts
+
+    ensure_sqlite_fts(schema_editor.connection, "riskwarnings_warningnotice")
+
+
+Migration.operations.append(migrations.RunPython(restore_search_index, migrations.RunPython.noop))
