@@ -159,7 +159,7 @@ def test_the_audit_trail_shows_warning_changes(world):
     page = world.client_for("auditor").get("/audit/?action=warning.drafted")
     assert page.status_code == 200
     text = page.content.decode()
-    assert "<code>items</code>" in text and "<code>measures</code>" in text
+    assert '<span title="items">警示事项</span>' in text and '<span title="measures">措施</span>' in text
 
 
 def test_publication_time_limit_is_escalated_once(world):
