@@ -1160,3 +1160,35 @@ def test_the_warning_office_edits_the_supervision_policy_in_its_tables(browser, 
     policy = supervision.current_policy()
     assert policy.grade_factors["dishonest"] == 4 and policy.commodity_factors == {"9503": 2.0}
     assert page.console_errors == []
+
+
+def test_an_officer_gives_a_foreign_report_its_chinese_version_and_english_readers_keep_the_original(
+    browser, live_server, live_world
+):
+    """Issue 26.3: the Chinese version of a foreign English text, filled in on the item's page, on a phone."""
+    from riskgate.intake import services
+
+    info = services.create_information(
+        live_world.user("xian"),
+        data={
+            "source_type": "foreign_recall",
+            "channel": "foreign_notification",
+            "title": "Power bank overheats while charging",
+            "hazard_types": ["physical"],
+        },
+    )
+    page = sign_in(browser, live_server, "xian", live_world.password, viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/intake/{info.pk}/")
+    main = page.locator("#main")
+    assert main.locator("h1 [lang=en]").inner_text() == "Power bank overheats while charging"
+    assert "英文原文" in main.locator("h1").inner_text()
+    main.get_by_label("中文标题").fill("充电宝充电时过热")
+    main.get_by_label("中文描述").fill("充电时外壳发烫。")
+    main.get_by_role("button", name="保存译文").click()
+    page.wait_for_url(f"{live_server.url}/intake/{info.pk}/")
+    assert main.locator("h1").inner_text().endswith("充电宝充电时过热")
+    assert "Power bank overheats while charging" in main.locator("p[lang=en]").inner_text()
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("#main h1").inner_text().endswith("Power bank overheats while charging")
+    assert not page.console_errors
