@@ -1192,3 +1192,27 @@ def test_an_officer_gives_a_foreign_report_its_chinese_version_and_english_reade
     page.wait_for_load_state()
     assert page.locator("#main h1").inner_text().endswith("Power bank overheats while charging")
     assert not page.console_errors
+
+
+def test_a_long_list_shows_its_total_and_page_numbers_and_jumps_to_a_page_keeping_its_filter(
+    browser, live_server, live_world
+):
+    """Issue 26.4: the pager of every list — the total, page numbers, and a jump box that keeps the filters."""
+    from riskgate.core import audit
+
+    for n in range(130):
+        audit.record(actor=None, action="matrix.bulk", object_type="core.auditevent", object_id=str(n))
+    page = sign_in(browser, live_server, "auditor", live_world.password)
+    page.goto(f"{live_server.url}/audit/?action=matrix.bulk")
+    pager = page.locator("#main nav.pager")
+    assert pager.locator(".total").inner_text() == "共 130 条"
+    assert pager.locator("[aria-current=page]").inner_text() == "1"
+    pager.get_by_label("转到第").fill("3")
+    pager.get_by_role("button", name="转到", exact=True).click()
+    page.wait_for_url("**/audit/?action=matrix.bulk&page=3")
+    assert page.locator("#main nav.pager [aria-current=page]").inner_text() == "3"
+    assert page.locator("#main tbody tr").count() == 30
+    page.locator("#main nav.pager").get_by_role("link", name="2", exact=True).click()
+    page.wait_for_url("**/audit/?action=matrix.bulk&page=2")
+    assert page.locator("#main tbody tr").count() == 50
+    assert not page.console_errors

@@ -3,12 +3,14 @@
 from html import escape
 
 from django import template
+from django.http import QueryDict
 from django.template.defaultfilters import linebreaksbr
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 
 from riskgate.core.addresses import address as reversed_once
 from riskgate.core.audit_labels import action_label as label_of_action
@@ -138,21 +140,45 @@ def plain_fields(form):
 
 @register.simple_tag(takes_context=True)
 def pager(context) -> str:
-    """The links of a paginated list: its `page`, with the list's other parameters (`query`, URL-encoded) kept.
-    Built in Python, not by an included template: it is on every list, and the portal's search renders it for
-    every search (bench/portal)."""
+    """The links of a paginated list: its `page`, with the list's other parameters (`query`, URL-encoded) kept —
+    the total, previous and next, the page numbers (the first, the last and two either side of this one) and a
+    box to jump to any page. Built in Python, not by an included template: it is on every list, and the portal's
+    search renders it for every search (bench/portal)."""
     page, query = context.get("page"), context.get("query")
     if page is None or not page.has_other_pages():
         return ""
     href = f"?{conditional_escape(query)}&amp;page=" if query else "?page="
-    parts = [f'<nav class="pager" aria-label="{escape(_("分页"))}">\n']
+    last = page.paginator.num_pages
+    count = page.paginator.count
+    total = npgettext("pager", "共 %(n)s 条", "共 %(n)s 条", count) % {"n": count}
+    jump, go = escape(_("转到第")), escape(_("转到"))
+    parts = [f'<nav class="pager" aria-label="{escape(_("分页"))}">\n<span class="total">{escape(total)}</span>\n']
     if page.has_previous():
-        parts.append(f'<a href="{href}{page.previous_page_number()}">{escape(_("上一页"))}</a>')
-    position = _("第 %(n)s / %(total)s 页") % {"n": page.number, "total": page.paginator.num_pages}
-    parts.append(f"\n<span>{escape(position)}</span>\n")
+        parts.append(f'<a href="{href}{page.previous_page_number()}" rel="prev">{escape(_("上一页"))}</a>\n')
+    shown = sorted({1, last, *range(max(1, page.number - 2), min(last, page.number + 2) + 1)})
+    previous = 0
+    for n in shown:
+        if n - previous > 1:
+            parts.append('<span class="gap" aria-hidden="true">…</span>\n')
+        if n == page.number:
+            label = escape(_("第 %(n)s / %(total)s 页") % {"n": n, "total": last})
+            parts.append(f'<span aria-current="page" title="{label}">{n}</span>\n')
+        else:
+            parts.append(f'<a href="{href}{n}">{n}</a>\n')
+        previous = n
     if page.has_next():
-        parts.append(f'<a href="{href}{page.next_page_number()}">{escape(_("下一页"))}</a>')
-    parts.append("\n</nav>")
+        parts.append(f'<a href="{href}{page.next_page_number()}" rel="next">{escape(_("下一页"))}</a>\n')
+    hidden = "".join(
+        f'<input type="hidden" name="{escape(key)}" value="{escape(value)}">'
+        for key, values in QueryDict(query or "").lists()
+        if key != "page"
+        for value in values
+    )
+    parts.append(
+        f'<form method="get" class="jump">{hidden}<label>{jump} '
+        f'<input type="number" name="page" min="1" max="{last}" value="{page.number}" inputmode="numeric"></label> '
+        f'<button type="submit">{go}</button></form>\n</nav>'
+    )
     return mark_safe("".join(parts))  # noqa: S308 - every value is escaped or a number
 
 
