@@ -99,7 +99,7 @@ def test_bureau_officer_and_auditor_see_different_things(browser, live_server, l
     auditor.get_by_role("button", name="筛选").click()
     auditor.wait_for_url("**/audit/?**actor=xian**")
     auditor.locator("#audit-rows tbody tr").first.wait_for()
-    assert "login.succeeded" in auditor.locator("#audit-rows").inner_text()
+    assert "登录 · 成功" in auditor.locator("#audit-rows").inner_text()  # the action by its label (issue 26.3)
     auditor.get_by_role("link", name="校验日志链").click()
     assert "日志链完整" in auditor.locator("main").inner_text()
     auditor.screenshot(path=str(ARTIFACTS / "auditor-verify.png"), full_page=True)
@@ -382,7 +382,7 @@ def test_warning_lifecycle_on_the_officer_pages_and_the_portal(browser, live_ser
         drafter.get_by_role("link", name="起草预警").click()
     drafter.get_by_label("风险警示公告").check()
     drafter.get_by_label("英文标题").fill("Folding chairs can trap children's fingers")
-    drafter.get_by_label("警示事项").fill("停止销售和使用涉及型号。")
+    drafter.locator("#id_items").fill("停止销售和使用涉及型号。")
     drafter.get_by_label("HS 编码").fill("9401")
     with drafter.expect_navigation():
         drafter.get_by_role("button", name="保存草稿").click()
