@@ -3,6 +3,8 @@ becoming risk information, rule effectiveness, differential supervision (policy 
 commodity records, reproducible random selection), retro-screening follow-ups, and the pages and API of it all —
 with the denials."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -605,3 +607,21 @@ def test_a_port_officer_opens_the_rule_of_every_task_it_sees(world):
     assert f'href="/targeting/rules/{rule.pk}/"' in page
     assert port.get(f"/targeting/rules/{rule.pk}/").status_code == 200
     assert world.client_for("harbin").get(f"/targeting/rules/{rule.pk}/").status_code == 404
+
+
+def test_the_api_issues_a_rule_with_validity_times_given_as_text(world):
+    """Found by the API fuzz test: a `valid_from` sent as text was kept as text on the new rule, and recording
+    the rule's exchange form (`.isoformat()`) answered 500. The times are stored and read back as datetimes."""
+    from riskgate.core.models import AuditEvent
+    from riskgate.targeting.models import ControlRule
+
+    criteria = {**BATTERIES, "valid_from": "2026-06-01T08:00:00+08:00", "valid_to": "2027-01-01T00:00:00.4Z"}
+    response = world.client_for("xian").post(
+        "/api/v1/control-rules", {"criteria": criteria, "reason": "锂电池"}, content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    rule = ControlRule.objects.get(pk=response.json()["id"])
+    assert rule.valid_from == dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+    assert rule.valid_to == dt.datetime(2027, 1, 1, 0, 0, 0, 400000, tzinfo=dt.UTC)
+    issued = AuditEvent.objects.get(action="control_rule.issued", object_id=str(rule.pk))
+    assert dt.datetime.fromisoformat(issued.changes["valid_from"]) == rule.valid_from

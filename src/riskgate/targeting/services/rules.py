@@ -6,6 +6,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from riskgate.core import audit
@@ -27,6 +28,9 @@ def bump(now: dt.datetime) -> None:
         RuleSetState.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
 
 
+TIMES = ("valid_from", "valid_to")
+
+
 def _criteria(data: dict) -> dict:
     """The criteria of a rule, checked by the exchange format; a refusal names the field."""
     unknown = sorted(set(data) - set(CRITERIA))
@@ -37,7 +41,11 @@ def _criteria(data: dict) -> dict:
         parse_rule({"id": "new", **exchange})
     except FormatError as exc:
         raise field_error(exc.field.split("[")[0], exc.message) from None
-    return {name: data.get(name) for name in CRITERIA if name in data}
+    # The validity times arrive as text through the API: stored (and read back by to_exchange) as datetimes.
+    return {
+        name: parse_datetime(value) if name in TIMES and isinstance(value, str) else value
+        for name, value in ((name, data.get(name)) for name in CRITERIA if name in data)
+    }
 
 
 def _own(principal: Principal, rule: ControlRule) -> ControlRule:
