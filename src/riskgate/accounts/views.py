@@ -6,16 +6,16 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from riskgate.core import audit
+from riskgate.core import audit, listing
 from riskgate.core.access import login_required, permission_required
 from riskgate.core.forms import add_service_errors
+from riskgate.core.listing import by
 from riskgate.core.permissions import Permission
 
 from . import queries, services
@@ -124,16 +124,32 @@ def totp_setup(request):
     )
 
 
+ORGANISATION_COLUMNS = {
+    "name": by("name"),
+    "kind": by("kind", "name"),
+    "parent": by("parent__name", "name"),
+    "region": by("region__code", "name"),
+    "uscc": by("uscc"),
+    "tree": by("path"),
+}
+USER_COLUMNS = {
+    "username": by("username"),
+    "name": by("full_name"),
+    "organisation": by("organisation__path", "username"),
+    "role": by("role__name", "username"),
+    "active": by("is_active", "username", descending_first=True),
+}
+
+
 @permission_required(Permission.ORG_ORGANISATION_VIEW)
 def organisation_list(request):
     kind, q = request.GET.get("kind", ""), request.GET.get("q", "").strip()
     orgs = queries.organisations(request.user, kind=kind, q=q).select_related("region", "parent")
-    page = Paginator(orgs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "accounts/organisation_list.html",
         {
-            "page": page,
+            **listing.page_of(request, orgs, ORGANISATION_COLUMNS, "tree"),
             "kinds": OrganisationKind.choices,
             "kind": kind,
             "q": q,
@@ -169,11 +185,8 @@ def enterprise_create(request):
 
 @permission_required(Permission.ORG_USER_VIEW)
 def user_list(request):
-    users = (
-        queries.users(request.user).select_related("organisation", "role").order_by("organisation__path", "username")
-    )
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_list.html", {"page": page})
+    users = queries.users(request.user).select_related("organisation", "role")
+    return render(request, "accounts/user_list.html", listing.page_of(request, users, USER_COLUMNS, "organisation"))
 
 
 @permission_required(Permission.API_TOKEN_MANAGE)

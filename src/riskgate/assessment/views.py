@@ -3,7 +3,6 @@ the report as PDF, laboratory report files, and the registries with performance 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from riskgate.core import audit
+from riskgate.core import audit, listing
 from riskgate.core.access import MAX_ID, permission_required, pk_or_404
 from riskgate.core.actions import Action, dispatch
 from riskgate.core.forms import add_service_errors
+from riskgate.core.listing import by
 from riskgate.core.permissions import Permission
 
 from . import queries, registry, services
@@ -43,6 +43,17 @@ def _visible_or_404(request, pk: int) -> Assessment:
     return pk_or_404(queries.visible(request.user), pk)
 
 
+COLUMNS = {
+    "reference": by("lineage_id", "version"),
+    "title": by("title"),
+    "status": by("status"),
+    "assignee": by("institution__name", "group_name"),
+    "due": by("due_at"),
+    "level": by("confirmed_level"),
+    "requested": by("requested_at", descending_first=True),
+}
+
+
 @permission_required(Permission.ASSESSMENT_VIEW)
 def assessment_list(request):
     form = FilterForm(request.GET or None)
@@ -52,12 +63,12 @@ def assessment_list(request):
             items = items.filter(status=form.cleaned_data["status"])
         if form.cleaned_data["overdue"]:
             items = items.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "assessment/list.html",
-        {"form": form, "page": page, "can_request": request.user.has_permission(Permission.ASSESSMENT_REQUEST)},
-    )
+    context = {
+        **listing.page_of(request, items, COLUMNS, "-requested"),
+        "form": form,
+        "can_request": request.user.has_permission(Permission.ASSESSMENT_REQUEST),
+    }
+    return render(request, "assessment/list.html", context)
 
 
 @permission_required(Permission.ASSESSMENT_REQUEST)

@@ -1,15 +1,15 @@
 """The audit trail for auditors (filter, CSV export, chain check), and health."""
 
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit, queries, tabular
+from . import audit, listing, queries, tabular
 from .access import permission_required
 from .forms import AuditFilterForm
+from .listing import by
 from .permissions import Permission
 
 
@@ -19,20 +19,26 @@ def _filtered_events(request):
     return form, queries.audit_events(request.user, **criteria).select_related("actor", "organisation")
 
 
+COLUMNS = {
+    "seq": by("seq", descending_first=True),
+    "actor": by("actor_repr", "seq"),
+    "action": by("action", "seq"),
+    "object": by("object_type", "object_id", "seq"),
+}
+
+
 @permission_required(Permission.AUDIT_EVENT_VIEW)
 def audit_list(request):
     form, events = _filtered_events(request)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    listed = listing.page_of(request, events, COLUMNS, "-seq")
     audit.record(
         actor=request.user,
         action="audit.viewed",
         object_type="core.auditevent",
         changes=audit.facts(filter=request.GET.dict()),
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     template = "core/_audit_rows.html" if request.htmx else "core/audit_list.html"
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, template, {**listed, "form": form})
 
 
 @permission_required(Permission.AUDIT_EVENT_EXPORT)

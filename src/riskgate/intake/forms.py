@@ -25,7 +25,6 @@ from .models import (
     Status,
     TradeDirection,
 )
-from .queries import SORTS
 
 BLANK = [("", _("全部"))]
 
@@ -42,16 +41,8 @@ class InformationFilterForm(forms.Form):
     since = forms.DateField(label=_("接收日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     overdue = forms.BooleanField(label=_("只看超期"), required=False)
-    sort = forms.ChoiceField(
-        label=_("排序"),
-        required=False,
-        choices=[
-            ("-received", _("接收时间（新→旧）")),
-            ("received", _("接收时间（旧→新）")),
-            ("-notified", _("通报日期（新→旧）")),
-            ("urgency", _("紧急优先")),
-        ],
-    )
+    # The order chosen by a column header (core.listing), kept when the filters change.
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, principal=None, **kwargs):
 
@@ -62,7 +53,7 @@ class InformationFilterForm(forms.Form):
 
     def criteria(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
-        criteria = {k: v for k, v in data.items() if v not in ("", None, False) and (k != "sort" or v in SORTS)}
+        criteria = {k: v for k, v in data.items() if v not in ("", None, False) and k != "sort"}
         if "organisation" in criteria:
             criteria["organisation"] = criteria["organisation"].pk
         return criteria

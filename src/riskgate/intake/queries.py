@@ -20,15 +20,6 @@ from .models import ImportJob, LinkStatus, Reward, RiskInformation, Status
 
 RECENT = 10
 
-SORTS = {
-    "-received": ("-received_at", "-id"),
-    "received": ("received_at", "id"),
-    "-notified": ("-notified_on", "-id"),
-    "notified": ("notified_on", "id"),
-    "urgency": ("-urgency", "-received_at"),
-}
-
-
 def information(
     principal: Principal,
     *,
@@ -43,8 +34,8 @@ def information(
     since: dt.date | None = None,
     until: dt.date | None = None,
     overdue: bool = False,
-    sort: str | None = None,
 ) -> QuerySet[RiskInformation]:
+    """The items the principal may read, filtered; newest first (a list reorders them by its column headers)."""
     items = RiskInformation.objects.visible_to(principal)
     if overdue:
         items = items.filter(overdue_q())
@@ -68,7 +59,7 @@ def information(
         items = items.filter(received_at__date__gte=since)
     if until:
         items = items.filter(received_at__date__lte=until)
-    return items.order_by(*SORTS.get(sort or "", SORTS["-received"]))
+    return items.order_by("-received_at", "-id")
 
 
 def open_work_panel(user) -> dict | None:

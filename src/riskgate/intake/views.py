@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from riskgate.core import audit, tabular
+from riskgate.core import audit, listing, tabular
 from riskgate.core.access import permission_required
 from riskgate.core.actions import Action, dispatch
 from riskgate.core.countries import country_name
 from riskgate.core.forms import add_service_errors
+from riskgate.core.listing import by
 from riskgate.core.permissions import Permission
 from riskgate.core.text import has_chinese
 from riskgate.core.vocabulary import HazardType
@@ -65,6 +66,19 @@ EXPORT_COLUMNS = [
 ]
 
 
+# The list's sortable columns (core.listing); the export follows the same order.
+COLUMNS = {
+    "reference": by("id"),
+    "title": by("title"),
+    "source": by("source_type", "external_system"),
+    "notified": by("notified_on", descending_first=True),
+    "received": by("received_at", descending_first=True),
+    "urgency": by("urgency", "status_since", descending_first=True),
+    "status": by("status", "status_since"),
+}
+DEFAULT_ORDER = "-received"
+
+
 def _filtered(request):
     form = InformationFilterForm(request.GET or None, principal=request.user)
     return form, queries.information(request.user, **form.criteria())
@@ -73,14 +87,11 @@ def _filtered(request):
 @permission_required(Permission.INTAKE_INFORMATION_VIEW)
 def information_list(request):
     form, items = _filtered(request)
-    page = Paginator(items.select_related("organisation"), 50).get_page(request.GET.get("page"))
-    deadlines.mark_overdue(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
+    listed = listing.page_of(request, items.select_related("organisation"), COLUMNS, DEFAULT_ORDER)
+    deadlines.mark_overdue(listed["page"].object_list)
     context = {
+        **listed,
         "form": form,
-        "page": page,
-        "query": query.urlencode(),
         "can_export": request.user.has_permission(Permission.INTAKE_INFORMATION_EXPORT),
         "can_create": request.user.has_permission(Permission.INTAKE_INFORMATION_CREATE),
         "can_import": request.user.has_permission(Permission.INTAKE_IMPORT_RUN),
@@ -117,7 +128,8 @@ def _row(info: RiskInformation) -> list:
 def information_export(request, fmt: str):
     """CSV or XLSX of the filtered items in scope; reporters' personal data are never exported."""
     form, items = _filtered(request)
-    items = items.select_related("organisation")[:EXPORT_LIMIT]
+    order = listing.sorting(request.GET, COLUMNS, DEFAULT_ORDER)
+    items = listing.ordered(items.select_related("organisation"), order)[:EXPORT_LIMIT]
     audit.record(
         actor=request.user,
         action="intake.exported",
@@ -360,12 +372,27 @@ def information_unlink(request, pk: int):
     return _back(request, reverse("intake:detail", args=[info.pk]))
 
 
+# A case's title is not sortable: a case with items outside the viewer's jurisdiction shows another title.
+CASE_COLUMNS = {
+    "items": by("total", descending_first=True),
+    "latest": by("latest", descending_first=True),
+    "created": by("created_at", descending_first=True),
+}
+ENTERPRISE_REPORT_COLUMNS = {
+    "reference": by("id"),
+    "title": by("title"),
+    "urgency": by("urgency", "received_at", descending_first=True),
+    "received": by("received_at", descending_first=True),
+    "status": by("status", "received_at"),
+}
+
+
 @permission_required(Permission.INTAKE_INFORMATION_VIEW)
 def case_list(request):
     """The risk cases the officer may see (issue 26): each with how many reports it gathers and from where."""
-    page = Paginator(linking.visible_cases(request.user), 50).get_page(request.GET.get("page"))
-    rows = linking.case_rows(request.user, page.object_list)
-    return render(request, "intake/cases.html", {"page": page, "rows": rows})
+    listed = listing.page_of(request, linking.visible_cases(request.user), CASE_COLUMNS, "-created")
+    rows = linking.case_rows(request.user, listed["page"].object_list)
+    return render(request, "intake/cases.html", {**listed, "rows": rows})
 
 
 @permission_required(Permission.INTAKE_INFORMATION_PROCESS)
@@ -560,8 +587,8 @@ def receipt_status(request):
 def enterprise_reports(request):
     """An enterprise's own reports and their status (and nothing of anyone else's)."""
     reports = queries.enterprise_reports(request.user)
-    page = Paginator(reports, 50).get_page(request.GET.get("page"))
-    return render(request, "intake/enterprise_reports.html", {"page": page})
+    context = listing.page_of(request, reports, ENTERPRISE_REPORT_COLUMNS, "-received")
+    return render(request, "intake/enterprise_reports.html", context)
 
 
 @permission_required(Permission.INTAKE_ENTERPRISE_REPORT)

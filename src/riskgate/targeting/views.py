@@ -4,16 +4,16 @@ its outcome form and the explanation of the decision behind it, and the differen
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from riskgate.core import audit
+from riskgate.core import audit, listing
 from riskgate.core.access import permission_required, pk_or_404
 from riskgate.core.actions import Action, dispatch
 from riskgate.core.forms import add_service_errors
+from riskgate.core.listing import by
 from riskgate.core.permissions import Permission
 from riskgate.warnings.queries import basis_from_request
 
@@ -34,6 +34,26 @@ from .models import RuleStatus, TaskStatus
 from .services import inspection, screening, supervision
 
 
+RULE_COLUMNS = {
+    "reference": by("lineage_id", "version"),
+    "action": by("action", "sampling_rate"),
+    "status": by("status"),
+    "warning": by("warning__lineage_id", "warning__version"),
+    "organisation": by("organisation__name"),
+    "created": by("created_at", descending_first=True),
+}
+TASK_COLUMNS = {
+    "reference": by("id"),
+    "kind": by("kind"),
+    "action": by("action"),
+    "declaration": by("declaration_id", "item_no"),
+    "commodity": by("hs_code"),
+    "organisation": by("organisation__name"),
+    "status": by("status", "outcome"),
+    "created": by("created_at", descending_first=True),
+}
+
+
 def _rules(request):
     return queries.rules(request.user).select_related("organisation", "warning")
 
@@ -44,16 +64,16 @@ def rule_list(request):
     rules = _rules(request)
     if form.is_valid() and form.cleaned_data["status"]:
         rules = rules.filter(status=form.cleaned_data["status"])
-    page = Paginator(rules, 50).get_page(request.GET.get("page"))
-    figures = inspection.effectiveness([rule.pk for rule in page])
-    for rule in page:
+    listed = listing.page_of(request, rules, RULE_COLUMNS, "-created")
+    figures = inspection.effectiveness([rule.pk for rule in listed["page"]])
+    for rule in listed["page"]:
         rule.figures = figures.get(rule.pk)
     return render(
         request,
         "targeting/rule_list.html",
         {
+            **listed,
             "form": form,
-            "page": page,
             "can_manage": request.user.has_permission(Permission.TARGETING_RULE_MANAGE),
         },
     )
@@ -166,8 +186,8 @@ def task_list(request):
             tasks = tasks.filter(kind=form.cleaned_data["kind"])
     if status:
         tasks = tasks.filter(status=status)
-    page = Paginator(tasks.prefetch_related("rules"), 50).get_page(request.GET.get("page"))
-    return render(request, "targeting/task_list.html", {"form": form, "page": page})
+    context = listing.page_of(request, tasks.prefetch_related("rules"), TASK_COLUMNS, "-created")
+    return render(request, "targeting/task_list.html", {**context, "form": form})
 
 
 @permission_required(Permission.TARGETING_TASK_VIEW)

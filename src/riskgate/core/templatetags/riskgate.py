@@ -182,6 +182,26 @@ def pager(context) -> str:
     return mark_safe("".join(parts))  # noqa: S308 - every value is escaped or a number
 
 
+@register.simple_tag(takes_context=True)
+def sort_th(context, key: str, label) -> str:
+    """A column header: a link that sorts the list by this column (the other way when it is the current order),
+    with `aria-sort` on the current one (core.listing). A column the list cannot sort by is a plain header."""
+    order = context.get("sorting")
+    text = escape(str(label))
+    if order is None or key not in order.columns:
+        return mark_safe(f'<th scope="col">{text}</th>')  # noqa: S308 - escaped
+    if key == order.key:
+        state = "descending" if order.descending else "ascending"
+        arrow = "\u25bc" if order.descending else "\u25b2"
+        hint = _("当前按此列降序排列，点击改为升序") if order.descending else _("当前按此列升序排列，点击改为降序")
+    else:
+        state, arrow, hint = "none", "\u21c5", _("点击按此列排序")
+    return mark_safe(  # noqa: S308 - every value is escaped
+        f'<th scope="col" aria-sort="{state}"><a class="sort" href="{escape(order.href(key))}" '
+        f'title="{escape(hint)}">{text}<span class="arrow" aria-hidden="true">{arrow}</span></a></th>'
+    )
+
+
 @register.simple_tag
 def address(name: str) -> str:
     """{% url name %} for a URL name without arguments, reversed once (core.addresses)."""

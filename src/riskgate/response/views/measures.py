@@ -3,7 +3,6 @@ measure with its progress, quantities, control rules and lifting, and its eviden
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -11,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from riskgate.core import audit
+from riskgate.core import audit, listing
 from riskgate.core.access import MAX_ID, permission_required, pk_or_404
 from riskgate.core.actions import Action, dispatch
 from riskgate.core.forms import add_service_errors
+from riskgate.core.listing import by
 from riskgate.core.permissions import Permission
 from riskgate.warnings.queries import basis_from_request
 
@@ -23,6 +23,18 @@ from ..models import MeasureOrder
 from ..queries import measures as queries
 from ..queries.common import decides
 from ..services import measures as services
+
+
+COLUMNS = {
+    "reference": by("id"),
+    "kind": by("kind__name"),
+    "target": by("target"),
+    "warning": by("warning__lineage_id", "warning__version"),
+    "lead": by("lead_unit__name"),
+    "deadline": by("deadline"),
+    "status": by("status"),
+    "ordered": by("ordered_at", descending_first=True),
+}
 
 
 @permission_required(Permission.RESPONSE_MEASURE_VIEW)
@@ -40,13 +52,12 @@ def measure_list(request):
                 Q(lead_unit__path__startswith=organisation.path)
                 | Q(cooperating_units__path__startswith=organisation.path)
             ).distinct()
-    page = Paginator(orders.order_by("-ordered_at", "-id"), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "response/list.html",
         {
+            **listing.page_of(request, orders, COLUMNS, "-ordered"),
             "form": form,
-            "page": page,
             "can_order": request.user.has_permission(Permission.RESPONSE_MEASURE_ORDER),
         },
     )

@@ -5,17 +5,17 @@ authority (the lifting decision)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from riskgate.core import audit
+from riskgate.core import audit, listing
 from riskgate.core.access import MAX_ID, login_required, permission_required, pk_or_404
 from riskgate.core.actions import Action, dispatch
 from riskgate.core.forms import add_service_errors
+from riskgate.core.listing import by
 from riskgate.core.permissions import Permission
 from riskgate.warnings.queries import basis_from_request
 
@@ -39,11 +39,22 @@ from ..services.common import elimination_confirmed
 S = ObligationStatus
 
 
+COLUMNS = {
+    "reference": by("id"),
+    "enterprise": by("enterprise__name"),
+    "warning": by("warning__title"),
+    "due": by("report_due"),
+    "institution": by("institution__name"),
+    "status": by("status"),
+    "created": by("created_at", descending_first=True),
+}
+
+
 @login_required
 def obligation_list(request):
     items = queries.visible(request.user).select_related("enterprise", "warning", "institution")
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
-    return render(request, "response/obligation_list.html", {"page": page})
+    context = listing.page_of(request, items, COLUMNS, "-created")
+    return render(request, "response/obligation_list.html", context)
 
 
 @permission_required(Permission.RESPONSE_MEASURE_ORDER)

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from riskgate.core import audit
+from riskgate.core import audit, listing
 from riskgate.core.access import login_required, permission_required, pk_or_404
 from riskgate.core.actions import Action, dispatch
 from riskgate.core.forms import add_service_errors
+from riskgate.core.listing import by
 from riskgate.core.permissions import Permission
 
 from ..forms import EnforcementForm, RecallAssessmentForm, RecallForm, RecallPlanForm, RecallProgressForm
@@ -24,15 +25,25 @@ from ..queries.concerns import for_enterprise
 from ..services import recalls
 
 
+COLUMNS = {
+    "reference": by("id"),
+    "product": by("brand", "model", "product"),
+    "enterprise": by("enterprise__name"),
+    "kind": by("kind", "recall_type"),
+    "units": by("affected_units", descending_first=True),
+    "status": by("status"),
+    "created": by("created_at", descending_first=True),
+}
+
+
 @login_required
 def recall_list(request):
     items = queries.visible(request.user).select_related("enterprise")
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "response/recall_list.html",
         {
-            "page": page,
+            **listing.page_of(request, items, COLUMNS, "-created"),
             "can_manage": request.user.has_permission(Permission.RESPONSE_RECALL_MANAGE),
         },
     )

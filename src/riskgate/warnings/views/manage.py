@@ -5,17 +5,17 @@ services decide who may do what."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from riskgate.core import audit
+from riskgate.core import audit, listing
 from riskgate.core.access import MAX_ID, permission_required, pk_or_404
 from riskgate.core.actions import Action, dispatch
 from riskgate.core.forms import add_service_errors
+from riskgate.core.listing import by
 from riskgate.core.permissions import Permission
 
 from .. import cap, queries, services
@@ -41,16 +41,32 @@ def _notice_or_404(request, pk: int) -> WarningNotice:
     return managed_notice_or_404(request.user, pk)
 
 
+MANAGE_COLUMNS = {
+    "reference": by("lineage_id", "version"),
+    "title": by("title"),
+    "level": by("level"),
+    "status": by("status"),
+    "organisation": by("organisation__name"),
+    "drafter": by("drafted_by__username"),
+    "updated": by("updated_at", descending_first=True),
+}
+INBOX_COLUMNS = {
+    "delivered": by("delivered_at", descending_first=True),
+    "warning": by("notice__title"),
+    "level": by("notice__level"),
+    "organisation": by("organisation__name"),
+}
+
+
 @permission_required(Permission.WARNING_VIEW)
 def manage_list(request):
     form = ManageFilterForm(request.GET or None)
     items = queries.managed(request.user)
     if form.is_valid() and form.cleaned_data["status"]:
         items = items.filter(status=form.cleaned_data["status"])
-    page = Paginator(items.order_by("-updated_at", "-id"), 50).get_page(request.GET.get("page"))
     context = {
+        **listing.page_of(request, items.select_related("organisation", "drafted_by"), MANAGE_COLUMNS, "-updated"),
         "form": form,
-        "page": page,
         "can_draft": request.user.has_permission(Permission.WARNING_DRAFT),
         "bases": queries.assessments_without_warning(request.user)[:20],
     }
@@ -281,9 +297,8 @@ PRINCIPAL_FORMS = {"adjust", "link_assessment", "confirm"}
 
 @permission_required(Permission.WARNING_RECEIVE)
 def inbox_list(request):
-    items = inbox.inbox(request.user).order_by("-delivered_at", "-id")
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
-    return render(request, "warnings/inbox.html", {"page": page})
+    items = inbox.inbox(request.user).select_related("notice", "organisation")
+    return render(request, "warnings/inbox.html", listing.page_of(request, items, INBOX_COLUMNS, "-delivered"))
 
 
 def _recipient_or_404(request, pk: int) -> Recipient:
