@@ -32,3 +32,6 @@ DECLARATION_HISTORY_DIR = tempfile.mkdtemp(prefix="riskgate-test-history-")
 # The audit chain's checkpoints: a file per run that only the tests which write checkpoints fill (each with
 # its own file), so that the development machine's var/audit-checkpoints.jsonl is never read or written.
 AUDIT_CHECKPOINT_FILE = Path(tempfile.mkdtemp(prefix="riskgate-test-audit-")) / "checkpoints.jsonl"  # noqa: F405
+
+# Exported files (core.exports): a temporary folder per run.
+EXPORT_DIR = Path(tempfile.mkdtemp(prefix="riskgate-test-exports-"))  # noqa: F405

@@ -77,6 +77,7 @@ app.conf.update(
             "schedule": crontab(minute=23, hour="*/6"),
         },
         "purge-rate-events": {"task": "riskgate.core.tasks.purge_rate_events", "schedule": crontab(minute=41)},
+        "purge-exports": {"task": "riskgate.core.tasks.purge_exports", "schedule": crontab(minute="*/15")},
         "clear-expired-sessions": {
             "task": "riskgate.accounts.tasks.clear_expired_sessions",
             "schedule": crontab(minute=5, hour="*/6"),

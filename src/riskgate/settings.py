@@ -295,6 +295,13 @@ EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 10)
 MAX_UPLOAD_BODY_BYTES = env_int("MAX_UPLOAD_BODY_BYTES", 3 * EVIDENCE_MAX_BYTES + 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
+# Long lists exported by background jobs (core.exports): files outside the web root, each kept for its owner
+# EXPORT_TTL_HOURS and then deleted by purge_exports; a job running longer than EXPORT_STALE_MINUTES is failed.
+EXPORT_DIR = Path(env_str("EXPORT_DIR", str(VAR_DIR / "exports")))
+EXPORT_TTL_HOURS = env_int("EXPORT_TTL_HOURS", 24)
+EXPORT_STALE_MINUTES = env_int("EXPORT_STALE_MINUTES", 30)
+EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 1_000_000)
+
 # Declaration history for retro-screening (追溯调查): Parquet parts appended by export_declaration_history.
 DECLARATION_HISTORY_DIR = Path(env_str("DECLARATION_HISTORY_DIR", str(VAR_DIR / "declaration-history")))
 # How long a file merged into a larger part stays on disk for a retro-screening that listed it before the merge.

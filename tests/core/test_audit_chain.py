@@ -10,6 +10,7 @@ from riskgate.accounts import services
 from riskgate.core import audit
 from riskgate.core.models import AuditEvent, AuditHead
 from tests.accounts.factories import fresh_uscc
+from tests.core.exporting import exported
 
 
 def make_events(n=5):
@@ -153,8 +154,7 @@ def test_auditor_filters_and_exports_the_trail_as_csv(world):
     assert b"view" in page.content and "西安秦岭示例进出口贸易有限公司".encode() in page.content
     partial = client.get("/audit/", {"action": "view"}, HTTP_HX_REQUEST="true")
     assert b"<html" not in partial.content and b"view" in partial.content
-    export = client.get("/audit/export.csv", {"action": "view"})
-    body = b"".join(export.streaming_content).decode("utf-8")
+    body = exported(client, "core.audit", query={"action": "view"}).decode("utf-8")
     lines = body.lstrip("\ufeff").strip().splitlines()
     assert lines[0].startswith("seq,at,actor")
     assert len(lines) == 2 and ",view," in lines[1] and "xian" in lines[1]

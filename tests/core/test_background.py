@@ -134,6 +134,7 @@ def test_periodic_jobs_are_scheduled_and_run():
         "riskgate.warnings.tasks.follow_up_emergencies",
         "riskgate.response.tasks.watch_recalls",
         "riskgate.core.tasks.purge_rate_events",
+        "riskgate.core.tasks.purge_exports",
         "riskgate.targeting.tasks.export_history",
         "riskgate.response.tasks.lift_expired",
         "riskgate.response.tasks.lift_expired_warnings",

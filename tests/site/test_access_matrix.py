@@ -123,7 +123,13 @@ def ui_matrix(world) -> dict[str, Entry]:
         "site:home": Entry(PUBLIC),  # the public home for a visitor, the role home once signed in
         "site:chain": Entry(XIAN_ITEM_READERS, kwargs={"kind": "information", "pk": world.xian_item.pk}),
         "core:audit_list": Entry(AUDITORS),
-        "core:audit_export": Entry(AUDITORS),
+        "core:exports": Entry(SIGNED_IN),
+        "core:export_create": Entry(
+            INTAKE_EXPORTERS, "post", data={"kind": "intake.information", "format": "csv", "query": "q=矩阵"}
+        ),
+        # An export is its owner's alone (the Xi'an bureau officer's here).
+        "core:export": Entry({"bureau_officer"}, kwargs={"pk": world.export_job.pk}),
+        "core:export_download": Entry({"bureau_officer"}, kwargs={"pk": world.export_job.pk}),
         "core:audit_verify": Entry(AUDITORS),
         "core:healthz": Entry(PUBLIC),
         "set_language": Entry(PUBLIC, "post", data={"language": "en", "next": "/"}),
@@ -139,8 +145,6 @@ def ui_matrix(world) -> dict[str, Entry]:
         "accounts:token_create": Entry(ADMINS),
         "accounts:token_revoke": Entry(ADMINS, "post", kwargs={"pk": token.pk}, data={"reason": "matrix"}),
         "intake:list": Entry(INTAKE_VIEWERS),
-        "intake:export_csv": Entry(INTAKE_EXPORTERS),
-        "intake:export_xlsx": Entry(INTAKE_EXPORTERS),
         "intake:create": Entry(INTAKE_CREATORS),
         "intake:detail": Entry(XIAN_ITEM_READERS, kwargs={"pk": world.xian_item.pk}),
         "intake:transition": Entry(
@@ -566,6 +570,10 @@ def matrix_world(world):
     )
     world.import_job.file.save("p.csv", ContentFile(b"external_id,title,hazard_types\n"), save=True)
     world.import_job.rejections.save("r.csv", ContentFile(b"line,kind,reason\n"), save=True)
+    from riskgate.core import exports
+
+    world.export_job = exports.start(world.user("xian"), "intake.information", "csv", "q=矩阵")
+    exports.run(world.export_job.pk)
     _matrix_assessment(world)
     return world
 

@@ -1216,3 +1216,85 @@ def test_a_long_list_shows_its_total_and_page_numbers_and_jumps_to_a_page_keepin
     page.wait_for_url("**/audit/?action=matrix.bulk&page=2")
     assert page.locator("#main tbody tr").count() == 50
     assert not page.console_errors
+
+
+def _verified_items(live_world, titles, user="xian"):
+    from riskgate.intake import services
+    from riskgate.intake.models import RiskInformation, Status
+
+    for title in titles:
+        info = services.create_information(
+            live_world.user(user),
+            data={
+                "source_type": "consumer_complaint",
+                "channel": "hotline",
+                "title": title,
+                "hazard_types": ["physical"],
+            },
+        )
+        RiskInformation.objects.filter(pk=info.pk).update(status=Status.VERIFIED)
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
+def test_an_officer_sorts_a_list_by_its_headers_and_reads_it_as_cards_on_a_phone(
+    browser, live_server, live_world, viewport
+):
+    """Issue 26.4: a header sorts the list (again: the other way); below 600 px each row is a card whose values
+    are named by their columns, the sortable headers stay as a row of links, and nothing scrolls sideways."""
+    _verified_items(live_world, ["排序乙 电热水壶", "排序甲 充电宝", "排序丙 吹风机"])
+    page = sign_in(browser, live_server, "xian", live_world.password, viewport=viewport)
+    page.goto(f"{live_server.url}/intake/?q=排序")
+    titles = page.locator("#main tbody tr td:nth-child(2) a")
+    assert titles.all_inner_texts() == ["排序丙 吹风机", "排序甲 充电宝", "排序乙 电热水壶"]  # newest first
+    header = page.locator("#main thead th", has_text="标题")
+    assert header.get_attribute("aria-sort") == "none" and header.is_visible()
+    header.get_by_role("link").click()
+    page.wait_for_url("**sort=title")
+    assert titles.all_inner_texts() == ["排序丙 吹风机", "排序乙 电热水壶", "排序甲 充电宝"]
+    assert page.locator("#main thead th", has_text="标题").get_attribute("aria-sort") == "ascending"
+    page.locator("#main thead th", has_text="标题").get_by_role("link").click()
+    page.wait_for_url("**sort=-title")
+    assert titles.all_inner_texts() == ["排序甲 充电宝", "排序乙 电热水壶", "排序丙 吹风机"]
+    row = page.locator("#main tbody tr").first
+    display = row.evaluate("el => getComputedStyle(el).display")
+    status = row.locator("td").last
+    assert status.get_attribute("data-label") == "状态"
+    if viewport["width"] < 600:
+        assert display == "block", "a card per row on a phone"
+        label = status.evaluate("el => getComputedStyle(el, '::before').content")
+        assert label == '"状态"'
+        assert not page.locator("#main thead th", has_text="原产国").is_visible()  # not sortable: not a sort link
+        assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+    else:
+        assert display == "table-row"
+        assert page.locator("#main thead th", has_text="原产国").is_visible()
+    assert not page.console_errors
+
+
+def test_a_long_export_runs_in_the_background_and_the_page_offers_the_file_when_done(browser, live_server, live_world):
+    """Issue 26.4: the export button records a job and opens its page; the page follows the worker's progress
+    without a reload and offers the download when the file is written."""
+    from riskgate.core import exports
+    from riskgate.core.models import ExportJob, ExportStatus
+
+    _verified_items(live_world, ["导出测试 充电宝", "导出测试 电热水壶"])
+    page = sign_in(browser, live_server, "xian", live_world.password)
+    page.goto(f"{live_server.url}/intake/?q=导出测试")
+    page.get_by_role("button", name="导出 CSV").click()
+    page.wait_for_url("**/exports/*/")
+    assert page.locator(".export-state").inner_text() == "已完成"  # a short export is done by the time it shows
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载文件").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert text.startswith("编号,信息来源") and "导出测试 充电宝" in text and len(text.strip().splitlines()) == 3
+    # A long one: the page shows how far the worker has got and asks again until the file is there.
+    job = ExportJob.objects.get()
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, total=27_000, done=10_000, file="")
+    page.goto(f"{live_server.url}/exports/{job.pk}/")
+    assert "已导出 10000 / 27000 条" in page.locator("#export-status").inner_text()
+    assert page.locator("#export-bar").get_attribute("value") == "37"
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.QUEUED)
+    exports.run(job.pk)
+    page.get_by_role("link", name="下载文件").wait_for(timeout=5000)
+    assert page.locator(".export-state").inner_text() == "已完成"
+    assert not page.console_errors

@@ -15,6 +15,7 @@ class CoreConfig(AppConfig):
 
         from riskgate.celery import app  # noqa: F401
 
+        from . import audit_exports  # noqa: F401 - registers the audit trail's export (core.exports)
         from .text import validate_text
 
         forms.CharField.default_validators = [*forms.CharField.default_validators, validate_text]

@@ -234,6 +234,56 @@ class RateEvent(models.Model):
         return f"{self.bucket} {self.key[:8]} {self.at:%Y-%m-%d %H:%M}"
 
 
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("正在导出")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+    EXPIRED = "expired", _("已过期删除")
+
+
+class ExportJob(models.Model):
+    """A list exported to a file by a background job (core.exports): its owner's filters, progress and file.
+    Only its owner reads it; the file is kept for EXPORT_TTL_HOURS and then deleted."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导出人"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("导出内容"), max_length=40)
+    format = models.CharField(_("格式"), max_length=4)
+    query = models.TextField(_("筛选条件"), blank=True)  # the list's address parameters, URL-encoded
+    language = models.CharField(max_length=10)
+    status = models.CharField(_("状态"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    total = models.PositiveIntegerField(_("总条数"), null=True, blank=True)
+    done = models.PositiveIntegerField(_("已导出条数"), default=0)
+    file = models.CharField(max_length=200, blank=True)  # a name under EXPORT_DIR, never a URL
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("文件保留至"))
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"]), models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.format} #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED, ExportStatus.EXPIRED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        return min(99, round(100 * self.done / self.total)) if self.total else 0
+
+
 # ----- abstract bases the domain models share ----------------------------------------------------------------
 
 

@@ -6,8 +6,6 @@ apostrophe, and control characters that no XLSX may hold are dropped. A title fr
 import csv
 from collections.abc import Iterable
 
-from django.http import HttpResponse, StreamingHttpResponse
-
 from .text import strip_control
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -49,13 +47,8 @@ def write_csv(target, header: list, rows: Iterable[Iterable]) -> None:
         writer.writerow(row(values))
 
 
-def csv_response(filename: str, header: list, rows: Iterable[Iterable]) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def xlsx_response(filename: str, sheet_name: str, header: list, rows: Iterable[Iterable]) -> HttpResponse:
+def write_xlsx(target, sheet_name: str, header: list, rows: Iterable[Iterable]) -> None:
+    """An XLSX of one sheet into `target` (a path or a file-like object), written row by row."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -63,7 +56,4 @@ def xlsx_response(filename: str, sheet_name: str, header: list, rows: Iterable[I
     sheet.append(row(header))
     for values in rows:
         sheet.append(row(values))
-    response = HttpResponse(content_type=XLSX)
-    workbook.save(response)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    workbook.save(target)

@@ -40,3 +40,17 @@ def purge_rate_events() -> int:
 def worker_health(token: str) -> dict:
     """Echo a token with the worker's host name: proves a round trip through the broker."""
     return {"token": token, "worker": socket.gethostname()}
+
+
+@shared_task(name="riskgate.core.tasks.run_export")
+def run_export(job_id: int) -> str:
+    from .exports import run
+
+    return run(job_id)
+
+
+@shared_task(name="riskgate.core.tasks.purge_exports")
+def purge_exports() -> int:
+    from .exports import purge
+
+    return purge()

@@ -1,13 +1,19 @@
-"""The audit trail for auditors (filter, CSV export, chain check), and health."""
+"""The audit trail for auditors (filter, chain check), exports of long lists as background jobs (core.exports),
+and health."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import FileResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from . import audit, listing, queries, tabular
-from .access import permission_required
+from . import audit, exports, listing, queries, tabular
+from .access import login_required, permission_required, pk_or_404
 from .forms import AuditFilterForm
 from .listing import by
 from .permissions import Permission
@@ -38,51 +44,59 @@ def audit_list(request):
         changes=audit.facts(filter=request.GET.dict()),
     )
     template = "core/_audit_rows.html" if request.htmx else "core/audit_list.html"
-    return render(request, template, {**listed, "form": form})
+    return render(request, template, {**listed, "form": form, "export_formats": ("csv",)})
 
 
-@permission_required(Permission.AUDIT_EVENT_EXPORT)
-def audit_export(request):
-    form, events = _filtered_events(request)
-    audit.record(
-        actor=request.user,
-        action="audit.exported",
-        object_type="core.auditevent",
-        changes=audit.facts(filter=request.GET.dict()),
+@login_required
+@require_POST
+def export_create(request):
+    """Queue an export of the list the officer is looking at (its address parameters come in `query`)."""
+    try:
+        job = exports.start(request.user, request.POST.get("kind", ""), request.POST.get("format", ""),
+                            request.POST.get("query", ""))  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        kind = exports.KINDS.get(request.POST.get("kind", ""))
+        back = reverse(kind.back) if kind else reverse("site:home")
+        query = request.POST.get("query", "")
+        return redirect(f"{back}?{query}" if query and kind else back)
+    return redirect("core:export", pk=job.pk)
+
+
+def _export_or_404(request, pk: int):
+    return pk_or_404(exports.visible(request.user), pk)
+
+
+@login_required
+def export_detail(request, pk: int):
+    """The job's progress (the fragment alone for htmx, which polls it until the job finishes) and the download."""
+    job = _export_or_404(request, pk)
+    context = {"job": job, "kind": exports.kind_of(job), "available": exports.path_of(job) is not None}
+    template = "core/_export_status.html" if request.htmx else "core/export_detail.html"
+    return render(request, template, context)
+
+
+@login_required
+def export_list(request):
+    jobs = exports.visible(request.user)
+    return render(request, "core/export_list.html", {"page": Paginator(jobs, 50).get_page(request.GET.get("page"))})
+
+
+@login_required
+def export_download(request, pk: int):
+    job = _export_or_404(request, pk)
+    kind = exports.kind_of(job)
+    path = exports.path_of(job)
+    if kind is None or path is None or not request.user.has_permission(kind.permission):
+        return render(request, "core/export_gone.html", {"job": job}, status=410)
+    exports.downloaded(request.user, job)
+    stamp = timezone.localtime(job.finished_at).strftime("%Y%m%d-%H%M%S")
+    return FileResponse(
+        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        as_attachment=True,
+        filename=f"{kind.filename}-{stamp}.{job.format}",
+        content_type=tabular.XLSX if job.format == "xlsx" else "text/csv; charset=utf-8",
     )
-    header = [
-        "seq",
-        "at",
-        "actor",
-        "organisation",
-        "action",
-        "object_type",
-        "object_id",
-        "object",
-        "changes",
-        "ip",
-        "reason",
-        "hash",
-    ]
-
-    rows = (
-        [
-            e.seq,
-            e.at.isoformat(),
-            e.actor_repr,
-            e.organisation_id or "",
-            e.action,
-            e.object_type,
-            e.object_id,
-            e.object_repr,
-            audit.json_text(e.changes),
-            e.ip or "",
-            e.reason,
-            e.hash,
-        ]
-        for e in events.order_by("seq").iterator(chunk_size=2000)
-    )
-    return tabular.csv_response(f"audit-{timezone.now():%Y%m%d-%H%M%S}.csv", header, rows)
 
 
 @permission_required(Permission.AUDIT_CHAIN_VERIFY)

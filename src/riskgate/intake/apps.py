@@ -6,3 +6,6 @@ class IntakeConfig(AppConfig):
     name = "riskgate.intake"
     label = "intake"
     verbose_name = _("风险信息采集")
+
+    def ready(self) -> None:
+        from . import exports  # noqa: F401 - registers the list's export (core.exports)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.core.access import get_visible_or_404
+from riskgate.core.listing import by
 from riskgate.core.models import HSCode
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
@@ -19,6 +20,20 @@ from .linking import visible_proposals
 from .models import ImportJob, LinkStatus, Reward, RiskInformation, Status
 
 RECENT = 10
+
+# The officer's list of risk information: its sortable columns (core.listing) and default order; the export of
+# the list follows the same order.
+LIST_COLUMNS = {
+    "reference": by("id"),
+    "title": by("title"),
+    "source": by("source_type", "external_system"),
+    "notified": by("notified_on", descending_first=True),
+    "received": by("received_at", descending_first=True),
+    "urgency": by("urgency", "status_since", descending_first=True),
+    "status": by("status", "status_since"),
+}
+LIST_ORDER = "-received"
+
 
 def information(
     principal: Principal,

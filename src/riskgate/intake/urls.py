@@ -5,8 +5,6 @@ from . import views
 app_name = "intake"
 urlpatterns = [
     path("intake/", views.information_list, name="list"),
-    path("intake/export.csv", views.information_export, {"fmt": "csv"}, name="export_csv"),
-    path("intake/export.xlsx", views.information_export, {"fmt": "xlsx"}, name="export_xlsx"),
     path("intake/new/", views.information_create, name="create"),
     path("intake/<int:pk>/", views.information_detail, name="detail"),
     path("intake/<int:pk>/transition/", views.information_transition, name="transition"),

@@ -6,13 +6,12 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from riskgate.core import audit, listing, tabular
+from riskgate.core import audit, listing
 from riskgate.core.access import permission_required
 from riskgate.core.actions import Action, dispatch
 from riskgate.core.countries import country_name
@@ -41,43 +40,6 @@ from .forms import (
 )
 from .models import TRANSITIONS, LinkProposal, LinkStatus, RewardStatus, RiskInformation, Status
 
-EXPORT_LIMIT = 100_000
-EXPORT_COLUMNS = [
-    ("reference", "编号"),
-    ("source", "信息来源"),
-    ("channel", "渠道"),
-    ("status", "状态"),
-    ("urgency", "紧急程度"),
-    ("title", "标题"),
-    ("product_name", "产品名称"),
-    ("brand", "品牌"),
-    ("model", "型号"),
-    ("batch", "批次"),
-    ("product_category", "产品类别"),
-    ("hs_code", "HS 编码"),
-    ("origin_countries", "原产国"),
-    ("notifying_country", "通报国"),
-    ("hazard_types", "危害类型"),
-    ("hazard_detail", "危害详情"),
-    ("notified_on", "通报日期"),
-    ("received_at", "接收时间"),
-    ("organisation", "负责机构"),
-    ("external", "外部编号"),
-]
-
-
-# The list's sortable columns (core.listing); the export follows the same order.
-COLUMNS = {
-    "reference": by("id"),
-    "title": by("title"),
-    "source": by("source_type", "external_system"),
-    "notified": by("notified_on", descending_first=True),
-    "received": by("received_at", descending_first=True),
-    "urgency": by("urgency", "status_since", descending_first=True),
-    "status": by("status", "status_since"),
-}
-DEFAULT_ORDER = "-received"
-
 
 def _filtered(request):
     form = InformationFilterForm(request.GET or None, principal=request.user)
@@ -87,61 +49,17 @@ def _filtered(request):
 @permission_required(Permission.INTAKE_INFORMATION_VIEW)
 def information_list(request):
     form, items = _filtered(request)
-    listed = listing.page_of(request, items.select_related("organisation"), COLUMNS, DEFAULT_ORDER)
+    listed = listing.page_of(request, items.select_related("organisation"), queries.LIST_COLUMNS, queries.LIST_ORDER)
     deadlines.mark_overdue(listed["page"].object_list)
     context = {
         **listed,
         "form": form,
         "can_export": request.user.has_permission(Permission.INTAKE_INFORMATION_EXPORT),
+        "export_formats": ("csv", "xlsx"),
         "can_create": request.user.has_permission(Permission.INTAKE_INFORMATION_CREATE),
         "can_import": request.user.has_permission(Permission.INTAKE_IMPORT_RUN),
     }
     return render(request, "intake/_rows.html" if request.htmx else "intake/list.html", context)
-
-
-def _row(info: RiskInformation) -> list:
-    return [
-        info.reference,
-        info.get_source_type_display(),
-        info.get_channel_display(),
-        info.get_status_display(),
-        info.get_urgency_display(),
-        info.title,
-        info.product_name,
-        info.brand,
-        info.model,
-        info.batch,
-        info.product_category,
-        info.hs_code_id or "",
-        " ".join(info.origin_countries),
-        info.notifying_country,
-        " ".join(str(HazardType(h).label) for h in info.hazard_types),
-        info.hazard_detail,
-        info.notified_on.isoformat() if info.notified_on else "",
-        timezone.localtime(info.received_at).strftime("%Y-%m-%d %H:%M"),
-        info.organisation.name,
-        f"{info.external_system} {info.external_id}".strip(),
-    ]
-
-
-@permission_required(Permission.INTAKE_INFORMATION_EXPORT)
-def information_export(request, fmt: str):
-    """CSV or XLSX of the filtered items in scope; reporters' personal data are never exported."""
-    form, items = _filtered(request)
-    order = listing.sorting(request.GET, COLUMNS, DEFAULT_ORDER)
-    items = listing.ordered(items.select_related("organisation"), order)[:EXPORT_LIMIT]
-    audit.record(
-        actor=request.user,
-        action="intake.exported",
-        object_type="intake.riskinformation",
-        changes=audit.facts(format=fmt, filter=request.GET.dict()),
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    header = [str(_(label)) for _key, label in EXPORT_COLUMNS]
-    rows = (_row(info) for info in items.iterator(chunk_size=2000))
-    if fmt == "xlsx":
-        return tabular.xlsx_response(f"risk-information-{stamp}.xlsx", _("风险信息"), header, rows)
-    return tabular.csv_response(f"risk-information-{stamp}.csv", header, rows)
 
 
 @permission_required(Permission.INTAKE_INFORMATION_VIEW)

@@ -33,7 +33,6 @@ from .forms import (
 from .models import RuleStatus, TaskStatus
 from .services import inspection, screening, supervision
 
-
 RULE_COLUMNS = {
     "reference": by("lineage_id", "version"),
     "action": by("action", "sampling_rate"),

@@ -15,6 +15,7 @@ from django.utils.translation import npgettext
 from riskgate.core.addresses import address as reversed_once
 from riskgate.core.audit_labels import action_label as label_of_action
 from riskgate.core.audit_labels import actor_label, change_rows, object_label, verb_label
+from riskgate.core.exports import KINDS
 from riskgate.core.forms import plain_fields as render
 from riskgate.core.pickers import datalists
 from riskgate.core.text import has_chinese
@@ -180,6 +181,13 @@ def pager(context) -> str:
         f'<button type="submit">{go}</button></form>\n</nav>'
     )
     return mark_safe("".join(parts))  # noqa: S308 - every value is escaped or a number
+
+
+@register.filter
+def export_label(kind: str) -> str:
+    """What an export job holds, by its kind's label (core.exports); the kind's code if it is no longer known."""
+    known = KINDS.get(kind)
+    return str(known.label) if known else kind
 
 
 @register.simple_tag(takes_context=True)

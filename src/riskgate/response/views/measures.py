@@ -24,7 +24,6 @@ from ..queries import measures as queries
 from ..queries.common import decides
 from ..services import measures as services
 
-
 COLUMNS = {
     "reference": by("id"),
     "kind": by("kind__name"),

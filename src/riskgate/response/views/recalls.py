@@ -24,7 +24,6 @@ from ..queries.common import decides
 from ..queries.concerns import for_enterprise
 from ..services import recalls
 
-
 COLUMNS = {
     "reference": by("id"),
     "product": by("brand", "model", "product"),
