@@ -1,6 +1,8 @@
 """The officer's list of risk information as a file (core.exports): the list's filters and order, the items in the
 asker's jurisdiction, and never a reporter's personal data."""
 
+from collections.abc import Iterable, Iterator
+
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
@@ -40,29 +42,87 @@ COLUMNS = [
 ]
 
 
-def row(info: RiskInformation) -> list:
-    return [
-        info.reference,
-        info.get_source_type_display(),
-        info.get_channel_display(),
-        info.get_status_display(),
-        info.get_urgency_display(),
-        info.title,
-        info.product_name,
-        info.brand,
-        info.model,
-        info.batch,
-        info.product_category,
-        info.hs_code_id or "",
-        " ".join(info.origin_countries),
-        info.notifying_country,
-        " ".join(str(HazardType(h).label) for h in info.hazard_types),
-        info.hazard_detail,
-        info.notified_on.isoformat() if info.notified_on else "",
-        timezone.localtime(info.received_at).strftime("%Y-%m-%d %H:%M"),
-        info.organisation.name,
-        f"{info.external_system} {info.external_id}".strip(),
-    ]
+# The columns read for the file, as plain values: building a model object per row (with its description,
+# source record and search tokens) made the export 20 times slower than the query (bench/exports).
+FIELDS = (
+    "id",
+    "source_type",
+    "channel",
+    "status",
+    "urgency",
+    "title",
+    "product_name",
+    "brand",
+    "model",
+    "batch",
+    "product_category",
+    "hs_code_id",
+    "origin_countries",
+    "notifying_country",
+    "hazard_types",
+    "hazard_detail",
+    "notified_on",
+    "received_at",
+    "organisation__name",
+    "external_system",
+    "external_id",
+)
+
+
+def _labels(field: str) -> dict:
+    return {value: str(label) for value, label in RiskInformation._meta.get_field(field).choices}
+
+
+def rows_of(values: Iterable[tuple]) -> Iterator[list]:
+    """The file's rows from FIELDS' values, every code shown by its label in the active language."""
+    sources, channels, statuses, urgencies = (_labels(f) for f in ("source_type", "channel", "status", "urgency"))
+    hazards = {value: str(label) for value, label in HazardType.choices}
+    zone = timezone.get_current_timezone()
+    for (
+        pk,
+        source,
+        channel,
+        status,
+        urgency,
+        title,
+        product,
+        brand,
+        model,
+        batch,
+        category,
+        hs_code,
+        origins,
+        notifying,
+        hazard_types,
+        hazard_detail,
+        notified_on,
+        received_at,
+        organisation,
+        system,
+        external_id,
+    ) in values:
+        yield [
+            f"RI{pk:08d}",
+            sources.get(source, source),
+            channels.get(channel, channel),
+            statuses.get(status, status),
+            urgencies.get(urgency, urgency),
+            title,
+            product,
+            brand,
+            model,
+            batch,
+            category,
+            hs_code or "",
+            " ".join(origins or ()),
+            notifying,
+            " ".join(hazards.get(h, h) for h in hazard_types or ()),
+            hazard_detail,
+            notified_on.isoformat() if notified_on else "",
+            received_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            organisation,
+            f"{system} {external_id}".strip(),
+        ]
 
 
 def items(principal: Principal, query: QueryDict):
@@ -76,13 +136,13 @@ def items(principal: Principal, query: QueryDict):
                 for name, errors in form.errors.items()
             ]
         )
-    found = queries.information(principal, **form.criteria()).select_related("organisation")
+    found = queries.information(principal, **form.criteria())
     return listing.ordered(found, listing.sorting(query, queries.LIST_COLUMNS, queries.LIST_ORDER))
 
 
 def rows(principal: Principal, query: QueryDict):
     found = items(principal, query)
-    return found.count(), (row(info) for info in found.iterator(chunk_size=2000))
+    return found.count(), rows_of(found.values_list(*FIELDS).iterator(chunk_size=2000))
 
 
 register(
