@@ -47,6 +47,7 @@ def pages(user) -> list[tuple[str, str | None]]:
 
     from riskgate.accounts.models import Organisation, OrganisationKind
     from riskgate.assessment.models import Assessment
+    from riskgate.core import exports
     from riskgate.intake.models import RiskCase, RiskInformation
     from riskgate.response.models import Recall
     from riskgate.response.queries import measures, obligations, recalls
@@ -119,6 +120,8 @@ def pages(user) -> list[tuple[str, str | None]]:
         ("tokens", reverse("accounts:token_list")),
         ("two-factor", reverse("accounts:totp_setup")),
         ("audit", reverse("core:audit_list")),
+        ("exports", reverse("core:exports")),
+        ("export", first(exports.visible(user).order_by("-id"), "core:export")),
     ]
 
 

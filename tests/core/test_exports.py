@@ -42,7 +42,8 @@ def test_an_officer_exports_the_filtered_list_follows_it_and_downloads_the_file(
     _item(world, "导出丙 哈尔滨的", user="harbin")
     client = world.client_for("xian")
     list_page = client.get("/intake/?q=导出&sort=title").content.decode()
-    assert 'action="/exports/new/"' in list_page and 'name="query" value="q=%E5%AF%BC%E5%87%BA&amp;sort=title"' in list_page
+    assert 'action="/exports/new/"' in list_page
+    assert 'name="query" value="q=%E5%AF%BC%E5%87%BA&amp;sort=title"' in list_page
     with django_capture_on_commit_callbacks(execute=True):  # the worker runs once the request has committed
         response = _ask(client, "q=导出&sort=title&page=2")
     job = ExportJob.objects.get()

@@ -108,3 +108,35 @@ def test_the_same_notice_told_many_times_is_one_line(world):
     page = world.client_for("warning").get(reverse("site:home")).content.decode()
     panel = page.split('id="h-notes"')[1].split("</section>")[0]
     assert panel.count("接收方逾期未反馈") == 1 and "×9" in panel and "另一条通知" in panel
+
+
+def test_a_notification_is_stored_in_both_languages_and_read_in_the_readers(world, django_capture_on_commit_callbacks):
+    """Issue 26.3: notification titles were stored in the language the job ran in (Chinese), so an English
+    reader's home page showed Chinese. Each title is now written in both; one told before (Chinese only) shows
+    its Chinese marked as the original."""
+    from riskgate.core.models import Notification
+    from riskgate.intake import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        info = services.create_information(
+            world.user("xian"),
+            data={
+                "source_type": "consumer_complaint",
+                "channel": "hotline",
+                "title": "充电宝起火",
+                "hazard_types": ["physical"],
+                "urgency": "urgent",
+            },
+        )
+    note = Notification.objects.get(kind="intake.urgent", object_id=str(info.pk))
+    assert (note.title, note.title_en) == ("紧急风险信息：充电宝起火", "Urgent risk information: 充电宝起火")
+    Notification.objects.create(
+        organisation=note.organisation, permission=note.permission, kind="old", title="旧的通知", object_key="old"
+    )
+    client = world.client_for("warning")  # urgent items are told to the warning office at once
+    chinese = client.get(reverse("site:home")).content.decode().split('id="h-notes"')[1].split("</section>")[0]
+    assert "紧急风险信息：充电宝起火" in chinese and "Urgent" not in chinese
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("site:home")).content.decode().split('id="h-notes"')[1].split("</section>")[0]
+    assert "Urgent risk information: 充电宝起火" in english and "紧急风险信息" not in english
+    assert '<span lang="zh-Hans">旧的通知</span> <small class="original">(original Chinese)</small>' in english

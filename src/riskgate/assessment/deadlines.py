@@ -5,10 +5,10 @@ import datetime as dt
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from riskgate.core import audit
-from riskgate.core.notifications import notify_organisation
+from riskgate.core.notifications import in_both, notify_organisation
 from riskgate.core.permissions import Permission
 
 from .models import OPEN_STATUSES, Assessment, DueDateRule
@@ -50,16 +50,16 @@ def remind_and_escalate(now: dt.datetime | None = None) -> dict[str, int]:
 
 def _notify(assessment: Assessment, organisation, kind: str, now: dt.datetime) -> None:
     if kind == "assessment.due_soon":
-        title = _("研判即将到期（%(due)s）：%(title)s")
+        title = gettext_lazy("研判即将到期（%(due)s）：%(title)s")
     else:
-        title = _("研判已超过完成时限（%(due)s）：%(title)s")
+        title = gettext_lazy("研判已超过完成时限（%(due)s）：%(title)s")
     due = timezone.localtime(assessment.due_at).strftime("%Y-%m-%d %H:%M")
     notify_organisation(
         organisation=organisation,
         permission=Permission.ASSESSMENT_VIEW,
         about=assessment,
         kind=kind,
-        title=title % {"due": due, "title": assessment.title[:100]},
+        title=in_both(lambda: title % {"due": due, "title": assessment.title[:100]}),
         link=reverse("assessment:detail", kwargs={"pk": assessment.pk}),
         object_key=f"{assessment.pk}:{assessment.due_at.isoformat()}",
     )

@@ -198,6 +198,7 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("类型"), max_length=40)
     title = models.CharField(_("标题"), max_length=300)
+    title_en = models.CharField(_("英文标题"), max_length=300, blank=True)
     link = models.CharField(_("链接"), max_length=300, blank=True)
     object_key = models.CharField(max_length=100, blank=True, db_index=True)
     object_type = models.CharField(max_length=60, blank=True)

@@ -6,6 +6,7 @@ names the object it is about; each user is shown, and e-mailed, only those whose
 """
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 
 from django.apps import apps
 from django.conf import settings
@@ -13,9 +14,20 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.utils import translation
 
 from .models import Notification
 from .permissions import Permission
+
+
+def in_both(make: Callable[[], str]) -> list[str]:
+    """A notification's title in Chinese and in English (issue 26.3): `make` builds it with gettext, and is called
+    once in each language. A list, so that it travels through the job queue as it is."""
+    titles = []
+    for language in (settings.LANGUAGE_CODE, "en"):
+        with translation.override(language):
+            titles.append(str(make())[:300])
+    return titles
 
 
 def notify_organisation(
@@ -23,18 +35,20 @@ def notify_organisation(
     organisation,
     permission: Permission,
     kind: str,
-    title: str,
+    title: str | Sequence[str],
     link: str = "",
     object_key: str = "",
     about: Model | None = None,
 ) -> bool:
     """Notify the users of `organisation` who hold `permission` and may open `about`; a second call for the same
-    event does nothing. True if sent."""
+    event does nothing. True if sent. `title` is one text, or [Chinese, English] (`in_both`)."""
+    title, title_en = (title, "") if isinstance(title, str) else (title[0], title[1])
     note = Notification(
         organisation=organisation,
         permission=str(permission),
         kind=kind,
         title=title,
+        title_en=title_en,
         link=link,
         object_key=object_key,
         object_type=about._meta.label_lower if about is not None else "",
@@ -54,7 +68,8 @@ def notify_organisation(
     recipients = [user.email for user in users if user.has_permission(permission) and readable(user, [note])]
     if recipients:
         base = getattr(settings, "RISKGATE_BASE_URL", "")
-        send_mail(f"[RiskGate] {title}", f"{title}\n\n{base}{link}", None, recipients, fail_silently=False)
+        both = f"{title}\n{title_en}" if title_en and title_en != title else title
+        send_mail(f"[RiskGate] {title}", f"{both}\n\n{base}{link}", None, recipients, fail_silently=False)
     return True
 
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, LF and CR are text
@@ -50,3 +51,9 @@ HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 def has_chinese(value: str) -> bool:
     """Whether a text holds a Han character (a Chinese text, or a foreign one with Chinese in it)."""
     return bool(HAN.search(value or ""))
+
+
+def local(obj, field: str = "name") -> str:
+    """A text field in the active language: `<field>_en` in English where it is filled, else `<field>`."""
+    english = getattr(obj, f"{field}_en", "") if translation.get_language() == "en" else ""
+    return english or getattr(obj, field, "") or ""

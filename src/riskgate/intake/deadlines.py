@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from riskgate.accounts.models import Organisation
 from riskgate.core import audit
-from riskgate.core.notifications import notify_organisation
+from riskgate.core.notifications import in_both, notify_organisation
 from riskgate.core.permissions import Permission
 
 from .models import RiskInformation, Status, TimeLimit
@@ -95,7 +95,7 @@ def escalate_overdue(now: dt.datetime | None = None) -> dict[str, int]:
             organisation=org,
             permission=Permission.INTAKE_INFORMATION_PROCESS,
             kind="intake.overdue",
-            title=_("%(n)d 条风险信息超过处理时限") % {"n": count},
+            title=in_both(lambda count=count: _("%(n)d 条风险信息超过处理时限") % {"n": count}),
             link=reverse("intake:list") + "?overdue=on",
             object_key=f"{day}:{now:%H%M%S}",
         )

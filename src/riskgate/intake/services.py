@@ -1,5 +1,7 @@
 """All writes of risk information: entry by officers, workflow transitions; each validated, saved and audited."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -10,7 +12,7 @@ from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core import audit
 from riskgate.core.access import require
 from riskgate.core.jobs import enqueue_on_commit
-from riskgate.core.notifications import notify_organisation
+from riskgate.core.notifications import in_both, notify_organisation
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, person
 from riskgate.core.vocabulary import Urgency
@@ -141,24 +143,25 @@ def transition(
         )
         if to_status == Status.REPORTED:
             notify_on_commit(
-                info, warning_office(), kind="intake.reported", title=_("风险信息已上报：%s") % info.title[:120]
+                info, warning_office(), kind="intake.reported", title=lambda: _("风险信息已上报：%s") % info.title[:120]
             )
     return change
 
 
 def notify_urgent_on_commit(info: RiskInformation, organisation: Organisation | None) -> None:
     """Urgent information skips the queue: the organisation hears of it as soon as the item is stored."""
-    notify_on_commit(info, organisation, kind="intake.urgent", title=_("紧急风险信息：%s") % info.title[:120])
+    notify_on_commit(info, organisation, kind="intake.urgent", title=lambda: _("紧急风险信息：%s") % info.title[:120])
 
 
-def notify_on_commit(info: RiskInformation, organisation: Organisation | None, *, kind: str, title: str) -> None:
-    """Once the transaction commits, queue the in-app and e-mail notification of an organisation about an item."""
+def notify_on_commit(info: RiskInformation, organisation: Organisation | None, *, kind: str, title: Callable) -> None:
+    """Once the transaction commits, queue the in-app and e-mail notification of an organisation about an item;
+    `title` builds the title with gettext, in Chinese and in English (core.notifications.in_both)."""
     if organisation is None:
         return
-    enqueue_on_commit("riskgate.intake.tasks.notify_about", info.pk, organisation.pk, kind, str(title))
+    enqueue_on_commit("riskgate.intake.tasks.notify_about", info.pk, organisation.pk, kind, in_both(title))
 
 
-def notify_about(info_id: int, organisation_id: int, kind: str, title: str) -> bool:
+def notify_about(info_id: int, organisation_id: int, kind: str, title: str | list[str]) -> bool:
     """Notify an organisation about an item, once per kind of event (a retried task sends nothing more)."""
 
     organisation = Organisation.objects.get(pk=organisation_id)

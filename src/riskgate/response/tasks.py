@@ -34,7 +34,7 @@ def escalate_obligations() -> dict:
 @shared_task(
     name="riskgate.response.tasks.notify_obligation", autoretry_for=(OSError,), retry_backoff=True, max_retries=5
 )
-def notify_obligation(obligation_id: int, organisation_id: int, kind: str, title: str, key: str) -> bool:
+def notify_obligation(obligation_id: int, organisation_id: int, kind: str, title: str | list[str], key: str) -> bool:
     from riskgate.accounts.models import Organisation
     from riskgate.core.notifications import notify_organisation
 

@@ -1,5 +1,7 @@
 """Who may act on an assessment, moving it between stages, and telling organisations what happened."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +11,7 @@ from riskgate.accounts.models import Organisation
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.jobs import enqueue_on_commit
-from riskgate.core.notifications import notify_organisation
+from riskgate.core.notifications import in_both, notify_organisation
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, person
 from riskgate.core.scoping import ScopeMode
@@ -86,11 +88,12 @@ def sync_participants(assessment: Assessment) -> None:
 # ----- notifications -----------------------------------------------------------------------------------------
 
 
-def _notify_on_commit(assessment: Assessment, organisation: Organisation | None, kind: str, title) -> None:
+def _notify_on_commit(assessment: Assessment, organisation: Organisation | None, kind: str, title: Callable) -> None:
+    """Queue a notification; `title` builds it with gettext, in Chinese and in English (core.notifications)."""
     if organisation is None:
         return
     key = f"{assessment.pk}:{timezone.now().timestamp()}"  # one notification per event, however often retried
-    enqueue_on_commit("riskgate.assessment.tasks.notify", assessment.pk, organisation.pk, kind, str(title), key)
+    enqueue_on_commit("riskgate.assessment.tasks.notify", assessment.pk, organisation.pk, kind, in_both(title), key)
 
 
 def _notify_panel_on_commit(assessment: Assessment) -> None:
@@ -100,10 +103,12 @@ def _notify_panel_on_commit(assessment: Assessment) -> None:
         if seat.expert.user_id and seat.expert.user.organisation_id
     }
     for org in Organisation.objects.filter(pk__in=orgs):
-        _notify_on_commit(assessment, org, "assessment.panel", _("请对研判报告表态：%s") % assessment.title[:120])
+        _notify_on_commit(
+            assessment, org, "assessment.panel", lambda: _("请对研判报告表态：%s") % assessment.title[:120]
+        )
 
 
-def notify(assessment_id: int, organisation_id: int, kind: str, title: str, key: str) -> bool:
+def notify(assessment_id: int, organisation_id: int, kind: str, title: str | list[str], key: str) -> bool:
 
     organisation = Organisation.objects.get(pk=organisation_id)
     assessment = Assessment.objects.filter(pk=assessment_id).first()

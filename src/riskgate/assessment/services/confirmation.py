@@ -58,7 +58,10 @@ def decide(
         assessment.submitted_at = None
         _move(principal, assessment, Status.IN_PROGRESS, "returned", note)
         _notify_on_commit(
-            assessment, assessment.lead.organisation, "assessment.returned", _("研判报告被退回：%s") % assessment.title
+            assessment,
+            assessment.lead.organisation,
+            "assessment.returned",
+            lambda: _("研判报告被退回：%s") % assessment.title,
         )
         return assessment
     if decision == AMEND:
@@ -136,5 +139,5 @@ def reassess(principal: Principal, assessment: Assessment, *, reason: str, lead:
         reason=reason,
         changes=audit.facts(supersedes=assessment.pk, version=new.version),
     )
-    _notify_on_commit(new, lead.organisation, "assessment.assigned", _("重新研判任务：%s") % new.title[:120])
+    _notify_on_commit(new, lead.organisation, "assessment.assigned", lambda: _("重新研判任务：%s") % new.title[:120])
     return new

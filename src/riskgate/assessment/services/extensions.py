@@ -52,7 +52,10 @@ def request_extension(
         changes=audit.facts(due_at=assessment.due_at, requested=new_due_at),
     )
     _notify_on_commit(
-        assessment, assessment.organisation, "assessment.extension", _("研判延期申请：%s") % assessment.title[:120]
+        assessment,
+        assessment.organisation,
+        "assessment.extension",
+        lambda: _("研判延期申请：%s") % assessment.title[:120],
     )
     return change
 

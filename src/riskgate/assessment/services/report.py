@@ -221,6 +221,9 @@ def submit(principal: Principal, assessment: Assessment) -> Assessment:
     assessment.submitted_at = timezone.now()
     _move(principal, assessment, Status.SUBMITTED, "submitted")
     _notify_on_commit(
-        assessment, assessment.organisation, "assessment.submitted", _("研判报告待确认：%s") % assessment.title[:120]
+        assessment,
+        assessment.organisation,
+        "assessment.submitted",
+        lambda: _("研判报告待确认：%s") % assessment.title[:120],
     )
     return assessment

@@ -157,5 +157,5 @@ def request_assessment(
     for info in found:
         if InfoStatus.ASSESSMENT_REQUESTED in INTAKE_TRANSITIONS.get(info.status, set()):
             intake.transition(principal, info, to_status=InfoStatus.ASSESSMENT_REQUESTED, reason=assessment.reference)
-    _notify_on_commit(assessment, lead.organisation, "assessment.assigned", _("新的研判任务：%s") % title[:120])
+    _notify_on_commit(assessment, lead.organisation, "assessment.assigned", lambda: _("新的研判任务：%s") % title[:120])
     return assessment

@@ -18,7 +18,7 @@ from riskgate.core.audit_labels import actor_label, change_rows, object_label, v
 from riskgate.core.exports import KINDS
 from riskgate.core.forms import plain_fields as render
 from riskgate.core.pickers import datalists
-from riskgate.core.text import has_chinese
+from riskgate.core.text import has_chinese, local
 
 register = template.Library()
 
@@ -36,9 +36,7 @@ def local_name(obj) -> str:
 @register.filter
 def local_field(obj, field: str) -> str:
     """A text field in the active language: `<field>_en` in English where it is filled, else `<field>`."""
-    if translation.get_language() == "en" and getattr(obj, f"{field}_en", ""):
-        return getattr(obj, f"{field}_en")
-    return getattr(obj, field, "")
+    return local(obj, field)
 
 
 @register.simple_tag

@@ -15,9 +15,10 @@ from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core.access import field_error, require
 from riskgate.core.evidence import prepare_upload
 from riskgate.core.jobs import enqueue_on_commit
-from riskgate.core.notifications import notify_organisation
+from riskgate.core.notifications import in_both, notify_organisation
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, person, recorded
+from riskgate.core.text import local
 from riskgate.credit import services as credit
 from riskgate.targeting import services as targeting
 from riskgate.targeting.services import criteria_from_warning, retire_rules
@@ -276,7 +277,7 @@ def notify_unit(order_id: int, organisation_id: int) -> bool:
     unit = Organisation.objects.filter(pk=organisation_id).first()
     if order is None or unit is None:
         return False
-    title = _("快速反应措施 %(ref)s：%(kind)s") % {"ref": order.reference, "kind": order.kind.name}
+    title = in_both(lambda: _("快速反应措施 %(ref)s：%(kind)s") % {"ref": order.reference, "kind": local(order.kind)})
     return notify_organisation(
         organisation=unit,
         permission=Permission.RESPONSE_MEASURE_EXECUTE,  # the unit executes it, so its executors may open it
@@ -340,7 +341,9 @@ def report_progress(
             order.organisation,
             Permission.RESPONSE_MEASURE_LIFT,
             "measure.implemented",
-            _("快速反应措施 %(ref)s：牵头单位报告已落实完毕，请确认后决定解除") % {"ref": order.reference},
+            in_both(
+                lambda: _("快速反应措施 %(ref)s：牵头单位报告已落实完毕，请确认后决定解除") % {"ref": order.reference}
+            ),
         )
     return note
 
@@ -440,7 +443,7 @@ def lift_expired(now: dt.datetime | None = None) -> int:
 
 
 def _tell(
-    order: MeasureOrder, organisation: Organisation, permission: Permission, kind: str, title: str, event: str = ""
+    order: MeasureOrder, organisation: Organisation, permission: Permission, kind: str, title: list, event: str = ""
 ) -> bool:
     """One notification about the order to the people of `organisation` who hold `permission` (once per kind and
     `event`, e.g. a check's id)."""
@@ -470,7 +473,11 @@ def watch_deadlines(now: dt.datetime | None = None) -> dict:
             if not MeasureOrder.objects.filter(pk=order.pk, reminded_at__isnull=True).update(reminded_at=now):
                 continue
             due = timezone.localtime(order.deadline).strftime("%Y-%m-%d %H:%M")
-            title = _("快速反应措施 %(ref)s：须于 %(due)s 前落实完毕") % {"ref": order.reference, "due": due}
+            title = in_both(
+                lambda order=order, due=due: (
+                    _("快速反应措施 %(ref)s：须于 %(due)s 前落实完毕") % {"ref": order.reference, "due": due}
+                )
+            )
             for unit in [order.lead_unit, *order.cooperating_units.all()]:
                 _tell(order, unit, Permission.RESPONSE_MEASURE_EXECUTE, "measure.reminder", title)
             counts["reminded"] += 1
@@ -479,10 +486,12 @@ def watch_deadlines(now: dt.datetime | None = None) -> dict:
             if not MeasureOrder.objects.filter(pk=order.pk, overdue_at__isnull=True).update(overdue_at=now):
                 continue
             _record(None, order, "overdue", {"deadline": order.deadline})
-            title = _("快速反应措施 %(ref)s：逾期未落实（时限 %(due)s）") % {
-                "ref": order.reference,
-                "due": timezone.localtime(order.deadline).strftime("%Y-%m-%d %H:%M"),
-            }
+            due = timezone.localtime(order.deadline).strftime("%Y-%m-%d %H:%M")
+            title = in_both(
+                lambda order=order, due=due: (
+                    _("快速反应措施 %(ref)s：逾期未落实（时限 %(due)s）") % {"ref": order.reference, "due": due}
+                )
+            )
             for unit in [order.lead_unit, *order.cooperating_units.all()]:
                 _tell(order, unit, Permission.RESPONSE_MEASURE_EXECUTE, "measure.overdue", title)
             _tell(order, order.organisation, Permission.RESPONSE_MEASURE_LIFT, "measure.escalated", title)
@@ -502,7 +511,11 @@ def record_check(principal: Principal, order: MeasureOrder, *, checked_on, resul
         raise field_error("status", _("该措施已解除。"))
     check = implementation_check(principal, order=locked, checked_on=checked_on, result=result, findings=findings)
     _record(principal, locked, "checked", {"check": check.pk, "result": result})
-    title = _("%(ref)s：实施情况检查结果——%(result)s") % {"ref": locked.reference, "result": check.get_result_display()}
+    title = in_both(
+        lambda: (
+            _("%(ref)s：实施情况检查结果——%(result)s") % {"ref": locked.reference, "result": check.get_result_display()}
+        )
+    )
     for unit in [locked.lead_unit, *locked.cooperating_units.all()]:
         _tell(locked, unit, Permission.RESPONSE_MEASURE_EXECUTE, "measure.checked", title, event=str(check.pk))
     return check

@@ -18,6 +18,7 @@ from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core.access import field_error, require
 from riskgate.core.evidence import prepare_upload
 from riskgate.core.jobs import enqueue_on_commit
+from riskgate.core.notifications import in_both
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, recorded
 from riskgate.credit import services as credit
@@ -51,7 +52,7 @@ def _record(
     record(principal, obligation, f"obligation.{action}", changes, reason)
 
 
-def _notify(obligation: Obligation, organisation: Organisation, kind: str, title: str) -> None:
+def _notify(obligation: Obligation, organisation: Organisation, kind: str, title: list[str]) -> None:
     key = f"{kind}:{obligation.pk}:{organisation.pk}:{timezone.now():%Y%m%d%H%M%S%f}"
     enqueue_on_commit("riskgate.response.tasks.notify_obligation", obligation.pk, organisation.pk, kind, title, key)
 
@@ -102,7 +103,11 @@ def impose(
     )
     _record(principal, obligation, "imposed", {"enterprise": enterprise.pk, "report_due": report_due})
     due = timezone.localtime(report_due).strftime("%Y-%m-%d %H:%M")
-    title = _("风险消减义务 %(ref)s：请于 %(due)s 前提交风险分析和消减报告") % {"ref": obligation.reference, "due": due}
+    title = in_both(
+        lambda: (
+            _("风险消减义务 %(ref)s：请于 %(due)s 前提交风险分析和消减报告") % {"ref": obligation.reference, "due": due}
+        )
+    )
     _notify(obligation, enterprise, "obligation.imposed", title)
     return obligation
 
@@ -141,7 +146,7 @@ def submit_report(principal: Principal, obligation: Obligation, parts: dict) -> 
         obligation,
         obligation.institution,
         "obligation.report",
-        _("风险消减报告待评估：%(ref)s 第 %(v)s 版") % {"ref": obligation.reference, "v": version},
+        in_both(lambda: _("风险消减报告待评估：%(ref)s 第 %(v)s 版") % {"ref": obligation.reference, "v": version}),
     )
     return report
 
@@ -180,13 +185,13 @@ def evaluate(
     report.save()
     if verdict == Verdict.ADEQUATE:
         obligation.status = S.IMPLEMENTING
-        title = _("%s：消减报告评估为充分，请实施并报告进展") % obligation.reference
+        title = in_both(lambda: _("%s：消减报告评估为充分，请实施并报告进展") % obligation.reference)
     else:
         obligation.status = S.AWAITING_REPORT
         # an inadequate report: the party has at least the resubmission window (data) to send a new one
         obligation.report_due = max(obligation.report_due, now + response_window(LimitKind.OBLIGATION_RESUBMISSION))
         obligation.reminded_at = None
-        title = _("%s：消减报告评估为不充分，请补充后重新提交") % obligation.reference
+        title = in_both(lambda: _("%s：消减报告评估为不充分，请补充后重新提交") % obligation.reference)
     obligation.save(update_fields=["status", "report_due", "reminded_at"])
     _record(principal, obligation, "evaluated", {"version": report.version, "verdict": verdict, "truthful": truthful})
     _notify(obligation, obligation.enterprise, "obligation.evaluated", title)
@@ -257,7 +262,7 @@ def apply_for_lifting(principal: Principal, obligation: Obligation, *, text: str
         obligation,
         obligation.organisation,
         "obligation.lifting_applied",
-        _("%s：风险责任者申请解除") % obligation.reference,
+        in_both(lambda: _("%s：风险责任者申请解除") % obligation.reference),
     )
     return report
 
@@ -289,7 +294,7 @@ def confirm_elimination(
             obligation,
             obligation.organisation,
             "obligation.elimination_confirmed",
-            _("%s：技术机构确认缺陷已消除，请处理解除申请") % obligation.reference,
+            in_both(lambda: _("%s：技术机构确认缺陷已消除，请处理解除申请") % obligation.reference),
         )
     else:
         obligation.status = S.IMPLEMENTING
@@ -298,7 +303,7 @@ def confirm_elimination(
             obligation,
             obligation.enterprise,
             "obligation.elimination_not_confirmed",
-            _("%s：技术机构未确认缺陷已消除，请继续实施措施") % obligation.reference,
+            in_both(lambda: _("%s：技术机构未确认缺陷已消除，请继续实施措施") % obligation.reference),
         )
     _record(principal, obligation, "elimination_" + verdict, {"report": application.pk}, note)
     return application
@@ -333,7 +338,7 @@ def decide_lifting(
             obligation,
             obligation.enterprise,
             "obligation.lifting_refused",
-            _("%s：解除申请未获批准") % obligation.reference,
+            in_both(lambda: _("%s：解除申请未获批准") % obligation.reference),
         )
         return obligation
     obligation.status, obligation.lifted_at = S.LIFTED, now
@@ -366,7 +371,9 @@ def decide_lifting(
         except (PermissionDenied, ValidationError):
             warning_lifted = ""  # another jurisdiction's warning: its issuer lifts it
     _record(principal, obligation, "lifted", {"measures": lifted, "warning": warning_lifted}, decision)
-    _notify(obligation, obligation.enterprise, "obligation.lifted", _("%s：已解除") % obligation.reference)
+    _notify(
+        obligation, obligation.enterprise, "obligation.lifted", in_both(lambda: _("%s：已解除") % obligation.reference)
+    )
     return obligation
 
 
@@ -385,10 +392,15 @@ def record_check(
         principal, obligation=obligation, checked_on=checked_on, result=result, findings=findings
     )
     _record(principal, obligation, "checked", {"check": check.pk, "result": result})
-    title = _("%(ref)s：实施情况检查结果——%(result)s") % {
-        "ref": obligation.reference,
-        "result": check.get_result_display(),
-    }
+    title = in_both(
+        lambda: (
+            _("%(ref)s：实施情况检查结果——%(result)s")
+            % {
+                "ref": obligation.reference,
+                "result": check.get_result_display(),
+            }
+        )
+    )
     for organisation in (obligation.enterprise, obligation.institution):
         _notify(obligation, organisation, "obligation.checked", title)
     return check
@@ -410,11 +422,15 @@ def escalate(now: dt.datetime | None = None) -> dict:
                     obligation,
                     obligation.enterprise,
                     "obligation.reminder",
-                    _("%(ref)s：风险分析和消减报告须于 %(due)s 前提交")
-                    % {
-                        "ref": obligation.reference,
-                        "due": timezone.localtime(obligation.report_due).strftime("%Y-%m-%d %H:%M"),
-                    },
+                    in_both(
+                        lambda obligation=obligation: (
+                            _("%(ref)s：风险分析和消减报告须于 %(due)s 前提交")
+                            % {
+                                "ref": obligation.reference,
+                                "due": timezone.localtime(obligation.report_due).strftime("%Y-%m-%d %H:%M"),
+                            }
+                        )
+                    ),
                 )
                 counts["reminded"] += 1
     for obligation in waiting.filter(overdue_at__isnull=True, report_due__lte=now):
@@ -434,7 +450,7 @@ def escalate(now: dt.datetime | None = None) -> dict:
                 obligation,
                 obligation.organisation,
                 "obligation.overdue",
-                _("%s：风险责任者逾期未提交消减报告") % obligation.reference,
+                in_both(lambda obligation=obligation: _("%s：风险责任者逾期未提交消减报告") % obligation.reference),
             )
             counts["overdue"] += 1
     return counts

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.assessment.models import Assessment
 from riskgate.core.access import field_error, require
-from riskgate.core.notifications import notify_organisation
+from riskgate.core.notifications import in_both, notify_organisation
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, recorded
 from riskgate.credit import services as credit
@@ -333,7 +333,9 @@ def watch(now: dt.datetime | None = None) -> int:
             "target": recall.target_rate,
             "date": recall.target_date.isoformat(),
         }
-        title = _("召回 %(ref)s 未达目标：截至 %(date)s 召回率 %(rate)s，目标 %(target)s%%") % words
+        title = in_both(
+            lambda words=words: _("召回 %(ref)s 未达目标：截至 %(date)s 召回率 %(rate)s，目标 %(target)s%%") % words
+        )
         for organisation in {recall.organisation, recall.organisation.parent} - {None}:
             notify_organisation(
                 organisation=organisation,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from riskgate.assessment.models import Assessment
 from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core import audit
-from riskgate.core.notifications import notify_organisation
+from riskgate.core.notifications import in_both, notify_organisation
 from riskgate.core.permissions import Permission
 
 from ..models import PublicationLimit, Status
@@ -37,7 +37,7 @@ def escalate_unpublished(now: dt.datetime | None = None) -> int:
     """Tell the requester and the organisation above about each overdue publication; once per assessment."""
     sent = 0
     for assessment in overdue_publications(now):
-        title = _("预警发布超时：%s") % assessment.title[:100]
+        title = in_both(lambda assessment=assessment: _("预警发布超时：%s") % assessment.title[:100])
         link = reverse("warnings:manage_list")
         told = False
         for organisation in {assessment.organisation, assessment.organisation.parent} - {None}:

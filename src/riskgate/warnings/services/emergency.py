@@ -12,12 +12,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from riskgate.assessment.models import Assessment
 from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
-from riskgate.core.notifications import notify_organisation
+from riskgate.core.notifications import in_both, notify_organisation
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, require_person
 
@@ -78,7 +79,7 @@ def close_on_lift(cancel: WarningNotice, now: dt.datetime) -> None:
     )
 
 
-def _tell(follow_up: FollowUp, organisations, kind: str, title: str) -> bool:
+def _tell(follow_up: FollowUp, organisations, kind: str, title: list[str]) -> bool:
     told = False
     for organisation in organisations:
         told |= notify_organisation(
@@ -103,10 +104,12 @@ def _when(moment: dt.datetime) -> str:
 
 
 def _remind(follow_up: FollowUp, now: dt.datetime) -> None:
-    title = _("紧急预警 %(ref)s 须在 %(due)s 前提请研判") % {
-        "ref": follow_up.warning.reference,
-        "due": _when(follow_up.request_due_at),
-    }
+    title = in_both(
+        lambda: (
+            _("紧急预警 %(ref)s 须在 %(due)s 前提请研判")
+            % {"ref": follow_up.warning.reference, "due": _when(follow_up.request_due_at)}
+        )
+    )
     _tell(follow_up, [follow_up.organisation], "warning.emergency_request_due", title)
     follow_up.reminded_at = now
     follow_up.save(update_fields=["reminded_at", "updated_at"])
@@ -155,7 +158,11 @@ def watch(now: dt.datetime | None = None) -> dict:
     for follow_up in open_follow_ups():
         issuer = follow_up.organisation
         if follow_up.assessment_id and confirmed_version(follow_up.assessment) is not None:
-            title = _("紧急预警 %s 的研判已确认：请确认、调整或解除预警") % follow_up.warning.reference
+            title = in_both(
+                lambda follow_up=follow_up: (
+                    _("紧急预警 %s 的研判已确认：请确认、调整或解除预警") % follow_up.warning.reference
+                )
+            )
             _tell(follow_up, [issuer], "warning.emergency_assessment_confirmed", title)
         above = [o for o in (issuer, issuer.parent) if o is not None]
         with transaction.atomic():
@@ -167,22 +174,22 @@ def watch(now: dt.datetime | None = None) -> dict:
                 if follow_up.reminded_at is None and now >= follow_up.request_due_at - window / 4:
                     _remind(follow_up, now)
                     counts["reminded"] += 1
-                title = _("督办：紧急预警 %(ref)s 未在 %(due)s 前提请研判")
+                title = gettext_lazy("督办：紧急预警 %(ref)s 未在 %(due)s 前提请研判")
                 if _escalate(follow_up, above, now, "request", "warning.emergency_request_overdue", title):
                     counts["request_escalated"] += 1
-            title = _("督办：紧急预警 %(ref)s 未在 %(due)s 前事后确认")
+            title = gettext_lazy("督办：紧急预警 %(ref)s 未在 %(due)s 前事后确认")
             if _escalate(follow_up, above, now, "confirm", "warning.emergency_confirmation_overdue", title):
                 counts["confirm_escalated"] += 1
     return counts
 
 
-def _escalate(follow_up: FollowUp, above: list, now: dt.datetime, step: str, kind: str, title: str) -> bool:
+def _escalate(follow_up: FollowUp, above: list, now: dt.datetime, step: str, kind: str, title) -> bool:
     """Escalate a breach of the `step` limit ("request" or "confirm") once: told to the issuer and its superior,
     recorded on the follow-up (`<step>_escalated_at`) and audited. False when not due or already done."""
     due, done = getattr(follow_up, f"{step}_due_at"), f"{step}_escalated_at"
     if getattr(follow_up, done) is not None or now <= due:
         return False
-    _tell(follow_up, above, kind, title % {"ref": follow_up.warning.reference, "due": _when(due)})
+    _tell(follow_up, above, kind, in_both(lambda: str(title) % {"ref": follow_up.warning.reference, "due": _when(due)}))
     setattr(follow_up, done, now)
     follow_up.save(update_fields=[done, "updated_at"])
     audit.record(actor=None, action=kind, obj=follow_up.warning)

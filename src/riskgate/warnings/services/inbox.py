@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
-from riskgate.core.notifications import notify_organisation
+from riskgate.core.notifications import in_both, notify_organisation
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, recorded
+from riskgate.core.text import local
 
 from ..models import (
     ANSWER_HOURS,
@@ -71,7 +72,12 @@ def deliver(notice: WarningNotice) -> int:
             continue
         created += 1
         link = reverse("warnings:inbox_item", args=[recipient.pk])
-        title = _("风险预警（%(level)s 级）：%(title)s") % {"level": notice.level, "title": notice.title[:100]}
+        title = in_both(
+            lambda: (
+                _("风险预警（%(level)s 级）：%(title)s")
+                % {"level": notice.level, "title": local(notice, "title")[:100]}
+            )
+        )
         transaction.on_commit(
             lambda org=org, title=title, link=link, key=f"{recipient.pk}": notify_organisation(
                 organisation=org,
@@ -156,8 +162,12 @@ def escalate_unanswered(now: dt.datetime | None = None) -> int:
             permission=Permission.WARNING_DRAFT,
             about=recipient.notice,
             kind="warning.answer_overdue",
-            title=_("%(org)s 未在时限内反馈预警 %(ref)s")
-            % {"org": recipient.organisation.name, "ref": recipient.notice.reference},
+            title=in_both(
+                lambda recipient=recipient: (
+                    _("%(org)s 未在时限内反馈预警 %(ref)s")
+                    % {"org": local(recipient.organisation), "ref": recipient.notice.reference}
+                )
+            ),
             link=reverse("warnings:manage", args=[recipient.notice_id]),
             object_key=str(recipient.pk),
         )

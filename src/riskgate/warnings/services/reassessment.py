@@ -12,9 +12,10 @@ from riskgate.assessment import services as assessments
 from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
-from riskgate.core.notifications import notify_organisation
+from riskgate.core.notifications import in_both, notify_organisation
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, recorded, require_person
+from riskgate.core.text import local
 
 from ..models import (
     ReassessmentRequest,
@@ -66,8 +67,12 @@ def request(principal: Principal, recipient: Recipient, *, change: str, evidence
         notice.organisation,
         Permission.WARNING_DRAFT,
         "warning.reassessment_requested",
-        _("%(org)s 请求对预警 %(ref)s 重新研判：风险已发生变化")
-        % {"org": recipient.organisation.name, "ref": notice.reference},
+        in_both(
+            lambda: (
+                _("%(org)s 请求对预警 %(ref)s 重新研判：风险已发生变化")
+                % {"org": local(recipient.organisation), "ref": notice.reference}
+            )
+        ),
         reverse("warnings:manage", kwargs={"pk": notice.pk}),
     )
     return item
@@ -102,19 +107,23 @@ def decide(principal: Principal, item: ReassessmentRequest, *, accept: bool, rea
         changes=audit.facts(request=item.pk, assessment=item.assessment.reference if item.assessment else ""),
         reason=reason[:500],
     )
-    words = {"ref": item.notice.reference, "status": item.get_status_display()}
     _tell(
         item,
         item.organisation,
         Permission.WARNING_RECEIVE,
         "warning.reassessment_decided",
-        _("预警 %(ref)s 的重新研判请求：%(status)s") % words,
+        in_both(
+            lambda: (
+                _("预警 %(ref)s 的重新研判请求：%(status)s")
+                % {"ref": item.notice.reference, "status": item.get_status_display()}
+            )
+        ),
         reverse("warnings:inbox_item", kwargs={"pk": item.recipient_id}),
     )
     return item
 
 
-def _tell(item: ReassessmentRequest, organisation, permission, kind: str, title: str, link: str) -> None:
+def _tell(item: ReassessmentRequest, organisation, permission, kind: str, title: list[str], link: str) -> None:
     transaction.on_commit(
         lambda: notify_organisation(
             organisation=organisation,
