@@ -39,7 +39,7 @@ def main() -> int:
 
     from riskgate.accounts.models import User
     from riskgate.core import exports
-    from riskgate.core.models import AuditEvent, ExportJob
+    from riskgate.core.models import ExportJob
 
     user = User.objects.filter(username=args.user).first()
     if user is None:
@@ -60,7 +60,6 @@ def main() -> int:
             job.refresh_from_db()
             rows = job.total
             (Path(settings.EXPORT_DIR) / job.file).unlink()
-            AuditEvent.objects.filter(object_type="core.exportjob", object_id=str(job.pk))  # kept: the chain is append-only
             ExportJob.objects.filter(pk=job.pk).delete()
     peer = []
     sql = (
