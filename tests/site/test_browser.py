@@ -520,7 +520,8 @@ def test_rapid_response_chain_in_the_browser(browser, live_server, live_world, t
     def submit_report(distribution):
         enterprise.goto(f"{live_server.url}/obligations/")
         with enterprise.expect_navigation():
-            enterprise.get_by_role("link", name=obligation.reference).click()
+            # The row's link is the responsible enterprise's name; the reference is shown beside it (issue 26.4).
+            enterprise.locator("#main tr", has_text=obligation.reference).get_by_role("link").click()
         enterprise.get_by_label("产品缺陷分析").fill("过充保护失效。")
         enterprise.get_by_label("涉及产品的数量和流向").fill(distribution)
         enterprise.get_by_label("消减风险的措施").fill("召回并更换保护板。")
@@ -1093,7 +1094,7 @@ def test_an_officer_works_through_the_link_queue_in_bulk(browser, live_server, l
     case = RiskCase.objects.get()
     page.goto(f"{live_server.url}/intake/cases/")
     with page.expect_navigation():
-        page.locator("#main").get_by_role("link", name=case.reference).click()
+        page.locator("#main tr", has_text=case.reference).get_by_role("link").first.click()
     assert page.get_by_text("尚未研判").is_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     wide = page.evaluate(WIDEST)
