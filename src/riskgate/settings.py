@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "riskgate.targeting.apps.TargetingConfig",
     "riskgate.response",
     "riskgate.site",
+    "django.forms",  # the form renderer finds Django's own form templates beside the project's overrides
 ]
 
 MIDDLEWARE = [
@@ -86,6 +87,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "riskgate.site.urls"
 WSGI_APPLICATION = "riskgate.wsgi.application"
+
+# Forms render through the project's templates, so templates/django/forms/ gives every form its error summary
+# and required markers (decision 0017).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

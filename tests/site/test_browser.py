@@ -1299,3 +1299,99 @@ def test_a_long_export_runs_in_the_background_and_the_page_offers_the_file_when_
     page.get_by_role("link", name="下载文件").wait_for(timeout=5000)
     assert page.locator(".export-state").inner_text() == "已完成"
     assert not page.console_errors
+
+
+def test_an_ordered_recall_gets_its_plan_and_an_investigation_its_period_through_the_error_summaries(
+    browser, live_server, live_world
+):
+    """The warning office orders a recall and an investigation on the measure form; the investigation without its
+    period comes back with the error summary at the top, focused, its line linking to the field. The enterprise
+    then submits the recall plan (an empty plan lists every missing field first) with its target rate and date;
+    the office links the defect investigation's assessment, and the enterprise reports progress."""
+    from riskgate.response.models import MeasureOrder, Recall
+    from tests.warnings.factories import published
+
+    notice, _approver = published(live_world)
+    officer = sign_in(browser, live_server, "warning", live_world.password)
+
+    def order(kind, period=None):
+        officer.goto(f"{live_server.url}/warnings/manage/{notice.pk}/")
+        with officer.expect_navigation():
+            officer.get_by_role("link", name="依据此预警下达快速反应措施").click()
+        officer.locator("#id_kind").select_option(label=kind)
+        officer.locator("#id_target_kind").select_option("enterprise")
+        officer.locator("#id_target_enterprise").select_option(label="西安秦岭示例进出口贸易有限公司")
+        officer.locator("#id_target").fill("涉事移动电源")
+        officer.locator("#id_hs_codes").fill("850760")
+        officer.locator("#id_instructions").fill("依据预警采取措施。")
+        officer.locator("#id_lead_unit").select_option(label="咸阳海关")
+        officer.locator("#id_deadline").fill("2030-01-01T10:00")
+        if period:
+            officer.locator("#id_investigation_from").fill(period[0])
+            officer.locator("#id_investigation_to").fill(period[1])
+        with officer.expect_navigation():
+            officer.get_by_role("button", name="下达").click()
+
+    # Required fields carry their marker beside the label.
+    officer.goto(f"{live_server.url}/warnings/manage/{notice.pk}/")
+    with officer.expect_navigation():
+        officer.get_by_role("link", name="依据此预警下达快速反应措施").click()
+    assert officer.locator("label[for=id_instructions] + strong.required").inner_text() == "必填"
+    assert officer.locator("label[for=id_cooperating_units] + strong.required").count() == 0
+
+    order("调查特定时间段同类产品、相关行业或关联区域的质量安全状况")
+    summary = officer.locator(".error-summary")
+    assert summary.is_visible() and "调查须写明调查期间" in summary.inner_text()
+    assert officer.evaluate("document.activeElement.classList.contains('error-summary')")
+    summary.get_by_role("link").first.click()
+    assert officer.evaluate("document.activeElement.id") == "id_investigation_from"
+    assert MeasureOrder.objects.count() == 0
+    order("调查特定时间段同类产品、相关行业或关联区域的质量安全状况", ("2026-11-01", "2026-11-30"))
+    investigation = MeasureOrder.objects.get()
+    assert (str(investigation.investigation_from), str(investigation.investigation_to)) == ("2026-11-01", "2026-11-30")
+    order("责令召回")
+    recall = Recall.objects.get(measure__kind__code="ordered-recall")
+    assert recall.status == "awaiting_plan"
+
+    enterprise = sign_in(
+        browser, live_server, "enterprise", live_world.password, viewport={"width": 390, "height": 844}
+    )
+    enterprise.goto(f"{live_server.url}/recalls/manage/{recall.pk}/")
+    with enterprise.expect_navigation():
+        enterprise.get_by_role("button", name="提交召回计划").click()
+    summary = enterprise.locator(".error-summary")
+    assert summary.is_visible()
+    for label in ("涉及数量", "涉及范围", "补救措施", "通报和宣传计划"):
+        assert label in summary.inner_text()
+    enterprise.locator("#plan-affected_units").fill("1200")
+    enterprise.locator("#plan-affected_range").fill("批次 2026-10 全部")
+    enterprise.get_by_label("更换").check()
+    enterprise.locator("#plan-communication_plan").fill("官网公告并短信通知购买者。")
+    enterprise.locator("#plan-target_rate").fill("90")
+    enterprise.locator("#plan-target_date").fill("2030-03-01")
+    with enterprise.expect_navigation():
+        enterprise.get_by_role("button", name="提交召回计划").click()
+    assert enterprise.locator(".error-summary").count() == 0
+    recall.refresh_from_db()
+    assert (recall.status, recall.affected_units, recall.target_rate, str(recall.target_date)) == (
+        "in_progress",
+        1200,
+        90,
+        "2030-03-01",
+    )
+
+    officer.goto(f"{live_server.url}/recalls/manage/{recall.pk}/")
+    officer.locator("#recall-assessment-assessment").select_option(index=1)
+    with officer.expect_navigation():
+        officer.get_by_role("button", name="关联研判").click()
+    recall.refresh_from_db()
+    assert recall.assessment_id == notice.assessment_id
+
+    enterprise.goto(f"{live_server.url}/recalls/manage/{recall.pk}/")
+    enterprise.locator("#id_as_of").fill(str(recall.started_on))
+    enterprise.locator("#id_units_corrected").fill("600")
+    with enterprise.expect_navigation():
+        enterprise.get_by_role("button", name="报告进度").click()
+    assert recall.progress.get().units_corrected == 600
+    for page in (officer, enterprise):
+        assert page.console_errors == []

@@ -65,6 +65,13 @@ def recall_create(request):
     return render(request, "response/recall_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
+# The same ids whether a form is shown fresh or redisplayed with its errors (the error summary links to them).
+FORM_KWARGS = {
+    "plan": lambda request: {"auto_id": "plan-%s"},
+    "assessment": lambda request: {"principal": request.user, "auto_id": "recall-assessment-%s"},
+}
+
+
 def _detail(request, recall: Recall, forms: dict | None = None, status: int = 200):
     user, forms = request.user, forms or {}
     organisation = getattr(user, "organisation", None)
@@ -80,10 +87,10 @@ def _detail(request, recall: Recall, forms: dict | None = None, status: int = 20
             "series": queries.effectiveness(recall),
             "supervising": supervising,
             "progress_form": forms.get("progress") or (RecallProgressForm() if reporting else None),
-            "plan_form": forms.get("plan") or (RecallPlanForm(auto_id="plan-%s") if planning else None),
+            "plan_form": forms.get("plan") or (RecallPlanForm(**FORM_KWARGS["plan"](request)) if planning else None),
             "enforcement_form": forms.get("enforce") or (EnforcementForm() if supervising else None),
             "assessment_form": forms.get("assessment")
-            or (RecallAssessmentForm(principal=user, auto_id="recall-assessment-%s") if supervising else None),
+            or (RecallAssessmentForm(**FORM_KWARGS["assessment"](request)) if supervising else None),
             "enforcements": recall.enforcements.select_related("opened_by") if supervising else [],
         },
         status=status,
@@ -142,7 +149,7 @@ def recall_act(request, pk: int, action: str):
         ACTIONS,
         show=lambda r: redirect("response:recall", pk=r.pk),
         redisplay=lambda req, r, forms, status: _detail(req, r, forms=forms, status=status),
-        form_kwargs=lambda req, r, name: {"principal": req.user} if name == "assessment" else {},
+        form_kwargs=lambda req, r, name: FORM_KWARGS.get(name, lambda req: {})(req),
     )
 
 
