@@ -16,6 +16,10 @@ def main() -> None:
         from riskgate.targeting.engine.cli import main as screen
 
         sys.exit(screen(sys.argv[2:]))
+    if command == "detect":  # aberration detection on one series: no Django (riskgate.monitoring.detection)
+        from riskgate.monitoring.detection.cli import main as detect
+
+        sys.exit(detect(sys.argv[2:]))
     if command in OFFLINE:
         sys.exit(offline(command, sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskgate.settings")

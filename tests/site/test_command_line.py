@@ -40,12 +40,34 @@ def test_the_readmes_triage_line_works_in_a_bare_shell(tmp_path):
         (("triage",), "riskgate triage: Error: the following arguments are required: file"),
         (("triage", "wrong.csv"), "riskgate triage: 缺少列 / missing columns: reference, subject"),
         (("screen", "--rules", "rules.json", "--items", "bad.jsonl"), "riskgate screen: bad.jsonl: line 1: not JSON"),
+        (("detect", "--input", "series.csv"), "riskgate detect: the following arguments are required: --method"),
+        (("detect", "--method", "bogus", "--input", "series.csv"), "riskgate detect: unknown method 'bogus' (known:"),
+        (("detect", "--method", "earsC", "--input", "none.csv"), "riskgate detect: none.csv: cannot read:"),
+        (("detect", "--method", "earsC", "--input", "wrong.csv"), "riskgate detect: wrong.csv: no 'observed' column"),
+        (
+            ("detect", "--method", "earsC", "--input", "series.csv", "--param", "alpha=2"),
+            "riskgate detect: alpha: must be in (0, 1)",
+        ),
+        (
+            ("detect", "--method", "earsC", "--input", "series.csv", "--param", "lambda=2"),
+            "riskgate detect: earsC has no parameter lambda (it takes method, alpha, baseline, minSigma)",
+        ),
+        (
+            ("detect", "--method", "earsC", "--input", "series.csv", "--range", "2:9"),
+            "riskgate detect: range starts at week 2, but this method needs 7 earlier weeks: start at 8 or later",
+        ),
+        (("detect", "--method", "cusum", "--input", "series.csv", "--range", "x"), "riskgate detect: --range 'x':"),
+        (("detect", "--method", "cusum", "--input", "gap.csv"), "riskgate detect: gap.csv: line 3: weeks must be"),
+        (("detect", "--method", "cusum", "--input", "minus.csv"), "riskgate detect: minus.csv: line 2: observed '-1'"),
     ],
 )
 def test_a_bad_input_is_one_line_and_exit_status_2(tmp_path, args, message):
     (tmp_path / "wrong.csv").write_text("Reference,Product\n2024.1,Chicken\n", encoding="utf-8")
     (tmp_path / "rules.json").write_text("[]", encoding="utf-8")
     (tmp_path / "bad.jsonl").write_text('{"declaration_id": \n', encoding="utf-8")
+    (tmp_path / "series.csv").write_text("week,observed\n" + "".join(f"{n},{n % 3}\n" for n in range(1, 11)))
+    (tmp_path / "gap.csv").write_text("date,observed\n2024-01-01,1\n2024-01-09,2\n", encoding="utf-8")
+    (tmp_path / "minus.csv").write_text("date,observed\n2024-01-01,-1\n", encoding="utf-8")
     done = _riskgate(*args, cwd=tmp_path)
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith(message), done.stderr
@@ -77,3 +99,26 @@ def test_the_screenshot_command_says_what_is_wrong_in_one_line(args, message, tm
     )
     assert done.returncode == 2 and done.stderr.startswith(message), done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_detect_reproduces_the_reference_in_a_bare_shell(tmp_path):
+    """`riskgate detect` on the reference's input: the improved Farrington method on Salmonella Newport in Germany,
+    2011 (weeks 366–417), one line per week with the reference's alarms, bounds and expected values."""
+    shared = settings.RISKGATE_SHARED_DATA / "surveillance" / "reference_outputs"
+    params = [
+        "b=4", "w=3", "noPeriods=10", "weightsThreshold=2.58", "pastWeeksNotIncluded=26", "pThresholdTrend=1",
+        "thresholdMethod=nbPlugin", "alpha=0.05", "limit54=0,4",
+    ]  # fmt: skip
+    args = ["detect", "--method", "farringtonFlexible", "--input", str(shared / "INPUT_salmNewportGermany.csv")]
+    for param in params:
+        args += ["--param", param]
+    done = _riskgate(*args, "--range", "366:417", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    with (shared / "salmNewportDE2011_farringtonFlexible_noufaily_nbPlugin_limit54off.csv").open() as handle:
+        reference = list(csv.DictReader(handle))
+    assert [r["index"] for r in rows] == [str(n) for n in range(366, 418)]
+    assert [r["alarm"] for r in rows] == [r["alarm"] for r in reference]
+    assert [float(r["upperbound"]) for r in rows] == [float(r["upperbound"]) for r in reference]
+    for ours, theirs in zip(rows, reference, strict=True):
+        assert abs(float(ours["expected"]) - float(theirs["expected"])) <= 1e-9 * float(theirs["expected"])
