@@ -51,3 +51,9 @@ def expected(file: str, series: str, first: int | None = None) -> dict:
         index = [first + int(r["epoch"]) - 1 for r in rows]
     columns = {name: np.array([number(r[name]) for r in rows]) for name in rows[0] if name not in {"date"}}
     return {"index": np.array(index), **columns}
+
+
+def expected_unit_test() -> dict:
+    """glrnb's own unit test: the weeks (t), counts (x), in-control means (mu0), statistic and alarms."""
+    rows = _rows(OUTPUTS / "glrnb_unittest_input_and_expected.csv")
+    return {name: np.array([number(r[name]) for r in rows]) for name in rows[0]}

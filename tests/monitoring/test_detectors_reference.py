@@ -9,7 +9,7 @@ import pytest
 
 from riskgate.monitoring.detection import run
 
-from .reference import SERIES, expected
+from .reference import SERIES, expected, expected_unit_test
 
 TOLERANCE = 1e-9
 
@@ -100,6 +100,23 @@ CASES = [
         {"b": "3", "alpha": "0.01", "powertrans": "none"},
         None,
     ),
+    (
+        "epysurv_salmonella_FarringtonFlexible_noufaily_b3_alpha0.01.csv",
+        "epysurv",
+        "farringtonFlexible",
+        {**IMPROVED, "b": "3", "alpha": "0.01"},
+        None,
+    ),
+    (  # epysurv's own defaults, not the reference's
+        "epysurv_salmonella_FarringtonFlexible_epysurvDefaults.csv",
+        "epysurv",
+        "farringtonFlexible",
+        {"b": "3", "w": "3", "alpha": "0.01", "weightsThreshold": "2.58", "pastWeeksNotIncluded": "26"},
+        None,
+    ),
+    ("agona_bayes_b0w6_actY_alpha0.05.csv", "agona", "bayes", {"b": "0", "w": "6", "actY": "TRUE"}, (200, 312)),
+    ("agona_glrpois_cARL5_range105-312_value.csv", "agona", "glrnb", {"c.ARL": "5", "ret": "value"}, (105, 312)),
+    ("agona_glrpois_cARL5_range105-312_cases.csv", "agona", "glrnb", {"c.ARL": "5", "ret": "cases"}, (105, 312)),
     ("agona_algo.cusum_k1.04_h2.26_standard_mNULL.csv", "agona", "cusum", {"trans": "standard"}, None),
     ("agona_algo.cusum_k1.04_h2.26_rossi_mNULL.csv", "agona", "cusum", {"trans": "rossi"}, None),
 ]
@@ -126,8 +143,24 @@ def test_reproduces_the_reference(file, series, method, given, range_):
         found.alarm != reference["alarm"]
     )
     assert close(found.upperbound, reference["upperbound"])
-    if "expected" in reference:
+    if "expected" in reference and method != "glrnb":
         assert close(found.expected, reference["expected"])
     if "trend" in reference and method.startswith("farrington"):
         judged = ~np.isnan(reference["upperbound"]) & (found.extra["limited"] == 0)
         assert np.array_equal(found.extra["trend"][judged], reference["trend"][judged])
+
+
+def test_glrnb_reproduces_the_references_own_unit_test():
+    """The negative-binomial GLR statistic (dispersion 0.2, c.ARL 5) on the reference's unit-test series, with its
+    in-control means given: every value within 1e-9 and the one alarm at week 114."""
+    reference = expected_unit_test()
+    found = run(
+        "glrnb",
+        reference["x"],
+        (1, len(reference["x"])),
+        {"alpha": "0.2", "c.ARL": "5", "ret": "value"},
+        mu0=reference["mu0"],
+    )
+    assert close(found.upperbound, reference["upperbound"])
+    assert np.array_equal(found.alarm, reference["alarm"].astype(int))
+    assert np.flatnonzero(found.alarm).tolist() == [113]

@@ -1,8 +1,9 @@
 """`riskgate detect --method METHOD --input SERIES.csv [--param NAME=VALUE ...] [--range FIRST:LAST]
 [--output FILE]`: run one aberration detector on one weekly series, without a server or a database.
 
-SERIES.csv has a header; its `observed` column holds the weekly counts, oldest first, and an optional first
-column `date` (ISO dates, one week apart) or `index`/`idx`/`epoch` names the weeks. METHOD is the reference
+SERIES.csv has a header; its `observed` column holds the weekly counts, oldest first; an optional column `date`
+(ISO dates, one week apart) or `index`/`idx`/`epoch` names the weeks, and an optional `mu0` column gives glrnb its
+in-control means. METHOD is the reference
 function's name (`METHODS`); parameters take the reference's names; FIRST:LAST are 1-based positions, inclusive,
 as in the reference (default: every week the method can judge). One CSV line per judged week goes to standard
 output (or FILE): `index,observed,upperbound,alarm,expected`, with NA where there is no value. Every error is one
@@ -42,8 +43,9 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def read_series(path: str) -> tuple[np.ndarray, list[dt.date] | None]:
-    """The counts and, if the file has a date column, the weeks' dates."""
+def read_series(path: str) -> tuple[np.ndarray, list[dt.date] | None, np.ndarray | None]:
+    """The counts, the weeks' dates if the file has a date column, and the in-control means if it has a `mu0`
+    column (read by glrnb)."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.reader(handle))
@@ -58,7 +60,8 @@ def read_series(path: str) -> tuple[np.ndarray, list[dt.date] | None]:
         raise UsageError(f"{path}: no 'observed' column (columns: {', '.join(rows[0])})")
     observed_at = header.index("observed")
     date_at = next((n for n, name in enumerate(header) if name in DATE_COLUMNS), None)
-    counts, dates = [], []
+    mu0_at = header.index("mu0") if "mu0" in header else None
+    counts, dates, means = [], [], []
     for line, row in enumerate(rows[1:], 2):
         if not any(cell.strip() for cell in row):
             continue
@@ -72,6 +75,14 @@ def read_series(path: str) -> tuple[np.ndarray, list[dt.date] | None]:
         if not math.isfinite(value) or value < 0 or value != int(value):
             raise UsageError(f"{path}: line {line}: observed {text!r} is not a whole count of zero or more")
         counts.append(value)
+        if mu0_at is not None:
+            try:
+                mean = float(row[mu0_at])
+            except ValueError:
+                raise UsageError(f"{path}: line {line}: mu0 {row[mu0_at]!r} is not a number") from None
+            if not mean > 0 or not math.isfinite(mean):
+                raise UsageError(f"{path}: line {line}: mu0 {row[mu0_at]!r} is not a positive number")
+            means.append(mean)
         if date_at is not None:
             try:
                 dates.append(dt.date.fromisoformat(row[date_at].strip()))
@@ -83,7 +94,7 @@ def read_series(path: str) -> tuple[np.ndarray, list[dt.date] | None]:
         for line, (before, after) in enumerate(zip(dates, dates[1:], strict=False), 3):
             if (after - before).days != 7:
                 raise UsageError(f"{path}: line {line}: weeks must be 7 days apart ({before} then {after})")
-    return np.array(counts), (dates if date_at is not None else None)
+    return np.array(counts), (dates if date_at is not None else None), (np.array(means) if means else None)
 
 
 def parse_range(text: str | None) -> tuple[int, int] | None:

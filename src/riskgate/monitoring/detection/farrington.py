@@ -102,10 +102,10 @@ FLEXIBLE_PARAMETERS = {
 }
 
 ORIGINAL_PARAMETERS = {
-    "b": Parameter(integer, 3, at_least(1)),
+    "b": Parameter(integer, 5, at_least(1)),
     "w": Parameter(integer, 3, at_least(0)),
     "reweight": Parameter(boolean, True),
-    "alpha": Parameter(number, 0.01, between(0, 1, open_low=True, open_high=True)),
+    "alpha": Parameter(number, 0.05, between(0, 1, open_low=True, open_high=True)),
     "trend": Parameter(boolean, True),
     "limit54": Parameter(_limit54, (5, 4)),
     "powertrans": Parameter(choice(*POWERS), "2/3"),
@@ -282,7 +282,7 @@ def farrington_flexible(
 
 
 def farrington(
-    observed, range_=None, *, b=3, w=3, reweight=True, alpha=0.01, trend=True, limit54=(5, 4), powertrans="2/3"
+    observed, range_=None, *, b=5, w=3, reweight=True, alpha=0.05, trend=True, limit54=(5, 4), powertrans="2/3"
 ) -> Detection:
     """The 1996 function (`algo.farrington`): the flexible one with its fixed choices."""
     return farrington_flexible(

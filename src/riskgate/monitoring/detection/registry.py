@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import cusum, ears, farrington
+from . import bayes, cusum, ears, farrington, glr
 from .common import Detection, Parameter, ParameterError
 
 
@@ -31,6 +31,10 @@ METHODS: dict[str, Method] = {
         Method("farrington", farrington.farrington, farrington.ORIGINAL_PARAMETERS, "Farrington et al. (1996)"),
         Method("earsC", ears.ears_c, ears.PARAMETERS, "EARS C1, C2 or C3 (Hutwagner et al. 2003)"),
         Method("cusum", cusum.cusum, cusum.PARAMETERS, "CUSUM for counts (Rossi et al. 1999)"),
+        Method(
+            "glrnb", glr.glrnb, glr.PARAMETERS, "GLR for Poisson and negative-binomial counts (Höhle and Paul 2008)"
+        ),
+        Method("bayes", bayes.bayes, bayes.PARAMETERS, "Bayes system (Riebler 2004)"),
     )
 }
 
