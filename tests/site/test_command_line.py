@@ -122,3 +122,23 @@ def test_detect_reproduces_the_reference_in_a_bare_shell(tmp_path):
     assert [float(r["upperbound"]) for r in rows] == [float(r["upperbound"]) for r in reference]
     for ours, theirs in zip(rows, reference, strict=True):
         assert abs(float(ours["expected"]) - float(theirs["expected"])) <= 1e-9 * float(theirs["expected"])
+
+
+def test_detect_takes_glrnbs_in_control_means_from_the_file(tmp_path):
+    """The GLR's own unit test through the command line: counts and in-control means from the file."""
+    shared = settings.RISKGATE_SHARED_DATA / "surveillance" / "reference_outputs"
+    with (shared / "glrnb_unittest_input_and_expected.csv").open() as handle:
+        reference = list(csv.DictReader(handle))
+    series = tmp_path / "series.csv"
+    series.write_text("index,observed,mu0\n" + "".join(f"{r['t']},{r['x']},{r['mu0']}\n" for r in reference))
+    done = _riskgate("detect", "--method", "glrnb", "--input", "series.csv", "--param", "alpha=0.2", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert [r["alarm"] for r in rows] == [r["alarm"] for r in reference]
+    for ours, theirs in zip(rows, reference, strict=True):
+        assert abs(float(ours["upperbound"]) - float(theirs["upperbound"])) <= 1e-9 * max(
+            1, float(theirs["upperbound"])
+        )
+    refused = _riskgate("detect", "--method", "earsC", "--input", "series.csv", cwd=tmp_path)
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == "riskgate detect: series.csv: the mu0 column is read by glrnb only, not by earsC"

@@ -138,8 +138,14 @@ def write(result, handle) -> None:
 def main(argv: list[str]) -> int:
     try:
         options = parser().parse_args(argv)
-        counts, dates = read_series(options.input)
-        result = run(options.method, counts, parse_range(options.range_), parse_params(options.param), dates=dates)
+        counts, dates, means = read_series(options.input)
+        given = parse_params(options.param)
+        typed = {}
+        if means is not None:
+            if options.method != "glrnb":
+                raise UsageError(f"{options.input}: the mu0 column is read by glrnb only, not by {options.method}")
+            typed["mu0"] = means
+        result = run(options.method, counts, parse_range(options.range_), given, dates=dates, **typed)
         if options.output:
             with open(options.output, "w", encoding="utf-8", newline="") as handle:
                 write(result, handle)
