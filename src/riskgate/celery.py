@@ -78,6 +78,8 @@ app.conf.update(
         },
         "purge-rate-events": {"task": "riskgate.core.tasks.purge_rate_events", "schedule": crontab(minute=41)},
         "purge-exports": {"task": "riskgate.core.tasks.purge_exports", "schedule": crontab(minute="*/15")},
+        # Every day (early morning): judge the last complete week of every monitored series (R-MON-5).
+        "detect-signals": {"task": "riskgate.monitoring.tasks.detect_signals", "schedule": crontab(minute=35, hour=5)},
         "clear-expired-sessions": {
             "task": "riskgate.accounts.tasks.clear_expired_sessions",
             "schedule": crontab(minute=5, hour="*/6"),

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "riskgate.credit",
     "riskgate.intake",
     "riskgate.assessment",
+    "riskgate.monitoring",
     "riskgate.warnings",
     "riskgate.targeting.apps.TargetingConfig",
     "riskgate.response",

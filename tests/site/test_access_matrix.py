@@ -106,6 +106,8 @@ RECALL_LISTERS = {
 XIAN_RECALL_READERS = {"system_admin", "warning_officer", "bureau_officer", "enterprise_user"}
 RECALL_SUPERVISORS = {"system_admin", "warning_officer", "bureau_officer"}
 XIAN_OBLIGATION_READERS = {"system_admin", "warning_officer", "bureau_officer", "enterprise_user", "assessor"}
+# Monitoring signals are the warning office's analysts' (a bureau holds neither the permission nor the scope).
+SIGNAL_ANALYSTS = {"system_admin", "warning_officer"}
 
 
 @dataclass
@@ -249,6 +251,12 @@ def ui_matrix(world) -> dict[str, Entry]:
         "response:detail": Entry(XIAN_MEASURE_READERS, kwargs={"pk": world.measure.pk}),
         "response:read": Entry(XIAN_MEASURE_READERS, "post", kwargs={"pk": world.measure.pk}),
         "response:act": Entry(LIFTERS, "post", kwargs={"pk": world.measure.pk, "action": "lift"}),
+        "monitoring:signals": Entry(SIGNAL_ANALYSTS),
+        "monitoring:signal": Entry(SIGNAL_ANALYSTS, kwargs={"pk": world.signal.pk}),
+        # An empty reason: the form refuses it (400) for those who may decide, and nothing changes for anyone.
+        "monitoring:signal_act": Entry(
+            SIGNAL_ANALYSTS, "post", kwargs={"pk": world.signal.pk, "action": "dismiss"}, data={"reason": ""}
+        ),
         "response:public_recalls": Entry(PUBLIC),
         "response:public_recall": Entry(PUBLIC, kwargs={"pk": world.recall.pk}),
         "response:recalls": Entry(RECALL_LISTERS),
@@ -574,6 +582,23 @@ def matrix_world(world):
 
     world.export_job = exports.start(world.user("xian"), "intake.information", "csv", "q=矩阵")
     exports.run(world.export_job.pk)
+    from riskgate.monitoring.models import Signal
+    from tests.monitoring.factories import SPIKE, profile
+
+    chosen = profile(world)
+    world.signal = Signal.objects.create(
+        profile=chosen,
+        series_key="product_category=Nuts|hazard_type=chemical|origin_country=TR",
+        series={"product_category": "Nuts", "hazard_type": "chemical", "origin_country": "TR"},
+        week=SPIKE,
+        observed=9,
+        expected=1.2,
+        upperbound=5.0,
+        method=chosen.method,
+        parameters=chosen.given(),
+        information_ids=[world.xian_item.pk],
+        organisation=chosen.organisation,
+    )
     _matrix_assessment(world)
     return world
 

@@ -19,7 +19,18 @@ SRC = Path(riskgate.__file__).parent
 # The floors, bottom first. An app may import the apps below it, never one above it; `site` composes them all.
 # The domain apps follow the direction their foreign keys point (a warning cites an assessment, which cites risk
 # information): docs/decisions/0013-app-anatomy.md. A new app is placed here before it is written.
-LAYERS = ["core", "accounts", "credit", "intake", "assessment", "warnings", "targeting", "response", "site"]
+LAYERS = [
+    "core",
+    "accounts",
+    "credit",
+    "intake",
+    "assessment",
+    "monitoring",
+    "warnings",
+    "targeting",
+    "response",
+    "site",
+]
 
 # Modules of the package root: entry points and configuration, above every app.
 ROOT = "<root>"

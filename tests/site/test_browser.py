@@ -1395,3 +1395,43 @@ def test_an_ordered_recall_gets_its_plan_and_an_investigation_its_period_through
     assert recall.progress.get().units_corrected == 600
     for page in (officer, enterprise):
         assert page.console_errors == []
+
+
+@pytest.mark.parametrize("viewport", [None, {"width": 390, "height": 844}], ids=["desktop", "phone"])
+def test_an_analyst_confirms_a_monitoring_signal_and_an_assessment_is_requested(
+    browser, live_server, live_world, viewport
+):
+    """Issue 27.5: a burst of aflatoxin notifications raises a signal; the analyst finds it in her pending work,
+    reads the series on its chart (counts, expected value, threshold), and confirms it: the records are verified
+    and an assessment is requested on them, linked from the signal."""
+    from riskgate.assessment.models import Assessment
+    from riskgate.monitoring import services
+    from riskgate.monitoring.models import Signal
+    from tests.monitoring.factories import SPIKE, history, profile
+
+    chosen = profile(live_world)
+    burst = history(live_world)
+    services.detect(chosen, [SPIKE])
+    signal = Signal.objects.get()
+    analyst = sign_in(browser, live_server, "warning", live_world.password, viewport=viewport)
+    panel = analyst.locator("[data-work='monitoring.signals']")
+    with analyst.expect_navigation():
+        panel.get_by_role("link", name=signal.reference, exact=False).first.click()
+    analyst.locator("[data-signal-chart] svg").wait_for()
+    assert analyst.locator("[data-signal-chart]").is_visible()
+    assert analyst.get_by_text("Aflatoxins in hazelnuts from Turkey").count() == len(burst)
+    analyst.locator("#id_institution").select_option(label="中国检验检疫科学研究院")
+    analyst.locator("#id_lead").select_option(index=1)
+    with analyst.expect_navigation():
+        analyst.get_by_role("button", name="确认并提请研判").click()
+    signal.refresh_from_db()
+    assessment = Assessment.objects.get()
+    assert signal.status == "confirmed" and signal.assessment == assessment
+    assert set(assessment.information.values_list("pk", flat=True)) == set(burst)
+    with analyst.expect_navigation():
+        analyst.get_by_role("link", name=assessment.reference, exact=False).click()
+    assert signal.reference in analyst.content()
+    analyst.screenshot(
+        path=str(ARTIFACTS / f"signal-confirmed-{'phone' if viewport else 'desktop'}.png"), full_page=True
+    )
+    assert analyst.console_errors == []

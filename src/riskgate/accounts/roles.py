@@ -33,7 +33,7 @@ AUTHORITY_KINDS = ["national_authority", "warning_office", "direct_bureau", "ins
 DEFAULT_ROLES = [
     # code, 中文名, English name, scope, permissions, organisation kinds that may hold it
     ("system_admin", "系统管理员", "System administrator", S.ALL, ALL, ["national_authority", "warning_office"]),
-    ("warning_officer", "预警办公室人员", "Warning-office officer", S.SUBTREE, [*OFFICER, P.INTAKE_IMPORT_RUN, P.INTAKE_REPORTER_VIEW, P.TARGETING_POLICY_MANAGE], ["warning_office", "national_authority"]),
+    ("warning_officer", "预警办公室人员", "Warning-office officer", S.SUBTREE, [*OFFICER, P.INTAKE_IMPORT_RUN, P.INTAKE_REPORTER_VIEW, P.TARGETING_POLICY_MANAGE, P.MONITORING_SIGNAL_VIEW, P.MONITORING_SIGNAL_DECIDE], ["warning_office", "national_authority"]),
     ("bureau_officer", "直属海关人员", "Bureau officer", S.SUBTREE, OFFICER, ["direct_bureau"]),
     ("port_officer", "口岸查验人员", "Port inspection officer", S.SUBTREE, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE, P.WARNING_RECEIVE, P.TARGETING_RULE_VIEW, P.TARGETING_SCREEN, P.TARGETING_TASK_VIEW, P.TARGETING_TASK_RECORD, *RESPONSE_EXECUTOR], ["inspection_body", "port"]),
     ("assessor", "技术机构评估人员", "Technical-institution assessor", S.ASSIGNED,

@@ -61,6 +61,9 @@ class Permission(StrEnum):
     RESPONSE_OBLIGATION_FULFIL = "response:obligation:fulfil"
     RESPONSE_OBLIGATION_EVALUATE = "response:obligation:evaluate"
     RESPONSE_RECALL_MANAGE = "response:recall:manage"
+    # Risk monitoring
+    MONITORING_SIGNAL_VIEW = "monitoring:signal:view"
+    MONITORING_SIGNAL_DECIDE = "monitoring:signal:decide"
 
     @property
     def label(self) -> str:
@@ -109,6 +112,8 @@ PERMISSION_LABELS = {
     Permission.RESPONSE_OBLIGATION_FULFIL: _("履行风险责任者义务（企业）"),
     Permission.RESPONSE_OBLIGATION_EVALUATE: _("评估风险责任者的消减措施（技术机构）"),
     Permission.RESPONSE_RECALL_MANAGE: _("登记和监督缺陷产品召回、发布召回公告"),
+    Permission.MONITORING_SIGNAL_VIEW: _("查看监测信号"),
+    Permission.MONITORING_SIGNAL_DECIDE: _("研判监测信号：确认并提请研判，或排除"),
 }
 
 PERMISSION_CHOICES = [(p.value, format_lazy("{} — {}", p.value, PERMISSION_LABELS[p])) for p in Permission]

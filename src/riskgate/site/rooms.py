@@ -135,6 +135,20 @@ ROOMS: list[Room] = [
         demo=(DemoStep("riskgate.assessment.demo.load_demo_assessments", "Demo assessments created: {}"),),
     ),
     Room(
+        "monitoring",
+        work=("riskgate.monitoring.queries.pending_work",),
+        urls="riskgate.monitoring.urls",
+        navigation=(Link("monitoring:signals", _("监测信号"), 15, (P.MONITORING_SIGNAL_VIEW,)),),
+        sections=(
+            Section(
+                "assessment.detail",
+                "riskgate.monitoring.queries.assessment_section",
+                "monitoring/sections/assessment.html",
+            ),
+        ),
+        demo=(DemoStep("riskgate.monitoring.demo.load_demo_signals", "Monitoring signals raised: {}"),),
+    ),
+    Room(
         "warnings",
         work=("riskgate.warnings.queries.pending_work",),
         urls="riskgate.warnings.urls",

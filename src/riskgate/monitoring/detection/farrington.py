@@ -30,8 +30,9 @@ For each judged week t0:
    judged: no bound, no expected value, no alarm (`algo.farrington` reports a bound of 0 there). An alarm is a
    count above the bound.
 
-A week whose reference counts are all zero has μ₀ = 0 and a bound of 0 (the GLM has no finite fit there; the
-reference does not define this case): any case then raises the alarm, subject to limit54.
+A week whose reference counts are all zero is not judged (no bound, no expected value, no alarm): the GLM has no
+finite fit there and the reference does not define the case; a risk seen for the first time is intake's to
+triage, not a statistical excess. A fit that does not converge to finite means is not judged either.
 
 `algo.farrington` is the 1996 function: the same steps with `noPeriods` 1, reweighting threshold 1, trend
 threshold 0.05, `pastWeeksNotIncluded` = w, the delta bound at the two-sided quantile, the prediction's
@@ -252,8 +253,7 @@ def farrington_flexible(
         weeks, levels = reference_weeks(int(t0), calendar, b, w, noPeriods, past)
         counts = y[weeks]
         if len(counts) == 0 or not counts.any():
-            bound[i], expected[i] = 0.0, 0.0
-            continue
+            continue  # no case in the reference weeks: no basis for an expectation (not judged)
         result = None
         if trend and b >= 3:
             x, x0 = _design(weeks, levels, noPeriods, True, int(t0))
@@ -268,6 +268,8 @@ def farrington_flexible(
             x, x0 = _design(weeks, levels, noPeriods, False, int(t0))
             result = _fit(counts, x, x0, reweight, weightsThreshold, False, original)
         mu0, variance, phi, _p, eta0 = result
+        if not (math.isfinite(mu0) and math.isfinite(variance) and math.isfinite(phi)):
+            continue
         expected[i] = mu0
         bound[i] = _bound(thresholdMethod, mu0, variance, phi, eta0, q, power)
     alarm = ((y[at] > np.nan_to_num(bound, nan=np.inf)) & (limited == 0)).astype(int)

@@ -34,6 +34,11 @@ def _deviance(y: np.ndarray, mu: np.ndarray, weights: np.ndarray) -> float:
 
 
 def poisson(x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> Fit:
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        return _poisson(x, y, weights)
+
+
+def _poisson(x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> Fit:
     mu = y + 0.1
     eta = np.log(mu)
     previous = _deviance(y, mu, weights)
