@@ -164,3 +164,14 @@ def test_glrnb_reproduces_the_references_own_unit_test():
     assert close(found.upperbound, reference["upperbound"])
     assert np.array_equal(found.alarm, reference["alarm"].astype(int))
     assert np.flatnonzero(found.alarm).tolist() == [113]
+
+
+def test_every_reference_output_is_reproduced_except_the_rki_table():
+    """The cases above cover every output file but `agona_rki_b2w4.csv`, whose bounds come from a textbook's
+    table of Poisson confidence limits that is not derivable (docs/decisions/0018)."""
+    from .reference import OUTPUTS
+
+    covered = {case[0] for case in CASES} | {"glrnb_unittest_input_and_expected.csv"}
+    outputs = {path.name for path in OUTPUTS.glob("*.csv") if not path.name.startswith("INPUT_")}
+    assert outputs - covered == {"agona_rki_b2w4.csv"}
+    assert covered <= outputs

@@ -147,7 +147,7 @@ class Signal(Scoped, TimeStamped):
 
     @property
     def reference(self) -> str:
-        return f"{self.REFERENCE_PREFIX}{self.pk:08d}"
+        return f"{self.REFERENCE_PREFIX}{self.pk or 0:08d}"
 
     def __str__(self) -> str:
         return self.reference

@@ -50,18 +50,23 @@ def ears_c(observed, range_=None, *, method="C1", alpha=None, baseline=7, minSig
     with np.errstate(divide="ignore", invalid="ignore"):
         c2 = (y - mean) / sd
     if method == "C3":
-        excess = np.maximum(0.0, c2 - 1)
-        lagged = excess[at - 1] + excess[at - 2]
-        bound = np.maximum(0.0, y[at] + sd[at] * (z - lagged))
-        extra = {"c3": excess[at] + lagged}
-    else:
-        bound = mean[at] + z * sd[at]
-        extra = {}
+        with np.errstate(invalid="ignore"):  # a constant baseline (s = 0): C2 is ±inf or NaN there
+            return _c3(y, at, z, sd, c2, mean)
+    bound = mean[at] + z * sd[at]
+    return Detection(
+        index=at + 1, observed=y[at], upperbound=bound, alarm=(y[at] > bound).astype(int), expected=mean[at]
+    )
+
+
+def _c3(y, at, z, sd, c2, mean) -> Detection:
+    excess = np.maximum(0.0, c2 - 1)
+    lagged = excess[at - 1] + excess[at - 2]
+    bound = np.maximum(0.0, y[at] + sd[at] * (z - lagged))
     return Detection(
         index=at + 1,
         observed=y[at],
         upperbound=bound,
         alarm=(y[at] > bound).astype(int),
         expected=mean[at],
-        extra=extra,
+        extra={"c3": excess[at] + lagged},
     )

@@ -189,7 +189,16 @@ def _fit(y, x, x0, reweight: bool, threshold: float, with_trend: bool, original:
         dispersion = fit.dispersion(y) if original else se_dispersion
         se = math.sqrt(fit.unscaled[1, 1] * dispersion)
         p_trend = float(2 * student.sf(abs(fit.beta[1] / se), fit.df)) if se > 0 else 0.0
-    return math.exp(eta0), variance, phi, p_trend, eta0
+    with np.errstate(over="ignore"):
+        return float(np.exp(eta0)), variance, phi, p_trend, eta0
+
+
+def _guarded(*args):
+    """`_fit`, or None when the fit has no solution (a singular system: the week is not judged)."""
+    try:
+        return _fit(*args)
+    except np.linalg.LinAlgError:
+        return None
 
 
 def _bound(method: str, mu0: float, variance: float, phi: float, eta0: float, q: float, power: float) -> float:
@@ -198,7 +207,8 @@ def _bound(method: str, mu0: float, variance: float, phi: float, eta0: float, q:
         spread = power * mu0 ** (power - 1) * math.sqrt(phi * mu0 + mu0**2 * variance)
         base = mu0**power + z * spread
         return base ** (1 / power) if base > 0 else 0.0
-    mean = mu0 if method == "nbPlugin" else math.exp(eta0 + z * math.sqrt(variance))
+    with np.errstate(over="ignore"):
+        mean = mu0 if method == "nbPlugin" else float(np.exp(eta0 + z * math.sqrt(variance)))
     if phi > 1:
         return float(nbinom.ppf(q, mean / (phi - 1), 1 / phi))
     return float(poisson_distribution.ppf(q, mean))
@@ -258,15 +268,17 @@ def farrington_flexible(
         if trend and b >= 3:
             x, x0 = _design(weeks, levels, noPeriods, True, int(t0))
             if x.shape[0] > x.shape[1]:
-                result = _fit(counts, x, x0, reweight, weightsThreshold, True, original)
-                mu0, _v, _phi, p_trend, _eta = result
+                result = _guarded(counts, x, x0, reweight, weightsThreshold, True, original)
+                mu0, _v, _phi, p_trend, _eta = result or (math.nan, 0, 0, None, 0)
                 if not (p_trend is not None and p_trend < pThresholdTrend and mu0 <= counts.max()):
                     result = None
                 else:
                     kept_trend[i] = 1
         if result is None:
             x, x0 = _design(weeks, levels, noPeriods, False, int(t0))
-            result = _fit(counts, x, x0, reweight, weightsThreshold, False, original)
+            result = _guarded(counts, x, x0, reweight, weightsThreshold, False, original)
+        if result is None:
+            continue
         mu0, variance, phi, _p, eta0 = result
         if not (math.isfinite(mu0) and math.isfinite(variance) and math.isfinite(phi)):
             continue
