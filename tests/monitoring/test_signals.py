@@ -144,3 +144,33 @@ def test_a_profile_with_a_bad_method_or_parameter_is_refused(world):
         profile(world, parameters={"alpha": "2"})
     with pytest.raises(ValidationError, match="维度"):
         profile(world, dimensions=["colour"])
+
+
+def test_series_by_hs_heading_and_the_responsible_organisations_province(world):
+    """Domestic information splits by HS heading and by the province of the organisation responsible for it
+    (Xi'an Customs: Shaanxi, 610000); an item without a heading is in no series of that family."""
+    from riskgate.core.models import Region
+    from riskgate.monitoring.queries import value_label
+
+    chosen = profile(world, code="heading-region", dimensions=["hs_heading", "region"], source_systems=[])
+    xian, harbin = world.org("xian-customs"), world.org("harbin-customs")
+    rows = [
+        RiskInformation(
+            source_type="consumer_complaint",
+            channel="hotline",
+            title=f"充电宝起火 {n}",
+            declared_hs_code=code,
+            notified_on=SPIKE,
+            organisation=organisation,
+        )
+        for n, (code, organisation) in enumerate(
+            [("850760", xian), ("850760", xian), ("8507", harbin), ("85", xian), ("", harbin)]
+        )
+    ]
+    RiskInformation.objects.bulk_create(rows)
+    data = count(chosen, SPIKE)
+    totals = {key: int(series.sum()) for key, series in data.counts.items()}
+    province = harbin.region_id[:2] + "0000"
+    assert totals == {"hs_heading=8507|region=610000": 2, f"hs_heading=8507|region={province}": 1}
+    assert value_label("region", "610000") == Region.objects.get(code="610000").name
+    assert value_label("hs_heading", "8507") == "HS 8507 品目"

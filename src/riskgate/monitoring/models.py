@@ -25,6 +25,8 @@ class Dimension(models.TextChoices):
     HAZARD_TYPE = "hazard_type", _("危害类型")
     ORIGIN_COUNTRY = "origin_country", _("原产国")
     HS_CHAPTER = "hs_chapter", _("HS 章")
+    HS_HEADING = "hs_heading", _("HS 品目")
+    REGION = "region", _("地区（省级）")
     SOURCE_SYSTEM = "source_system", _("来源系统")
 
 
@@ -33,7 +35,9 @@ class DetectionProfile(TimeStamped):
     name = models.CharField(_("名称"), max_length=200)
     name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     dimensions = models.JSONField(
-        _("序列维度"), default=list, help_text=_("产品类别、危害类型、原产国、HS 章、来源系统")
+        _("序列维度"),
+        default=list,
+        help_text=_("产品类别、危害类型、原产国、HS 章、HS 品目、地区（负责机构所在省级行政区）、来源系统"),
     )
     source_systems = models.JSONField(
         _("来源系统"), default=list, blank=True, help_text=_("只统计这些外部系统的信息（如 RASFF）；留空统计全部")

@@ -10,8 +10,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from riskgate.core.countries import country_name
+from riskgate.core.models import Region
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
+from riskgate.core.text import local
 from riskgate.core.vocabulary import HazardType
 from riskgate.core.work import WorkGroup, WorkItem, group, present
 from riskgate.intake.models import RiskInformation
@@ -32,6 +34,7 @@ COUNTED_FIELDS = (
     "declared_hs_code",
     "external_system",
     "source_type",
+    "organisation__region_id",
 )
 
 
@@ -95,6 +98,11 @@ def value_label(dimension: str, value: str) -> str:
         return f"{name} ({value})" if name and name != value else value
     if dimension == Dimension.HS_CHAPTER:
         return _("HS %(chapter)s 章") % {"chapter": value}
+    if dimension == Dimension.HS_HEADING:
+        return _("HS %(heading)s 品目") % {"heading": value}
+    if dimension == Dimension.REGION:
+        region = Region.objects.filter(code=value).only("name", "name_en").first()
+        return local(region) if region is not None else value
     return value
 
 

@@ -2,10 +2,10 @@
 the weeks asked for with the profile's detector; a week above its bound becomes a signal, once.
 
 A record counts in the week (Monday to Sunday) of its notification date, or of its receipt when it has none; in
-every series its dimension values put it in (a record with two hazard types counts in both); not at all when it
-lacks a value for one of the profile's dimensions. Series with fewer than `min_cases` records in their history,
-and series too short for the detector (the improved Farrington method needs b years and w weeks before the judged
-week), are not judged; the run counts them."""
+every series its dimension values put it in (a record with two hazard types counts in both; its region is its
+responsible organisation's province); not at all when it lacks a value for one of the profile's dimensions. Series
+with fewer than `min_cases` records in their history, and series too short for the detector (the improved
+Farrington method needs b years and w weeks before the judged week), are not judged; the run counts them."""
 
 import datetime as dt
 import itertools
@@ -52,9 +52,13 @@ def _values(dimension: str, row: dict) -> list[str]:
         return sorted(set(row["hazard_types"] or []))
     if dimension == Dimension.ORIGIN_COUNTRY:
         return sorted(set(row["origin_countries"] or []))
-    if dimension == Dimension.HS_CHAPTER:
+    if dimension in (Dimension.HS_CHAPTER, Dimension.HS_HEADING):
+        digits = 2 if dimension == Dimension.HS_CHAPTER else 4
         code = row["hs_code_id"] or row["declared_hs_code"] or ""
-        return [code[:2]] if len(code) >= 2 and code[:2].isdigit() else []
+        return [code[:digits]] if len(code) >= digits and code[:digits].isdigit() else []
+    if dimension == Dimension.REGION:  # the responsible organisation's province
+        region = row["organisation__region_id"] or ""
+        return [f"{region[:2]}0000"] if len(region) >= 2 else []
     return [row["external_system"] or row["source_type"]]
 
 
