@@ -79,7 +79,7 @@ def pending_work(user) -> list[WorkGroup]:
     """The analyst's open signals, oldest first."""
     if not user.has_permission(Permission.MONITORING_SIGNAL_DECIDE):
         return []
-    open_ = visible(user).filter(status=SignalStatus.OPEN).order_by("created_at", "pk")
+    open_ = visible(user).filter(status=SignalStatus.OPEN).select_related("profile").order_by("created_at", "pk")
     listed = reverse("monitoring:signals")
     return present(group("monitoring.signals", gettext_lazy("待研判的监测信号"), open_, listed, _item))
 
@@ -108,7 +108,10 @@ def value_label(dimension: str, value: str) -> str:
 
 def label(signal: Signal) -> str:
     """The series in words: "Nuts, nut products and seeds · 化学 · 土耳其 (TR)"."""
-    return " · ".join(value_label(d, str(v)) for d, v in signal.series.items())
+    # In the profile's order: PostgreSQL's jsonb does not keep the keys' order.
+    order = [d for d in signal.profile.dimensions if d in signal.series]
+    order += [d for d in signal.series if d not in order]
+    return " · ".join(value_label(d, str(signal.series[d])) for d in order)
 
 
 def assessment_section(user, assessment) -> dict | None:
