@@ -144,6 +144,13 @@ def test_a_profile_with_a_bad_method_or_parameter_is_refused(world):
         profile(world, parameters={"alpha": "2"})
     with pytest.raises(ValidationError, match="维度"):
         profile(world, dimensions=["colour"])
+    # What the admin's JSON fields accept but a profile cannot use is refused with a message, never a crash.
+    with pytest.raises(ValidationError, match="维度"):
+        profile(world, dimensions="hazard_type")
+    with pytest.raises(ValidationError, match="外部系统名称的列表"):
+        profile(world, source_systems="RASFF")
+    with pytest.raises(ValidationError, match="参数名到取值的对象"):
+        profile(world, parameters=["alpha", "0.01"])
 
 
 def test_series_by_hs_heading_and_the_responsible_organisations_province(world):

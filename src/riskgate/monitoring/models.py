@@ -64,14 +64,19 @@ class DetectionProfile(TimeStamped):
 
     def clean(self):
         errors = {}
-        unknown = [d for d in self.dimensions or [] if d not in Dimension.values]
-        if not self.dimensions or unknown or len(set(self.dimensions)) != len(self.dimensions):
+        dimensions = self.dimensions if isinstance(self.dimensions, list) else None
+        unknown = [d for d in dimensions or [] if d not in Dimension.values]
+        if not dimensions or unknown or len(set(map(str, dimensions))) != len(dimensions):
             errors["dimensions"] = _("请从以下维度中选择，不重复：%s") % "、".join(Dimension.values)
+        if not isinstance(self.source_systems, list) or not all(isinstance(v, str) for v in self.source_systems):
+            errors["source_systems"] = _("请填写外部系统名称的列表（如 RASFF）；留空统计全部")
         if self.method not in METHODS:
             errors["method"] = _("未知的检测方法：%s") % self.method
-        else:
+        if not isinstance(self.parameters, dict):
+            errors["parameters"] = _("请填写参数名到取值的对象（如 alpha: 0.005）")
+        elif self.method in METHODS:
             try:
-                method_parameters(METHODS[self.method], {str(k): str(v) for k, v in (self.parameters or {}).items()})
+                method_parameters(METHODS[self.method], self.given())
             except ParameterError as exc:
                 errors["parameters"] = str(exc)
         if errors:
