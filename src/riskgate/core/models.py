@@ -319,6 +319,20 @@ class Scoped(models.Model):
         abstract = True
 
 
+class Numbered(models.Model):
+    """A record named by its number, `PREFIXnnnnnnnn` (`RI00000042`, `MS00000007`): the prefix is the model's
+    `REFERENCE_PREFIX`; an unsaved record reads `PREFIX—`."""
+
+    REFERENCE_PREFIX = ""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def reference(self) -> str:
+        return f"{self.REFERENCE_PREFIX}{self.pk:08d}" if self.pk else f"{self.REFERENCE_PREFIX}—"
+
+
 class VersionedQuerySet(ScopedQuerySet):
     def by_reference(self, reference: str):
         """The version a reference (`PREFIXnnnnnnnn-vN`) names, or None."""

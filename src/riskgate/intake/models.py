@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from riskgate.core.countries import is_valid_code
 from riskgate.core.crypto import EncryptedTextField
 from riskgate.core.dates import out_of_window
-from riskgate.core.models import Created, Scoped, TimeStamped
+from riskgate.core.models import Created, Numbered, Scoped, TimeStamped
 from riskgate.core.principal import Principal
 from riskgate.core.scoping import ScopedQuerySet
 from riskgate.core.vocabulary import HazardType, Urgency
@@ -32,6 +32,7 @@ class SourceType(models.TextChoices):
     ENTERPRISE_REPORT = "enterprise_report", _("企业报告")
     CONSUMER_COMPLAINT = "consumer_complaint", _("消费者投诉")
     TEST_INSTITUTION = "test_institution", _("检测、认证机构报告")
+    RISK_MONITORING = "risk_monitoring", _("风险监测")
     ACADEMIA = "academia", _("高校、科研院所、行业协会")
     OTHER = "other", _("其他")
 
@@ -119,8 +120,10 @@ class InformationQuerySet(ScopedQuerySet):
         return own if granted is None else own | self.filter(granted)
 
 
-class RiskInformation(TimeStamped):
+class RiskInformation(Numbered, TimeStamped):
     """One report of a possible quality-safety risk, from any source."""
+
+    REFERENCE_PREFIX = "RI"
 
     source_type = models.CharField(_("信息来源"), max_length=40, choices=SourceType.choices, db_index=True)
     channel = models.CharField(_("渠道"), max_length=30, choices=Channel.choices)
@@ -231,10 +234,6 @@ class RiskInformation(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title[:80]}"
-
-    @property
-    def reference(self) -> str:
-        return f"RI{self.pk:08d}" if self.pk else "RI—"
 
     @property
     def system_label(self) -> str:
@@ -383,8 +382,10 @@ class SharingScope(models.Model):
 SHARED_STATUSES = [Status.VERIFIED, Status.REPORTED, Status.ASSESSMENT_REQUESTED, Status.CLOSED]
 
 
-class RiskCase(Created):
+class RiskCase(Numbered, Created):
     """One risk, as several linked reports of it from one or more sources (confirmed by an officer)."""
+
+    REFERENCE_PREFIX = "RC"
 
     title = models.CharField(_("标题"), max_length=500)
     organisation = models.ForeignKey(
@@ -401,10 +402,6 @@ class RiskCase(Created):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title[:80]}"
-
-    @property
-    def reference(self) -> str:
-        return f"RC{self.pk:08d}" if self.pk else "RC—"
 
 
 class LinkStatus(models.TextChoices):

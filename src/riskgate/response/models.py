@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.accounts.models import OrganisationKind
-from riskgate.core.models import Scoped
+from riskgate.core.models import Numbered, Scoped
 
 # Who may lead or cooperate in carrying out a measure.
 EXECUTING_KINDS = {
@@ -85,8 +85,10 @@ class LiftMode(models.TextChoices):
     WARNING = "warning", _("随依据预警解除")
 
 
-class MeasureOrder(Scoped):
+class MeasureOrder(Numbered, Scoped):
     """One measure ordered by an authority (`RMnnnnnnnn`), executed by a lead unit with cooperating units."""
+
+    REFERENCE_PREFIX = "RM"
 
     kind = models.ForeignKey(MeasureKind, verbose_name=_("措施"), on_delete=models.PROTECT, related_name="orders")
     warning = models.ForeignKey(
@@ -171,10 +173,6 @@ class MeasureOrder(Scoped):
         from django.urls import reverse
 
         return reverse("response:detail", kwargs={"pk": self.pk})
-
-    @property
-    def reference(self) -> str:
-        return f"RM{self.pk:08d}" if self.pk else "RM—"
 
     @property
     def is_open(self) -> bool:
@@ -266,10 +264,12 @@ class ObligationStatus(models.TextChoices):
     LIFTED = "lifted", _("已解除")
 
 
-class Obligation(Scoped):
+class Obligation(Numbered, Scoped):
     """The responsible party's duty to eliminate or reduce a risk (风险责任者义务, Art.23): submit a risk analysis and
     mitigation report by its deadline, tell consumers and users, report progress, apply for lifting with a
     defect-elimination evaluation report. A technical institution evaluates its reports (Art.25)."""
+
+    REFERENCE_PREFIX = "OB"
 
     warning = models.ForeignKey(
         "riskwarnings.WarningNotice", verbose_name=_("依据预警"), on_delete=models.PROTECT, related_name="obligations"
@@ -326,10 +326,6 @@ class Obligation(Scoped):
         from django.urls import reverse
 
         return reverse("response:obligation", kwargs={"pk": self.pk})
-
-    @property
-    def reference(self) -> str:
-        return f"OB{self.pk:08d}" if self.pk else "OB—"
 
 
 class Verdict(models.TextChoices):
@@ -436,9 +432,11 @@ class RecallStatus(models.TextChoices):
     COMPLETED = "completed", _("召回完成")
 
 
-class Recall(Scoped):
+class Recall(Numbered, Scoped):
     """A defective-product recall case (缺陷产品召回, R-RCL-1): voluntary or ordered; the environmental-protection
     recall of imported motor vehicles and non-road mobile machinery as its own type."""
+
+    REFERENCE_PREFIX = "RL"
 
     kind = models.CharField(_("召回方式"), max_length=10, choices=RecallKind.choices)
     recall_type = models.CharField(_("召回类型"), max_length=14, choices=RecallType.choices, default=RecallType.DEFECT)
@@ -516,10 +514,6 @@ class Recall(Scoped):
         from django.urls import reverse
 
         return reverse("response:recall", kwargs={"pk": self.pk})
-
-    @property
-    def reference(self) -> str:
-        return f"RL{self.pk:08d}" if self.pk else "RL—"
 
     @property
     def remedy_labels(self) -> list[str]:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from riskgate.core.models import Scoped, Versioned
+from riskgate.core.models import Numbered, Scoped, Versioned
 from riskgate.credit.models import CreditGrade
 
 from .engine.exchange import ACTIONS, RELEASE, RULE_CRITERIA, Rule, parse_rule
@@ -253,9 +253,11 @@ class Outcome(models.TextChoices):
     NON_CONFORMING = "non_conforming", _("不合格")
 
 
-class InspectionTask(Scoped):
+class InspectionTask(Numbered, Scoped):
     """What a hit asks the port to do (查验任务): from a screening decision (a rule hit or a random selection), or
     a follow-up of a past item that a new rule would have matched (retro-screening)."""
+
+    REFERENCE_PREFIX = "IT"
 
     kind = models.CharField(_("来源"), max_length=10, choices=TaskKind.choices, default=TaskKind.SCREENING)
     decision = models.ForeignKey(
@@ -325,10 +327,6 @@ class InspectionTask(Scoped):
         from django.urls import reverse
 
         return reverse("targeting:task", kwargs={"pk": self.pk})
-
-    @property
-    def reference(self) -> str:
-        return f"IT{self.pk:08d}" if self.pk else "IT—"
 
 
 def enterprise_key(enterprise_ids) -> str:
