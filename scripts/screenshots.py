@@ -34,7 +34,7 @@ ARGS = [
 ]
 PASSWORD = "RiskGate-demo-2026"
 ROLES = ["anonymous", "admin", "warning", "xian", "harbin", "port", "assessor", "expert", "partner", "auditor",
-         "enterprise"]  # fmt: skip
+         "enterprise", "point", "lab"]  # fmt: skip
 LANGUAGES = {"zh-hans": "zh-CN", "en": "en-GB"}
 DEVICES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
@@ -49,6 +49,8 @@ def pages(user) -> list[tuple[str, str | None]]:
     from riskgate.assessment.models import Assessment
     from riskgate.core import exports
     from riskgate.intake.models import RiskCase, RiskInformation
+    from riskgate.monitoring import queries as monitoring
+    from riskgate.monitoring.models import DrawStatus, SpotCheckDraw
     from riskgate.response.models import Recall
     from riskgate.response.queries import measures, obligations, recalls
     from riskgate.targeting import queries as targeting
@@ -76,6 +78,12 @@ def pages(user) -> list[tuple[str, str | None]]:
         ("report", reverse("intake:public_report")),
         ("report-status", reverse("intake:receipt_status")),
         ("subscribe", reverse("warnings:subscribe")),
+        ("spot-checks-public", reverse("monitoring:portal_draws")),
+        (
+            "spot-check-public",
+            first(SpotCheckDraw.objects.filter(status=DrawStatus.PUBLISHED), "monitoring:portal_draw"),
+        ),
+        ("monitoring-results", reverse("monitoring:portal_results")),
     ]
     if user is None:
         return [*public, ("sign-in", reverse("accounts:login"))]
@@ -114,6 +122,20 @@ def pages(user) -> list[tuple[str, str | None]]:
         ("concerns", reverse("response:concerns")),
         ("obligations", reverse("response:obligations")),
         ("obligation", first(lambda: obligations.visible(user).order_by("-id"), "response:obligation")),
+        ("signals", reverse("monitoring:signals")),
+        ("signal", first(lambda: monitoring.visible(user).order_by("-week"), "monitoring:signal")),
+        ("plans", reverse("monitoring:plans")),
+        ("plan", first(lambda: monitoring.programme.current_plans(user), "monitoring:plan")),
+        ("plan-new", reverse("monitoring:plan_new")),
+        ("points", reverse("monitoring:points")),
+        ("samples", reverse("monitoring:samples")),
+        ("sample", first(lambda: monitoring.programme.samples(user).order_by("-id"), "monitoring:sample")),
+        ("sample-new", reverse("monitoring:sample_new")),
+        ("draws", reverse("monitoring:draws")),
+        ("draw", first(lambda: monitoring.programme.draws(user), "monitoring:draw")),
+        ("draw-new", reverse("monitoring:draw_new")),
+        ("my-checks", reverse("monitoring:my_checks")),
+        ("external-checks", reverse("monitoring:external_checks")),
         ("organisations", reverse("accounts:organisation_list")),
         ("organisation", first(enterprises.order_by("name"), "accounts:organisation_detail")),
         ("users", reverse("accounts:user_list")),

@@ -18,6 +18,7 @@ ROLE_USERS = {
     "partner_officer": "partner",
     "auditor": "auditor",
     "enterprise_user": "enterprise",
+    "monitoring_staff": "point",
 }
 ROLES = ["anonymous", *ROLE_USERS]
 

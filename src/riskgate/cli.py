@@ -20,6 +20,10 @@ def main() -> None:
         from riskgate.monitoring.detection.cli import main as detect
 
         sys.exit(detect(sys.argv[2:]))
+    if command == "verify-draw":  # recompute a published spot-check draw: no Django (riskgate.monitoring.draw)
+        from riskgate.monitoring.draw import main as verify_draw
+
+        sys.exit(verify_draw(sys.argv[2:]))
     if command in OFFLINE:
         sys.exit(offline(command, sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskgate.settings")

@@ -153,7 +153,8 @@ def test_anonymous_sees_nothing(world):
 
 def test_users_are_scoped_like_their_organisations(world):
     seen = set(User.objects.visible_to(world.user("xian")).values_list("username", flat=True))
-    assert seen == {"xian", "port", "enterprise", "expert2"}  # expert2 works at Xi'an's technology centre
+    # expert2 and the laboratory's staff work at Xi'an's technology centre, the point's staff at its monitoring point
+    assert seen == {"xian", "port", "enterprise", "expert2", "lab", "point"}
 
 
 def test_role_table_is_data_an_administrator_changes(world):

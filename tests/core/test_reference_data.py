@@ -82,7 +82,7 @@ def test_load_demo_is_idempotent():
     call_command("load_demo", without_notifications=True, stdout=out)
     call_command("load_demo", without_notifications=True, stdout=out)
     text = out.getvalue()
-    assert "Demo organisations created: 30, accounts created: 11" in text
+    assert "Demo organisations created: 30, accounts created: 13" in text
     assert "Demo organisations created: 0, accounts created: 0" in text
     from riskgate.core.audit import verify_chain
 

@@ -108,6 +108,17 @@ RECALL_SUPERVISORS = {"system_admin", "warning_officer", "bureau_officer"}
 XIAN_OBLIGATION_READERS = {"system_admin", "warning_officer", "bureau_officer", "enterprise_user", "assessor"}
 # Monitoring signals are the warning office's analysts' (a bureau holds neither the permission nor the scope).
 SIGNAL_ANALYSTS = {"system_admin", "warning_officer"}
+# The monitoring programme: warning office and bureaux plan and organise spot checks; the matrix plan is the
+# warning office's with a quota for Xi'an Customs (whose bureau officer reads it) and the Xi'an monitoring point.
+PLAN_VIEWERS = PLAN_MANAGERS = SPOT_CHECK_MANAGERS = {"system_admin", "warning_officer", "bureau_officer"}
+OFFICE_PLAN_MANAGERS = OFFICE_DRAW_READERS = {"system_admin", "warning_officer"}
+SAMPLE_SUBMITTERS = {"system_admin", "monitoring_staff"}
+SAMPLE_LISTERS = PLAN_VIEWERS | {"monitoring_staff", "enterprise_user"}
+# The matrix record: taken by the Xi'an point (under Xi'an Customs), approved, naming the Xi'an enterprise.
+XIAN_SAMPLE_READERS = SAMPLE_LISTERS
+INSPECTORS = {"system_admin", "bureau_officer", "port_officer"}
+# The matrix check: the office's draw, with all three inspectors (the bureau's and the port's among them) drawn.
+CHECK_RECORDERS = OFFICE_DRAW_READERS | {"bureau_officer", "port_officer"}
 
 
 @dataclass
@@ -257,6 +268,28 @@ def ui_matrix(world) -> dict[str, Entry]:
         "monitoring:signal_act": Entry(
             SIGNAL_ANALYSTS, "post", kwargs={"pk": world.signal.pk, "action": "dismiss"}, data={"reason": ""}
         ),
+        "monitoring:plans": Entry(PLAN_VIEWERS),
+        "monitoring:plan_new": Entry(PLAN_MANAGERS),
+        "monitoring:plan": Entry(PLAN_VIEWERS, kwargs={"pk": world.plan.pk}),
+        "monitoring:plan_adjust": Entry(OFFICE_PLAN_MANAGERS, kwargs={"pk": world.plan.pk}),
+        "monitoring:plan_act": Entry(OFFICE_PLAN_MANAGERS, "post", kwargs={"pk": world.plan.pk, "action": "task"}),
+        "monitoring:propose": Entry(XIAN_ASSESSMENT_READERS, "post", kwargs={"assessment_pk": world.assessment.pk}),
+        "monitoring:points": Entry(PLAN_VIEWERS),
+        "monitoring:samples": Entry(SAMPLE_LISTERS),
+        "monitoring:sample_new": Entry(SAMPLE_SUBMITTERS),
+        "monitoring:sample": Entry(XIAN_SAMPLE_READERS, kwargs={"pk": world.sample.pk}),
+        "monitoring:sample_act": Entry(PLAN_MANAGERS, "post", kwargs={"pk": world.sample.pk, "action": "approve"}),
+        "monitoring:draws": Entry(SPOT_CHECK_MANAGERS),
+        "monitoring:draw_new": Entry(SPOT_CHECK_MANAGERS),
+        "monitoring:my_checks": Entry(INSPECTORS),
+        "monitoring:external_checks": Entry(SPOT_CHECK_MANAGERS),
+        "monitoring:draw": Entry(OFFICE_DRAW_READERS, kwargs={"pk": world.draw.pk}),
+        "monitoring:draw_act": Entry(OFFICE_DRAW_READERS, "post", kwargs={"pk": world.draw.pk, "action": "publish"}),
+        "monitoring:check_record": Entry(CHECK_RECORDERS, "post", kwargs={"pk": world.check.pk}),
+        "monitoring:portal_draws": Entry(PUBLIC),
+        "monitoring:portal_draw": Entry(PUBLIC, kwargs={"pk": world.draw.pk}),
+        "monitoring:portal_snapshot": Entry(PUBLIC, kwargs={"pk": world.draw.pk}),
+        "monitoring:portal_results": Entry(PUBLIC),
         "response:public_recalls": Entry(PUBLIC),
         "response:public_recall": Entry(PUBLIC, kwargs={"pk": world.recall.pk}),
         "response:recalls": Entry(RECALL_LISTERS),
@@ -459,6 +492,21 @@ def api_matrix(world) -> dict[tuple[str, str], Entry]:
         ("get", "/api/v1/obligations/{obligation_id}"): Entry(
             XIAN_OBLIGATION_READERS, kwargs={"obligation_id": world.obligation.pk}
         ),
+        ("get", "/api/v1/monitoring/samples"): Entry(SAMPLE_LISTERS),
+        ("get", "/api/v1/monitoring/samples/{sample_id}"): Entry(
+            XIAN_SAMPLE_READERS, kwargs={"sample_id": world.sample.pk}
+        ),
+        # The point stores a record (201); the administrator, at no monitoring point, is refused with 400.
+        ("post", "/api/v1/monitoring/samples"): Entry(
+            SAMPLE_SUBMITTERS,
+            "post",
+            data={
+                "sample_number": "MATRIX-API",
+                "product_name": "矩阵样品",
+                "sampled_on": "2026-01-05",
+                "results": [{"item": "铅", "value": "0.1", "unit": "mg/kg", "limit": "0.2"}],
+            },
+        ),
         ("get", "/api/v1/recalls"): Entry(RECALL_LISTERS),
         ("get", "/api/v1/recalls/{recall_id}"): Entry(XIAN_RECALL_READERS, kwargs={"recall_id": world.recall.pk}),
         ("post", "/api/v1/recalls/{recall_id}/progress"): Entry(
@@ -600,7 +648,38 @@ def matrix_world(world):
         organisation=chosen.organisation,
     )
     _matrix_assessment(world)
+    _matrix_monitoring(world)
     return world
+
+
+def _matrix_monitoring(world):
+    """The office's plan (quotas for Xi'an Customs and the Xi'an point), an approved record of the point naming the
+    Xi'an enterprise, and the office's draw with every inspector drawn for each enterprise."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from riskgate.monitoring.services import plans, samples, spotchecks
+
+    today = timezone.localdate()
+    start, end = dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
+    world.plan = plans.create_plan(
+        world.user("warning"),
+        data={"title": "矩阵计划", "period_start": start, "period_end": end, "scope": "import",
+              "organisation": world.org("gacc-warning-office")},
+        quotas=[(world.org("xian-customs"), 5), (world.org("xian-monitoring-point"), 5)],
+    )  # fmt: skip
+    world.sample, _ = samples.submit(
+        world.user("point"),
+        data={"sample_number": "MATRIX-1", "product_name": "矩阵样品", "sampled_on": today},
+        results=[{"item": "铅", "value": Decimal("0.1"), "unit": "mg/kg", "limit": Decimal("0.2")}],
+        enterprise=world.org("ent-xian-trading"),
+    )
+    samples.approve(world.user("xian"), world.sample)
+    world.draw = spotchecks.draw_checks(
+        world.user("warning"), title="矩阵抽查", kind="routine", period_start=start, period_end=end, criteria={},
+        count=2, per_check=3, seed="ab" * 16,
+    )  # fmt: skip
+    world.check = world.draw.checks.order_by("position").first()
 
 
 def _matrix_warning(world):

@@ -69,6 +69,10 @@ def test_bureau_officer_and_auditor_see_different_things(browser, live_server, l
         "风险信息",
         "关联建议",
         "风险案件",
+        "风险监测计划",
+        "监测数据",
+        "双随机抽查",
+        "我的抽查任务",
         "风险研判",
         "机构与专家库",
         "预警管理",
@@ -112,7 +116,16 @@ def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to
     browser, live_server, live_world
 ):
     page = sign_in(browser, live_server, "enterprise", live_world.password, viewport={"width": 390, "height": 844})
-    assert nav_labels(page) == ["首页", "预警收件箱", "缺陷召回", "与本企业相关", "消减义务", "风险报告", "组织机构"]
+    assert nav_labels(page) == [
+        "首页",
+        "监测数据",
+        "预警收件箱",
+        "缺陷召回",
+        "与本企业相关",
+        "消减义务",
+        "风险报告",
+        "组织机构",
+    ]
     page.locator("header nav").get_by_role("link", name="组织机构").click()
     names = page.locator("tbody tr td:first-child a").all_inner_texts()
     assert names == ["西安秦岭示例进出口贸易有限公司"]
@@ -122,6 +135,7 @@ def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to
     assert page.get_by_role("heading", name="Organisations").is_visible()
     assert nav_labels(page) == [
         "Home",
+        "Monitoring records",
         "Warning inbox",
         "Recalls",
         "Concerning us",
@@ -1434,4 +1448,197 @@ def test_an_analyst_confirms_a_monitoring_signal_and_an_assessment_is_requested(
     analyst.screenshot(
         path=str(ARTIFACTS / f"signal-confirmed-{'phone' if viewport else 'desktop'}.png"), full_page=True
     )
+    assert analyst.console_errors == []
+
+
+@pytest.mark.parametrize("viewport", [None, {"width": 390, "height": 844}], ids=["desktop", "phone"])
+def test_a_monitoring_plan_is_drawn_up_a_point_submits_and_the_enterprise_sees_its_result(
+    browser, live_server, live_world, viewport
+):
+    """Issue 27.1–3: the warning office draws up a plan with quotas (the spare quota rows posted empty), adjusts it
+    from a confirmed assessment's proposal and assigns a task; the monitoring point submits an out-of-limit record
+    (it becomes risk information, once, also when submitted twice); the bureau approves it; the enterprise sees its
+    result and the portal the aggregate."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from riskgate.intake.models import RiskInformation
+    from riskgate.monitoring.models import MonitoringPlan, Sample, SamplingTask
+    from tests.warnings.factories import confirmed_assessment
+
+    year = timezone.localdate().year
+    shot = "phone" if viewport else "desktop"
+    office = sign_in(browser, live_server, "warning", live_world.password, viewport=viewport)
+    office.goto(f"{live_server.url}/monitoring/plans/new/")
+    office.get_by_label("计划名称").fill("进口水产品监测计划")
+    office.get_by_label("监测期自").fill(f"{year}-01-01")
+    office.get_by_label("监测期至").fill(f"{year}-12-31")
+    office.get_by_label("监测范围").select_option(label="进口：口岸 → 市场")
+    office.get_by_label("重点贸易国家/地区").fill("VN TH")
+    office.get_by_label("重点商品 HS 编码").fill("0306")
+    office.get_by_label("化学").check()
+    office.locator("#id_quota-0-unit").select_option(label="西安海关")
+    office.locator("#id_quota-0-samples").fill("20")
+    office.locator("#id_quota-1-unit").select_option(label="西安国际港务区风险监测点")
+    office.locator("#id_quota-1-samples").fill("10")
+    with office.expect_navigation():
+        office.get_by_role("button", name="制定计划").click()
+    plan = MonitoringPlan.objects.get()
+    assert plan.hs_codes == ["0306"] and plan.quotas.count() == 2
+    assert office.locator("[data-unit='xian-monitoring-point']").is_visible()
+
+    # A confirmed assessment proposes to watch Ecuador too; the office accepts: a second version.
+    assessment = confirmed_assessment(live_world)
+    office.goto(f"{live_server.url}/assessments/{assessment.pk}/")
+    office.get_by_text("根据本研判结果提出监测计划调整建议").click()
+    office.locator("#proposal_countries").fill("EC")
+    office.locator("#proposal_reason").fill("厄瓜多尔对虾检出氯霉素")
+    with office.expect_navigation():
+        office.get_by_role("button", name="提出建议").click()
+    office.goto(f"{live_server.url}/monitoring/plans/{plan.pk}/")
+    with office.expect_navigation():
+        office.get_by_role("button", name="采纳并调整计划").click()
+    current = MonitoringPlan.objects.get(is_current=True)
+    assert current.version == 2 and "EC" in current.countries
+    office.get_by_text("下达抽样任务", exact=True).click()
+    office.locator("#task_organisation").select_option(label="西安国际港务区风险监测点")
+    office.locator("#task_laboratory").select_option(label="西安海关技术中心")
+    office.locator("#task_product").fill("冻虾")
+    office.locator("#task_samples").fill("4")
+    office.locator("#task_test_items").fill("氯霉素")
+    office.locator("#task_due_on").fill(f"{year}-11-30")
+    with office.expect_navigation():
+        office.get_by_role("button", name="下达", exact=True).click()
+    assert SamplingTask.objects.filter(plan__lineage=plan, samples=4).exists()
+
+    point = sign_in(browser, live_server, "point", live_world.password, viewport=viewport)
+    for _attempt in range(2):  # the same record twice: stored once
+        point.goto(f"{live_server.url}/monitoring/samples/new/")
+        point.get_by_label("抽样任务").select_option(index=1)
+        point.get_by_label("样品编号").fill("PT-E2E-1")
+        point.get_by_label("产品名称").fill("冻南美白对虾")
+        point.get_by_label("HS 编码").fill("030617")
+        point.get_by_label("原产国/地区").fill("EC")
+        point.get_by_label("相关企业").select_option(label="西安秦岭示例进出口贸易有限公司")
+        point.get_by_label("抽样日期").fill((timezone.localdate() - dt.timedelta(days=1)).isoformat())
+        point.locator("#id_result-0-item").fill("氯霉素")
+        point.locator("#id_result-0-value").fill("1.2")
+        point.locator("#id_result-0-unit").fill("μg/kg")
+        point.locator("#id_result-0-limit").fill("0.3")
+        with point.expect_navigation():
+            point.get_by_role("button", name="报送", exact=True).click()
+    assert point.get_by_text("未重复登记").is_visible()
+    sample = Sample.objects.get()
+    assert not sample.passed and Sample.objects.count() == 1
+    assert RiskInformation.objects.filter(source_type="risk_monitoring").count() == 1
+
+    bureau = sign_in(browser, live_server, "xian", live_world.password, viewport=viewport)
+    panel = bureau.locator("[data-work='monitoring.samples']")
+    with bureau.expect_navigation():
+        panel.get_by_role("link", name=sample.reference, exact=False).first.click()
+    with bureau.expect_navigation():
+        bureau.get_by_role("button", name="审核通过").click()
+    sample.refresh_from_db()
+    assert sample.status == "approved"
+
+    enterprise = sign_in(browser, live_server, "enterprise", live_world.password, viewport=viewport)
+    enterprise.goto(f"{live_server.url}/monitoring/samples/")
+    with enterprise.expect_navigation():
+        enterprise.get_by_role("link", name=sample.reference).click()
+    assert enterprise.get_by_text("氯霉素").is_visible() and enterprise.get_by_text("不合格").first.is_visible()
+    enterprise.screenshot(path=str(ARTIFACTS / f"monitoring-result-enterprise-{shot}.png"), full_page=True)
+
+    visitor = browser.new_page(viewport=viewport or {"width": 1280, "height": 900}, locale="zh-CN")
+    visitor.goto(f"{live_server.url}/monitoring-results/")
+    assert visitor.get_by_text("0306").first.is_visible() and "秦岭" not in visitor.content()
+    for page in (office, point, bureau, enterprise):
+        assert page.console_errors == []
+
+
+@pytest.mark.parametrize("viewport", [None, {"width": 390, "height": 844}], ids=["desktop", "phone"])
+def test_a_double_random_draw_is_published_verified_by_a_visitor_and_the_inspector_records_the_check(
+    browser, live_server, live_world, viewport
+):
+    """Issue 27.4: the office draws enterprises and inspectors, publishes the draw; a visitor finds the seed, the
+    snapshot's hash and the selection, and the page says the recomputation agrees; a drawn inspector records the
+    result of his check, which the public page then shows."""
+    import datetime as dt
+    import hashlib
+
+    from django.utils import timezone
+
+    from riskgate.monitoring.models import SpotCheck, SpotCheckDraw
+
+    year = timezone.localdate().year
+    office = sign_in(browser, live_server, "warning", live_world.password, viewport=viewport)
+    office.goto(f"{live_server.url}/monitoring/spot-checks/new/")
+    office.get_by_label("抽查名称").fill("进出口企业双随机抽查")
+    office.get_by_label("抽查期自").fill(f"{year}-01-01")
+    office.get_by_label("抽查期至").fill(f"{year}-12-31")
+    office.get_by_label("抽取企业数").fill("3")
+    with office.expect_navigation():
+        office.get_by_role("button", name="抽取", exact=True).click()
+    draw = SpotCheckDraw.objects.get()
+    assert draw.checks.count() == 3
+    with office.expect_navigation():
+        office.get_by_role("button", name="向社会公开").click()
+
+    visitor = browser.new_page(viewport=viewport or {"width": 1280, "height": 900}, locale="zh-CN")
+    visitor.goto(f"{live_server.url}/")
+    with visitor.expect_navigation():
+        visitor.get_by_role("link", name="抽查公示").first.click()
+    with visitor.expect_navigation():
+        visitor.get_by_role("link", name="进出口企业双随机抽查").click()
+    assert visitor.locator("[data-verified]").is_visible()
+    assert visitor.locator("[data-hash]").inner_text().strip() == draw.snapshot_sha256
+    with visitor.expect_download() as download:
+        visitor.get_by_role("link", name=f"{draw.reference}-snapshot.json").click()
+    body = Path(download.value.path()).read_bytes()
+    assert hashlib.sha256(body).hexdigest() == draw.snapshot_sha256
+
+    check = SpotCheck.objects.filter(draw=draw).order_by("position").first()
+    inspector = check.inspectors.order_by("pk").first()
+    mine = sign_in(browser, live_server, inspector.username, live_world.password, viewport=viewport)
+    mine.goto(f"{live_server.url}/monitoring/spot-checks/mine/")
+    row = mine.locator(f"#check-{check.pk}")
+    row.get_by_text("登记结果").click()
+    row.get_by_label("检查结果").select_option(label="未发现问题")
+    row.get_by_label("检查日期").fill((timezone.localdate() - dt.timedelta(days=1)).isoformat())
+    with mine.expect_navigation():
+        row.get_by_role("button", name="登记").click()
+    check.refresh_from_db()
+    assert check.outcome == "conforming" and check.recorded_by == inspector
+    visitor.reload()
+    assert visitor.get_by_text("未发现问题").first.is_visible()
+    for page in (office, mine):
+        assert page.console_errors == []
+
+
+def test_an_analyst_dismisses_a_signal_only_with_a_reason(browser, live_server, live_world):
+    """Issue 27.5: dismissing without a reason shows the error summary on the field; with a reason the signal
+    leaves the queue and its records stay as they were."""
+    from riskgate.monitoring import services
+    from riskgate.monitoring.models import Signal
+    from tests.monitoring.factories import SPIKE, history, profile
+
+    chosen = profile(live_world)
+    history(live_world)
+    services.detect(chosen, [SPIKE])
+    signal = Signal.objects.get()
+    analyst = sign_in(browser, live_server, "warning", live_world.password)
+    analyst.goto(f"{live_server.url}/monitoring/signals/{signal.pk}/")
+    with analyst.expect_navigation():
+        analyst.get_by_role("button", name="排除", exact=True).click()
+    summary = analyst.locator(".error-summary")
+    assert summary.is_visible() and summary.get_by_role("link").first.inner_text().strip() != ""
+    signal.refresh_from_db()
+    assert signal.status == "open"
+    analyst.get_by_label("排除理由").fill("集中抽检导致的通报增多")
+    with analyst.expect_navigation():
+        analyst.get_by_role("button", name="排除", exact=True).click()
+    signal.refresh_from_db()
+    assert signal.status == "dismissed" and signal.reason == "集中抽检导致的通报增多"
+    analyst.goto(f"{live_server.url}/monitoring/signals/")
+    assert analyst.get_by_text("没有符合条件的信号。").is_visible()
     assert analyst.console_errors == []

@@ -142,3 +142,45 @@ def test_detect_takes_glrnbs_in_control_means_from_the_file(tmp_path):
     refused = _riskgate("detect", "--method", "earsC", "--input", "series.csv", cwd=tmp_path)
     assert refused.returncode == 2
     assert refused.stderr.strip() == "riskgate detect: series.csv: the mu0 column is read by glrnb only, not by earsC"
+
+
+def test_verify_draw_recomputes_a_published_draw_in_a_bare_shell(tmp_path):
+    """Issue 27.4: anyone recomputes a draw from the published snapshot file and seed, without the server."""
+    from riskgate.monitoring import draw
+
+    snapshot = {"enterprises": ["e1", "e2", "e3", "e4"], "inspectors": ["i1", "i2", "i3"], "ties": [["i1", "e2"]],
+                "count": 3, "per_check": 2, "title": "抽查"}  # fmt: skip
+    path = tmp_path / "snapshot.json"
+    path.write_bytes(draw.canonical(snapshot))
+    digest = draw.snapshot_hash(snapshot)
+    done = _riskgate("verify-draw", "--snapshot", str(path), "--seed", "ab" * 16, "--hash", digest, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    expected = draw.draw(snapshot, "ab" * 16).selection
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"sha256,{digest}"
+    assert lines[1:] == [f"{n},{s['enterprise']},{' '.join(s['inspectors'])}" for n, s in enumerate(expected, 1)]
+    wrong = _riskgate("verify-draw", "--snapshot", str(path), "--seed", "ab" * 16, "--hash", "0" * 64, cwd=tmp_path)
+    assert wrong.returncode == 1 and wrong.stderr.strip().startswith("riskgate verify-draw: the snapshot's SHA-256")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--snapshot", "missing.json", "--seed", "ab"), "riskgate verify-draw: cannot read missing.json"),
+        (("--seed", "ab"), "riskgate verify-draw: the following arguments are required: --snapshot"),
+        (("--snapshot", "bad.json", "--seed", "ab"), "riskgate verify-draw: bad.json is not JSON"),
+        (("--snapshot", "list.json", "--seed", "ab"), "riskgate verify-draw: list.json does not hold a JSON object"),
+        (("--snapshot", "partial.json", "--seed", "ab"), "riskgate verify-draw: the snapshot has no 'inspectors'"),
+        (("--snapshot", "ok.json", "--seed", "xyz"), "riskgate verify-draw: the seed and the snapshot hash must be"),
+    ],
+)
+def test_verify_draw_says_each_error_in_one_line(tmp_path, args, message):
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "list.json").write_text("[]", encoding="utf-8")
+    (tmp_path / "partial.json").write_text('{"enterprises": []}', encoding="utf-8")
+    (tmp_path / "ok.json").write_text(
+        '{"enterprises": ["a"], "inspectors": ["i"], "ties": [], "count": 1, "per_check": 1}', encoding="utf-8"
+    )
+    done = _riskgate("verify-draw", *args, cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().startswith(message) and len(done.stderr.strip().splitlines()) == 1

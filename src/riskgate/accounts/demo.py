@@ -69,6 +69,8 @@ ACCOUNTS = [
     ("partner", "partner_officer", "sn-market-regulation", "陕西市监 周芳"),
     ("auditor", "auditor", "gacc", "审计 孙磊"),
     ("enterprise", "enterprise_user", "ent-xian-trading", "秦岭示例 吴娜"),
+    ("point", "monitoring_staff", "xian-monitoring-point", "监测点 何平"),
+    ("lab", "monitoring_staff", "xian-tech-centre", "技术中心 马骏"),
 ]
 
 

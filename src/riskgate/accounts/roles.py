@@ -18,6 +18,7 @@ TARGETING_AUTHORITY = [P.TARGETING_RULE_VIEW, P.TARGETING_RULE_MANAGE, P.TARGETI
 RESPONSE_AUTHORITY = [P.RESPONSE_MEASURE_VIEW, P.RESPONSE_MEASURE_ORDER, P.RESPONSE_MEASURE_EXECUTE,
                       P.RESPONSE_MEASURE_LIFT, P.RESPONSE_RECALL_MANAGE]  # fmt: skip
 RESPONSE_EXECUTOR = [P.RESPONSE_MEASURE_VIEW, P.RESPONSE_MEASURE_EXECUTE]
+MONITORING_AUTHORITY = [P.MONITORING_PLAN_VIEW, P.MONITORING_PLAN_MANAGE, P.MONITORING_SPOTCHECK_MANAGE]
 OFFICER = [
     P.ORG_ORGANISATION_VIEW,
     P.ORG_ENTERPRISE_CREATE,
@@ -27,6 +28,7 @@ OFFICER = [
     *WARNING_AUTHORITY,
     *TARGETING_AUTHORITY,
     *RESPONSE_AUTHORITY,
+    *MONITORING_AUTHORITY,
 ]
 AUTHORITY_KINDS = ["national_authority", "warning_office", "direct_bureau", "inspection_body", "port"]
 
@@ -34,8 +36,8 @@ DEFAULT_ROLES = [
     # code, 中文名, English name, scope, permissions, organisation kinds that may hold it
     ("system_admin", "系统管理员", "System administrator", S.ALL, ALL, ["national_authority", "warning_office"]),
     ("warning_officer", "预警办公室人员", "Warning-office officer", S.SUBTREE, [*OFFICER, P.INTAKE_IMPORT_RUN, P.INTAKE_REPORTER_VIEW, P.TARGETING_POLICY_MANAGE, P.MONITORING_SIGNAL_VIEW, P.MONITORING_SIGNAL_DECIDE], ["warning_office", "national_authority"]),
-    ("bureau_officer", "直属海关人员", "Bureau officer", S.SUBTREE, OFFICER, ["direct_bureau"]),
-    ("port_officer", "口岸查验人员", "Port inspection officer", S.SUBTREE, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE, P.WARNING_RECEIVE, P.TARGETING_RULE_VIEW, P.TARGETING_SCREEN, P.TARGETING_TASK_VIEW, P.TARGETING_TASK_RECORD, *RESPONSE_EXECUTOR], ["inspection_body", "port"]),
+    ("bureau_officer", "直属海关人员", "Bureau officer", S.SUBTREE, [*OFFICER, P.MONITORING_SPOTCHECK_INSPECT], ["direct_bureau"]),
+    ("port_officer", "口岸查验人员", "Port inspection officer", S.SUBTREE, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE, P.WARNING_RECEIVE, P.TARGETING_RULE_VIEW, P.TARGETING_SCREEN, P.TARGETING_TASK_VIEW, P.TARGETING_TASK_RECORD, *RESPONSE_EXECUTOR, P.MONITORING_SPOTCHECK_INSPECT], ["inspection_body", "port"]),
     ("assessor", "技术机构评估人员", "Technical-institution assessor", S.ASSIGNED,
      [P.ASSESSMENT_VIEW, P.ASSESSMENT_CONDUCT, P.ASSESSMENT_REGISTRY_VIEW, P.RESPONSE_OBLIGATION_EVALUATE], ["technical_institution", "laboratory"]),
     ("expert", "专家", "Expert", S.ASSIGNED, [P.ASSESSMENT_VIEW, P.ASSESSMENT_VOTE], []),
@@ -43,7 +45,8 @@ DEFAULT_ROLES = [
     ("auditor", "审计人员", "Auditor", S.ALL,
      [P.AUDIT_EVENT_VIEW, P.AUDIT_EVENT_EXPORT, P.AUDIT_CHAIN_VERIFY, P.ORG_ORGANISATION_VIEW, P.ORG_USER_VIEW],
      AUTHORITY_KINDS),
-    ("enterprise_user", "企业用户", "Enterprise user", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW, P.INTAKE_ENTERPRISE_REPORT, P.WARNING_RECEIVE, P.RESPONSE_OBLIGATION_FULFIL], ["enterprise"]),
+    ("enterprise_user", "企业用户", "Enterprise user", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW, P.INTAKE_ENTERPRISE_REPORT, P.WARNING_RECEIVE, P.RESPONSE_OBLIGATION_FULFIL, P.MONITORING_RESULT_OWN], ["enterprise"]),
+    ("monitoring_staff", "监测点/实验室人员", "Monitoring point or laboratory staff", S.OWN_ORGANISATION, [P.MONITORING_SAMPLE_SUBMIT], ["monitoring_point", "laboratory"]),
 ]  # fmt: skip
 
 

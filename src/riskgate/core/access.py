@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,21 +17,33 @@ from .principal import Principal
 MAX_ID = 2**53  # larger numbers are not ids: refuse them (422 in the API, 404 in pages) before any database sees them
 
 
-def permission_required(*permissions: Permission) -> Callable:
-    """Anonymous users go to the sign-in page; signed-in users without every permission get 403."""
+def _guarded(holds: Callable[[Any], bool]) -> Callable:
+    """A view decorator: anonymous users go to the sign-in page; signed-in users for whom `holds(user)` is false
+    get 403."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not all(request.user.has_permission(p) for p in permissions):
+            if not holds(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+def permission_required(*permissions: Permission) -> Callable:
+    """Anonymous users go to the sign-in page; signed-in users without every permission get 403."""
+    return _guarded(lambda user: all(user.has_permission(p) for p in permissions))
+
+
+def any_permission_required(*permissions: Permission) -> Callable:
+    """Like `permission_required`, but one of `permissions` is enough (a page several roles read, each its own
+    rows: the view's queries scope what each sees)."""
+    return _guarded(lambda user: any(user.has_permission(p) for p in permissions))
 
 
 def login_required(view):

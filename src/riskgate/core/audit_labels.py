@@ -34,6 +34,7 @@ SUBJECTS = {
     "measure": _("处置措施"),
     "obligation": _("整改义务"),
     "recall": pgettext_lazy("audit subject", "召回"),
+    "monitoring": _("风险监测"),
 }
 
 VERBS = {
@@ -138,6 +139,20 @@ VERBS = {
     "refused": pgettext_lazy("audit", "拒绝"),
     "paid": pgettext_lazy("audit", "发放"),
     "investigation_opened": pgettext_lazy("audit", "立案调查"),
+    "signal_raised": pgettext_lazy("audit", "产生监测信号"),
+    "signal_confirmed": pgettext_lazy("audit", "确认监测信号"),
+    "signal_dismissed": pgettext_lazy("audit", "排除监测信号"),
+    "plan_created": pgettext_lazy("audit", "制定监测计划"),
+    "plan_adjusted": pgettext_lazy("audit", "调整监测计划"),
+    "plan_change_proposed": pgettext_lazy("audit", "提出计划调整建议"),
+    "plan_change_decided": pgettext_lazy("audit", "决定计划调整建议"),
+    "task_assigned": pgettext_lazy("audit", "下达抽样任务"),
+    "sample_submitted": pgettext_lazy("audit", "报送监测数据"),
+    "sample_approved": pgettext_lazy("audit", "审核监测数据"),
+    "spot_check_drawn": pgettext_lazy("audit", "双随机抽取"),
+    "spot_check_published": pgettext_lazy("audit", "公开双随机抽查"),
+    "spot_check_recorded": pgettext_lazy("audit", "登记抽查结果"),
+    "external_check_recorded": pgettext_lazy("audit", "登记其他部门检查"),
 }
 
 

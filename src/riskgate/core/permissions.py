@@ -64,6 +64,12 @@ class Permission(StrEnum):
     # Risk monitoring
     MONITORING_SIGNAL_VIEW = "monitoring:signal:view"
     MONITORING_SIGNAL_DECIDE = "monitoring:signal:decide"
+    MONITORING_PLAN_VIEW = "monitoring:plan:view"
+    MONITORING_PLAN_MANAGE = "monitoring:plan:manage"
+    MONITORING_SAMPLE_SUBMIT = "monitoring:sample:submit"
+    MONITORING_RESULT_OWN = "monitoring:result:own"
+    MONITORING_SPOTCHECK_MANAGE = "monitoring:spotcheck:manage"
+    MONITORING_SPOTCHECK_INSPECT = "monitoring:spotcheck:inspect"
 
     @property
     def label(self) -> str:
@@ -114,6 +120,12 @@ PERMISSION_LABELS = {
     Permission.RESPONSE_RECALL_MANAGE: _("登记和监督缺陷产品召回、发布召回公告"),
     Permission.MONITORING_SIGNAL_VIEW: _("查看监测信号"),
     Permission.MONITORING_SIGNAL_DECIDE: _("研判监测信号：确认并提请研判，或排除"),
+    Permission.MONITORING_PLAN_VIEW: _("查看辖区内的监测计划、监测点、抽样任务和监测结果"),
+    Permission.MONITORING_PLAN_MANAGE: _("制定和调整监测计划，下达抽样任务，审核监测结果"),
+    Permission.MONITORING_SAMPLE_SUBMIT: _("报送监测数据（监测点、实验室）"),
+    Permission.MONITORING_RESULT_OWN: _("查看涉及本企业的监测结果"),
+    Permission.MONITORING_SPOTCHECK_MANAGE: _("组织双随机抽查：抽取、登记结果、公开"),
+    Permission.MONITORING_SPOTCHECK_INSPECT: _("列入双随机抽查执法检查人员名录"),
 }
 
 PERMISSION_CHOICES = [(p.value, format_lazy("{} — {}", p.value, PERMISSION_LABELS[p])) for p in Permission]

@@ -136,17 +136,40 @@ ROOMS: list[Room] = [
     ),
     Room(
         "monitoring",
-        work=("riskgate.monitoring.queries.pending_work",),
+        work=("riskgate.monitoring.queries.pending_work", "riskgate.monitoring.queries.programme.programme_work"),
         urls="riskgate.monitoring.urls",
-        navigation=(Link("monitoring:signals", _("监测信号"), 15, (P.MONITORING_SIGNAL_VIEW,)),),
+        router="riskgate.monitoring.api.router",
+        navigation=(
+            Link("monitoring:signals", _("监测信号"), 15, (P.MONITORING_SIGNAL_VIEW,)),
+            Link("monitoring:plans", _("风险监测计划"), 16, (P.MONITORING_PLAN_VIEW,)),
+            Link(
+                "monitoring:samples",
+                _("监测数据"),
+                17,
+                (P.MONITORING_PLAN_VIEW, P.MONITORING_SAMPLE_SUBMIT, P.MONITORING_RESULT_OWN),
+            ),
+            Link("monitoring:draws", _("双随机抽查"), 18, (P.MONITORING_SPOTCHECK_MANAGE,)),
+            Link("monitoring:my_checks", _("我的抽查任务"), 19, (P.MONITORING_SPOTCHECK_INSPECT,)),
+        ),
+        public_navigation=(Link("monitoring:portal_draws", _("抽查公示"), 25),),
         sections=(
             Section(
                 "assessment.detail",
                 "riskgate.monitoring.queries.assessment_section",
                 "monitoring/sections/assessment.html",
             ),
+            Section(
+                "assessment.detail",
+                "riskgate.monitoring.queries.programme.assessment_plans_section",
+                "monitoring/sections/plans.html",
+                1,
+            ),
         ),
-        demo=(DemoStep("riskgate.monitoring.demo.load_demo_signals", "Monitoring signals raised: {}"),),
+        world=("riskgate.monitoring.demo.load_points",),
+        demo=(
+            DemoStep("riskgate.monitoring.demo.load_demo_signals", "Monitoring signals raised: {}"),
+            DemoStep("riskgate.monitoring.demo.load_demo_programme", "Monitoring plan, records and spot check: {}"),
+        ),
     ),
     Room(
         "warnings",

@@ -11,9 +11,9 @@ from riskgate.core.actions import Action, dispatch
 from riskgate.core.listing import by
 from riskgate.core.permissions import Permission
 
-from . import queries, services
-from .forms import ConfirmForm, DismissForm, FilterForm
-from .models import Signal, SignalStatus
+from .. import queries, services
+from ..forms import ConfirmForm, DismissForm, FilterForm
+from ..models import Signal, SignalStatus
 
 COLUMNS = {
     "reference": by("pk"),

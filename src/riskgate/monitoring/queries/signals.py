@@ -19,7 +19,7 @@ from riskgate.core.work import WorkGroup, WorkItem, group, present
 from riskgate.intake.models import RiskInformation
 from riskgate.intake.models import Status as InformationStatus
 
-from .models import DetectionProfile, Dimension, Signal, SignalStatus
+from ..models import DetectionProfile, Dimension, Signal, SignalStatus
 
 # Rejected and merged items are not counted: a duplicate must not make a signal.
 NOT_COUNTED = [InformationStatus.REJECTED, InformationStatus.MERGED]
