@@ -178,18 +178,31 @@ def test_who_reads_which_records(world, django_capture_on_commit_callbacks):
 def test_a_confirmed_assessment_proposes_a_plan_change_and_acceptance_makes_a_version(world):
     from tests.warnings.factories import confirmed_assessment
 
-    plan = make_plan(world)
-    assessment = confirmed_assessment(world)
     warning = world.user("warning")
+    first = make_plan(world)
+    plan = plans.adjust_plan(warning, first, reason="年中调整", data={}, quotas=[(world.org("xian-customs"), 10),
+                             (world.org("xian-monitoring-point"), 4)])  # fmt: skip
+    assessment = confirmed_assessment(world)
     proposal = plans.propose_change(warning, assessment, plan=plan, reason="对虾氯霉素检出增多",
                                     hs_codes=["030617"], countries=["EC"])  # fmt: skip
     section = queries.assessment_plans_section(warning, assessment)
     assert section["proposals"] == [proposal] and plan in section["plans"]
     with pytest.raises(ValidationError):
         plans.decide_proposal(warning, proposal, accept=False, note="")
-    decided = plans.decide_proposal(warning, proposal, accept=True)
+    # The office decides from the plan's page (a proposal made against the second version of the plan).
+    response = world.client_for("warning_officer").post(
+        reverse("monitoring:plan_act", args=[plan.pk, "accept"]), {"proposal": proposal.pk, "note": ""}
+    )
+    assert response.status_code == 302
+    decided = PlanProposal.objects.get(pk=proposal.pk)
     new = decided.result_plan
-    assert new.version == 2 and "030617" in new.hs_codes and "EC" in new.countries
+    assert (
+        world.client_for("bureau_officer")
+        .post(reverse("monitoring:plan_act", args=[new.pk, "reject"]), {"proposal": proposal.pk, "note": "x"})
+        .status_code
+        == 404
+    )  # a bureau does not decide on the office's plan
+    assert new.version == 3 and "030617" in new.hs_codes and "EC" in new.countries
     assert assessment.reference in new.change_reason
     assert [q.samples for q in new.quotas.order_by("pk")] == [10, 4]
     with pytest.raises(ValidationError):

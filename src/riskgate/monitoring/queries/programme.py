@@ -157,7 +157,8 @@ def proposals(plan: MonitoringPlan) -> QuerySet:
 
 
 def proposal_in_scope(principal: Principal, pk: int) -> PlanProposal | None:
-    return PlanProposal.objects.filter(plan__in=managed_plans(principal).values("lineage_id")).filter(pk=pk).first()
+    lineages = managed_plans(principal).values("lineage_id")
+    return PlanProposal.objects.filter(plan__lineage_id__in=lineages, pk=pk).first()
 
 
 def plan_tasks(plan: MonitoringPlan) -> QuerySet:
