@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from riskgate.core.models import Created, TimeStamped, Versioned
 from riskgate.core.vocabulary import HazardType, Urgency, WarningLevel
@@ -503,7 +504,7 @@ class LabResult(models.Model):
     task = models.ForeignKey(LabTask, on_delete=models.CASCADE, related_name="results")
     item = models.CharField(_("项目"), max_length=200)
     value = models.DecimalField(_("结果"), max_digits=20, decimal_places=6)
-    unit = models.CharField(_("单位"), max_length=30, blank=True)
+    unit = models.CharField(pgettext_lazy("measure", "单位"), max_length=30, blank=True)
     limit = models.DecimalField(_("限量"), max_digits=20, decimal_places=6)
     limit_kind = models.CharField(_("限量类型"), max_length=3, choices=LimitKind.choices, default=LimitKind.MAXIMUM)
     passed = models.BooleanField(_("合格"), editable=False)

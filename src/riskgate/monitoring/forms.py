@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from riskgate.accounts.models import EnterpriseType, Organisation
 from riskgate.assessment.forms import RequestForm
@@ -109,7 +110,9 @@ class PlanForm(forms.Form):
 
 
 class AdjustForm(forms.Form):
-    reason = forms.CharField(label=_("调整理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    reason = forms.CharField(
+        label=pgettext_lazy("plan", "调整理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
 
 
 class QuotaForm(forms.Form):
@@ -210,7 +213,7 @@ class SampleForm(forms.Form):
 class ResultForm(forms.Form):
     item = forms.CharField(label=_("检测项目"), max_length=200, required=False)
     value = forms.DecimalField(label=_("结果"), max_digits=20, decimal_places=6, required=False)
-    unit = forms.CharField(label=_("单位"), max_length=30, required=False)
+    unit = forms.CharField(label=pgettext_lazy("measure", "单位"), max_length=30, required=False)
     limit = forms.DecimalField(label=_("限量"), max_digits=20, decimal_places=6, required=False)
     limit_kind = forms.ChoiceField(label=_("限量类型"), choices=LimitKind.choices, initial=LimitKind.MAXIMUM)
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from riskgate.accounts.models import OrganisationKind
 from riskgate.assessment.models import LimitKind
@@ -188,7 +189,7 @@ class MonitoringPlan(Versioned, TimeStamped):
     organisation = models.ForeignKey(
         "accounts.Organisation", verbose_name=_("牵头单位"), on_delete=models.PROTECT, related_name="+"
     )
-    change_reason = models.TextField(_("调整理由"), blank=True)
+    change_reason = models.TextField(pgettext_lazy("plan", "调整理由"), blank=True)
     is_current = models.BooleanField(_("现行版本"), default=True, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
 
@@ -415,7 +416,7 @@ class SampleResult(models.Model):
     sample = models.ForeignKey(Sample, on_delete=models.CASCADE, related_name="results")
     item = models.CharField(_("检测项目"), max_length=200)
     value = models.DecimalField(_("结果"), max_digits=20, decimal_places=6)
-    unit = models.CharField(_("单位"), max_length=30, blank=True)
+    unit = models.CharField(pgettext_lazy("measure", "单位"), max_length=30, blank=True)
     limit = models.DecimalField(_("限量"), max_digits=20, decimal_places=6)
     limit_kind = models.CharField(_("限量类型"), max_length=3, choices=LimitKind.choices, default=LimitKind.MAXIMUM)
     passed = models.BooleanField(_("合格"))

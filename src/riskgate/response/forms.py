@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from riskgate.accounts.models import Organisation, OrganisationKind
 
@@ -78,7 +79,7 @@ class ProgressForm(forms.Form):
 class QuantityForm(forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=QuantityKind.choices)
     amount = forms.DecimalField(label=_("数量"), min_value=0, max_digits=14, decimal_places=3)
-    unit = forms.CharField(label=_("单位"), max_length=20)
+    unit = forms.CharField(label=pgettext_lazy("measure", "单位"), max_length=20)
     note = forms.CharField(label=_("说明"), max_length=300, required=False)
 
 

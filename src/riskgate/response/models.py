@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from riskgate.accounts.models import OrganisationKind
 from riskgate.core.models import Numbered, Scoped
@@ -239,7 +240,7 @@ class Quantity(models.Model):
     order = models.ForeignKey(MeasureOrder, on_delete=models.CASCADE, related_name="quantities")
     kind = models.CharField(_("类别"), max_length=12, choices=QuantityKind.choices)
     amount = models.DecimalField(_("数量"), max_digits=14, decimal_places=3)
-    unit = models.CharField(_("单位"), max_length=20)
+    unit = models.CharField(pgettext_lazy("measure", "单位"), max_length=20)
     note = models.CharField(_("说明"), max_length=300, blank=True)
     organisation = models.ForeignKey(
         "accounts.Organisation", verbose_name=_("登记单位"), on_delete=models.PROTECT, related_name="+"

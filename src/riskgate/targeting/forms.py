@@ -5,6 +5,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.credit.models import CreditGrade
@@ -114,7 +115,7 @@ class OutcomeForm(forms.Form):
 class LabResultForm(forms.Form):
     test_item = forms.CharField(label=_("检测项目"), max_length=200)
     result = forms.CharField(label=_("检测结果"), max_length=100)
-    unit = forms.CharField(label=_("单位"), max_length=40, required=False)
+    unit = forms.CharField(label=pgettext_lazy("measure", "单位"), max_length=40, required=False)
     limit = forms.CharField(label=_("限量/标准要求"), max_length=200, required=False)
     # A blank choice first: a row left untouched is not validated (issue 26: every empty row used to be).
     conforms = forms.TypedChoiceField(

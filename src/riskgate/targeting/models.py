@@ -5,6 +5,7 @@ the exact version that matched."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from riskgate.core.models import Numbered, Scoped, Versioned
 from riskgate.credit.models import CreditGrade
@@ -339,7 +340,7 @@ class LabResult(models.Model):
     task = models.ForeignKey(InspectionTask, on_delete=models.CASCADE, related_name="lab_results")
     test_item = models.CharField(_("检测项目"), max_length=200)
     result = models.CharField(_("检测结果"), max_length=100)
-    unit = models.CharField(_("单位"), max_length=40, blank=True)
+    unit = models.CharField(pgettext_lazy("measure", "单位"), max_length=40, blank=True)
     limit = models.CharField(_("限量/标准要求"), max_length=200, blank=True)
     conforms = models.BooleanField(_("符合"))
 
