@@ -315,3 +315,13 @@ def test_the_last_record_of_a_done_task_sent_again_is_answered_with_the_stored_o
     late = lab.post("/api/v1/monitoring/samples", {**body, "sample_number": "L-10"}, content_type="application/json")
     assert late.status_code == 422 and "task" in late.content.decode()
     assert Sample.objects.count() == 1
+
+
+def test_english_pages_name_organisations_in_english_in_their_choices(world):
+    client = world.client_for("warning_officer")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("monitoring:plan_new")).content.decode()
+    assert ">Xi&#x27;an Customs</option>" in page or ">Xi'an Customs</option>" in page
+    assert ">西安海关</option>" not in page
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert ">西安海关</option>" in client.get(reverse("monitoring:plan_new")).content.decode()

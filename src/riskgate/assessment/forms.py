@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.accounts.models import Organisation
+from riskgate.core.forms import LocalNameChoiceField
 from riskgate.core.templatetags.riskgate import local_name, punct
 from riskgate.core.vocabulary import HazardType, Urgency, WarningLevel
 
@@ -50,7 +51,7 @@ class RequestForm(forms.Form):
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL)
     hazard_type = forms.ChoiceField(label=_("危害类型"), choices=HazardType.choices)
     assignee_kind = forms.ChoiceField(label=_("承担方式"), choices=AssigneeKind.choices, widget=forms.RadioSelect)
-    institution = forms.ModelChoiceField(
+    institution = LocalNameChoiceField(
         label=_("技术机构"),
         queryset=queries.institutions(),
         required=False,
@@ -109,7 +110,7 @@ class FindingForm(forms.Form):
 
 
 class LabTaskForm(forms.Form):
-    laboratory = forms.ModelChoiceField(
+    laboratory = LocalNameChoiceField(
         label=_("实验室"), queryset=Organisation.objects.filter(assessment_body__kind=BodyKind.VERIFICATION_LABORATORY)
     )
     samples = forms.CharField(label=_("样品"), widget=forms.Textarea(attrs={"rows": 2}))

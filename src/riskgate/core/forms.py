@@ -7,6 +7,21 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .countries import is_valid_code
+from .text import local
+
+
+class LocalNameChoiceField(forms.ModelChoiceField):
+    """A choice of organisations (or anything with `name` and `name_en`) named in the page's language."""
+
+    def label_from_instance(self, obj):
+        return local(obj)
+
+
+class LocalNamesChoiceField(forms.ModelMultipleChoiceField):
+    """Several choices of organisations, named in the page's language."""
+
+    def label_from_instance(self, obj):
+        return local(obj)
 
 
 class AuditFilterForm(forms.Form):

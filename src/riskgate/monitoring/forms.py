@@ -8,7 +8,9 @@ from django.utils.translation import pgettext_lazy
 from riskgate.accounts.models import EnterpriseType, Organisation
 from riskgate.assessment.forms import RequestForm
 from riskgate.assessment.models import LimitKind
+from riskgate.core.forms import LocalNameChoiceField
 from riskgate.core.models import Region
+from riskgate.core.text import local
 from riskgate.core.vocabulary import HazardType
 from riskgate.credit.models import CreditGrade
 
@@ -80,7 +82,7 @@ class PlanForm(forms.Form):
     period_start = forms.DateField(label=_("监测期自"), widget=forms.DateInput(attrs={"type": "date"}))
     period_end = forms.DateField(label=_("监测期至"), widget=forms.DateInput(attrs={"type": "date"}))
     scope = forms.ChoiceField(label=_("监测范围"), choices=PlanScope.choices)
-    organisation = forms.ModelChoiceField(label=_("牵头单位"), queryset=Organisation.objects.none())
+    organisation = LocalNameChoiceField(label=_("牵头单位"), queryset=Organisation.objects.none())
     countries = CodesField(label=_("重点贸易国家/地区"), help_text=_("ISO 两位代码，以空格或逗号分隔，如 VN TH"))
     hs_codes = CodesField(label=_("重点商品 HS 编码"), help_text=_("2–10 位，以空格或逗号分隔，如 0306 1602"))
     product_categories = forms.CharField(
@@ -117,7 +119,7 @@ class AdjustForm(forms.Form):
 
 class QuotaForm(forms.Form):
     # A blank choice first: the spare rows a browser posts empty are skipped, not validated.
-    unit = forms.ModelChoiceField(label=_("承担单位"), queryset=Organisation.objects.none(), required=False)
+    unit = LocalNameChoiceField(label=_("承担单位"), queryset=Organisation.objects.none(), required=False)
     samples = forms.IntegerField(label=_("抽样配额（批次）"), min_value=1, max_value=100000, required=False)
 
     def clean(self):
@@ -146,8 +148,8 @@ def quotas_of(formset) -> list:
 
 
 class TaskForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("抽样单位"), queryset=Organisation.objects.none())
-    laboratory = forms.ModelChoiceField(
+    organisation = LocalNameChoiceField(label=_("抽样单位"), queryset=Organisation.objects.none())
+    laboratory = LocalNameChoiceField(
         label=_("检测实验室"), queryset=Organisation.objects.none(), help_text=_("只列出已认可且在有效期内的实验室")
     )
     product = forms.CharField(label=_("产品"), max_length=200)
@@ -172,8 +174,13 @@ class DecisionForm(forms.Form):
     )
 
 
+class PlanChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.reference} {local(obj, 'title')}"
+
+
 class ProposalForm(forms.Form):
-    plan = forms.ModelChoiceField(label=_("风险监测计划"), queryset=MonitoringPlan.objects.none())
+    plan = PlanChoiceField(label=_("风险监测计划"), queryset=MonitoringPlan.objects.none())
     hs_codes = CodesField(label=_("增列 HS 编码"))
     countries = CodesField(label=_("增列国家/地区"))
     hazard_types = forms.MultipleChoiceField(
@@ -197,7 +204,7 @@ class SampleForm(forms.Form):
     hs_code = forms.CharField(label=_("HS 编码"), max_length=10, required=False)
     product_category = forms.CharField(label=_("产品类别"), max_length=200, required=False)
     origin_country = forms.CharField(label=_("原产国/地区"), max_length=2, required=False, help_text=_("ISO 两位代码"))
-    enterprise = forms.ModelChoiceField(label=_("相关企业"), queryset=Organisation.objects.none(), required=False)
+    enterprise = LocalNameChoiceField(label=_("相关企业"), queryset=Organisation.objects.none(), required=False)
     enterprise_name = forms.CharField(label=_("企业名称（未登记时）"), max_length=200, required=False)
     sampled_on = forms.DateField(label=_("抽样日期"), widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label=_("抽样地点"), max_length=200, required=False)
@@ -244,7 +251,7 @@ class DrawForm(forms.Form):
     credit_grades = forms.MultipleChoiceField(
         label=_("信用等级"), choices=CreditGrade.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    province = forms.ModelChoiceField(label=_("地区（省级）"), queryset=Region.objects.none(), required=False)
+    province = LocalNameChoiceField(label=_("地区（省级）"), queryset=Region.objects.none(), required=False)
     hs_codes = CodesField(label=_("重点商品 HS 编码"), help_text=_("专项抽查必填：抽取曾在这些商品上被抽样的企业"))
     count = forms.IntegerField(label=_("抽取企业数"), min_value=1, max_value=10000)
     per_check = forms.IntegerField(label=_("每户检查人员数"), min_value=1, max_value=10, initial=2)
@@ -276,8 +283,8 @@ class CheckResultForm(forms.Form):
 
 
 class ExternalCheckForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("检查部门"), queryset=Organisation.objects.none())
-    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=Organisation.objects.none())
+    agency = LocalNameChoiceField(label=_("检查部门"), queryset=Organisation.objects.none())
+    enterprise = LocalNameChoiceField(label=_("企业"), queryset=Organisation.objects.none())
     checked_on = forms.DateField(label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
     outcome = forms.ChoiceField(label=_("检查结果"), choices=CheckOutcome.choices)
     summary = forms.CharField(label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from riskgate.accounts.models import Organisation, OrganisationKind
+from riskgate.core.forms import LocalNameChoiceField, LocalNamesChoiceField
 
 from .models import (
     CheckResult,
@@ -25,15 +26,11 @@ class OrderForm(forms.Form):
     kind = forms.ModelChoiceField(label=_("措施"), queryset=MeasureKind.objects.filter(active=True))
     target_kind = forms.ChoiceField(label=_("对象类型"), choices=TargetKind.choices)
     target = forms.CharField(label=_("对象说明"), max_length=500, help_text=_("产品名称、型号、批次、报关单号等"))
-    target_enterprise = forms.ModelChoiceField(
-        label=_("涉事企业"), required=False, queryset=Organisation.objects.none()
-    )
+    target_enterprise = LocalNameChoiceField(label=_("涉事企业"), required=False, queryset=Organisation.objects.none())
     hs_codes = forms.CharField(label=_("HS 编码"), required=False, help_text=_("多个用逗号分隔"))
     instructions = forms.CharField(label=_("措施要求"), widget=forms.Textarea(attrs={"rows": 3}))
-    lead_unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=Organisation.objects.none())
-    cooperating_units = forms.ModelMultipleChoiceField(
-        label=_("配合单位"), required=False, queryset=Organisation.objects.none()
-    )
+    lead_unit = LocalNameChoiceField(label=_("牵头单位"), queryset=Organisation.objects.none())
+    cooperating_units = LocalNamesChoiceField(label=_("配合单位"), required=False, queryset=Organisation.objects.none())
     deadline = forms.DateTimeField(label=_("完成时限"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     period_ends_at = forms.DateTimeField(
         label=_("实施期至"),

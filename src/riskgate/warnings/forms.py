@@ -7,7 +7,7 @@ from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.assessment.models import OPEN_STATUSES, Assessment
 from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core.countries import is_valid_code
-from riskgate.core.forms import fixed_fields
+from riskgate.core.forms import LocalNamesChoiceField, fixed_fields
 from riskgate.core.pickers import CountryPickField, HSPickField, RegionPickField
 from riskgate.core.vocabulary import HazardType, WarningLevel
 
@@ -68,10 +68,8 @@ class WarningForm(forms.ModelForm):
     gtins = ListField(label=_("商品条码"))
     origin_countries = ListField(label=_("原产国"), upper=True, help_text=_("两位代码，如 CN, DE"))
     regions = ListField(label=_("地区（空：全国）"), help_text=_("行政区划代码，如 610000"))
-    ports = forms.ModelMultipleChoiceField(
-        label=_("口岸（通报另行送达）"), queryset=Organisation.objects.none(), required=False
-    )
-    enterprises = forms.ModelMultipleChoiceField(
+    ports = LocalNamesChoiceField(label=_("口岸（通报另行送达）"), queryset=Organisation.objects.none(), required=False)
+    enterprises = LocalNamesChoiceField(
         label=_("企业（通告送达对象）"), queryset=Organisation.objects.none(), required=False
     )
 
