@@ -115,6 +115,7 @@ CASES = [
         None,
     ),
     ("agona_bayes_b0w6_actY_alpha0.05.csv", "agona", "bayes", {"b": "0", "w": "6", "actY": "TRUE"}, (200, 312)),
+    ("agona_rki_b2w4.csv", "agona", "rki", {"b": "2", "w": "4", "actY": "FALSE"}, (200, 312)),
     ("agona_glrpois_cARL5_range105-312_value.csv", "agona", "glrnb", {"c.ARL": "5", "ret": "value"}, (105, 312)),
     ("agona_glrpois_cARL5_range105-312_cases.csv", "agona", "glrnb", {"c.ARL": "5", "ret": "cases"}, (105, 312)),
     ("agona_algo.cusum_k1.04_h2.26_standard_mNULL.csv", "agona", "cusum", {"trans": "standard"}, None),
@@ -166,12 +167,21 @@ def test_glrnb_reproduces_the_references_own_unit_test():
     assert np.flatnonzero(found.alarm).tolist() == [113]
 
 
-def test_every_reference_output_is_reproduced_except_the_rki_table():
-    """The cases above cover every output file but `agona_rki_b2w4.csv`, whose bounds come from a textbook's
-    table of Poisson confidence limits that is not derivable (docs/decisions/0018)."""
+def test_every_reference_output_is_reproduced():
+    """The cases above cover every output file of the reference."""
     from .reference import OUTPUTS
 
     covered = {case[0] for case in CASES} | {"glrnb_unittest_input_and_expected.csv"}
     outputs = {path.name for path in OUTPUTS.glob("*.csv") if not path.name.startswith("INPUT_")}
-    assert outputs - covered == {"agona_rki_b2w4.csv"}
-    assert covered <= outputs
+    assert covered == outputs
+
+
+def test_the_rki_bounds_come_from_the_crow_gardner_construction():
+    """The limits the reference's output shows (means of 1–4 reference cases) come out of the construction, and
+    the limits rise with the count, faster than the count itself (the table goes up to a mean of 20)."""
+    from riskgate.monitoring.detection.rki import crow_gardner_upper
+
+    assert [crow_gardner_upper(x) for x in range(1, 5)] == [5.323, 6.686, 8.102, 9.598]
+    limits = [crow_gardner_upper(x) for x in range(21)]
+    assert all(later > earlier + 0.5 for earlier, later in zip(limits, limits[1:], strict=False))
+    assert all(limit > x + 2 for x, limit in enumerate(limits))

@@ -73,4 +73,4 @@ def test_any_series_gives_a_sane_answer(counts, config):
 
 
 def test_every_method_is_named_as_the_reference_names_it():
-    assert set(METHODS) == {"farringtonFlexible", "farrington", "earsC", "cusum", "glrnb", "bayes"}
+    assert set(METHODS) == {"farringtonFlexible", "farrington", "earsC", "cusum", "glrnb", "bayes", "rki"}

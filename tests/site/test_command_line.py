@@ -184,3 +184,20 @@ def test_verify_draw_says_each_error_in_one_line(tmp_path, args, message):
     done = _riskgate("verify-draw", *args, cwd=tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.strip().startswith(message) and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_detect_runs_the_rki_system_as_the_reference(tmp_path):
+    """`riskgate detect --method rki` (RKI 3: b=2, w=4) on salmonella.agona, weeks 200–312: the reference's
+    bounds and alarms."""
+    data = settings.RISKGATE_SHARED_DATA / "surveillance"
+    rows = list(csv.DictReader((data / "surveillance_datasets" / "salmonella.agona.csv").open()))
+    series = tmp_path / "agona.csv"
+    series.write_text("observed\n" + "".join(f"{r['observed_observed1']}\n" for r in rows), encoding="utf-8")
+    done = _riskgate("detect", "--method", "rki", "--input", str(series), "--range", "200:312", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    ours = list(csv.DictReader(io.StringIO(done.stdout)))
+    with (data / "reference_outputs" / "agona_rki_b2w4.csv").open() as handle:
+        reference = list(csv.DictReader(handle))
+    assert [(float(r["upperbound"]), r["alarm"]) for r in ours] == [
+        (float(r["upperbound"]), r["alarm"]) for r in reference
+    ]

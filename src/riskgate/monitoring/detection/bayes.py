@@ -8,9 +8,19 @@ bound is that distribution's (1 − alpha) quantile; an alarm is a count above i
 import numpy as np
 from scipy.stats import nbinom
 
-from .common import Detection, Parameter, ParameterError, at_least, between, boolean, integer, number, positions
-
-WEEKS_PER_YEAR = 52
+from .common import (
+    Detection,
+    Parameter,
+    at_least,
+    between,
+    boolean,
+    check_windows,
+    first_with_windows,
+    integer,
+    number,
+    past_windows,
+    positions,
+)
 
 PARAMETERS = {
     "b": Parameter(integer, 0, at_least(0)),
@@ -22,16 +32,11 @@ PARAMETERS = {
 
 def bayes(observed, range_=None, *, b=0, w=6, actY=True, alpha=0.05) -> Detection:
     y = np.asarray(observed, dtype=float)
-    if not actY and b == 0:
-        raise ParameterError("b=0 with actY=FALSE leaves no reference values")
-    if actY and w == 0 and b == 0:
-        raise ParameterError("w=0 with b=0 leaves no reference values")
-    at = positions(range_, len(y), b * WEEKS_PER_YEAR + w + 1 if b else w + 1)
+    check_windows(b, w, actY)
+    at = positions(range_, len(y), first_with_windows(b, w))
     bound = np.empty(len(at))
     for i, t in enumerate(at):
-        parts = [y[t - w : t]] if actY else []
-        parts += [y[t - j * WEEKS_PER_YEAR - w : t - j * WEEKS_PER_YEAR + w + 1] for j in range(1, b + 1)]
-        reference = np.concatenate(parts)
+        reference = past_windows(y, t, b, w, actY)
         n = len(reference)
         bound[i] = nbinom.ppf(1 - alpha, reference.sum() + 0.5, n / (n + 1))
     return Detection(

@@ -108,3 +108,26 @@ def positions(range_: tuple[int, int] | None, n: int, first_possible: int) -> np
                 f"start at {first_possible} or later"
             )
     return np.arange(first - 1, last)
+
+
+WEEKS_PER_YEAR = 52
+
+
+def past_windows(y: np.ndarray, t: int, b: int, w: int, this_year: bool) -> np.ndarray:
+    """The reference values of week t (0-based) for the Bayes and RKI systems: the (2w + 1)-week windows around the
+    same week 1…b years back (52 weeks a year) and, with `this_year`, the w weeks just before t."""
+    parts = [y[t - w : t]] if this_year else []
+    parts += [y[t - j * WEEKS_PER_YEAR - w : t - j * WEEKS_PER_YEAR + w + 1] for j in range(1, b + 1)]
+    return np.concatenate(parts)
+
+
+def first_with_windows(b: int, w: int) -> int:
+    """The first week (1-based) that has all its reference windows."""
+    return b * WEEKS_PER_YEAR + w + 1 if b else w + 1
+
+
+def check_windows(b: int, w: int, this_year: bool) -> None:
+    if not this_year and b == 0:
+        raise ParameterError("b=0 with actY=FALSE leaves no reference values")
+    if this_year and w == 0 and b == 0:
+        raise ParameterError("w=0 with b=0 leaves no reference values")

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import bayes, cusum, ears, farrington, glr
+from . import bayes, cusum, ears, farrington, glr, rki
 from .common import Detection, Parameter, ParameterError
 
 
@@ -35,6 +35,7 @@ METHODS: dict[str, Method] = {
             "glrnb", glr.glrnb, glr.PARAMETERS, "GLR for Poisson and negative-binomial counts (Höhle and Paul 2008)"
         ),
         Method("bayes", bayes.bayes, bayes.PARAMETERS, "Bayes system (Riebler 2004)"),
+        Method("rki", rki.rki, rki.PARAMETERS, "RKI system (Crow–Gardner Poisson limits of the reference mean)"),
     )
 }
 
