@@ -64,7 +64,8 @@ def draw_new(request):
     return render(request, "monitoring/draw_form.html", {"form": form}, status=status)
 
 
-def _check_rows(draw, forms=None):
+def _check_rows(checks, forms=None):
+    """Each check with its result form (the one that failed, when redisplayed)."""
     forms = forms or {}
     return [
         (
@@ -75,7 +76,7 @@ def _check_rows(draw, forms=None):
                 initial={"outcome": check.outcome, "checked_on": check.checked_on, "findings": check.findings},
             ),
         )
-        for check in queries.checks_of(draw)
+        for check in checks
     ]
 
 
@@ -83,7 +84,7 @@ def _check_rows(draw, forms=None):
 def draw_detail(request, pk: int, forms: dict | None = None, status: int = 200):
     draw = pk_or_404(queries.draws(request.user), pk)
     audit.record_read(actor=request.user, obj=draw)
-    context = {"draw": draw, "rows": _check_rows(draw, forms), "snapshot": _pretty(draw.snapshot)}
+    context = {"draw": draw, "rows": _check_rows(queries.checks_of(draw), forms), "snapshot": _pretty(draw.snapshot)}
     return render(request, "monitoring/draw_detail.html", context, status=status)
 
 
@@ -133,19 +134,8 @@ def check_record(request, pk: int):
 
 @permission_required(P.MONITORING_SPOTCHECK_INSPECT)
 def my_checks(request, forms: dict | None = None, status: int = 200):
-    forms = forms or {}
-    rows = [
-        (
-            check,
-            forms.get(check.pk)
-            or CheckResultForm(
-                prefix=f"check{check.pk}",
-                initial={"outcome": check.outcome, "checked_on": check.checked_on, "findings": check.findings},
-            ),
-        )
-        for check in queries.my_checks(request.user).order_by("-draw__period_start", "position")
-    ]
-    return render(request, "monitoring/my_checks.html", {"rows": rows}, status=status)
+    checks = queries.my_checks(request.user).order_by("-draw__period_start", "position")
+    return render(request, "monitoring/my_checks.html", {"rows": _check_rows(checks, forms)}, status=status)
 
 
 @permission_required(P.MONITORING_SPOTCHECK_MANAGE)
