@@ -70,3 +70,18 @@ def test_refuses_a_widget_it_does_not_render():
 
     with pytest.raises(TypeError, match="SelectMultiple"):
         plain_fields(Other())
+
+
+def test_a_prefilled_date_reaches_the_browsers_date_picker_in_chinese_too():
+    """Django's Chinese date format (2026/01/05) is not a value a date input accepts: a redisplayed or prefilled
+    date came back empty and was posted empty."""
+    import datetime as dt
+
+    from django.utils import translation
+
+    from riskgate.core.forms import DatePicker
+
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            html = DatePicker().render("d", dt.date(2026, 1, 5))
+        assert 'type="date"' in html and 'value="2026-01-05"' in html

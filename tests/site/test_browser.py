@@ -1642,3 +1642,66 @@ def test_an_analyst_dismisses_a_signal_only_with_a_reason(browser, live_server, 
     analyst.goto(f"{live_server.url}/monitoring/signals/")
     assert analyst.get_by_text("没有符合条件的信号。").is_visible()
     assert analyst.console_errors == []
+
+
+def test_a_plan_is_adjusted_with_a_reason_and_another_agencys_check_keeps_an_enterprise_out_of_the_draw(
+    browser, live_server, live_world
+):
+    """Issue 27.1 and 27.4: the office adjusts a plan on its form (the quota rows posted as a browser posts them,
+    spare ones empty; no reason first: refused), and records the market regulator's check of the Baoji company,
+    which the next draw of the period then leaves out."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from riskgate.monitoring.models import ExternalCheck, MonitoringPlan, SpotCheckDraw
+    from riskgate.monitoring.services import plans
+
+    year = timezone.localdate().year
+    office_user = live_world.user("warning")
+    plan = plans.create_plan(
+        office_user,
+        data={"title": "进口水产品监测计划", "period_start": dt.date(year, 1, 1), "period_end": dt.date(year, 12, 31),
+              "scope": "import", "organisation": live_world.org("gacc-warning-office")},
+        quotas=[(live_world.org("xian-customs"), 20)],
+    )  # fmt: skip
+    office = sign_in(browser, live_server, "warning", live_world.password)
+    office.goto(f"{live_server.url}/monitoring/plans/{plan.pk}/")
+    with office.expect_navigation():
+        office.get_by_role("link", name="调整计划").click()
+    office.locator("#id_quota-1-unit").select_option(label="哈尔滨海关")
+    office.locator("#id_quota-1-samples").fill("15")
+    with office.expect_navigation():
+        office.get_by_role("button", name="保存为新版本").click()
+    assert office.locator(".error-summary").is_visible()
+    assert MonitoringPlan.objects.count() == 1
+    office.get_by_label("调整理由").fill("哈尔滨口岸进口量上升")
+    with office.expect_navigation():
+        office.get_by_role("button", name="保存为新版本").click()
+    current = MonitoringPlan.objects.get(is_current=True)
+    assert current.version == 2 and current.change_reason == "哈尔滨口岸进口量上升"
+    assert sorted((q.unit.code, q.samples) for q in current.quotas.all()) == [
+        ("harbin-customs", 15),
+        ("xian-customs", 20),
+    ]
+
+    office.goto(f"{live_server.url}/monitoring/spot-checks/others/")
+    office.get_by_label("检查部门").select_option(label="陕西省市场监督管理局")
+    office.locator("#id_enterprise").select_option(label="宝鸡示例玩具制造有限公司")
+    office.get_by_label("检查日期").fill(f"{year}-01-15")
+    office.locator("#id_outcome").select_option(label="未发现问题")
+    with office.expect_navigation():
+        office.get_by_role("button", name="登记").click()
+    assert ExternalCheck.objects.filter(enterprise__code="ent-baoji-toys").exists()
+    office.goto(f"{live_server.url}/monitoring/spot-checks/new/")
+    office.get_by_label("抽查名称").fill("全部企业抽查")
+    office.get_by_label("抽查期自").fill(f"{year}-01-01")
+    office.get_by_label("抽查期至").fill(f"{year}-12-31")
+    office.get_by_label("抽取企业数").fill("10")
+    office.get_by_label("每户检查人员数").fill("1")
+    with office.expect_navigation():
+        office.get_by_role("button", name="抽取", exact=True).click()
+    draw = SpotCheckDraw.objects.get()
+    assert "ent-baoji-toys" not in draw.snapshot["enterprises"]
+    assert not draw.checks.filter(enterprise__code="ent-baoji-toys").exists()
+    assert office.console_errors == []

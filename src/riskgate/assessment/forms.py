@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.accounts.models import Organisation
-from riskgate.core.forms import LocalNameChoiceField
+from riskgate.core.forms import DatePicker, LocalNameChoiceField
 from riskgate.core.templatetags.riskgate import local_name, punct
 from riskgate.core.vocabulary import HazardType, Urgency, WarningLevel
 
@@ -102,7 +102,7 @@ class SeatForm(forms.Form):
 class FindingForm(forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=FindingKind.choices)
     summary = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}))
-    occurred_on = forms.DateField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(label=_("日期"), required=False, widget=DatePicker())
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
     file = forms.FileField(
         label=_("附件"), required=False, help_text=_("照片、扫描件（JPEG、PNG、WEBP、PDF）或 MP4 视频")
@@ -212,9 +212,7 @@ class DecisionForm(forms.Form):
         label=_("确认的预警等级（修改时）"), choices=[("", "—"), *WarningLevel.choices], required=False
     )
     note = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    meeting_on = forms.DateField(
-        label=_("专家会商日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    meeting_on = forms.DateField(label=_("专家会商日期"), required=False, widget=DatePicker())
     meeting_attendees = forms.CharField(label=_("会商出席人员"), required=False, max_length=2000)
     meeting_conclusion = forms.CharField(label=_("会商结论"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 

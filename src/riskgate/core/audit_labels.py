@@ -153,6 +153,8 @@ VERBS = {
     "spot_check_published": pgettext_lazy("audit", "公开双随机抽查"),
     "spot_check_recorded": pgettext_lazy("audit", "登记抽查结果"),
     "external_check_recorded": pgettext_lazy("audit", "登记其他部门检查"),
+    "point_registered": pgettext_lazy("audit", "登记监测点"),
+    "tie_declared": pgettext_lazy("audit", "登记回避关系"),
 }
 
 

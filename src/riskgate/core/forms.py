@@ -10,6 +10,16 @@ from .countries import is_valid_code
 from .text import local
 
 
+class DatePicker(forms.DateInput):
+    """The browser's date picker. It reads and writes ISO dates only: Django's localised format (2026/01/05 in
+    Chinese) would leave a prefilled or redisplayed date empty, and post it empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class LocalNameChoiceField(forms.ModelChoiceField):
     """A choice of organisations (or anything with `name` and `name_en`) named in the page's language."""
 
@@ -29,8 +39,8 @@ class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("操作"), required=False, max_length=64)
     object_type = forms.CharField(label=_("对象类型"), required=False, max_length=64)
     object_id = forms.CharField(label=_("对象标识"), required=False, max_length=64)
-    since = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("起始日期"), required=False, widget=DatePicker())
+    until = forms.DateField(label=_("截止日期"), required=False, widget=DatePicker())
 
     def clean(self):
         data = super().clean()
@@ -64,7 +74,7 @@ class CountryCodeField(forms.CharField):
         return code
 
 
-PLAIN_WIDGETS = {forms.TextInput, forms.DateInput, forms.NumberInput, forms.EmailInput, forms.Select}
+PLAIN_WIDGETS = {forms.TextInput, forms.DateInput, DatePicker, forms.NumberInput, forms.EmailInput, forms.Select}
 
 
 def _plain_widget(widget: dict) -> SafeString:

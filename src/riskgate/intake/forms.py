@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core import hs as hs_codes
 from riskgate.core.countries import is_valid_code
-from riskgate.core.forms import CountryCodeField
+from riskgate.core.forms import CountryCodeField, DatePicker
 from riskgate.core.models import HSCode, Region
 from riskgate.core.text import validate_text
 from riskgate.core.vocabulary import HazardType, Urgency
@@ -38,8 +38,8 @@ class InformationFilterForm(forms.Form):
     origin = CountryCodeField(label=_("原产国代码"), required=False)
     organisation = forms.ModelChoiceField(label=_("负责机构（辖区）"), queryset=None, required=False)
     hs_chapter = forms.RegexField(label=_("HS 章/品目"), regex=r"^\d{2,6}$", required=False)
-    since = forms.DateField(label=_("接收日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("接收日期自"), required=False, widget=DatePicker())
+    until = forms.DateField(label=_("至"), required=False, widget=DatePicker())
     overdue = forms.BooleanField(label=_("只看超期"), required=False)
     # The order chosen by a column header (core.listing), kept when the filters change.
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -101,7 +101,7 @@ class InformationEntryForm(forms.Form):
     injured = forms.IntegerField(label=_("受伤人数"), min_value=0, initial=0)
     dead = forms.IntegerField(label=_("死亡人数"), min_value=0, initial=0)
     fire = forms.BooleanField(label=_("引发火灾"), required=False)
-    occurred_on = forms.DateField(label=_("发生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(label=_("发生日期"), required=False, widget=DatePicker())
     reporter_kind = forms.ChoiceField(
         label=_("报告人类型"), choices=[c for c in ReporterKind.choices if c[0] != "system"]
     )
@@ -209,7 +209,7 @@ class PublicReportForm(forms.Form):
     )
     injured = forms.IntegerField(label=_("受伤人数"), min_value=0, max_value=100000, initial=0)
     fire = forms.BooleanField(label=_("引发火灾"), required=False)
-    occurred_on = forms.DateField(label=_("发生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(label=_("发生日期"), required=False, widget=DatePicker())
     region = forms.ModelChoiceField(label=_("发生地区"), queryset=Region.objects.none(), required=False)
     urgent = forms.BooleanField(label=_("情况紧急（正在造成伤害或可能造成严重伤害）"), required=False)
     name = forms.CharField(label=_("您的姓名（可不填，匿名举报）"), max_length=100, required=False)
@@ -349,7 +349,7 @@ class RewardDecisionForm(forms.Form):
 
 
 class RewardPaymentForm(forms.Form):
-    paid_on = forms.DateField(label=_("发放日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label=_("发放日期"), widget=DatePicker())
     reference = forms.CharField(label=_("发放凭证号"), max_length=100)
 
 
@@ -360,8 +360,8 @@ class LinkFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=BLANK + LinkKind.choices, required=False)
     system = forms.ChoiceField(label=_("来源系统"), choices=BLANK + list(EXTERNAL_SYSTEMS.items()), required=False)
     q = forms.CharField(label=_("产品或标题关键词"), required=False, max_length=200)
-    since = forms.DateField(label=_("通报日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("通报日期自"), required=False, widget=DatePicker())
+    until = forms.DateField(label=_("至"), required=False, widget=DatePicker())
     min_score = forms.FloatField(label=_("最低相似度"), required=False, min_value=0, max_value=1)
     sort = forms.ChoiceField(
         label=_("排序"), required=False, choices=[("score", _("相似度从高到低")), ("newest", _("最新提出"))]

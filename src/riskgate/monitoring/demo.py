@@ -49,13 +49,14 @@ def load_points() -> dict[str, int]:
     """The demo's monitoring point (the organisation exists in the accounts' world) and a declared tie: the port's
     inspector once worked for the Xi'an trading company, so a draw never sends him there."""
     from riskgate.accounts.models import Organisation, User
+    from riskgate.core import audit
 
     from .models import InspectorTie, MonitoringPoint, PointLevel, TieKind
 
     created = 0
     org = Organisation.objects.filter(code="xian-monitoring-point").first()
     if org is not None:
-        _point, was = MonitoringPoint.objects.get_or_create(
+        point, was = MonitoringPoint.objects.get_or_create(
             organisation=org,
             defaults={
                 "level": PointLevel.PROVINCIAL,
@@ -64,15 +65,19 @@ def load_points() -> dict[str, int]:
                 "note": "西安国际港务区进口水产品、婴幼儿食品风险监测",
             },
         )
+        if was:
+            audit.record(actor=None, action="monitoring.point_registered", obj=point, reason="demo data")
         created += was
     port, enterprise = (
         User.objects.filter(username="port").first(),
         Organisation.objects.filter(code="ent-xian-trading"),
     )
     if port is not None and enterprise.exists():
-        _tie, was = InspectorTie.objects.get_or_create(
+        tie, was = InspectorTie.objects.get_or_create(
             inspector=port, enterprise=enterprise.first(), kind=TieKind.DECLARED, defaults={"note": "曾在该企业任职"}
         )
+        if was:
+            audit.record(actor=None, action="monitoring.tie_declared", obj=tie, reason="demo data")
         created += was
     return {"monitoring points": created}
 

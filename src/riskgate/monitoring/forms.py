@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from riskgate.accounts.models import EnterpriseType, Organisation
 from riskgate.assessment.forms import RequestForm
 from riskgate.assessment.models import LimitKind
-from riskgate.core.forms import LocalNameChoiceField
+from riskgate.core.forms import DatePicker, LocalNameChoiceField
 from riskgate.core.models import Region
 from riskgate.core.text import local
 from riskgate.core.vocabulary import HazardType
@@ -79,8 +79,8 @@ class CodesField(forms.CharField):
 class PlanForm(forms.Form):
     title = forms.CharField(label=_("计划名称"), max_length=200)
     title_en = forms.CharField(label=_("英文名称"), max_length=200, required=False)
-    period_start = forms.DateField(label=_("监测期自"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("监测期至"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(label=_("监测期自"), widget=DatePicker())
+    period_end = forms.DateField(label=_("监测期至"), widget=DatePicker())
     scope = forms.ChoiceField(label=_("监测范围"), choices=PlanScope.choices)
     organisation = LocalNameChoiceField(label=_("牵头单位"), queryset=Organisation.objects.none())
     countries = CodesField(label=_("重点贸易国家/地区"), help_text=_("ISO 两位代码，以空格或逗号分隔，如 VN TH"))
@@ -111,10 +111,13 @@ class PlanForm(forms.Form):
         }
 
 
-class AdjustForm(forms.Form):
+class AdjustPlanForm(PlanForm):
+    """The plan's fields and, first, why it changes: one form, one error summary."""
+
     reason = forms.CharField(
         label=pgettext_lazy("plan", "调整理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )
+    field_order = ["reason"]
 
 
 class QuotaForm(forms.Form):
@@ -156,7 +159,7 @@ class TaskForm(forms.Form):
     hs_code = forms.CharField(label=_("HS 编码"), max_length=10, required=False)
     samples = forms.IntegerField(label=_("抽样批次"), min_value=1, max_value=100000)
     test_items = forms.CharField(label=_("检测项目"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
-    due_on = forms.DateField(label=_("完成期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("完成期限"), widget=DatePicker())
 
     def __init__(self, *args, units=None, laboratories=None, **kwargs):
         kwargs.setdefault("auto_id", "task_%s")
@@ -206,7 +209,7 @@ class SampleForm(forms.Form):
     origin_country = forms.CharField(label=_("原产国/地区"), max_length=2, required=False, help_text=_("ISO 两位代码"))
     enterprise = LocalNameChoiceField(label=_("相关企业"), queryset=Organisation.objects.none(), required=False)
     enterprise_name = forms.CharField(label=_("企业名称（未登记时）"), max_length=200, required=False)
-    sampled_on = forms.DateField(label=_("抽样日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    sampled_on = forms.DateField(label=_("抽样日期"), widget=DatePicker())
     place = forms.CharField(label=_("抽样地点"), max_length=200, required=False)
 
     def __init__(self, *args, tasks=None, enterprises=None, **kwargs):
@@ -243,8 +246,8 @@ def results_of(formset) -> list[dict]:
 class DrawForm(forms.Form):
     title = forms.CharField(label=_("抽查名称"), max_length=200)
     kind = forms.ChoiceField(label=_("类别"), choices=DrawKind.choices)
-    period_start = forms.DateField(label=_("抽查期自"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("抽查期至"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(label=_("抽查期自"), widget=DatePicker())
+    period_end = forms.DateField(label=_("抽查期至"), widget=DatePicker())
     enterprise_types = forms.MultipleChoiceField(
         label=_("企业类别"), choices=EnterpriseType.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -278,14 +281,14 @@ class DrawForm(forms.Form):
 
 class CheckResultForm(forms.Form):
     outcome = forms.ChoiceField(label=_("检查结果"), choices=[("", "—"), *CheckOutcome.choices])
-    checked_on = forms.DateField(label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    checked_on = forms.DateField(label=_("检查日期"), widget=DatePicker())
     findings = forms.CharField(label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ExternalCheckForm(forms.Form):
     agency = LocalNameChoiceField(label=_("检查部门"), queryset=Organisation.objects.none())
     enterprise = LocalNameChoiceField(label=_("企业"), queryset=Organisation.objects.none())
-    checked_on = forms.DateField(label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    checked_on = forms.DateField(label=_("检查日期"), widget=DatePicker())
     outcome = forms.ChoiceField(label=_("检查结果"), choices=CheckOutcome.choices)
     summary = forms.CharField(label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

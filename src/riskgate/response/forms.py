@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from riskgate.accounts.models import Organisation, OrganisationKind
-from riskgate.core.forms import LocalNameChoiceField, LocalNamesChoiceField
+from riskgate.core.forms import DatePicker, LocalNameChoiceField, LocalNamesChoiceField
 
 from .models import (
     CheckResult,
@@ -41,12 +41,10 @@ class OrderForm(forms.Form):
     investigation_from = forms.DateField(
         label=_("调查期间自"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
         help_text=_("调查同类产品、相关行业或关联区域时填写：追溯此期间的报关历史"),
     )
-    investigation_to = forms.DateField(
-        label=_("调查期间至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    investigation_to = forms.DateField(label=_("调查期间至"), required=False, widget=DatePicker())
 
     def __init__(self, *args, principal=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,7 +190,7 @@ class RecallForm(forms.Form):
     )
     communication_plan = forms.CharField(label=_("通报和宣传计划"), widget=forms.Textarea(attrs={"rows": 2}))
     source = forms.CharField(label=_("来源编号"), max_length=100, required=False)
-    started_on = forms.DateField(label=_("召回开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    started_on = forms.DateField(label=_("召回开始日期"), widget=DatePicker())
     target_rate = forms.IntegerField(
         label=_("目标召回率（%）"),
         min_value=1,
@@ -200,7 +198,7 @@ class RecallForm(forms.Form):
         required=False,
         help_text=_("与目标日期一起填写；到期未达到的，督办监督机构及其上级"),
     )
-    target_date = forms.DateField(label=_("目标日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    target_date = forms.DateField(label=_("目标日期"), required=False, widget=DatePicker())
 
     def __init__(self, *args, principal=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -235,7 +233,7 @@ class RecallAssessmentForm(forms.Form):
 
 
 class RecallProgressForm(forms.Form):
-    as_of = forms.DateField(label=_("截至日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(label=_("截至日期"), widget=DatePicker())
     units_corrected = forms.IntegerField(label=_("累计完成补救数量"), min_value=0)
     note = forms.CharField(label=_("说明"), required=False, max_length=5000)
 
@@ -246,6 +244,6 @@ class EnforcementForm(forms.Form):
 
 
 class CheckForm(forms.Form):
-    checked_on = forms.DateField(label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    checked_on = forms.DateField(label=_("检查日期"), widget=DatePicker())
     result = forms.ChoiceField(label=_("检查结果"), choices=CheckResult.choices, widget=forms.RadioSelect)
     findings = forms.CharField(label=_("检查情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)

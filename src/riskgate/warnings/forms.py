@@ -7,7 +7,7 @@ from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.assessment.models import OPEN_STATUSES, Assessment
 from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core.countries import is_valid_code
-from riskgate.core.forms import LocalNamesChoiceField, fixed_fields
+from riskgate.core.forms import DatePicker, LocalNamesChoiceField, fixed_fields
 from riskgate.core.pickers import CountryPickField, HSPickField, RegionPickField
 from riskgate.core.vocabulary import HazardType, WarningLevel
 
@@ -28,8 +28,8 @@ class PortalFilterForm(forms.Form):
     hs_chapter = HSPickField(label=_("HS 章/品目"), required=False)
     origin = CountryPickField(label=_("原产国"), required=False)
     region = RegionPickField(label=_("地区"), required=False)
-    since = forms.DateField(label=_("发布日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("发布日期自"), required=False, widget=DatePicker())
+    until = forms.DateField(label=_("至"), required=False, widget=DatePicker())
 
     def criteria(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}

@@ -149,10 +149,9 @@ def submit(
         passed=all(r["passed"] for r in results),
         fingerprint=print_,
         created_by=recorded(principal),
-        **{k: data.get(k) or "" for k in RECORD_FIELDS if k not in ("sampled_on",)},
-        sampled_on=data.get("sampled_on"),
+        **{k: data.get(k) or "" for k in RECORD_FIELDS},
     )
-    sample.hs_code, sample.origin_country = hs, origin
+    sample.hs_code, sample.origin_country, sample.sampled_on = hs, origin, data.get("sampled_on")
     if enterprise is not None and not sample.enterprise_name:
         sample.enterprise_name = enterprise.name
     sample.full_clean(exclude=["fingerprint", "created_by"])

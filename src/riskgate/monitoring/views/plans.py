@@ -17,7 +17,7 @@ from riskgate.core.permissions import Permission
 from riskgate.core.vocabulary import HazardType
 
 from .. import services
-from ..forms import AdjustForm, DecisionForm, PlanForm, ProposalForm, TaskForm, quota_formset, quotas_of
+from ..forms import AdjustPlanForm, DecisionForm, PlanForm, ProposalForm, TaskForm, quota_formset, quotas_of
 from ..queries import programme as queries
 
 P = Permission
@@ -34,10 +34,6 @@ def plan_list(request):
     return render(request, "monitoring/plan_list.html", {**page, "rows": rows, "can_create": can_create})
 
 
-def _plan_data(form: PlanForm) -> dict:
-    return dict(form.cleaned_data)
-
-
 def _edit(request, plan=None):
     leads, units = queries.lead_units(request.user), queries.sampling_units(request.user).order_by("code")
     if plan is not None:
@@ -45,37 +41,33 @@ def _edit(request, plan=None):
         quota_initial = [{"unit": q.unit_id, "samples": q.samples} for q in plan.quotas.order_by("pk")]
     else:
         initial, quota_initial = {"organisation": getattr(request.user.organisation, "pk", None)}, []
+    form_class = PlanForm if plan is None else AdjustPlanForm
     status = 200
     if request.method == "POST":
-        form = PlanForm(request.POST, leads=leads)
+        form = form_class(request.POST, leads=leads)
         quota = quota_formset(request.POST, units=units)
-        adjust = AdjustForm(request.POST) if plan is not None else None
-        if form.is_valid() and quota.is_valid() and (adjust is None or adjust.is_valid()):
+        if form.is_valid() and quota.is_valid():
             try:
                 if plan is None:
-                    saved = services.plans.create_plan(request.user, data=_plan_data(form), quotas=quotas_of(quota))
+                    saved = services.plans.create_plan(request.user, data=form.cleaned_data, quotas=quotas_of(quota))
                     messages.success(request, gettext("已制定监测计划 %s。") % saved.reference)
                 else:
                     saved = services.plans.adjust_plan(
                         request.user,
                         plan,
-                        reason=adjust.cleaned_data["reason"],
-                        data=_plan_data(form),
+                        reason=form.cleaned_data["reason"],
+                        data=form.cleaned_data,
                         quotas=quotas_of(quota),
                     )
                     messages.success(request, gettext("已调整监测计划，现行版本 %s。") % saved.reference)
                 return redirect("monitoring:plan", pk=saved.pk)
             except ValidationError as exc:
-                if "reason" in getattr(exc, "message_dict", {}) and adjust is not None:
-                    add_service_errors(adjust, exc)
-                else:
-                    add_service_errors(form, exc)
+                add_service_errors(form, exc)
         status = 400
     else:
-        form = PlanForm(initial=initial, leads=leads)
+        form = form_class(initial=initial, leads=leads)
         quota = quota_formset(units=units, initial=quota_initial)
-        adjust = AdjustForm() if plan is not None else None
-    context = {"form": form, "quota": quota, "adjust": adjust, "plan": plan}
+    context = {"form": form, "quota": quota, "plan": plan}
     return render(request, "monitoring/plan_form.html", context, status=status)
 
 
