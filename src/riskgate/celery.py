@@ -80,6 +80,11 @@ app.conf.update(
         "purge-exports": {"task": "riskgate.core.tasks.purge_exports", "schedule": crontab(minute="*/15")},
         # Every day (early morning): judge the last complete week of every monitored series (R-MON-5).
         "detect-signals": {"task": "riskgate.monitoring.tasks.detect_signals", "schedule": crontab(minute=35, hour=5)},
+        # Every night: credit events fade and overrides end, so every grade is computed again (R-CRD-1).
+        "recompute-credit-grades": {
+            "task": "riskgate.credit.tasks.recompute_grades",
+            "schedule": crontab(minute=50, hour=1),
+        },
         "clear-expired-sessions": {
             "task": "riskgate.accounts.tasks.clear_expired_sessions",
             "schedule": crontab(minute=5, hour="*/6"),

@@ -142,6 +142,7 @@ def test_periodic_jobs_are_scheduled_and_run():
         "riskgate.response.tasks.escalate_overdue_measures",
         "riskgate.targeting.tasks.refresh_commodity_records",
         "riskgate.monitoring.tasks.detect_signals",
+        "riskgate.credit.tasks.recompute_grades",
     }
     assert all(name in app.tasks for name in scheduled)
     assert verify_audit_chain.delay().get()["ok"] is True

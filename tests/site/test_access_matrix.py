@@ -117,6 +117,15 @@ SAMPLE_LISTERS = PLAN_VIEWERS | {"monitoring_staff", "enterprise_user"}
 # The matrix record: taken by the Xi'an point (under Xi'an Customs), approved, naming the Xi'an enterprise.
 XIAN_SAMPLE_READERS = SAMPLE_LISTERS
 INSPECTORS = {"system_admin", "bureau_officer", "port_officer"}
+# Credit: officers of the jurisdiction and the enterprise itself read a record; warning offices and bureaus manage.
+CREDIT_VIEWERS = XIAN_CREDIT_READERS = {
+    "system_admin",
+    "warning_officer",
+    "bureau_officer",
+    "port_officer",
+    "enterprise_user",
+}
+CREDIT_MANAGERS = {"system_admin", "warning_officer", "bureau_officer"}
 # The matrix check: the office's draw, with all three inspectors (the bureau's and the port's among them) drawn.
 CHECK_RECORDERS = OFFICE_DRAW_READERS | {"bureau_officer", "port_officer"}
 
@@ -262,6 +271,14 @@ def ui_matrix(world) -> dict[str, Entry]:
         "response:detail": Entry(XIAN_MEASURE_READERS, kwargs={"pk": world.measure.pk}),
         "response:read": Entry(XIAN_MEASURE_READERS, "post", kwargs={"pk": world.measure.pk}),
         "response:act": Entry(LIFTERS, "post", kwargs={"pk": world.measure.pk, "action": "lift"}),
+        "credit:list": Entry(CREDIT_VIEWERS),
+        "credit:enterprise": Entry(XIAN_CREDIT_READERS, kwargs={"pk": xian_ent.pk}),
+        "credit:enterprise_act": Entry(
+            CREDIT_MANAGERS,
+            "post",
+            kwargs={"pk": xian_ent.pk, "action": "override"},
+            data={"grade": "dishonest", "until": "", "reason": "matrix"},
+        ),
         "monitoring:signals": Entry(SIGNAL_ANALYSTS),
         "monitoring:signal": Entry(SIGNAL_ANALYSTS, kwargs={"pk": world.signal.pk}),
         # An empty reason: the form refuses it (400) for those who may decide, and nothing changes for anyone.
@@ -452,10 +469,22 @@ def api_matrix(world) -> dict[tuple[str, str], Entry]:
             POLICY_MANAGERS, "post", data={"changes": {"random_rate": 0.5}, "reason": "matrix"}
         ),
         ("post", "/api/v1/enterprises/{organisation_id}/credit-grade"): Entry(
-            POLICY_MANAGERS,
+            CREDIT_MANAGERS,
             "post",
             kwargs={"organisation_id": world.org("ent-xian-trading").pk},
             data={"grade": "dishonest", "reason": "matrix"},
+        ),
+        ("get", "/api/v1/credit/enterprises/{organisation_id}"): Entry(
+            XIAN_CREDIT_READERS, kwargs={"organisation_id": world.org("ent-xian-trading").pk}
+        ),
+        ("post", "/api/v1/credit/enterprises/{organisation_id}/events"): Entry(
+            CREDIT_MANAGERS,
+            "post",
+            kwargs={"organisation_id": world.org("ent-xian-trading").pk},
+            data={"kind": "award", "source": "矩阵-1", "occurred_on": "2026-12-01", "detail": "matrix"},
+        ),
+        ("post", "/api/v1/credit/overrides/{override_id}/decision"): Entry(
+            CREDIT_MANAGERS, "post", kwargs={"override_id": world.override.pk}, data={"approve": True, "note": "m"}
         ),
         ("get", "/api/v1/measure-kinds"): Entry(MEASURE_VIEWERS),
         ("get", "/api/v1/measures"): Entry(MEASURE_VIEWERS),
@@ -649,6 +678,11 @@ def matrix_world(world):
     )
     _matrix_assessment(world)
     _matrix_monitoring(world)
+    from riskgate.credit import services as credit
+
+    world.override = credit.propose_override(
+        world.user("warning"), world.org("ent-xian-trading"), "advanced", reason="m"
+    )
     return world
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from riskgate.core.models import AuditEvent
 from riskgate.credit import queries as credit_queries
+from riskgate.credit import services as credit_services
 from riskgate.credit.models import GradeChange
 from riskgate.intake.models import RiskInformation
 from riskgate.targeting import live, queries, services
@@ -176,14 +177,21 @@ def test_rule_effectiveness_counts_hits_inspections_and_non_conformities(world):
     assert inspection.lineage_effectiveness(changed)["hits"] == 4
 
 
+def _set_grade(world, enterprise, grade):
+    """A manual grade: proposed by the warning office, in force once a second officer (Xi'an) approves it."""
+    override = supervision.propose_credit_grade(world.user("warning"), enterprise, grade, reason="走私被处罚")
+    assert credit_queries.grade_of(enterprise) != grade  # not before the second officer's review
+    credit_services.decide_override(world.user("xian"), override, approve=True, note="复核同意")
+
+
 def test_credit_grades_and_policy_versions_reach_the_engine_and_are_audited(world):
     from riskgate.accounts.models import Organisation
 
     enterprise = Organisation.objects.get(code="ent-xian-trading")
     warning = world.user("warning")
     version = RuleSetState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
-    with pytest.raises(PermissionDenied):  # a bureau officer screens but does not set the policy
-        supervision.set_credit_grade(world.user("xian"), enterprise, "dishonest", reason="x")
+    with pytest.raises(PermissionDenied):  # a port officer screens but changes no grade
+        supervision.propose_credit_grade(world.user("port"), enterprise, "dishonest", reason="x")
     with pytest.raises(PermissionDenied):
         supervision.change_policy(world.user("port"), {"random_rate": 1}, reason="x")
     with pytest.raises(ValidationError) as error:
@@ -197,7 +205,7 @@ def test_credit_grades_and_policy_versions_reach_the_engine_and_are_audited(worl
         reason="试行",
     )
     grades_before = credit_queries.version()
-    supervision.set_credit_grade(warning, enterprise, "dishonest", reason="走私被处罚")
+    _set_grade(world, enterprise, "dishonest")
     assert RuleSetState.objects.get(pk=1).version == version + 1  # the policy; a grade moves credit's version
     assert credit_queries.version() > grades_before
     assert GradeChange.objects.get().after == "dishonest"
@@ -231,7 +239,7 @@ def test_a_grade_changed_alone_reaches_every_running_engine(world):
     live._state["checked"] = float("-inf")  # as if POLL_SECONDS had passed
     assert live.engine() is built  # nothing changed: no rebuild
     enterprise = Organisation.objects.get(code="ent-xian-trading")
-    supervision.set_credit_grade(warning, enterprise, "dishonest", reason="走私被处罚")
+    _set_grade(world, enterprise, "dishonest")
     live._state["checked"] = float("-inf")
     assert live.engine() is not built
     screening.screen(world.user("port"), [{**ITEM, "declaration_id": "G1"}], one_declaration=False)

@@ -70,6 +70,9 @@ class Permission(StrEnum):
     MONITORING_RESULT_OWN = "monitoring:result:own"
     MONITORING_SPOTCHECK_MANAGE = "monitoring:spotcheck:manage"
     MONITORING_SPOTCHECK_INSPECT = "monitoring:spotcheck:inspect"
+    # Quality credit
+    CREDIT_RECORD_VIEW = "credit:record:view"
+    CREDIT_RECORD_MANAGE = "credit:record:manage"
 
     @property
     def label(self) -> str:
@@ -126,6 +129,8 @@ PERMISSION_LABELS = {
     Permission.MONITORING_RESULT_OWN: _("查看涉及本企业的监测结果"),
     Permission.MONITORING_SPOTCHECK_MANAGE: _("组织双随机抽查：抽取、登记结果、公开"),
     Permission.MONITORING_SPOTCHECK_INSPECT: _("列入双随机抽查执法检查人员名录"),
+    Permission.CREDIT_RECORD_VIEW: _("查看辖区内企业的质量信用档案"),
+    Permission.CREDIT_RECORD_MANAGE: _("记录信用事件、提出和复核信用等级调整"),
 }
 
 PERMISSION_CHOICES = [(p.value, format_lazy("{} — {}", p.value, PERMISSION_LABELS[p])) for p in Permission]

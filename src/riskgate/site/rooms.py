@@ -98,6 +98,21 @@ ROOMS: list[Room] = [
         world=("riskgate.accounts.demo.load_demo_organisations_and_accounts",),
     ),
     Room(
+        "credit",
+        work=("riskgate.credit.queries.pending_work",),
+        urls="riskgate.credit.urls",
+        router="riskgate.credit.api.router",
+        navigation=(Link("credit:list", _("质量信用"), 54, (P.CREDIT_RECORD_VIEW,)),),
+        sections=(
+            Section(
+                "accounts.organisation",
+                "riskgate.credit.queries.enterprise_section",
+                "credit/sections/organisation.html",
+            ),
+        ),
+        demo=(DemoStep("riskgate.credit.demo.load_demo_credit", "Credit events of the demo enterprises: {}"),),
+    ),
+    Room(
         "intake",
         work=("riskgate.intake.queries.pending_work",),
         urls="riskgate.intake.urls",

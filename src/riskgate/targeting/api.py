@@ -362,6 +362,8 @@ class GradeOut(Schema):
     id: int
     name: str
     credit_grade: str
+    override_id: int
+    override_status: str
 
 
 @router.get("/supervision-policy", response=PolicyOut, summary="The differential-supervision policy in force")
@@ -380,13 +382,24 @@ def change_policy(request, payload: PolicyIn):
 
 
 @router.post(
-    "/enterprises/{int:organisation_id}/credit-grade", response=GradeOut, summary="Set an enterprise's credit grade"
+    "/enterprises/{int:organisation_id}/credit-grade",
+    response={202: GradeOut},
+    summary="Propose a manual credit grade (in force once a second officer approves it)",
 )
 def set_grade(request, organisation_id: int, payload: GradeIn):
-    require_caller(request, Permission.TARGETING_POLICY_MANAGE)
+    require_caller(request, Permission.CREDIT_RECORD_MANAGE)
     enterprise = pk_or_404(queries.enterprises(request.auth), organisation_id)
-    record = supervision.set_credit_grade(request.auth, enterprise, payload.grade, reason=payload.reason)
-    return {"id": enterprise.pk, "name": enterprise.name, "credit_grade": record.grade}
+    override = supervision.propose_credit_grade(request.auth, enterprise, payload.grade, reason=payload.reason)
+    return HttpStatus(
+        202,
+        {
+            "id": enterprise.pk,
+            "name": enterprise.name,
+            "credit_grade": queries.grade_of(enterprise),
+            "override_id": override.pk,
+            "override_status": override.status,
+        },
+    )
 
 
 @router.get(

@@ -17,13 +17,11 @@ PORT_CODES = {
     "CNSFH": "suifenhe-rail-port",
     "CNCKG": "chongqing-airport-port",
 }
-GRADES = {"ent-xian-trading": "advanced", "ent-chongqing-moto": "dishonest"}
 STREAM = 3_000  # declaration items
 
 
 def load_demo_port_control() -> int:
     from riskgate.accounts.models import Organisation, User
-    from riskgate.credit.queries import grade_of as credit_grade_of
     from riskgate.warnings.models import WarningNotice
 
     if ControlRule.objects.exists():
@@ -31,14 +29,11 @@ def load_demo_port_control() -> int:
     users = {u.username: u for u in User.objects.filter(username__in=["warning", "xian", "port"])}
     if len(users) < 3:
         return 0
-    orgs = {o.code: o for o in Organisation.objects.filter(code__in=[*PORT_CODES.values(), *GRADES])}
+    orgs = {o.code: o for o in Organisation.objects.filter(code__in=PORT_CODES.values())}
     for code, org_code in PORT_CODES.items():
         if org_code in orgs:
             PortOffice.objects.get_or_create(code=code, defaults={"organisation": orgs[org_code]})
     services.bump(timezone.now())  # workers read the port offices with the rules
-    for org_code, grade in GRADES.items():
-        if org_code in orgs and credit_grade_of(orgs[org_code]) != grade:
-            supervision.set_credit_grade(users["warning"], orgs[org_code], grade, reason="演示：海关信用等级认定")
     rules = []
     notices = WarningNotice.objects.filter(status="published").order_by("id")
     for notice in notices:

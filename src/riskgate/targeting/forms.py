@@ -244,15 +244,3 @@ def _rows(data, prefix: str) -> int:
     """How many numbered rows a post holds (…_0, …_1, …), so that a post keeps all of them."""
     numbers = [int(key[len(prefix) :]) for key in data if key.startswith(prefix) and key[len(prefix) :].isdigit()]
     return max(numbers) + 1 - PolicyForm.SPARE_ROWS if numbers else 0
-
-
-class GradeForm(forms.Form):
-    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=Organisation.objects.none())
-    grade = forms.ChoiceField(label=_("信用等级"), choices=CreditGrade.choices)
-    reason = forms.CharField(label=_("理由"), max_length=2000)
-
-    def __init__(self, *args, principal=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Organisation.objects.visible_to(principal).filter(
-            kind=OrganisationKind.ENTERPRISE
-        )

@@ -112,3 +112,7 @@ def pending_work(user) -> list[WorkGroup]:
             order=("created_at", "pk"),
         )
     )
+
+
+def grade_of(enterprise: Organisation) -> str:
+    return credit.grade_of(enterprise)

@@ -19,7 +19,6 @@ from riskgate.warnings.queries import basis_from_request
 
 from . import queries, services
 from .forms import (
-    GradeForm,
     IssueForm,
     LabResultFormSet,
     OutcomeForm,
@@ -248,11 +247,10 @@ def _task_page(request, task, can_record: bool, form, lab, status: int, adding: 
 def policy_page(request):
     policy = supervision.current_policy()
     can_manage = request.user.has_permission(Permission.TARGETING_POLICY_MANAGE)
-    form = grade_form = None
+    form = None
     status = 200
     if can_manage:
         form = PolicyForm.for_policy(policy or supervision.DEFAULT_POLICY)
-        grade_form = GradeForm(principal=request.user)
         if request.method == "POST":
             which = request.POST.get("form")
             try:
@@ -264,17 +262,8 @@ def policy_page(request):
                         )
                         messages.success(request, _("差别化监管政策已更新为 %s。") % new.reference)
                         return redirect("targeting:policy")
-                elif which == "grade":
-                    grade_form = GradeForm(request.POST, principal=request.user)
-                    if grade_form.is_valid():
-                        data = grade_form.cleaned_data
-                        supervision.set_credit_grade(
-                            request.user, data["enterprise"], data["grade"], reason=data["reason"]
-                        )
-                        messages.success(request, _("已调整 %s 的信用等级。") % data["enterprise"].name)
-                        return redirect("targeting:policy")
             except ValidationError as exc:
-                add_service_errors(form if which == "policy" else grade_form, exc)
+                add_service_errors(form, exc)
             status = 400
     elif request.method == "POST":
         return render(request, "403.html", status=403)
@@ -284,7 +273,6 @@ def policy_page(request):
         {
             "policy": policy,
             "form": form,
-            "grade_form": grade_form,
             "enterprises": queries.graded_enterprises(request.user),
             "records": queries.commodity_records()[:50],
             "history": queries.policies()[:10],

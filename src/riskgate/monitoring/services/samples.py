@@ -4,6 +4,7 @@ its source (风险监测) and the record as its external reference. Submitting t
 sample number, same content) returns the stored one and creates nothing; the same number with other content is
 refused. Authorities approve records; approved ones are published in aggregate and shown to the enterprises."""
 
+import datetime as dt
 import hashlib
 import json
 from decimal import Decimal
@@ -24,6 +25,7 @@ from riskgate.core.models import HSCode
 from riskgate.core.notifications import in_both, notify_organisation
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, is_token, recorded, require_person
+from riskgate.credit import services as credit
 from riskgate.intake.models import Channel, RiskInformation, SourceType
 from riskgate.intake.services import store_information, warning_office
 
@@ -163,6 +165,14 @@ def submit(
                 channel = Channel.PARTNER_API if is_token(principal) else Channel.OFFICER_ENTRY
                 sample.information = _as_information(principal, sample, results, channel)
                 sample.save(update_fields=["information"])
+                if enterprise is not None:  # a fact for the enterprise's credit record (R-CRD-1)
+                    credit.record_event(
+                        enterprise=enterprise,
+                        kind="monitoring_non_conforming",
+                        source=f"sample:{sample.reference}",
+                        detail=f"{sample.product_name} {sample.sample_number}"[:2000],
+                        occurred_at=timezone.make_aware(dt.datetime.combine(sample.sampled_on, dt.time(12))),
+                    )
             if task is not None:
                 done = task.sample_records.count() >= task.samples
                 if done:

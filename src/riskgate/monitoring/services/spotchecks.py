@@ -15,6 +15,7 @@ from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, require_person
+from riskgate.credit import services as credit
 from riskgate.credit.models import CreditGrade
 
 from .. import draw as drawing
@@ -180,6 +181,20 @@ def record_result(
         locked.outcome, locked.findings, locked.checked_on = outcome, (findings or "").strip(), checked_on
         locked.recorded_by = user
         locked.save()
+        # A problem found is a fact for the enterprise's credit record; a corrected result withdraws it.
+        source = f"spot-check:{draw.reference}:{locked.pk}"
+        if outcome == CheckOutcome.NONCONFORMING:
+            credit.record_event(
+                enterprise=locked.enterprise,
+                kind="spot_check_non_conforming",
+                source=source,
+                detail=locked.findings[:2000],
+                occurred_at=timezone.make_aware(dt.datetime.combine(checked_on, dt.time(12))),
+            )
+        else:
+            credit.withdraw_event(
+                enterprise=locked.enterprise, kind="spot_check_non_conforming", source=source, reason=outcome
+            )
         audit.record(
             actor=principal,
             action="monitoring.spot_check_recorded",

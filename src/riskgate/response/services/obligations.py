@@ -44,6 +44,7 @@ from .common import elimination_confirmed, implementation_check, lifting_applica
 S = ObligationStatus
 REPORT_PARTS = ("defect_analysis", "quantity_distribution", "measures", "plan", "expected_effect")
 OVERDUE_EVENT = "mitigation_report_overdue"
+FULFILLED_EVENT = "mitigation_fulfilled"
 
 
 def _record(
@@ -343,6 +344,14 @@ def decide_lifting(
         return obligation
     obligation.status, obligation.lifted_at = S.LIFTED, now
     obligation.save(update_fields=["status", "lifted_at"])
+    if obligation.overdue_at is None:  # fulfilled without missing a deadline: in the enterprise's favour (R-CRD-1)
+        credit.record_event(
+            kind=FULFILLED_EVENT,
+            source=f"obligation:{obligation.reference}",
+            enterprise=obligation.enterprise,
+            occurred_at=now,
+            detail=_("风险消减义务已履行，经批准解除"),
+        )
     # The warning's open measures against this enterprise end with its obligation; those against no enterprise
     # in particular only when no other party's obligation under the warning is still open.
     others = obligation.warning.obligations.exclude(pk=obligation.pk).exclude(status=S.LIFTED).exists()

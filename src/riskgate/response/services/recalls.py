@@ -106,6 +106,14 @@ def open_recall(principal: Principal, data: dict) -> Recall:
         "opened",
         {"kind": recall.kind, "type": recall.recall_type, "units": recall.affected_units, "enterprise": enterprise.pk},
     )
+    if recall.kind == RecallKind.VOLUNTARY:  # a voluntary recall counts in the enterprise's favour (R-CRD-1)
+        credit.record_event(
+            enterprise=enterprise,
+            kind="recall_voluntary",
+            source=f"recall:{recall.reference}",
+            detail=recall.product,
+            occurred_at=timezone.make_aware(dt.datetime.combine(recall.started_on, dt.time(12))),
+        )
     return recall
 
 

@@ -11,13 +11,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from riskgate.accounts.models import Organisation
+from riskgate.accounts.models import Organisation, OrganisationKind
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.fastpath.bulk import insert_returning, insert_values, new_instances
 from riskgate.core.models import HSCode
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, person, recorded
+from riskgate.credit import services as credit
 from riskgate.intake.models import Channel, RiskInformation, SourceType, TradeDirection
 from riskgate.intake.services import store_information
 
@@ -132,6 +133,7 @@ def record_outcome(
         LabResult.objects.bulk_create(results)
         if outcome == Outcome.NON_CONFORMING:
             task.information = _nonconformity(principal, task, results, now)
+            _credit_events(task, now)
         task.save(update_fields=["status", "outcome", "findings", "completed_at", "completed_by", "information"])
         audit.record(
             actor=principal,
@@ -186,6 +188,19 @@ def _nonconformity(
         },
     )
     return store_information(principal, info)
+
+
+def _credit_events(task: InspectionTask, now: dt.datetime) -> None:
+    """A non-conforming inspection is a fact for the credit record of each enterprise of the item (R-CRD-1)."""
+    ids = [int(pk) for pk in task.enterprises.strip("|").split("|") if pk]
+    for enterprise in Organisation.objects.filter(pk__in=ids, kind=OrganisationKind.ENTERPRISE):
+        credit.record_event(
+            enterprise=enterprise,
+            kind="inspection_non_conforming",
+            source=f"inspection:{task.reference}",
+            detail=(task.findings or "")[:2000],
+            occurred_at=now,
+        )
 
 
 def effectiveness(rules) -> dict[int, dict]:

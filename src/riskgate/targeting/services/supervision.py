@@ -147,10 +147,10 @@ def change_policy(principal: Principal, data: dict, *, reason: str) -> Supervisi
     return policy
 
 
-def set_credit_grade(principal: Principal, enterprise: Organisation, grade: str, *, reason: str):
-    """Differential supervision's page and API change a grade through the credit service (audited, with its
-    history); every worker's engine reads grades again when credit's version moves (targeting.live)."""
-    return credit.set_grade(principal, enterprise, grade, reason=reason)
+def propose_credit_grade(principal: Principal, enterprise: Organisation, grade: str, *, reason: str):
+    """The API's grade change is a proposed override through the credit service: in force (and read by every
+    worker's engine through credit's version, targeting.live) once a second officer approves it."""
+    return credit.propose_override(principal, enterprise, grade, reason=reason)
 
 
 def refresh_records(now: dt.datetime | None = None) -> int:
