@@ -67,6 +67,10 @@ def live_world(transactional_db):
     from riskgate.response.models import MeasureKind
 
     ensure_catalogue(MeasureKind)
+    from riskgate.credit.catalogue import ensure_event_types
+    from riskgate.credit.models import EventType
+
+    ensure_event_types(EventType)
     from riskgate.intake.models import DEFAULT_TIME_LIMITS, TimeLimit
 
     for (status, urgency), hours in DEFAULT_TIME_LIMITS.items():

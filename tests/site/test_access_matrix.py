@@ -923,6 +923,7 @@ ADMIN_EXCEPTIONS = {
     "admin:autocomplete": set(),
     "admin:assessment_gradingpolicy_delete": set(),  # a policy that graded assessments is deactivated, not deleted
     "admin:response_measurekind_delete": set(),  # a measure kind in use is deactivated, not deleted
+    "admin:credit_eventtype_delete": set(),  # modules record events of every type: a type is changed, not deleted
     "admin:response_responselimit_delete": set(),  # a window is changed, not deleted (its default would return)
     "admin:logout": PUBLIC,
     "route:admin/(?P<url>.*)$": set(),  # the catch-all answers unknown admin paths with 404, to everyone

@@ -12,4 +12,7 @@ from .models import EventType
 class EventTypeAdmin(AuditedAdmin):
     list_display = ["code", "name", "points", "half_life_days", "lasts_days", "ceiling", "certifies"]
     list_filter = ["certifies", "ceiling"]
-    audit_fields = ["code", "name", "name_en", "points", "half_life_days", "lasts_days", "ceiling", "certifies"]
+    audit_fields = ["code", "name", "name_en", "points", "half_life_days", "lasts_days", "ceiling", "certifies", "cap"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # events of a type are recorded by every module: a type is changed (or its points set to 0)
