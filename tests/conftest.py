@@ -67,10 +67,11 @@ def live_world(transactional_db):
     from riskgate.response.models import MeasureKind
 
     ensure_catalogue(MeasureKind)
-    from riskgate.credit.catalogue import ensure_event_types
-    from riskgate.credit.models import EventType
+    from riskgate.credit.catalogue import ensure_event_types, ensure_list_criteria
+    from riskgate.credit.models import EventType, ListCriterion
 
     ensure_event_types(EventType)
+    ensure_list_criteria(ListCriterion)
     from riskgate.intake.models import DEFAULT_TIME_LIMITS, TimeLimit
 
     for (status, urgency), hours in DEFAULT_TIME_LIMITS.items():

@@ -24,6 +24,10 @@ def main() -> None:
         from riskgate.monitoring.draw import main as verify_draw
 
         sys.exit(verify_draw(sys.argv[2:]))
+    if command == "verify-credit-share":  # check a credit-sharing package: no Django (riskgate.credit.share_package)
+        from riskgate.credit.share_package import main as verify_share
+
+        sys.exit(verify_share(sys.argv[2:]))
     if command in OFFLINE:
         sys.exit(offline(command, sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskgate.settings")

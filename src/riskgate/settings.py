@@ -208,6 +208,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "files")))
 
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
 
+# The Ed25519 key that signs credit-sharing packages (credit.sharing): a seed of any length, kept apart from
+# SECRET_KEY in production; without it one is derived from SECRET_KEY.
+CREDIT_SHARING_KEY = env_str("CREDIT_SHARING_KEY")
+
 # The audit chain's HMAC key and its checkpoint file: both outside the database (core/audit.py, decision 0014).
 # Without AUDIT_CHAIN_KEY the key is derived from SECRET_KEY; set it on its own so that a SECRET_KEY rotation
 # leaves the chain verifiable. Keep the checkpoint file on storage the database's administrators cannot rewrite.

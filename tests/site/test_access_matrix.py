@@ -126,6 +126,8 @@ CREDIT_VIEWERS = XIAN_CREDIT_READERS = {
     "enterprise_user",
 }
 CREDIT_MANAGERS = {"system_admin", "warning_officer", "bureau_officer"}
+XIAN_ENTRY_READERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer"}  # not the enterprise
+REPAIR_APPLICANTS = {"enterprise_user"}  # the listed enterprise itself, nobody for it
 # The matrix check: the office's draw, with all three inspectors (the bureau's and the port's among them) drawn.
 CHECK_RECORDERS = OFFICE_DRAW_READERS | {"bureau_officer", "port_officer"}
 
@@ -279,6 +281,19 @@ def ui_matrix(world) -> dict[str, Entry]:
             kwargs={"pk": xian_ent.pk, "action": "override"},
             data={"grade": "dishonest", "until": "", "reason": "matrix"},
         ),
+        "credit:lists": Entry(CREDIT_VIEWERS),
+        "credit:propose_entry": Entry(
+            CREDIT_MANAGERS,
+            "post",
+            data={"criterion": "1", "enterprise": str(xian_ent.pk), "reason": "m", "public_summary": "m"},
+        ),
+        "credit:entry": Entry(XIAN_ENTRY_READERS, kwargs={"pk": world.entry.pk}),
+        "credit:entry_act": Entry(
+            CREDIT_MANAGERS, "post", kwargs={"pk": world.entry.pk, "action": "revoke"}, data={"reason": "matrix"}
+        ),
+        "credit:apply_repair": Entry(REPAIR_APPLICANTS, "post", kwargs={"pk": world.entry.pk}, data={"statement": "m"}),
+        "credit:repair_evidence": Entry(XIAN_CREDIT_READERS, kwargs={"pk": world.repair.pk}),
+        "credit:portal_lists": Entry(PUBLIC),
         "monitoring:signals": Entry(SIGNAL_ANALYSTS),
         "monitoring:signal": Entry(SIGNAL_ANALYSTS, kwargs={"pk": world.signal.pk}),
         # An empty reason: the form refuses it (400) for those who may decide, and nothing changes for anyone.
@@ -486,6 +501,8 @@ def api_matrix(world) -> dict[tuple[str, str], Entry]:
         ("post", "/api/v1/credit/overrides/{override_id}/decision"): Entry(
             CREDIT_MANAGERS, "post", kwargs={"override_id": world.override.pk}, data={"approve": True, "note": "m"}
         ),
+        ("get", "/api/v1/credit/sharing/packages"): Entry({"partner_officer"}),  # with its sharing scope
+        ("get", "/api/v1/credit/sharing/public-key"): Entry({"system_admin", "partner_officer"}),
         ("get", "/api/v1/measure-kinds"): Entry(MEASURE_VIEWERS),
         ("get", "/api/v1/measures"): Entry(MEASURE_VIEWERS),
         ("get", "/api/v1/measures/{measure_id}"): Entry(XIAN_MEASURE_READERS, kwargs={"measure_id": world.measure.pk}),
@@ -678,8 +695,23 @@ def matrix_world(world):
     )
     _matrix_assessment(world)
     _matrix_monitoring(world)
-    from riskgate.credit import services as credit
+    from django.core.files.uploadedfile import SimpleUploadedFile as Upload
+    from django.utils import timezone
 
+    from riskgate.credit import services as credit
+    from riskgate.credit.models import ListCriterion, ShareScope
+
+    xian_ent = world.org("ent-xian-trading")
+    credit.record_event(
+        enterprise=xian_ent, kind="penalty_serious", source="document:m", detail="m", occurred_at=timezone.now()
+    )
+    black = ListCriterion.objects.get(code="black-serious-violation")
+    ShareScope.objects.create(organisation=world.org("sn-market-regulation"), lists=["black"])
+    world.entry = credit.propose(world.user("warning"), xian_ent, black, reason="m", public_summary="m")
+    credit.decide(world.user("xian"), world.entry, approve=True, note="m")
+    world.repair = credit.apply_repair(
+        world.user("enterprise"), world.entry, statement="m", evidence=Upload("m.pdf", b"%PDF-1.4 m")
+    )
     world.override = credit.propose_override(
         world.user("warning"), world.org("ent-xian-trading"), "advanced", reason="m"
     )

@@ -81,6 +81,8 @@ def test_bureau_officer_and_auditor_see_different_things(browser, live_server, l
         "查验任务",
         "快速反应",
         "缺陷召回",
+        "质量信用",
+        "信用名单",
         "组织机构",
         "用户",
     ]
@@ -123,6 +125,7 @@ def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to
         "缺陷召回",
         "与本企业相关",
         "消减义务",
+        "质量信用",
         "风险报告",
         "组织机构",
     ]
@@ -1705,3 +1708,125 @@ def test_a_plan_is_adjusted_with_a_reason_and_another_agencys_check_keeps_an_ent
     assert "ent-baoji-toys" not in draw.snapshot["enterprises"]
     assert not draw.checks.filter(enterprise__code="ent-baoji-toys").exists()
     assert office.console_errors == []
+
+
+def test_a_grade_is_explained_overridden_by_two_officers_and_read_by_the_enterprise_on_a_phone(
+    browser, live_server, live_world
+):
+    """The warning office records a penalty from the credit page (the grade is computed again and explained),
+    proposes an override and cannot approve it; the Xi'an bureau finds it waiting on its home page and approves it;
+    the enterprise reads its record on a phone in English, without the internal score."""
+    from riskgate.credit.models import GradeOverride
+    from riskgate.credit.queries import grade_of
+
+    enterprise = live_world.org("ent-xian-trading")
+    office = sign_in(browser, live_server, "warning", live_world.password)
+    office.goto(f"{live_server.url}/credit/")
+    with office.expect_navigation():
+        office.get_by_role("link", name=enterprise.name).click()
+    record = office.locator("section[aria-labelledby='h-record']")
+    record.get_by_label("事件类型").select_option(label="一般行政处罚")
+    record.get_by_label("来源文书编号").fill("咸关缉违字〔2026〕3号")
+    record.get_by_label("发生日期").fill("2026-11-02")
+    record.get_by_label("事实").fill("出口商品申报品质与实际不符")
+    with office.expect_navigation():
+        record.get_by_role("button", name="记录").click()
+    events = office.locator("section[aria-labelledby='h-events']")
+    assert events.get_by_text("一般行政处罚").is_visible() and events.get_by_text("不利").is_visible()
+    office.get_by_text("提出人工调整").click()
+    office.locator("#override_grade").select_option(label="失信企业")
+    with office.expect_navigation():
+        office.get_by_role("button", name="提交复核").click()
+    assert office.locator(".error-summary").is_visible()  # no reason
+    office.locator("#override_reason").fill("涉嫌走私，已立案侦查")
+    with office.expect_navigation():
+        office.get_by_role("button", name="提交复核").click()
+    assert office.get_by_text("须由另一名人员复核。").is_visible()
+    assert grade_of(enterprise) == "regular"
+
+    bureau = sign_in(browser, live_server, "xian", live_world.password)
+    waiting = bureau.locator("[data-work='credit.overrides']")
+    with bureau.expect_navigation():
+        waiting.get_by_role("link").first.click()
+    bureau.get_by_label("复核意见").fill("同意")
+    with bureau.expect_navigation():
+        bureau.get_by_role("button", name="复核通过").click()
+    assert bureau.locator("p.grade").inner_text().startswith("失信企业")
+    assert GradeOverride.objects.get().status == "in_force" and grade_of(enterprise) == "dishonest"
+
+    phone = sign_in(browser, live_server, "enterprise", live_world.password, viewport={"width": 390, "height": 844})
+    phone.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    phone.goto(f"{live_server.url}/credit/")
+    assert phone.locator("p.grade").inner_text().startswith("Dishonest")
+    assert phone.get_by_text("Administrative penalty").first.is_visible()
+    assert phone.get_by_text("Internal score").count() == 0
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width}px wide on a 390px phone"
+    for page in (office, bureau, phone):
+        assert page.console_errors == []
+
+
+def test_a_black_list_entry_is_published_by_two_officers_and_repaired_on_the_enterprises_application(
+    browser, live_server, live_world, tmp_path
+):
+    """The warning office proposes the penalised Xi'an enterprise from the list's candidates; the Xi'an bureau
+    approves it from its pending work; a visitor reads it on the portal on a phone; the enterprise applies for
+    credit repair with a PDF from its credit page; the bureau grants it and the portal no longer lists it."""
+    from django.utils import timezone
+
+    from riskgate.credit import services
+    from riskgate.credit.models import ListEntry
+
+    enterprise = live_world.org("ent-xian-trading")
+    services.record_event(
+        enterprise=enterprise,
+        kind="penalty_serious",
+        source="document:咸关缉违字〔2026〕7号",
+        detail="逃避商品检验",
+        occurred_at=timezone.now(),
+    )
+    office = sign_in(browser, live_server, "warning", live_world.password)
+    office.goto(f"{live_server.url}/credit/lists/")
+    candidate = office.locator(f"[data-candidate='black-serious-violation:{enterprise.code}']")
+    candidate.get_by_text("提出列入").click()
+    candidate.get_by_label("认定理由").fill("内部：另有刑事线索待移送")
+    candidate.get_by_label("公布内容").fill("逃避商品检验，情节严重，受到行政处罚。")
+    with office.expect_navigation():
+        candidate.get_by_role("button", name="提出").click()
+    assert office.get_by_text("须由另一名人员审核。").is_visible()
+    entry = ListEntry.objects.get()
+
+    bureau = sign_in(browser, live_server, "xian", live_world.password)
+    with bureau.expect_navigation():
+        bureau.locator("[data-work='credit.entries']").get_by_role("link").first.click()
+    bureau.get_by_label("审核意见").fill("同意")
+    with bureau.expect_navigation():
+        bureau.get_by_role("button", name="审核通过并公布").click()
+    assert bureau.locator("[data-status='published']").is_visible()
+
+    visitor = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    visitor.goto(f"{live_server.url}/credit-lists/?kind=black")
+    row = visitor.locator(f"[data-entry='{entry.reference}']")
+    assert row.is_visible() and "逃避商品检验" in row.inner_text() and "刑事线索" not in visitor.content()
+
+    owner = sign_in(browser, live_server, "enterprise", live_world.password)
+    owner.goto(f"{live_server.url}/credit/")
+    owner.get_by_text("申请信用修复").click()
+    owner.get_by_label("整改情况").fill("已缴纳罚款，完成检验流程整改并通过验收")
+    proof = tmp_path / "整改验收报告.pdf"
+    proof.write_bytes(b"%PDF-1.4 rectification accepted")
+    owner.get_by_label("证明材料").set_input_files(str(proof))
+    with owner.expect_navigation():
+        owner.get_by_role("button", name="提交申请").click()
+    assert owner.get_by_text("待审核").first.is_visible()
+
+    bureau.goto(f"{live_server.url}/credit/lists/{entry.pk}/")
+    bureau.locator("[data-repair] textarea").fill("整改到位")
+    with bureau.expect_navigation():
+        bureau.get_by_role("button", name="准予修复").click()
+    assert bureau.locator("[data-status='removed']").is_visible()
+    visitor.goto(f"{live_server.url}/credit-lists/?kind=black")
+    assert visitor.locator(f"[data-entry='{entry.reference}']").count() == 0
+    for page in (office, bureau, owner):
+        assert page.console_errors == []
+    visitor.close()

@@ -43,11 +43,11 @@ DEFAULT_ROLES = [
     ("assessor", "技术机构评估人员", "Technical-institution assessor", S.ASSIGNED,
      [P.ASSESSMENT_VIEW, P.ASSESSMENT_CONDUCT, P.ASSESSMENT_REGISTRY_VIEW, P.RESPONSE_OBLIGATION_EVALUATE], ["technical_institution", "laboratory"]),
     ("expert", "专家", "Expert", S.ASSIGNED, [P.ASSESSMENT_VIEW, P.ASSESSMENT_VOTE], []),
-    ("partner_officer", "协作部门人员", "Partner-agency officer", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE, P.WARNING_RECEIVE, *RESPONSE_EXECUTOR], ["partner_agency"]),
+    ("partner_officer", "协作部门人员", "Partner-agency officer", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW, P.INTAKE_INFORMATION_VIEW, P.INTAKE_INFORMATION_CREATE, P.WARNING_RECEIVE, *RESPONSE_EXECUTOR, P.CREDIT_SHARE_PULL], ["partner_agency"]),
     ("auditor", "审计人员", "Auditor", S.ALL,
      [P.AUDIT_EVENT_VIEW, P.AUDIT_EVENT_EXPORT, P.AUDIT_CHAIN_VERIFY, P.ORG_ORGANISATION_VIEW, P.ORG_USER_VIEW],
      AUTHORITY_KINDS),
-    ("enterprise_user", "企业用户", "Enterprise user", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW, P.INTAKE_ENTERPRISE_REPORT, P.WARNING_RECEIVE, P.RESPONSE_OBLIGATION_FULFIL, P.MONITORING_RESULT_OWN, P.CREDIT_RECORD_VIEW], ["enterprise"]),
+    ("enterprise_user", "企业用户", "Enterprise user", S.OWN_ORGANISATION, [P.ORG_ORGANISATION_VIEW, P.INTAKE_ENTERPRISE_REPORT, P.WARNING_RECEIVE, P.RESPONSE_OBLIGATION_FULFIL, P.MONITORING_RESULT_OWN, P.CREDIT_RECORD_VIEW, P.CREDIT_REPAIR_APPLY], ["enterprise"]),
     ("monitoring_staff", "监测点/实验室人员", "Monitoring point or laboratory staff", S.OWN_ORGANISATION, [P.MONITORING_SAMPLE_SUBMIT], ["monitoring_point", "laboratory"]),
 ]  # fmt: skip
 

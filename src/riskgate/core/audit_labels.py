@@ -35,6 +35,12 @@ SUBJECTS = {
     "obligation": _("整改义务"),
     "recall": pgettext_lazy("audit subject", "召回"),
     "monitoring": _("风险监测"),
+    "credit": _("质量信用"),
+    "credit_event": _("信用事件"),
+    "credit_override": _("信用等级人工调整"),
+    "credit_list": _("信用名单"),
+    "credit_repair": _("信用修复"),
+    "credit_share": _("信用共享"),
 }
 
 VERBS = {
@@ -155,6 +161,14 @@ VERBS = {
     "external_check_recorded": pgettext_lazy("audit", "登记其他部门检查"),
     "point_registered": pgettext_lazy("audit", "登记监测点"),
     "tie_declared": pgettext_lazy("audit", "登记回避关系"),
+    "rejected": pgettext_lazy("audit", "未通过"),
+    "ended": pgettext_lazy("audit", "结束"),
+    "recorded": pgettext_lazy("audit", "记录"),
+    "withdrawn": pgettext_lazy("audit", "撤回"),
+    "applied": pgettext_lazy("audit", "申请"),
+    "removed": pgettext_lazy("audit", "移出"),
+    "grades_recomputed": pgettext_lazy("audit", "重算信用等级"),
+    "pulled": pgettext_lazy("audit", "获取共享数据包"),
 }
 
 

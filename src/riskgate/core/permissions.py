@@ -73,6 +73,8 @@ class Permission(StrEnum):
     # Quality credit
     CREDIT_RECORD_VIEW = "credit:record:view"
     CREDIT_RECORD_MANAGE = "credit:record:manage"
+    CREDIT_REPAIR_APPLY = "credit:repair:apply"
+    CREDIT_SHARE_PULL = "credit:share:pull"
 
     @property
     def label(self) -> str:
@@ -130,7 +132,9 @@ PERMISSION_LABELS = {
     Permission.MONITORING_SPOTCHECK_MANAGE: _("组织双随机抽查：抽取、登记结果、公开"),
     Permission.MONITORING_SPOTCHECK_INSPECT: _("列入双随机抽查执法检查人员名录"),
     Permission.CREDIT_RECORD_VIEW: _("查看辖区内企业的质量信用档案"),
-    Permission.CREDIT_RECORD_MANAGE: _("记录信用事件、提出和复核信用等级调整"),
+    Permission.CREDIT_RECORD_MANAGE: _("记录信用事件、提出和复核信用等级调整及名单"),
+    Permission.CREDIT_REPAIR_APPLY: _("为本企业申请信用修复"),
+    Permission.CREDIT_SHARE_PULL: _("按共享范围获取信用共享数据（联合惩戒）"),
 }
 
 PERMISSION_CHOICES = [(p.value, format_lazy("{} — {}", p.value, PERMISSION_LABELS[p])) for p in Permission]

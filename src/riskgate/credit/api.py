@@ -4,8 +4,8 @@ enterprise itself; the internal score only for those who manage credit); recordi
 
 import datetime as dt
 
-from django.http import Http404
-from ninja import Field, Router, Schema
+from django.http import Http404, HttpResponse
+from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 
 from riskgate.core.access import MAX_ID
@@ -13,6 +13,7 @@ from riskgate.core.api_support import require_caller
 from riskgate.core.permissions import Permission
 
 from . import queries, services
+from .services import sharing
 
 router = Router(tags=["credit"])
 
@@ -129,3 +130,37 @@ def decide_override(request, override_id: int, payload: DecisionIn):
         raise Http404
     decided = services.decide_override(request.auth, override, approve=payload.approve, note=payload.note)
     return {"id": decided.pk, "status": decided.status, "grade": decided.grade}
+
+
+class PackageQuery(Schema):
+    after: int = Field(0, ge=0, le=MAX_ID, description="the cursor of the last package pulled (0: from the start)")
+    limit: int = Field(sharing.MAX_RECORDS, ge=1, le=sharing.MAX_RECORDS)
+
+
+class PublicKeyOut(Schema):
+    algorithm: str
+    public_key: str = Field(..., description="Ed25519 public key, hex")
+    key_id: str
+
+
+@router.get(
+    "/credit/sharing/packages",
+    response={200: bytes},
+    summary="A signed credit-sharing package of what came after the cursor (ZIP: manifest, JSON, CSV)",
+    openapi_extra={
+        "responses": {"200": {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}}
+    },
+)
+def pull_package(request, query: Query[PackageQuery]):
+    require_caller(request, Permission.CREDIT_SHARE_PULL)
+    data, figures = sharing.package(request.auth, after=query.after, limit=query.limit)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="credit-share-{figures["after"]}-{figures["cursor"]}.zip"'
+    response["X-Cursor"] = str(figures["cursor"])
+    return response
+
+
+@router.get("/credit/sharing/public-key", response=PublicKeyOut, summary="The key that verifies sharing packages")
+def sharing_key(request):
+    require_caller(request, Permission.CREDIT_SHARE_PULL)
+    return sharing.public_key()

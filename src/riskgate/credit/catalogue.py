@@ -42,3 +42,40 @@ def ensure_event_types(EventType) -> int:
         )
         created += was_created
     return created
+
+
+# The list criteria a fresh installation starts with (plans §三 12: Chongqing's red and black lists); afterwards
+# data in the admin. code, list, 中文名, English name, event kinds, at least, within days, grade, clean days,
+# published for days
+LIST_CRITERIA = [
+    ("black-serious-violation", "black", "一年内受到严重违法行政处罚，或拒不召回、隐瞒缺陷",
+     "Seriously penalised, or a recall refused or a defect concealed, within a year",
+     ["penalty_serious", "recall_refused", "recall_concealed"], 1, 365, "", None, 1095),
+    ("black-repeated-overdue", "black", "一年内两次以上逾期未提交风险消减报告",
+     "Two or more mitigation reports overdue within a year",
+     ["mitigation_report_overdue"], 2, 365, "", None, 730),
+    ("red-exemplary", "red", "诚信典型：高级认证企业，三年内获认证或示范标杆，一年内无不利信用事件",
+     "Exemplary: advanced certified, certified or a benchmark within three years, nothing unfavourable for a year",
+     ["customs_certified", "quality_benchmark"], 1, 1095, "advanced", 365, 730),
+]  # fmt: skip
+
+
+def ensure_list_criteria(ListCriterion) -> int:
+    created = 0
+    for code, kind, name, name_en, kinds, count, within, grade, clean, duration in LIST_CRITERIA:
+        _, was_created = ListCriterion.objects.get_or_create(
+            code=code,
+            defaults={
+                "kind": kind,
+                "name": name,
+                "name_en": name_en,
+                "event_kinds": kinds,
+                "min_count": count,
+                "within_days": within,
+                "grade": grade,
+                "clean_days": clean,
+                "duration_days": duration,
+            },
+        )
+        created += was_created
+    return created

@@ -50,4 +50,36 @@ def load_demo_credit() -> int:
         data = {"kind": kind, "source": source, "occurred_on": today - dt.timedelta(days=days), "detail": fact}
         services.record_by_officer(officer, enterprise, data)
         created += 1
-    return created
+    made = created + _demo_lists(officer, orgs)
+    from riskgate.credit.models import ShareScope
+
+    partner = Organisation.objects.filter(code="sn-market-regulation").first()
+    if partner is not None:  # the provincial market regulator pulls grades and both lists (联合惩戒)
+        ShareScope.objects.get_or_create(organisation=partner, defaults={"grades": True, "lists": ["red", "black"]})
+    return made
+
+
+def _demo_lists(officer, orgs) -> int:
+    """The Chongqing enterprise on the black list (its serious penalty) and the Xi'an one on the red list, each
+    proposed by the warning office and approved by a second officer."""
+    from django.contrib.auth import get_user_model
+
+    from riskgate.credit import services
+    from riskgate.credit.models import ListCriterion, ListEntry
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["admin", "xian"])}
+    made = 0
+    for code, criterion_code, reviewer, summary in [
+        ("ent-chongqing-moto", "black-serious-violation", "admin", "申报不实、逃避商品检验，情节严重，受到行政处罚。"),
+        ("ent-xian-trading", "red-exemplary", "xian", "海关高级认证企业，近一年无不利信用记录。"),
+    ]:
+        criterion = ListCriterion.objects.filter(code=criterion_code).first()
+        enterprise = orgs.get(code)
+        if criterion is None or enterprise is None or reviewer not in users:
+            continue
+        if ListEntry.objects.filter(enterprise=enterprise, kind=criterion.kind).exists():
+            continue
+        entry = services.propose(officer, enterprise, criterion, reason=summary, public_summary=summary)
+        services.decide(users[reviewer], entry, approve=True, note="演示：审核同意")
+        made += 1
+    return made

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from riskgate.core.models import Created, Scoped
+from riskgate.core.models import Created, Numbered, Scoped
 
 
 class CreditGrade(models.TextChoices):
@@ -203,3 +203,215 @@ class CreditEvent(Scoped):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.source}"
+
+
+class ListKind(models.TextChoices):
+    """The two credit lists (plans §三 12): the red list of exemplary enterprises (诚信典型) and the black list of
+    seriously dishonest ones (严重失信 / 质量安全违法黑名单)."""
+
+    RED = "red", _("红名单（诚信典型）")
+    BLACK = "black", _("黑名单（严重失信）")
+
+
+class ListCriterion(models.Model):
+    """An entry criterion of a list, as data: an enterprise meets it when it has at least `min_count` events of
+    `event_kinds` within the last `within_days` days (when kinds are given), the `grade` (when given), and no
+    unfavourable event within `clean_days` (when given). An entry made under it stays listed `duration_days`."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    kind = models.CharField(_("名单"), max_length=8, choices=ListKind.choices)
+    name = models.CharField(_("名称"), max_length=200)
+    name_en = models.CharField(_("英文名称"), max_length=200)
+    event_kinds = models.JSONField(_("信用事件类型"), default=list, blank=True)
+    min_count = models.PositiveSmallIntegerField(_("至少次数"), default=1)
+    within_days = models.PositiveIntegerField(_("统计期（天）"), default=365)
+    grade = models.CharField(_("须为信用等级"), max_length=12, choices=CreditGrade.choices, blank=True)
+    clean_days = models.PositiveIntegerField(_("无不利事件期（天）"), null=True, blank=True)
+    duration_days = models.PositiveIntegerField(_("公布期限（天）"))
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("名单认定标准")
+        verbose_name_plural = _("名单认定标准")
+        ordering = ["kind", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if not self.event_kinds and not self.grade:
+            raise ValidationError(_("标准须包含信用事件类型或信用等级。"))
+        unknown = set(self.event_kinds) - set(EventType.objects.values_list("code", flat=True))
+        if unknown:
+            raise ValidationError({"event_kinds": _("未知的信用事件类型：%s") % "、".join(sorted(unknown))})
+
+
+class EntryStatus(models.TextChoices):
+    PROPOSED = "proposed", _("待审核")
+    PUBLISHED = "published", _("已公布")
+    REJECTED = "rejected", _("未通过审核")
+    REMOVED = "removed", _("已移出")
+
+
+class RemovalKind(models.TextChoices):
+    EXPIRED = "expired", _("公布期满")
+    REPAIRED = "repaired", _("信用修复")
+    REVOKED = "revoked", _("撤销")
+
+
+OPEN_ENTRY = [EntryStatus.PROPOSED, EntryStatus.PUBLISHED]
+
+
+class ListEntry(Numbered, Scoped, Created):
+    """An enterprise on a list: proposed by one officer under a criterion it meets (the facts that met it kept),
+    published on the portal once a second officer approves, removed at expiry, after credit repair, or revoked."""
+
+    REFERENCE_PREFIX = "CL"
+    scope_organisation_field = "enterprise"
+
+    enterprise = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="list_entries"
+    )
+    kind = models.CharField(_("名单"), max_length=8, choices=ListKind.choices)
+    criterion = models.ForeignKey(ListCriterion, verbose_name=_("认定标准"), on_delete=models.PROTECT)
+    facts = models.JSONField(_("认定依据"), default=list, blank=True)  # the events that met the criterion
+    reason = models.TextField(_("认定理由"))
+    public_summary = models.TextField(_("公布内容"))
+    status = models.CharField(_("状态"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提出人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审核意见"), blank=True)
+    published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
+    expires_on = models.DateField(_("公布截止"), null=True, blank=True)
+    removed_at = models.DateTimeField(_("移出时间"), null=True, blank=True)
+    removal_kind = models.CharField(_("移出原因"), max_length=10, choices=RemovalKind.choices, blank=True)
+    removal_reason = models.TextField(_("移出说明"), blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("移出人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("名单记录")
+        verbose_name_plural = _("名单记录")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "kind"],
+                condition=models.Q(status__in=["proposed", "published"]),
+                name="credit_one_open_entry_per_list",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.enterprise}"
+
+
+class RepairStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待审核")
+    APPROVED = "approved", _("已修复")
+    REJECTED = "rejected", _("未通过")
+
+
+class RepairApplication(Numbered, Scoped, Created):
+    """Credit repair (信用修复): the enterprise on the black list applies, with evidence that it has corrected what
+    put it there; an officer decides. Approved, the entry leaves the list; every application stays."""
+
+    REFERENCE_PREFIX = "CR"
+    scope_organisation_field = "enterprise"
+
+    entry = models.ForeignKey(ListEntry, verbose_name=_("名单记录"), on_delete=models.PROTECT, related_name="repairs")
+    enterprise = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="+"
+    )
+    statement = models.TextField(_("整改情况"))
+    evidence = models.FileField(_("证明材料"), upload_to="credit/repair/%Y/%m/")
+    evidence_name = models.CharField(max_length=255, blank=True)
+    evidence_sha256 = models.CharField(max_length=64, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=RepairStatus.choices, default=RepairStatus.SUBMITTED)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审核意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("信用修复申请")
+        verbose_name_plural = _("信用修复申请")
+        ordering = ["-id"]
+
+
+class ShareKind(models.TextChoices):
+    GRADE = "grade", _("信用等级变更")
+    LIST = "list", _("名单变更")
+
+
+class ShareLog(models.Model):
+    """What partner platforms receive, in order (the id is the cursor they pull after): every change of a grade in
+    force and every publication or removal of a list entry, with what may be shared at that moment. Appended by
+    the credit services in the same transaction as the change; never changed."""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    kind = models.CharField(_("类别"), max_length=8, choices=ShareKind.choices)
+    enterprise = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="+"
+    )
+    record = models.JSONField(_("共享内容"))
+
+    class Meta:
+        verbose_name = _("信用共享记录")
+        verbose_name_plural = _("信用共享记录")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.kind}"
+
+
+class ShareScope(models.Model):
+    """What one partner agency pulls for joint punishment (the credit-sharing platforms, the tax authority):
+    grade changes and/or the lists it names, while active and valid. Set by the system administrator."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        verbose_name=_("协作部门"),
+        on_delete=models.CASCADE,
+        related_name="credit_share_scope",
+        limit_choices_to={"kind": "partner_agency"},
+    )
+    grades = models.BooleanField(_("共享信用等级变更"), default=True)
+    lists = models.JSONField(_("共享的名单"), default=list, blank=True)  # ListKind values
+    active = models.BooleanField(_("启用"), default=True)
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("信用共享范围")
+        verbose_name_plural = _("信用共享范围")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+    def clean(self) -> None:
+        if bad := set(self.lists) - set(ListKind.values):
+            raise ValidationError({"lists": _("未知的名单：%s") % "、".join(sorted(bad))})

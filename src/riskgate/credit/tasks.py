@@ -5,6 +5,7 @@ from celery import shared_task
 
 @shared_task(name="riskgate.credit.tasks.recompute_grades")
 def recompute_grades() -> dict:
-    from .services import recompute_all
+    """Nightly: list entries past their period leave the lists, and every grade is computed again."""
+    from .services import expire, recompute_all
 
-    return recompute_all()
+    return {**recompute_all(), "entries_expired": expire()}

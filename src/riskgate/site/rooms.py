@@ -99,16 +99,21 @@ ROOMS: list[Room] = [
     ),
     Room(
         "credit",
-        work=("riskgate.credit.queries.pending_work",),
+        work=("riskgate.credit.queries.pending_work", "riskgate.credit.queries.list_work"),
         urls="riskgate.credit.urls",
         router="riskgate.credit.api.router",
-        navigation=(Link("credit:list", _("质量信用"), 54, (P.CREDIT_RECORD_VIEW,)),),
+        navigation=(
+            Link("credit:list", _("质量信用"), 54, (P.CREDIT_RECORD_VIEW,)),
+            Link("credit:lists", _("信用名单"), 55, (P.CREDIT_RECORD_MANAGE,)),
+        ),
+        public_navigation=(Link("credit:portal_lists", _("信用名单"), 27),),
         sections=(
             Section(
                 "accounts.organisation",
                 "riskgate.credit.queries.enterprise_section",
                 "credit/sections/organisation.html",
             ),
+            Section("accounts.organisation", "riskgate.credit.queries.list_section", "credit/sections/lists.html", 1),
         ),
         demo=(DemoStep("riskgate.credit.demo.load_demo_credit", "Credit events of the demo enterprises: {}"),),
     ),

@@ -16,9 +16,10 @@ from riskgate.core.fastpath import bulk
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, person, require_person
 
-from . import queries, scoring
-from .models import GRADE_ORDER, CreditEvent, CreditGrade, CreditRecord, EventType, GradeChange, GradeOverride
-from .models import OverrideStatus as O
+from .. import queries, scoring
+from ..models import GRADE_ORDER, CreditEvent, CreditGrade, CreditRecord, EventType, GradeChange, GradeOverride
+from ..models import OverrideStatus as O
+from . import sharing
 
 
 def record_event(
@@ -169,6 +170,7 @@ def _apply(record: CreditRecord, *, reason: str, actor) -> None:
         override=in_force,
         changed_by=person(actor) if actor else None,
     )
+    sharing.log_grades([(record.enterprise_id, before, grade)])
     audit.record(
         actor=actor,
         action="organisation.credit_grade_changed",
@@ -231,6 +233,7 @@ def recompute_all(now: dt.datetime | None = None) -> dict:
         bulk.update_rows(stored, ["score", "computed_grade", "grade", "override", "computed_at"], CreditRecord)
         bulk.update_rows([r for r in stored if r.graded_at], ["graded_at"], CreditRecord)
         bulk.insert_rows(history, GradeChange)
+        sharing.log_grades([(c.enterprise_id, c.before, c.after) for c in history])
         if history or ended:
             audit.record(
                 actor=None,

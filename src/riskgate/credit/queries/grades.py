@@ -17,9 +17,9 @@ from riskgate.core.principal import Principal
 from riskgate.core.text import local
 from riskgate.core.work import WorkItem, group, present
 
-from . import scoring
-from .models import GRADE_ORDER, CreditEvent, CreditGrade, CreditRecord, EventType, GradeChange, GradeOverride
-from .models import OverrideStatus as O
+from .. import scoring
+from ..models import GRADE_ORDER, CreditEvent, CreditGrade, CreditRecord, EventType, GradeChange, GradeOverride
+from ..models import OverrideStatus as O
 
 
 def grade_of(enterprise) -> str:
