@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "riskgate.core",
     "riskgate.accounts",
     "riskgate.credit",
+    "riskgate.enforcement",
     "riskgate.intake",
     "riskgate.assessment",
     "riskgate.monitoring",

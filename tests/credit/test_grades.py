@@ -258,3 +258,20 @@ def test_a_grade_change_changes_the_sampling_rate_through_the_screening_api(worl
     assert own["grade"] == "dishonest" and own["score"] is None and own["events"][0]["points"] is None
     other = world.org("ent-chongqing-moto")
     assert world.client_for("enterprise").get(f"/api/v1/credit/enterprises/{other.pk}").status_code == 404
+
+
+def test_the_credit_demo_grades_lists_and_shares_once(world):
+    from riskgate.credit.demo import load_demo_credit
+    from riskgate.credit.models import ListEntry, ShareScope
+
+    assert load_demo_credit() == 7  # five facts, two list entries
+    assert queries.grade_of(world.org("ent-xian-trading")) == "advanced"
+    assert queries.grade_of(world.org("ent-chongqing-moto")) == "dishonest"
+    assert queries.grade_of(world.org("ent-baoji-toys")) == "regular"
+    published = dict(ListEntry.objects.filter(status="published").values_list("enterprise__code", "kind"))
+    assert published == {"ent-chongqing-moto": "black", "ent-xian-trading": "red"}
+    assert ShareScope.objects.get().organisation == world.org("sn-market-regulation")
+    assert load_demo_credit() == 0
+    for code in ("ent-xian-trading", "ent-chongqing-moto"):
+        why = queries.explanation(world.org(code))
+        assert why["events"] and why["grade"] == queries.grade_of(world.org(code))

@@ -127,7 +127,16 @@ CREDIT_VIEWERS = XIAN_CREDIT_READERS = {
 }
 CREDIT_MANAGERS = {"system_admin", "warning_officer", "bureau_officer"}
 XIAN_ENTRY_READERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer"}  # not the enterprise
-REPAIR_APPLICANTS = {"enterprise_user"}  # the listed enterprise itself, nobody for it
+REPAIR_APPLICANTS = {"enterprise_user"}
+# Case transfers: the sending jurisdiction (Xi'an) and the receiving unit (Shaanxi market regulation) only.
+TRANSFER_LISTERS = {"system_admin", "warning_officer", "bureau_officer", "partner_officer"}
+TRANSFER_OPENERS = {"system_admin", "warning_officer", "bureau_officer"}
+XIAN_TRANSFER_READERS = {
+    "system_admin",
+    "warning_officer",
+    "bureau_officer",
+    "partner_officer",
+}  # the listed enterprise itself, nobody for it
 # The matrix check: the office's draw, with all three inspectors (the bureau's and the port's among them) drawn.
 CHECK_RECORDERS = OFFICE_DRAW_READERS | {"bureau_officer", "port_officer"}
 
@@ -294,6 +303,13 @@ def ui_matrix(world) -> dict[str, Entry]:
         "credit:apply_repair": Entry(REPAIR_APPLICANTS, "post", kwargs={"pk": world.entry.pk}, data={"statement": "m"}),
         "credit:repair_evidence": Entry(XIAN_CREDIT_READERS, kwargs={"pk": world.repair.pk}),
         "credit:portal_lists": Entry(PUBLIC),
+        "enforcement:transfers": Entry(TRANSFER_LISTERS),
+        "enforcement:transfer_new": Entry(TRANSFER_OPENERS),
+        "enforcement:transfer": Entry(XIAN_TRANSFER_READERS, kwargs={"pk": world.transfer.pk}),
+        "enforcement:transfer_act": Entry(
+            {"partner_officer"}, "post", kwargs={"pk": world.transfer.pk, "action": "acknowledge"}, data={"note": "m"}
+        ),
+        "enforcement:evidence": Entry(XIAN_TRANSFER_READERS, kwargs={"pk": world.transfer.evidence.get().pk}),
         "monitoring:signals": Entry(SIGNAL_ANALYSTS),
         "monitoring:signal": Entry(SIGNAL_ANALYSTS, kwargs={"pk": world.signal.pk}),
         # An empty reason: the form refuses it (400) for those who may decide, and nothing changes for anyone.
@@ -712,6 +728,14 @@ def matrix_world(world):
     world.repair = credit.apply_repair(
         world.user("enterprise"), world.entry, statement="m", evidence=Upload("m.pdf", b"%PDF-1.4 m")
     )
+    from riskgate.enforcement import services as enforcement
+
+    world.transfer = enforcement.open_transfer(
+        world.user("xian"),
+        {"kind": "administrative", "receiving": world.org("sn-market-regulation"), "title": "m", "facts": "m"},
+    )
+    enforcement.add_evidence(world.user("xian"), world.transfer, upload=Upload("e.pdf", b"%PDF-1.4 e"), description="m")
+    enforcement.send(world.user("xian"), world.transfer)
     world.override = credit.propose_override(
         world.user("warning"), world.org("ent-xian-trading"), "advanced", reason="m"
     )
@@ -956,6 +980,7 @@ ADMIN_EXCEPTIONS = {
     "admin:assessment_gradingpolicy_delete": set(),  # a policy that graded assessments is deactivated, not deleted
     "admin:response_measurekind_delete": set(),  # a measure kind in use is deactivated, not deleted
     "admin:credit_eventtype_delete": set(),  # modules record events of every type: a type is changed, not deleted
+    "admin:credit_listcriterion_delete": set(),  # list entries cite their criterion: it is deactivated
     "admin:response_responselimit_delete": set(),  # a window is changed, not deleted (its default would return)
     "admin:logout": PUBLIC,
     "route:admin/(?P<url>.*)$": set(),  # the catch-all answers unknown admin paths with 404, to everyone

@@ -23,6 +23,7 @@ LAYERS = [
     "core",
     "accounts",
     "credit",
+    "enforcement",
     "intake",
     "assessment",
     "monitoring",

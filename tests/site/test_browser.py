@@ -83,6 +83,7 @@ def test_bureau_officer_and_auditor_see_different_things(browser, live_server, l
         "缺陷召回",
         "质量信用",
         "信用名单",
+        "案件移送",
         "组织机构",
         "用户",
     ]
@@ -143,6 +144,7 @@ def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to
         "Recalls",
         "Concerning us",
         "Obligations",
+        "Quality credit",
         "Risk reports",
         "Organisations",
     ]
@@ -1830,3 +1832,49 @@ def test_a_black_list_entry_is_published_by_two_officers_and_repaired_on_the_ent
     for page in (office, bureau, owner):
         assert page.console_errors == []
     visitor.close()
+
+
+def test_a_case_is_transferred_with_sealed_evidence_and_acknowledged_by_the_receiving_agency(
+    browser, live_server, live_world, tmp_path
+):
+    """The Xi'an bureau opens a transfer to the provincial market regulator, adds a PDF, seals and sends it; the
+    regulator finds it in its pending work, sees the evidence intact, acknowledges it and reports the outcome."""
+    from riskgate.enforcement.models import CaseTransfer
+
+    bureau = sign_in(browser, live_server, "xian", live_world.password)
+    bureau.goto(f"{live_server.url}/enforcement/transfers/")
+    with bureau.expect_navigation():
+        bureau.get_by_role("link", name="移送案件").click()
+    bureau.get_by_label("移送类别").select_option(label="移送其他行政机关")
+    bureau.get_by_label("接收单位").select_option(label="陕西省市场监督管理局")
+    bureau.get_by_label("案由").fill("国内市场销售不合格进口儿童玩具")
+    bureau.get_by_label("涉嫌违法事实").fill("口岸抽检不合格批次已流入西安市场销售。")
+    with bureau.expect_navigation():
+        bureau.get_by_role("button", name="建立并收入证据").click()
+    evidence = tmp_path / "抽检报告.pdf"
+    evidence.write_bytes(b"%PDF-1.4 inspection report")
+    bureau.get_by_label("证据文件").set_input_files(str(evidence))
+    bureau.get_by_label("证据说明").fill("口岸抽检报告")
+    with bureau.expect_navigation():
+        bureau.get_by_role("button", name="收入证据").click()
+    with bureau.expect_navigation():
+        bureau.get_by_role("button", name="封存证据并移送").click()
+    assert bureau.locator("[data-integrity='intact']").is_visible()
+    transfer = CaseTransfer.objects.get()
+    assert transfer.status == "sent"
+
+    agency = sign_in(browser, live_server, "partner", live_world.password)
+    with agency.expect_navigation():
+        agency.locator("[data-work='enforcement.received']").get_by_role("link").first.click()
+    assert agency.locator("[data-integrity='intact']").is_visible()
+    agency.get_by_label("接收回执").fill("陕市监案〔2026〕88号")
+    with agency.expect_navigation():
+        agency.get_by_role("button", name="确认接收").click()
+    agency.get_by_label("处理结果").fill("已立案调查，责令下架并处罚款")
+    with agency.expect_navigation():
+        agency.get_by_role("button", name="反馈处理结果").click()
+    assert agency.locator("[data-status='concluded']").is_visible()
+    bureau.reload()
+    assert "已立案调查" in bureau.locator("main").inner_text()
+    for page in (bureau, agency):
+        assert page.console_errors == []

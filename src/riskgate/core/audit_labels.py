@@ -41,6 +41,7 @@ SUBJECTS = {
     "credit_list": _("信用名单"),
     "credit_repair": _("信用修复"),
     "credit_share": _("信用共享"),
+    "case_transfer": _("案件移送"),
 }
 
 VERBS = {
@@ -169,6 +170,8 @@ VERBS = {
     "removed": pgettext_lazy("audit", "移出"),
     "grades_recomputed": pgettext_lazy("audit", "重算信用等级"),
     "pulled": pgettext_lazy("audit", "获取共享数据包"),
+    "sent": pgettext_lazy("audit", "移送"),
+    "concluded": pgettext_lazy("audit", "反馈处理结果"),
 }
 
 

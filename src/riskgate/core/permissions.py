@@ -75,6 +75,9 @@ class Permission(StrEnum):
     CREDIT_RECORD_MANAGE = "credit:record:manage"
     CREDIT_REPAIR_APPLY = "credit:repair:apply"
     CREDIT_SHARE_PULL = "credit:share:pull"
+    # Enforcement
+    ENFORCEMENT_TRANSFER_MANAGE = "enforcement:transfer:manage"
+    ENFORCEMENT_TRANSFER_RECEIVE = "enforcement:transfer:receive"
 
     @property
     def label(self) -> str:
@@ -135,6 +138,8 @@ PERMISSION_LABELS = {
     Permission.CREDIT_RECORD_MANAGE: _("记录信用事件、提出和复核信用等级调整及名单"),
     Permission.CREDIT_REPAIR_APPLY: _("为本企业申请信用修复"),
     Permission.CREDIT_SHARE_PULL: _("按共享范围获取信用共享数据（联合惩戒）"),
+    Permission.ENFORCEMENT_TRANSFER_MANAGE: _("移送涉嫌犯罪案件和公益诉讼线索"),
+    Permission.ENFORCEMENT_TRANSFER_RECEIVE: _("接收移送给本单位的案件"),
 }
 
 PERMISSION_CHOICES = [(p.value, format_lazy("{} — {}", p.value, PERMISSION_LABELS[p])) for p in Permission]

@@ -118,6 +118,20 @@ ROOMS: list[Room] = [
         demo=(DemoStep("riskgate.credit.demo.load_demo_credit", "Credit events of the demo enterprises: {}"),),
     ),
     Room(
+        "enforcement",
+        work=("riskgate.enforcement.queries.pending_work",),
+        urls="riskgate.enforcement.urls",
+        navigation=(
+            Link(
+                "enforcement:transfers",
+                _("案件移送"),
+                56,
+                (P.ENFORCEMENT_TRANSFER_MANAGE, P.ENFORCEMENT_TRANSFER_RECEIVE),
+            ),
+        ),
+        demo=(DemoStep("riskgate.enforcement.demo.load_demo_transfers", "Case transfers: {}"),),
+    ),
+    Room(
         "intake",
         work=("riskgate.intake.queries.pending_work",),
         urls="riskgate.intake.urls",

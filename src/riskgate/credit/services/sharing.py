@@ -12,6 +12,7 @@ from django.utils import timezone
 from riskgate.accounts.models import Organisation
 from riskgate.core import audit
 from riskgate.core.access import require
+from riskgate.core.fastpath import bulk
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
 
@@ -26,22 +27,30 @@ def _enterprise_fields(enterprise: Organisation) -> dict:
     return {"uscc": enterprise.uscc or "", "customs_code": enterprise.customs_code or "", "enterprise": enterprise.name}
 
 
-def grade_record(enterprise: Organisation, before: str, after: str) -> ShareLog:
-    """A grade change as it is shared (the grade only: the internal score is not)."""
-    return ShareLog(
-        kind=ShareKind.GRADE,
-        enterprise=enterprise,
-        record={**_enterprise_fields(enterprise), "grade_before": before, "grade_after": after},
-    )
-
-
 def log_grades(changes: list[tuple[int, str, str]]) -> None:
-    """Grade changes of (enterprise id, before, after), appended in one statement (the nightly run's many)."""
+    """Grade changes of (enterprise id, before, after) as they are shared — the grade only, never the internal
+    score — appended in one statement (the nightly run's many)."""
     if not changes:
         return
-    enterprises = Organisation.objects.in_bulk([pk for pk, _b, _a in changes])
-    rows = [grade_record(enterprises[pk], before, after) for pk, before, after in changes]
-    ShareLog.objects.bulk_create(rows, batch_size=2000)
+    ids = {c[0] for c in changes}
+    # Many changes (a first night): read every enterprise rather than name tens of thousands of ids in a statement.
+    found = Organisation.objects.filter(pk__in=ids) if len(ids) <= 5000 else Organisation.objects.all()
+    names = {
+        pk: {"uscc": uscc or "", "customs_code": customs or "", "enterprise": name}
+        for pk, uscc, customs, name in found.values_list("pk", "uscc", "customs_code", "name")
+        if pk in ids
+    }
+    now = timezone.now()
+    rows = [
+        ShareLog(
+            at=now,
+            kind=ShareKind.GRADE,
+            enterprise_id=pk,
+            record={**names[pk], "grade_before": before, "grade_after": after},
+        )
+        for pk, before, after in changes
+    ]
+    bulk.insert_rows(rows, ShareLog)
 
 
 def log_entry(entry: ListEntry) -> None:
