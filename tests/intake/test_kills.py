@@ -232,12 +232,15 @@ def test_a_celery_worker_whose_pool_process_is_killed_finishes_the_job(shell):
     )
     try:
         shell.run(code=f"from riskgate.intake.tasks import run_import_job; run_import_job.delay({pk})")
+        # Read straight from the SQLite file every 50 ms, as kill_when_running does: a Django shell per check
+        # takes about 2 s, and the import could finish between two checks (it did, once, on a loaded machine).
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            state = job_state(shell, pk)
-            if state["status"] == "running" and state["done"] > 0:
+            with contextlib.closing(sqlite3.connect(shell.path, timeout=5)) as db:
+                row = db.execute("SELECT status, done FROM intake_importjob WHERE id = ?", (pk,)).fetchone()
+            if row and row[0] == "running" and row[1] > 0:
                 break
-            time.sleep(0.2)
+            time.sleep(0.05)
         pool = [pid for pid in children_of(worker.pid) if alive(pid)]
         assert pool, "the worker has no pool process"
         for pid in pool:

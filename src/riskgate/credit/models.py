@@ -331,7 +331,7 @@ class RepairApplication(Numbered, Scoped, Created):
     """Credit repair (信用修复): the enterprise on the black list applies, with evidence that it has corrected what
     put it there; an officer decides. Approved, the entry leaves the list; every application stays."""
 
-    REFERENCE_PREFIX = "CR"
+    REFERENCE_PREFIX = "RP"
     scope_organisation_field = "enterprise"
 
     entry = models.ForeignKey(ListEntry, verbose_name=_("名单记录"), on_delete=models.PROTECT, related_name="repairs")
