@@ -42,6 +42,12 @@ SUBJECTS = {
     "credit_repair": _("信用修复"),
     "credit_share": _("信用共享"),
     "case_transfer": _("案件移送"),
+    "interview": _("约谈"),
+    "supervised_case": _("挂牌督办"),
+    "penalty_case": _("行政处罚案件"),
+    "campaign": _("专项打假行动"),
+    "benchmark": _("质量示范标杆"),
+    "publicity_event": _("质量宣传活动"),
 }
 
 VERBS = {
@@ -172,6 +178,11 @@ VERBS = {
     "pulled": pgettext_lazy("audit", "获取共享数据包"),
     "sent": pgettext_lazy("audit", "移送"),
     "concluded": pgettext_lazy("audit", "反馈处理结果"),
+    "minutes_recorded": pgettext_lazy("audit", "记录约谈纪要"),
+    "commitment_added": pgettext_lazy("audit", "确定整改事项"),
+    "commitment_fulfilled": pgettext_lazy("audit", "确认整改完成"),
+    "closed": pgettext_lazy("audit", "办结"),
+    "exposed": pgettext_lazy("audit", "作为典型案例曝光"),
 }
 
 

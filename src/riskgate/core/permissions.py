@@ -78,6 +78,8 @@ class Permission(StrEnum):
     # Enforcement
     ENFORCEMENT_TRANSFER_MANAGE = "enforcement:transfer:manage"
     ENFORCEMENT_TRANSFER_RECEIVE = "enforcement:transfer:receive"
+    ENFORCEMENT_CASE_VIEW = "enforcement:case:view"
+    ENFORCEMENT_CASE_MANAGE = "enforcement:case:manage"
 
     @property
     def label(self) -> str:
@@ -140,6 +142,8 @@ PERMISSION_LABELS = {
     Permission.CREDIT_SHARE_PULL: _("按共享范围获取信用共享数据（联合惩戒）"),
     Permission.ENFORCEMENT_TRANSFER_MANAGE: _("移送涉嫌犯罪案件和公益诉讼线索"),
     Permission.ENFORCEMENT_TRANSFER_RECEIVE: _("接收移送给本单位的案件"),
+    Permission.ENFORCEMENT_CASE_VIEW: _("查看约谈、挂牌督办、行政处罚案件和专项行动（企业：涉及本企业的）"),
+    Permission.ENFORCEMENT_CASE_MANAGE: _("组织约谈、挂牌督办、行政处罚公示、专项打假、示范标杆和质量宣传活动"),
 }
 
 PERMISSION_CHOICES = [(p.value, format_lazy("{} — {}", p.value, PERMISSION_LABELS[p])) for p in Permission]

@@ -13,6 +13,7 @@ EVENT_TYPES = [
     ("inspection_non_conforming", "口岸查验不合格", "Non-conforming at port inspection", -4, 180, 730, "", False, 20),
     ("monitoring_non_conforming", "风险监测不合格", "Non-conforming monitoring result", -4, 180, 730, "", False, 20),
     ("spot_check_non_conforming", "双随机抽查不合格", "Non-conforming spot check", -6, 180, 730, "", False, 24),
+    ("commitment_unfulfilled", "约谈整改事项未完成", "Interview commitment unfulfilled", -6, 365, 1095, "", False, 18),
     ("mitigation_report_overdue", "逾期未提交消减报告", "Mitigation report overdue", -10, 365, 1095, "", False, 30),
     ("recall_inadequate", "召回不力", "Recall carried out inadequately", -10, 365, 1095, "", False, 30),
     ("penalty_general", "一般行政处罚", "Administrative penalty", -10, 365, 1095, "", False, 30),

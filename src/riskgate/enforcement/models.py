@@ -66,6 +66,14 @@ class CaseTransfer(Numbered, Scoped, Created):
     acknowledgement = models.TextField(_("接收回执"), blank=True)
     outcome = models.TextField(_("处理结果"), blank=True)
     concluded_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    campaign = models.ForeignKey(
+        "Campaign",
+        verbose_name=_("所属专项行动"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfers",
+    )
 
     class Meta:
         verbose_name = _("案件移送")
@@ -125,3 +133,411 @@ class CustodyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transfer_id} {self.action}"
+
+
+# --- Interviews (约谈) -----------------------------------------------------------------------------------------
+
+
+class InterviewSubject(models.TextChoices):
+    ENTERPRISE = "enterprise", _("企业")
+    GOVERNMENT = "government", _("地方政府")
+
+
+class InterviewStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("已通知，待约谈")
+    HELD = "held", _("已约谈，整改跟踪中")
+    CLOSED = "closed", _("已办结")
+
+
+class Interview(Numbered, Scoped, Created):
+    """An interview (约谈) of an enterprise or a local government by an authority: why, when and where; the minutes
+    once held; the follow-up commitments with their deadlines; closed when they are settled. Read by the
+    authority's jurisdiction and by the enterprise interviewed."""
+
+    REFERENCE_PREFIX = "IV"
+    scope_organisation_field = "organisation"
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("约谈单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    subject = models.CharField(_("约谈对象类别"), max_length=12, choices=InterviewSubject.choices)
+    enterprise = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("被约谈企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    government = models.CharField(_("被约谈地方政府"), max_length=200, blank=True)
+    reason = models.TextField(_("约谈事由"))
+    scheduled_at = models.DateTimeField(_("约谈时间"))
+    place = models.CharField(_("约谈地点"), max_length=200)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=InterviewStatus.choices, default=InterviewStatus.SCHEDULED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    held_at = models.DateTimeField(_("实际约谈时间"), null=True, blank=True)
+    attendees = models.TextField(_("参加人员"), blank=True)
+    minutes = models.TextField(_("约谈纪要"), blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    conclusion = models.TextField(_("办结意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("约谈")
+        verbose_name_plural = _("约谈")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="interview_names_its_subject",
+                condition=(models.Q(subject="enterprise") & models.Q(enterprise__isnull=False))
+                | (models.Q(subject="government") & ~models.Q(government="")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def interviewee(self) -> str:
+        return self.government if self.subject == InterviewSubject.GOVERNMENT else str(self.enterprise)
+
+
+class Commitment(models.Model):
+    """One follow-up the interview settled: what is to be done, by when; fulfilled with what was seen."""
+
+    interview = models.ForeignKey(Interview, on_delete=models.PROTECT, related_name="commitments")
+    action = models.CharField(_("整改事项"), max_length=500)
+    due = models.DateField(_("完成期限"))
+    fulfilled_at = models.DateTimeField(_("完成确认时间"), null=True, blank=True)
+    fulfilment = models.TextField(_("完成情况"), blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("约谈整改事项")
+        verbose_name_plural = _("约谈整改事项")
+        ordering = ["due", "id"]
+
+    def __str__(self) -> str:
+        return self.action
+
+    @property
+    def overdue(self) -> bool:
+        return self.fulfilled_at is None and self.due < timezone.localdate()
+
+
+# --- Joint supervision of major cases (挂牌督办) --------------------------------------------------------------------
+
+
+class SupervisionStatus(models.TextChoices):
+    OPEN = "open", _("督办中")
+    CLOSED = "closed", _("已结案销号")
+
+
+class SupervisedCase(Numbered, Scoped, Created):
+    """A major case the supervising authority lists for supervision (挂牌督办) by a unit under it, with a deadline:
+    the unit reports its progress, the supervisor closes it. Read by the supervisor's jurisdiction and the unit."""
+
+    REFERENCE_PREFIX = "SV"
+    scope_organisation_field = "organisation"
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("督办单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    supervised = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    partners = models.CharField(_("联合督办部门"), max_length=300, blank=True)
+    enterprise = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("涉案企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    title = models.CharField(_("案件名称"), max_length=300)
+    facts = models.TextField(_("案情与督办要求"))
+    deadline = models.DateField(_("办结期限"))
+    status = models.CharField(
+        _("状态"), max_length=8, choices=SupervisionStatus.choices, default=SupervisionStatus.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    conclusion = models.TextField(_("结案意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("挂牌督办案件")
+        verbose_name_plural = _("挂牌督办案件")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == SupervisionStatus.OPEN and self.deadline < timezone.localdate()
+
+
+class ProgressReport(models.Model):
+    case = models.ForeignKey(SupervisedCase, on_delete=models.PROTECT, related_name="reports")
+    at = models.DateTimeField(_("报告时间"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("报告人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("办理进展"))
+
+    class Meta:
+        verbose_name = _("督办进展报告")
+        verbose_name_plural = _("督办进展报告")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.at:%Y-%m-%d}"
+
+
+# --- Anti-counterfeiting campaigns (专项打假) ---------------------------------------------------------------------
+
+
+class KeyCommodity(models.TextChoices):
+    """The key commodities of R-ENF-1."""
+
+    VEHICLES = "vehicles", _("汽车及零部件")
+    ELECTRICAL = "electrical", _("电子电器产品")
+    CLOTHING = "clothing", _("功能性及婴幼儿服装")
+    CHILDREN = "children", _("儿童用品")
+    FOOD = "food", _("食品及食品接触材料")
+    AGRICULTURAL = "agricultural", _("农产品")
+
+
+class KeyField(models.TextChoices):
+    MARKETS = "markets", _("商品交易市场")
+    CROSS_BORDER = "cross_border", _("跨境电商")
+    BORDER_TRADE = "border_trade", _("边境贸易")
+
+
+class Campaign(Numbered, Scoped, Created):
+    """A special anti-counterfeiting campaign (专项打假行动) on key commodities and fields, for a period, with its
+    targets; its results are the penalty cases and transfers linked to it and the inspections and seizures its
+    units report."""
+
+    REFERENCE_PREFIX = "CA"
+    scope_organisation_field = "organisation"
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("行动名称"), max_length=200)
+    commodities = models.JSONField(_("重点商品"), default=list)
+    fields = models.JSONField(_("重点领域"), default=list, blank=True)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    description = models.TextField(_("工作要求"), blank=True)
+    target_inspections = models.PositiveIntegerField(_("目标：检查批次"), null=True, blank=True)
+    target_cases = models.PositiveIntegerField(_("目标：查办案件"), null=True, blank=True)
+    target_transfers = models.PositiveIntegerField(_("目标：移送案件"), null=True, blank=True)
+    target_seized_yuan = models.PositiveBigIntegerField(_("目标：查扣货值（元）"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("总结时间"), null=True, blank=True)
+    summary = models.TextField(_("行动总结"), blank=True)
+
+    class Meta:
+        verbose_name = _("专项打假行动")
+        verbose_name_plural = _("专项打假行动")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="campaign_ends_after_it_starts", condition=models.Q(ends_on__gte=models.F("starts_on"))
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.name}"
+
+    def commodity_labels(self) -> list[str]:
+        return [str(KeyCommodity(c).label) for c in self.commodities if c in KeyCommodity.values]
+
+    def field_labels(self) -> list[str]:
+        return [str(KeyField(c).label) for c in self.fields if c in KeyField.values]
+
+
+class CampaignReport(models.Model):
+    """What a unit did for the campaign in a period: batches inspected, goods seized (appended, never changed)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="reports")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("报告单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("报告时间"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("报告人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    inspections = models.PositiveIntegerField(_("检查批次"))
+    seized_yuan = models.PositiveBigIntegerField(_("查扣货值（元）"))
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("专项行动进展报告")
+        verbose_name_plural = _("专项行动进展报告")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.at:%Y-%m-%d}"
+
+
+# --- Administrative penalty cases (行政处罚) and compulsory market exit ---------------------------------------------
+
+
+class PenaltyKind(models.TextChoices):
+    WARNING = "warning", _("警告")
+    FINE = "fine", _("罚款")
+    CONFISCATION = "confiscation", _("没收违法所得、非法财物")
+    SUSPENSION = "suspension", _("责令停产停业")
+    REVOCATION = "revocation", _("吊销许可证件、取消备案")
+    BAN = "ban", _("限制从业、禁止进出口经营")
+
+
+# The penalties that put the enterprise out of the market (compulsory market exit, R-ENF-1).
+MARKET_EXIT = {PenaltyKind.REVOCATION, PenaltyKind.BAN}
+
+
+class PenaltyCase(Numbered, Scoped, Created):
+    """An administrative penalty decided by an authority against an enterprise: the decision's number, the facts,
+    the basis, the penalties. The decision enters the enterprise's credit record (serious: dishonest); it is
+    published on the portal (行政处罚公示) and may be exposed as a typical case."""
+
+    REFERENCE_PREFIX = "PN"
+    scope_organisation_field = "organisation"
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("处罚机关"), on_delete=models.PROTECT, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("当事企业"), on_delete=models.PROTECT, related_name="+"
+    )
+    document_number = models.CharField(_("处罚决定书文号"), max_length=100, unique=True)
+    decided_on = models.DateField(_("处罚决定日期"))
+    facts = models.TextField(_("违法事实"))
+    legal_basis = models.TextField(_("处罚依据"))
+    penalties = models.JSONField(_("处罚种类"), default=list)
+    fine_yuan = models.PositiveBigIntegerField(_("罚没金额（元）"), default=0)
+    serious = models.BooleanField(_("严重违法"), default=False)
+    market_exit = models.BooleanField(_("强制退出市场"), default=False)  # a revocation or a ban among the penalties
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("所属专项行动"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="penalty_cases",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
+    public_summary = models.TextField(_("公示内容"), blank=True)
+    exposed_at = models.DateTimeField(_("曝光时间"), null=True, blank=True)
+    exposure_title = models.CharField(_("典型案例标题"), max_length=200, blank=True)
+    exposure_text = models.TextField(_("典型案例说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("行政处罚案件")
+        verbose_name_plural = _("行政处罚案件")
+        ordering = ["-decided_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="penalty_exposed_only_when_published",
+                condition=models.Q(exposed_at__isnull=True) | models.Q(published_at__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.document_number}"
+
+    def penalty_labels(self) -> list[str]:
+        return [str(PenaltyKind(p).label) for p in self.penalties if p in PenaltyKind.values]
+
+
+# --- Quality benchmarks (示范标杆) and publicity events (质量月, 3·15) — R-USE-6 -------------------------------------
+
+
+class Benchmark(Numbered, Scoped, Created):
+    """An enterprise named a quality benchmark (示范标杆) by an authority, published on the portal and entered in
+    its credit record; withdrawn (with its credit event) if it no longer deserves it."""
+
+    REFERENCE_PREFIX = "QB"
+    scope_organisation_field = "organisation"
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("评定单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("标杆名称"), max_length=200)
+    citation = models.TextField(_("评定事迹"))
+    awarded_on = models.DateField(_("评定日期"))
+    valid_until = models.DateField(_("有效期至"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("撤销理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("质量示范标杆")
+        verbose_name_plural = _("质量示范标杆")
+        ordering = ["-awarded_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="benchmark_valid_after_award", condition=models.Q(valid_until__gte=models.F("awarded_on"))
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+
+class PublicityKind(models.TextChoices):
+    QUALITY_MONTH = "quality_month", _("质量月")
+    CONSUMER_DAY = "consumer_day", _("3·15 国际消费者权益日")
+    OPEN_DAY = "open_day", _("开放日、进企业进社区")
+    OTHER = "other", _("其他宣传活动")
+
+
+class PublicityEvent(Numbered, Scoped, Created):
+    """A publicity event (质量月, 3·15, open days): what was done, where, with whom, what it reached; published
+    on the portal."""
+
+    REFERENCE_PREFIX = "PE"
+    scope_organisation_field = "organisation"
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("主办单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("活动类别"), max_length=14, choices=PublicityKind.choices)
+    title = models.CharField(_("活动名称"), max_length=200)
+    held_on = models.DateField(_("活动日期"))
+    place = models.CharField(_("活动地点"), max_length=200)
+    activities = models.TextField(_("活动内容"))
+    participants = models.PositiveIntegerField(_("参与人数"))
+    materials = models.PositiveIntegerField(_("发放宣传材料（份）"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("质量宣传活动")
+        verbose_name_plural = _("质量宣传活动")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"

@@ -18,8 +18,8 @@ from riskgate.core.notifications import in_both, notify_organisation
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, person, require_person
 
-from . import queries
-from .models import RECEIVERS, CaseTransfer, CustodyAction, CustodyEvent, EvidenceFile, TransferKind, TransferStatus
+from .. import queries
+from ..models import RECEIVERS, CaseTransfer, CustodyAction, CustodyEvent, EvidenceFile, TransferKind, TransferStatus
 
 
 def canonical(value) -> bytes:
@@ -70,7 +70,11 @@ def open_transfer(principal: Principal, data: dict) -> CaseTransfer:
         raise field_error("title", _("请填写案由。"))
     if not facts:
         raise field_error("facts", _("请写明涉嫌违法事实。"))
+    campaign = data.get("campaign")
+    if campaign is not None and not queries.open_campaigns(principal).filter(pk=campaign.pk).exists():
+        raise field_error("campaign", _("请选择本辖区进行中的专项行动。"))
     transfer = CaseTransfer.objects.create(
+        campaign=campaign,
         kind=kind,
         organisation=principal.organisation,
         receiving=receiving,
