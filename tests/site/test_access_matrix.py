@@ -137,6 +137,12 @@ XIAN_TRANSFER_READERS = {
     "bureau_officer",
     "partner_officer",
 }  # the listed enterprise itself, nobody for it
+# Enforcement cases: officers of the jurisdiction manage; the enterprise concerned reads its interview and penalty.
+CASE_VIEWERS = {"system_admin", "warning_officer", "bureau_officer", "enterprise_user"}
+CASE_MANAGERS = {"system_admin", "warning_officer", "bureau_officer"}
+XIAN_CASE_READERS = CASE_VIEWERS  # the Xi'an bureau's interview and penalty of the Xi'an enterprise
+# The office's supervised case handled by Xi'an Customs, and the office's campaign Xi'an takes part in.
+SUPERVISION_READERS = CAMPAIGN_READERS = CASE_MANAGERS
 # The matrix check: the office's draw, with all three inspectors (the bureau's and the port's among them) drawn.
 CHECK_RECORDERS = OFFICE_DRAW_READERS | {"bureau_officer", "port_officer"}
 
@@ -310,6 +316,40 @@ def ui_matrix(world) -> dict[str, Entry]:
             {"partner_officer"}, "post", kwargs={"pk": world.transfer.pk, "action": "acknowledge"}, data={"note": "m"}
         ),
         "enforcement:evidence": Entry(XIAN_TRANSFER_READERS, kwargs={"pk": world.transfer.evidence.get().pk}),
+        "enforcement:interviews": Entry(CASE_VIEWERS),
+        "enforcement:interview_new": Entry(CASE_MANAGERS),
+        "enforcement:interview": Entry(XIAN_CASE_READERS, kwargs={"pk": world.interview.pk}),
+        # An empty closing note: refused by the form (400) for who may close, and the interview stays open.
+        "enforcement:interview_act": Entry(
+            CASE_MANAGERS, "post", kwargs={"pk": world.interview.pk, "action": "close"}, data={"conclusion": ""}
+        ),
+        "enforcement:supervision": Entry(CASE_VIEWERS),
+        "enforcement:supervision_new": Entry(CASE_MANAGERS),
+        "enforcement:supervised": Entry(SUPERVISION_READERS, kwargs={"pk": world.supervised.pk}),
+        "enforcement:supervised_act": Entry(
+            CASE_MANAGERS, "post", kwargs={"pk": world.supervised.pk, "action": "progress"}, data={"text": ""}
+        ),
+        "enforcement:penalties": Entry(CASE_VIEWERS),
+        "enforcement:penalty_new": Entry(CASE_MANAGERS),
+        "enforcement:penalty": Entry(XIAN_CASE_READERS, kwargs={"pk": world.penalty.pk}),
+        "enforcement:penalty_act": Entry(
+            CASE_MANAGERS, "post", kwargs={"pk": world.penalty.pk, "action": "publish"}, data={"public_summary": ""}
+        ),
+        "enforcement:campaigns": Entry(CASE_VIEWERS),
+        "enforcement:campaign_new": Entry(CASE_MANAGERS),
+        "enforcement:campaign": Entry(CAMPAIGN_READERS, kwargs={"pk": world.campaign.pk}),
+        "enforcement:campaign_act": Entry(
+            CASE_MANAGERS, "post", kwargs={"pk": world.campaign.pk, "action": "report"}, data={"inspections": ""}
+        ),
+        "enforcement:benchmarks": Entry(CASE_VIEWERS),
+        "enforcement:benchmark_new": Entry(CASE_MANAGERS),
+        "enforcement:benchmark": Entry(XIAN_CASE_READERS, kwargs={"pk": world.benchmark.pk}),
+        "enforcement:benchmark_act": Entry(
+            CASE_MANAGERS, "post", kwargs={"pk": world.benchmark.pk, "action": "withdraw"}, data={"reason": ""}
+        ),
+        "enforcement:publicity_new": Entry(CASE_MANAGERS),
+        "enforcement:portal_penalties": Entry(PUBLIC),
+        "enforcement:portal_quality": Entry(PUBLIC),
         "monitoring:signals": Entry(SIGNAL_ANALYSTS),
         "monitoring:signal": Entry(SIGNAL_ANALYSTS, kwargs={"pk": world.signal.pk}),
         # An empty reason: the form refuses it (400) for those who may decide, and nothing changes for anyone.
@@ -736,10 +776,45 @@ def matrix_world(world):
     )
     enforcement.add_evidence(world.user("xian"), world.transfer, upload=Upload("e.pdf", b"%PDF-1.4 e"), description="m")
     enforcement.send(world.user("xian"), world.transfer)
+    _matrix_cases(world)
     world.override = credit.propose_override(
         world.user("warning"), world.org("ent-xian-trading"), "advanced", reason="m"
     )
     return world
+
+
+def _matrix_cases(world):
+    """The Xi'an bureau's interview and penalty of the Xi'an enterprise and its benchmark; the office's supervised case
+    handled by Xi'an Customs and the office's campaign."""
+    import datetime as dt
+
+    from riskgate.enforcement import services as enforcement
+
+    today = timezone.localdate()
+    xian, xian_ent = world.user("xian"), world.org("ent-xian-trading")
+    world.interview = enforcement.schedule_interview(
+        xian,
+        {"subject": "enterprise", "enterprise": xian_ent, "reason": "m", "scheduled_at": timezone.now(), "place": "m"},
+    )
+    enforcement.record_minutes(xian, world.interview, {"held_at": timezone.now(), "attendees": "m", "minutes": "m"})
+    world.supervised = enforcement.open_supervision(
+        world.user("warning"),
+        {"supervised": world.org("xian-customs"), "title": "m", "facts": "m", "deadline": today + dt.timedelta(days=9)},
+    )
+    world.penalty = enforcement.record_penalty(
+        xian,
+        {"enterprise": xian_ent, "document_number": "矩阵-1", "decided_on": today, "facts": "m", "legal_basis": "m",
+         "penalties": ["warning"]},
+    )  # fmt: skip
+    world.campaign = enforcement.open_campaign(
+        world.user("warning"),
+        {"name": "m", "commodities": ["food"], "starts_on": today, "ends_on": today, "target_cases": 1},
+    )
+    world.benchmark = enforcement.award_benchmark(
+        xian,
+        {"enterprise": xian_ent, "title": "m", "citation": "m", "awarded_on": today,
+         "valid_until": today + dt.timedelta(days=9)},
+    )  # fmt: skip
 
 
 def _matrix_monitoring(world):

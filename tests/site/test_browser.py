@@ -84,6 +84,11 @@ def test_bureau_officer_and_auditor_see_different_things(browser, live_server, l
         "质量信用",
         "信用名单",
         "案件移送",
+        "约谈",
+        "挂牌督办",
+        "行政处罚",
+        "专项打假",
+        "示范标杆",
         "组织机构",
         "用户",
     ]
@@ -127,7 +132,10 @@ def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to
         "与本企业相关",
         "消减义务",
         "质量信用",
+        "约谈",
+        "行政处罚",
         "风险报告",
+        "示范标杆",
         "组织机构",
     ]
     page.locator("header nav").get_by_role("link", name="组织机构").click()
@@ -145,7 +153,10 @@ def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to
         "Concerning us",
         "Obligations",
         "Quality credit",
+        "Interviews",
+        "Penalties",
         "Risk reports",
+        "Benchmarks",
         "Organisations",
     ]
     page.screenshot(path=str(ARTIFACTS / "enterprise-phone-en.png"), full_page=True)
@@ -1878,3 +1889,151 @@ def test_a_case_is_transferred_with_sealed_evidence_and_acknowledged_by_the_rece
     assert "已立案调查" in bureau.locator("main").inner_text()
     for page in (bureau, agency):
         assert page.console_errors == []
+
+
+def test_an_interview_is_held_and_its_commitments_followed_up(browser, live_server, live_world):
+    """The Xi'an bureau schedules an interview of the Xi'an enterprise, records the minutes and a commitment with
+    its deadline, confirms it fulfilled and closes the interview; the enterprise reads the minutes."""
+    from riskgate.enforcement.models import Interview
+
+    bureau = sign_in(browser, live_server, "xian", live_world.password)
+    bureau.goto(f"{live_server.url}/enforcement/interviews/")
+    with bureau.expect_navigation():
+        bureau.get_by_role("link", name="安排约谈").click()
+    bureau.get_by_label("约谈对象类别").select_option(label="企业")
+    bureau.get_by_label("被约谈企业").select_option(label="西安秦岭示例进出口贸易有限公司")
+    bureau.get_by_label("约谈事由").fill("进口儿童玩具连续两批不合格")
+    bureau.get_by_label("约谈时间").fill("2026-12-01T09:30")
+    bureau.get_by_label("约谈地点").fill("西安海关会议室")
+    with bureau.expect_navigation():
+        bureau.get_by_role("button", name="保存").click()
+    assert bureau.locator("[data-status='scheduled']").is_visible()
+    bureau.get_by_label("实际约谈时间").fill("2026-12-01T10:00")
+    bureau.get_by_label("参加人员").fill("企业法定代表人")
+    bureau.get_by_label("约谈纪要").fill("企业承诺召回在售批次")
+    with bureau.expect_navigation():
+        bureau.get_by_role("button", name="记录约谈纪要").click()
+    bureau.get_by_role("textbox", name="整改事项").fill("召回在售批次")
+    bureau.get_by_label("完成期限").fill("2026-12-31")
+    with bureau.expect_navigation():
+        bureau.get_by_role("button", name="增加整改事项").click()
+    bureau.locator("[data-commitment] textarea").fill("已召回 120 件")
+    with bureau.expect_navigation():
+        bureau.get_by_role("button", name="确认完成").click()
+    assert "已召回 120 件" in bureau.locator("main").inner_text()
+    bureau.get_by_label("办结意见").fill("整改到位")
+    with bureau.expect_navigation():
+        bureau.get_by_role("button", name="办结").click()
+    assert bureau.locator("[data-status='closed']").is_visible()
+
+    interview = Interview.objects.get()
+    owner = sign_in(browser, live_server, "enterprise", live_world.password)
+    owner.goto(f"{live_server.url}/enforcement/interviews/{interview.pk}/")
+    assert "企业承诺召回在售批次" in owner.locator("[data-minutes]").inner_text()
+    assert owner.get_by_role("button", name="确认完成").count() == 0
+    for page in (bureau, owner):
+        assert page.console_errors == []
+
+
+def test_a_penalty_forcing_market_exit_is_published_and_exposed(browser, live_server, live_world):
+    """The Xi'an bureau records a penalty that revokes the enterprise's registration (the boxes a browser posts),
+    publishes it and exposes it as a typical case; a visitor finds it among the market exits, in English too."""
+    from django.utils import timezone
+
+    bureau = sign_in(browser, live_server, "xian", live_world.password)
+    bureau.goto(f"{live_server.url}/enforcement/penalties/")
+    with bureau.expect_navigation():
+        bureau.get_by_role("link", name="登记行政处罚").click()
+    bureau.get_by_label("当事企业").select_option(label="西安秦岭示例进出口贸易有限公司")
+    bureau.get_by_label("处罚决定书文号").fill("西关缉违字〔2026〕99号")
+    bureau.get_by_label("处罚决定日期").fill(timezone.localdate().isoformat())
+    bureau.get_by_label("违法事实").fill("伪造检验证明进口儿童玩具")
+    bureau.get_by_label("处罚依据").fill("《进出口商品检验法》第三十六条")
+    bureau.get_by_label("吊销许可证件、取消备案").check()
+    with bureau.expect_navigation():
+        bureau.get_by_role("button", name="保存").click()
+    assert "严重违法" in bureau.locator("[data-credit]").inner_text()
+    bureau.get_by_label("公示内容").fill("伪造检验证明，取消进出口货物收发货人备案。")
+    with bureau.expect_navigation():
+        bureau.get_by_role("button", name="公示", exact=True).click()
+    bureau.get_by_label("典型案例标题").fill("伪造检验证明案")
+    bureau.get_by_label("典型案例说明").fill("检验证明造假将被强制退出市场。")
+    with bureau.expect_navigation():
+        bureau.get_by_role("button", name="曝光").click()
+
+    visitor = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    visitor.goto(f"{live_server.url}/penalties/?exit=1")
+    row = visitor.locator("[data-penalty='西关缉违字〔2026〕99号']")
+    assert row.is_visible() and "强制退出市场" in row.inner_text()
+    assert "伪造检验证明进口儿童玩具" not in visitor.content()  # the internal facts stay inside
+    visitor.goto(f"{live_server.url}/penalties/")
+    assert visitor.get_by_text("伪造检验证明案").is_visible()
+    english = browser.new_page(locale="en-GB")
+    english.goto(f"{live_server.url}/penalties/?exit=1")
+    assert "Compulsory market exit" in english.locator("main").inner_text()
+    assert bureau.console_errors == []
+    visitor.close()
+    english.close()
+
+
+def test_a_campaign_a_supervised_case_and_a_benchmark(browser, live_server, live_world):
+    """The warning office launches a campaign and supervises a major case at Xi'an Customs; Xi'an reports on both
+    and names a quality benchmark, which a visitor sees on the portal; the office closes the case."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    office = sign_in(browser, live_server, "warning", live_world.password)
+    office.goto(f"{live_server.url}/enforcement/campaigns/new/")
+    office.get_by_label("行动名称").fill("龙腾行动")
+    office.get_by_label("儿童用品").check()
+    office.get_by_label("跨境电商").check()
+    office.get_by_label("开始日期").fill(timezone.localdate().isoformat())
+    office.get_by_label("结束日期").fill((timezone.localdate() + dt.timedelta(days=60)).isoformat())
+    office.get_by_label("目标：检查批次").fill("100")
+    with office.expect_navigation():
+        office.get_by_role("button", name="保存").click()
+    campaign_url = office.url
+    office.goto(f"{live_server.url}/enforcement/supervision/new/")
+    office.get_by_label("承办单位").select_option(label="西安海关")
+    office.get_by_label("案件名称").fill("假冒儿童安全座椅案")
+    office.get_by_label("案情与督办要求").fill("查清货源")
+    office.get_by_label("办结期限").fill((timezone.localdate() + dt.timedelta(days=30)).isoformat())
+    with office.expect_navigation():
+        office.get_by_role("button", name="保存").click()
+    supervised_url = office.url
+
+    bureau = sign_in(browser, live_server, "xian", live_world.password)
+    bureau.goto(campaign_url)
+    bureau.get_by_label("检查批次").fill("40")
+    bureau.get_by_label("查扣货值（元）").fill("120000")
+    with bureau.expect_navigation():
+        bureau.get_by_role("button", name="报告进展").click()
+    assert "40%" in bureau.locator("[data-metric='inspections']").inner_text()
+    bureau.goto(f"{live_server.url}/")
+    with bureau.expect_navigation():
+        bureau.locator("[data-work='enforcement.supervised']").get_by_role("link").first.click()
+    bureau.get_by_role("textbox", name="办理进展").fill("已立案，查扣 2 批")
+    with bureau.expect_navigation():
+        bureau.get_by_role("button", name="报告进展").click()
+    assert bureau.get_by_role("button", name="结案销号").count() == 0
+    bureau.goto(f"{live_server.url}/enforcement/benchmarks/new/")
+    bureau.get_by_label("企业").select_option(label="西安秦岭示例进出口贸易有限公司")
+    bureau.get_by_label("标杆名称").fill("进口食品质量安全示范企业")
+    bureau.get_by_label("评定事迹").fill("连续三年零不合格")
+    bureau.get_by_label("评定日期").fill(timezone.localdate().isoformat())
+    bureau.get_by_label("有效期至").fill((timezone.localdate() + dt.timedelta(days=365)).isoformat())
+    with bureau.expect_navigation():
+        bureau.get_by_role("button", name="保存").click()
+
+    office.goto(supervised_url)
+    office.get_by_label("结案意见").fill("已移送公安，销号")
+    with office.expect_navigation():
+        office.get_by_role("button", name="结案销号").click()
+    assert office.locator("[data-status='closed']").is_visible()
+    visitor = browser.new_page(locale="zh-CN")
+    visitor.goto(f"{live_server.url}/quality/")
+    assert visitor.get_by_text("进口食品质量安全示范企业").is_visible()
+    for page in (office, bureau):
+        assert page.console_errors == []
+    visitor.close()

@@ -16,7 +16,30 @@ from riskgate.core.forms import add_service_errors
 from riskgate.core.permissions import Permission as P
 
 from . import queries, services
-from .forms import AcknowledgeForm, EvidenceForm, OutcomeForm, TransferForm
+from .forms import (
+    AcknowledgeForm,
+    BenchmarkForm,
+    CampaignForm,
+    CampaignReportForm,
+    CaseConclusionForm,
+    CommitmentForm,
+    ConclusionForm,
+    EvidenceForm,
+    ExposeForm,
+    FulfilForm,
+    InterviewForm,
+    MinutesForm,
+    OutcomeForm,
+    PenaltyForm,
+    ProgressForm,
+    PublicityForm,
+    PublishForm,
+    SummaryForm,
+    SupervisionForm,
+    TransferForm,
+    WithdrawForm,
+)
+from .models import InterviewStatus, SupervisionStatus
 
 EITHER = (P.ENFORCEMENT_TRANSFER_MANAGE, P.ENFORCEMENT_TRANSFER_RECEIVE)
 
@@ -35,7 +58,10 @@ def transfer_list(request):
 
 def _transfer_form(request, data=None):
     return TransferForm(
-        data, receiving=queries.receiving_units(), enterprises=queries.enterprises(request.user).order_by("name")
+        data,
+        receiving=queries.receiving_units(),
+        enterprises=queries.enterprises(request.user).order_by("name"),
+        campaigns=queries.open_campaigns(request.user),
     )
 
 
@@ -145,3 +171,487 @@ def evidence_download(request, pk: int):
         raise Http404
     services.downloaded(request.user, evidence)
     return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
+
+
+# -- shared by the case pages ---------------------------------------------------------------------------------------
+
+
+def _create(request, form, run, *, title: str, hint: str, done: str, shown: str):
+    """A page that records a new case: the form, the service's refusals beside their fields, the new case's page."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = run(request.user, form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, str(done) % created.reference)
+            return redirect(shown, pk=created.pk)
+    return render(
+        request,
+        "enforcement/case_form.html",
+        {"form": form, "title": title, "hint": hint},
+        status=400 if form.errors else 200,
+    )
+
+
+def _manages(request, obj=None) -> bool:
+    return request.user.has_permission(P.ENFORCEMENT_CASE_MANAGE)
+
+
+def _act(request, obj, action, actions, page, shown):
+    return dispatch(
+        request,
+        obj,
+        action,
+        actions,
+        show=lambda o: redirect(shown, pk=o.pk),
+        redisplay=lambda req, o, forms, status: page(req, o, forms=forms, status=status),
+    )
+
+
+def _found(obj):
+    if obj is None:
+        raise Http404
+    return obj
+
+
+# -- interviews -----------------------------------------------------------------------------------------------------
+
+
+@permission_required(P.ENFORCEMENT_CASE_VIEW)
+def interview_list(request):
+    return render(
+        request,
+        "enforcement/interview_list.html",
+        {
+            "interviews": queries.interviews(request.user).order_by("-scheduled_at")[:200],
+            "can_manage": _manages(request),
+        },
+    )
+
+
+@permission_required(P.ENFORCEMENT_CASE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def interview_new(request):
+    form = InterviewForm(request.POST or None, enterprises=queries.enterprises(request.user).order_by("name"))
+    return _create(
+        request,
+        form,
+        services.schedule_interview,
+        title=_("安排约谈"),
+        hint=_("约谈企业或地方政府：写明事由、时间和地点。被约谈企业会收到通知。约谈后记录纪要和整改事项及其期限。"),
+        done=_("已安排约谈 %s。"),
+        shown="enforcement:interview",
+    )
+
+
+def _interview_page(request, interview, forms=None, status=200):
+    forms = forms or {}
+    manages = _manages(request) and queries.interviews_managed(request.user).filter(pk=interview.pk).exists()
+    return render(
+        request,
+        "enforcement/interview_detail.html",
+        {
+            "interview": interview,
+            "commitments": interview.commitments.select_related("confirmed_by"),
+            "manages": manages,
+            "minutes_form": forms.get("minutes") or MinutesForm(),
+            "commitment_form": forms.get("commitment") or CommitmentForm(),
+            "fulfil_form": forms.get("fulfil"),
+            "close_form": forms.get("close") or ConclusionForm(),
+            "statuses": InterviewStatus,
+        },
+        status=status,
+    )
+
+
+@permission_required(P.ENFORCEMENT_CASE_VIEW)
+def interview_detail(request, pk: int):
+    interview = _found(queries.interview_or_none(request.user, pk))
+    audit.record_read(actor=request.user, obj=interview)
+    return _interview_page(request, interview)
+
+
+INTERVIEW_ACTIONS = {
+    "minutes": Action(
+        run=lambda request, i, data: services.record_minutes(request.user, i, data),
+        done=_("已记录约谈纪要。"),
+        form=MinutesForm,
+        allowed=_manages,
+    ),
+    "commitment": Action(
+        run=lambda request, i, data: services.add_commitment(request.user, i, data),
+        done=_("已确定整改事项。"),
+        form=CommitmentForm,
+        allowed=_manages,
+    ),
+    "fulfil": Action(
+        run=lambda request, i, data: services.fulfil_commitment(request.user, i, data),
+        done=_("已确认整改完成。"),
+        form=FulfilForm,
+        allowed=_manages,
+    ),
+    "close": Action(
+        run=lambda request, i, data: services.close_interview(request.user, i, data),
+        done=_("约谈 %s 已办结。"),
+        form=ConclusionForm,
+        allowed=_manages,
+    ),
+}
+
+
+@require_POST
+@permission_required(P.ENFORCEMENT_CASE_VIEW)
+def interview_act(request, pk: int, action: str):
+    interview = _found(queries.interview_or_none(request.user, pk))
+    return _act(request, interview, action, INTERVIEW_ACTIONS, _interview_page, "enforcement:interview")
+
+
+# -- supervised cases -----------------------------------------------------------------------------------------------
+
+
+@permission_required(P.ENFORCEMENT_CASE_VIEW)
+def supervision_list(request):
+    return render(
+        request,
+        "enforcement/supervision_list.html",
+        {
+            "cases": queries.supervised_cases(request.user).order_by("status", "deadline")[:200],
+            "can_manage": _manages(request),
+        },
+    )
+
+
+@permission_required(P.ENFORCEMENT_CASE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def supervision_new(request):
+    form = SupervisionForm(
+        request.POST or None,
+        supervisable=queries.supervisable(request.user),
+        enterprises=queries.enterprises(request.user).order_by("name"),
+    )
+    return _create(
+        request,
+        form,
+        services.open_supervision,
+        title=_("挂牌督办"),
+        hint=_("重大案件挂牌督办：指定下属承办单位和办结期限，承办单位报告办理进展，督办单位审核后销号。"),
+        done=_("已挂牌督办 %s。"),
+        shown="enforcement:supervised",
+    )
+
+
+def _supervised_page(request, case, forms=None, status=200):
+    forms = forms or {}
+    return render(
+        request,
+        "enforcement/supervised_detail.html",
+        {
+            "case": case,
+            "reports": case.reports.select_related("by"),
+            "can_report": _manages(request) and case.status == SupervisionStatus.OPEN,
+            "can_close": _manages(request)
+            and case.status == SupervisionStatus.OPEN
+            and not queries.handles(request.user, case),
+            "progress_form": forms.get("progress") or ProgressForm(),
+            "close_form": forms.get("close") or CaseConclusionForm(),
+        },
+        status=status,
+    )
+
+
+@permission_required(P.ENFORCEMENT_CASE_VIEW)
+def supervised_detail(request, pk: int):
+    case = _found(queries.supervised_case_or_none(request.user, pk))
+    audit.record_read(actor=request.user, obj=case)
+    return _supervised_page(request, case)
+
+
+SUPERVISION_ACTIONS = {
+    "progress": Action(
+        run=lambda request, c, data: services.report_progress(request.user, c, data),
+        done=_("已报告办理进展。"),
+        form=ProgressForm,
+        allowed=_manages,
+    ),
+    "close": Action(
+        run=lambda request, c, data: services.close_supervision(request.user, c, data),
+        done=_("%s 已结案销号。"),
+        form=CaseConclusionForm,
+        allowed=lambda request, c: _manages(request) and not queries.handles(request.user, c),
+    ),
+}
+
+
+@require_POST
+@permission_required(P.ENFORCEMENT_CASE_VIEW)
+def supervised_act(request, pk: int, action: str):
+    case = _found(queries.supervised_case_or_none(request.user, pk))
+    return _act(request, case, action, SUPERVISION_ACTIONS, _supervised_page, "enforcement:supervised")
+
+
+# -- penalty cases --------------------------------------------------------------------------------------------------
+
+
+@permission_required(P.ENFORCEMENT_CASE_VIEW)
+def penalty_list(request):
+    return render(
+        request,
+        "enforcement/penalty_list.html",
+        {"cases": queries.penalty_cases(request.user)[:200], "can_manage": _manages(request)},
+    )
+
+
+@permission_required(P.ENFORCEMENT_CASE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def penalty_new(request):
+    form = PenaltyForm(
+        request.POST or None,
+        enterprises=queries.enterprises(request.user).order_by("name"),
+        campaigns=queries.open_campaigns(request.user),
+    )
+    return _create(
+        request,
+        form,
+        services.record_penalty,
+        title=_("登记行政处罚"),
+        hint=_("处罚决定登记后即记入企业信用档案（严重违法或强制退出市场：失信），并应在七个工作日内公示。"),
+        done=_("已登记行政处罚 %s，已记入企业信用档案。"),
+        shown="enforcement:penalty",
+    )
+
+
+def _penalty_page(request, case, forms=None, status=200):
+    forms = forms or {}
+    manages = _manages(request) and queries.penalties_managed(request.user).filter(pk=case.pk).exists()
+    return render(
+        request,
+        "enforcement/penalty_detail.html",
+        {
+            "case": case,
+            "manages": manages,
+            "publication_due": queries.publication_due(case.decided_on),
+            "publish_form": forms.get("publish") or PublishForm(),
+            "expose_form": forms.get("expose") or ExposeForm(),
+        },
+        status=status,
+    )
+
+
+@permission_required(P.ENFORCEMENT_CASE_VIEW)
+def penalty_detail(request, pk: int):
+    case = _found(queries.penalty_case_or_none(request.user, pk))
+    audit.record_read(actor=request.user, obj=case)
+    return _penalty_page(request, case)
+
+
+PENALTY_ACTIONS = {
+    "publish": Action(
+        run=lambda request, c, data: services.publish_penalty(request.user, c, data),
+        done=_("%s 已在门户公示。"),
+        form=PublishForm,
+        allowed=_manages,
+    ),
+    "expose": Action(
+        run=lambda request, c, data: services.expose_penalty(request.user, c, data),
+        done=_("%s 已作为典型案例曝光。"),
+        form=ExposeForm,
+        allowed=_manages,
+    ),
+}
+
+
+@require_POST
+@permission_required(P.ENFORCEMENT_CASE_VIEW)
+def penalty_act(request, pk: int, action: str):
+    case = _found(queries.penalty_case_or_none(request.user, pk))
+    return _act(request, case, action, PENALTY_ACTIONS, _penalty_page, "enforcement:penalty")
+
+
+# -- campaigns ------------------------------------------------------------------------------------------------------
+
+
+@permission_required(P.ENFORCEMENT_CASE_VIEW)
+def campaign_list(request):
+    return render(
+        request,
+        "enforcement/campaign_list.html",
+        {"campaigns": queries.campaigns(request.user)[:200], "can_manage": _manages(request)},
+    )
+
+
+@permission_required(P.ENFORCEMENT_CASE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def campaign_new(request):
+    return _create(
+        request,
+        CampaignForm(request.POST or None),
+        services.open_campaign,
+        title=_("部署专项打假行动"),
+        hint=_("选择重点商品和领域，设定目标。查办案件和移送案件从关联的记录中统计，检查批次和查扣货值由各单位报告。"),
+        done=_("已部署专项行动 %s。"),
+        shown="enforcement:campaign",
+    )
+
+
+def _campaign_page(request, campaign, forms=None, status=200):
+    forms = forms or {}
+    manages = _manages(request) and campaign.closed_at is None
+    return render(
+        request,
+        "enforcement/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "progress": queries.campaign_progress(campaign),
+            "results": queries.campaign_results(campaign),
+            "reports": campaign.reports.select_related("organisation", "by"),
+            "cases": campaign.penalty_cases.select_related("enterprise"),
+            "can_report": manages,
+            "can_close": manages and campaign.organisation_id == request.user.organisation_id,
+            "report_form": forms.get("report") or CampaignReportForm(),
+            "summary_form": forms.get("close") or SummaryForm(),
+        },
+        status=status,
+    )
+
+
+@permission_required(P.ENFORCEMENT_CASE_VIEW)
+def campaign_detail(request, pk: int):
+    campaign = _found(queries.campaign_or_none(request.user, pk))
+    return _campaign_page(request, campaign)
+
+
+CAMPAIGN_ACTIONS = {
+    "report": Action(
+        run=lambda request, c, data: services.report_campaign(request.user, c, data),
+        done=_("已报告行动进展。"),
+        form=CampaignReportForm,
+        allowed=_manages,
+    ),
+    "close": Action(
+        run=lambda request, c, data: services.close_campaign(request.user, c, data),
+        done=_("专项行动 %s 已总结。"),
+        form=SummaryForm,
+        allowed=lambda request, c: _manages(request) and c.organisation_id == request.user.organisation_id,
+    ),
+}
+
+
+@require_POST
+@permission_required(P.ENFORCEMENT_CASE_VIEW)
+def campaign_act(request, pk: int, action: str):
+    campaign = _found(queries.campaign_or_none(request.user, pk))
+    return _act(request, campaign, action, CAMPAIGN_ACTIONS, _campaign_page, "enforcement:campaign")
+
+
+# -- benchmarks and publicity events --------------------------------------------------------------------------------
+
+
+@permission_required(P.ENFORCEMENT_CASE_VIEW)
+def benchmark_list(request):
+    return render(
+        request,
+        "enforcement/benchmark_list.html",
+        {
+            "benchmarks": queries.benchmarks(request.user).order_by("-awarded_on", "-id")[:200],
+            "events": queries.publicity_events(request.user).order_by("-held_on", "-id")[:200],
+            "can_manage": _manages(request),
+        },
+    )
+
+
+@permission_required(P.ENFORCEMENT_CASE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def benchmark_new(request):
+    return _create(
+        request,
+        BenchmarkForm(request.POST or None, enterprises=queries.enterprises(request.user).order_by("name")),
+        services.award_benchmark,
+        title=_("评定质量示范标杆"),
+        hint=_("示范标杆即在门户公布，并作为有利事件记入企业信用档案；撤销时一并撤回。"),
+        done=_("已评定示范标杆 %s，已在门户公布。"),
+        shown="enforcement:benchmark",
+    )
+
+
+def _benchmark_page(request, benchmark, forms=None, status=200):
+    forms = forms or {}
+    manages = _manages(request) and queries.benchmarks_managed(request.user).filter(pk=benchmark.pk).exists()
+    return render(
+        request,
+        "enforcement/benchmark_detail.html",
+        {
+            "benchmark": benchmark,
+            "can_withdraw": manages and benchmark.withdrawn_at is None,
+            "withdraw_form": forms.get("withdraw") or WithdrawForm(),
+        },
+        status=status,
+    )
+
+
+@permission_required(P.ENFORCEMENT_CASE_VIEW)
+def benchmark_detail(request, pk: int):
+    return _benchmark_page(request, _found(queries.benchmark_or_none(request.user, pk)))
+
+
+BENCHMARK_ACTIONS = {
+    "withdraw": Action(
+        run=lambda request, b, data: services.withdraw_benchmark(request.user, b, data),
+        done=_("示范标杆 %s 已撤销。"),
+        form=WithdrawForm,
+        allowed=_manages,
+    ),
+}
+
+
+@require_POST
+@permission_required(P.ENFORCEMENT_CASE_VIEW)
+def benchmark_act(request, pk: int, action: str):
+    benchmark = _found(queries.benchmark_or_none(request.user, pk))
+    return _act(request, benchmark, action, BENCHMARK_ACTIONS, _benchmark_page, "enforcement:benchmark")
+
+
+@permission_required(P.ENFORCEMENT_CASE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def publicity_new(request):
+    form = PublicityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.record_publicity(request.user, form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, gettext("已记录宣传活动 %s，已在门户公布。") % event.reference)
+            return redirect("enforcement:benchmarks")
+    return render(
+        request,
+        "enforcement/case_form.html",
+        {"form": form, "title": _("记录质量宣传活动"), "hint": _("质量月、3·15 等宣传活动：记录后即在门户公布。")},
+        status=400 if form.errors else 200,
+    )
+
+
+# -- the portal -----------------------------------------------------------------------------------------------------
+
+
+def portal_penalties(request):
+    """行政处罚公示: published decisions, typical cases first; `?exit=1`: compulsory market exits only."""
+    market_exit = request.GET.get("exit") == "1"
+    return render(
+        request,
+        "enforcement/portal_penalties.html",
+        {
+            "typical": [] if market_exit else queries.typical_cases()[:20],
+            "cases": queries.published_penalties(market_exit=market_exit)[:500],
+            "market_exit": market_exit,
+        },
+    )
+
+
+def portal_quality(request):
+    """质量标杆与宣传: the benchmarks in force and the publicity events."""
+    return render(
+        request,
+        "enforcement/portal_quality.html",
+        {"benchmarks": queries.public_benchmarks()[:500], "events": queries.public_publicity()[:200]},
+    )

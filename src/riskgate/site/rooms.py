@@ -119,7 +119,7 @@ ROOMS: list[Room] = [
     ),
     Room(
         "enforcement",
-        work=("riskgate.enforcement.queries.pending_work",),
+        work=("riskgate.enforcement.queries.pending_work", "riskgate.enforcement.queries.case_work"),
         urls="riskgate.enforcement.urls",
         navigation=(
             Link(
@@ -128,8 +128,28 @@ ROOMS: list[Room] = [
                 56,
                 (P.ENFORCEMENT_TRANSFER_MANAGE, P.ENFORCEMENT_TRANSFER_RECEIVE),
             ),
+            Link("enforcement:interviews", _("约谈"), 57, (P.ENFORCEMENT_CASE_VIEW,)),
+            Link("enforcement:supervision", _("挂牌督办"), 58, (P.ENFORCEMENT_CASE_MANAGE,)),
+            Link("enforcement:penalties", _("行政处罚"), 59, (P.ENFORCEMENT_CASE_VIEW,)),
+            Link("enforcement:campaigns", _("专项打假"), 61, (P.ENFORCEMENT_CASE_MANAGE,)),
+            Link("enforcement:benchmarks", _("示范标杆"), 62, (P.ENFORCEMENT_CASE_VIEW,)),
         ),
-        demo=(DemoStep("riskgate.enforcement.demo.load_demo_transfers", "Case transfers: {}"),),
+        public_navigation=(
+            Link("enforcement:portal_penalties", _("处罚公示"), 28),
+            Link("enforcement:portal_quality", _("质量标杆"), 29),
+        ),
+        sections=(
+            Section(
+                "accounts.organisation",
+                "riskgate.enforcement.queries.enterprise_section",
+                "enforcement/sections/organisation.html",
+                2,
+            ),
+        ),
+        demo=(
+            DemoStep("riskgate.enforcement.demo.load_demo_transfers", "Case transfers: {}"),
+            DemoStep("riskgate.enforcement.demo.load_demo_cases", "Enforcement cases, benchmarks and publicity: {}"),
+        ),
     ),
     Room(
         "intake",
