@@ -285,18 +285,26 @@ class SupervisedCase(Numbered, Scoped, Created):
         return self.status == SupervisionStatus.OPEN and self.deadline < timezone.localdate()
 
 
-class ProgressReport(models.Model):
-    case = models.ForeignKey(SupervisedCase, on_delete=models.PROTECT, related_name="reports")
+class _Report(models.Model):
+    """A dated report by an officer on a case or campaign, kept in the order it came in."""
+
     at = models.DateTimeField(_("报告时间"), default=timezone.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("报告人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
-    text = models.TextField(_("办理进展"))
 
     class Meta:
+        abstract = True
+        ordering = ["id"]
+
+
+class ProgressReport(_Report):
+    case = models.ForeignKey(SupervisedCase, on_delete=models.PROTECT, related_name="reports")
+    text = models.TextField(_("办理进展"))
+
+    class Meta(_Report.Meta):
         verbose_name = _("督办进展报告")
         verbose_name_plural = _("督办进展报告")
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.at:%Y-%m-%d}"
@@ -369,25 +377,20 @@ class Campaign(Numbered, Scoped, Created):
         return [str(KeyField(c).label) for c in self.fields if c in KeyField.values]
 
 
-class CampaignReport(models.Model):
+class CampaignReport(_Report):
     """What a unit did for the campaign in a period: batches inspected, goods seized (appended, never changed)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="reports")
     organisation = models.ForeignKey(
         "accounts.Organisation", verbose_name=_("报告单位"), on_delete=models.PROTECT, related_name="+"
     )
-    at = models.DateTimeField(_("报告时间"), default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("报告人"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
     inspections = models.PositiveIntegerField(_("检查批次"))
     seized_yuan = models.PositiveBigIntegerField(_("查扣货值（元）"))
     note = models.CharField(_("说明"), max_length=500, blank=True)
 
-    class Meta:
+    class Meta(_Report.Meta):
         verbose_name = _("专项行动进展报告")
         verbose_name_plural = _("专项行动进展报告")
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.campaign_id} {self.at:%Y-%m-%d}"

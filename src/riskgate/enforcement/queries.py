@@ -96,13 +96,18 @@ def _own_organisation(principal: Principal) -> int | None:
     return getattr(principal, "organisation_id", None)
 
 
-def interviews(principal: Principal) -> QuerySet:
+def _held_or_concerning(principal: Principal, model) -> QuerySet:
+    """The records of the principal's jurisdiction, and those about the principal's own enterprise."""
     if not principal.has_permission(Permission.ENFORCEMENT_CASE_VIEW):
-        return Interview.objects.none()
-    shown = Q(pk__in=Interview.objects.visible_to(principal).order_by().values("pk"))
+        return model.objects.none()
+    shown = Q(pk__in=model.objects.visible_to(principal).order_by().values("pk"))
     if _own_organisation(principal):
         shown |= Q(enterprise_id=principal.organisation_id)
-    return Interview.objects.filter(shown).select_related("organisation", "enterprise")
+    return model.objects.filter(shown)
+
+
+def interviews(principal: Principal) -> QuerySet:
+    return _held_or_concerning(principal, Interview).select_related("organisation", "enterprise")
 
 
 def interview_or_none(principal: Principal, pk: int) -> Interview | None:
@@ -149,12 +154,7 @@ def supervisable(principal: Principal) -> QuerySet:
 
 
 def penalty_cases(principal: Principal) -> QuerySet:
-    if not principal.has_permission(Permission.ENFORCEMENT_CASE_VIEW):
-        return PenaltyCase.objects.none()
-    shown = Q(pk__in=PenaltyCase.objects.visible_to(principal).order_by().values("pk"))
-    if _own_organisation(principal):
-        shown |= Q(enterprise_id=principal.organisation_id)
-    return PenaltyCase.objects.filter(shown).select_related("organisation", "enterprise", "campaign")
+    return _held_or_concerning(principal, PenaltyCase).select_related("organisation", "enterprise", "campaign")
 
 
 def penalties_managed(principal: Principal) -> QuerySet:
@@ -231,12 +231,7 @@ def campaign_progress(campaign: Campaign) -> list[dict]:
 
 
 def benchmarks(principal: Principal) -> QuerySet:
-    if not principal.has_permission(Permission.ENFORCEMENT_CASE_VIEW):
-        return Benchmark.objects.none()
-    shown = Q(pk__in=Benchmark.objects.visible_to(principal).order_by().values("pk"))
-    if _own_organisation(principal):
-        shown |= Q(enterprise_id=principal.organisation_id)
-    return Benchmark.objects.filter(shown).select_related("organisation", "enterprise")
+    return _held_or_concerning(principal, Benchmark).select_related("organisation", "enterprise")
 
 
 def benchmarks_managed(principal: Principal) -> QuerySet:

@@ -198,6 +198,13 @@ def _manages(request, obj=None) -> bool:
     return request.user.has_permission(P.ENFORCEMENT_CASE_MANAGE)
 
 
+def _managed(service, done, form, allowed=_manages) -> Action:
+    """An action of a case manager: `service(user, case, data)` with the form's cleaned data."""
+    return Action(
+        run=lambda request, obj, data: service(request.user, obj, data), done=done, form=form, allowed=allowed
+    )
+
+
 def _act(request, obj, action, actions, page, shown):
     return dispatch(
         request,
@@ -273,30 +280,10 @@ def interview_detail(request, pk: int):
 
 
 INTERVIEW_ACTIONS = {
-    "minutes": Action(
-        run=lambda request, i, data: services.record_minutes(request.user, i, data),
-        done=_("已记录约谈纪要。"),
-        form=MinutesForm,
-        allowed=_manages,
-    ),
-    "commitment": Action(
-        run=lambda request, i, data: services.add_commitment(request.user, i, data),
-        done=_("已确定整改事项。"),
-        form=CommitmentForm,
-        allowed=_manages,
-    ),
-    "fulfil": Action(
-        run=lambda request, i, data: services.fulfil_commitment(request.user, i, data),
-        done=_("已确认整改完成。"),
-        form=FulfilForm,
-        allowed=_manages,
-    ),
-    "close": Action(
-        run=lambda request, i, data: services.close_interview(request.user, i, data),
-        done=_("约谈 %s 已办结。"),
-        form=ConclusionForm,
-        allowed=_manages,
-    ),
+    "minutes": _managed(services.record_minutes, _("已记录约谈纪要。"), MinutesForm),
+    "commitment": _managed(services.add_commitment, _("已确定整改事项。"), CommitmentForm),
+    "fulfil": _managed(services.fulfil_commitment, _("已确认整改完成。"), FulfilForm),
+    "close": _managed(services.close_interview, _("约谈 %s 已办结。"), ConclusionForm),
 }
 
 
@@ -368,16 +355,11 @@ def supervised_detail(request, pk: int):
 
 
 SUPERVISION_ACTIONS = {
-    "progress": Action(
-        run=lambda request, c, data: services.report_progress(request.user, c, data),
-        done=_("已报告办理进展。"),
-        form=ProgressForm,
-        allowed=_manages,
-    ),
-    "close": Action(
-        run=lambda request, c, data: services.close_supervision(request.user, c, data),
-        done=_("%s 已结案销号。"),
-        form=CaseConclusionForm,
+    "progress": _managed(services.report_progress, _("已报告办理进展。"), ProgressForm),
+    "close": _managed(
+        services.close_supervision,
+        _("%s 已结案销号。"),
+        CaseConclusionForm,
         allowed=lambda request, c: _manages(request) and not queries.handles(request.user, c),
     ),
 }
@@ -446,18 +428,8 @@ def penalty_detail(request, pk: int):
 
 
 PENALTY_ACTIONS = {
-    "publish": Action(
-        run=lambda request, c, data: services.publish_penalty(request.user, c, data),
-        done=_("%s 已在门户公示。"),
-        form=PublishForm,
-        allowed=_manages,
-    ),
-    "expose": Action(
-        run=lambda request, c, data: services.expose_penalty(request.user, c, data),
-        done=_("%s 已作为典型案例曝光。"),
-        form=ExposeForm,
-        allowed=_manages,
-    ),
+    "publish": _managed(services.publish_penalty, _("%s 已在门户公示。"), PublishForm),
+    "expose": _managed(services.expose_penalty, _("%s 已作为典型案例曝光。"), ExposeForm),
 }
 
 
@@ -522,16 +494,11 @@ def campaign_detail(request, pk: int):
 
 
 CAMPAIGN_ACTIONS = {
-    "report": Action(
-        run=lambda request, c, data: services.report_campaign(request.user, c, data),
-        done=_("已报告行动进展。"),
-        form=CampaignReportForm,
-        allowed=_manages,
-    ),
-    "close": Action(
-        run=lambda request, c, data: services.close_campaign(request.user, c, data),
-        done=_("专项行动 %s 已总结。"),
-        form=SummaryForm,
+    "report": _managed(services.report_campaign, _("已报告行动进展。"), CampaignReportForm),
+    "close": _managed(
+        services.close_campaign,
+        _("专项行动 %s 已总结。"),
+        SummaryForm,
         allowed=lambda request, c: _manages(request) and c.organisation_id == request.user.organisation_id,
     ),
 }
@@ -595,12 +562,7 @@ def benchmark_detail(request, pk: int):
 
 
 BENCHMARK_ACTIONS = {
-    "withdraw": Action(
-        run=lambda request, b, data: services.withdraw_benchmark(request.user, b, data),
-        done=_("示范标杆 %s 已撤销。"),
-        form=WithdrawForm,
-        allowed=_manages,
-    ),
+    "withdraw": _managed(services.withdraw_benchmark, _("示范标杆 %s 已撤销。"), WithdrawForm),
 }
 
 

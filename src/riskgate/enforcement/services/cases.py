@@ -44,6 +44,14 @@ def _text(data: dict, key: str, message: str, limit: int) -> str:
     return value[:limit]
 
 
+def _given(data: dict, key: str, kind: type, message: str):
+    """The value of `key`, which must be a `kind` (a date, a time): refused beside its field otherwise."""
+    value = data.get(key)
+    if not isinstance(value, kind):
+        raise field_error(key, message)
+    return value
+
+
 def _audit(principal, obj, action: str, changes: dict | None = None, reason: str = "") -> None:
     audit.record(
         actor=principal,
@@ -91,9 +99,7 @@ def schedule_interview(principal: Principal, data: dict) -> Interview:
         enterprise = _enterprise(principal, data.get("enterprise"))
     else:
         government = _text(data, "government", _("请填写被约谈的地方政府。"), 200)
-    scheduled_at = data.get("scheduled_at")
-    if not isinstance(scheduled_at, dt.datetime):
-        raise field_error("scheduled_at", _("请填写约谈时间。"))
+    scheduled_at = _given(data, "scheduled_at", dt.datetime, _("请填写约谈时间。"))
     interview = Interview.objects.create(
         organisation=principal.organisation,
         subject=subject,
@@ -132,9 +138,7 @@ def record_minutes(principal: Principal, interview: Interview, data: dict) -> In
     interview = _locked(principal, Interview, interview.pk)
     if interview.status != InterviewStatus.SCHEDULED:
         raise field_error("minutes", _("约谈纪要已记录。"))
-    held_at = data.get("held_at")
-    if not isinstance(held_at, dt.datetime):
-        raise field_error("held_at", _("请填写实际约谈时间。"))
+    held_at = _given(data, "held_at", dt.datetime, _("请填写实际约谈时间。"))
     if held_at > timezone.now():
         raise field_error("held_at", _("实际约谈时间不能晚于现在。"))
     interview.held_at = held_at
@@ -151,9 +155,7 @@ def add_commitment(principal: Principal, interview: Interview, data: dict) -> Co
     interview = _locked(principal, Interview, interview.pk)
     if interview.status != InterviewStatus.HELD:
         raise field_error("action", _("约谈后、办结前才能确定整改事项。"))
-    due = data.get("due")
-    if not isinstance(due, dt.date):
-        raise field_error("due", _("请填写完成期限。"))
+    due = _given(data, "due", dt.date, _("请填写完成期限。"))
     if due < interview.held_at.date():
         raise field_error("due", _("完成期限不能早于约谈日期。"))
     commitment = Commitment.objects.create(
@@ -369,9 +371,7 @@ def record_penalty(principal: Principal, data: dict) -> PenaltyCase:
     user = require_person(principal)
     enterprise = _enterprise(principal, data.get("enterprise"))
     number = _text(data, "document_number", _("请填写处罚决定书文号。"), 100)
-    decided_on = data.get("decided_on")
-    if not isinstance(decided_on, dt.date):
-        raise field_error("decided_on", _("请填写处罚决定日期。"))
+    decided_on = _given(data, "decided_on", dt.date, _("请填写处罚决定日期。"))
     if decided_on > timezone.localdate():
         raise field_error("decided_on", _("处罚决定日期不能晚于今天。"))
     penalties = [p for p in data.get("penalties") or [] if p in PenaltyKind.values]

@@ -15,7 +15,7 @@ from riskgate.core.principal import Principal, require_person
 from riskgate.credit import services as credit
 
 from ..models import Benchmark, PublicityEvent, PublicityKind
-from .cases import _audit, _enterprise, _text
+from .cases import _audit, _enterprise, _given, _text
 
 
 @transaction.atomic
@@ -79,9 +79,7 @@ def record_publicity(principal: Principal, data: dict) -> PublicityEvent:
     kind = data.get("kind")
     if kind not in PublicityKind.values:
         raise field_error("kind", _("请选择活动类别。"))
-    held_on = data.get("held_on")
-    if not isinstance(held_on, dt.date):
-        raise field_error("held_on", _("请填写活动日期。"))
+    held_on = _given(data, "held_on", dt.date, _("请填写活动日期。"))
     participants = data.get("participants")
     if not isinstance(participants, int) or participants < 0:
         raise field_error("participants", _("请填写参与人数。"))
