@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Install the Debian packages the project needs (browser tests, CJK fonts, gettext, Pango for PDF reports, wrk for
-# bench/portal), if missing.
+# Install the Debian packages the project needs (browser tests, CJK fonts, gettext, pg_dump/pg_restore for backups,
+# Pango for PDF reports, wrk for bench/portal), if missing.
 set -euo pipefail
-packages=(chromium fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 wrk)
+packages=(chromium fonts-noto-cjk gettext postgresql-client libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 wrk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -85,6 +85,8 @@ app.conf.update(
             "task": "riskgate.credit.tasks.recompute_grades",
             "schedule": crontab(minute=50, hour=1),
         },
+        # Every night: a backup of the database and the stores, then the rotation (archive.backups).
+        "take-backup": {"task": "riskgate.archive.tasks.take_backup", "schedule": crontab(minute=30, hour=2)},
         "clear-expired-sessions": {
             "task": "riskgate.accounts.tasks.clear_expired_sessions",
             "schedule": crontab(minute=5, hour="*/6"),

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "riskgate.warnings",
     "riskgate.targeting.apps.TargetingConfig",
     "riskgate.response",
+    "riskgate.archive",
     "riskgate.site",
     "django.forms",  # the form renderer finds Django's own form templates beside the project's overrides
 ]
@@ -317,3 +318,10 @@ EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 1_000_000)
 DECLARATION_HISTORY_DIR = Path(env_str("DECLARATION_HISTORY_DIR", str(VAR_DIR / "declaration-history")))
 # How long a file merged into a larger part stays on disk for a retro-screening that listed it before the merge.
 DECLARATION_HISTORY_GRACE_SECONDS = env_int("DECLARATION_HISTORY_GRACE_SECONDS", 3600)
+
+# Backups (archive.backups): the database and the stores, each in a folder of BACKUP_DIR, taken nightly by the
+# scheduler and by `manage.py backup`; the rotation keeps the newest of each of the latest days, ISO weeks and months.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_KEEP_DAILY = env_int("BACKUP_KEEP_DAILY", 7)
+BACKUP_KEEP_WEEKLY = env_int("BACKUP_KEEP_WEEKLY", 4)
+BACKUP_KEEP_MONTHLY = env_int("BACKUP_KEEP_MONTHLY", 12)
