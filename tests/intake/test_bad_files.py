@@ -83,18 +83,15 @@ def test_the_batch_api_refuses_an_open_quote_naming_its_line_and_stores_nothing(
 
 
 @pytest.fixture(scope="module")
-def fresh_shell(tmp_path_factory):
+def fresh_shell(tmp_path_factory, migrated_sqlite):
     """A migrated database of its own with a warning office, and the environment a shell would have."""
-    database = tmp_path_factory.mktemp("cli") / "db.sqlite3"
+    database = migrated_sqlite(tmp_path_factory.mktemp("cli") / "db.sqlite3")
     env = {**os.environ, "RISKGATE_DEV": "1", "DATABASE_URL": f"sqlite:///{database}"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v", "0"], env=env, cwd=ROOT, check=True, capture_output=True)
-    office = "from riskgate.accounts.models import Organisation as O; O.objects.create(code='o', kind='warning_office')"
-    subprocess.run([*manage, "shell", "-c", office], env=env, cwd=ROOT, check=True, capture_output=True)
-    return manage, env
+    return [sys.executable, str(ROOT / "manage.py")], env
 
 
+@pytest.mark.db_independent  # its own SQLite file, in a shell: run once, with the SQLite suite
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [

@@ -16,16 +16,20 @@ ROOT = Path(__file__).resolve().parents[2]
 RASFF = ROOT.parent / "shared" / "data" / "rasff" / "rasff_notifications_2020-01_to_2024-10.csv"
 
 
+# The tests that drive manage.py in shells on SQLite files of their own touch no database of the suite's engine:
+# .ci/run runs them once (with the SQLite suite), not again in the PostgreSQL run.
+SHELL_ONLY = pytest.mark.db_independent
+
 # The jobs' lease in these tests. Each check below starts a Django shell (about 2 s, more on a loaded machine), so
 # the lease must outlast a kill and two checks: at 3 s a slow start let the job be taken over before the
 # "still busy" check ran (a flaky failure on a busy CI machine).
 LEASE = 8
 
 
-def make_shell(folder: Path):
+def make_shell(folder: Path, migrated_sqlite):
     """A migrated SQLite database of its own in `folder`, with a warning office; run(args) runs manage.py in a
     fresh shell, popen(args) starts it in a session of its own."""
-    database = folder / "db.sqlite3"
+    database = migrated_sqlite(folder / "db.sqlite3")
     env = {
         **os.environ,
         "RISKGATE_DEV": "1",
@@ -37,9 +41,6 @@ def make_shell(folder: Path):
     env.pop("CELERY_BROKER_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v", "0"], env=env, cwd=ROOT, check=True, capture_output=True)
-    office = "from riskgate.accounts.models import Organisation as O; O.objects.create(code='o', kind='warning_office')"
-    subprocess.run([*manage, "shell", "-c", office], env=env, cwd=ROOT, check=True, capture_output=True)
 
     class Shell:
         environment = env
@@ -64,8 +65,8 @@ def make_shell(folder: Path):
 
 
 @pytest.fixture(scope="module")
-def shell(tmp_path_factory):
-    return make_shell(tmp_path_factory.mktemp("kills"))
+def shell(tmp_path_factory, migrated_sqlite):
+    return make_shell(tmp_path_factory.mktemp("kills"), migrated_sqlite)
 
 
 def children_of(pid: int) -> list[int]:
@@ -90,6 +91,7 @@ def alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the import forks its helper only with two CPUs")
+@SHELL_ONLY
 def test_a_killed_import_leaves_no_orphan_process(shell):
     """Item 19: the helper process forked by `--processes 2` dies with the import."""
     process = shell.popen(
@@ -185,6 +187,7 @@ def kill_when_running(shell, process, pk: int) -> None:
     process.wait()
 
 
+@SHELL_ONLY
 def test_a_job_whose_process_is_killed_is_taken_over_once_its_lease_runs_out(shell):
     """Item 20, the killed pool process: the redelivered task finds the lease live (JobBusy: retried), then takes
     the job over and finishes it — the rows stored before the kill are neither lost nor duplicated."""
@@ -204,6 +207,7 @@ def test_a_job_whose_process_is_killed_is_taken_over_once_its_lease_runs_out(she
     assert state["rows"] == state["ids"] > 0, "no row lost or duplicated"
 
 
+@SHELL_ONLY
 def test_a_job_whose_worker_died_for_good_is_failed_with_a_clear_message(shell):
     """Item 20, the killed worker: nobody takes the job over; once its lease has run out (plus a lease of grace)
     the scheduler's job fails it, so its page stops polling and says why."""
@@ -217,6 +221,7 @@ def test_a_job_whose_worker_died_for_good_is_failed_with_a_clear_message(shell):
     assert state["status"] == "failed" and "工作进程中断" in state["error"]
 
 
+@SHELL_ONLY
 def test_a_celery_worker_whose_pool_process_is_killed_finishes_the_job(shell):
     """Item 20 with a real worker: SIGKILL of the pool process running the task; the broker redelivers it, the
     new pool process retries until the lease runs out, then takes the job over and finishes it."""
@@ -278,22 +283,23 @@ def kill_after_rows(shell, args) -> int:
     return stored
 
 
-def test_links_are_proposed_after_an_import_killed_before_it_could_link(tmp_path):
+@SHELL_ONLY
+def test_links_are_proposed_after_an_import_killed_before_it_could_link(tmp_path, migrated_sqlite):
     """Item 18: killed after storing rows, the import left them marked; the next run proposes exactly the links
     a clean import proposes, and the scheduler's job finishes them when no run comes."""
     args = ["import_risk_information", str(RASFF), "--source", "rasff", "--no-progress"]
-    clean = make_shell(tmp_path / "clean")
+    clean = make_shell(tmp_path / "clean", migrated_sqlite)
     assert clean.run(*args).returncode == 0
     rows, pending, proposals = counts(clean)
     assert rows > 0 and pending == 0 and proposals > 0
 
-    rerun = make_shell(tmp_path / "rerun")
+    rerun = make_shell(tmp_path / "rerun", migrated_sqlite)
     kill_after_rows(rerun, args)
     again = rerun.run(*args)
     assert again.returncode == 0, again.stderr[-2000:]
     assert counts(rerun) == (rows, 0, proposals), "the same links as a clean import, none lost or doubled"
 
-    left = make_shell(tmp_path / "left")
+    left = make_shell(tmp_path / "left", migrated_sqlite)
     stored = kill_after_rows(left, args)
     scheduled = left.run("detect_pending_links")
     assert scheduled.returncode == 0 and f"{stored} items pending" in scheduled.stdout
