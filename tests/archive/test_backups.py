@@ -16,6 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.db import connection
 from hypothesis import given
 from hypothesis import strategies as st
@@ -218,6 +219,8 @@ def test_the_scheduled_job_takes_a_backup_and_rotates(backed_up):
     # Of one day's backups the newest is kept.
     assert result["deleted"] == [str(backed_up.original)]
     assert list((source.folder / "backups").iterdir()) == [Path(result["backup"])]
+    fresh = source.manage("backup", "--max-age", "1")  # what monitoring runs
+    assert fresh.stdout.startswith(f"newest backup {Path(result['backup']).name}: 0.0 h old")
 
 
 def test_a_damaged_backup_is_named_and_refused(tmp_path, backed_up):
@@ -301,3 +304,9 @@ def test_rotate_deletes_old_backups_and_stale_leftovers_only(tmp_path, settings)
         fresh.name, "notes", "riskgate-20261130T023000Z", "riskgate-20261202T023000Z", "riskgate-20261203T023000Z",
     ]  # fmt: skip
     assert rotate(tmp_path) == []
+    with pytest.raises(
+        CommandError, match=r"^the newest backup, riskgate-20261203T023000Z, is [\d.]+ h old \(limit 24 h\)$"
+    ):
+        call_command("backup", dest=tmp_path, max_age=24)
+    with pytest.raises(CommandError, match="^no complete backup yet$"):
+        call_command("backup", dest=tmp_path / "notes", max_age=24)

@@ -3,8 +3,9 @@
 from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError
+from django.utils import timezone
 
-from riskgate.archive.backups import BackupError, read_manifest, rotate, take, verify
+from riskgate.archive.backups import BackupError, backups, read_manifest, rotate, take, verify
 
 
 class Command(BaseCommand):
@@ -14,11 +15,20 @@ class Command(BaseCommand):
         parser.add_argument("--dest", type=Path, help="the folder of backups (default: BACKUP_DIR)")
         parser.add_argument("--no-rotate", action="store_true", help="keep every earlier backup")
         parser.add_argument("--verify", type=Path, metavar="BACKUP", help="only check an existing backup's files")
+        parser.add_argument(
+            "--max-age",
+            type=float,
+            metavar="HOURS",
+            help="only check that the newest complete backup is younger than HOURS (exit status 1 otherwise): "
+            "for monitoring",
+        )
 
-    def handle(self, *args, dest=None, no_rotate=False, verify=None, **options):
+    def handle(self, *args, dest=None, no_rotate=False, verify=None, max_age=None, **options):
         try:
             if verify is not None:
                 return self._verify(verify)
+            if max_age is not None:
+                return self._check_age(dest, max_age)
             folder = take(dest)
             deleted = [] if no_rotate else rotate(dest)
         except BackupError as exc:
@@ -35,3 +45,15 @@ class Command(BaseCommand):
         if problems:
             raise CommandError(f"{folder}: {'; '.join(problems)}", returncode=1)
         self.stdout.write(f"{folder}: intact")
+
+    def _check_age(self, dest: Path | None, hours: float):
+        found = backups(dest)
+        if not found:
+            raise CommandError("no complete backup yet", returncode=1)
+        newest = max(found)
+        age = (timezone.now() - newest).total_seconds() / 3600
+        if age > hours:
+            raise CommandError(
+                f"the newest backup, {found[newest].name}, is {age:.1f} h old (limit {hours:g} h)", returncode=1
+            )
+        self.stdout.write(f"newest backup {found[newest].name}: {age:.1f} h old")

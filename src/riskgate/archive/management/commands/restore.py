@@ -21,7 +21,7 @@ class Command(BaseCommand):
             restored = restore(backup)
         except BackupError as exc:
             raise CommandError(str(exc), returncode=2) from None
-        files = ", ".join(f"{count} {name}" for name, count in restored.files.items())
+        files = ", ".join(f"{count} in {name}" for name, count in restored.files.items())
         self.stdout.write(
             f"restored {restored.folder}: {restored.tables} tables, {restored.rows} rows (as the manifest counts), "
             f"files: {files}. Run `manage.py migrate` if this version is newer, then `manage.py verify_audit`."
