@@ -322,6 +322,11 @@ DECLARATION_HISTORY_GRACE_SECONDS = env_int("DECLARATION_HISTORY_GRACE_SECONDS",
 # Backups (archive.backups): the database and the stores, each in a folder of BACKUP_DIR, taken nightly by the
 # scheduler and by `manage.py backup`; the rotation keeps the newest of each of the latest days, ISO weeks and months.
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+# Each backup's manifest carries an HMAC-SHA256 under this key: a changed manifest (and so any changed file) is found.
+# Derived from SECRET_KEY when unset; set it on its own so that a SECRET_KEY rotation leaves old backups verifiable.
+BACKUP_SIGNING_KEY = (
+    env_str("BACKUP_SIGNING_KEY") or hmac.new(SECRET_KEY.encode(), b"riskgate-backup", "sha256").hexdigest()
+)
 BACKUP_KEEP_DAILY = env_int("BACKUP_KEEP_DAILY", 7)
 BACKUP_KEEP_WEEKLY = env_int("BACKUP_KEEP_WEEKLY", 4)
 BACKUP_KEEP_MONTHLY = env_int("BACKUP_KEEP_MONTHLY", 12)

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -177,6 +178,9 @@ def test_a_backup_taken_while_the_platform_writes_restores_into_an_empty_databas
         "database.sqlite3" if connection.vendor == "sqlite" else "database.dump",
     )
     assert backed_up.site.manage("backup", "--verify", str(folder)).stdout.strip().endswith("intact")
+    # Every confidential record is in it: readable by the platform's account only.
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(path.stat().st_mode) for path in folder.iterdir()} == {0o600}
 
     target = Site(tmp_path / "target", new_database("target"))
     restored = target.manage("restore", str(folder))
@@ -240,6 +244,14 @@ def test_a_damaged_backup_is_named_and_refused(tmp_path, backed_up):
     # Refused before anything is touched (the hashes are checked first): the suite's own database is not empty.
     with pytest.raises(BackupError, match=r"^the backup is damaged: files.tar: changed .* \(and 1 more\)$"):
         restore(folder)
+
+    # Changed on purpose, the archive's hash written into the manifest to match: the manifest's HMAC finds it.
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["files"]["files.tar"]["sha256"] = hashlib.sha256(archive.read_bytes()).hexdigest()
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    assert verify(folder)[0].startswith("manifest.json: its HMAC does not match")
+    (folder / "manifest.hmac").unlink()
+    assert verify(folder)[0] == "manifest.hmac: missing"
 
     database = backed_up.manifest["database"]
     (folder / database).unlink()

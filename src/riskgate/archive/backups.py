@@ -9,7 +9,11 @@ A backup is one folder `riskgate-YYYYMMDDTHHMMSSZ/` in BACKUP_DIR:
   that point at them, so every file the snapshot names is in the archive (a file added meanwhile is an extra);
 - `manifest.json`: the format, the time, the engine, the applied migrations, the row count of every table as the
   snapshot holds it (counted in the snapshot itself, not in the live database), and the SHA-256 and size of every
-  file of the backup and of every archived file.
+  file of the backup and of every archived file; `manifest.hmac`: its HMAC-SHA256 under BACKUP_SIGNING_KEY, so a
+  backup changed on purpose (its file and the manifest's hash together) is found too.
+
+A backup holds every confidential record: its folder is readable by the platform's own account only (0700, files
+0600).
 
 The folder is written under a hidden name and renamed when complete, so a backup that was stopped half-way is never
 taken for one (rotation sweeps such leftovers after a day). `restore` checks every hash first, refuses a database
@@ -19,6 +23,7 @@ a backup: they are kept apart from it (docs/operations.md)."""
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -40,6 +45,7 @@ FORMAT = 1
 NAME = re.compile(r"^riskgate-(\d{8}T\d{6}Z)$")
 PARTIAL_PREFIX = ".partial-"
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.hmac"
 CHUNK = 1 << 20
 
 
@@ -196,7 +202,7 @@ def take(destination: Path | None = None, *, now: dt.datetime | None = None) -> 
         raise BackupError(f"{final} already exists: one backup a second at the most")
     partial = destination / f"{PARTIAL_PREFIX}{name}"
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir()
+    partial.mkdir(mode=0o700)
     try:
         if engine == "sqlite":
             database, tables, migrations = _take_sqlite(partial)
@@ -218,7 +224,11 @@ def take(destination: Path | None = None, *, now: dt.datetime | None = None) -> 
             "files": files,
             "stores": stores,
         }
-        (partial / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+        text = (json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+        (partial / MANIFEST).write_bytes(text)
+        (partial / SIGNATURE).write_text(_signature(text) + "\n")
+        for path in partial.iterdir():
+            path.chmod(0o600)
         os.replace(partial, final)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -274,6 +284,10 @@ def _last_line(text: str) -> str:
 # -- checking and restoring -------------------------------------------------------------------------------------
 
 
+def _signature(manifest: bytes) -> str:
+    return hmac.new(settings.BACKUP_SIGNING_KEY.encode(), manifest, "sha256").hexdigest()
+
+
 def read_manifest(folder: Path) -> dict:
     path = Path(folder) / MANIFEST
     try:
@@ -294,13 +308,18 @@ def verify(folder: Path) -> list[str]:
     folder = Path(folder)
     manifest = read_manifest(folder)
     problems = []
+    signature = folder / SIGNATURE
+    if not signature.is_file():
+        problems.append(f"{SIGNATURE}: missing")
+    elif not hmac.compare_digest(signature.read_text().strip(), _signature((folder / MANIFEST).read_bytes())):
+        problems.append(f"{MANIFEST}: its HMAC does not match (changed, or signed under another BACKUP_SIGNING_KEY)")
     for name, described in sorted(manifest["files"].items()):
         path = folder / name
         if not path.is_file():
             problems.append(f"{name}: missing")
         elif _sha256(path) != described["sha256"]:
             problems.append(f"{name}: changed (SHA-256 differs from the manifest)")
-    listed = set(manifest["files"]) | {MANIFEST}
+    listed = set(manifest["files"]) | {MANIFEST, SIGNATURE}
     problems += [f"{path.name}: not in the manifest" for path in sorted(folder.iterdir()) if path.name not in listed]
     for store in STORES:
         archive = folder / f"{store.name}.tar"
