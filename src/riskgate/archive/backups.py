@@ -1,4 +1,5 @@
-"""Backups of the whole platform, taken while it runs, and their restore into an empty database (R-ARC-1, issue 29).
+"""Backups of the whole platform, taken while it runs, and their restore into an empty database (issue 29.6;
+docs/decisions/0022).
 
 A backup is one folder `riskgate-YYYYMMDDTHHMMSSZ/` in BACKUP_DIR:
 
