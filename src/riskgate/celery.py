@@ -85,6 +85,11 @@ app.conf.update(
             "task": "riskgate.credit.tasks.recompute_grades",
             "schedule": crontab(minute=50, hour=1),
         },
+        # Supervised cases past their deadline and interview commitments past their due day (R-ENF-1).
+        "escalate-enforcement-cases": {
+            "task": "riskgate.enforcement.tasks.escalate_cases",
+            "schedule": crontab(minute=13),
+        },
         # Every night: a backup of the database and the stores, then the rotation (archive.backups).
         "take-backup": {"task": "riskgate.archive.tasks.take_backup", "schedule": crontab(minute=30, hour=2)},
         "clear-expired-sessions": {

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from riskgate.core.models import AuditEvent
+from riskgate.core.models import AuditEvent, Notification
 from riskgate.credit.models import CreditEvent
 from riskgate.credit.queries import grade_of
 from riskgate.enforcement import queries, services
@@ -340,3 +340,50 @@ def test_the_enterprise_page_shows_its_enforcement_record_to_its_readers(world):
     assert case.document_number in own.text
     port = world.client_for("port").get(f"/organisations/{enterprise.pk}/")
     assert port.status_code == 200 and case.document_number not in port.text  # no enforcement permission
+
+
+def test_late_supervised_cases_and_commitments_are_escalated_once(world):
+    case = services.open_supervision(
+        world.user("warning"),
+        {"supervised": world.org("xian-customs"), "title": "假冒配件案", "facts": "f",
+         "deadline": TODAY + dt.timedelta(days=2)},
+    )  # fmt: skip
+    closed = services.open_supervision(
+        world.user("warning"),
+        {"supervised": world.org("xian-customs"), "title": "已结案件", "facts": "f",
+         "deadline": TODAY + dt.timedelta(days=2)},
+    )  # fmt: skip
+    services.report_progress(world.user("xian"), closed, {"text": "已办结"})
+    services.close_supervision(world.user("warning"), closed, {"conclusion": "销号"})
+    interview = _interview(world)
+    services.record_minutes(
+        world.user("xian"), interview, {"held_at": timezone.now(), "attendees": "a", "minutes": "m"}
+    )
+    late = services.add_commitment(world.user("xian"), interview, {"action": "召回在售批次", "due": TODAY})
+    done = services.add_commitment(world.user("xian"), interview, {"action": "培训", "due": TODAY})
+    services.fulfil_commitment(world.user("xian"), interview, {"commitment": done.pk, "fulfilment": "已培训"})
+
+    # On the deadline day itself nothing is late yet.
+    assert services.watch_deadlines(timezone.now() + dt.timedelta(days=2)) == {
+        "cases_escalated": 0,
+        "commitments_overdue": 1,
+    }
+    later = timezone.now() + dt.timedelta(days=3)
+    assert services.watch_deadlines(later) == {"cases_escalated": 1, "commitments_overdue": 0}
+    assert services.watch_deadlines(later) == {"cases_escalated": 0, "commitments_overdue": 0}
+
+    case.refresh_from_db()
+    assert case.escalated_at is not None and Commitment.objects.get(pk=late.pk).overdue_at is not None
+    assert Commitment.objects.get(pk=done.pk).overdue_at is None
+    told = set(Notification.objects.filter(kind="supervised_case.overdue").values_list("organisation__code", flat=True))
+    office = world.org("xian-customs")  # the handling unit, the supervising office and the body above it
+    expected = {office.code, case.organisation.code} | (
+        {case.organisation.parent.code} if case.organisation.parent else set()
+    )
+    assert told == expected and len(expected) >= 2
+    assert set(Notification.objects.filter(kind="commitment.overdue").values_list("organisation__code", flat=True)) == {
+        interview.organisation.code,
+        interview.enterprise.code,
+    }
+    assert AuditEvent.objects.filter(action="supervised_case.overdue", object_id=str(case.pk)).count() == 1
+    assert AuditEvent.objects.filter(action="interview.commitment_overdue").count() == 1

@@ -183,6 +183,7 @@ VERBS = {
     "commitment_fulfilled": pgettext_lazy("audit", "确认整改完成"),
     "closed": pgettext_lazy("audit", "办结"),
     "exposed": pgettext_lazy("audit", "作为典型案例曝光"),
+    "commitment_overdue": pgettext_lazy("audit", "整改事项逾期"),
 }
 
 

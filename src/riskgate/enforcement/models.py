@@ -216,6 +216,7 @@ class Commitment(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
+    overdue_at = models.DateTimeField(_("逾期督促时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("约谈整改事项")
@@ -271,6 +272,7 @@ class SupervisedCase(Numbered, Scoped, Created):
     )
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
     conclusion = models.TextField(_("结案意见"), blank=True)
+    escalated_at = models.DateTimeField(_("逾期上报时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("挂牌督办案件")

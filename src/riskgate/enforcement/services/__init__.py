@@ -17,6 +17,7 @@ from .cases import (
     report_campaign,
     report_progress,
     schedule_interview,
+    watch_deadlines,
 )
 from .publicity import award_benchmark, record_publicity, withdraw_benchmark
 from .transfers import (
@@ -58,5 +59,6 @@ __all__ = [
     "schedule_interview",
     "send",
     "verify",
+    "watch_deadlines",
     "withdraw_benchmark",
 ]

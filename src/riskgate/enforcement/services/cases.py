@@ -276,6 +276,83 @@ def close_supervision(principal: Principal, case: SupervisedCase, data: dict) ->
     return case
 
 
+# -- deadlines ------------------------------------------------------------------------------------------------------
+
+
+def watch_deadlines(now: dt.datetime | None = None) -> dict:
+    """Scheduled (and `manage.py escalate_enforcement_cases`): a supervised case still open after its deadline is
+    recorded overdue once and escalated — the handling unit, the supervising jurisdiction and the body above it are
+    told; a commitment of an open interview not fulfilled by its due day is recorded overdue once — the
+    interviewing jurisdiction and the enterprise are told. Running it again changes nothing."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    counts = {"cases_escalated": 0, "commitments_overdue": 0}
+    late_cases = SupervisedCase.objects.filter(
+        status=SupervisionStatus.OPEN, deadline__lt=today, escalated_at__isnull=True
+    ).select_related("organisation__parent", "supervised")
+    for case in late_cases:
+        with transaction.atomic():
+            if not SupervisedCase.objects.filter(pk=case.pk, escalated_at__isnull=True).update(escalated_at=now):
+                continue
+            _audit(None, case, "supervised_case.overdue", {"deadline": case.deadline})
+            title = in_both(
+                lambda case=case: (
+                    _("挂牌督办 %(ref)s 逾期未办结（期限 %(date)s）") % {"ref": case.reference, "date": case.deadline}
+                )
+            )
+            link, key = f"/enforcement/supervision/{case.pk}/", f"supervised_case:{case.pk}:overdue"
+            for unit, about in ((case.supervised, None), (case.organisation, case), (case.organisation.parent, case)):
+                if unit is not None:
+                    notify_organisation(
+                        organisation=unit,
+                        permission=Permission.ENFORCEMENT_CASE_MANAGE,
+                        kind="supervised_case.overdue",
+                        title=title,
+                        link=link,
+                        object_key=key,
+                        about=about,
+                    )
+            counts["cases_escalated"] += 1
+    late_commitments = Commitment.objects.filter(
+        fulfilled_at__isnull=True, overdue_at__isnull=True, due__lt=today, interview__status=InterviewStatus.HELD
+    ).select_related("interview__organisation", "interview__enterprise")
+    for commitment in late_commitments:
+        with transaction.atomic():
+            if not Commitment.objects.filter(pk=commitment.pk, overdue_at__isnull=True).update(overdue_at=now):
+                continue
+            interview = commitment.interview
+            _audit(
+                None, interview, "interview.commitment_overdue", {"action": commitment.action, "due": commitment.due}
+            )
+            title = in_both(
+                lambda i=interview, c=commitment: (
+                    _("约谈 %(ref)s 的整改事项逾期未完成：%(action)s（期限 %(date)s）")
+                    % {"ref": i.reference, "action": c.action, "date": c.due}
+                )
+            )
+            link, key = f"/enforcement/interviews/{interview.pk}/", f"commitment:{commitment.pk}:overdue"
+            notify_organisation(
+                organisation=interview.organisation,
+                permission=Permission.ENFORCEMENT_CASE_MANAGE,
+                kind="commitment.overdue",
+                title=title,
+                link=link,
+                object_key=key,
+                about=interview,
+            )
+            if interview.enterprise is not None:
+                notify_organisation(
+                    organisation=interview.enterprise,
+                    permission=Permission.ENFORCEMENT_CASE_VIEW,
+                    kind="commitment.overdue",
+                    title=title,
+                    link=link,
+                    object_key=key,
+                )
+            counts["commitments_overdue"] += 1
+    return counts
+
+
 # -- campaigns ------------------------------------------------------------------------------------------------------
 
 
