@@ -387,3 +387,5 @@ def test_late_supervised_cases_and_commitments_are_escalated_once(world):
     }
     assert AuditEvent.objects.filter(action="supervised_case.overdue", object_id=str(case.pk)).count() == 1
     assert AuditEvent.objects.filter(action="interview.commitment_overdue").count() == 1
+    page = world.client_for("xian").get(f"/enforcement/supervision/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "escalated as overdue" in page.text
