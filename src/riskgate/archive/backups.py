@@ -166,9 +166,22 @@ def _described(path: Path) -> dict:
     return {"sha256": _sha256(path), "bytes": path.stat().st_size}
 
 
+class _Hashing:
+    """A file read for the tar, hashed as it is read: the manifest's SHA-256 is that of the very bytes archived."""
+
+    def __init__(self, stream):
+        self.stream, self.digest = stream, hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size)
+        self.digest.update(data)
+        return data
+
+
 def _archive(store: Store, target: Path) -> dict[str, dict]:
     """Write the store's regular files (symbolic links and other kinds are left out) into `target` as a tar; return
-    each archived file's SHA-256 and size by its path inside the store."""
+    each archived file's SHA-256 and size by its path inside the store. A file still being written is archived as
+    far as it was written when its entry was made (no row of the snapshot names it yet)."""
     listed: dict[str, dict] = {}
     with tarfile.open(target, "w", format=tarfile.PAX_FORMAT) as tar:
         if store.path.is_dir():
@@ -177,10 +190,13 @@ def _archive(store: Store, target: Path) -> dict[str, dict]:
                     continue
                 relative = path.relative_to(store.path).as_posix()
                 try:
-                    listed[relative] = _described(path)
-                    tar.add(path, arcname=relative, recursive=False)
-                except FileNotFoundError:  # removed while the backup ran (a superseded history part): not needed
-                    listed.pop(relative, None)
+                    with path.open("rb") as stream:
+                        info = tar.gettarinfo(fileobj=stream, arcname=relative)
+                        reader = _Hashing(stream)
+                        tar.addfile(info, reader)
+                except FileNotFoundError:  # removed before it was opened (a superseded history part): not needed
+                    continue
+                listed[relative] = {"sha256": reader.digest.hexdigest(), "bytes": info.size}
     return listed
 
 
