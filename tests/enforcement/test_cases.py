@@ -389,3 +389,25 @@ def test_late_supervised_cases_and_commitments_are_escalated_once(world):
     assert AuditEvent.objects.filter(action="interview.commitment_overdue").count() == 1
     page = world.client_for("xian").get(f"/enforcement/supervision/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     assert "escalated as overdue" in page.text
+
+
+def test_figures_too_large_for_a_column_are_form_errors(world):
+    campaign = services.open_campaign(
+        world.user("warning"),
+        {"name": "n", "commodities": ["food"], "starts_on": TODAY, "ends_on": TODAY, "target_cases": 1},
+    )
+    client = world.client_for("warning")
+    huge = "9" * 20
+    report = client.post(
+        f"/enforcement/campaigns/{campaign.pk}/report/", {"inspections": huge, "seized_yuan": huge, "note": ""}
+    )
+    assert report.status_code == 400
+    interview = _interview(world)
+    services.record_minutes(
+        world.user("xian"), interview, {"held_at": timezone.now(), "attendees": "a", "minutes": "m"}
+    )
+    fulfil = world.client_for("xian").post(
+        f"/enforcement/interviews/{interview.pk}/fulfil/", {"commitment": huge, "fulfilment": "x"}
+    )
+    assert fulfil.status_code == 400
+    assert not campaign.reports.exists()

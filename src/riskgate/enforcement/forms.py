@@ -1,9 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from riskgate.core.access import MAX_ID
 from riskgate.core.forms import DatePicker, LocalNameChoiceField
 
 from .models import InterviewSubject, KeyCommodity, KeyField, PenaltyKind, PublicityKind, TransferKind
+
+# Bounds that keep a mistyped figure a form error instead of a database overflow (PostgreSQL integer columns).
+MAX_COUNT = 100_000_000
+MAX_YUAN = 10**13
 
 WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -67,7 +72,7 @@ class CommitmentForm(forms.Form):
 
 
 class FulfilForm(forms.Form):
-    commitment = forms.IntegerField(widget=forms.HiddenInput)
+    commitment = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
     fulfilment = forms.CharField(label=_("完成情况"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
 
 
@@ -115,7 +120,7 @@ class PenaltyForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("吊销许可证件、取消备案或禁止进出口经营，即强制退出市场。"),
     )
-    fine_yuan = forms.IntegerField(label=_("罚没金额（元）"), min_value=0, required=False)
+    fine_yuan = forms.IntegerField(label=_("罚没金额（元）"), min_value=0, max_value=MAX_YUAN, required=False)
     serious = forms.BooleanField(label=_("严重违法"), required=False, help_text=_("严重违法的处罚使企业成为失信企业。"))
     campaign = forms.ModelChoiceField(label=_("所属专项行动"), queryset=None, required=False)
 
@@ -155,15 +160,17 @@ class CampaignForm(forms.Form):
     description = forms.CharField(
         label=_("工作要求"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000, required=False
     )
-    target_inspections = forms.IntegerField(label=_("目标：检查批次"), min_value=1, required=False)
-    target_cases = forms.IntegerField(label=_("目标：查办案件"), min_value=1, required=False)
-    target_transfers = forms.IntegerField(label=_("目标：移送案件"), min_value=1, required=False)
-    target_seized_yuan = forms.IntegerField(label=_("目标：查扣货值（元）"), min_value=1, required=False)
+    target_inspections = forms.IntegerField(label=_("目标：检查批次"), min_value=1, max_value=MAX_COUNT, required=False)
+    target_cases = forms.IntegerField(label=_("目标：查办案件"), min_value=1, max_value=MAX_COUNT, required=False)
+    target_transfers = forms.IntegerField(label=_("目标：移送案件"), min_value=1, max_value=MAX_COUNT, required=False)
+    target_seized_yuan = forms.IntegerField(
+        label=_("目标：查扣货值（元）"), min_value=1, max_value=MAX_YUAN, required=False
+    )
 
 
 class CampaignReportForm(forms.Form):
-    inspections = forms.IntegerField(label=_("检查批次"), min_value=0)
-    seized_yuan = forms.IntegerField(label=_("查扣货值（元）"), min_value=0)
+    inspections = forms.IntegerField(label=_("检查批次"), min_value=0, max_value=MAX_COUNT)
+    seized_yuan = forms.IntegerField(label=_("查扣货值（元）"), min_value=0, max_value=MAX_YUAN)
     note = forms.CharField(label=_("说明"), max_length=500, required=False)
 
 
@@ -196,5 +203,5 @@ class PublicityForm(forms.Form):
     held_on = forms.DateField(label=_("活动日期"), widget=DatePicker)
     place = forms.CharField(label=_("活动地点"), max_length=200)
     activities = forms.CharField(label=_("活动内容"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
-    participants = forms.IntegerField(label=_("参与人数"), min_value=0)
-    materials = forms.IntegerField(label=_("发放宣传材料（份）"), min_value=0, required=False)
+    participants = forms.IntegerField(label=_("参与人数"), min_value=0, max_value=MAX_COUNT)
+    materials = forms.IntegerField(label=_("发放宣传材料（份）"), min_value=0, max_value=MAX_COUNT, required=False)
