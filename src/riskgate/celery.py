@@ -92,6 +92,8 @@ app.conf.update(
         },
         # Every night: a backup of the database and the stores, then the rotation (archive.backups).
         "take-backup": {"task": "riskgate.archive.tasks.take_backup", "schedule": crontab(minute=30, hour=2)},
+        # Every morning: archive what closed and draft the disposal reviews of what is past retention (archive).
+        "run-retention": {"task": "riskgate.archive.tasks.run_retention", "schedule": crontab(minute=15, hour=3)},
         "clear-expired-sessions": {
             "task": "riskgate.accounts.tasks.clear_expired_sessions",
             "schedule": crontab(minute=5, hour="*/6"),

@@ -330,3 +330,9 @@ BACKUP_SIGNING_KEY = (
 BACKUP_KEEP_DAILY = env_int("BACKUP_KEEP_DAILY", 7)
 BACKUP_KEEP_WEEKLY = env_int("BACKUP_KEEP_WEEKLY", 4)
 BACKUP_KEEP_MONTHLY = env_int("BACKUP_KEEP_MONTHLY", 12)
+
+# The archive's retention periods (regulation Art.31): ordinary records three years after they closed; major cases
+# long-term (this many years); typical cases permanently. A review's records are disposed of only once a second
+# officer approves it.
+ARCHIVE_RETENTION_YEARS = env_int("ARCHIVE_RETENTION_YEARS", 3)
+ARCHIVE_LONG_TERM_YEARS = env_int("ARCHIVE_LONG_TERM_YEARS", 30)

@@ -144,6 +144,7 @@ def test_periodic_jobs_are_scheduled_and_run():
         "riskgate.monitoring.tasks.detect_signals",
         "riskgate.credit.tasks.recompute_grades",
         "riskgate.archive.tasks.take_backup",
+        "riskgate.archive.tasks.run_retention",
         "riskgate.enforcement.tasks.escalate_cases",
     }
     assert all(name in app.tasks for name in scheduled)

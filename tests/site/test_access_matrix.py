@@ -143,6 +143,10 @@ CASE_MANAGERS = {"system_admin", "warning_officer", "bureau_officer"}
 XIAN_CASE_READERS = CASE_VIEWERS  # the Xi'an bureau's interview and penalty of the Xi'an enterprise
 # The office's supervised case handled by Xi'an Customs, and the office's campaign Xi'an takes part in.
 SUPERVISION_READERS = CAMPAIGN_READERS = CASE_MANAGERS
+# The archive: kept by warning offices and bureaus (each its jurisdiction's), read by auditors; the matrix record
+# and review are the Xi'an bureau's.
+ARCHIVE_MANAGERS = {"system_admin", "warning_officer", "bureau_officer"}
+ARCHIVE_VIEWERS = ARCHIVE_MANAGERS | {"auditor"}
 # The matrix check: the office's draw, with all three inspectors (the bureau's and the port's among them) drawn.
 CHECK_RECORDERS = OFFICE_DRAW_READERS | {"bureau_officer", "port_officer"}
 
@@ -336,6 +340,17 @@ def ui_matrix(world) -> dict[str, Entry]:
             CASE_MANAGERS, "post", kwargs={"pk": world.penalty.pk, "action": "publish"}, data={"public_summary": ""}
         ),
         "enforcement:campaigns": Entry(CASE_VIEWERS),
+        "archive:records": Entry(ARCHIVE_VIEWERS),
+        "archive:record": Entry(ARCHIVE_VIEWERS, kwargs={"pk": world.archived.pk}),
+        "archive:record_act": Entry(
+            ARCHIVE_MANAGERS, "post", kwargs={"pk": world.archived.pk, "action": "hold"}, data={"reason": ""}
+        ),
+        "archive:package": Entry(ARCHIVE_MANAGERS, "post", kwargs={"pk": world.archived.pk}),
+        "archive:reviews": Entry(ARCHIVE_VIEWERS),
+        "archive:review": Entry(ARCHIVE_VIEWERS, kwargs={"pk": world.disposal_review.pk}),
+        "archive:review_act": Entry(
+            ARCHIVE_MANAGERS, "post", kwargs={"pk": world.disposal_review.pk, "action": "reject"}, data={"note": ""}
+        ),
         "enforcement:campaign_new": Entry(CASE_MANAGERS),
         "enforcement:campaign": Entry(CAMPAIGN_READERS, kwargs={"pk": world.campaign.pk}),
         "enforcement:campaign_act": Entry(
@@ -777,6 +792,7 @@ def matrix_world(world):
     enforcement.add_evidence(world.user("xian"), world.transfer, upload=Upload("e.pdf", b"%PDF-1.4 e"), description="m")
     enforcement.send(world.user("xian"), world.transfer)
     _matrix_cases(world)
+    _matrix_archive(world)
     world.override = credit.propose_override(
         world.user("warning"), world.org("ent-xian-trading"), "advanced", reason="m"
     )
@@ -815,6 +831,20 @@ def _matrix_cases(world):
         {"enterprise": xian_ent, "title": "m", "citation": "m", "awarded_on": today,
          "valid_until": today + dt.timedelta(days=9)},
     )  # fmt: skip
+
+
+def _matrix_archive(world):
+    """The Xi'an penalty case archived (ordinary, three years), and a draft disposal review listing it as due."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from riskgate.archive import services as archive
+    from riskgate.archive.models import ArchivedRecord
+
+    archive.run_retention()
+    world.archived = ArchivedRecord.objects.get(reference=world.penalty.reference)
+    (world.disposal_review,) = archive.draft_reviews(timezone.localdate() + dt.timedelta(days=4 * 366))
 
 
 def _matrix_monitoring(world):

@@ -45,7 +45,7 @@ LAZY_IMPORTS_ALLOWED = {"tasks", "demo", "apps"}
 LAZY_IMPORT_MODULES = {"riskgate", "riskgate.cli", "riskgate.gunicorn_conf"}
 
 # Django apps without tables (and so without reads to scope) need no queries.py.
-APPS_WITHOUT_DATA = {"site", "archive"}  # archive: backups only, until retention adds its tables
+APPS_WITHOUT_DATA = {"site"}
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Archive background jobs (thin: each calls the backups module)."""
+"""Archive background jobs (thin: each calls the backups module or the archive's services)."""
 
 from celery import shared_task
 
@@ -11,3 +11,12 @@ def take_backup() -> dict:
 
     folder = take()
     return {"backup": str(folder), "deleted": [str(path) for path in rotate()]}
+
+
+@shared_task(name="riskgate.archive.tasks.run_retention")
+def run_retention() -> dict:
+    """Daily: archive what closed, then list what is past its retention in each unit's draft disposal review.
+    Nothing is disposed of here; a second run the same day changes nothing."""
+    from .services import run_retention
+
+    return run_retention()

@@ -48,6 +48,7 @@ SUBJECTS = {
     "campaign": _("专项打假行动"),
     "benchmark": _("质量示范标杆"),
     "publicity_event": _("质量宣传活动"),
+    "archive": _("档案"),
 }
 
 VERBS = {
@@ -184,6 +185,16 @@ VERBS = {
     "closed": pgettext_lazy("audit", "办结"),
     "exposed": pgettext_lazy("audit", "作为典型案例曝光"),
     "commitment_overdue": pgettext_lazy("audit", "整改事项逾期"),
+    "archived": pgettext_lazy("audit", "归档"),
+    "reopened": pgettext_lazy("audit", "移出（原记录重新办理）"),
+    "classified": pgettext_lazy("audit", "定级"),
+    "hold_placed": pgettext_lazy("audit", "诉讼保全"),
+    "hold_released": pgettext_lazy("audit", "解除诉讼保全"),
+    "disposed": pgettext_lazy("audit", "销毁（留存销毁记录）"),
+    "review_drafted": pgettext_lazy("audit", "生成销毁清册"),
+    "review_submitted": pgettext_lazy("audit", "提交销毁清册"),
+    "review_approved": pgettext_lazy("audit", "批准销毁"),
+    "review_rejected": pgettext_lazy("audit", "不批准销毁"),
 }
 
 

@@ -80,6 +80,10 @@ class Permission(StrEnum):
     ENFORCEMENT_TRANSFER_RECEIVE = "enforcement:transfer:receive"
     ENFORCEMENT_CASE_VIEW = "enforcement:case:view"
     ENFORCEMENT_CASE_MANAGE = "enforcement:case:manage"
+    # Archive
+    ARCHIVE_RECORD_VIEW = "archive:record:view"
+    ARCHIVE_RECORD_MANAGE = "archive:record:manage"
+    ARCHIVE_DISPOSAL_APPROVE = "archive:disposal:approve"
 
     @property
     def label(self) -> str:
@@ -144,6 +148,9 @@ PERMISSION_LABELS = {
     Permission.ENFORCEMENT_TRANSFER_RECEIVE: _("接收移送给本单位的案件"),
     Permission.ENFORCEMENT_CASE_VIEW: _("查看约谈、挂牌督办、行政处罚案件和专项行动（企业：涉及本企业的）"),
     Permission.ENFORCEMENT_CASE_MANAGE: _("组织约谈、挂牌督办、行政处罚公示、专项打假、示范标杆和质量宣传活动"),
+    Permission.ARCHIVE_RECORD_VIEW: _("查看辖区内的档案和销毁记录"),
+    Permission.ARCHIVE_RECORD_MANAGE: _("档案定级、诉讼保全、导出档案包、提交销毁清册"),
+    Permission.ARCHIVE_DISPOSAL_APPROVE: _("审批档案销毁（不得审批本人提交的清册）"),
 }
 
 PERMISSION_CHOICES = [(p.value, format_lazy("{} — {}", p.value, PERMISSION_LABELS[p])) for p in Permission]

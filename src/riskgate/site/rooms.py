@@ -152,6 +152,12 @@ ROOMS: list[Room] = [
         ),
     ),
     Room(
+        "archive",
+        work=("riskgate.archive.queries.pending_work",),
+        urls="riskgate.archive.urls",
+        navigation=(Link("archive:records", _("档案管理"), 78, (P.ARCHIVE_RECORD_VIEW,)),),
+    ),
+    Room(
         "intake",
         work=("riskgate.intake.queries.pending_work",),
         urls="riskgate.intake.urls",
