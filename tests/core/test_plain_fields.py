@@ -42,6 +42,7 @@ def stock_div(form) -> str:
     return form.render("django/forms/div.html", renderer=DjangoTemplates())
 
 
+@pytest.mark.django_db  # the category field's choices come from the published warnings (cached after a first read)
 @pytest.mark.parametrize(
     "data",
     [

@@ -2037,3 +2037,54 @@ def test_a_campaign_a_supervised_case_and_a_benchmark(browser, live_server, live
     for page in (office, bureau):
         assert page.console_errors == []
     visitor.close()
+
+
+def test_archive_disposal_is_submitted_by_one_officer_and_approved_by_another(browser, live_server, live_world):
+    """Issue 29.5: an item rejected in 2022 is past its three years; the daily job listed it. The bureau officer
+    checks the dry run and submits; the approve button is not hers; the warning office approves; the tombstone
+    shows who approved, in Chinese and in English."""
+    import datetime as dt
+
+    import time_machine
+
+    from riskgate.archive import services as archive
+    from riskgate.intake import services as intake
+    from riskgate.intake.models import RiskInformation
+
+    with time_machine.travel(dt.datetime(2022, 3, 1, 10, tzinfo=dt.UTC), tick=False):
+        info = intake.create_information(
+            live_world.user("xian"),
+            data={"source_type": "consumer_complaint", "channel": "hotline", "title": "插线板外壳开裂",
+                  "hazard_types": ["physical"]},
+        )  # fmt: skip
+        intake.transition(live_world.user("xian"), info, to_status="rejected", reason="非进出口商品")
+    archive.run_retention()
+
+    officer = sign_in(browser, live_server, "xian", live_world.password)
+    officer.locator("header nav").get_by_role("link", name="档案管理").click()
+    assert officer.locator(f"tr[data-record='{info.reference}']").is_visible()
+    officer.get_by_role("link", name="销毁审批").click()
+    officer.locator("tr[data-review] a").first.click()
+    assert officer.locator(f"tr[data-item='{info.reference}'] td[data-outcome]").inner_text() == "将销毁"
+    with officer.expect_navigation():
+        officer.get_by_role("button", name="核对无误，提交审批").click()
+    assert officer.locator("[data-second-officer]").is_visible()
+    assert officer.get_by_role("button", name="批准销毁").count() == 0
+
+    approver = sign_in(browser, live_server, "warning", live_world.password)
+    assert approver.get_by_text("待审批的档案销毁清册").first.is_visible()  # the home page's pending work
+    approver.goto(f"{live_server.url}/archive/reviews/")
+    approver.locator("tr[data-review] a").first.click()
+    with approver.expect_navigation():
+        approver.get_by_role("button", name="批准销毁").click()
+    assert approver.locator("[data-disposed]").inner_text() == "1 / 1"
+    assert not RiskInformation.objects.filter(pk=info.pk).exists()
+    approver.locator(f"tr[data-item='{info.reference}'] a").click()
+    tombstone = approver.locator("[data-tombstone]")
+    assert "审批人" in tombstone.inner_text() and "SHA-256" in tombstone.inner_text()
+    approver.screenshot(path=str(ARTIFACTS / "archive-tombstone-zh.png"), full_page=True)
+    approver.get_by_role("button", name="English").click()
+    approver.wait_for_load_state()
+    assert approver.get_by_text("Tombstone", exact=True).is_visible() and "Decided by" in tombstone.inner_text()
+    assert approver.locator("[data-state]").inner_text() == "Disposed of"
+    assert approver.console_errors == [] and officer.console_errors == []

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from riskgate.core.models import AuditEvent
 from riskgate.core.permissions import Permission
@@ -254,8 +254,10 @@ def pending_work(user) -> list:
     groups = []
     if user.has_permission(Permission.ARCHIVE_RECORD_MANAGE):
         drafts = mine.filter(status=ReviewStatus.DRAFT)
-        groups.append(group("archive.draft", _lazy("待核对提交的档案销毁清册"), drafts, url, item, order=("pk",)))
+        groups.append(
+            group("archive.draft", gettext_lazy("待核对提交的档案销毁清册"), drafts, url, item, order=("pk",))
+        )
     if user.has_permission(Permission.ARCHIVE_DISPOSAL_APPROVE):
         waiting = mine.filter(status=ReviewStatus.SUBMITTED).exclude(submitted_by_id=user.pk)
-        groups.append(group("archive.approve", _lazy("待审批的档案销毁清册"), waiting, url, item, order=("pk",)))
+        groups.append(group("archive.approve", gettext_lazy("待审批的档案销毁清册"), waiting, url, item, order=("pk",)))
     return present(*groups)
