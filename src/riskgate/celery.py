@@ -92,6 +92,9 @@ app.conf.update(
         },
         # Every night: a backup of the database and the stores, then the rotation (archive.backups).
         "take-backup": {"task": "riskgate.archive.tasks.take_backup", "schedule": crontab(minute=30, hour=2)},
+        # The dashboards' tallies: the months changed since the last refresh, every 5 minutes; all of them nightly.
+        "refresh-tallies": {"task": "riskgate.insight.tasks.refresh_tallies", "schedule": crontab(minute="*/5")},
+        "rebuild-tallies": {"task": "riskgate.insight.tasks.rebuild_tallies", "schedule": crontab(minute=40, hour=1)},
         # Every morning: archive what closed and draft the disposal reviews of what is past retention (archive).
         "run-retention": {"task": "riskgate.archive.tasks.run_retention", "schedule": crontab(minute=15, hour=3)},
         "clear-expired-sessions": {

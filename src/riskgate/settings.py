@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "riskgate.targeting.apps.TargetingConfig",
     "riskgate.response",
     "riskgate.archive",
+    "riskgate.insight",
     "riskgate.site",
     "django.forms",  # the form renderer finds Django's own form templates beside the project's overrides
 ]

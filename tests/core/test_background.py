@@ -145,6 +145,8 @@ def test_periodic_jobs_are_scheduled_and_run():
         "riskgate.credit.tasks.recompute_grades",
         "riskgate.archive.tasks.take_backup",
         "riskgate.archive.tasks.run_retention",
+        "riskgate.insight.tasks.refresh_tallies",
+        "riskgate.insight.tasks.rebuild_tallies",
         "riskgate.enforcement.tasks.escalate_cases",
     }
     assert all(name in app.tasks for name in scheduled)

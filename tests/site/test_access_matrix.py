@@ -147,6 +147,15 @@ SUPERVISION_READERS = CAMPAIGN_READERS = CASE_MANAGERS
 # and review are the Xi'an bureau's.
 ARCHIVE_MANAGERS = {"system_admin", "warning_officer", "bureau_officer"}
 ARCHIVE_VIEWERS = ARCHIVE_MANAGERS | {"auditor"}
+# Dashboards: whoever reads risk information, warnings or measures, and enterprises (their obligations' chart).
+DASHBOARD_READERS = {
+    "system_admin",
+    "warning_officer",
+    "bureau_officer",
+    "port_officer",
+    "partner_officer",
+    "enterprise_user",
+}
 # The matrix check: the office's draw, with all three inspectors (the bureau's and the port's among them) drawn.
 CHECK_RECORDERS = OFFICE_DRAW_READERS | {"bureau_officer", "port_officer"}
 
@@ -340,6 +349,9 @@ def ui_matrix(world) -> dict[str, Entry]:
             CASE_MANAGERS, "post", kwargs={"pk": world.penalty.pk, "action": "publish"}, data={"public_summary": ""}
         ),
         "enforcement:campaigns": Entry(CASE_VIEWERS),
+        "insight:dashboard": Entry(DASHBOARD_READERS),
+        "insight:csv": Entry(DASHBOARD_READERS, kwargs={"key": "on_time"}),
+        "insight:drill": Entry(DASHBOARD_READERS, kwargs={"key": "on_time"}),
         "archive:records": Entry(ARCHIVE_VIEWERS),
         "archive:record": Entry(ARCHIVE_VIEWERS, kwargs={"pk": world.archived.pk}),
         "archive:record_act": Entry(

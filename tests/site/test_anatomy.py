@@ -31,6 +31,7 @@ LAYERS = [
     "targeting",
     "response",
     "archive",
+    "insight",
     "site",
 ]
 

@@ -67,6 +67,8 @@ class Room:
 
 
 P = Permission
+# Who has a dashboard: readers of risk information, warnings or measures, and enterprises (their obligations).
+INSIGHT_READERS = (P.INTAKE_INFORMATION_VIEW, P.WARNING_VIEW, P.RESPONSE_MEASURE_VIEW, P.RESPONSE_OBLIGATION_FULFIL)
 
 ROOMS: list[Room] = [
     Room(
@@ -279,6 +281,12 @@ ROOMS: list[Room] = [
                 "Demo recalls from Safety Gate motor-vehicle alerts: {}",
             ),
         ),
+    ),
+    Room(
+        "insight",
+        urls="riskgate.insight.urls",
+        navigation=(Link("insight:dashboard", _("统计分析"), 2, INSIGHT_READERS),),
+        demo=(DemoStep("riskgate.insight.demo.load_demo_tallies", "Dashboard tallies of risk information: {}"),),
     ),
 ]
 

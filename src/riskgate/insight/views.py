@@ -1,0 +1,118 @@
+"""The dashboard (the charts the reader may see, each with its table and CSV), a chart's CSV, and the records behind
+one of its figures — all for the same period and province, in the reader's scope."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from riskgate.core.access import login_required
+from riskgate.core.tabular import csv_lines
+
+from . import queries
+from .forms import PeriodForm
+
+LIMIT = 200
+
+
+def _period(request) -> tuple[PeriodForm, queries.Period]:
+    form = PeriodForm(request.GET or None, provinces=[(r.code[:2], r) for r in queries.provinces()])
+    period = queries.default_period()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        since, until = data.get("since") or period.since, data.get("until") or period.until
+        if since > until:
+            since = until
+        period = queries.Period(since, until, data.get("province") or "")
+    return form, period
+
+
+def _query(period: queries.Period) -> str:
+    values = {"since": period.since.strftime("%Y-%m"), "until": period.until.strftime("%Y-%m")}
+    if period.province:
+        values["province"] = period.province
+    return urlencode(values)
+
+
+@login_required
+def dashboard(request):
+    charts = queries.charts_for(request.user)
+    if not charts:
+        raise PermissionDenied
+    form, period = _period(request)
+    query = _query(period)
+    shown = []
+    for chart in charts:
+        table = chart.read(request.user, period)
+        drill = reverse("insight:drill", args=[chart.key])
+        links = [
+            [f"{drill}?{query}&{urlencode({'value': v})}" if v is not None else None for v in row]
+            for row in table.drill
+        ]
+        shown.append(
+            {
+                "chart": chart,
+                "table": table,
+                "script_id": f"data-{chart.key}",
+                "cells": [list(zip(r, ln, strict=True)) for r, ln in zip(table.rows, links, strict=True)],
+                "data": {"kind": chart.kind, "columns": table.columns, "rows": table.rows, "links": links,
+                         "keys": [row[-1] for row in table.drill], "colors": chart.colors},
+            }
+        )  # fmt: skip
+    return render(
+        request,
+        "insight/dashboard.html",
+        {
+            "form": form,
+            "period": period,
+            "query": query,
+            "shown": shown,
+            "fresh": queries.freshness(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _chart(request, key: str) -> queries.Chart:
+    chart = queries.chart_or_none(request.user, key)
+    if chart is None:
+        raise Http404
+    return chart
+
+
+@login_required
+def chart_csv(request, key: str):
+    chart = _chart(request, key)
+    _form, period = _period(request)
+    table = chart.read(request.user, period)
+    response = HttpResponse("".join(csv_lines(table.columns, table.rows)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{key}-{period.since:%Y%m}-{period.until:%Y%m}{period.province}.csv"'
+    )
+    return response
+
+
+@login_required
+def drill(request, key: str):
+    chart = _chart(request, key)
+    _form, period = _period(request)
+    value = request.GET.get("value", "")[:200]
+    try:
+        records = chart.records(request.user, period, value)
+    except ValueError as exc:  # a week or a month that is not a date
+        raise Http404 from exc
+    shown = list(records.order_by("-pk")[:LIMIT])
+    return render(
+        request,
+        "insight/drill.html",
+        {
+            "chart": chart,
+            "period": period,
+            "value": value,
+            "count": records.count(),
+            "records": [(r, queries.detail_url(chart, r)) for r in shown],
+            "limit": LIMIT,
+            "back": f"{reverse('insight:dashboard')}?{_query(period)}#chart-{key}",
+        },
+    )
