@@ -208,7 +208,7 @@ def insert_values(model, names: list[str], rows: list[list], *, ignore_conflicts
         return
     db = connections[DEFAULT_DB_ALIAS]
     quote = db.ops.quote_name
-    fields = [model._meta.get_field(n[:-3] if n.endswith("_id") else n) for n in names]
+    fields = [model._meta.get_field(n) for n in names]  # by name, or a foreign key by its attname
     head, per_row = _insert(model, fields, db)
     conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     steps = [prepare for _name, _stamp, prepare in _steps(fields, db, add=True)]
