@@ -2088,3 +2088,70 @@ def test_archive_disposal_is_submitted_by_one_officer_and_approved_by_another(br
     assert approver.get_by_text("Tombstone", exact=True).is_visible() and "Decided by" in tombstone.inner_text()
     assert approver.locator("[data-state]").inner_text() == "Disposed of"
     assert approver.console_errors == [] and officer.console_errors == []
+
+
+def svg_texts(page, chart: str) -> list[str]:
+    return page.locator(f"[data-insight-chart='{chart}'] svg text").evaluate_all("els => els.map(e => e.textContent)")
+
+
+DASHBOARD_ROLES = ["system_admin", "warning_officer", "bureau_officer", "port_officer", "partner_officer",
+                   "enterprise_user"]  # fmt: skip
+
+
+def test_every_roles_dashboard_in_chinese_and_on_a_phone_in_english(browser, live_server, live_world):
+    """Issue 29.1: each role's dashboard draws its charts (ECharts, served locally) with Chinese labels, keeps a
+    table and a CSV beside each, and a click on a bar opens the records behind it; in English on a phone too."""
+    import itertools
+
+    from riskgate.insight import services as insight
+    from riskgate.intake import services as intake
+    from tests.conftest import ROLE_USERS
+
+    for username, (title, source, hazards, countries) in itertools.product(
+        ("xian", "port", "partner"),
+        (
+            ("充电宝起火", "consumer_complaint", ["physical"], ["CN"]),
+            ("玩具邻苯超标", "foreign_recall", ["chemical"], ["DE", "VN"]),
+            ("婴儿床缝隙", "foreign_recall", ["physical", "other"], []),
+        ),
+    ):  # the port's and the partner's own items: their jurisdictions are their own units
+        intake.create_information(
+            live_world.user(username),
+            data={"source_type": source, "channel": "hotline", "title": title, "hazard_types": hazards,
+                  "origin_countries": countries},
+        )  # fmt: skip
+    insight.rebuild()
+    ARTIFACTS.mkdir(exist_ok=True)
+    for role in DASHBOARD_ROLES:
+        page = sign_in(browser, live_server, ROLE_USERS[role], live_world.password)
+        page.locator("header nav").get_by_role("link", name="统计分析").click()
+        page.wait_for_selector("[data-insight-chart] svg")
+        assert page.get_by_role("heading", name="统计分析", exact=True).is_visible()
+        if role == "enterprise_user":
+            assert page.locator("[data-chart-card]").count() == 1
+            labels = svg_texts(page, "on_time")
+            assert "风险责任者义务" in labels, labels
+        else:
+            labels = svg_texts(page, "source")
+            assert "境外通报召回" in labels and "消费者投诉" in labels, labels
+            page.wait_for_selector("[data-insight-chart='country'] svg path")
+        page.screenshot(path=str(ARTIFACTS / f"dashboard-{role}-zh.png"), full_page=True)
+        if role == "bureau_officer":  # a click on a bar opens the records it counts
+            row = page.locator("table[data-table='source'] tbody tr", has_text="境外通报召回")
+            figure = row.locator("td").nth(1).text_content().strip()
+            page.locator("[data-insight-chart='source'] svg path[fill]").last.click()  # the longest bar
+            page.wait_for_url("**/insight/source/records/**value=foreign_recall**")
+            assert page.locator("[data-count]").get_attribute("data-count") == figure == "4"
+            page.go_back()
+        page.get_by_role("button", name="English").click()
+        page.wait_for_load_state()
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.reload()
+        page.wait_for_selector("[data-insight-chart] svg")
+        assert page.get_by_role("heading", name="Dashboards", exact=True).is_visible()
+        if role != "enterprise_user":
+            labels = svg_texts(page, "source")
+            assert "Foreign notification or recall" in labels or any("recall" in t.lower() for t in labels), labels
+        page.screenshot(path=str(ARTIFACTS / f"dashboard-{role}-en-phone.png"), full_page=True)
+        assert page.console_errors == [], page.console_errors
+        page.close()

@@ -21,7 +21,6 @@ from riskgate.core.models import HSCode, Region, RegionLevel
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
 from riskgate.core.scoping import ScopeMode
-from riskgate.core.text import local
 from riskgate.core.vocabulary import HazardType, WarningLevel
 from riskgate.intake.models import RiskInformation, SharingScope, SourceType
 from riskgate.response.queries import measures as measure_queries
@@ -160,7 +159,8 @@ def _labels(dimension: str, values) -> dict[str, str]:
     elif dimension == Dimension.HAZARD:
         known = dict(HazardType.choices)
     elif dimension == Dimension.CHAPTER:
-        known = {h.code: f"{h.code} {local(h, 'description_zh') or h.description}"[:60]
+        english = _english()
+        known = {h.code: f"{h.code} {h.description if english else h.description_zh or h.description}"[:60]
                  for h in HSCode.objects.filter(code__in=[v for v in values if v])}  # fmt: skip
     elif dimension == Dimension.COUNTRY:
         known = {v: country_name(v, "en" if _english() else "zh-hans") or v for v in values if v}

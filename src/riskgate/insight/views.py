@@ -17,8 +17,12 @@ LIMIT = 200
 
 
 def _period(request) -> tuple[PeriodForm, queries.Period]:
-    form = PeriodForm(request.GET or None, provinces=[(r.code[:2], r) for r in queries.provinces()])
     period = queries.default_period()
+    form = PeriodForm(
+        request.GET or None,
+        provinces=[(r.code[:2], r) for r in queries.provinces()],
+        initial={"since": period.since, "until": period.until},
+    )
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         since, until = data.get("since") or period.since, data.get("until") or period.until
