@@ -95,6 +95,7 @@ app.conf.update(
         # The dashboards' tallies: the months changed since the last refresh, every 5 minutes; all of them nightly.
         "refresh-tallies": {"task": "riskgate.insight.tasks.refresh_tallies", "schedule": crontab(minute="*/5")},
         "rebuild-tallies": {"task": "riskgate.insight.tasks.rebuild_tallies", "schedule": crontab(minute=40, hour=1)},
+        "generate-reports": {"task": "riskgate.insight.tasks.generate_reports", "schedule": crontab(minute=0, hour=6)},
         # Every morning: archive what closed and draft the disposal reviews of what is past retention (archive).
         "run-retention": {"task": "riskgate.archive.tasks.run_retention", "schedule": crontab(minute=15, hour=3)},
         "clear-expired-sessions": {

@@ -147,6 +147,7 @@ def test_periodic_jobs_are_scheduled_and_run():
         "riskgate.archive.tasks.run_retention",
         "riskgate.insight.tasks.refresh_tallies",
         "riskgate.insight.tasks.rebuild_tallies",
+        "riskgate.insight.tasks.generate_reports",
         "riskgate.enforcement.tasks.escalate_cases",
     }
     assert all(name in app.tasks for name in scheduled)

@@ -147,6 +147,8 @@ SUPERVISION_READERS = CAMPAIGN_READERS = CASE_MANAGERS
 # and review are the Xi'an bureau's.
 ARCHIVE_MANAGERS = {"system_admin", "warning_officer", "bureau_officer"}
 ARCHIVE_VIEWERS = ARCHIVE_MANAGERS | {"auditor"}
+# National reports are generated and published by the warning office (and the national system administrator).
+REPORT_PUBLISHERS = {"system_admin", "warning_officer"}
 # Dashboards: whoever reads risk information, warnings or measures, and enterprises (their obligations' chart).
 DASHBOARD_READERS = {
     "system_admin",
@@ -352,6 +354,10 @@ def ui_matrix(world) -> dict[str, Entry]:
         "insight:dashboard": Entry(DASHBOARD_READERS),
         "insight:csv": Entry(DASHBOARD_READERS, kwargs={"key": "on_time"}),
         "insight:drill": Entry(DASHBOARD_READERS, kwargs={"key": "on_time"}),
+        "insight:reports": Entry(WARNING_OFFICERS),
+        "insight:report_publish": Entry(REPORT_PUBLISHERS, "post", kwargs={"pk": world.report_to_publish.pk}),
+        "insight:portal_reports": Entry(PUBLIC),
+        "insight:report_file": Entry(WARNING_OFFICERS, kwargs={"pk": world.report.pk, "fmt": "pdf"}),
         "archive:records": Entry(ARCHIVE_VIEWERS),
         "archive:record": Entry(ARCHIVE_VIEWERS, kwargs={"pk": world.archived.pk}),
         "archive:record_act": Entry(
@@ -857,6 +863,11 @@ def _matrix_archive(world):
     archive.run_retention()
     world.archived = ArchivedRecord.objects.get(reference=world.penalty.reference)
     (world.disposal_review,) = archive.draft_reviews(timezone.localdate() + dt.timedelta(days=4 * 366))
+    from riskgate.insight import services as insight
+
+    # Two reports of earlier weeks, unpublished: one to read, one to publish.
+    world.report = insight.generate("weekly", timezone.localdate() - dt.timedelta(days=14))
+    world.report_to_publish = insight.generate("weekly", timezone.localdate() - dt.timedelta(days=21))
 
 
 def _matrix_monitoring(world):

@@ -49,6 +49,7 @@ SUBJECTS = {
     "benchmark": _("质量示范标杆"),
     "publicity_event": _("质量宣传活动"),
     "archive": _("档案"),
+    "report": _("统计报告"),
 }
 
 VERBS = {
@@ -195,6 +196,7 @@ VERBS = {
     "review_submitted": pgettext_lazy("audit", "提交销毁清册"),
     "review_approved": pgettext_lazy("audit", "批准销毁"),
     "review_rejected": pgettext_lazy("audit", "不批准销毁"),
+    "generated": pgettext_lazy("audit", "生成"),
 }
 
 

@@ -3,6 +3,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import ReportKind
+
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 
 
@@ -35,3 +37,9 @@ class PeriodForm(forms.Form):
         if since and until and (until.year - since.year) * 12 + until.month - since.month >= 120:
             self.add_error("since", _("一次最多统计十年。"))
         return data
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("报告类别"), choices=[("", "—"), *ReportKind.choices])
+    day = forms.DateField(label=_("所在日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                          help_text=_("报告覆盖包含此日期的一周、一月、一季或一年。"))  # fmt: skip

@@ -52,3 +52,43 @@ class Refresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.watermark}"
+
+
+class ReportKind(models.TextChoices):
+    WEEKLY = "weekly", _("周报")
+    MONTHLY = "monthly", _("月报")
+    QUARTERLY = "quarterly", _("季报")
+    YEARLY = "yearly", _("年报")
+
+
+class Report(models.Model):
+    """A periodic report (Art.27; in the manner of Safety Gate's weekly report): the period's public warnings,
+    recalls and measures by level, category, hazard type and origin, its figures frozen when generated, as PDF and
+    XLSX; published on the portal once an officer publishes it."""
+
+    kind = models.CharField(_("报告类别"), max_length=10, choices=ReportKind.choices)
+    starts_on = models.DateField(_("起始日期"))
+    ends_on = models.DateField(_("截止日期"))
+    tables = models.JSONField(_("统计表"), default=dict)
+    pdf = models.FileField(_("PDF"), upload_to="reports/")
+    xlsx = models.FileField(_("XLSX"), upload_to="reports/")
+    generated_at = models.DateTimeField(_("生成时间"))
+    generated_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("生成人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
+    published_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("发布人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("统计报告")
+        verbose_name_plural = _("统计报告")
+        constraints = [models.UniqueConstraint(fields=["kind", "starts_on"], name="insight_report_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_on:%Y-%m-%d}–{self.ends_on:%Y-%m-%d}"
+
+    @property
+    def reference(self) -> str:
+        return str(self)

@@ -28,7 +28,7 @@ from riskgate.response.queries import obligations as obligation_queries
 from riskgate.warnings.models import WarningNotice
 
 from .counting import FIELDS, month_of, next_month, values_of
-from .models import DayTally, Dimension, MonthTally, Refresh
+from .models import DayTally, Dimension, MonthTally, Refresh, Report
 
 BLANK = _("未填写")
 TOP = 20  # bars shown for the long dimensions (the table and the CSV keep every value)
@@ -121,7 +121,7 @@ def counts(principal: Principal, period: Period, dimension: str) -> Counter:
     rows = MonthTally.objects.filter(dimension=dimension, month__gte=period.since, month__lte=period.until)
     units = _units(principal, period)
     if units is not None:
-        rows = rows.filter(organisation_id__in=units.values("pk"))
+        rows = rows.filter(organisation_id__in=list(units.values_list("pk", flat=True)))
     return Counter({r["value"]: r["n"] for r in rows.values("value").annotate(n=Sum("count")).order_by()})
 
 
@@ -143,7 +143,7 @@ def weekly(principal: Principal, period: Period) -> Counter:
         rows = DayTally.objects.filter(day__gte=period.since, day__lt=next_month(period.until))
         units = _units(principal, period)
         if units is not None:
-            rows = rows.filter(organisation_id__in=units.values("pk"))
+            rows = rows.filter(organisation_id__in=list(units.values_list("pk", flat=True)))
         for r in rows.values("day").annotate(n=Sum("count")).order_by():
             weeks[r["day"] - dt.timedelta(days=r["day"].weekday())] += r["n"]
         return weeks
@@ -362,3 +362,27 @@ def provinces() -> QuerySet:
 def freshness() -> dt.datetime | None:
     state = Refresh.objects.filter(name="information").first()
     return state.watermark if state else None
+
+
+# -- periodic reports -----------------------------------------------------------------------------------------
+
+
+def reports_for(principal: Principal) -> QuerySet:
+    """Officers who read warnings see every report, published or not; everyone else the published ones."""
+    found = Report.objects.order_by("-starts_on", "kind")
+    if principal is not None and principal.has_permission(Permission.WARNING_VIEW):
+        return found
+    return found.filter(published_at__isnull=False)
+
+
+def report_or_none(principal: Principal, pk: int) -> Report | None:
+    return reports_for(principal).filter(pk=pk).first() if pk < 2**62 else None
+
+
+def may_report(principal: Principal) -> bool:
+    organisation = getattr(principal, "organisation", None)
+    return (
+        principal.has_permission(Permission.WARNING_APPROVE)
+        and organisation is not None
+        and organisation.kind in ("national_authority", "warning_office")
+    )

@@ -17,3 +17,11 @@ def rebuild_tallies() -> int:
     from .services import rebuild
 
     return rebuild()
+
+
+@shared_task(name="riskgate.insight.tasks.generate_reports")
+def generate_reports() -> list[str]:
+    """Daily: the weekly, monthly, quarterly and yearly reports of the periods that ended, once each."""
+    from .services import generate_due
+
+    return generate_due()

@@ -1,17 +1,23 @@
 """The dashboard (the charts the reader may see, each with its table and CSV), a chart's CSV, and the records behind
 one of its figures — all for the same period and province, in the reader's scope."""
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
-from riskgate.core.access import login_required
+from riskgate.core.access import login_required, permission_required
+from riskgate.core.forms import add_service_errors
+from riskgate.core.permissions import Permission as P
 from riskgate.core.tabular import csv_lines
+from riskgate.core.text import local
 
-from . import queries
-from .forms import PeriodForm
+from . import queries, services
+from .forms import PeriodForm, ReportForm
 
 LIMIT = 200
 
@@ -20,7 +26,7 @@ def _period(request) -> tuple[PeriodForm, queries.Period]:
     period = queries.default_period()
     form = PeriodForm(
         request.GET or None,
-        provinces=[(r.code[:2], r) for r in queries.provinces()],
+        provinces=[(r.code[:2], local(r)) for r in queries.provinces()],
         initial={"since": period.since, "until": period.until},
     )
     if form.is_bound and form.is_valid():
@@ -120,3 +126,64 @@ def drill(request, key: str):
             "back": f"{reverse('insight:dashboard')}?{_query(period)}#chart-{key}",
         },
     )
+
+
+# -- periodic reports -----------------------------------------------------------------------------------------------
+
+
+@permission_required(P.WARNING_VIEW)
+@require_http_methods(["GET", "POST"])
+def report_list(request):
+    may = queries.may_report(request.user)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST":
+        if not may:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                report = services.generate(form.cleaned_data["kind"], form.cleaned_data["day"], request.user)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("已生成 %s。") % report)
+                return redirect("insight:reports")
+    return render(
+        request,
+        "insight/report_list.html",
+        {"reports": queries.reports_for(request.user)[:200], "form": form, "may_report": may},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@permission_required(P.WARNING_APPROVE)
+def report_publish(request, pk: int):
+    report = queries.report_or_none(request.user, pk)
+    if report is None:
+        raise Http404
+    try:
+        services.publish(request.user, report)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%s 已在门户发布。") % report)
+    return redirect("insight:reports")
+
+
+def portal_reports(request):
+    """统计报告 on the portal: every published report, newest first."""
+    return render(request, "insight/portal_reports.html", {"reports": queries.reports_for(None)[:200]})
+
+
+def report_file(request, pk: int, fmt: str):
+    """A report's PDF or XLSX: a published one for everyone, an unpublished one for officers who read warnings."""
+    report = queries.report_or_none(request.user if request.user.is_authenticated else None, pk)
+    if report is None or fmt not in ("pdf", "xlsx"):
+        raise Http404
+    stored = report.pdf if fmt == "pdf" else report.xlsx
+    try:
+        handle = stored.open("rb")
+    except (OSError, ValueError) as exc:
+        raise Http404 from exc
+    name = f"{report.kind}-{report.starts_on:%Y%m%d}.{fmt}"
+    return FileResponse(handle, as_attachment=True, filename=name)

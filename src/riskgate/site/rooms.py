@@ -285,7 +285,11 @@ ROOMS: list[Room] = [
     Room(
         "insight",
         urls="riskgate.insight.urls",
-        navigation=(Link("insight:dashboard", _("统计分析"), 2, INSIGHT_READERS),),
+        navigation=(
+            Link("insight:dashboard", _("统计分析"), 2, INSIGHT_READERS),
+            Link("insight:reports", _("统计报告"), 3, (P.WARNING_VIEW,)),
+        ),
+        public_navigation=(Link("insight:portal_reports", _("统计报告"), 31),),
         demo=(DemoStep("riskgate.insight.demo.load_demo_tallies", "Dashboard tallies of risk information: {}"),),
     ),
 ]
