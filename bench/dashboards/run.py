@@ -10,7 +10,8 @@ riskgate_bench_dashboards on PGHOST, trust auth; built once and reused, --fresh 
 and accounts, and N records received uniformly over the last five years by the Xi'an, Harbin, Jinan, Qingdao,
 Chongqing and Shenzhen bureaus and the units below them (seed 20261207), with a source, one or two hazard types, a
 product category, an HS code and one or two origin countries each. `demo` reads the demo database (SQLite:
-var/riskgate.sqlite3 after `make demo`; PostgreSQL: riskgate_bench_demo, loaded with the demo when empty).
+var/riskgate.sqlite3 after `make demo`; PostgreSQL: riskgate_bench_demo, loaded with the demo when empty). The
+run stamps 2,000 records as changed and moves the refresh watermark: not for a live database.
 
 Then, for each role's demo account: the dashboard page (GET /insight/, every chart, rendered) for the last twelve
 months and for all five years, the median of 3 warm runs; and the peer: the same figures by the straightforward

@@ -66,6 +66,8 @@ def test_bureau_officer_and_auditor_see_different_things(browser, live_server, l
     assert officer.get_by_role("heading", name="您好，西安海关 李强").is_visible()
     assert nav_labels(officer) == [
         "首页",
+        "统计分析",
+        "统计报告",
         "风险信息",
         "关联建议",
         "风险案件",
@@ -91,6 +93,7 @@ def test_bureau_officer_and_auditor_see_different_things(browser, live_server, l
         "示范标杆",
         "组织机构",
         "用户",
+        "档案管理",
     ]
     officer.locator("header nav").get_by_role("link", name="组织机构").click()
     officer.get_by_label("类型").select_option("enterprise")
@@ -105,7 +108,7 @@ def test_bureau_officer_and_auditor_see_different_things(browser, live_server, l
     assert officer.goto(f"{live_server.url}/organisations/{harbin.pk}/").status == 404
 
     auditor = sign_in(browser, live_server, "auditor", live_world.password)
-    assert nav_labels(auditor) == ["首页", "组织机构", "用户", "审计日志"]
+    assert nav_labels(auditor) == ["首页", "组织机构", "用户", "档案管理", "审计日志"]
     auditor.locator("header nav").get_by_role("link", name="审计日志").click()
     auditor.get_by_label("操作人").fill("xian")
     auditor.get_by_role("button", name="筛选").click()
@@ -126,6 +129,7 @@ def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to
     page = sign_in(browser, live_server, "enterprise", live_world.password, viewport={"width": 390, "height": 844})
     assert nav_labels(page) == [
         "首页",
+        "统计分析",
         "监测数据",
         "预警收件箱",
         "缺陷召回",
@@ -147,6 +151,7 @@ def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to
     assert page.get_by_role("heading", name="Organisations").is_visible()
     assert nav_labels(page) == [
         "Home",
+        "Dashboards",
         "Monitoring records",
         "Warning inbox",
         "Recalls",
