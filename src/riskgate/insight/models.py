@@ -87,8 +87,6 @@ class Report(models.Model):
         constraints = [models.UniqueConstraint(fields=["kind", "starts_on"], name="insight_report_once")]
 
     def __str__(self) -> str:
+        if self.starts_on is None or self.ends_on is None:
+            return str(self.get_kind_display())
         return f"{self.get_kind_display()} {self.starts_on:%Y-%m-%d}–{self.ends_on:%Y-%m-%d}"
-
-    @property
-    def reference(self) -> str:
-        return str(self)
