@@ -143,3 +143,6 @@ def test_readers_see_their_charts_only(world, items, client):
     assert _get(world.client_for("xian"), "/insight/weekly/records/", value="not-a-date").status_code == 404
     bad = world.client_for("xian").get("/insight/", {"since": "2026-05", "until": "2026-02"})
     assert bad.status_code == 400 and "截止月份不能早于起始月份" in bad.content.decode()
+    far = world.client_for("xian").get("/insight/", {"since": "9999-11", "until": "9999-12"})
+    assert far.status_code == 400 and "1900 至 2999" in far.content.decode()
+    assert world.client_for("xian").get("/insight/source.csv", {"until": "9999-12"}).status_code == 200

@@ -13,10 +13,15 @@ class MonthField(forms.DateField):
 
     input_formats = ["%Y-%m"]
     widget = MONTH
-    default_error_messages = {"invalid": _("请按“年-月”填写，如 2026-03。")}
+    default_error_messages = {
+        "invalid": _("请按“年-月”填写，如 2026-03。"),
+        "range": _("请填写 1900 至 2999 年之间的月份。"),
+    }
 
     def to_python(self, value):
         day = super().to_python(value)
+        if isinstance(day, dt.date) and not 1900 <= day.year <= 2999:  # 9999-12 would overflow the month after
+            raise forms.ValidationError(self.error_messages["range"], code="range")
         return day.replace(day=1) if isinstance(day, dt.date) else day
 
 
