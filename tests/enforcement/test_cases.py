@@ -411,3 +411,60 @@ def test_figures_too_large_for_a_column_are_form_errors(world):
     )
     assert fulfil.status_code == 400
     assert not campaign.reports.exists()
+
+
+def test_a_plan_task_is_led_by_one_unit_helped_by_others_queued_for_each_and_escalated_to_all(world):
+    """督办 of a work task of the plans (issue 29.2): a lead unit, cooperating units, a deadline, progress from
+    each, closure by the supervisor only, escalation to every unit once."""
+    office = world.user("warning")
+    data = {"kind": "task", "title": "建立口岸与市场联合督办机制", "basis": "《实施方案》第三条第（五）项",
+            "supervised": world.org("xian-customs"), "cooperating": [world.org("harbin-customs")],
+            "facts": "牵头建立信息共享和联合督办机制。", "deadline": TODAY + dt.timedelta(days=10)}  # fmt: skip
+    with pytest.raises(ValidationError, match="不必再列为协办"):
+        services.open_supervision(office, {**data, "cooperating": [world.org("xian-customs")]})
+    with pytest.raises(ValidationError, match="协办单位应是"):
+        services.open_supervision(office, {**data, "cooperating": [world.org("ent-xian-trading")]})
+    task = services.open_supervision(office, data)
+    assert task.kind == "task" and list(task.cooperating.all()) == [world.org("harbin-customs")]
+    opened = set(
+        Notification.objects.filter(kind="supervised_case.opened").values_list("organisation__code", flat=True)
+    )
+    assert opened == {"xian-customs", "harbin-customs"}
+    harbin = world.user("harbin")
+    assert list(queries.handled_by(harbin)) == [task], "the cooperating unit's queue"
+    assert queries.supervised_case_or_none(harbin, task.pk) == task
+    assert queries.handles(harbin, task) and not queries.handles(office, task)
+    report = services.report_progress(harbin, task, {"text": "已共享口岸查验数据"})
+    assert report.unit == world.org("harbin-customs")
+    with pytest.raises(PermissionDenied):
+        services.close_supervision(harbin, task, {"conclusion": "x"})
+    client = world.client_for("harbin")
+    queue = client.get("/enforcement/supervision/", {"mine": "1"}).text
+    assert task.reference in queue and "工作任务" in queue
+    assert task.reference not in client.get("/enforcement/supervision/", {"kind": "case"}).text
+    page = client.get(f"/enforcement/supervision/{task.pk}/").text
+    assert "工作任务督办" in page and "《实施方案》第三条第（五）项" in page and "哈尔滨海关" in page
+    assert "结案销号" not in page, "a cooperating unit does not close"
+    assert services.watch_deadlines(timezone.now() + dt.timedelta(days=11))["cases_escalated"] == 1
+    told = set(Notification.objects.filter(kind="supervised_case.overdue").values_list("organisation__code", flat=True))
+    assert {"xian-customs", "harbin-customs", task.organisation.code} <= told
+    assert queries.supervised_case_or_none(world.user("port"), task.pk) is None
+
+
+def test_the_supervision_form_as_a_browser_posts_it(world):
+    client = world.client_for("warning")
+    form = client.get("/enforcement/supervision/new/").text
+    assert 'name="cooperating"' in form and 'name="kind"' in form
+    posted = client.post(
+        "/enforcement/supervision/new/",
+        {"kind": "task", "title": "开展进口儿童用品专项整治", "basis": "", "supervised": world.org("xian-customs").pk,
+         "cooperating": [world.org("harbin-customs").pk], "partners": "", "enterprise": "",
+         "facts": "按方案开展专项整治并报告结果。", "deadline": (TODAY + dt.timedelta(days=30)).isoformat()},
+    )  # fmt: skip
+    assert posted.status_code == 302
+    task = queries.supervised_cases(world.user("warning")).get(title="开展进口儿童用品专项整治")
+    assert task.kind == "task" and task.cooperating.get() == world.org("harbin-customs")
+    refused = client.post("/enforcement/supervision/new/", {"kind": "task", "title": "", "supervised": "",
+                                                            "cooperating": [], "enterprise": "", "facts": "",
+                                                            "deadline": ""})  # fmt: skip
+    assert refused.status_code == 400

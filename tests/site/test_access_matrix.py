@@ -59,6 +59,7 @@ IMPORTERS = {"system_admin", "warning_officer"}
 ASSESSMENT_VIEWERS = {"system_admin", "warning_officer", "bureau_officer", "assessor", "expert"}
 ASSESSMENT_REQUESTERS = {"system_admin", "warning_officer", "bureau_officer"}
 REGISTRY_VIEWERS = {"system_admin", "warning_officer", "bureau_officer", "assessor"}
+TRAINERS = {"system_admin", "warning_officer"}  # Art.28: the national authority trains and appraises
 XIAN_ASSESSMENT_READERS = XIAN_ITEM_READERS
 WARNING_OFFICERS = {"system_admin", "warning_officer", "bureau_officer"}
 OFFICE_WARNING_READERS = {"system_admin", "warning_officer"}  # a bureau does not see the warning office's drafts
@@ -241,6 +242,10 @@ def ui_matrix(world) -> dict[str, Entry]:
         "assessment:list": Entry(ASSESSMENT_VIEWERS),
         "assessment:create": Entry(ASSESSMENT_REQUESTERS),
         "assessment:registry": Entry(REGISTRY_VIEWERS),
+        "assessment:training": Entry(REGISTRY_VIEWERS),
+        "assessment:course": Entry(REGISTRY_VIEWERS, kwargs={"pk": world.course.pk}),
+        "assessment:appraisals": Entry(REGISTRY_VIEWERS),
+        "assessment:appraisal_decide": Entry(TRAINERS, "post", kwargs={"pk": world.appraisal.pk}, data={"result": ""}),
         "assessment:detail": Entry(XIAN_ASSESSMENT_READERS, kwargs={"pk": world.assessment.pk}),
         "assessment:pdf": Entry(XIAN_ASSESSMENT_READERS, kwargs={"pk": world.assessment.pk}),
         "assessment:lab_report": Entry(
@@ -354,6 +359,7 @@ def ui_matrix(world) -> dict[str, Entry]:
         "insight:dashboard": Entry(DASHBOARD_READERS),
         "insight:csv": Entry(DASHBOARD_READERS, kwargs={"key": "on_time"}),
         "insight:drill": Entry(DASHBOARD_READERS, kwargs={"key": "on_time"}),
+        "insight:performance": Entry(WARNING_OFFICERS),  # authorities reading warnings and measures
         "insight:reports": Entry(WARNING_OFFICERS),
         "insight:report_publish": Entry(REPORT_PUBLISHERS, "post", kwargs={"pk": world.report_to_publish.pk}),
         "insight:portal_reports": Entry(PUBLIC),
@@ -939,6 +945,7 @@ def _matrix_assessment(world):
 
     from riskgate.accounts.models import Role, User
     from riskgate.assessment import services as assessment
+    from riskgate.assessment.models import Appraisal
     from riskgate.intake import services as intake
 
     xian = world.user("xian")
@@ -977,6 +984,12 @@ def _matrix_assessment(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     _matrix_targeting(world)
+    world.course = assessment.add_course(
+        world.user("warning"),
+        {"title": "矩阵测试：培训", "kind": "training", "held_on": timezone.localdate(), "hours": 4},
+    )
+    assessment.draft_appraisals(world.user("warning"), timezone.localdate().year)
+    world.appraisal = Appraisal.objects.filter(expert__isnull=False).first()
     world.finding = assessment.add_finding(
         world.other_assessor,
         world.assessment,

@@ -15,10 +15,13 @@ from riskgate.core.vocabulary import HazardType, Urgency, WarningLevel
 from . import queries
 from .models import (
     REPORT_FIELDS,
+    AppraisalResult,
     Assessment,
     AssigneeKind,
     BodyKind,
+    CourseKind,
     Expert,
+    ExpertiseField,
     FindingKind,
     LimitKind,
     Status,
@@ -95,7 +98,7 @@ class DeclarationForm(forms.Form):
 
 
 class SeatForm(forms.Form):
-    expert = forms.ModelChoiceField(label=_("专家"), queryset=Expert.objects.filter(active=True))
+    expert = forms.ModelChoiceField(label=_("专家"), queryset=queries.offered_experts())
     chair = forms.BooleanField(label=_("任组长"), required=False)
 
 
@@ -224,3 +227,36 @@ class ReassessForm(forms.Form):
 class FilterForm(forms.Form):
     status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), *Status.choices], required=False)
     overdue = forms.BooleanField(label=_("仅超期"), required=False)
+
+
+# -- training and appraisal (Art.28) --------------------------------------------------------------------------------
+
+
+class CourseForm(forms.Form):
+    title = forms.CharField(label=_("名称"), max_length=200)
+    kind = forms.ChoiceField(label=_("类别"), choices=CourseKind.choices)
+    fields = forms.MultipleChoiceField(
+        label=_("专业领域"), choices=ExpertiseField.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    held_on = forms.DateField(label=_("举办日期"), widget=DatePicker())
+    hours = forms.IntegerField(label=_("学时"), min_value=1, max_value=200)
+    pass_mark = forms.IntegerField(
+        label=_("合格分数"), min_value=1, max_value=100, required=False, help_text=_("考试填写，满分 100")
+    )
+
+
+class TrainingRecordForm(forms.Form):
+    expert = forms.ModelChoiceField(label=_("专家"), queryset=queries.experts().filter(active=True))
+    attended = forms.BooleanField(label=_("参加"), required=False, initial=True)
+    score = forms.IntegerField(label=_("成绩"), min_value=0, max_value=100, required=False)
+
+
+class AppraisalYearForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2999)
+
+
+class AppraisalDecisionForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("考核结果"), choices=[("", _("按规则评定"))] + list(AppraisalResult.choices), required=False
+    )
+    reason = forms.CharField(label=_("调整理由"), max_length=2000, required=False)

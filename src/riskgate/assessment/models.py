@@ -80,6 +80,12 @@ class RegisteredBody(models.Model):
         return self.accepted and (self.valid_until is None or self.valid_until >= timezone.localdate())
 
 
+class AppraisalResult(models.TextChoices):
+    EXCELLENT = "excellent", _("优秀")
+    PASS = "pass", _("合格")
+    FAIL = "fail", _("不合格")
+
+
 class Expert(models.Model):
     """A member of the expert pool (专家库)."""
 
@@ -99,6 +105,10 @@ class Expert(models.Model):
     title = models.CharField(_("职称"), max_length=100, blank=True)
     fields = models.JSONField(_("专业领域"), default=list, blank=True)
     active = models.BooleanField(_("在库"), default=True)
+    # The result of the latest decided yearly appraisal (Appraisal); a failed one keeps the expert off new panels.
+    appraisal = models.CharField(
+        _("最近一次年度考核"), max_length=10, choices=AppraisalResult.choices, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("专家")
@@ -581,3 +591,115 @@ class Step(models.Model):
     @property
     def label(self) -> str:
         return str(STEP_LABELS.get(self.action, self.action))
+
+
+# -- training and appraisal of assessors and experts (Art.28) -----------------------------------------------------
+
+
+class CourseKind(models.TextChoices):
+    TRAINING = "training", _("培训")
+    EXAMINATION = "examination", _("考试")
+
+
+class Course(models.Model):
+    """A training course or an examination the national authority holds for assessors and experts (Art.28)."""
+
+    title = models.CharField(_("名称"), max_length=200)
+    kind = models.CharField(_("类别"), max_length=12, choices=CourseKind.choices)
+    fields = models.JSONField(_("专业领域"), default=list, blank=True)
+    held_on = models.DateField(_("举办日期"))
+    hours = models.PositiveSmallIntegerField(_("学时"))
+    pass_mark = models.PositiveSmallIntegerField(_("合格分数"), null=True, blank=True)  # examinations only
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("举办单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("培训与考试")
+        verbose_name_plural = _("培训与考试")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.title}"
+
+    @property
+    def field_labels(self) -> list[str]:
+        return field_labels(self.fields)
+
+
+class TrainingRecord(models.Model):
+    """An expert's attendance of a course and, for an examination, the score."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="records")
+    expert = models.ForeignKey(Expert, verbose_name=_("专家"), on_delete=models.PROTECT, related_name="training")
+    attended = models.BooleanField(_("参加"), default=True)
+    score = models.PositiveSmallIntegerField(_("成绩"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("培训记录")
+        verbose_name_plural = _("培训记录")
+        ordering = ["expert__name", "id"]
+        constraints = [models.UniqueConstraint(fields=["course", "expert"], name="one_record_per_course_expert")]
+
+    def __str__(self) -> str:
+        return f"{self.expert} {self.course}"
+
+    @property
+    def passed(self) -> bool | None:
+        """An examination's result (None for a training course or an absence)."""
+        if self.course.pass_mark is None or not self.attended:
+            return None
+        return self.score is not None and self.score >= self.course.pass_mark
+
+
+class Appraisal(models.Model):
+    """The yearly appraisal of an expert or a registered body (Art.28): the inputs read from the registry's
+    figures and the training record, the score and result the documented rule proposes (assessment/appraisal.py),
+    and the result an officer decided (with a reason when it differs)."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    expert = models.ForeignKey(
+        Expert, verbose_name=_("专家"), null=True, blank=True, on_delete=models.PROTECT, related_name="appraisals"
+    )
+    body = models.ForeignKey(
+        RegisteredBody,
+        verbose_name=_("机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appraisals",
+    )
+    inputs = models.JSONField(_("考核依据"), default=dict)
+    score = models.PositiveSmallIntegerField(_("得分"))
+    proposed = models.CharField(_("按规则评定"), max_length=10, choices=AppraisalResult.choices)
+    result = models.CharField(_("考核结果"), max_length=10, choices=AppraisalResult.choices, blank=True)
+    reason = models.TextField(_("调整理由"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("确定时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("年度考核")
+        verbose_name_plural = _("年度考核")
+        ordering = ["-year", "body", "expert__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "expert"], name="one_appraisal_per_expert_year"),
+            models.UniqueConstraint(fields=["year", "body"], name="one_appraisal_per_body_year"),
+            models.CheckConstraint(
+                condition=models.Q(expert__isnull=True, body__isnull=False)
+                | models.Q(expert__isnull=False, body__isnull=True),
+                name="appraisal_of_an_expert_or_a_body",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.expert or self.body}"
+
+    @property
+    def subject(self):
+        return self.expert or self.body

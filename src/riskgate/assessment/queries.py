@@ -13,7 +13,18 @@ from riskgate.core.scoping import ScopeMode
 from riskgate.core.work import WorkGroup, WorkItem, group, present
 from riskgate.intake.models import ASSESSABLE_STATUSES, RiskInformation
 
-from .models import OPEN_STATUSES, Assessment, BodyKind, Expert, LabTask, Status, Vote
+from .models import (
+    OPEN_STATUSES,
+    Appraisal,
+    AppraisalResult,
+    Assessment,
+    BodyKind,
+    Course,
+    Expert,
+    LabTask,
+    Status,
+    Vote,
+)
 
 RECENT = 10
 
@@ -223,3 +234,30 @@ def lab_task(assessment: Assessment, pk: int) -> LabTask | None:
 def experts() -> QuerySet[Expert]:
     """The expert pool (a registry: open to those who conduct assessments)."""
     return Expert.objects.all()
+
+
+def offered_experts() -> QuerySet[Expert]:
+    """The experts who may be offered for a new panel: in the pool and not failed at their latest appraisal."""
+    return Expert.objects.filter(active=True).exclude(appraisal=AppraisalResult.FAIL)
+
+
+# -- training and appraisal (read by those who read the registries) -------------------------------------------------
+
+
+def courses() -> QuerySet[Course]:
+    return Course.objects.select_related("organisation").annotate(
+        attended=Count("records", filter=Q(records__attended=True))
+    )
+
+
+def course_records(course: Course) -> QuerySet:
+    return course.records.select_related("expert", "expert__organisation", "course")
+
+
+def appraisals(year: int | None = None) -> QuerySet[Appraisal]:
+    found = Appraisal.objects.select_related("expert", "expert__organisation", "body__organisation", "decided_by")
+    return found if year is None else found.filter(year=year)
+
+
+def appraisal_years() -> list[int]:
+    return list(Appraisal.objects.order_by("-year").values_list("year", flat=True).distinct())

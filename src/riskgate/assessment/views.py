@@ -2,13 +2,14 @@
 the report as PDF, laboratory report files, and the registries with performance figures."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from riskgate.core import audit, listing
 from riskgate.core.access import MAX_ID, permission_required, pk_or_404
@@ -18,7 +19,11 @@ from riskgate.core.listing import by
 from riskgate.core.permissions import Permission
 
 from . import queries, registry, services
+from .appraisal import REQUIRED_HOURS, described
 from .forms import (
+    AppraisalDecisionForm,
+    AppraisalYearForm,
+    CourseForm,
     DecisionForm,
     DeclarationForm,
     ExtensionDecisionForm,
@@ -32,6 +37,7 @@ from .forms import (
     RequestForm,
     ScenarioForm,
     SeatForm,
+    TrainingRecordForm,
     VoteForm,
 )
 from .models import OPEN_STATUSES, Assessment, DueDateChange, Status
@@ -344,3 +350,106 @@ def _file(request, assessment, field_file, name: str, *, what: str):
 @permission_required(Permission.ASSESSMENT_REGISTRY_VIEW)
 def registry_page(request):
     return render(request, "assessment/registry.html", registry.figures())
+
+
+# -- training and appraisal (Art.28) --------------------------------------------------------------------------------
+
+
+def _saved(request, form, write, message):
+    """Run a service write for a valid form; on a refusal put its messages on the form. True when saved."""
+    if not form.is_valid():
+        return False
+    try:
+        write(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    messages.success(request, message)
+    return True
+
+
+@permission_required(Permission.ASSESSMENT_REGISTRY_VIEW)
+@require_http_methods(["GET", "POST"])
+def training_list(request):
+    """培训与考试: the courses and examinations held, and (for the national authority) a new one."""
+    may = services.may_train(request.user)
+    form = CourseForm(request.POST or None)
+    if request.method == "POST":
+        if not may:
+            raise PermissionDenied
+        if _saved(request, form, lambda d: services.add_course(request.user, d), _("已登记。")):
+            return redirect("assessment:training")
+    return render(
+        request,
+        "assessment/training_list.html",
+        {"courses": queries.courses()[:200], "form": form, "may_train": may},
+        status=400 if form.errors else 200,
+    )
+
+
+@permission_required(Permission.ASSESSMENT_REGISTRY_VIEW)
+@require_http_methods(["GET", "POST"])
+def course_detail(request, pk: int):
+    course = pk_or_404(queries.courses(), pk)
+    may = services.may_train(request.user)
+    form = TrainingRecordForm(request.POST or None)
+    if request.method == "POST":
+        if not may:
+            raise PermissionDenied
+        if _saved(request, form, lambda d: services.record_training(request.user, course, d), _("已登记培训记录。")):
+            return redirect("assessment:course", pk=course.pk)
+    return render(
+        request,
+        "assessment/course_detail.html",
+        {"course": course, "records": queries.course_records(course), "form": form, "may_train": may},
+        status=400 if form.errors else 200,
+    )
+
+
+@permission_required(Permission.ASSESSMENT_REGISTRY_VIEW)
+@require_http_methods(["GET", "POST"])
+def appraisal_list(request):
+    """年度考核 of a year: each expert's and body's inputs, score, proposed and decided result."""
+    may = services.may_train(request.user)
+    last = timezone.localdate().year - 1
+    shown = AppraisalYearForm(request.GET or None, initial={"year": last})
+    year = shown.cleaned_data["year"] if shown.is_bound and shown.is_valid() else last
+    form = AppraisalYearForm(request.POST or None, initial={"year": year})
+    if request.method == "POST":
+        if not may:
+            raise PermissionDenied
+        if _saved(request, form, lambda d: services.draft_appraisals(request.user, d["year"]), _("已按规则评定。")):
+            return redirect(f"{reverse('assessment:appraisals')}?year={form.cleaned_data['year']}")
+    rows = list(queries.appraisals(year))
+    for row in rows:
+        row.described = described(row.inputs)
+    return render(
+        request,
+        "assessment/appraisal_list.html",
+        {
+            "year": year,
+            "years": queries.appraisal_years(),
+            "shown": shown,
+            "form": form,
+            "experts": [a for a in rows if a.expert_id],
+            "bodies": [a for a in rows if a.body_id],
+            "decision_form": AppraisalDecisionForm(),
+            "required_hours": REQUIRED_HOURS,
+            "may_train": may,
+        },
+        status=400 if form.errors or shown.errors else 200,
+    )
+
+
+@require_POST
+@permission_required(Permission.ASSESSMENT_REQUEST)
+def appraisal_decide(request, pk: int):
+    item = pk_or_404(queries.appraisals(), pk)
+    if not services.may_train(request.user):
+        raise PermissionDenied
+    form = AppraisalDecisionForm(request.POST)
+    if _saved(request, form, lambda d: services.decide_appraisal(request.user, item, d), _("已确定考核结果。")):
+        return redirect(f"{reverse('assessment:appraisals')}?year={item.year}#appraisal-{item.pk}")
+    for error in [*form.non_field_errors(), *(e for errors in form.errors.values() for e in errors)]:
+        messages.error(request, f"{item.subject}：{error}")
+    return redirect(f"{reverse('assessment:appraisals')}?year={item.year}#appraisal-{item.pk}")

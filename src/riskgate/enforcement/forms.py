@@ -2,9 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.core.access import MAX_ID
-from riskgate.core.forms import DatePicker, LocalNameChoiceField
+from riskgate.core.forms import DatePicker, LocalNameChoiceField, LocalNamesChoiceField
 
-from .models import InterviewSubject, KeyCommodity, KeyField, PenaltyKind, PublicityKind, TransferKind
+from .models import InterviewSubject, KeyCommodity, KeyField, PenaltyKind, PublicityKind, SupervisionKind, TransferKind
 
 # Bounds that keep a mistyped figure a form error instead of a database overflow (PostgreSQL integer columns).
 MAX_COUNT = 100_000_000
@@ -84,16 +84,26 @@ class ConclusionForm(forms.Form):
 
 
 class SupervisionForm(forms.Form):
-    supervised = LocalNameChoiceField(label=_("承办单位"), queryset=None)
+    kind = forms.ChoiceField(
+        label=_("督办类别"), choices=SupervisionKind.choices, initial=SupervisionKind.CASE, widget=forms.RadioSelect
+    )
+    title = forms.CharField(label=_("督办事项"), max_length=300)
+    basis = forms.CharField(
+        label=_("督办依据"), max_length=300, required=False, help_text=_("如实施方案的条款、上级交办文件")
+    )
+    supervised = LocalNameChoiceField(label=_("承办单位"), queryset=None, help_text=_("牵头办理并报告进展"))
+    cooperating = LocalNamesChoiceField(
+        label=_("协办单位"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
     partners = forms.CharField(label=_("联合督办部门"), max_length=300, required=False, help_text=_("如公安、市场监管"))
     enterprise = LocalNameChoiceField(label=_("涉案企业"), queryset=None, required=False)
-    title = forms.CharField(label=_("案件名称"), max_length=300)
-    facts = forms.CharField(label=_("案情与督办要求"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
+    facts = forms.CharField(label=_("情况与督办要求"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
     deadline = forms.DateField(label=_("办结期限"), widget=DatePicker)
 
     def __init__(self, *args, supervisable=None, enterprises=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["supervised"].queryset = supervisable
+        self.fields["cooperating"].queryset = supervisable
         self.fields["enterprise"].queryset = enterprises
 
 

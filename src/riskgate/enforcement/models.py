@@ -239,9 +239,16 @@ class SupervisionStatus(models.TextChoices):
     CLOSED = "closed", _("已结案销号")
 
 
+class SupervisionKind(models.TextChoices):
+    CASE = "case", _("重大案件")
+    TASK = "task", _("工作任务")  # a task of the plans: a lead unit, cooperating units, a deadline
+
+
 class SupervisedCase(Numbered, Scoped, Created):
-    """A major case the supervising authority lists for supervision (挂牌督办) by a unit under it, with a deadline:
-    the unit reports its progress, the supervisor closes it. Read by the supervisor's jurisdiction and the unit."""
+    """A major case, or a work task of the plans, the supervising authority lists for supervision (督办) by a unit
+    under it (the lead unit), with cooperating units and a deadline: the units report their progress, the
+    supervisor closes it (销号); past the deadline it is escalated. Read by the supervisor's jurisdiction, the lead
+    unit and the cooperating units."""
 
     REFERENCE_PREFIX = "SV"
     scope_organisation_field = "organisation"
@@ -249,9 +256,14 @@ class SupervisedCase(Numbered, Scoped, Created):
     organisation = models.ForeignKey(
         "accounts.Organisation", verbose_name=_("督办单位"), on_delete=models.PROTECT, related_name="+"
     )
+    kind = models.CharField(_("督办类别"), max_length=8, choices=SupervisionKind.choices, default=SupervisionKind.CASE)
     supervised = models.ForeignKey(
         "accounts.Organisation", verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="+"
     )
+    cooperating = models.ManyToManyField(
+        "accounts.Organisation", verbose_name=_("协办单位"), blank=True, related_name="supervision_cooperating"
+    )
+    basis = models.CharField(_("督办依据"), max_length=300, blank=True)
     partners = models.CharField(_("联合督办部门"), max_length=300, blank=True)
     enterprise = models.ForeignKey(
         "accounts.Organisation",
@@ -261,8 +273,8 @@ class SupervisedCase(Numbered, Scoped, Created):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    title = models.CharField(_("案件名称"), max_length=300)
-    facts = models.TextField(_("案情与督办要求"))
+    title = models.CharField(_("督办事项"), max_length=300)
+    facts = models.TextField(_("情况与督办要求"))
     deadline = models.DateField(_("办结期限"))
     status = models.CharField(
         _("状态"), max_length=8, choices=SupervisionStatus.choices, default=SupervisionStatus.OPEN
@@ -302,6 +314,9 @@ class _Report(models.Model):
 
 class ProgressReport(_Report):
     case = models.ForeignKey(SupervisedCase, on_delete=models.PROTECT, related_name="reports")
+    unit = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("报告单位"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
     text = models.TextField(_("办理进展"))
 
     class Meta(_Report.Meta):

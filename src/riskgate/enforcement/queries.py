@@ -125,7 +125,9 @@ def supervised_cases(principal: Principal) -> QuerySet:
     shown = Q(pk__in=SupervisedCase.objects.visible_to(principal).order_by().values("pk"))
     organisation = getattr(principal, "organisation", None)
     if organisation is not None:
-        shown |= Q(supervised__path__startswith=organisation.path)
+        shown |= Q(supervised__path__startswith=organisation.path) | Q(
+            pk__in=SupervisedCase.objects.filter(cooperating__path__startswith=organisation.path).values("pk")
+        )
     return SupervisedCase.objects.filter(shown).select_related("organisation", "supervised", "enterprise")
 
 
@@ -134,12 +136,26 @@ def supervised_case_or_none(principal: Principal, pk: int) -> SupervisedCase | N
 
 
 def handles(principal: Principal, case: SupervisedCase) -> bool:
-    """The principal's unit is (or is above) the unit handling the case, and not its supervisor's jurisdiction."""
+    """The principal's unit is (or is above) the lead or a cooperating unit, and not the supervisor's jurisdiction:
+    it reports progress but never closes the case."""
     organisation = getattr(principal, "organisation", None)
+    if organisation is None or case.organisation.path.startswith(organisation.path):
+        return False
     return (
-        organisation is not None
-        and case.supervised.path.startswith(organisation.path)
-        and not case.organisation.path.startswith(organisation.path)
+        case.supervised.path.startswith(organisation.path)
+        or case.cooperating.filter(path__startswith=organisation.path).exists()
+    )
+
+
+def handled_by(principal: Principal) -> QuerySet:
+    """The open cases and tasks the principal's unit (or one under it) leads or cooperates on: its queue."""
+    organisation = getattr(principal, "organisation", None)
+    if organisation is None:
+        return SupervisedCase.objects.none()
+    return supervised_cases(principal).filter(
+        Q(supervised__path__startswith=organisation.path)
+        | Q(pk__in=SupervisedCase.objects.filter(cooperating__path__startswith=organisation.path).values("pk")),
+        status=SupervisionStatus.OPEN,
     )
 
 
@@ -292,9 +308,7 @@ def case_work(user) -> list:
         fulfilled_at__isnull=True,
         due__lt=today,
     ).select_related("interview", "interview__enterprise")
-    handled = supervised_cases(user).filter(
-        status=SupervisionStatus.OPEN, supervised__path__startswith=user.organisation.path
-    )
+    handled = handled_by(user)
     unpublished = PenaltyCase.objects.visible_to(user).filter(published_at__isnull=True).select_related("enterprise")
     return present(
         group(
@@ -312,7 +326,7 @@ def case_work(user) -> list:
         ),
         group(
             "enforcement.supervised",
-            _("挂牌督办案件"),
+            _("督办案件与任务"),
             handled,
             reverse("enforcement:supervision"),
             lambda s: WorkItem(

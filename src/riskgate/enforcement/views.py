@@ -39,7 +39,7 @@ from .forms import (
     TransferForm,
     WithdrawForm,
 )
-from .models import InterviewStatus, SupervisionStatus
+from .models import InterviewStatus, SupervisionKind, SupervisionStatus
 
 EITHER = (P.ENFORCEMENT_TRANSFER_MANAGE, P.ENFORCEMENT_TRANSFER_RECEIVE)
 
@@ -299,12 +299,21 @@ def interview_act(request, pk: int, action: str):
 
 @permission_required(P.ENFORCEMENT_CASE_VIEW)
 def supervision_list(request):
+    """督办: every case and task the reader sees, or (`?mine=1`) its unit's queue; by kind (`?kind=task`)."""
+    mine = request.GET.get("mine") == "1"
+    kind = request.GET.get("kind", "")
+    cases = queries.handled_by(request.user) if mine else queries.supervised_cases(request.user)
+    if kind in SupervisionKind.values:
+        cases = cases.filter(kind=kind)
     return render(
         request,
         "enforcement/supervision_list.html",
         {
-            "cases": queries.supervised_cases(request.user).order_by("status", "deadline")[:200],
+            "cases": cases.prefetch_related("cooperating").order_by("status", "deadline")[:200],
             "can_manage": _manages(request),
+            "mine": mine,
+            "kind": kind if kind in SupervisionKind.values else "",
+            "kinds": SupervisionKind.choices,
         },
     )
 
@@ -321,8 +330,11 @@ def supervision_new(request):
         request,
         form,
         services.open_supervision,
-        title=_("挂牌督办"),
-        hint=_("重大案件挂牌督办：指定下属承办单位和办结期限，承办单位报告办理进展，督办单位审核后销号。"),
+        title=_("督办"),
+        hint=_(
+            "重大案件挂牌督办，或实施方案中的工作任务督办：指定下属承办（牵头）单位、协办单位和办结期限，"
+            "各单位报告办理进展，督办单位审核后销号；逾期未办结的自动上报。"
+        ),
         done=_("已挂牌督办 %s。"),
         shown="enforcement:supervised",
     )
@@ -335,7 +347,8 @@ def _supervised_page(request, case, forms=None, status=200):
         "enforcement/supervised_detail.html",
         {
             "case": case,
-            "reports": case.reports.select_related("by"),
+            "reports": case.reports.select_related("by", "unit"),
+            "cooperating": case.cooperating.all(),
             "can_report": _manages(request) and case.status == SupervisionStatus.OPEN,
             "can_close": _manages(request)
             and case.status == SupervisionStatus.OPEN

@@ -260,7 +260,7 @@ def _obligations(principal: Principal, period: Period) -> QuerySet:
     return rows
 
 
-def _late_measures() -> Q:
+def late_measures() -> Q:
     return Q(overdue_at__isnull=False) | (
         ~Q(status="lifted") & Q(implemented_at__isnull=True, deadline__lte=timezone.now())
     )
@@ -274,7 +274,7 @@ def _on_time_table(principal: Principal, period: Period) -> Table:
     table = Table([str(_("类别")), str(_("按时")), str(_("逾期"))])
     if principal.has_permission(Permission.RESPONSE_MEASURE_VIEW):
         rows = _measures(principal, period)
-        late = rows.filter(_late_measures()).count()
+        late = rows.filter(late_measures()).count()
         table.add([str(_("快速反应措施")), rows.count() - late, late], [None, "measure:on_time", "measure:late"])
     obligations = _obligations(principal, period)
     late = obligations.filter(_late_obligations()).count()
@@ -287,7 +287,7 @@ def _on_time_table(principal: Principal, period: Period) -> Table:
 def _on_time_records(principal: Principal, period: Period, value: str) -> QuerySet:
     kind, _sep, state = value.partition(":")
     if kind == "measure":
-        rows, late = _measures(principal, period), _late_measures()
+        rows, late = _measures(principal, period), late_measures()
     else:
         rows, late = _obligations(principal, period), _late_obligations()
     return rows.filter(late) if state == "late" else rows.exclude(pk__in=rows.filter(late).values("pk"))
@@ -345,10 +345,20 @@ def charts_for(principal: Principal) -> list[Chart]:
     ]  # fmt: skip
 
 
+# The page of each kind of record a figure may count, for the charts whose records are of several kinds.
+DETAIL = {
+    "riskinformation": "intake:detail",
+    "assessment": "assessment:detail",
+    "warningnotice": "warnings:manage",
+    "measureorder": "response:detail",
+    "obligation": "response:obligation",
+    "supervisedcase": "enforcement:supervised",
+}
+
+
 def detail_url(chart: Chart, obj) -> str:
-    """The page of a record behind a figure (measures and obligations have their own pages)."""
-    name = chart.detail or ("response:detail" if obj._meta.model_name == "measureorder" else "response:obligation")
-    return reverse(name, args=[obj.pk])
+    """The page of a record behind a figure."""
+    return reverse(chart.detail or DETAIL[obj._meta.model_name], args=[obj.pk])
 
 
 def chart_or_none(principal: Principal, key: str) -> Chart | None:

@@ -6,6 +6,7 @@ app_name = "insight"
 
 urlpatterns = [
     path("insight/", views.dashboard, name="dashboard"),
+    path("insight/performance/", views.performance_page, name="performance"),
     path("insight/reports/", views.report_list, name="reports"),
     path("insight/reports/<int:pk>/publish/", views.report_publish, name="report_publish"),
     path("reports/", views.portal_reports, name="portal_reports"),

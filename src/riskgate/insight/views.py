@@ -16,7 +16,7 @@ from riskgate.core.permissions import Permission as P
 from riskgate.core.tabular import csv_lines
 from riskgate.core.text import local
 
-from . import queries, services
+from . import performance, queries, services
 from .forms import PeriodForm, ReportForm
 
 LIMIT = 200
@@ -79,13 +79,17 @@ def dashboard(request):
             "query": query,
             "shown": shown,
             "fresh": queries.freshness(),
+            "league": performance.may_read(request.user),
         },
         status=400 if form.errors else 200,
     )
 
 
 def _chart(request, key: str) -> queries.Chart:
-    chart = queries.chart_or_none(request.user, key)
+    if key == performance.LEAGUE.key:
+        chart = performance.LEAGUE if performance.may_read(request.user) else None
+    else:
+        chart = queries.chart_or_none(request.user, key)
     if chart is None:
         raise Http404
     return chart
@@ -123,8 +127,36 @@ def drill(request, key: str):
             "count": records.count(),
             "records": [(r, queries.detail_url(chart, r)) for r in shown],
             "limit": LIMIT,
-            "back": f"{reverse('insight:dashboard')}?{_query(period)}#chart-{key}",
+            "back": (
+                f"{reverse('insight:performance')}?{_query(period)}"
+                if key == performance.LEAGUE.key
+                else f"{reverse('insight:dashboard')}?{_query(period)}#chart-{key}"
+            ),
         },
+    )
+
+
+@login_required
+def performance_page(request):
+    """绩效排行: the league table of the units in the reader's jurisdiction; each figure opens its records."""
+    if not performance.may_read(request.user):
+        raise PermissionDenied
+    form, period = _period(request)
+    query = _query(period)
+    table = performance.league(request.user, period)
+    drill = reverse("insight:drill", args=[performance.LEAGUE.key])
+    cells = [
+        [
+            (value, f"{drill}?{query}&{urlencode({'value': v})}" if v is not None else None)
+            for value, v in zip(r, d, strict=True)
+        ]
+        for r, d in zip(table.rows, table.drill, strict=True)
+    ]
+    return render(
+        request,
+        "insight/performance.html",
+        {"form": form, "period": period, "query": query, "table": table, "cells": cells, "chart": performance.LEAGUE},
+        status=400 if form.errors else 200,
     )
 
 

@@ -11,6 +11,7 @@ from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
 
 from ..models import (
+    AppraisalResult,
     Assessment,
     ConflictDeclaration,
     Expert,
@@ -88,6 +89,8 @@ def _seat(principal: Principal, assessment: Assessment, expert: Expert, chair: b
         raise field_error("status", _("专家组审议期间不能调整成员。"))
     if not expert.active:
         raise field_error("expert", _("该专家已不在专家库中。"))
+    if expert.appraisal == AppraisalResult.FAIL:
+        raise field_error("expert", _("%s 最近一次年度考核不合格，不能入组。") % expert.name)
     declaration = ConflictDeclaration.objects.filter(assessment=assessment, expert=expert).first()
     if declaration is None:
         raise field_error("expert", _("%s 尚未就本次研判作利益冲突声明，不能入组。") % expert.name)

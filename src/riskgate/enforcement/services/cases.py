@@ -33,6 +33,7 @@ from ..models import (
     PenaltyKind,
     ProgressReport,
     SupervisedCase,
+    SupervisionKind,
     SupervisionStatus,
 )
 
@@ -211,38 +212,58 @@ def close_interview(principal: Principal, interview: Interview, data: dict) -> I
 
 @transaction.atomic
 def open_supervision(principal: Principal, data: dict) -> SupervisedCase:
+    """List a major case or a plan's work task for supervision: a lead unit and cooperating units under the
+    supervisor, a deadline; each unit is told."""
     require(principal, Permission.ENFORCEMENT_CASE_MANAGE)
     user = require_person(principal)
+    kind = data.get("kind") or SupervisionKind.CASE
+    if kind not in SupervisionKind.values:
+        raise field_error("kind", _("请选择督办类别。"))
+    units = queries.supervisable(principal)
     supervised = data.get("supervised")
-    if (
-        not isinstance(supervised, Organisation)
-        or not queries.supervisable(principal).filter(pk=supervised.pk).exists()
-    ):
+    if not isinstance(supervised, Organisation) or not units.filter(pk=supervised.pk).exists():
         raise field_error("supervised", _("承办单位应是本单位下属的海关。"))
+    cooperating = list(data.get("cooperating") or [])
+    if any(not isinstance(u, Organisation) for u in cooperating) or units.filter(
+        pk__in=[u.pk for u in cooperating]
+    ).count() != len({u.pk for u in cooperating}):
+        raise field_error("cooperating", _("协办单位应是本单位下属的海关。"))
+    if supervised.pk in {u.pk for u in cooperating}:
+        raise field_error("cooperating", _("承办单位不必再列为协办单位。"))
     deadline = data.get("deadline")
     if not isinstance(deadline, dt.date) or deadline <= timezone.localdate():
         raise field_error("deadline", _("办结期限应晚于今天。"))
     case = SupervisedCase.objects.create(
         organisation=principal.organisation,
+        kind=kind,
         supervised=supervised,
+        basis=(data.get("basis") or "").strip()[:300],
         partners=(data.get("partners") or "").strip()[:300],
         enterprise=_enterprise(principal, data.get("enterprise"), required=False),
-        title=_text(data, "title", _("请填写案件名称。"), 300),
-        facts=_text(data, "facts", _("请写明案情与督办要求。"), 20000),
+        title=_text(data, "title", _("请填写督办事项。"), 300),
+        facts=_text(data, "facts", _("请写明情况与督办要求。"), 20000),
         deadline=deadline,
         created_by=user,
     )
-    _audit(principal, case, "supervised_case.created", {"supervised": supervised.pk, "deadline": deadline})
-    notify_organisation(
-        organisation=supervised,
-        permission=Permission.ENFORCEMENT_CASE_MANAGE,
-        kind="supervised_case.opened",
-        title=in_both(
-            lambda: _("%(ref)s：挂牌督办，%(date)s 前办结") % {"ref": case.reference, "date": deadline.isoformat()}
-        ),
-        link=f"/enforcement/supervision/{case.pk}/",
-        object_key=f"supervised_case:{case.pk}",
-    )
+    case.cooperating.set(cooperating)
+    _audit(
+        principal,
+        case,
+        "supervised_case.created",
+        {"kind": kind, "supervised": supervised.pk, "cooperating": sorted(u.pk for u in cooperating),
+         "deadline": deadline},
+    )  # fmt: skip
+    for unit, title in [(supervised, lambda: _("%(ref)s：督办，%(date)s 前办结")), *[
+        (u, lambda: _("%(ref)s：协办督办事项，%(date)s 前办结")) for u in cooperating
+    ]]:  # fmt: skip
+        notify_organisation(
+            organisation=unit,
+            permission=Permission.ENFORCEMENT_CASE_MANAGE,
+            kind="supervised_case.opened",
+            title=in_both(lambda title=title: title() % {"ref": case.reference, "date": deadline.isoformat()}),
+            link=f"/enforcement/supervision/{case.pk}/",
+            object_key=f"supervised_case:{case.pk}",
+        )
     return case
 
 
@@ -256,7 +277,12 @@ def report_progress(principal: Principal, case: SupervisedCase, data: dict) -> P
         raise PermissionDenied
     if locked.status != SupervisionStatus.OPEN:
         raise field_error("text", _("该案件已结案销号。"))
-    report = ProgressReport.objects.create(case=locked, by=user, text=_text(data, "text", _("请写明办理进展。"), 10000))
+    report = ProgressReport.objects.create(
+        case=locked,
+        by=user,
+        unit=getattr(principal, "organisation", None),
+        text=_text(data, "text", _("请写明办理进展。"), 10000),
+    )
     _audit(principal, locked, "supervised_case.progress", {"report": report.pk})
     return report
 
@@ -301,7 +327,8 @@ def watch_deadlines(now: dt.datetime | None = None) -> dict:
                 )
             )
             link, key = f"/enforcement/supervision/{case.pk}/", f"supervised_case:{case.pk}:overdue"
-            for unit, about in ((case.supervised, None), (case.organisation, case), (case.organisation.parent, case)):
+            told = [(case.supervised, None), *((u, None) for u in case.cooperating.all())]
+            for unit, about in (*told, (case.organisation, case), (case.organisation.parent, case)):
                 if unit is not None:
                     notify_organisation(
                         organisation=unit,
