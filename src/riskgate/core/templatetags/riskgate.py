@@ -151,9 +151,11 @@ def pager(context) -> str:
     count = page.paginator.count
     total = npgettext("pager", "共 %(n)s 条", "共 %(n)s 条", count) % {"n": count}
     jump, go = escape(_("转到第")), escape(_("转到"))
-    parts = [f'<nav class="pager" aria-label="{escape(_("分页"))}">\n<span class="total">{escape(total)}</span>\n']
+    # Translated outside the f-strings: xgettext does not look inside them.
+    pages, before, after = escape(_("分页")), escape(_("上一页")), escape(_("下一页"))
+    parts = [f'<nav class="pager" aria-label="{pages}">\n<span class="total">{escape(total)}</span>\n']
     if page.has_previous():
-        parts.append(f'<a href="{href}{page.previous_page_number()}" rel="prev">{escape(_("上一页"))}</a>\n')
+        parts.append(f'<a href="{href}{page.previous_page_number()}" rel="prev">{before}</a>\n')
     shown = sorted({1, last, *range(max(1, page.number - 2), min(last, page.number + 2) + 1)})
     previous = 0
     for n in shown:
@@ -166,7 +168,7 @@ def pager(context) -> str:
             parts.append(f'<a href="{href}{n}">{n}</a>\n')
         previous = n
     if page.has_next():
-        parts.append(f'<a href="{href}{page.next_page_number()}" rel="next">{escape(_("下一页"))}</a>\n')
+        parts.append(f'<a href="{href}{page.next_page_number()}" rel="next">{after}</a>\n')
     hidden = "".join(
         f'<input type="hidden" name="{escape(key)}" value="{escape(value)}">'
         for key, values in QueryDict(query or "").lists()

@@ -154,7 +154,8 @@ def _nonconformity(
     hs = item.get("hs_code") or ""
     hs_code = HSCode.objects.filter(code__in=[hs[:6], hs[:4]]).order_by("-level").first()
     description = item.get("description") or ""
-    failed = [f"{r.test_item}: {r.result}{r.unit} ({_('限量')} {r.limit})" for r in results if not r.conforms]
+    limit = _("限量")  # outside the f-string, where xgettext finds it
+    failed = [f"{r.test_item}: {r.result}{r.unit} ({limit} {r.limit})" for r in results if not r.conforms]
     direction = item.get("direction")
     info = RiskInformation(
         source_type=SourceType.INSPECTION_NONCONFORMITY,
