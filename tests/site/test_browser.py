@@ -2001,8 +2001,8 @@ def test_a_campaign_a_supervised_case_and_a_benchmark(browser, live_server, live
     campaign_url = office.url
     office.goto(f"{live_server.url}/enforcement/supervision/new/")
     office.get_by_label("承办单位").select_option(label="西安海关")
-    office.get_by_label("案件名称").fill("假冒儿童安全座椅案")
-    office.get_by_label("案情与督办要求").fill("查清货源")
+    office.get_by_label("督办事项").fill("假冒儿童安全座椅案")
+    office.get_by_label("情况与督办要求").fill("查清货源")
     office.get_by_label("办结期限").fill((timezone.localdate() + dt.timedelta(days=30)).isoformat())
     with office.expect_navigation():
         office.get_by_role("button", name="保存").click()
@@ -2160,3 +2160,133 @@ def test_every_roles_dashboard_in_chinese_and_on_a_phone_in_english(browser, liv
         page.screenshot(path=str(ARTIFACTS / f"dashboard-{role}-en-phone.png"), full_page=True)
         assert page.console_errors == [], page.console_errors
         page.close()
+
+
+@pytest.mark.parametrize("viewport", [None, {"width": 390, "height": 844}], ids=["desktop", "phone"])
+def test_a_plan_task_is_supervised_with_a_cooperating_unit_and_the_league_table_drills_into_it(
+    browser, live_server, live_world, viewport
+):
+    """Issue 29.2: the warning office lists a work task of the plan with Xi'an leading and Harbin cooperating;
+    Harbin finds it in its queue and reports; the office reads the report under Harbin's name, then opens the
+    league table and a figure's records — in Chinese, and in English on the same page."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from riskgate.intake import services as intake
+
+    item = intake.create_information(
+        live_world.user("xian"),
+        data={"source_type": "consumer_complaint", "channel": "hotline", "title": "电暖器过热", "hazard_types": []},
+    )
+    office = sign_in(browser, live_server, "warning", live_world.password, viewport)
+    office.goto(f"{live_server.url}/enforcement/supervision/new/")
+    office.get_by_label("工作任务").check()
+    office.get_by_label("督办事项").fill("建立口岸与市场联合督办机制")
+    office.get_by_label("督办依据").fill("《实施方案》第三条第（五）项")
+    office.get_by_label("承办单位").select_option(label="西安海关")
+    office.get_by_label("哈尔滨海关").check()
+    office.get_by_label("情况与督办要求").fill("牵头建立信息共享和联合督办机制。")
+    office.get_by_label("办结期限").fill((timezone.localdate() + dt.timedelta(days=30)).isoformat())
+    with office.expect_navigation():
+        office.get_by_role("button", name="保存").click()
+    task_url = office.url
+    assert "工作任务督办" in office.locator("h1").inner_text()
+
+    harbin = sign_in(browser, live_server, "harbin", live_world.password, viewport)
+    harbin.goto(f"{live_server.url}/enforcement/supervision/")
+    with harbin.expect_navigation():
+        harbin.locator("[data-queue]").click()
+    with harbin.expect_navigation():
+        harbin.locator("tbody tr").filter(has_text="建立口岸与市场联合督办机制").get_by_role("link").first.click()
+    harbin.get_by_role("textbox", name="办理进展").fill("已共享口岸查验数据")
+    with harbin.expect_navigation():
+        harbin.get_by_role("button", name="报告进展").click()
+    assert harbin.get_by_role("button", name="结案销号").count() == 0
+
+    office.goto(task_url)
+    assert "哈尔滨海关" in office.get_by_text("已共享口岸查验数据").locator("xpath=..").inner_text()
+    office.goto(f"{live_server.url}/insight/")
+    with office.expect_navigation():
+        office.get_by_role("link", name="绩效排行").click()
+    table = office.locator("[data-table='performance']")
+    assert "综合得分" in table.locator("thead").text_content()  # on a phone the rows are cards, the head hidden
+    with office.expect_navigation():
+        table.locator("tbody tr").filter(has_text="西安海关").get_by_role("link").first.click()
+    assert office.locator(f"[data-record='{item.reference}']").is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    office.screenshot(path=str(ARTIFACTS / f"league-drill-{'phone' if viewport else 'desktop'}.png"), full_page=True)
+    office.goto(f"{live_server.url}/insight/performance/")
+    with office.expect_navigation():
+        office.get_by_role("button", name="English").click()
+    assert office.locator("h1").inner_text() == "League table"
+    assert "Score" in office.locator("[data-table='performance'] thead").text_content()
+    for page in (office, harbin):
+        assert page.console_errors == []
+        page.close()
+
+
+def test_an_expert_who_fails_the_examination_is_appraised_and_not_offered_for_a_panel(browser, live_server, live_world):
+    """Issue 29.4: the warning office records an examination and 黄蕾's failing score, scores the year by the rule,
+    confirms 黄蕾's result (fail) and overrides 刘洋's with a reason; the assessor's panel form no longer offers 黄蕾;
+    the appraisal page reads in English too."""
+    from django.utils import timezone
+
+    from riskgate.assessment import services as assessment
+    from tests.assessment.factories import request, verified_item
+
+    case = request(live_world, verified_item(live_world))
+    assessment.start(live_world.user("assessor"), case)
+    office = sign_in(browser, live_server, "warning", live_world.password)
+    office.goto(f"{live_server.url}/assessments/registry/")
+    with office.expect_navigation():
+        office.get_by_role("link", name="培训与考试").first.click()
+    office.get_by_label("名称").fill("风险评估方法考试")
+    office.get_by_label("类别").select_option(label="考试")
+    office.get_by_label("玩具与儿童用品").check()
+    office.get_by_label("举办日期").fill(timezone.localdate().isoformat())
+    office.get_by_label("学时").fill("2")
+    office.get_by_label("合格分数").fill("60")
+    with office.expect_navigation():
+        office.get_by_role("button", name="登记").click()
+    with office.expect_navigation():
+        office.get_by_role("link", name="风险评估方法考试").click()
+    office.get_by_label("专家").select_option(label="黄蕾")
+    office.get_by_label("成绩").fill("41")
+    with office.expect_navigation():
+        office.get_by_role("button", name="登记").click()
+    assert "不合格" in office.locator("tr[data-expert='黄蕾']").inner_text()
+
+    office.goto(f"{live_server.url}/assessments/appraisals/")
+    office.locator("form[method='post'] input[name='year']").fill(str(timezone.localdate().year))
+    with office.expect_navigation():
+        office.get_by_role("button", name="按规则评定").click()
+    huang = office.locator("tr[data-appraisal='黄蕾']")
+    assert "考试不合格 是" in huang.inner_text() and "不合格" in huang.inner_text()
+    with office.expect_navigation():
+        huang.get_by_role("button", name="确定").click()
+    assert office.locator("tr[data-appraisal='黄蕾'] strong.urgent").inner_text() == "不合格"
+    liu = office.locator("tr[data-appraisal='刘洋']")
+    liu.locator("select[name='result']").select_option("pass")
+    with office.expect_navigation():
+        liu.get_by_role("button", name="确定").click()
+    assert "理由" in office.locator(".messages, [role='alert']").first.inner_text(), "another result needs a reason"
+    liu = office.locator("tr[data-appraisal='刘洋']")
+    liu.locator("select[name='result']").select_option("pass")
+    liu.locator("input[name='reason']").fill("全年承担应急研判，复核为合格")
+    with office.expect_navigation():
+        liu.get_by_role("button", name="确定").click()
+    assert "全年承担应急研判" in office.locator("tr[data-appraisal='刘洋']").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    office.screenshot(path=str(ARTIFACTS / "appraisal-zh.png"), full_page=True)
+    with office.expect_navigation():
+        office.get_by_role("button", name="English").click()
+    assert "Yearly appraisal" in office.locator("h1").inner_text()
+    assert "Fail" in office.locator("tr[data-appraisal='黄蕾']").inner_text()
+
+    assessor = sign_in(browser, live_server, "assessor", live_world.password)
+    assessor.goto(f"{live_server.url}/assessments/{case.pk}/")
+    assessor.get_by_text("利益冲突声明与专家组").click()  # the panel's forms are folded
+    offered = assessor.locator("form[action$='/seat/'] select[name='expert'] option").all_inner_texts()
+    assert any("刘洋" in o for o in offered) and not any("黄蕾" in o for o in offered)
+    assert office.console_errors == [] and assessor.console_errors == []
