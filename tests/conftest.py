@@ -82,6 +82,9 @@ def live_world(transactional_db):
 
     for (status, urgency), hours in DEFAULT_TIME_LIMITS.items():
         TimeLimit.objects.get_or_create(status=status, urgency=urgency, defaults={"hours": hours})
+    from riskgate.insight.models import IndexInput, ensure_index_inputs
+
+    ensure_index_inputs(IndexInput)
     load_world()
     return World()
 

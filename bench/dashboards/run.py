@@ -214,7 +214,7 @@ def main() -> int:
     from django.utils import timezone
 
     from riskgate.accounts.models import User
-    from riskgate.insight import queries, services
+    from riskgate.insight import queries, services, tables
     from riskgate.insight.counting import month_of
     from riskgate.intake.models import RiskInformation
 
@@ -251,8 +251,8 @@ def main() -> int:
     RiskInformation.objects.filter(updated_at__gt=timezone.now()).update(updated_at=timezone.now())
 
     today = timezone.localdate()
-    periods = {"last 12 months": queries.default_period(today),
-               "five years": queries.Period(month_of(today.replace(year=today.year - 5)),
+    periods = {"last 12 months": tables.default_period(today),
+               "five years": tables.Period(month_of(today.replace(year=today.year - 5)),
                                             month_of(today))}  # fmt: skip
     worst, unequal = 0.0, 0
     print(f"{'role':<12}{'period':<16}{'dashboard':>11}{'peer GROUP BY':>15}  figures")

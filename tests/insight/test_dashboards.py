@@ -9,7 +9,7 @@ import io
 import pytest
 from django.utils import timezone
 
-from riskgate.insight import queries, services
+from riskgate.insight import queries, services, tables
 from riskgate.insight.models import MonthTally
 from riskgate.intake import services as intake
 from riskgate.intake.models import RiskInformation
@@ -46,9 +46,9 @@ def items(world):
 
 
 PERIODS = [
-    queries.Period(dt.date(2026, 1, 1), dt.date(2026, 3, 1)),
-    queries.Period(dt.date(2026, 2, 1), dt.date(2026, 2, 1)),
-    queries.Period(dt.date(2026, 1, 1), dt.date(2026, 3, 1), "61"),  # Shaanxi: Xi'an's units only
+    tables.Period(dt.date(2026, 1, 1), dt.date(2026, 3, 1)),
+    tables.Period(dt.date(2026, 2, 1), dt.date(2026, 2, 1)),
+    tables.Period(dt.date(2026, 1, 1), dt.date(2026, 3, 1), "61"),  # Shaanxi: Xi'an's units only
 ]
 
 
@@ -91,7 +91,7 @@ def test_a_refresh_counts_again_only_the_months_that_changed(world, items):
     month = timezone.localtime(now).strftime("%Y-%m")
     assert services.refresh(now + dt.timedelta(hours=3)) == {"months": [month]}
     assert (
-        queries.weekly(user, queries.default_period())[
+        queries.weekly(user, tables.default_period())[
             timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
         ]
         >= 1

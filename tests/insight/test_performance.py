@@ -10,7 +10,7 @@ import time_machine
 
 from riskgate.enforcement import services as enforcement
 from riskgate.insight import performance
-from riskgate.insight.queries import Period
+from riskgate.insight.tables import Period
 from riskgate.intake import services as intake
 
 pytestmark = pytest.mark.django_db

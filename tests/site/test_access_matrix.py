@@ -1123,6 +1123,8 @@ ADMIN_EXCEPTIONS = {
     "admin:credit_eventtype_delete": set(),  # modules record events of every type: a type is changed, not deleted
     "admin:credit_listcriterion_delete": set(),  # list entries cite their criterion: it is deactivated
     "admin:response_responselimit_delete": set(),  # a window is changed, not deleted (its default would return)
+    "admin:insight_indexinput_add": set(),  # the index's inputs are the measured ones: none is added
+    "admin:insight_indexinput_delete": set(),  # an input is switched off by its weight, not deleted
     "admin:logout": PUBLIC,
     "route:admin/(?P<url>.*)$": set(),  # the catch-all answers unknown admin paths with 404, to everyone
 }

@@ -90,3 +90,41 @@ class Report(models.Model):
         if self.starts_on is None or self.ends_on is None:
             return str(self.get_kind_display())
         return f"{self.get_kind_display()} {self.starts_on:%Y-%m-%d}–{self.ends_on:%Y-%m-%d}"
+
+
+class IndexInput(models.Model):
+    """One input of the quality-safety level index (R-ASM-6) with its weight and its reference limit: data, changed
+    in the admin (the defaults and their reasons are in decision 0026). A sub-score is 100 × (1 − value / limit),
+    floored at 0; the index is the weighted mean of the sub-scores of the inputs that have data."""
+
+    class Key(models.TextChoices):
+        RANDOM_NONCONFORMITY = "random_nonconformity", _("随机布控查验不合格率")
+        SAMPLE_FAILURE = "sample_failure", _("风险监测样品不合格率")
+        SERIOUS_WARNINGS = "serious_warnings", _("Ⅰ、Ⅱ级风险预警（每月）")
+        HARM = "harm", _("报告的伤亡（每月，死亡按 10 计）")
+
+    key = models.CharField(_("指标"), max_length=30, choices=Key.choices, unique=True)
+    weight = models.PositiveSmallIntegerField(_("权重"))
+    limit = models.FloatField(_("参考上限"), help_text=_("达到此值时分项得 0 分；比率按小数填写，如 0.10"))
+
+    class Meta:
+        verbose_name = _("质量安全水平指数指标")
+        verbose_name_plural = _("质量安全水平指数指标")
+        ordering = ["-weight", "key"]
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()} ({self.weight})"
+
+
+DEFAULT_INDEX_INPUTS = {
+    IndexInput.Key.RANDOM_NONCONFORMITY: (35, 0.10),
+    IndexInput.Key.SAMPLE_FAILURE: (25, 0.10),
+    IndexInput.Key.SERIOUS_WARNINGS: (20, 4.0),
+    IndexInput.Key.HARM: (20, 20.0),
+}
+
+
+def ensure_index_inputs(model) -> None:
+    """The shipped inputs, where missing (migration; flushed test databases)."""
+    for key, (weight, limit) in DEFAULT_INDEX_INPUTS.items():
+        model.objects.get_or_create(key=str(key), defaults={"weight": weight, "limit": limit})

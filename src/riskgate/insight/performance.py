@@ -17,7 +17,6 @@ from riskgate.assessment.models import Assessment, Step
 from riskgate.assessment.registry import REVERSALS
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
-from riskgate.core.scoping import ScopeMode
 from riskgate.core.text import local
 from riskgate.enforcement.models import SupervisionStatus
 from riskgate.enforcement.queries import supervised_cases
@@ -26,21 +25,18 @@ from riskgate.intake.models import RiskInformation, StatusChange
 from riskgate.response.queries import measures as measure_queries
 from riskgate.warnings.models import Evaluation, PublicationLimit, WarningNotice
 
-from .queries import Chart, Period, Table, late_measures
+from .queries import late_measures
+from .tables import Chart, Period, Table, authority
 
-AUTHORITIES = ("national_authority", "warning_office", "direct_bureau", "inspection_body", "port")
 RATES = ("intake", "assess", "publish", "measures")  # the on-time rates the score averages
 
 
 def may_read(principal: Principal) -> bool:
     """Authorities that read warnings and measures in a jurisdiction (not an assigned expert, not a partner)."""
-    organisation = getattr(principal, "organisation", None)
     return (
-        principal.has_permission(Permission.WARNING_VIEW)
+        authority(principal)
+        and principal.has_permission(Permission.WARNING_VIEW)
         and principal.has_permission(Permission.RESPONSE_MEASURE_VIEW)
-        and principal.scope_mode != ScopeMode.ASSIGNED
-        and organisation is not None
-        and organisation.kind in AUTHORITIES
     )
 
 

@@ -6,8 +6,6 @@ agency's shared items)."""
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
@@ -29,59 +27,11 @@ from riskgate.warnings.models import WarningNotice
 
 from .counting import FIELDS, month_of, next_month, values_of
 from .models import DayTally, Dimension, MonthTally, Refresh, Report
+from .quality import QUALITY, TREND
+from .tables import Chart, Period, Table
 
 BLANK = _("未填写")
 TOP = 20  # bars shown for the long dimensions (the table and the CSV keep every value)
-
-
-@dataclass(frozen=True)
-class Period:
-    """Whole months, `since` to `until` inclusive (first days of months), and a province ("61") or all."""
-
-    since: dt.date
-    until: dt.date
-    province: str = ""
-
-    @property
-    def start(self) -> dt.datetime:
-        return dt.datetime.combine(self.since, dt.time.min, tzinfo=timezone.get_current_timezone())
-
-    @property
-    def end(self) -> dt.datetime:
-        return dt.datetime.combine(next_month(self.until), dt.time.min, tzinfo=timezone.get_current_timezone())
-
-
-def default_period(today: dt.date | None = None) -> Period:
-    """The last twelve months, this one included."""
-    until = month_of(today or timezone.localdate())
-    since = until
-    for _month in range(11):
-        since = month_of(since - dt.timedelta(days=1))
-    return Period(since, until)
-
-
-@dataclass
-class Table:
-    columns: list[str]
-    rows: list[list] = field(default_factory=list)
-    drill: list[list[str | None]] = field(default_factory=list)  # per row, per column: the drill-down value
-
-    def add(self, cells: list, drill: list[str | None]) -> None:
-        self.rows.append(cells)
-        self.drill.append(drill)
-
-
-@dataclass(frozen=True)
-class Chart:
-    key: str
-    title: Promise
-    kind: str  # line, bar, map, stacked
-    permission: Permission
-    read: Callable[[Principal, Period], Table]
-    records: Callable[[Principal, Period, str], QuerySet]  # the records behind a drill-down value
-    detail: str  # the url name of a record's page (taking pk)
-    hint: Promise | None = None
-    colors: tuple[str, ...] = ()  # one per series, when the series have colours of their own
 
 
 # -- risk information -----------------------------------------------------------------------------------------
@@ -332,6 +282,8 @@ CHARTS: dict[str, Chart] = {
             _("逾期：已记录逾期，或超过时限仍未落实（措施）、未提交消减报告（义务）。"),
             ("#2e7d32", "#c62828"),
         ),
+        QUALITY,
+        TREND,
     )
 }
 # An enterprise reads the on-time chart of its own obligations.
@@ -341,7 +293,8 @@ ALSO = {"on_time": (P.RESPONSE_OBLIGATION_FULFIL,)}
 def charts_for(principal: Principal) -> list[Chart]:
     return [
         c for c in CHARTS.values()
-        if principal.has_permission(c.permission) or any(principal.has_permission(p) for p in ALSO.get(c.key, ()))
+        if (principal.has_permission(c.permission) or any(principal.has_permission(p) for p in ALSO.get(c.key, ())))
+        and (c.may is None or c.may(principal))
     ]  # fmt: skip
 
 
@@ -353,6 +306,8 @@ DETAIL = {
     "measureorder": "response:detail",
     "obligation": "response:obligation",
     "supervisedcase": "enforcement:supervised",
+    "inspectiontask": "targeting:task",
+    "sample": "monitoring:sample",
 }
 
 

@@ -14,7 +14,10 @@ from riskgate.core.vocabulary import HazardType, WarningLevel
 from riskgate.response.models import MeasureOrder, Recall, RecallKind, RecallType
 from riskgate.warnings.models import WarningNotice
 
+from . import quality
+from .counting import month_of
 from .models import ReportKind
+from .tables import Period
 
 
 def period_of(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
@@ -55,7 +58,8 @@ def _counted(title: str, header: str, counts: Counter) -> dict:
 
 
 def tables(start: dt.date, end: dt.date) -> dict[str, dict]:
-    """Every table of a report on the period (labels in the active language)."""
+    """Every table of a report on the period (labels in the active language); a report of whole months also holds
+    the quality-safety level index of those months (national)."""
     low, high = _range(start, end)
     warnings = list(
         WarningNotice.objects.filter(public=True, published_at__gte=low, published_at__lt=high).order_by(
@@ -71,7 +75,7 @@ def tables(start: dt.date, end: dt.date) -> dict[str, dict]:
         Recall.objects.filter(public=True, published_at__gte=low, published_at__lt=high).order_by("published_at", "pk")
     )
     measures = MeasureOrder.objects.filter(ordered_at__gte=low, ordered_at__lt=high).select_related("kind")
-    return {
+    found = {
         "totals": _table(_("概况"), [_("项目"), _("数量")], [
             [_("发布的风险预警（含调整）"), len(warnings)],
             [_("发布的召回公告"), len(recalls)],
@@ -98,6 +102,11 @@ def tables(start: dt.date, end: dt.date) -> dict[str, dict]:
         "measures_by_kind": _counted(_("快速反应措施：按种类"), _("措施"),
                                      Counter(str(m.kind.name) for m in measures)),
     }  # fmt: skip
+    if start.day == 1 and (end + dt.timedelta(days=1)).day == 1:
+        rows, _drill = quality.index_rows(None, Period(start, month_of(end)))
+        found["quality_index"] = _table(_("质量安全水平指数"), [str(c) for c in quality.COLUMNS[:-1]],
+                                        [row[:-1] for row in rows])  # fmt: skip
+    return found
 
 
 CHARTED = ("warnings_by_level", "warnings_by_category", "warnings_by_origin", "measures_by_kind")

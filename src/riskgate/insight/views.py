@@ -16,14 +16,14 @@ from riskgate.core.permissions import Permission as P
 from riskgate.core.tabular import csv_lines
 from riskgate.core.text import local
 
-from . import performance, queries, services
+from . import performance, queries, services, tables
 from .forms import PeriodForm, ReportForm
 
 LIMIT = 200
 
 
-def _period(request) -> tuple[PeriodForm, queries.Period]:
-    period = queries.default_period()
+def _period(request) -> tuple[PeriodForm, tables.Period]:
+    period = tables.default_period()
     form = PeriodForm(
         request.GET or None,
         provinces=[(r.code[:2], local(r)) for r in queries.provinces()],
@@ -34,11 +34,11 @@ def _period(request) -> tuple[PeriodForm, queries.Period]:
         since, until = data.get("since") or period.since, data.get("until") or period.until
         if since > until:
             since = until
-        period = queries.Period(since, until, data.get("province") or "")
+        period = tables.Period(since, until, data.get("province") or "")
     return form, period
 
 
-def _query(period: queries.Period) -> str:
+def _query(period: tables.Period) -> str:
     values = {"since": period.since.strftime("%Y-%m"), "until": period.until.strftime("%Y-%m")}
     if period.province:
         values["province"] = period.province
@@ -85,7 +85,7 @@ def dashboard(request):
     )
 
 
-def _chart(request, key: str) -> queries.Chart:
+def _chart(request, key: str) -> tables.Chart:
     if key == performance.LEAGUE.key:
         chart = performance.LEAGUE if performance.may_read(request.user) else None
     else:

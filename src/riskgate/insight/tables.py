@@ -1,0 +1,76 @@
+"""The shapes every reading of the insight app shares: a period of whole months (and a province), a table (each
+chart's data, with the drill-down value of each figure), a chart, and who counts as an authority reader."""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+
+from riskgate.core.permissions import Permission
+from riskgate.core.principal import Principal
+from riskgate.core.scoping import ScopeMode
+
+from .counting import month_of, next_month
+
+AUTHORITIES = ("national_authority", "warning_office", "direct_bureau", "inspection_body", "port")
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months, `since` to `until` inclusive (first days of months), and a province ("61") or all."""
+
+    since: dt.date
+    until: dt.date
+    province: str = ""
+
+    @property
+    def start(self) -> dt.datetime:
+        return dt.datetime.combine(self.since, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+    @property
+    def end(self) -> dt.datetime:
+        return dt.datetime.combine(next_month(self.until), dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def default_period(today: dt.date | None = None) -> Period:
+    """The last twelve months, this one included."""
+    until = month_of(today or timezone.localdate())
+    since = until
+    for _month in range(11):
+        since = month_of(since - dt.timedelta(days=1))
+    return Period(since, until)
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    drill: list[list[str | None]] = field(default_factory=list)  # per row, per column: the drill-down value
+
+    def add(self, cells: list, drill: list[str | None]) -> None:
+        self.rows.append(cells)
+        self.drill.append(drill)
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: Promise
+    kind: str  # line, bar, map, stacked
+    permission: Permission
+    read: Callable[[Principal, Period], Table]
+    records: Callable[[Principal, Period, str], QuerySet]  # the records behind a drill-down value
+    detail: str  # the url name of a record's page (taking pk)
+    hint: Promise | None = None
+    colors: tuple[str, ...] = ()  # one per series, when the series have colours of their own
+    may: Callable[[Principal], bool] | None = None  # a further condition on the reader, beside the permission
+
+
+def authority(principal: Principal) -> bool:
+    """A reader in a unit of the customs tree with a jurisdiction (not an assigned expert, not a partner agency or
+    an enterprise): who reads figures about the units' own work."""
+    organisation = getattr(principal, "organisation", None)
+    return organisation is not None and organisation.kind in AUTHORITIES and principal.scope_mode != ScopeMode.ASSIGNED
