@@ -23,10 +23,11 @@ from riskgate.enforcement.queries import supervised_cases
 from riskgate.intake.deadlines import limits, overdue_q
 from riskgate.intake.models import RiskInformation, StatusChange
 from riskgate.response.queries import measures as measure_queries
-from riskgate.warnings.models import Evaluation, PublicationLimit, WarningNotice
+from riskgate.warnings.models import Evaluation, WarningNotice
 
+from .operations import first_publications
 from .queries import late_measures
-from .tables import Chart, Period, Table, authority
+from .tables import Chart, Period, Table, authority, within
 
 RATES = ("intake", "assess", "publish", "measures")  # the on-time rates the score averages
 
@@ -40,19 +41,12 @@ def may_read(principal: Principal) -> bool:
     )
 
 
-def _in(rows: QuerySet, period: Period, when: str, unit: str) -> QuerySet:
-    rows = rows.filter(**{f"{when}__gte": period.start, f"{when}__lt": period.end})
-    if period.province:
-        rows = rows.filter(**{f"{unit}__region__code__startswith": period.province})
-    return rows
-
-
 # Each metric: the rows it counts (in scope and period) and, for a rate, which of them are late. Every reader below
 # returns {unit pk: (counted, late)} and the records behind "<unit>:<metric>".
 
 
 def _information(principal: Principal, period: Period) -> QuerySet:
-    return _in(RiskInformation.objects.visible_to(principal), period, "received_at", "organisation")
+    return within(RiskInformation.objects.visible_to(principal), period, "received_at", "organisation")
 
 
 def _late_changes(principal: Principal, period: Period) -> tuple[Counter, Counter, set[int]]:
@@ -92,37 +86,20 @@ def _backlog(principal: Principal, period: Period) -> QuerySet:
 
 
 def _assessments(principal: Principal, period: Period) -> QuerySet:
-    return _in(Assessment.objects.visible_to(principal), period, "submitted_at", "organisation")
+    return within(Assessment.objects.visible_to(principal), period, "submitted_at", "organisation")
 
 
 def _reversals(principal: Principal, period: Period) -> QuerySet:
-    steps = _in(Step.objects.filter(action__in=REVERSALS), period, "at", "assessment__organisation")
+    steps = within(Step.objects.filter(action__in=REVERSALS), period, "at", "assessment__organisation")
     return Assessment.objects.visible_to(principal).filter(pk__in=steps.values("assessment_id"))
 
 
-def _first_publications(principal: Principal, period: Period) -> tuple[QuerySet, set[int]]:
-    """First versions published in the period on a confirmed assessment, and those published past their level's
-    limit after the confirmation (an emergency warning, published before its assessment, is never late here)."""
-    rows = _in(WarningNotice.objects.visible_to(principal), period, "published_at", "organisation").filter(
-        version=1, assessment__confirmed_at__isnull=False
-    )
-    hours = dict(PublicationLimit.objects.values_list("level", "hours"))
-    late = {
-        pk
-        for pk, published, confirmed, level in rows.values_list(
-            "pk", "published_at", "assessment__confirmed_at", "assessment__confirmed_level"
-        )
-        if level in hours and published > confirmed + dt.timedelta(hours=hours[level])
-    }
-    return rows, late
-
-
 def _measures(principal: Principal, period: Period) -> QuerySet:
-    return _in(measure_queries.visible(principal), period, "ordered_at", "lead_unit")
+    return within(measure_queries.visible(principal), period, "ordered_at", "lead_unit")
 
 
 def _evaluated(principal: Principal, period: Period) -> QuerySet:
-    evaluations = _in(Evaluation.objects.all(), period, "evaluated_at", "notice__organisation")
+    evaluations = within(Evaluation.objects.all(), period, "evaluated_at", "notice__organisation")
     return WarningNotice.objects.visible_to(principal).filter(pk__in=evaluations.values("notice_id"))
 
 
@@ -181,7 +158,7 @@ def league(principal: Principal, period: Period) -> Table:
         figures[unit]["assess"] = _rate(n, late_assessments[unit])
     for unit, n in _by(_reversals(principal, period), "organisation_id").items():
         figures[unit]["reversals"] = n
-    published, late_published = _first_publications(principal, period)
+    published, late_published = first_publications(principal, period)
     late_by_unit = _by(published.filter(pk__in=late_published), "organisation_id")
     for unit, n in _by(published, "organisation_id").items():
         figures[unit]["publish"] = _rate(n, late_by_unit[unit])
@@ -231,7 +208,7 @@ def records(principal: Principal, period: Period, value: str) -> QuerySet:
     if metric == "reversals":
         return _reversals(principal, period).filter(organisation_id=unit)
     if metric == "publish_late":
-        published, late = _first_publications(principal, period)
+        published, late = first_publications(principal, period)
         return published.filter(organisation_id=unit, pk__in=late)
     if metric == "measures_late":
         return _measures(principal, period).filter(late_measures(), lead_unit_id=unit)

@@ -27,6 +27,7 @@ from riskgate.warnings.models import WarningNotice
 
 from .counting import FIELDS, month_of, next_month, values_of
 from .models import DayTally, Dimension, MonthTally, Refresh, Report
+from .operations import CHARTS as OPERATIONS
 from .quality import QUALITY, TREND
 from .tables import Chart, Period, Table
 
@@ -282,6 +283,7 @@ CHARTS: dict[str, Chart] = {
             _("逾期：已记录逾期，或超过时限仍未落实（措施）、未提交消减报告（义务）。"),
             ("#2e7d32", "#c62828"),
         ),
+        *OPERATIONS,
         QUALITY,
         TREND,
     )
@@ -308,6 +310,8 @@ DETAIL = {
     "supervisedcase": "enforcement:supervised",
     "inspectiontask": "targeting:task",
     "sample": "monitoring:sample",
+    "recall": "response:recall",
+    "signal": "monitoring:signal",
 }
 
 

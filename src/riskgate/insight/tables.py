@@ -67,6 +67,13 @@ class Chart:
     hint: Promise | None = None
     colors: tuple[str, ...] = ()  # one per series, when the series have colours of their own
     may: Callable[[Principal], bool] | None = None  # a further condition on the reader, beside the permission
+    plotted: int = 0  # how many columns after the first the chart draws (0: all); the others are the table's
+
+
+def within(rows: QuerySet, period: Period, when: str, unit: str = "organisation") -> QuerySet:
+    """The rows whose `when` falls in the period, of units in its province (`unit` names the owning unit)."""
+    rows = rows.filter(**{f"{when}__gte": period.start, f"{when}__lt": period.end})
+    return rows.filter(**{f"{unit}__region__code__startswith": period.province}) if period.province else rows
 
 
 def authority(principal: Principal) -> bool:

@@ -67,7 +67,8 @@ def dashboard(request):
                 "script_id": f"data-{chart.key}",
                 "cells": [list(zip(r, ln, strict=True)) for r, ln in zip(table.rows, links, strict=True)],
                 "data": {"kind": chart.kind, "columns": table.columns, "rows": table.rows, "links": links,
-                         "keys": [row[-1] for row in table.drill], "colors": chart.colors},
+                         "keys": [row[-1] for row in table.drill], "colors": chart.colors,
+                         "plotted": chart.plotted},
             }
         )  # fmt: skip
     return render(

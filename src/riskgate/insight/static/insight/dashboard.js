@@ -11,13 +11,15 @@
 
   function option(data, holder) {
     var rows = data.rows, links = data.links;
+    // The columns the chart draws (after the label); the table may hold more (counts behind a rate, medians).
+    var drawn = data.columns.slice(1, data.plotted ? 1 + data.plotted : data.columns.length);
     if (data.kind === "line") {
       return {
         grid: { left: 48, right: 24, top: 24, bottom: 40 },
         tooltip: { trigger: "axis" },
         xAxis: { type: "category", data: rows.map(function (r) { return r[0]; }) },
         yAxis: { type: "value", minInterval: 1 },
-        series: [{ type: "line", name: data.columns[1], symbolSize: 6,
+        series: [{ type: "line", name: drawn[0], symbolSize: 6,
                    data: rows.map(function (r, i) { return { value: r[1], link: links[i][1] }; }) }]
       };
     }
@@ -41,7 +43,7 @@
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
         xAxis: { type: "category", data: rows.map(function (r) { return r[0]; }) },
         yAxis: { type: "value", minInterval: 1 },
-        series: data.columns.slice(1).map(function (name, c) {
+        series: drawn.map(function (name, c) {
           return { type: "bar", stack: "all", name: name,
                    data: rows.map(function (r, i) { return { value: r[c + 1], link: links[i][c + 1] }; }) };
         })
