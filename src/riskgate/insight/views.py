@@ -108,6 +108,16 @@ def chart_csv(request, key: str):
     return response
 
 
+def _figure(table: tables.Table, value: str) -> str:
+    """What the reader clicked, in words: the row's label and the column's header of the figure (not its code)."""
+    for row, drill in zip(table.rows, table.drill, strict=True):
+        for column, key in enumerate(drill):
+            if key == value:
+                header = table.columns[column] if column else ""
+                return f"{row[0]} · {header}" if header and len(table.columns) > 2 else str(row[0])
+    return value
+
+
 @login_required
 def drill(request, key: str):
     chart = _chart(request, key)
@@ -124,7 +134,7 @@ def drill(request, key: str):
         {
             "chart": chart,
             "period": period,
-            "value": value,
+            "value": _figure(chart.read(request.user, period), value),
             "count": records.count(),
             "records": [(r, queries.detail_url(chart, r)) for r in shown],
             "limit": LIMIT,
