@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from riskgate.assessment import appraisal, services
+from riskgate.assessment import appraisal, queries, services
 from riskgate.assessment.forms import SeatForm
 from riskgate.assessment.models import Appraisal, Course, Expert, RegisteredBody
 from riskgate.core.models import AuditEvent
@@ -77,6 +77,10 @@ def test_a_failed_appraisal_keeps_the_expert_off_new_panels_until_a_later_one_pa
         assert services.draft_appraisals(warning, 2026) == Expert.objects.filter(active=True).count() + (
             RegisteredBody.objects.exclude(kind="social_assessment_body").count()
         )
+        undecided = Appraisal.objects.filter(year=2026).count()
+        work = {g.key: g for g in queries.pending_work(warning)}
+        assert work["assessment.appraisals"].count == undecided, "the office's pending work"
+        assert "assessment.appraisals" not in {g.key for g in queries.pending_work(world.user("xian"))}
         huang = Appraisal.objects.get(year=2026, expert=year_2026["huang"])
         with pytest.raises(ValidationError, match="理由"):
             services.decide_appraisal(warning, huang, {"result": "pass", "reason": ""})

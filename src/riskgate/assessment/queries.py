@@ -120,6 +120,21 @@ def pending_work(user) -> list[WorkGroup]:
                 due="due_at",
             ),
         ]
+    if may_train(user):
+        groups.append(
+            group(
+                "assessment.appraisals",
+                gettext_lazy("待确定的年度考核"),
+                Appraisal.objects.filter(decided_at__isnull=True).select_related("expert", "body__organisation"),
+                reverse("assessment:appraisals"),
+                lambda a: WorkItem(
+                    title=f"{a.year} · {a.subject}",
+                    url=f"{reverse('assessment:appraisals')}?{urlencode({'year': a.year})}#appraisal-{a.pk}",
+                    detail=a.get_proposed_display(),
+                ),
+                order=("year", "pk"),
+            )
+        )
     return present(*groups)
 
 
@@ -234,6 +249,17 @@ def lab_task(assessment: Assessment, pk: int) -> LabTask | None:
 def experts() -> QuerySet[Expert]:
     """The expert pool (a registry: open to those who conduct assessments)."""
     return Expert.objects.all()
+
+
+def may_train(principal: Principal) -> bool:
+    """Art.28: the national authority (总局 or its warning office) trains and appraises the assessment
+    institutions and their people."""
+    organisation = getattr(principal, "organisation", None)
+    return (
+        principal.has_permission(Permission.ASSESSMENT_REQUEST)
+        and organisation is not None
+        and organisation.kind in ("national_authority", "warning_office")
+    )
 
 
 def offered_experts() -> QuerySet[Expert]:

@@ -372,7 +372,7 @@ def _saved(request, form, write, message):
 @require_http_methods(["GET", "POST"])
 def training_list(request):
     """培训与考试: the courses and examinations held, and (for the national authority) a new one."""
-    may = services.may_train(request.user)
+    may = queries.may_train(request.user)
     form = CourseForm(request.POST or None)
     if request.method == "POST":
         if not may:
@@ -391,7 +391,7 @@ def training_list(request):
 @require_http_methods(["GET", "POST"])
 def course_detail(request, pk: int):
     course = pk_or_404(queries.courses(), pk)
-    may = services.may_train(request.user)
+    may = queries.may_train(request.user)
     form = TrainingRecordForm(request.POST or None)
     if request.method == "POST":
         if not may:
@@ -410,7 +410,7 @@ def course_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def appraisal_list(request):
     """年度考核 of a year: each expert's and body's inputs, score, proposed and decided result."""
-    may = services.may_train(request.user)
+    may = queries.may_train(request.user)
     last = timezone.localdate().year - 1
     shown = AppraisalYearForm(request.GET or None, initial={"year": last})
     year = shown.cleaned_data["year"] if shown.is_bound and shown.is_valid() else last
@@ -445,7 +445,7 @@ def appraisal_list(request):
 @permission_required(Permission.ASSESSMENT_REQUEST)
 def appraisal_decide(request, pk: int):
     item = pk_or_404(queries.appraisals(), pk)
-    if not services.may_train(request.user):
+    if not queries.may_train(request.user):
         raise PermissionDenied
     form = AppraisalDecisionForm(request.POST)
     if _saved(request, form, lambda d: services.decide_appraisal(request.user, item, d), _("已确定考核结果。")):

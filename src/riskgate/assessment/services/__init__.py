@@ -21,13 +21,12 @@ from .report import (
     withdraw_from_panel,
 )
 from .requests import due_rule, request_assessment
-from .training import add_course, decide_appraisal, draft_appraisals, may_train, record_training
+from .training import add_course, decide_appraisal, draft_appraisals, record_training
 
 __all__ = [
     "add_course",
     "decide_appraisal",
     "draft_appraisals",
-    "may_train",
     "record_training",
     "REQUIRED_FOR_PANEL",
     "add_finding",

@@ -15,18 +15,7 @@ from riskgate.core.principal import Principal, require_person
 
 from .. import appraisal
 from ..models import Appraisal, AppraisalResult, Course, CourseKind, Expert, ExpertiseField, TrainingRecord
-
-NATIONAL = ("national_authority", "warning_office")
-
-
-def may_train(principal: Principal) -> bool:
-    """Art.28: the national authority trains and appraises the assessment institutions and their people."""
-    organisation = getattr(principal, "organisation", None)
-    return (
-        principal.has_permission(Permission.ASSESSMENT_REQUEST)
-        and organisation is not None
-        and organisation.kind in NATIONAL
-    )
+from ..queries import may_train
 
 
 def _require(principal: Principal):
