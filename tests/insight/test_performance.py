@@ -72,6 +72,16 @@ def test_each_unit_gets_its_on_time_rate_backlog_and_overdue_supervision(world, 
         assert list(backlog) == [handled["on_time"]]
 
 
+def test_the_time_in_a_status_runs_from_the_change_before_even_before_the_period(world):
+    """Taken under verification on 30 January (late, in January), verified on 2 February (72 h later, within 240 h):
+    February's table counts one change, on time — timed from 30 January, not from receipt on 5 January."""
+    _item(world, "xian", "跨月核实", [("under_verification", 25 * 24), ("verified", 28 * 24)])
+    february = Period(dt.date(2026, 2, 1), dt.date(2026, 2, 1))
+    with time_machine.travel(dt.datetime(2026, 3, 20, tzinfo=ZONE), tick=False):
+        rows = _rows(performance.league(world.user("warning"), february))
+    assert rows["西安海关"]["信息处理按时率（%）"] == 100.0
+
+
 def test_a_bureau_reads_only_its_own_units_and_a_province_narrows_them(world, handled):
     with time_machine.travel(dt.datetime(2026, 3, 20, tzinfo=ZONE), tick=False):
         assert set(_rows(performance.league(world.user("xian"), Q1))) == {"西安海关"}

@@ -6,9 +6,7 @@ records it counts. The composite score is the mean of the unit's available on-ti
 import datetime as dt
 from collections import Counter, defaultdict
 
-from django.db.models import F, Q, QuerySet
-from django.db.models.expressions import Window
-from django.db.models.functions import Lag
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,8 +39,8 @@ def may_read(principal: Principal) -> bool:
     )
 
 
-# Each metric: the rows it counts (in scope and period) and, for a rate, which of them are late. Every reader below
-# returns {unit pk: (counted, late)} and the records behind "<unit>:<metric>".
+# Each metric's rows are read in the reader's scope and the period; `records` returns those behind one figure
+# ("<unit>:<metric>"), a rate's being its late ones.
 
 
 def _information(principal: Principal, period: Period) -> QuerySet:
@@ -56,10 +54,14 @@ def _late_changes(principal: Principal, period: Period) -> tuple[Counter, Counte
     visible = RiskInformation.objects.visible_to(principal).order_by().values("pk")
     if period.province:
         visible = visible.filter(organisation__region__code__startswith=period.province)
+    # The change before each one, wherever it falls (a window function would see only the period's changes: the
+    # WHERE of the period applies before it).
+    before = StatusChange.objects.filter(
+        Q(at__lt=OuterRef("at")) | Q(at=OuterRef("at"), pk__lt=OuterRef("pk")), information=OuterRef("information")
+    ).order_by("-at", "-pk")
     changes = (
-        StatusChange.objects.filter(information__in=visible)
-        .annotate(before=Window(Lag("at"), partition_by=[F("information_id")], order_by=[F("at").asc(), F("id").asc()]))
-        .filter(at__gte=period.start, at__lt=period.end)
+        StatusChange.objects.filter(information__in=visible, at__gte=period.start, at__lt=period.end)
+        .annotate(before=Subquery(before.values("at")[:1]))
         .values_list(
             "information_id", "information__organisation_id", "information__urgency", "information__received_at",
             "from_status", "before", "at",
