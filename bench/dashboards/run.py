@@ -16,8 +16,8 @@ run stamps 2,000 records as changed and moves the refresh watermark: not for a l
 Then, for each role's demo account: the dashboard page (GET /insight/, every chart, rendered) for the last twelve
 months and for all five years, the median of 3 warm runs (and, not part of the target, the league table's page);
 and the peer: the same figures by the straightforward GROUP BY over the raw table (indexed on received_at;
-json_each / jsonb_array_elements_text for the lists), checked equal to the tallies' figures. And the full rebuild of the tallies, and an incremental refresh after 1,000 records
-changed.
+json_each / jsonb_array_elements_text for the lists), checked equal to the tallies' figures. And the full rebuild
+of the tallies, and an incremental refresh after 1,000 records changed.
 """
 
 import argparse
@@ -149,7 +149,7 @@ def peer(user, period) -> dict:
 
     from riskgate.insight import queries
 
-    units = queries._units(user, period)
+    units = queries.reader_units(user, period)
     adapt = connection.ops.adapt_datetimefield_value  # as the ORM stores them (SQLite: UTC text)
     where, params = "ri.received_at >= %s AND ri.received_at < %s", [adapt(period.start), adapt(period.end)]
     if units is not None:

@@ -2179,6 +2179,9 @@ def test_a_plan_task_is_supervised_with_a_cooperating_unit_and_the_league_table_
         live_world.user("xian"),
         data={"source_type": "consumer_complaint", "channel": "hotline", "title": "电暖器过热", "hazard_types": []},
     )
+    from riskgate.insight import services as insight
+
+    insight.rebuild()  # the league table's received counts are the dashboards' tallies
     office = sign_in(browser, live_server, "warning", live_world.password, viewport)
     office.goto(f"{live_server.url}/enforcement/supervision/new/")
     office.get_by_label("工作任务").check()

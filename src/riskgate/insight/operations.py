@@ -23,7 +23,7 @@ from riskgate.targeting.models import ControlRule, InspectionTask, Outcome, Scre
 from riskgate.warnings.models import PublicationLimit, WarningNotice
 from riskgate.warnings.models import Status as WarningStatus
 
-from .tables import Chart, Period, Table, authority, within
+from .tables import Chart, Period, Table, authority, visible_among, within
 
 
 def _hours(delta: dt.timedelta) -> float:
@@ -54,15 +54,12 @@ def _verified(principal: Principal, period: Period) -> tuple[dict[int, float], s
     """Items verified in the period: hours from receipt, and those past the sum of the limits of the statuses
     before verification (received, under verification) for their urgency."""
     table = limits()
-    visible = RiskInformation.objects.visible_to(principal)
-    if period.province:
-        visible = visible.filter(organisation__region__code__startswith=period.province)
-    changes = StatusChange.objects.filter(
-        to_status=Status.VERIFIED, at__gte=period.start, at__lt=period.end, information__in=visible.values("pk")
-    ).values_list("information_id", "at", "information__received_at", "information__urgency")
+    changes = StatusChange.objects.filter(to_status=Status.VERIFIED, at__gte=period.start, at__lt=period.end)
+    rows = list(changes.values_list("information_id", "at", "information__received_at", "information__urgency"))
+    shown = visible_among(principal, period, {info for info, *_rest in rows})
     hours, late = {}, set()
-    for info, at, received, urgency in changes:
-        if info in hours:
+    for info, at, received, urgency in sorted(rows, key=lambda r: r[1]):
+        if info in hours or info not in shown:
             continue  # verified again after a reopening: the first time counts
         hours[info] = _hours(at - received)
         allowed = table.get((Status.RECEIVED, urgency), 0) + table.get((Status.UNDER_VERIFICATION, urgency), 0)

@@ -6,7 +6,7 @@ records it counts. The composite score is the mean of the unit's available on-ti
 import datetime as dt
 from collections import Counter, defaultdict
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,8 +24,8 @@ from riskgate.response.queries import measures as measure_queries
 from riskgate.warnings.models import Evaluation, WarningNotice
 
 from .operations import first_publications
-from .queries import late_measures
-from .tables import Chart, Period, Table, authority, within
+from .queries import late_measures, received_by_unit
+from .tables import Chart, Period, Table, authority, visible_among, within
 
 RATES = ("intake", "assess", "publish", "measures")  # the on-time rates the score averages
 
@@ -51,26 +51,25 @@ def _late_changes(principal: Principal, period: Period) -> tuple[Counter, Counte
     """Status changes in the period leaving a status with a time limit, and those that left it late: the time in a
     status runs from the change before (or from receipt) to this one."""
     table = limits()
-    visible = RiskInformation.objects.visible_to(principal).order_by().values("pk")
-    if period.province:
-        visible = visible.filter(organisation__region__code__startswith=period.province)
     # The change before each one, wherever it falls (a window function would see only the period's changes: the
     # WHERE of the period applies before it).
     before = StatusChange.objects.filter(
         Q(at__lt=OuterRef("at")) | Q(at=OuterRef("at"), pk__lt=OuterRef("pk")), information=OuterRef("information")
     ).order_by("-at", "-pk")
     changes = (
-        StatusChange.objects.filter(information__in=visible, at__gte=period.start, at__lt=period.end)
+        StatusChange.objects.filter(at__gte=period.start, at__lt=period.end)
         .annotate(before=Subquery(before.values("at")[:1]))
         .values_list(
             "information_id", "information__organisation_id", "information__urgency", "information__received_at",
             "from_status", "before", "at",
         )
     )  # fmt: skip
+    rows = list(changes)
+    shown = visible_among(principal, period, {row[0] for row in rows})
     counted, late, late_items = Counter(), Counter(), set()
-    for info, unit, urgency, received, status, before, at in changes.iterator(chunk_size=5000):
+    for info, unit, urgency, received, status, before, at in rows:
         hours = table.get((status, urgency))
-        if hours is None:
+        if hours is None or info not in shown:
             continue
         counted[unit] += 1
         if at - (before or received) > dt.timedelta(hours=hours):
@@ -115,7 +114,8 @@ def _supervision(principal: Principal, period: Period) -> tuple[QuerySet, QueryS
 
 
 def _by(rows: QuerySet, unit: str) -> Counter:
-    return Counter(rows.values_list(unit, flat=True).order_by())
+    """Rows per unit, counted by the database (a million items are not carried into Python)."""
+    return Counter(dict(rows.order_by().values_list(unit).annotate(n=Count("pk", distinct=True))))
 
 
 def _rate(counted: int, late: int) -> float | None:
@@ -147,7 +147,7 @@ def league(principal: Principal, period: Period) -> Table:
     if not may_read(principal):
         return table
     figures: dict[int, dict] = defaultdict(dict)
-    for unit, n in _by(_information(principal, period), "organisation_id").items():
+    for unit, n in received_by_unit(principal, period).items():  # the dashboards' tallies
         figures[unit]["received"] = n
     counted, late, _items = _late_changes(principal, period)
     for unit, n in counted.items():

@@ -7,7 +7,7 @@ agency's shared items)."""
 import datetime as dt
 from collections import Counter, defaultdict
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -38,7 +38,7 @@ TOP = 20  # bars shown for the long dimensions (the table and the CSV keep every
 # -- risk information -----------------------------------------------------------------------------------------
 
 
-def _units(principal: Principal, period: Period) -> QuerySet | None:
+def reader_units(principal: Principal, period: Period) -> QuerySet | None:
     """The units whose information the principal reads (None: every unit), in the period's province."""
     units = None if principal.scope_mode == ScopeMode.ALL else Organisation.objects.visible_to(principal)
     if period.province:
@@ -63,6 +63,19 @@ def information(principal: Principal, period: Period) -> QuerySet:
     return rows
 
 
+def received_by_unit(principal: Principal, period: Period) -> Counter:
+    """Records received in the period per owning unit, from the tallies (every record counts once under its
+    source) when they can answer, else from the raw rows."""
+    if not tallied(principal):
+        rows = information(principal, period).order_by().values_list("organisation_id").annotate(n=Count("pk"))
+        return Counter(dict(rows))
+    rows = MonthTally.objects.filter(dimension=Dimension.SOURCE, month__gte=period.since, month__lte=period.until)
+    units = reader_units(principal, period)
+    if units is not None:
+        rows = rows.filter(organisation_id__in=list(units.values_list("pk", flat=True)))
+    return Counter(dict(rows.order_by().values_list("organisation_id").annotate(n=Sum("count"))))
+
+
 def counts(principal: Principal, period: Period, dimension: str) -> Counter:
     """Records per value of a dimension: from the tallies, or from the raw rows when they cannot answer."""
     if not principal.has_permission(Permission.INTAKE_INFORMATION_VIEW):
@@ -70,7 +83,7 @@ def counts(principal: Principal, period: Period, dimension: str) -> Counter:
     if not tallied(principal):
         return raw_counts(principal, period, dimension)
     rows = MonthTally.objects.filter(dimension=dimension, month__gte=period.since, month__lte=period.until)
-    units = _units(principal, period)
+    units = reader_units(principal, period)
     if units is not None:
         rows = rows.filter(organisation_id__in=list(units.values_list("pk", flat=True)))
     return Counter({r["value"]: r["n"] for r in rows.values("value").annotate(n=Sum("count")).order_by()})
@@ -92,7 +105,7 @@ def weekly(principal: Principal, period: Period) -> Counter:
     weeks = Counter()
     if tallied(principal):
         rows = DayTally.objects.filter(day__gte=period.since, day__lt=next_month(period.until))
-        units = _units(principal, period)
+        units = reader_units(principal, period)
         if units is not None:
             rows = rows.filter(organisation_id__in=list(units.values_list("pk", flat=True)))
         for r in rows.values("day").annotate(n=Sum("count")).order_by():

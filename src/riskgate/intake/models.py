@@ -230,6 +230,12 @@ class RiskInformation(Numbered, TimeStamped):
             models.Index(fields=["links_pending"], condition=models.Q(links_pending=True), name="links_pending"),
             # My pending work (queries.pending_work): the oldest of each status and urgency.
             models.Index(fields=["status", "urgency", "status_since"], name="information_waiting"),
+            # The reports of harm (the quality-safety index's casualties): few among a million.
+            models.Index(
+                fields=["received_at"],
+                condition=models.Q(injured__gt=0) | models.Q(dead__gt=0),
+                name="information_harm",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -486,7 +492,7 @@ class StatusChange(models.Model):
     information = models.ForeignKey(RiskInformation, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(_("原状态"), max_length=30, choices=Status.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=30, choices=Status.choices)
-    at = models.DateTimeField(_("时间"), default=timezone.now)
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)  # the dashboards read by period
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
