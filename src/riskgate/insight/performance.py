@@ -24,7 +24,7 @@ from riskgate.response.queries import measures as measure_queries
 from riskgate.warnings.models import Evaluation, WarningNotice
 
 from .operations import first_publications
-from .queries import late_measures, received_by_unit
+from .queries import late_measures, reader_units, received_by_unit, tallied
 from .tables import Chart, Period, Table, authority, visible_among, within
 
 RATES = ("intake", "assess", "publish", "measures")  # the on-time rates the score averages
@@ -79,7 +79,13 @@ def _late_changes(principal: Principal, period: Period) -> tuple[Counter, Counte
 
 
 def _backlog(principal: Principal, period: Period) -> QuerySet:
-    """Items past their status's time limit now (whatever the period: a backlog is today's)."""
+    """Items past their status's time limit now (whatever the period: a backlog is today's). A reader whose view is
+    a set of units (every league reader) names its units as a list of ids: on PostgreSQL the scope's join made the
+    count at a million overdue items 9.5 s instead of 0.75 s (bench/RESULTS.md)."""
+    if tallied(principal):
+        rows = RiskInformation.objects.filter(overdue_q())
+        units = reader_units(principal, period)
+        return rows if units is None else rows.filter(organisation_id__in=list(units.values_list("pk", flat=True)))
     rows = RiskInformation.objects.visible_to(principal).filter(overdue_q())
     if period.province:
         rows = rows.filter(organisation__region__code__startswith=period.province)
