@@ -57,7 +57,9 @@ def _late_changes(principal: Principal, period: Period) -> tuple[Counter, Counte
         Q(at__lt=OuterRef("at")) | Q(at=OuterRef("at"), pk__lt=OuterRef("pk")), information=OuterRef("information")
     ).order_by("-at", "-pk")
     changes = (
-        StatusChange.objects.filter(at__gte=period.start, at__lt=period.end)
+        StatusChange.objects.filter(
+            at__gte=period.start, at__lt=period.end, from_status__in={status for status, _urgency in table}
+        )
         .annotate(before=Subquery(before.values("at")[:1]))
         .values_list(
             "information_id", "information__organisation_id", "information__urgency", "information__received_at",
