@@ -17,6 +17,7 @@ from riskgate.core.actions import Action, dispatch
 from riskgate.core.forms import add_service_errors
 from riskgate.core.listing import by
 from riskgate.core.permissions import Permission
+from riskgate.core.templatetags.riskgate import punct
 
 from . import queries, registry, services
 from .appraisal import REQUIRED_HOURS, described
@@ -414,7 +415,8 @@ def appraisal_list(request):
     last = timezone.localdate().year - 1
     shown = AppraisalYearForm(request.GET or None, initial={"year": last})
     year = shown.cleaned_data["year"] if shown.is_bound and shown.is_valid() else last
-    form = AppraisalYearForm(request.POST or None, initial={"year": year})
+    # The scoring form's ids are apart from the year filter's (both hold a year).
+    form = AppraisalYearForm(request.POST or None, initial={"year": year}, auto_id="draft_%s")
     if request.method == "POST":
         if not may:
             raise PermissionDenied
@@ -451,5 +453,5 @@ def appraisal_decide(request, pk: int):
     if _saved(request, form, lambda d: services.decide_appraisal(request.user, item, d), _("已确定考核结果。")):
         return redirect(f"{reverse('assessment:appraisals')}?year={item.year}#appraisal-{item.pk}")
     for error in [*form.non_field_errors(), *(e for errors in form.errors.values() for e in errors)]:
-        messages.error(request, f"{item.subject}：{error}")
+        messages.error(request, f"{item.subject}{punct('：')}{error}")
     return redirect(f"{reverse('assessment:appraisals')}?year={item.year}#appraisal-{item.pk}")
