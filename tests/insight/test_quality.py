@@ -117,3 +117,24 @@ def test_a_report_of_whole_months_holds_the_national_index_and_a_weekly_one_does
     assert monthly["columns"] == office.columns[:-1]
     monday, sunday = reports.period_of("weekly", TODAY)
     assert "quality_index" not in reports.tables(monday, sunday), "a week is no whole month"
+
+
+def test_a_warning_raised_to_level_one_and_adjusted_again_counts_once(world):
+    """Two serious publications of one lineage in the month are one serious warning, and its records are one."""
+    from riskgate.warnings import services as warnings
+    from tests.warnings.factories import published
+
+    v1, approver = published(world)
+    drafter, notice = world.user("warning"), v1
+    for data in ({"level": "I"}, {"level": "I", "regions": ["610000"]}):
+        draft = warnings.update_draft(
+            drafter, warnings.adjust(drafter, notice, reason="伤害报告增多", data={}), data=data
+        )
+        warnings.submit_for_review(drafter, draft)
+        warnings.approve(approver, draft)
+        notice = warnings.publish(approver, draft)
+    rows = _rows(queries.CHARTS["quality"].read(world.user("warning"), THIS_MONTH))
+    assert rows["Ⅰ、Ⅱ级风险预警（每月）"][2:] == ["1.0", "4", 20, 1]
+    counted = quality.records(world.user("warning"), THIS_MONTH, "serious_warnings")
+    first = 1 if v1.level in ("I", "II") else 2  # the first version at level I or II
+    assert [n.version for n in counted] == [first]

@@ -61,6 +61,16 @@ def _serious(principal: Principal | None, period: Period) -> QuerySet:
     return _province(rows, period).order_by("lineage_id", "version")
 
 
+def _serious_first(principal: Principal | None, period: Period) -> list[tuple[int, dt.datetime]]:
+    """The first serious publication of each lineage in the period: what the input counts."""
+    seen, first = set(), []
+    for lineage, pk, published in _serious(principal, period).values_list("lineage_id", "pk", "published_at"):
+        if (lineage or pk) not in seen:
+            seen.add(lineage or pk)
+            first.append((pk, published))
+    return first
+
+
 def _harmed(principal: Principal | None, period: Period) -> QuerySet:
     """Risk information received in the period that reports injuries or deaths."""
     rows = _scoped(RiskInformation, principal).filter(
@@ -106,11 +116,7 @@ def measure(principal: Principal | None, period: Period) -> dict[str, dict[dt.da
         m.base += 1
         m.count += not passed
         m.records += not passed
-    seen = set()
-    for lineage, pk, published in _serious(principal, period).values_list("lineage_id", "pk", "published_at"):
-        if (lineage or pk) in seen:
-            continue
-        seen.add(lineage or pk)
+    for _pk, published in _serious_first(principal, period):
         m = found[Key.SERIOUS_WARNINGS][_month(published)]
         m.count += 1
         m.records += 1
@@ -212,7 +218,7 @@ def records(principal: Principal, period: Period, value: str) -> QuerySet:
     if value == Key.SAMPLE_FAILURE:
         return _samples(principal, period).filter(passed=False)
     if value == Key.SERIOUS_WARNINGS:
-        return _serious(principal, period)
+        return _serious(principal, period).filter(pk__in=[pk for pk, _at in _serious_first(principal, period)])
     if value == Key.HARM:
         return _harmed(principal, period)
     raise ValueError(value)
