@@ -162,9 +162,10 @@ def test_registry_shows_performance_figures(world, django_capture_on_commit_call
     cells = re.findall(r"<td>(.*?)</td>", caiq_row)
     assert cells[2:] == ["1", "1", "100%", "0", "0"]  # one assessment, submitted on time, no extension or reversal
     huang_row = re.search(r"<tr><td>黄蕾.*?</tr>", page).group(0)
-    assert re.findall(r"<td>(.*?)</td>", huang_row)[3:] == ["1", "0", "1", "0"]  # seated once, one dissent
+    # Seated once, one dissent, not appraised yet.
+    assert re.findall(r"<td>(.*?)</td>", huang_row)[3:] == ["1", "0", "1", "0", "—"]
     ma_row = re.search(r"<tr><td>马骏.*?</tr>", page).group(0)
-    assert re.findall(r"<td>(.*?)</td>", ma_row)[-1] == "1"  # declared one conflict
+    assert re.findall(r"<td>(.*?)</td>", ma_row)[-2] == "1"  # declared one conflict
     assert a.lab_tasks.exists()
 
 
