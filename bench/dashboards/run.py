@@ -210,7 +210,6 @@ def main() -> int:
 
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
     from django.utils import timezone
 
     from riskgate.accounts.models import User
@@ -260,17 +259,8 @@ def main() -> int:
         user = User.objects.filter(username=username).first()
         if user is None or not queries.charts_for(user):
             continue
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         for name, period in periods.items():
-            query = {"since": period.since.strftime("%Y-%m"), "until": period.until.strftime("%Y-%m")}
-
-            def load(client=client, query=query):
-                response = client.get("/insight/", query)
-                assert response.status_code == 200, response.status_code
-
-            load()  # warm: the first request pays for imports and template loading
-            page = measure(3, load)
+            page = page_time(user, "/insight/", period)
             worst = max(worst, page)
             if user.has_permission("intake:information:view") and not queries.tallied(user):
                 peer_text = f"{'—':>15}  (reads the raw rows: its sharing scope is not a set of units)"
@@ -292,11 +282,26 @@ def main() -> int:
     return 1 if unequal else 0
 
 
+def page_time(user, path: str, period) -> float:
+    """A page for the period as the user, rendered whole: the median of 3 warm runs (the first request, not
+    counted, pays for imports and template loading)."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    query = {"since": period.since.strftime("%Y-%m"), "until": period.until.strftime("%Y-%m")}
+
+    def load():
+        response = client.get(path, query)
+        assert response.status_code == 200, response.status_code
+
+    load()
+    return measure(3, load)
+
+
 def league(periods) -> None:
     """The league table page (issue 29.2; read live, no tallies) for the roles that read it: not part of the
     target, printed so that its cost at this volume is known."""
-    from django.test import Client
-
     from riskgate.accounts.models import User
     from riskgate.insight import performance
 
@@ -305,17 +310,8 @@ def league(periods) -> None:
         user = User.objects.filter(username=username).first()
         if user is None or not performance.may_read(user):
             continue
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         for name, period in periods.items():
-            query = {"since": period.since.strftime("%Y-%m"), "until": period.until.strftime("%Y-%m")}
-
-            def load(client=client, query=query):
-                response = client.get("/insight/performance/", query)
-                assert response.status_code == 200, response.status_code
-
-            load()
-            print(f"{username:<12}{name:<16}{measure(3, load):>12.3f}s")
+            print(f"{username:<12}{name:<16}{page_time(user, '/insight/performance/', period):>12.3f}s")
 
 
 if __name__ == "__main__":
