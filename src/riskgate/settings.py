@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "riskgate.warnings",
     "riskgate.targeting.apps.TargetingConfig",
     "riskgate.response",
+    "riskgate.trace",
     "riskgate.archive",
     "riskgate.insight",
     "riskgate.site",

@@ -35,6 +35,21 @@ ENTERPRISE_CREATORS = {"system_admin", "warning_officer", "bureau_officer"}
 USER_VIEWERS = {"system_admin", "warning_officer", "bureau_officer", "auditor"}
 AUDITORS = {"system_admin", "auditor"}
 ADMINS = {"system_admin"}
+# Enterprises issue the tokens their own systems capture traceability events with (their organisation only).
+TOKEN_ISSUERS = {"system_admin", "enterprise_user"}
+# Traceability: authorities of the enterprise's jurisdiction and the enterprise read its events; it captures them.
+TRACE_READERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer", "enterprise_user"}
+TRACE_CAPTURERS = {"system_admin", "enterprise_user"}
+MATRIX_EPCIS = {
+    "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+    "type": "EPCISDocument",
+    "schemaVersion": "2.0",
+    "creationDate": "2026-12-01T00:00:00Z",
+    "epcisBody": {"eventList": [{
+        "type": "ObjectEvent", "eventTime": "2026-12-01T08:00:00+08:00", "eventTimeZoneOffset": "+08:00",
+        "action": "OBSERVE", "bizStep": "shipping", "epcList": ["urn:epc:id:sgtin:6901234.000001.M1"],
+    }]},
+}  # fmt: skip
 # Who may read the Xi'an demo enterprise (under Xianyang customs, in the Xi'an bureau's subtree).
 XIAN_ENTERPRISE_READERS = {
     "system_admin",
@@ -196,8 +211,8 @@ def ui_matrix(world) -> dict[str, Entry]:
         "accounts:organisation_detail": Entry(XIAN_ENTERPRISE_READERS, kwargs={"pk": xian_ent.pk}),
         "accounts:enterprise_create": Entry(ENTERPRISE_CREATORS),
         "accounts:user_list": Entry(USER_VIEWERS),
-        "accounts:token_list": Entry(ADMINS),
-        "accounts:token_create": Entry(ADMINS),
+        "accounts:token_list": Entry(TOKEN_ISSUERS),
+        "accounts:token_create": Entry(TOKEN_ISSUERS),
         "accounts:token_revoke": Entry(ADMINS, "post", kwargs={"pk": token.pk}, data={"reason": "matrix"}),
         "intake:list": Entry(INTAKE_VIEWERS),
         "intake:create": Entry(INTAKE_CREATORS),
@@ -364,6 +379,10 @@ def ui_matrix(world) -> dict[str, Entry]:
         "insight:report_publish": Entry(REPORT_PUBLISHERS, "post", kwargs={"pk": world.report_to_publish.pk}),
         "insight:portal_reports": Entry(PUBLIC),
         "insight:report_file": Entry(WARNING_OFFICERS, kwargs={"pk": world.report.pk, "fmt": "pdf"}),
+        "trace:public": Entry(PUBLIC),
+        "trace:link": Entry(PUBLIC, kwargs={"gtin": "06901234000016", "key": "10", "item": "PAP2409017"}),
+        "trace:chain": Entry(TRACE_READERS),
+        "trace:captures": Entry(TRACE_READERS),
         "archive:records": Entry(ARCHIVE_VIEWERS),
         "archive:record": Entry(ARCHIVE_VIEWERS, kwargs={"pk": world.archived.pk}),
         "archive:record_act": Entry(
@@ -534,6 +553,17 @@ def api_matrix(world) -> dict[tuple[str, str], Entry]:
         ),
         ("get", "/api/v1/intake/cases/{case_id}"): Entry(XIAN_ITEM_READERS, kwargs={"case_id": world.case.pk}),
         ("get", "/api/v1/public/warnings"): Entry(PUBLIC),
+        ("post", "/api/v1/epcis/capture"): Entry(TRACE_CAPTURERS, "post", data=MATRIX_EPCIS),
+        ("post", "/api/v1/epcis/events"): Entry(
+            TRACE_CAPTURERS,
+            "post",
+            data={**MATRIX_EPCIS["epcisBody"]["eventList"][0], "@context": MATRIX_EPCIS["@context"]},
+        ),
+        ("get", "/api/v1/epcis/capture/{capture_id}"): Entry(TRACE_READERS, kwargs={"capture_id": world.capture.pk}),
+        ("get", "/api/v1/epcis/events"): Entry(TRACE_READERS),
+        ("get", "/api/v1/epcis/events/{event_id}"): Entry(TRACE_READERS, kwargs={"event_id": world.trace_event_id}),
+        ("get", "/api/v1/trace/chain"): Entry(TRACE_READERS),
+        ("get", "/api/v1/public/trace"): Entry(PUBLIC),
         ("get", "/api/v1/public/warnings/{warning_id}"): Entry(PUBLIC, kwargs={"warning_id": world.warning.lineage_id}),
         ("get", "/api/v1/assessments"): Entry(ASSESSMENT_VIEWERS),
         ("get", "/api/v1/assessments/{assessment_id}"): Entry(
@@ -1073,6 +1103,10 @@ def _matrix_measure(world):
         },
     )
     recalls.publish(world.user("xian"), world.recall)
+    from riskgate.trace import services as trace
+
+    captured = trace.capture(world.user("enterprise"), MATRIX_EPCIS)
+    world.capture, world.trace_event_id = captured.capture, captured.event_ids[0]
     world.measure_note = response.report_progress(
         world.user("port"),
         world.measure,
@@ -1151,6 +1185,7 @@ def stored() -> tuple:
     from riskgate.credit.models import GradeChange
     from riskgate.response.models import MeasureOrder, ProgressNote, Quantity, RecallProgress
     from riskgate.targeting.models import ControlRule, InspectionTask, SupervisionPolicy
+    from riskgate.trace.models import TraceEvent
 
     return (
         Organisation.objects.count(),
@@ -1165,6 +1200,7 @@ def stored() -> tuple:
         ProgressNote.objects.count(),
         Quantity.objects.count(),
         RecallProgress.objects.count(),
+        TraceEvent.objects.count(),
     )
 
 

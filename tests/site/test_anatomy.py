@@ -30,6 +30,7 @@ LAYERS = [
     "warnings",
     "targeting",
     "response",
+    "trace",
     "archive",
     "insight",
     "site",

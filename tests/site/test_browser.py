@@ -86,6 +86,7 @@ def test_bureau_officer_and_auditor_see_different_things(browser, live_server, l
         "质量信用",
         "信用名单",
         "案件移送",
+        "产品追溯",
         "约谈",
         "挂牌督办",
         "行政处罚",
@@ -136,11 +137,13 @@ def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to
         "与本企业相关",
         "消减义务",
         "质量信用",
+        "产品追溯",
         "约谈",
         "行政处罚",
         "风险报告",
         "示范标杆",
         "组织机构",
+        "接口令牌",
     ]
     page.locator("header nav").get_by_role("link", name="组织机构").click()
     names = page.locator("tbody tr td:first-child a").all_inner_texts()
@@ -158,11 +161,13 @@ def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to
         "Concerning us",
         "Obligations",
         "Quality credit",
+        "Traceability",
         "Interviews",
         "Penalties",
         "Risk reports",
         "Benchmarks",
         "Organisations",
+        "API tokens",
     ]
     page.screenshot(path=str(ARTIFACTS / "enterprise-phone-en.png"), full_page=True)
     assert not page.console_errors
@@ -2293,3 +2298,49 @@ def test_an_expert_who_fails_the_examination_is_appraised_and_not_offered_for_a_
     offered = assessor.locator("form[action$='/seat/'] select[name='expert'] option").all_inner_texts()
     assert any("刘洋" in o for o in offered) and not any("黄蕾" in o for o in offered)
     assert office.console_errors == [] and assessor.console_errors == []
+
+
+def test_a_shopper_traces_a_batch_on_a_phone(browser, live_server, live_world):
+    """Issue 30: the public trace query on a phone — the batch a public warning names shows it; another batch of
+    the same product shows none; the query works from the code a scanner reads and in English."""
+    from riskgate.trace import demo
+    from tests.trace.test_public import capture_demo_chains
+    from tests.warnings.factories import published
+
+    capture_demo_chains(live_world)
+    notice, _approver = published(live_world, {"gtins": [demo.GTIN], "batches": [demo.COVERED_LOT]})
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
+    errors = []
+    phone.on("console", lambda m: errors.append(m.text) if m.type == "error" and "Refused" in m.text else None)
+    phone.goto(f"{live_server.url}/")
+    assert phone.locator("header nav a", has_text="追溯查询").count() == 1
+    phone.goto(f"{live_server.url}/trace/")
+    phone.get_by_label("商品条码 (GTIN)").fill(demo.GTIN)
+    phone.get_by_label("批号或序列号").fill(demo.COVERED_LOT)
+    phone.get_by_role("button", name="查询", exact=True).click()
+    alert = phone.locator("#trace-alert")
+    assert alert.is_visible() and notice.reference in alert.inner_text()
+    assert "中国" in phone.locator("main").inner_text()  # the declared origin
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.screenshot(path=str(ARTIFACTS / "trace-phone-covered.png"), full_page=True)
+    with phone.expect_navigation():
+        alert.get_by_role("link", name=notice.reference).click()
+    assert notice.title in phone.locator("main").inner_text()
+
+    phone.goto(f"{live_server.url}/trace/")
+    phone.get_by_label("扫码或粘贴条码内容").fill(f"(01){demo.GTIN}(10){demo.CLEAR_LOT}")
+    phone.get_by_role("button", name="查询", exact=True).click()
+    assert phone.locator("#trace-clear").is_visible() and phone.locator("#trace-alert").count() == 0
+    assert "生产" in phone.locator(".timeline").inner_text()
+
+    phone.goto(f"{live_server.url}/trace/01/{demo.GTIN}/10/NOSUCHLOT/")
+    assert phone.locator("#trace-none").is_visible()
+    phone.get_by_role("button", name="English").click()
+    phone.wait_for_load_state()
+    assert phone.get_by_role("heading", name="Product trace query").is_visible()
+    phone.get_by_label("Barcode (GTIN)").fill(demo.GTIN)
+    phone.get_by_label("Lot or serial number").fill(demo.COVERED_LOT)
+    phone.get_by_role("button", name="Search", exact=True).click()
+    assert "covered by a risk warning or recall" in phone.locator("#trace-alert").inner_text()
+    phone.screenshot(path=str(ARTIFACTS / "trace-phone-en.png"), full_page=True)
+    assert not errors, errors

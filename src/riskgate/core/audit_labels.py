@@ -50,6 +50,7 @@ SUBJECTS = {
     "publicity_event": _("质量宣传活动"),
     "archive": _("档案"),
     "report": _("统计报告"),
+    "trace": _("追溯数据"),
 }
 
 VERBS = {
@@ -67,6 +68,7 @@ VERBS = {
     "password_set": pgettext_lazy("audit", "设置密码"),
     "credit_grade_changed": pgettext_lazy("audit", "信用等级变更"),
     "issued": pgettext_lazy("audit", "签发"),
+    "captured": pgettext_lazy("audit", "报送"),
     "revoked": pgettext_lazy("audit", "吊销"),
     "viewed": pgettext_lazy("audit", "查看"),
     "exported": pgettext_lazy("audit", "导出"),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from .context import client_ip, current_ip
 from .errors import error_response
 
-JSON_TYPES = {"application/json"}
+JSON_TYPES = {"application/json", "application/ld+json"}  # JSON-LD: EPCIS 2.0 capture
 WRITE_METHODS = {"POST", "PUT", "PATCH"}
 
 

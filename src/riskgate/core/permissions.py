@@ -84,6 +84,9 @@ class Permission(StrEnum):
     ARCHIVE_RECORD_VIEW = "archive:record:view"
     ARCHIVE_RECORD_MANAGE = "archive:record:manage"
     ARCHIVE_DISPOSAL_APPROVE = "archive:disposal:approve"
+    # Traceability
+    TRACE_EVENT_VIEW = "trace:event:view"
+    TRACE_EVENT_CAPTURE = "trace:event:capture"
 
     @property
     def label(self) -> str:
@@ -151,6 +154,8 @@ PERMISSION_LABELS = {
     Permission.ARCHIVE_RECORD_VIEW: _("查看辖区内的档案和销毁记录"),
     Permission.ARCHIVE_RECORD_MANAGE: _("档案定级、诉讼保全、导出档案包、提交销毁清册"),
     Permission.ARCHIVE_DISPOSAL_APPROVE: _("审批档案销毁（不得审批本人提交的清册）"),
+    Permission.TRACE_EVENT_VIEW: _("查看追溯事件和产品追溯链（辖区内，或本企业报送的）"),
+    Permission.TRACE_EVENT_CAPTURE: _("报送本机构的追溯事件（EPCIS 2.0）"),
 }
 
 PERMISSION_CHOICES = [(p.value, format_lazy("{} — {}", p.value, PERMISSION_LABELS[p])) for p in Permission]

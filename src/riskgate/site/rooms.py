@@ -283,6 +283,14 @@ ROOMS: list[Room] = [
         ),
     ),
     Room(
+        "trace",
+        urls="riskgate.trace.urls",
+        router="riskgate.trace.api.router",
+        navigation=(Link("trace:chain", _("产品追溯"), 56, (P.TRACE_EVENT_VIEW,)),),
+        public_navigation=(Link("trace:public", _("追溯查询"), 22),),
+        demo=(DemoStep("riskgate.trace.demo.load_demo_chains", "Traceability events captured for demo products: {}"),),
+    ),
+    Room(
         "insight",
         urls="riskgate.insight.urls",
         navigation=(

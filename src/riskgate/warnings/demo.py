@@ -103,6 +103,9 @@ PAPRIKA = {
     "product_category": "香辛料",
     "hs_codes": ["0904"],
     "origin_countries": ["CN"],
+    # The batch the demo traceability chain follows (trace.demo): the public trace query finds this warning.
+    "gtins": ["06901234000016"],
+    "batches": ["PAP2409017"],
 }
 HPMC = {
     "level": "III",
