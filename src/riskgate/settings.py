@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "riskgate.monitoring",
     "riskgate.warnings",
     "riskgate.targeting.apps.TargetingConfig",
+    "riskgate.tbt",
     "riskgate.response",
     "riskgate.trace",
     "riskgate.archive",

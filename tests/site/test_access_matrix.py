@@ -6,6 +6,7 @@ A new endpoint without an entry here fails `test_every_url_pattern_is_in_the_mat
 Confidential objects are denied with 404 so that their existence is not revealed.
 """
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -40,6 +41,10 @@ TOKEN_ISSUERS = {"system_admin", "enterprise_user"}
 # Traceability: authorities of the enterprise's jurisdiction and the enterprise read its events; it captures them.
 TRACE_READERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer", "enterprise_user"}
 TRACE_CAPTURERS = {"system_admin", "enterprise_user"}
+# Technical trade measures: authorities register and alert; ports read; enterprises read and comment.
+TBT_READERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer", "enterprise_user"}
+TBT_MANAGERS = {"system_admin", "warning_officer", "bureau_officer"}
+TBT_COMMENTERS = TBT_MANAGERS | {"enterprise_user"}
 MATRIX_EPCIS = {
     "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
     "type": "EPCISDocument",
@@ -379,6 +384,18 @@ def ui_matrix(world) -> dict[str, Entry]:
         "insight:report_publish": Entry(REPORT_PUBLISHERS, "post", kwargs={"pk": world.report_to_publish.pk}),
         "insight:portal_reports": Entry(PUBLIC),
         "insight:report_file": Entry(WARNING_OFFICERS, kwargs={"pk": world.report.pk, "fmt": "pdf"}),
+        "tbt:list": Entry(TBT_READERS),
+        "tbt:create": Entry(TBT_MANAGERS),
+        "tbt:import": Entry(TBT_MANAGERS),
+        "tbt:detail": Entry(TBT_READERS, kwargs={"pk": world.tbt.pk}),
+        "tbt:act": Entry(TBT_MANAGERS, "post", kwargs={"pk": world.tbt.pk, "action": "alert"}),
+        # The enterprise's own draft: only the enterprise may record it (an authority gets 404: not its comment).
+        "tbt:comment_act": Entry(
+            {"enterprise_user"},
+            "post",
+            kwargs={"pk": world.tbt_comment.pk, "action": "edit"},
+            data={"text": "矩阵意见"},
+        ),  # fmt: skip
         "trace:public": Entry(PUBLIC),
         "trace:link": Entry(PUBLIC, kwargs={"gtin": "06901234000016", "key": "10", "item": "PAP2409017"}),
         "trace:chain": Entry(TRACE_READERS),
@@ -856,7 +873,6 @@ def matrix_world(world):
 def _matrix_cases(world):
     """The Xi'an bureau's interview and penalty of the Xi'an enterprise and its benchmark; the office's supervised case
     handled by Xi'an Customs and the office's campaign."""
-    import datetime as dt
 
     from riskgate.enforcement import services as enforcement
 
@@ -889,7 +905,6 @@ def _matrix_cases(world):
 
 def _matrix_archive(world):
     """The Xi'an penalty case archived (ordinary, three years), and a draft disposal review listing it as due."""
-    import datetime as dt
 
     from django.utils import timezone
 
@@ -909,7 +924,6 @@ def _matrix_archive(world):
 def _matrix_monitoring(world):
     """The office's plan (quotas for Xi'an Customs and the Xi'an point), an approved record of the point naming the
     Xi'an enterprise, and the office's draw with every inspector drawn for each enterprise."""
-    import datetime as dt
     from decimal import Decimal
 
     from riskgate.monitoring.services import plans, samples, spotchecks
@@ -1047,7 +1061,6 @@ def _matrix_targeting(world):
 def _matrix_measure(world):
     """A seizure decided by Xi'an Customs on the matrix warning, led by Xianyang Customs with the market
     regulator cooperating, with a progress note and its evidence file."""
-    import datetime as dt
 
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
@@ -1103,8 +1116,14 @@ def _matrix_measure(world):
         },
     )
     recalls.publish(world.user("xian"), world.recall)
+    from riskgate.tbt import services as tbt
     from riskgate.trace import services as trace
 
+    world.tbt = tbt.register(world.user("warning"), {
+        "kind": "tbt", "symbol": "G/TBT/N/MTX/1", "member": "US", "title": "矩阵通报", "products": "玩具",
+        "hs_codes": "9503", "comment_deadline": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+    })  # fmt: skip
+    world.tbt_comment = tbt.draft_comment(world.user("enterprise"), world.tbt, "矩阵草稿")
     captured = trace.capture(world.user("enterprise"), MATRIX_EPCIS)
     world.capture, world.trace_event_id = captured.capture, captured.event_ids[0]
     world.measure_note = response.report_progress(
@@ -1328,7 +1347,6 @@ def test_ids_out_of_scope_are_answered_like_absent_ids(matrix_world):
 
 def test_service_refuses_an_enterprise_of_another_jurisdiction(matrix_world):
     """The root of item 1: the service itself, whatever its caller, refuses a Harbin enterprise for Xi'an."""
-    import datetime as dt
 
     from django.core.exceptions import ValidationError
 

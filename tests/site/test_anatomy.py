@@ -29,6 +29,7 @@ LAYERS = [
     "monitoring",
     "warnings",
     "targeting",
+    "tbt",
     "response",
     "trace",
     "archive",

@@ -92,6 +92,7 @@ def test_bureau_officer_and_auditor_see_different_things(browser, live_server, l
         "行政处罚",
         "专项打假",
         "示范标杆",
+        "技术性贸易措施",
         "组织机构",
         "用户",
         "档案管理",
@@ -142,6 +143,7 @@ def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to
         "行政处罚",
         "风险报告",
         "示范标杆",
+        "技术性贸易措施",
         "组织机构",
         "接口令牌",
     ]
@@ -166,6 +168,7 @@ def test_enterprise_user_on_a_phone_sees_only_its_own_enterprise_and_switches_to
         "Penalties",
         "Risk reports",
         "Benchmarks",
+        "Technical trade measures",
         "Organisations",
         "API tokens",
     ]
@@ -2344,3 +2347,48 @@ def test_a_shopper_traces_a_batch_on_a_phone(browser, live_server, live_world):
     assert "covered by a risk warning or recall" in phone.locator("#trace-alert").inner_text()
     phone.screenshot(path=str(ARTIFACTS / "trace-phone-en.png"), full_page=True)
     assert not errors, errors
+
+
+def test_an_officer_alerts_exporters_to_a_tbt_notification_and_the_exporter_comments(browser, live_server, live_world):
+    """Issue 30 item 3: register a notification on a heading, see the exporters it concerns, alert them; the
+    exporter finds it in its pending work, drafts a comment and submits it before the deadline; in English too."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from riskgate.targeting.services import screening
+    from riskgate.tbt import demo
+
+    items = [{**item, "enterprise_ids": ["6101930001"]} for item in demo.export_items(timezone.now())[:3]]
+    screening.screen(live_world.user("warning"), items, one_declaration=False)
+    officer = sign_in(browser, live_server, "warning", live_world.password)
+    officer.goto(f"{live_server.url}/tbt/")
+    officer.get_by_role("link", name="登记通报").click()
+    officer.get_by_label("类型").select_option("tbt")
+    officer.get_by_label("文件编号").fill("G/TBT/N/USA/9999")
+    officer.get_by_label("通报成员").fill("US")
+    officer.locator("#id_title").fill("儿童玩具中的重金属")
+    officer.get_by_label("覆盖的产品").fill("玩具")
+    officer.get_by_label("HS 编码").fill("9503")
+    officer.get_by_label("评议截止日期").fill((timezone.localdate() + dt.timedelta(days=20)).isoformat())
+    officer.get_by_role("button", name="登记", exact=True).click()
+    impact = officer.locator("#impact")
+    assert "西安秦岭示例进出口贸易有限公司" in impact.inner_text() and "9503" in impact.inner_text()
+    officer.get_by_role("button", name="向这些出口企业发送预警").click()
+    assert "西安秦岭示例进出口贸易有限公司" in officer.locator("#alerts").inner_text()
+    officer.screenshot(path=str(ARTIFACTS / "tbt-officer-alerted.png"), full_page=True)
+
+    exporter = sign_in(browser, live_server, "enterprise", live_world.password, viewport={"width": 390, "height": 844})
+    exporter.get_by_role("link", name="G/TBT/N/USA/9999 · 儿童玩具中的重金属").first.click()
+    exporter.locator("#id_text").fill("建议给予 12 个月过渡期。")
+    exporter.get_by_role("button", name="保存草稿").click()
+    assert "草稿" in exporter.locator("#comments").inner_text()
+    exporter.get_by_role("button", name="提交评议").click()
+    assert "已提交" in exporter.locator("#comments").inner_text()
+    assert exporter.locator("#impact").count() == 0  # the other exporters' volumes are the authorities' only
+    exporter.get_by_role("button", name="English").click()
+    exporter.wait_for_load_state()
+    assert "Submitted" in exporter.locator("#comments").inner_text()
+    assert exporter.get_by_role("heading", name="Comment").is_visible()
+    exporter.screenshot(path=str(ARTIFACTS / "tbt-exporter-en.png"), full_page=True)
+    assert not officer.console_errors and not exporter.console_errors

@@ -51,6 +51,7 @@ SUBJECTS = {
     "archive": _("档案"),
     "report": _("统计报告"),
     "trace": _("追溯数据"),
+    "tbt": _("技术性贸易措施通报"),
 }
 
 VERBS = {
@@ -69,6 +70,11 @@ VERBS = {
     "credit_grade_changed": pgettext_lazy("audit", "信用等级变更"),
     "issued": pgettext_lazy("audit", "签发"),
     "captured": pgettext_lazy("audit", "报送"),
+    "registered": pgettext_lazy("audit", "登记"),
+    "alerted": pgettext_lazy("audit", "向出口企业发送预警"),
+    "comment_drafted": pgettext_lazy("audit", "起草评议"),
+    "comment_changed": pgettext_lazy("audit", "修改评议"),
+    "comment_recorded": pgettext_lazy("audit", "提交评议"),
     "revoked": pgettext_lazy("audit", "吊销"),
     "viewed": pgettext_lazy("audit", "查看"),
     "exported": pgettext_lazy("audit", "导出"),

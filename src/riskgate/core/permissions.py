@@ -87,6 +87,10 @@ class Permission(StrEnum):
     # Traceability
     TRACE_EVENT_VIEW = "trace:event:view"
     TRACE_EVENT_CAPTURE = "trace:event:capture"
+    # Technical trade measures
+    TBT_NOTIFICATION_VIEW = "tbt:notification:view"
+    TBT_NOTIFICATION_MANAGE = "tbt:notification:manage"
+    TBT_COMMENT_WRITE = "tbt:comment:write"
 
     @property
     def label(self) -> str:
@@ -156,6 +160,9 @@ PERMISSION_LABELS = {
     Permission.ARCHIVE_DISPOSAL_APPROVE: _("审批档案销毁（不得审批本人提交的清册）"),
     Permission.TRACE_EVENT_VIEW: _("查看追溯事件和产品追溯链（辖区内，或本企业报送的）"),
     Permission.TRACE_EVENT_CAPTURE: _("报送本机构的追溯事件（EPCIS 2.0）"),
+    Permission.TBT_NOTIFICATION_VIEW: _("查看国外技术法规和 TBT/SPS 通报（企业：及发给本企业的预警）"),
+    Permission.TBT_NOTIFICATION_MANAGE: _("登记、导入通报，分析影响并向出口企业发送预警"),
+    Permission.TBT_COMMENT_WRITE: _("起草和提交对通报的评议意见"),
 }
 
 PERMISSION_CHOICES = [(p.value, format_lazy("{} — {}", p.value, PERMISSION_LABELS[p])) for p in Permission]

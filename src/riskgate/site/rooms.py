@@ -283,6 +283,13 @@ ROOMS: list[Room] = [
         ),
     ),
     Room(
+        "tbt",
+        work=("riskgate.tbt.queries.pending_work",),
+        urls="riskgate.tbt.urls",
+        navigation=(Link("tbt:list", _("技术性贸易措施"), 63, (P.TBT_NOTIFICATION_VIEW,)),),
+        demo=(DemoStep("riskgate.tbt.demo.load_demo_notifications", "TBT notifications and exporters alerted: {}"),),
+    ),
+    Room(
         "trace",
         urls="riskgate.trace.urls",
         router="riskgate.trace.api.router",
