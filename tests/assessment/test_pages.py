@@ -55,7 +55,13 @@ def run_to_submitted(world, django_capture_on_commit_callbacks):
         assessor,
         a,
         "lab_task",
-        {"laboratory": world.org("third-party-lab").pk, "samples": "5 把", "test_items": "夹缝", "method": "EN 581-1"},
+        {
+            "laboratory": world.org("third-party-lab").pk,
+            "samples": "5 把",
+            "hs_code": "9401",
+            "test_items": "夹缝尺寸",
+            "method": "EN 581-1",
+        },
     )
     task = a.lab_tasks.get()
     page = assessor.get(reverse("assessment:detail", args=[a.pk])).content.decode()

@@ -60,6 +60,7 @@ def test_full_path(world, django_capture_on_commit_callbacks):
         a,
         laboratory=world.org("third-party-lab"),
         samples="同批次折叠椅 5 把",
+        hs_code="9401",
         test_items="夹缝尺寸",
         method="GB 28007-2011 / EN 581-1",
     )

@@ -262,6 +262,8 @@ def ui_matrix(world) -> dict[str, Entry]:
         "assessment:list": Entry(ASSESSMENT_VIEWERS),
         "assessment:create": Entry(ASSESSMENT_REQUESTERS),
         "assessment:registry": Entry(REGISTRY_VIEWERS),
+        "assessment:body": Entry(REGISTRY_VIEWERS, kwargs={"pk": world.org("third-party-lab").assessment_body.pk}),
+        "assessment:accepted": Entry(PUBLIC),
         "assessment:training": Entry(REGISTRY_VIEWERS),
         "assessment:course": Entry(REGISTRY_VIEWERS, kwargs={"pk": world.course.pk}),
         "assessment:appraisals": Entry(REGISTRY_VIEWERS),

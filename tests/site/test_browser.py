@@ -328,7 +328,8 @@ def test_assessment_full_path_in_the_browser(browser, live_server, live_world):
     lead.get_by_text("实验室验证", exact=True).last.click()
     lab = form(lead, "lab_task")
     lab.get_by_label("实验室").select_option(str(live_world.org("third-party-lab").pk))
-    lab.get_by_label("样品").fill("同批次抽屉柜 2 台")
+    lab.get_by_label("样品", exact=True).fill("同批次抽屉柜 2 台")
+    lab.get_by_label("样品的 HS 编码").fill("9403")
     lab.get_by_label("检测项目").fill("倾倒试验临界载荷")
     lab.get_by_label("检测方法/标准").fill("ASTM F2057-23")
     submit(lead, "lab_task", "下达验证任务")
@@ -2392,3 +2393,44 @@ def test_an_officer_alerts_exporters_to_a_tbt_notification_and_the_exporter_comm
     assert exporter.get_by_role("heading", name="Comment").is_visible()
     exporter.screenshot(path=str(ARTIFACTS / "tbt-exporter-en.png"), full_page=True)
     assert not officer.console_errors and not exporter.console_errors
+
+
+def test_acceptance_is_narrowed_in_public_and_a_result_outside_it_is_refused_at_the_port(
+    browser, live_server, live_world
+):
+    """Issue 30 item 4: an officer suspends a third-party laboratory's acceptance for toys with the reason; the
+    public registry shows it; a port officer who records a toy test result from that laboratory is told why it is
+    refused, and nothing is recorded."""
+    from riskgate.targeting.models import InspectionTask
+
+    body = live_world.org("third-party-lab").assessment_body
+    officer = sign_in(browser, live_server, "warning", live_world.password)
+    officer.goto(f"{live_server.url}/assessments/registry/")
+    officer.get_by_role("link", name="示例第三方检测认证有限公司").first.click()
+    row = officer.locator("#scopes tbody tr", has_text="9503")
+    row.get_by_placeholder("调整理由").fill("能力验证结果不满意")
+    row.get_by_role("button", name="暂停采信").click()
+    assert "暂停采信" in officer.locator("#scopes tbody tr", has_text="9503").inner_text()
+
+    visitor = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    visitor.goto(f"{live_server.url}/laboratories/accepted/")
+    assert "暂停采信" in visitor.locator("main").inner_text() and "玩具" in visitor.locator("main").inner_text()
+
+    task = InspectionTask.objects.create(
+        declaration_id="ACC-B", item_no=1, item={"hs_code": "9503008900", "description": "塑料玩具车"},
+        hs_code="9503008900", action="inspect", organisation=live_world.user("port").organisation,
+    )  # fmt: skip
+    port = sign_in(browser, live_server, "port", live_world.password)
+    port.goto(f"{live_server.url}/targeting/tasks/{task.pk}/")
+    port.get_by_label("合格", exact=True).check()
+    port.get_by_role("button", name="添加检测项目").click()
+    port.locator("#id_lab-0-institution").select_option("third-party-lab")
+    port.locator("#id_lab-0-test_item").fill("小零件")
+    port.locator("#id_lab-0-result").fill("无")
+    port.locator("#id_lab-0-conforms").select_option("1")
+    port.get_by_role("button", name="登记结果").click()
+    assert "采信已暂停" in port.locator(".error-summary").inner_text()
+    assert InspectionTask.objects.get(pk=task.pk).status == "open"
+    port.screenshot(path=str(ARTIFACTS / "acceptance-refused.png"), full_page=True)
+    assert body.scopes.get(hs_prefix="9503").suspended
+    assert not officer.console_errors and not port.console_errors

@@ -4,7 +4,7 @@ every stage, built through the services from real notifications of the intake im
 from riskgate.accounts.models import Organisation, User
 from riskgate.core import audit
 
-from .models import BodyKind, Expert, RegisteredBody
+from .models import AcceptanceScope, BodyKind, Expert, RegisteredBody
 
 # organisation code, kind, fields, accreditation, third party
 BODIES = [
@@ -23,6 +23,19 @@ EXPERTS = [
 ]
 
 
+# What the demo third-party laboratory's results are accepted for (decision 0029): commodity categories by HS
+# prefix and their test items.
+SCOPES = {
+    "third-party-lab": [
+        ("9401", "座椅", ["夹缝尺寸", "可触及夹缝", "夹缝（闭合）", "稳定性", "耐久性"]),
+        ("9403", "家具", ["倾倒试验临界载荷", "稳定性（GB 28007）"]),
+        ("9503", "玩具", ["可迁移元素", "邻苯二甲酸酯", "小零件"]),
+        ("8507", "蓄电池及移动电源", ["过充保护", "短路保护"]),
+        ("8708", "机动车零部件", ["侧气囊点爆展开时间"]),
+    ],
+}
+
+
 def load_registries() -> None:
     """The demo's registered bodies and expert pool, on the demo organisations and accounts (idempotent)."""
     by_code = {
@@ -37,6 +50,10 @@ def load_registries() -> None:
             organisation=org, kind=kind, fields=fields, accreditation=accreditation, third_party=third_party
         )
         audit.record(actor=None, action="assessment.body_registered", obj=body, reason="demo data")
+        for hs_prefix, category, items in SCOPES.get(code, ()):
+            AcceptanceScope.objects.create(
+                body=body, hs_prefix=hs_prefix, category=category, test_items=items, reason="demo data"
+            )
     for name, username, org_code, employer, title, fields in EXPERTS:
         if Expert.objects.filter(name=name).exists():
             continue
@@ -85,9 +102,18 @@ DEMO = [
 # Per stage of DEMO: laboratory, test item, method, result, unit, limit, limit kind (illustrative values).
 LAB = {
     "in_progress": ("xian-tech-centre", "酪蛋白（乳过敏原）", "酶联免疫吸附法（ELISA）", "12.4", "mg/kg", "2.5", "max"),
-    "panel_review": ("third-party-lab", "侧气囊点爆展开时间", "FMVSS No. 214 / GB 15743", "38", "ms", "30", "max"),
+    "panel_review": (
+        "third-party-lab",
+        "侧气囊点爆展开时间",
+        "FMVSS No. 214 / GB 15743",
+        "38",
+        "ms",
+        "30",
+        "max",
+        "8708",
+    ),
     "submitted": ("xian-tech-centre", "物种鉴定与标示一致（1=一致）", "SN/T 3589 DNA 条形码", "0", "", "1", "min"),
-    "reassessed": ("third-party-lab", "倾倒试验临界载荷", "ASTM F2057-23", "14.2", "kg", "22.7", "min"),
+    "reassessed": ("third-party-lab", "倾倒试验临界载荷", "ASTM F2057-23", "14.2", "kg", "22.7", "min", "9403"),
     "superseded": ("xian-tech-centre", "沙门氏菌（25 g 中检出=1）", "GB 4789.4-2024", "1", "", "0", "max"),
 }
 
@@ -150,7 +176,7 @@ def _advance(services, users, a, stage: str, info) -> None:
     services.add_finding(
         assessor, a, kind="finding", summary=f"核对境外通报原文：{info.title[:200]}", occurred_on=dt.date.today()
     )
-    lab_code, item, method, value, unit, limit, kind = LAB[stage]
+    lab_code, item, method, value, unit, limit, kind, *hs = LAB[stage]
     task = services.add_lab_task(
         assessor,
         a,
@@ -158,6 +184,7 @@ def _advance(services, users, a, stage: str, info) -> None:
         samples="口岸抽取同批次样品 3 份",
         test_items=item,
         method=method,
+        hs_code=hs[0] if hs else "",
     )
     if stage == "in_progress":
         services.request_extension(

@@ -25,6 +25,7 @@ from .models import (
     FindingKind,
     LimitKind,
     Status,
+    ViolationConsequence,
 )
 from .risk import Severity, VulnerableGroup
 
@@ -117,7 +118,15 @@ class LabTaskForm(forms.Form):
         label=_("实验室"), queryset=Organisation.objects.filter(assessment_body__kind=BodyKind.VERIFICATION_LABORATORY)
     )
     samples = forms.CharField(label=_("样品"), widget=forms.Textarea(attrs={"rows": 2}))
-    test_items = forms.CharField(label=_("检测项目"), widget=forms.Textarea(attrs={"rows": 2}))
+    hs_code = forms.CharField(
+        label=_("样品的 HS 编码"),
+        max_length=10,
+        required=False,
+        help_text=_("第三方实验室须在其采信范围内检测；不填则取风险信息的 HS 编码"),
+    )
+    test_items = forms.CharField(
+        label=_("检测项目"), widget=forms.Textarea(attrs={"rows": 2}), help_text=_("多个项目以逗号、顿号或换行分隔")
+    )
     method = forms.CharField(label=_("检测方法/标准"), max_length=300)
 
 
@@ -260,3 +269,22 @@ class AppraisalDecisionForm(forms.Form):
         label=_("考核结果"), choices=[("", _("按规则评定"))] + list(AppraisalResult.choices), required=False
     )
     reason = forms.CharField(label=_("调整理由"), max_length=2000, required=False)
+
+
+class ScopeForm(forms.Form):
+    """An acceptance scope of a third-party institution (decision 0029): added, or changed with the reason."""
+
+    scope = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    hs_prefix = forms.CharField(label=_("HS 编码（前缀）"), max_length=10, help_text=_("2–10 位数字，如 9503"))
+    category = forms.CharField(label=_("商品类别"), max_length=200)
+    test_items = forms.CharField(
+        label=_("检测项目"), widget=forms.Textarea(attrs={"rows": 2}), help_text=_("多个项目以逗号、顿号或换行分隔")
+    )
+    suspended = forms.BooleanField(label=_("暂停采信"), required=False)
+    reason = forms.CharField(label=_("调整理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class ViolationForm(forms.Form):
+    occurred_on = forms.DateField(label=_("发生日期"), widget=DatePicker())
+    description = forms.CharField(label=_("违规情形"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    consequence = forms.ChoiceField(label=_("处理"), choices=[("", "—"), *ViolationConsequence.choices])

@@ -62,6 +62,9 @@ class RegisteredBody(models.Model):
     accepted = models.BooleanField(_("已认可（可采信其结果）"), default=True)
     valid_until = models.DateField(_("认可有效期至"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)
+    # Market exit (退出) after violations (R-USE-4): results are no longer accepted from this day on.
+    exited_on = models.DateField(_("退出日期"), null=True, blank=True)
+    exit_reason = models.TextField(_("退出原因"), blank=True)
 
     class Meta:
         verbose_name = _("登记的评估机构")
@@ -77,7 +80,62 @@ class RegisteredBody(models.Model):
 
     @property
     def usable(self) -> bool:
-        return self.accepted and (self.valid_until is None or self.valid_until >= timezone.localdate())
+        return (
+            self.accepted
+            and self.exited_on is None
+            and (self.valid_until is None or self.valid_until >= timezone.localdate())
+        )
+
+
+class AcceptanceScope(TimeStamped):
+    """What a third-party institution's results are accepted for (采信范围, R-USE-4): a commodity category (an HS
+    prefix) and its test items; suspended (暂停) or narrowed when the risk calls for it, with the reason."""
+
+    body = models.ForeignKey(RegisteredBody, verbose_name=_("机构"), on_delete=models.CASCADE, related_name="scopes")
+    hs_prefix = models.CharField(_("HS 编码（前缀）"), max_length=10)
+    category = models.CharField(_("商品类别"), max_length=200)
+    test_items = models.JSONField(_("检测项目"), default=list)
+    suspended = models.BooleanField(_("暂停采信"), default=False)
+    reason = models.TextField(_("调整理由"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("调整人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("采信范围")
+        verbose_name_plural = _("采信范围")
+        ordering = ["body", "hs_prefix", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.body.organisation} · {self.hs_prefix} {self.category}"
+
+
+class ViolationConsequence(models.TextChoices):
+    WARNING = "warning", _("警告")
+    SUSPENSION = "suspension", _("暂停全部采信范围")
+    EXIT = "exit", _("退出采信名录")
+
+
+class BodyViolation(Created):
+    """A violation by an accepted institution and what followed (警告、暂停、退出), published with the registry."""
+
+    body = models.ForeignKey(
+        RegisteredBody, verbose_name=_("机构"), on_delete=models.CASCADE, related_name="violations"
+    )
+    occurred_on = models.DateField(_("发生日期"))
+    description = models.TextField(_("违规情形"))
+    consequence = models.CharField(_("处理"), max_length=12, choices=ViolationConsequence.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("采信机构违规记录")
+        verbose_name_plural = _("采信机构违规记录")
+        ordering = ["-occurred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.body.organisation} {self.occurred_on}"
 
 
 class AppraisalResult(models.TextChoices):
@@ -481,6 +539,7 @@ class LabTask(models.Model):
         "accounts.Organisation", verbose_name=_("实验室"), on_delete=models.PROTECT, related_name="+"
     )
     samples = models.TextField(_("样品"))
+    hs_code = models.CharField(_("样品的 HS 编码"), max_length=10, blank=True)  # the category acceptance is checked for
     test_items = models.TextField(_("检测项目"))
     method = models.CharField(_("检测方法/标准"), max_length=300)
     requested_at = models.DateTimeField(_("下达时间"), default=timezone.now)

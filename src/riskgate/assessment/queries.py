@@ -7,12 +7,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 
 from riskgate.accounts.models import Organisation, User
+from riskgate.core.access import pk_or_404
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
 from riskgate.core.scoping import ScopeMode
 from riskgate.core.work import WorkGroup, WorkItem, group, present
 from riskgate.intake.models import ASSESSABLE_STATUSES, RiskInformation
 
+from . import acceptance
 from .models import (
     OPEN_STATUSES,
     Appraisal,
@@ -22,6 +24,7 @@ from .models import (
     Course,
     Expert,
     LabTask,
+    RegisteredBody,
     Status,
     Vote,
 )
@@ -202,6 +205,39 @@ REASON_LABELS = {
     "scope_cap": gettext_lazy("影响范围分值封顶"),
     "ceiling": gettext_lazy("该风险等级的最高预警等级"),
 }
+
+
+def acceptance_refusal(organisation: Organisation, hs_code: str, test_items) -> str | None:
+    """Why results of `organisation` for these test items of a commodity (its HS code) are not accepted, or None
+    (decision 0029)."""
+    body = RegisteredBody.objects.filter(organisation=organisation).first()
+    scopes = list(body.scopes.all()) if body is not None else []
+    name = organisation.name
+    for item in test_items:
+        why = acceptance.refusal(name, body, scopes, hs_code, item)
+        if why:
+            return why
+    return None
+
+
+def published_bodies() -> QuerySet[RegisteredBody]:
+    """The third-party institutions of the public acceptance registry: those accepted, suspended or exited, with
+    their scopes and violations."""
+    return (
+        RegisteredBody.objects.filter(third_party=True)
+        .select_related("organisation")
+        .prefetch_related("scopes", "violations")
+        .order_by("organisation__name")
+    )
+
+
+def scope_of(body: RegisteredBody, pk: int):
+    """One of the institution's scopes, or 404."""
+    return pk_or_404(body.scopes.all(), pk)
+
+
+def body_or_404(pk: int) -> RegisteredBody:
+    return pk_or_404(RegisteredBody.objects.select_related("organisation").prefetch_related("scopes", "violations"), pk)
 
 
 def institutions() -> QuerySet[Organisation]:

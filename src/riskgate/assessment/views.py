@@ -37,8 +37,10 @@ from .forms import (
     ReportForm,
     RequestForm,
     ScenarioForm,
+    ScopeForm,
     SeatForm,
     TrainingRecordForm,
+    ViolationForm,
     VoteForm,
 )
 from .models import OPEN_STATUSES, Assessment, DueDateChange, Status
@@ -351,6 +353,46 @@ def _file(request, assessment, field_file, name: str, *, what: str):
 @permission_required(Permission.ASSESSMENT_REGISTRY_VIEW)
 def registry_page(request):
     return render(request, "assessment/registry.html", registry.figures())
+
+
+@permission_required(Permission.ASSESSMENT_REGISTRY_VIEW)
+@require_http_methods(["GET", "POST"])
+def body_page(request, pk: int):
+    """A third-party institution's acceptance: its scopes (added, narrowed, suspended with the reason) and its
+    violations (warning, suspension, exit), for those who manage acceptance (decision 0029)."""
+    body = queries.body_or_404(pk)
+    manages = request.user.has_permission(Permission.ASSESSMENT_ACCEPTANCE_MANAGE)
+    scope_form, violation_form, status = ScopeForm(), ViolationForm(), 200
+    if request.method == "POST":
+        if not manages:
+            raise PermissionDenied
+        if request.POST.get("action") == "violation":
+            violation_form = ViolationForm(request.POST)
+            saved = _saved(
+                request,
+                violation_form,
+                lambda d: services.record_violation(request.user, body, **d),
+                _("违规记录已登记。"),
+            )
+        else:
+
+            def write_scope(data):
+                pk = data.pop("scope")
+                scope = queries.scope_of(body, pk) if pk else None
+                return services.set_scope(request.user, body, scope=scope, **data)
+
+            scope_form = ScopeForm(request.POST)
+            saved = _saved(request, scope_form, write_scope, _("采信范围已保存。"))
+        if saved:
+            return redirect("assessment:body", pk=body.pk)
+        status = 400
+    context = {"body": body, "manages": manages, "scope_form": scope_form, "violation_form": violation_form}
+    return render(request, "assessment/body.html", context, status=status)
+
+
+def accepted_registry(request):
+    """Public: the third-party institutions whose results are accepted, for what, and their violations and exits."""
+    return render(request, "assessment/accepted.html", {"bodies": queries.published_bodies()})
 
 
 # -- training and appraisal (Art.28) --------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ class Permission(StrEnum):
     ASSESSMENT_CONDUCT = "assessment:assessment:conduct"
     ASSESSMENT_VOTE = "assessment:report:vote"
     ASSESSMENT_REGISTRY_VIEW = "assessment:registry:view"
+    ASSESSMENT_ACCEPTANCE_MANAGE = "assessment:acceptance:manage"
     # Risk warnings
     WARNING_VIEW = "warning:notice:view"
     WARNING_DRAFT = "warning:notice:draft"
@@ -122,6 +123,7 @@ PERMISSION_LABELS = {
     Permission.ASSESSMENT_CONDUCT: _("承担研判：组建专家组、调查核实、实验室验证、编写报告"),
     Permission.ASSESSMENT_VOTE: _("专家组成员对研判报告表态"),
     Permission.ASSESSMENT_REGISTRY_VIEW: _("查看技术机构、专家库、实验室名录及其绩效"),
+    Permission.ASSESSMENT_ACCEPTANCE_MANAGE: _("调整第三方机构的采信范围，登记违规、暂停和退出"),
     Permission.WARNING_VIEW: _("查看辖区内的风险预警（含草稿）"),
     Permission.WARNING_DRAFT: _("起草、调整风险预警"),
     Permission.WARNING_APPROVE: _("审核、批准、发布、解除风险预警"),

@@ -184,6 +184,7 @@ ROOMS: list[Room] = [
             Link("assessment:list", _("风险研判"), 20, (P.ASSESSMENT_VIEW,)),
             Link("assessment:registry", _("机构与专家库"), 21, (P.ASSESSMENT_REGISTRY_VIEW,)),
         ),
+        public_navigation=(Link("assessment:accepted", _("采信机构名录"), 24),),
         panels=(Panel("riskgate.assessment.queries.work_panel", "assessment/panels/work.html", 20),),
         sections=(
             Section(

@@ -233,6 +233,11 @@ def retire_rule(request, rule_id: int, payload: ReasonIn):
 
 
 class LabResultIO(Schema):
+    institution: str | None = Field(
+        None,
+        max_length=64,
+        description="the testing institution's code (a registered laboratory); none: the port's own test",
+    )
     test_item: str = Field(..., min_length=1, max_length=200)
     result: str = Field(..., min_length=1, max_length=100)
     unit: str = Field("", max_length=40)
@@ -269,7 +274,17 @@ class TaskOut(Schema):
 
     @staticmethod
     def resolve_lab_results(task):
-        return list(task.lab_results.all())
+        return [
+            {
+                "institution": r.institution.code if r.institution_id else None,
+                "test_item": r.test_item,
+                "result": r.result,
+                "unit": r.unit,
+                "limit": r.limit,
+                "conforms": r.conforms,
+            }
+            for r in task.lab_results.select_related("institution")
+        ]
 
 
 class TaskFilter(Schema):

@@ -113,6 +113,7 @@ class OutcomeForm(forms.Form):
 
 
 class LabResultForm(forms.Form):
+    institution = forms.ChoiceField(label=_("检测机构"), required=False, choices=())
     test_item = forms.CharField(label=_("检测项目"), max_length=200)
     result = forms.CharField(label=_("检测结果"), max_length=100)
     unit = forms.CharField(label=pgettext_lazy("measure", "单位"), max_length=40, required=False)
@@ -124,6 +125,10 @@ class LabResultForm(forms.Form):
         coerce=lambda v: v == "1",
         empty_value=None,
     )
+
+    def __init__(self, *args, laboratories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].choices = [("", _("本口岸自检")), *laboratories]
 
 
 # No row until the officer adds one ("add a test item"); each added row is one line of the table.

@@ -343,6 +343,12 @@ class LabResult(models.Model):
     unit = models.CharField(pgettext_lazy("measure", "单位"), max_length=40, blank=True)
     limit = models.CharField(_("限量/标准要求"), max_length=200, blank=True)
     conforms = models.BooleanField(_("符合"))
+    # The institution that tested (a registered laboratory; a third party only within its acceptance scope,
+    # decision 0029); none: the port's own test.
+    institution = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("检测机构"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("实验室检测结果")

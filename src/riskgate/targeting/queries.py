@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.accounts.models import Organisation, OrganisationKind
+from riskgate.assessment.models import BodyKind
 from riskgate.core.access import require
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
@@ -75,6 +76,18 @@ def bases(principal: Principal) -> QuerySet[WarningNotice]:
 def versions(rule: ControlRule) -> QuerySet[ControlRule]:
     """Every version of the rule's lineage, oldest first."""
     return ControlRule.objects.filter(lineage_id=rule.lineage_id).order_by("version")
+
+
+def laboratories() -> list[tuple[str, str]]:
+    """The registered laboratories an inspection result may name (code, name); whether a third party's result is
+    accepted for the item is the service's check (decision 0029)."""
+    rows = Organisation.objects.filter(
+        assessment_body__kind=BodyKind.VERIFICATION_LABORATORY,
+        assessment_body__accepted=True,
+        assessment_body__exited_on=None,
+        is_active=True,
+    ).order_by("code")
+    return [(o.code, o.name) for o in rows]
 
 
 def decisions(principal: Principal) -> QuerySet[ScreeningDecision]:

@@ -192,16 +192,17 @@ def task_list(request):
 def task_detail(request, pk: int):
     task = pk_or_404(queries.tasks(request.user).select_related("organisation", "found_by", "decision"), pk)
     can_record = request.user.has_permission(Permission.TARGETING_TASK_RECORD) and task.status == TaskStatus.OPEN
-    form, lab = OutcomeForm(), LabResultFormSet(prefix="lab")
+    labs = {"laboratories": queries.laboratories()}
+    form, lab = OutcomeForm(), LabResultFormSet(prefix="lab", form_kwargs=labs)
     status = 200
     if request.method == "POST":
         if not can_record:
             return render(request, "403.html", status=403)
         if "add_lab_row" in request.POST:  # keep what was typed, add one empty test-item line
             data = with_another_row(request.POST, "lab")
-            form, lab = OutcomeForm(initial=request.POST.dict()), LabResultFormSet(data, prefix="lab")
+            form, lab = OutcomeForm(initial=request.POST.dict()), LabResultFormSet(data, prefix="lab", form_kwargs=labs)
             return _task_page(request, task, can_record, form, lab, 200, adding=True)
-        form, lab = OutcomeForm(request.POST), LabResultFormSet(request.POST, prefix="lab")
+        form, lab = OutcomeForm(request.POST), LabResultFormSet(request.POST, prefix="lab", form_kwargs=labs)
         if form.is_valid() and lab.is_valid():
             rows = [row for row in lab.cleaned_data if row]
             try:

@@ -2,6 +2,7 @@
 validates, saves and audits in one transaction (Art.14–17). Views and the API call only these, as
 `services.<name>`; the modules below hold them by section of the workflow."""
 
+from .acceptance import record_violation, set_scope
 from .common import is_authority, is_participant, notify, sync_participants
 from .confirmation import decide, reassess
 from .extensions import decide_extension, request_extension
@@ -24,6 +25,8 @@ from .requests import due_rule, request_assessment
 from .training import add_course, decide_appraisal, draft_appraisals, record_training
 
 __all__ = [
+    "record_violation",
+    "set_scope",
     "add_course",
     "decide_appraisal",
     "draft_appraisals",

@@ -11,6 +11,7 @@ from riskgate.core.access import field_error
 from riskgate.core.evidence import check, sha256_of
 from riskgate.core.principal import Principal, recorded
 
+from .. import acceptance, queries
 from ..models import (
     Assessment,
     BodyKind,
@@ -63,17 +64,38 @@ def _laboratory_ok(organisation: Organisation) -> bool:
     return body is not None and body.usable
 
 
+def _hs_of(assessment: Assessment) -> str:
+    """The HS code of the assessment's risk information, when one names it."""
+    codes = assessment.information.exclude(hs_code=None).values_list("hs_code__code", flat=True)
+    return next(iter(codes), "") or ""
+
+
 @transaction.atomic
 def add_lab_task(
-    principal, assessment: Assessment, *, laboratory: Organisation, samples: str, test_items: str, method: str
+    principal,
+    assessment: Assessment,
+    *,
+    laboratory: Organisation,
+    samples: str,
+    test_items: str,
+    method: str,
+    hs_code: str = "",
 ) -> LabTask:
-    """Order laboratory verification from a registered laboratory (accepted third-party laboratories included)."""
+    """Order laboratory verification from a registered laboratory; a third-party laboratory only for test items of
+    the sample's commodity that its acceptance scope covers (decision 0029)."""
     assessment = _conducting(principal, assessment)
     if not _laboratory_ok(laboratory):
         raise field_error("laboratory", _("请选择已登记、已认可且在有效期内的验证实验室。"))
+    hs_code = str(hs_code or "").replace(".", "").strip() or _hs_of(assessment)
+    if hs_code and not (hs_code.isdigit() and 2 <= len(hs_code) <= 10):
+        raise field_error("hs_code", _("HS 编码应为 2–10 位数字。"))
+    refused = queries.acceptance_refusal(laboratory, hs_code, acceptance.items_of(test_items))
+    if refused:
+        raise field_error("laboratory", refused)
     task = LabTask(
         assessment=assessment,
         laboratory=laboratory,
+        hs_code=hs_code,
         samples=samples,
         test_items=test_items,
         method=method,
@@ -107,6 +129,9 @@ def record_lab_results(
         raise field_error("results", _("请至少录入一项检测结果。"))
     if not (report_number or "").strip():
         raise field_error("report_number", _("请填写检测报告编号。"))
+    refused = queries.acceptance_refusal(task.laboratory, task.hs_code, [r.get("item", "") for r in results])
+    if refused:
+        raise field_error("results", refused)
     rows = []
     for number, r in enumerate(results, start=1):
         row = LabResult(

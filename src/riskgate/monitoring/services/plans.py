@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from riskgate.accounts.models import Organisation
+from riskgate.assessment import acceptance
+from riskgate.assessment import queries as assessment_queries
 from riskgate.assessment.models import Assessment
 from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core import audit
@@ -237,6 +239,11 @@ def assign_task(principal: Principal, plan: MonitoringPlan, **fields) -> Samplin
             raise field_error("organisation", _("该单位在本计划中没有抽样配额。"))
         if not queries.accepted_laboratories().filter(pk=laboratory.pk).exists():
             raise field_error("laboratory", _("只能委托已认可且在有效期内的实验室：%s") % laboratory)
+        refused = assessment_queries.acceptance_refusal(
+            laboratory, fields.get("hs_code", ""), acceptance.items_of(fields.get("test_items", ""))
+        )
+        if refused:
+            raise field_error("laboratory", refused)
         taken = (
             SamplingTask.objects.filter(plan__lineage_id=current.lineage_id, organisation=unit).aggregate(
                 n=Sum("samples")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from riskgate.accounts.models import Organisation, OrganisationKind
+from riskgate.assessment import queries as assessment_queries
 from riskgate.assessment.models import LimitKind
 from riskgate.assessment.services import passes
 from riskgate.core import audit
@@ -139,6 +140,10 @@ def submit(
     hs = str(data.get("hs_code") or "").replace(".", "").strip()
     if hs and not (hs.isdigit() and len(hs) in (2, 4, 6, 8, 10)):
         raise field_error("hs_code", _("HS 编码应为 2、4、6、8 或 10 位数字。"))
+    if laboratory is not None:  # a task's laboratory: its results only within its acceptance scope (0029)
+        refused = assessment_queries.acceptance_refusal(laboratory, hs or task.hs_code, [r["item"] for r in results])
+        if refused:
+            raise field_error("results", refused)
     for row in results:
         row["passed"] = passes(row["value"], row["limit"], row["limit_kind"])
     sample = Sample(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from riskgate.accounts.models import Organisation, OrganisationKind
+from riskgate.assessment import queries as assessment_queries
 from riskgate.core import audit
 from riskgate.core.access import field_error, require
 from riskgate.core.fastpath.bulk import insert_returning, insert_values, new_instances
@@ -82,12 +83,27 @@ def open_for_decisions(
     return len(tasks)
 
 
-def _lab_results(rows) -> list[LabResult]:
+def _institution(code, hs_code: str, test_item: str, n: int) -> Organisation | None:
+    """The testing institution a result names (by its code), refused unless its results are accepted for this
+    commodity and test item (decision 0029); None for the port's own test."""
+    code = str(code or "").strip()
+    if not code:
+        return None
+    institution = Organisation.objects.filter(code=code[:64], is_active=True).first()
+    if institution is None:
+        raise field_error(f"lab_results[{n}].institution", _("未知的检测机构：%s") % code[:64])
+    refused = assessment_queries.acceptance_refusal(institution, hs_code, [test_item])
+    if refused:
+        raise field_error(f"lab_results[{n}].institution", refused)
+    return institution
+
+
+def _lab_results(rows, hs_code: str = "") -> list[LabResult]:
     if not isinstance(rows, list) or len(rows) > MAX_LAB_RESULTS:
         raise field_error("lab_results", _("实验室检测结果应为列表，最多 %d 项。") % MAX_LAB_RESULTS)
     results = []
     for n, row in enumerate(rows):
-        if not isinstance(row, dict) or set(row) - {"test_item", "result", "unit", "limit", "conforms"}:
+        if not isinstance(row, dict) or set(row) - {"test_item", "result", "unit", "limit", "conforms", "institution"}:
             raise field_error(f"lab_results[{n}]", _("每项检测结果包括检测项目、结果、单位、限量和是否符合。"))
         test_item, value = str(row.get("test_item") or "").strip(), str(row.get("result") or "").strip()
         if not test_item or not value:
@@ -101,6 +117,7 @@ def _lab_results(rows) -> list[LabResult]:
                 unit=str(row.get("unit") or "")[:40],
                 limit=str(row.get("limit") or "")[:200],
                 conforms=row["conforms"],
+                institution=_institution(row.get("institution"), hs_code, test_item[:200], n),
             )
         )
     return results
@@ -114,7 +131,7 @@ def record_outcome(
     findings = (findings or "").strip()
     if outcome not in Outcome.values:
         raise field_error("outcome", _("请选择合格或不合格。"))
-    results = _lab_results(lab_results or [])
+    results = _lab_results(lab_results or [], task.hs_code)
     if outcome == Outcome.NON_CONFORMING and not findings:
         raise field_error("findings", _("不合格须写明查验发现。"))
     if outcome == Outcome.CONFORMING and any(not r.conforms for r in results):
