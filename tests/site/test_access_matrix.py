@@ -105,6 +105,7 @@ MEASURE_ORDERERS = LIFTERS = {"system_admin", "warning_officer", "bureau_officer
 # market regulator (the partner account) cooperating: all of them read it; only those two execute it.
 XIAN_MEASURE_READERS = MEASURE_VIEWERS
 MEASURE_EXECUTORS = {"port_officer", "partner_officer"}
+XIAN_PORT_READERS = {"system_admin", "warning_officer", "bureau_officer", "port_officer"}
 # Obligations: authorities by jurisdiction (the port and the partner hold the view permission but the matrix
 # obligation, decided by Xi'an Customs, is outside theirs), the enterprise its own, the designated institution.
 OBLIGATION_LISTERS = {
@@ -458,6 +459,11 @@ def ui_matrix(world) -> dict[str, Entry]:
         "response:public_recalls": Entry(PUBLIC),
         "response:public_recall": Entry(PUBLIC, kwargs={"pk": world.recall.pk}),
         "response:recalls": Entry(RECALL_LISTERS),
+        "response:emergency": Entry(MEASURE_VIEWERS),
+        "response:emergency_plan_create": Entry(MEASURE_ORDERERS),
+        # The Xi'an airport port's plan and activation: the authorities of Xi'an and the port itself.
+        "response:emergency_plan": Entry(XIAN_PORT_READERS, kwargs={"pk": world.emergency_plan.pk}),
+        "response:emergency_activation": Entry(XIAN_PORT_READERS, kwargs={"pk": world.activation.pk}),
         "response:recall_create": Entry(RECALL_SUPERVISORS),
         "response:recall": Entry(XIAN_RECALL_READERS, kwargs={"pk": world.recall.pk}),
         "response:recall_act": Entry(RECALL_SUPERVISORS, "post", kwargs={"pk": world.recall.pk, "action": "enforce"}),
@@ -1118,6 +1124,16 @@ def _matrix_measure(world):
         },
     )
     recalls.publish(world.user("xian"), world.recall)
+    from riskgate.response.services import emergency
+
+    world.emergency_plan = emergency.create_plan(world.user("xian"), {
+        "organisation": world.org("xian-airport-port"), "commodity_class": "dangerous_goods", "title": "矩阵预案",
+        "scope": "s", "procedures": "p", "steps": "2 | xian-airport-port | 封存",
+    })  # fmt: skip
+    # The matrix warning was published ahead of confirmation in an emergency: a plan may be activated on it.
+    world.activation = emergency.activate(
+        world.user("xian"), world.emergency_plan, warning=world.warning, reason="矩阵"
+    )
     from riskgate.tbt import services as tbt
     from riskgate.trace import services as trace
 

@@ -83,6 +83,7 @@ def test_bureau_officer_and_auditor_see_different_things(browser, live_server, l
         "查验任务",
         "快速反应",
         "缺陷召回",
+        "口岸应急",
         "质量信用",
         "信用名单",
         "案件移送",
@@ -2433,4 +2434,53 @@ def test_acceptance_is_narrowed_in_public_and_a_result_outside_it_is_refused_at_
     assert InspectionTask.objects.get(pk=task.pk).status == "open"
     port.screenshot(path=str(ARTIFACTS / "acceptance-refused.png"), full_page=True)
     assert body.scopes.get(hs_prefix="9503").suspended
+    assert not officer.console_errors and not port.console_errors
+
+
+def test_a_port_emergency_plan_is_drilled_activated_on_an_urgent_warning_and_followed(browser, live_server, live_world):
+    """Issue 30 item 6: a bureau officer writes a plan for dangerous goods with its joint-response tasks, records a
+    drill, activates the plan on a level-I warning; the port reports its task done; the officer sees the progress."""
+    import datetime as dt
+
+    from tests.warnings.factories import published
+
+    notice, _approver = published(live_world, {"level": "I", "title": "危险品包装破损泄漏风险"})
+    officer = sign_in(browser, live_server, "xian", live_world.password)
+    officer.locator("header nav").get_by_role("link", name="口岸应急").click()
+    officer.get_by_role("link", name="制定应急预案").click()
+    officer.get_by_label("口岸").select_option(label="西安咸阳国际机场口岸")
+    officer.get_by_label("商品类别").select_option("dangerous_goods")
+    officer.get_by_label("预案名称").fill("机场口岸危险品泄漏应急预案")
+    officer.get_by_label("适用范围").fill("经西安咸阳国际机场口岸进口的危险品")
+    officer.get_by_label("处置程序").fill("隔离现场、封存货物、抽样检测、监督处置")
+    officer.get_by_label("联合处置任务").fill("2 | xian-airport-port | 封存涉事货物并暂停通关")
+    officer.get_by_role("button", name="保存预案").click()
+    assert "封存涉事货物并暂停通关" in officer.locator("#steps").inner_text()
+    drill = officer.locator("#drill-form")
+    drill.get_by_label("演练日期").fill(dt.date.today().isoformat())
+    drill.get_by_label("演练情景").fill("锂电池货物冒烟")
+    drill.get_by_label("参演单位").fill("机场口岸、机场消防")
+    drill.get_by_label("评估结论").select_option("good")
+    drill.get_by_label("评估意见").fill("响应及时")
+    drill.get_by_role("button", name="登记演练").click()
+    assert "良好" in officer.locator("#drills").inner_text()
+    activate = officer.locator("#activate-form")
+    activate.get_by_label("依据的预警").select_option(str(notice.pk))
+    activate.get_by_label("启动理由").fill("I 级预警涉及本口岸在途货物")
+    activate.get_by_role("button", name="启动").click()
+    assert "0 / 1" in officer.locator("#progress").inner_text()
+    url = officer.url
+
+    port = sign_in(browser, live_server, "port", live_world.password, viewport={"width": 390, "height": 844})
+    port.goto(url)
+    port.locator("#tasks textarea").fill("已封存 2 票货物")
+    port.locator("#tasks").get_by_label("已完成").check()
+    port.locator("#tasks").get_by_role("button", name="报告进展").click()
+    assert "已封存 2 票货物" in port.locator("#tasks").inner_text()
+    officer.reload()
+    assert "1 / 1" in officer.locator("#progress").inner_text()
+    officer.get_by_role("button", name="English").click()
+    officer.wait_for_load_state()
+    assert "Emergency response" in officer.locator("main").inner_text()
+    officer.screenshot(path=str(ARTIFACTS / "emergency-activation-en.png"), full_page=True)
     assert not officer.console_errors and not port.console_errors

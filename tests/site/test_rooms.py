@@ -52,7 +52,9 @@ def test_the_home_page_shows_each_role_its_panels(world):
         "auditor": ["h-audit", "h-juris", "h-me"],
         "admin": ["h-intake", "h-assessments", "h-audit", "h-admin", "h-tokens", "h-juris", "h-me"],
         "expert": ["h-assessments", "h-me"],
-        "enterprise": ["h-me"],  # issue 26: an enterprise has no jurisdiction to oversee
+        # Issue 26: an enterprise has no jurisdiction to oversee; issue 30: it issues its own capture tokens, and
+        # sees which of them expire soon.
+        "enterprise": ["h-tokens", "h-me"],
     }
     for username, panels in expected.items():
         page = world.client_for(username).get(reverse("site:home")).content.decode()

@@ -52,6 +52,9 @@ SUBJECTS = {
     "report": _("统计报告"),
     "trace": _("追溯数据"),
     "tbt": _("技术性贸易措施通报"),
+    "emergency_plan": _("口岸应急预案"),
+    "emergency_material": _("应急物资"),
+    "emergency": _("应急响应"),
 }
 
 VERBS = {
@@ -74,6 +77,9 @@ VERBS = {
     "acceptance_added": pgettext_lazy("audit", "增加采信范围"),
     "acceptance_changed": pgettext_lazy("audit", "调整采信范围"),
     "violation_recorded": pgettext_lazy("audit", "登记违规"),
+    "drill_recorded": pgettext_lazy("audit", "登记演练"),
+    "activated": pgettext_lazy("audit", "启动"),
+    "task_reported": pgettext_lazy("audit", "报告任务进展"),
     "alerted": pgettext_lazy("audit", "向出口企业发送预警"),
     "comment_drafted": pgettext_lazy("audit", "起草评议"),
     "comment_changed": pgettext_lazy("audit", "修改评议"),

@@ -241,3 +241,56 @@ def load_demo_recalls() -> int:
                 recalls.publish(officer, recall)
         made += 1
     return made
+
+
+def load_demo_emergency() -> int:
+    """One emergency plan of the Xi'an airport port for dangerous goods, with its joint-response tasks, a drill
+    and its evaluation, and the port's emergency materials (decision 0030). Nothing when a plan exists."""
+    from .models import EmergencyPlan
+    from .services import emergency
+
+    officer, port_user = User.objects.filter(username="xian").first(), User.objects.filter(username="port").first()
+    port = Organisation.objects.filter(code="xian-airport-port").first()
+    if officer is None or port_user is None or port is None or EmergencyPlan.objects.exists():
+        return 0
+    today = timezone.localdate()
+    with transaction.atomic():
+        plan = emergency.create_plan(
+            officer,
+            {
+                "organisation": port,
+                "commodity_class": "dangerous_goods",
+                "title": "西安咸阳国际机场口岸进口危险品泄漏应急预案",
+                "scope": "经机场口岸进口的危险货物及其包装在查验、监管过程中发生泄漏、冒烟或包装破损",
+                "procedures": "1. 现场隔离并报告；2. 封存涉事货物、暂停同批次通关；3. 抽样送检并确认危险特性；"
+                "4. 会同机场、消防处置；5. 依检测结果作退运、销毁或放行处理并上报",
+                "contacts": "机场口岸查验科值班电话；西安海关应急办",
+                "steps": "1 | xian-airport-port | 隔离现场、封存涉事货物并暂停同批次通关\n"
+                "4 | xian-airport-port | 抽样送检，确认危险特性\n"
+                "24 | xianyang-customs | 核查同一收货人其他在途批次\n"
+                "48 | xian-customs | 汇总处置情况，评估是否提请风险预警调整",
+            },
+        )
+        emergency.record_drill(
+            officer,
+            plan,
+            {
+                "held_on": today - dt.timedelta(days=45),
+                "scenario": "进口锂电池货物在查验区冒烟",
+                "participants": "机场口岸查验科、机场消防、咸阳海关",
+                "rating": "adequate",
+                "evaluation": "15 分钟内完成隔离和封存；同批次货物查询耗时较长",
+                "improvements": "预置同批次货物查询清单；每季度演练一次",
+            },
+        )
+        for name, quantity, unit, location, expires in (
+            ("防爆隔离箱", 4, "个", "查验区 1 号库", None),
+            ("吸附棉", 40, "包", "查验区 1 号库", today + dt.timedelta(days=400)),
+            ("正压式空气呼吸器", 6, "套", "值班室", today + dt.timedelta(days=200)),
+        ):
+            emergency.set_material(
+                port_user,
+                {"organisation": port, "name": name, "quantity": quantity, "unit": unit, "location": location,
+                 "checked_on": today - dt.timedelta(days=10), "expires_on": expires},
+            )  # fmt: skip
+    return 1

@@ -9,6 +9,8 @@ from riskgate.core.forms import DatePicker, LocalNameChoiceField, LocalNamesChoi
 
 from .models import (
     CheckResult,
+    CommodityClass,
+    DrillRating,
     EnforcementKind,
     MeasureKind,
     QuantityKind,
@@ -247,3 +249,67 @@ class CheckForm(forms.Form):
     checked_on = forms.DateField(label=_("检查日期"), widget=DatePicker())
     result = forms.ChoiceField(label=_("检查结果"), choices=CheckResult.choices, widget=forms.RadioSelect)
     findings = forms.CharField(label=_("检查情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+
+class EmergencyPlanForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("口岸"), queryset=Organisation.objects.none())
+    commodity_class = forms.ChoiceField(label=_("商品类别"), choices=[("", "—"), *CommodityClass.choices])
+    title = forms.CharField(label=_("预案名称"), max_length=300)
+    scope = forms.CharField(label=_("适用范围"), widget=forms.Textarea(attrs={"rows": 2}))
+    procedures = forms.CharField(label=_("处置程序"), widget=forms.Textarea(attrs={"rows": 4}))
+    contacts = forms.CharField(label=_("联络方式"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    steps = forms.CharField(
+        label=_("联合处置任务"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("每行一项：小时数 | 单位代码 | 任务，如 2 | xian-airport-port | 封存涉事货物"),
+    )
+
+    def __init__(self, *args, principal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.visible_to(principal).filter(
+            kind__in=["port", "inspection_body", "direct_bureau"]
+        )
+
+
+class DrillForm(forms.Form):
+    held_on = forms.DateField(label=_("演练日期"), widget=DatePicker())
+    scenario = forms.CharField(label=_("演练情景"), widget=forms.Textarea(attrs={"rows": 2}))
+    participants = forms.CharField(label=_("参演单位"), max_length=2000)
+    rating = forms.ChoiceField(label=_("评估结论"), choices=[("", "—"), *DrillRating.choices])
+    evaluation = forms.CharField(label=_("评估意见"), widget=forms.Textarea(attrs={"rows": 2}))
+    improvements = forms.CharField(label=_("改进措施"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ActivationForm(forms.Form):
+    warning = forms.ModelChoiceField(label=_("依据的预警"), queryset=None)
+    reason = forms.CharField(label=_("启动理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, warnings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warning"].queryset = warnings
+
+
+class MaterialForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("口岸"), queryset=Organisation.objects.none())
+    name = forms.CharField(label=_("物资名称"), max_length=200)
+    quantity = forms.IntegerField(label=_("数量"), min_value=0, max_value=10_000_000)
+    unit = forms.CharField(label=pgettext_lazy("measure", "单位"), max_length=20)
+    location = forms.CharField(label=_("存放地点"), max_length=200)
+    checked_on = forms.DateField(label=_("最近盘点日期"), widget=DatePicker())
+    expires_on = forms.DateField(label=_("有效期至"), required=False, widget=DatePicker())
+
+    def __init__(self, *args, principal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.visible_to(principal).filter(
+            kind__in=["port", "inspection_body", "direct_bureau"]
+        )
+
+
+class TaskReportForm(forms.Form):
+    task = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    note = forms.CharField(label=_("进展"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    done = forms.BooleanField(label=_("已完成"), required=False)
+
+
+class CloseForm(forms.Form):
+    summary = forms.CharField(label=_("总结"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)

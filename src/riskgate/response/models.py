@@ -635,3 +635,188 @@ def response_window(kind: str) -> dt.timedelta:
     """The window of `kind` as a timedelta: its row, or the default."""
     hours = ResponseLimit.objects.filter(kind=kind).values_list("hours", flat=True).first()
     return dt.timedelta(hours=DEFAULT_RESPONSE_LIMITS[kind] if hours is None else hours)
+
+
+# ---- Port emergency response (R-RR-6, decision 0030) ------------------------------------------------------------
+
+
+class CommodityClass(models.TextChoices):
+    BULK_RESOURCES = "bulk_resources", _("大宗资源性商品")
+    DANGEROUS_GOODS = "dangerous_goods", _("危险品")
+    SOLID_WASTE = "solid_waste", _("固体废物")
+    OTHER = "other", _("其他商品")
+
+
+class EmergencyPlan(Numbered, Scoped):
+    """A port's emergency plan (口岸应急预案) for a class of commodities: what is done, by whom, within how long,
+    once a plan is activated; drills test it."""
+
+    REFERENCE_PREFIX = "EP"
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("口岸"), on_delete=models.PROTECT, related_name="+"
+    )
+    commodity_class = models.CharField(_("商品类别"), max_length=16, choices=CommodityClass.choices)
+    title = models.CharField(_("预案名称"), max_length=300)
+    scope = models.TextField(_("适用范围"))
+    procedures = models.TextField(_("处置程序"))
+    contacts = models.TextField(_("联络方式"), blank=True)
+    active = models.BooleanField(_("有效"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("制定时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("口岸应急预案")
+        verbose_name_plural = _("口岸应急预案")
+        ordering = ["organisation__code", "commodity_class", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("response:emergency_plan", kwargs={"pk": self.pk})
+
+
+class PlanStep(models.Model):
+    """One task of a plan's joint response: which unit does it within how many hours of the activation."""
+
+    plan = models.ForeignKey(EmergencyPlan, on_delete=models.CASCADE, related_name="steps")
+    title = models.CharField(_("任务"), max_length=300)
+    unit = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    hours = models.PositiveIntegerField(_("时限（小时）"))
+
+    class Meta:
+        verbose_name = _("预案任务")
+        verbose_name_plural = _("预案任务")
+        ordering = ["hours", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DrillRating(models.TextChoices):
+    GOOD = "good", _("良好")
+    ADEQUATE = "adequate", _("基本有效")
+    POOR = "poor", _("需改进")
+
+
+class Drill(models.Model):
+    """A drill of a plan (应急演练) and its evaluation."""
+
+    plan = models.ForeignKey(EmergencyPlan, on_delete=models.CASCADE, related_name="drills")
+    held_on = models.DateField(_("演练日期"))
+    scenario = models.TextField(_("演练情景"))
+    participants = models.TextField(_("参演单位"))
+    rating = models.CharField(_("评估结论"), max_length=10, choices=DrillRating.choices)
+    evaluation = models.TextField(_("评估意见"))
+    improvements = models.TextField(_("改进措施"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("应急演练")
+        verbose_name_plural = _("应急演练")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.held_on}"
+
+
+class EmergencyMaterial(Scoped):
+    """One line of a port's emergency materials inventory (应急物资)."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("口岸"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("物资名称"), max_length=200)
+    quantity = models.PositiveIntegerField(_("数量"))
+    unit = models.CharField(pgettext_lazy("measure", "单位"), max_length=20)
+    location = models.CharField(_("存放地点"), max_length=200)
+    checked_on = models.DateField(_("最近盘点日期"))
+    expires_on = models.DateField(_("有效期至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("应急物资")
+        verbose_name_plural = _("应急物资")
+        ordering = ["organisation__code", "name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name", "location"], name="one_material_line")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_on is not None and self.expires_on < timezone.localdate()
+
+
+class ActivationStatus(models.TextChoices):
+    ACTIVE = "active", _("应急响应中")
+    CLOSED = "closed", _("已结束")
+
+
+class Activation(Numbered, Scoped):
+    """A plan activated (启动应急预案) on an urgent warning: the plan's tasks given to their units with deadlines."""
+
+    REFERENCE_PREFIX = "EA"
+
+    plan = models.ForeignKey(
+        EmergencyPlan, verbose_name=_("预案"), on_delete=models.PROTECT, related_name="activations"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("口岸"), on_delete=models.PROTECT, related_name="+"
+    )
+    warning = models.ForeignKey(
+        "riskwarnings.WarningNotice", verbose_name=_("依据的预警"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("启动理由"))
+    status = models.CharField(
+        _("状态"), max_length=8, choices=ActivationStatus.choices, default=ActivationStatus.ACTIVE
+    )
+    activated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    activated_at = models.DateTimeField(_("启动时间"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    summary = models.TextField(_("总结"), blank=True)
+
+    class Meta:
+        verbose_name = _("应急响应")
+        verbose_name_plural = _("应急响应")
+        ordering = ["-activated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("response:emergency_activation", kwargs={"pk": self.pk})
+
+
+class ActivationTask(models.Model):
+    """A task of an activation: the plan's step, its unit and deadline, and its progress."""
+
+    activation = models.ForeignKey(Activation, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("任务"), max_length=300)
+    unit = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    due_at = models.DateTimeField(_("时限"))
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    note = models.TextField(_("进展"), blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("应急任务")
+        verbose_name_plural = _("应急任务")
+        ordering = ["due_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def overdue(self) -> bool:
+        return self.done_at is None and self.due_at < timezone.now()

@@ -67,3 +67,30 @@ def watch_recalls() -> int:
     from .services.recalls import watch
 
     return watch()
+
+
+@shared_task(
+    name="riskgate.response.tasks.notify_activation", autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+)
+def notify_activation(activation_id: int, organisation_id: int) -> bool:
+    """Tell a unit that an activated emergency plan gives it tasks (once per activation and unit)."""
+    from django.utils.translation import gettext as _
+
+    from riskgate.accounts.models import Organisation
+    from riskgate.core.notifications import in_both, notify_organisation
+    from riskgate.core.permissions import Permission
+
+    from .models import Activation
+
+    activation = Activation.objects.select_related("plan").filter(pk=activation_id).first()
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if activation is None or organisation is None:
+        return False
+    return notify_organisation(
+        organisation=organisation,
+        permission=Permission.RESPONSE_MEASURE_EXECUTE,
+        kind="emergency.activated",
+        title=in_both(lambda: _("应急预案 %(plan)s 已启动，有本单位的处置任务") % {"plan": activation.plan.title}),
+        link=activation.get_absolute_url(),
+        object_key=f"emergency:{activation.pk}:{organisation.pk}",
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import lifting
+from .views import emergency, lifting
 from .views import measures as views
 from .views import obligations as obligation_views
 from .views import recalls as recall_views
@@ -21,6 +21,10 @@ urlpatterns = [
     path("recalls/manage/<int:pk>/", recall_views.recall_detail, name="recall"),
     path("recalls/manage/<int:pk>/<slug:action>/", recall_views.recall_act, name="recall_act"),
     path("enterprise/concerns/", recall_views.concerns, name="concerns"),
+    path("emergency/", emergency.overview, name="emergency"),
+    path("emergency/plans/new/", emergency.plan_create, name="emergency_plan_create"),
+    path("emergency/plans/<int:pk>/", emergency.plan_detail, name="emergency_plan"),
+    path("emergency/activations/<int:pk>/", emergency.activation_detail, name="emergency_activation"),
     path("obligations/", obligation_views.obligation_list, name="obligations"),
     path("obligations/new/", obligation_views.obligation_create, name="obligation_create"),
     path("obligations/<int:pk>/", obligation_views.obligation_detail, name="obligation"),

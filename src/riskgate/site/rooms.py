@@ -266,6 +266,7 @@ ROOMS: list[Room] = [
         navigation=(
             Link("response:list", _("快速反应"), 50, (P.RESPONSE_MEASURE_VIEW,)),
             Link("response:recalls", _("缺陷召回"), 51, (P.RESPONSE_MEASURE_VIEW, P.RESPONSE_OBLIGATION_FULFIL)),
+            Link("response:emergency", _("口岸应急"), 52, (P.RESPONSE_MEASURE_VIEW,)),
             Link("response:concerns", _("与本企业相关"), 52, (P.RESPONSE_OBLIGATION_FULFIL,)),
             Link(
                 "response:obligations",
@@ -281,6 +282,7 @@ ROOMS: list[Room] = [
                 "riskgate.response.demo.load_demo_recalls",
                 "Demo recalls from Safety Gate motor-vehicle alerts: {}",
             ),
+            DemoStep("riskgate.response.demo.load_demo_emergency", "Port emergency plans with a drill: {}"),
         ),
     ),
     Room(
