@@ -29,8 +29,10 @@ from serving import bench_env, gunicorn, open_loop, workers_cpu_seconds  # noqa:
 TARGET_P99_MS = 20
 
 
-def build(n_rules: int) -> None:
-    """In a fresh process with the bench's settings: migrate, demo accounts, N rules, a token (printed)."""
+def build(n_rules: int, n_catalogue: int = 0) -> None:
+    """In a fresh process with the bench's settings: migrate, demo accounts, N rules, a legal-inspection catalogue of
+    n_catalogue entries (the declarations' own 10-digit codes and 4-digit headings, half CCC: decision 0031), a
+    token (printed)."""
     import django
 
     django.setup()
@@ -62,6 +64,23 @@ def build(n_rules: int) -> None:
         )
         ControlRule.objects.filter(pk__in=[r.pk for r in made]).update(lineage_id=F("id"))
         RuleSetState.objects.create(pk=1, version=1, changed_at=timezone.now())
+    if n_catalogue:
+        import random
+
+        from riskgate.targeting.services import catalogue
+
+        _rules, items = generate(0, 20_000, seed=9, raw=True)
+        codes = sorted({item["hs_code"] for item in items})
+        rng = random.Random(20261207)
+        chosen = rng.sample(codes, min(n_catalogue - n_catalogue // 20, len(codes)))
+        chosen += rng.sample(sorted({c[:4] for c in codes} - {c[:4] for c in chosen}), n_catalogue // 20)
+        catalogue.adjust(
+            officer,
+            reason="bench",
+            add=[
+                {"hs_prefix": c, "name": c, "legal_inspection": True, "ccc": n % 2 == 0} for n, c in enumerate(chosen)
+            ],
+        )
     issued = issue_token(
         User.objects.get(username="admin"),
         name="single window (bench)",
@@ -77,7 +96,12 @@ def declarations(n_items: int) -> list[bytes]:
 
     _rules, items = generate(0, n_items, seed=9, raw=True)
     grouped: dict[str, list] = {}
-    for item in items:
+    for n, item in enumerate(items):
+        if n % 4:  # three items in four carry their certificate references (whatever the catalogue asks)
+            item["certificates"] = [
+                {"kind": "inspection", "number": "610120261234567890"},
+                {"kind": "ccc", "number": "2024010911234567"},
+            ]
         grouped.setdefault(item["declaration_id"], []).append(item)
     return [json.dumps({"items": group}, ensure_ascii=False).encode() for group in grouped.values()]
 
@@ -93,14 +117,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rules", type=int, default=10_000)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--catalogue", type=int, default=0, help="entries of a legal-inspection catalogue (0: none)")
     parser.add_argument("--build-only", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build_only is not None:
-        build(args.build_only)
+        build(args.build_only, args.catalogue)
         return
     with bench_env("riskgate-screening-http-", args.db) as (env, _workdir):
         out = subprocess.run(
-            [sys.executable, __file__, "--build-only", str(args.rules)],
+            [sys.executable, __file__, "--build-only", str(args.rules), "--catalogue", str(args.catalogue)],
             env=env,
             check=True,
             capture_output=True,

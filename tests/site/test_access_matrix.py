@@ -326,6 +326,7 @@ def ui_matrix(world) -> dict[str, Entry]:
         "targeting:tasks": Entry(TASK_VIEWERS),
         "targeting:task": Entry(AIRPORT_TASK_READERS, kwargs={"pk": world.task.pk}),
         "targeting:policy": Entry(RULE_VIEWERS),
+        "targeting:catalogue": Entry(RULE_VIEWERS),
         "response:list": Entry(MEASURE_VIEWERS),
         "response:create": Entry(MEASURE_ORDERERS),
         "response:detail": Entry(XIAN_MEASURE_READERS, kwargs={"pk": world.measure.pk}),

@@ -2484,3 +2484,26 @@ def test_a_port_emergency_plan_is_drilled_activated_on_an_urgent_warning_and_fol
     assert "Emergency response" in officer.locator("main").inner_text()
     officer.screenshot(path=str(ARTIFACTS / "emergency-activation-en.png"), full_page=True)
     assert not officer.console_errors and not port.console_errors
+
+
+def test_an_officer_adjusts_the_legal_inspection_catalogue(browser, live_server, live_world):
+    """Issue 30 item 5: the catalogue is adjusted on its page as a new version, with the reason; a port officer
+    reads it (and cannot adjust it); in English too."""
+    officer = sign_in(browser, live_server, "warning", live_world.password)
+    officer.goto(f"{live_server.url}/targeting/rules/")
+    officer.get_by_role("link", name="法检目录").click()
+    form = officer.locator("#catalogue-form")
+    form.get_by_label("HS 编码（前缀）").fill("850760")
+    form.get_by_label("商品名称").fill("锂离子蓄电池（含移动电源）")
+    form.get_by_label("须 CCC 认证").check()
+    form.get_by_label("调整理由").fill("锂离子电池和移动电源纳入 CCC 认证")
+    form.get_by_role("button", name="生成新版本").click()
+    assert "850760" in officer.locator("#entries").inner_text()
+    assert "v1" in officer.locator("#versions").inner_text()
+    port = sign_in(browser, live_server, "port", live_world.password, viewport={"width": 390, "height": 844})
+    port.goto(f"{live_server.url}/targeting/catalogue/")
+    assert "锂离子蓄电池" in port.locator("#entries").text_content() and port.locator("#catalogue-form").count() == 0
+    port.get_by_role("button", name="English").click()
+    port.wait_for_load_state()
+    assert port.get_by_role("heading", name="Legal-inspection catalogue · v1").is_visible()
+    assert not officer.console_errors and not port.console_errors

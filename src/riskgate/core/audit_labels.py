@@ -55,6 +55,7 @@ SUBJECTS = {
     "emergency_plan": _("口岸应急预案"),
     "emergency_material": _("应急物资"),
     "emergency": _("应急响应"),
+    "catalogue": _("法检目录"),
 }
 
 VERBS = {

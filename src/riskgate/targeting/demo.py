@@ -79,7 +79,27 @@ def load_demo_port_control() -> int:
             reason="锂离子移动电源过热：追溯近期进口批次",
         )
     history.run(retro.pk)
+    _catalogue(users["warning"])
     return len(rules) + 1
+
+
+# A few headings of the legal-inspection catalogue and of the CCC catalogue as the demo's first version (decision
+# 0031): the demo's own selection, after the demo stream is screened (its items carry no certificates).
+CATALOGUE = [
+    {"hs_prefix": "0904", "name": "胡椒；辣椒干及辣椒粉", "legal_inspection": True, "ccc": False},
+    {"hs_prefix": "850760", "name": "锂离子蓄电池（含移动电源）", "legal_inspection": True, "ccc": True},
+    {"hs_prefix": "8516", "name": "电热器具", "legal_inspection": True, "ccc": True},
+    {"hs_prefix": "9503", "name": "玩具", "legal_inspection": True, "ccc": True},
+    {"hs_prefix": "4011", "name": "新的充气橡胶轮胎", "legal_inspection": True, "ccc": True},
+]
+
+
+def _catalogue(officer) -> None:
+    from .models import CatalogueVersion
+    from .services import catalogue
+
+    if not CatalogueVersion.objects.exists():
+        catalogue.adjust(officer, reason="演示数据：法检目录与 CCC 目录中的部分商品", add=CATALOGUE)
 
 
 def _record_outcomes(users) -> None:

@@ -249,3 +249,19 @@ def _rows(data, prefix: str) -> int:
     """How many numbered rows a post holds (…_0, …_1, …), so that a post keeps all of them."""
     numbers = [int(key[len(prefix) :]) for key in data if key.startswith(prefix) and key[len(prefix) :].isdigit()]
     return max(numbers) + 1 - PolicyForm.SPARE_ROWS if numbers else 0
+
+
+class CatalogueForm(forms.Form):
+    """One adjustment of the legal-inspection catalogue: an entry added or changed, or removed (decision 0031)."""
+
+    hs_prefix = forms.CharField(label=_("HS 编码（前缀）"), max_length=10, help_text=_("4–10 位数字"))
+    name = forms.CharField(label=_("商品名称"), max_length=200, required=False)
+    legal_inspection = forms.BooleanField(label=_("法定检验"), required=False, initial=True)
+    ccc = forms.BooleanField(label=_("须 CCC 认证"), required=False)
+    remove = forms.BooleanField(label=_("从目录中移除"), required=False)
+    reason = forms.CharField(label=_("调整理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    basis = forms.ModelChoiceField(label=_("依据的研判"), queryset=None, required=False)
+
+    def __init__(self, *args, bases=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["basis"].queryset = bases

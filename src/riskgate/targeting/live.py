@@ -6,7 +6,8 @@ commodity record changed, or a port office), and the engine is rebuilt from the 
 second of reading and 12 ms of compiling, bench/screening). So a change takes effect in every running worker
 within POLL_SECONDS plus the rebuild: one second for the rule sets this project targets (tests/targeting/test_rules.py).
 The port offices (port code -> the organisation that works it) are read with the rules, so a screening request
-does not query them (they are reference data: a change to one bumps the version too)."""
+does not query them (they are reference data: a change to one bumps the version too); so is the newest version
+of the legal-inspection catalogue (a new version bumps the rule-set version, decision 0031)."""
 
 import gc
 import logging
@@ -19,7 +20,7 @@ from riskgate.credit import queries as credit_queries
 
 from .engine import Engine, parse_policy
 from .models import ControlRule, PortOffice, RuleSetState, RuleStatus
-from .services import supervision
+from .services import catalogue, supervision
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
@@ -33,6 +34,7 @@ _state = {
     "rule_pks": {},
     "policy": None,
     "ports": {},
+    "catalogue": None,
 }
 
 
@@ -81,6 +83,7 @@ def _refresh(now: float) -> tuple[Engine, int]:
                 _state["rule_pks"] = {rule.reference: rule.pk for rule in rules}
                 _state["policy"] = policy
                 _state["ports"] = dict(PortOffice.objects.values_list("code", "organisation_id"))
+                _state["catalogue"] = catalogue.newest()
                 _state["version"], _state["grades"] = version, grades
                 # A large engine is hundreds of thousands of long-lived objects without cycles: out of the cyclic
                 # collector's reach, or every full collection scans them all (100 ms pauses, bench/screening).
@@ -95,5 +98,12 @@ def reset() -> None:
     """Forget the engine (tests that rebuild the database)."""
     with _lock:
         _state.update(
-            engine=Engine([]), version=None, grades=None, checked=float("-inf"), rule_pks={}, policy=None, ports={}
+            engine=Engine([]),
+            version=None,
+            grades=None,
+            checked=float("-inf"),
+            rule_pks={},
+            policy=None,
+            ports={},
+            catalogue=None,
         )

@@ -408,3 +408,43 @@ class HistoryExport(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CatalogueVersion(models.Model):
+    """A version of the catalogue of commodities subject to legal inspection (法检目录) with the CCC-certified
+    products among them (decision 0031): each adjustment is a new version, with its reason and, when an
+    assessment led to it, that assessment. Screening checks declarations against the newest version."""
+
+    number = models.PositiveIntegerField(_("版本"), unique=True)
+    reason = models.TextField(_("调整理由"))
+    basis = models.ForeignKey(
+        "assessment.Assessment", verbose_name=_("依据的研判"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("调整时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("法检目录版本")
+        verbose_name_plural = _("法检目录版本")
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"v{self.number}"
+
+
+class CatalogueEntry(models.Model):
+    version = models.ForeignKey(CatalogueVersion, on_delete=models.CASCADE, related_name="entries")
+    hs_prefix = models.CharField(_("HS 编码（前缀）"), max_length=10)
+    name = models.CharField(_("商品名称"), max_length=200)
+    legal_inspection = models.BooleanField(_("法定检验"), default=True)
+    ccc = models.BooleanField(_("须 CCC 认证"), default=False)
+
+    class Meta:
+        verbose_name = _("法检目录条目")
+        verbose_name_plural = _("法检目录条目")
+        ordering = ["hs_prefix"]
+        constraints = [models.UniqueConstraint(fields=["version", "hs_prefix"], name="one_entry_per_prefix")]
+
+    def __str__(self) -> str:
+        return f"{self.hs_prefix} {self.name}"

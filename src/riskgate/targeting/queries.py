@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from riskgate.accounts.models import Organisation, OrganisationKind
-from riskgate.assessment.models import BodyKind
+from riskgate.assessment.models import Assessment, BodyKind
+from riskgate.assessment.models import Status as AssessmentStatus
 from riskgate.core.access import require
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal
@@ -15,7 +16,16 @@ from riskgate.credit import queries as credit
 from riskgate.warnings.models import WarningNotice
 from riskgate.warnings.queries import basis_for
 
-from .models import CommodityRecord, ControlRule, InspectionTask, ScreeningDecision, SupervisionPolicy, TaskStatus
+from .models import (
+    CatalogueEntry,
+    CatalogueVersion,
+    CommodityRecord,
+    ControlRule,
+    InspectionTask,
+    ScreeningDecision,
+    SupervisionPolicy,
+    TaskStatus,
+)
 
 
 def rules(principal: Principal) -> QuerySet[ControlRule]:
@@ -76,6 +86,20 @@ def bases(principal: Principal) -> QuerySet[WarningNotice]:
 def versions(rule: ControlRule) -> QuerySet[ControlRule]:
     """Every version of the rule's lineage, oldest first."""
     return ControlRule.objects.filter(lineage_id=rule.lineage_id).order_by("version")
+
+
+def catalogue_versions() -> QuerySet[CatalogueVersion]:
+    """The legal-inspection catalogue's versions, newest first (reference data every port officer reads)."""
+    return CatalogueVersion.objects.select_related("created_by", "basis").order_by("-number")
+
+
+def catalogue_entries(version: CatalogueVersion | None) -> QuerySet[CatalogueEntry]:
+    return version.entries.order_by("hs_prefix") if version is not None else CatalogueEntry.objects.none()
+
+
+def catalogue_bases(principal: Principal) -> QuerySet[Assessment]:
+    """Confirmed assessments of the principal's jurisdiction, that a catalogue adjustment may rest on."""
+    return Assessment.objects.visible_to(principal).filter(status=AssessmentStatus.CONFIRMED).order_by("-id")
 
 
 def laboratories() -> list[tuple[str, str]]:

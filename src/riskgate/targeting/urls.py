@@ -11,4 +11,5 @@ urlpatterns = [
     path("targeting/tasks/", views.task_list, name="tasks"),
     path("targeting/tasks/<int:pk>/", views.task_detail, name="task"),
     path("targeting/supervision/", views.policy_page, name="policy"),
+    path("targeting/catalogue/", views.catalogue_page, name="catalogue"),
 ]

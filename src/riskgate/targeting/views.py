@@ -3,11 +3,11 @@ one rule with its versions, retro-screening and change/retire forms), the inspec
 its outcome form and the explanation of the decision behind it, and the differential-supervision policy."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from riskgate.core import audit, listing
 from riskgate.core.access import permission_required, pk_or_404
@@ -19,6 +19,7 @@ from riskgate.warnings.queries import basis_from_request
 
 from . import queries, services
 from .forms import (
+    CatalogueForm,
     IssueForm,
     LabResultFormSet,
     OutcomeForm,
@@ -30,7 +31,7 @@ from .forms import (
     with_another_row,
 )
 from .models import RuleStatus, TaskStatus
-from .services import inspection, screening, supervision
+from .services import catalogue, inspection, screening, supervision
 
 RULE_COLUMNS = {
     "reference": by("lineage_id", "version"),
@@ -280,3 +281,32 @@ def policy_page(request):
         },
         status=status,
     )
+
+
+@permission_required(Permission.TARGETING_RULE_VIEW)
+@require_http_methods(["GET", "POST"])
+def catalogue_page(request):
+    """The legal-inspection catalogue (法检目录) with its CCC products: the newest version, its history, and (for
+    rule managers) an adjustment as a new version (decision 0031)."""
+    manages = request.user.has_permission(Permission.TARGETING_RULE_MANAGE)
+    bases = queries.catalogue_bases(request.user) if manages else None
+    form = CatalogueForm(request.POST or None, bases=bases) if manages else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            change = {"remove": [data["hs_prefix"]]} if data["remove"] else {"add": [data]}
+            try:
+                version = catalogue.adjust(request.user, reason=data["reason"], basis=data["basis"], **change)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("法检目录已调整为第 %d 版。") % version.number)
+                return redirect("targeting:catalogue")
+        status = 400
+    versions = list(queries.catalogue_versions()[:50])
+    newest = versions[0] if versions else None
+    context = {"versions": versions, "newest": newest, "entries": queries.catalogue_entries(newest), "form": form}
+    return render(request, "targeting/catalogue.html", context, status=status)

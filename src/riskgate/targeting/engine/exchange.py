@@ -48,10 +48,39 @@ ITEM_FIELDS = frozenset(
         "description",
         "value",
         "declared_at",
+        "certificates",  # checked by the legal-inspection catalogue (engine/catalogue.py), not by the rules
     }
 )
 _DIGITS = re.compile(r"[0-9]+")
 _ALPHA2 = re.compile(r"[A-Z]{2}")
+
+
+CERTIFICATE_KINDS = KINDS = ("inspection", "ccc")  # the references the legal-inspection catalogue asks for
+
+
+class CertificateError(ValueError):
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
+
+
+def parse_certificates(value) -> dict[str, str]:
+    """The certificates a declaration item names ([{"kind": "ccc", "number": "…"}]), by kind. The structure is
+    checked here (an error names the field); whether a number is well formed is the catalogue's check."""
+    if value is None:
+        return {}
+    if not isinstance(value, list) or len(value) > 10:
+        raise CertificateError("certificates", "expected a list of at most 10 {kind, number} objects")
+    found: dict[str, str] = {}
+    for i, entry in enumerate(value):
+        if not isinstance(entry, dict) or set(entry) != {"kind", "number"}:
+            raise CertificateError(f"certificates[{i}]", "expected an object with kind and number")
+        if entry["kind"] not in KINDS:
+            raise CertificateError(f"certificates[{i}].kind", f"expected one of {', '.join(KINDS)}")
+        if not isinstance(entry["number"], str) or len(entry["number"]) > 40:
+            raise CertificateError(f"certificates[{i}].number", "expected a string of at most 40 characters")
+        found[entry["kind"]] = entry["number"].strip()
+    return found
 
 
 class FormatError(ValueError):
@@ -256,6 +285,11 @@ def parse_item(data) -> Item:
     if value < 0:
         raise FormatError("value", "is negative")
     declared_at = _moment(data, "declared_at", required=True)
+    if "certificates" in data:
+        try:
+            parse_certificates(data["certificates"])
+        except CertificateError as exc:
+            raise FormatError(exc.field, exc.message) from None
     return Item(
         declaration_id=_text(data, "declaration_id", max_length=64),
         item_no=item_no,

@@ -15,8 +15,12 @@ from riskgate.core.principal import Principal, is_token
 
 from .. import live
 from ..engine import ACTIONS, FormatError, naive, parse_item, parse_policy, selected
-from ..engine.exchange import STRENGTH, draw
-from ..models import ControlRule, ScreeningDecision
+from ..engine.catalogue import ACTION as CATALOGUE_ACTION
+from ..engine.catalogue import REFERENCE as CATALOGUE_REFERENCE
+from ..engine.catalogue import Catalogue, parse_certificates
+from ..engine.exchange import RELEASE, STRENGTH, draw
+from ..models import CatalogueVersion, ControlRule, ScreeningDecision
+from . import catalogue as catalogues
 from . import inspection
 from .supervision import exchange_policy
 
@@ -47,6 +51,8 @@ def screen(principal: Principal, payloads: list, *, one_declaration: bool) -> tu
     state = live.built()
     engine, version, policy = state["engine"], state["version"] or 0, state["policy"]
     results = engine.screen(items)
+    if state.get("catalogue") is not None:
+        check_catalogue(state["catalogue"], payloads, results)
     factors = [engine.policy.factor(item) for item in items] if engine.policy is not None else [None] * len(items)
     rows = [
         {
@@ -74,6 +80,22 @@ def screen(principal: Principal, payloads: list, *, one_declaration: bool) -> tu
     return results, version
 
 
+def check_catalogue(catalogue: Catalogue, payloads: list, results: list[dict]) -> None:
+    """Items of catalogue commodities without the certificate references their entry asks for: a document check
+    (unless the rules ask for more: it is the weakest action), the catalogue version and the missing kinds named
+    as matched references. Only the items of catalogue commodities are read one by one."""
+    missing_of, references = catalogue.missing, catalogue.references
+    for index in catalogue.listed([data["hs_code"] for data in payloads]).tolist():
+        data = payloads[index]
+        # The certificates were checked by parse_item: read as they are.
+        missing = missing_of(data["hs_code"], data.get("certificates"), data["direction"])
+        if missing:
+            result = results[index]
+            result["matched_rules"] = result["matched_rules"] + references[missing]
+            if result["action"] == RELEASE:
+                result["action"] = CATALOGUE_ACTION
+
+
 def explain(decision: ScreeningDecision) -> dict:
     """A stored decision taken apart: each matched rule version's criteria checked again against the stored item,
     the sampling draws with the rates (scaled by the stored differential-supervision factor), and the random
@@ -83,6 +105,10 @@ def explain(decision: ScreeningDecision) -> dict:
     policy = parse_policy(exchange_policy(decision.policy, with_records=False)) if decision.policy_id else None
     rules = []
     for reference in decision.matched_rules:
+        listed = CATALOGUE_REFERENCE.fullmatch(str(reference))
+        if listed:
+            rules.append(_catalogue_entry(reference, int(listed[1]), listed[2], decision.item))
+            continue
         rule = ControlRule.objects.by_reference(reference)
         if rule is None:
             rules.append({"reference": reference, "criteria": None, "holds": False})
@@ -120,3 +146,22 @@ def explain(decision: ScreeningDecision) -> dict:
         r["holds"] and r.get("sampling", {}).get("selected", True) for r in rules
     )
     return explanation
+
+
+def _catalogue_entry(reference: str, number: int, kind: str, item: dict) -> dict:
+    """A catalogue reference of a stored decision, checked again against that catalogue version."""
+    version = CatalogueVersion.objects.filter(number=number).first()
+    if version is None:
+        return {"reference": reference, "criteria": None, "holds": False}
+    listed = catalogues.of_version(version)
+    entry = listed.entry(item.get("hs_code", ""))
+    criteria = {
+        "catalogue": f"v{number}",
+        "certificate": kind,
+        "hs_prefixes": [p for p in listed.entries if item.get("hs_code", "").startswith(p)],
+        "action": CATALOGUE_ACTION,
+    }
+    holds = entry is not None and kind in listed.missing(
+        item.get("hs_code", ""), parse_certificates(item.get("certificates"))
+    )
+    return {"reference": reference, "criteria": criteria, "holds": holds}
