@@ -41,6 +41,20 @@ ITEM_SCHEMA = {
         "description": {"type": "string", "maxLength": 2000},
         "value": {"type": "number", "minimum": 0},
         "declared_at": _MOMENT,
+        "certificates": {
+            "type": "array",
+            "maxItems": 10,
+            "description": "references the legal-inspection catalogue asks for (docs/screening-format.md)",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["kind", "number"],
+                "properties": {
+                    "kind": {"type": "string", "enum": ["inspection", "ccc"]},
+                    "number": {"type": "string", "maxLength": 40},
+                },
+            },
+        },
     },
 }
 CRITERIA_SCHEMA = {
