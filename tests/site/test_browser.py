@@ -329,7 +329,7 @@ def test_assessment_full_path_in_the_browser(browser, live_server, live_world):
     lead.get_by_text("实验室验证", exact=True).last.click()
     lab = form(lead, "lab_task")
     lab.get_by_label("实验室").select_option(str(live_world.org("third-party-lab").pk))
-    lab.get_by_label("样品", exact=True).fill("同批次抽屉柜 2 台")
+    lab.locator("textarea[name=samples]").fill("同批次抽屉柜 2 台")
     lab.get_by_label("样品的 HS 编码").fill("9403")
     lab.get_by_label("检测项目").fill("倾倒试验临界载荷")
     lab.get_by_label("检测方法/标准").fill("ASTM F2057-23")
