@@ -2507,3 +2507,40 @@ def test_an_officer_adjusts_the_legal_inspection_catalogue(browser, live_server,
     port.wait_for_load_state()
     assert port.get_by_role("heading", name="Legal-inspection catalogue · v1").is_visible()
     assert not officer.console_errors and not port.console_errors
+
+
+def test_an_enterprise_uploads_an_epcis_document_and_reads_its_chain(browser, live_server, live_world, tmp_path):
+    """Issue 30 item 1: the enterprise uploads an EPCIS 2.0 document from the browser; a document with one bad
+    event is refused with the schema's path and nothing is stored; the good one is captured and its batch's chain
+    shows the stages; in English too."""
+    import json
+
+    from django.utils import timezone
+
+    from riskgate.trace import demo
+    from riskgate.trace.models import TraceEvent
+
+    document = demo.chain_document("WEB001", timezone.now().replace(microsecond=0), "610120261099999999")
+    broken = json.loads(json.dumps(document))
+    broken["epcisBody"]["eventList"][2]["action"] = "JUMP"
+    (tmp_path / "bad.jsonld").write_text(json.dumps(broken), encoding="utf-8")
+    (tmp_path / "good.jsonld").write_text(json.dumps(document), encoding="utf-8")
+    page = sign_in(browser, live_server, "enterprise", live_world.password)
+    page.locator("header nav").get_by_role("link", name="产品追溯").click()
+    page.get_by_role("link", name="追溯数据报送").click()
+    page.get_by_label("EPCIS 2.0 文档（JSON / JSON-LD）").set_input_files(str(tmp_path / "bad.jsonld"))
+    page.get_by_role("button", name="上传并校验").click()
+    assert "/epcisBody/eventList/2/action" in page.locator(".error-summary").inner_text()
+    assert not TraceEvent.objects.exists()
+    page.get_by_label("EPCIS 2.0 文档（JSON / JSON-LD）").set_input_files(str(tmp_path / "good.jsonld"))
+    page.get_by_role("button", name="上传并校验").click()
+    assert "已保存 6 个事件" in page.locator(".messages").inner_text()
+    page.get_by_role("link", name="产品追溯链").click()
+    page.get_by_label("扫码或粘贴条码内容").fill(f"https://id.gs1.org/01/{demo.GTIN}/10/WEB001")
+    page.get_by_role("button", name="查询").click()
+    chain = page.locator(".timeline").inner_text()
+    assert all(stage in chain for stage in ("生产", "检验", "物流", "进出口申报", "销售"))
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert "Customs declaration" in page.locator(".timeline").inner_text()
+    assert not page.console_errors
