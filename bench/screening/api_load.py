@@ -73,7 +73,7 @@ def build(n_rules: int, n_catalogue: int = 0) -> None:
         codes = sorted({item["hs_code"] for item in items})
         rng = random.Random(20261207)
         chosen = rng.sample(codes, min(n_catalogue - n_catalogue // 20, len(codes)))
-        chosen += rng.sample(sorted({c[:4] for c in codes} - {c[:4] for c in chosen}), n_catalogue // 20)
+        chosen += rng.sample(sorted({c[:4] for c in codes}), n_catalogue // 20)  # headings (the longest prefix wins)
         catalogue.adjust(
             officer,
             reason="bench",
@@ -91,13 +91,13 @@ def build(n_rules: int, n_catalogue: int = 0) -> None:
     print(f"TOKEN {issued.secret}", flush=True)
 
 
-def declarations(n_items: int) -> list[bytes]:
+def declarations(n_items: int, every_item_certified: bool = False) -> list[bytes]:
     from run import generate
 
     _rules, items = generate(0, n_items, seed=9, raw=True)
     grouped: dict[str, list] = {}
     for n, item in enumerate(items):
-        if n % 4:  # three items in four carry their certificate references (whatever the catalogue asks)
+        if n % 4 or every_item_certified:  # three items in four carry their certificate references (or all)
             item["certificates"] = [
                 {"kind": "inspection", "number": "610120261234567890"},
                 {"kind": "ccc", "number": "2024010911234567"},
@@ -118,6 +118,9 @@ def main() -> None:
     parser.add_argument("--rules", type=int, default=10_000)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--catalogue", type=int, default=0, help="entries of a legal-inspection catalogue (0: none)")
+    parser.add_argument(
+        "--all-certified", action="store_true", help="every item carries its references (no document check follows)"
+    )
     parser.add_argument("--build-only", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build_only is not None:
@@ -132,7 +135,7 @@ def main() -> None:
             text=True,
         ).stdout  # noqa: S603
         token = next(line.split()[1] for line in out.splitlines() if line.startswith("TOKEN "))
-        bodies = declarations(int(args.rate * args.seconds * 6))
+        bodies = declarations(int(args.rate * args.seconds * 6), args.all_certified)
         headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
         posts = [("POST", "/api/v1/screening/declarations", body, headers) for body in bodies]
         with gunicorn(env) as (_base, port, workers, master):

@@ -123,3 +123,22 @@ def test_the_page_adjusts_the_catalogue_as_a_browser_posts(world):
     assert CatalogueVersion.objects.get(number=2).entries.filter(hs_prefix="9503", ccc=True).exists()
     assert world.client_for("port").post("/targeting/catalogue/", post).status_code == 403
     assert "9503" in world.client_for("port").get("/targeting/catalogue/").content.decode()
+
+
+def test_a_batch_is_looked_up_with_numpy_as_a_declaration_is_item_by_item():
+    """The two ways `Catalogue.listed` finds catalogue commodities (a dictionary below SMALL_BATCH items, NumPy
+    above) find the same items."""
+    import random
+
+    from riskgate.targeting.engine.catalogue import SMALL_BATCH, Catalogue, Entry
+
+    rng = random.Random(20261207)
+    codes = [str(rng.randrange(10**9, 10**10)) for _ in range(5000)] + ["85076000", "0904"]
+    entries = {c: Entry(True, False) for c in rng.sample(codes[:5000], 500)}
+    entries |= {c[:4]: Entry(True, True) for c in rng.sample(codes[:5000], 50)} | {"850760": Entry(True, True)}
+    listed = Catalogue(1, entries)
+    one_by_one = [i for i, c in enumerate(codes) if any(c[:n] in entries for n in listed.lengths)]
+    assert listed.listed(codes) == one_by_one and len(one_by_one) > 500
+    small = codes[-(SMALL_BATCH - 1) :]
+    assert listed.listed(small) == [i for i, c in enumerate(small) if any(c[:n] in entries for n in listed.lengths)]
+    assert Catalogue(2, {}).listed(codes) == []

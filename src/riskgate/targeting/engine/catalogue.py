@@ -18,6 +18,7 @@ from .fast import _hs_numbers, _stem, _stems
 
 NUMBER = {"inspection": re.compile(r"[0-9]{18}"), "ccc": re.compile(r"20[0-9]{14}")}
 ACTION = "document_check"
+SMALL_BATCH = 64  # items below which a dictionary look-up per item beats NumPy's fixed cost per call
 
 
 @dataclass(frozen=True)
@@ -51,14 +52,21 @@ class Catalogue:
             for missing in (("inspection",), ("ccc",), ("inspection", "ccc"))
         }
 
-    def listed(self, codes) -> np.ndarray:
+    def listed(self, codes) -> list[int]:
         """The indexes of the codes (4–10 digits each, as the exchange format checks them) that some entry's prefix
-        begins: NumPy over the whole batch, so the items outside the catalogue cost next to nothing."""
-        if not len(codes) or not len(self._keys):
-            return np.empty(0, np.int64)
+        begins. A declaration's few items are looked up one by one in a dictionary; a large batch at once with
+        NumPy (the engine's prefix stems, searched in the catalogue's sorted stems), so the items outside the
+        catalogue cost next to nothing either way and no call pays for more than its items."""
+        if len(codes) < SMALL_BATCH:
+            needs, lengths = self._needs, self.lengths
+            return [i for i, code in enumerate(codes) if any(code[:n] in needs for n in lengths)]
+        if not len(self._keys):
+            return []
         numbers, lengths = _hs_numbers(tuple(codes))
         stems = _stems(numbers, lengths, self._wanted)
-        return np.flatnonzero(np.isin(stems, self._keys).any(axis=1))
+        keys = self._keys
+        found = keys[np.minimum(np.searchsorted(keys, stems), len(keys) - 1)] == stems
+        return np.flatnonzero(found.any(axis=1)).tolist()
 
     def entry(self, hs_code: str) -> Entry | None:
         entries = self.entries

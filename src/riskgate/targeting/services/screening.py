@@ -85,7 +85,7 @@ def check_catalogue(catalogue: Catalogue, payloads: list, results: list[dict]) -
     (unless the rules ask for more: it is the weakest action), the catalogue version and the missing kinds named
     as matched references. Only the items of catalogue commodities are read one by one."""
     missing_of, references = catalogue.missing, catalogue.references
-    for index in catalogue.listed([data["hs_code"] for data in payloads]).tolist():
+    for index in catalogue.listed([data["hs_code"] for data in payloads]):
         data = payloads[index]
         # The certificates were checked by parse_item: read as they are.
         missing = missing_of(data["hs_code"], data.get("certificates"), data["direction"])
