@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from riskgate.core import audit, listing
 from riskgate.core.access import MAX_ID, permission_required, pk_or_404
 from riskgate.core.actions import Action, dispatch
-from riskgate.core.forms import add_service_errors
+from riskgate.core.forms import add_service_errors, saved
 from riskgate.core.listing import by
 from riskgate.core.permissions import Permission
 from riskgate.core.templatetags.riskgate import punct
@@ -368,7 +368,7 @@ def body_page(request, pk: int):
             raise PermissionDenied
         if request.POST.get("action") == "violation":
             violation_form = ViolationForm(request.POST)
-            saved = _saved(
+            done = saved(
                 request,
                 violation_form,
                 lambda d: services.record_violation(request.user, body, **d),
@@ -382,8 +382,8 @@ def body_page(request, pk: int):
                 return services.set_scope(request.user, body, scope=scope, **data)
 
             scope_form = ScopeForm(request.POST)
-            saved = _saved(request, scope_form, write_scope, _("采信范围已保存。"))
-        if saved:
+            done = saved(request, scope_form, write_scope, _("采信范围已保存。"))
+        if done:
             return redirect("assessment:body", pk=body.pk)
         status = 400
     context = {"body": body, "manages": manages, "scope_form": scope_form, "violation_form": violation_form}
@@ -398,19 +398,6 @@ def accepted_registry(request):
 # -- training and appraisal (Art.28) --------------------------------------------------------------------------------
 
 
-def _saved(request, form, write, message):
-    """Run a service write for a valid form; on a refusal put its messages on the form. True when saved."""
-    if not form.is_valid():
-        return False
-    try:
-        write(form.cleaned_data)
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return False
-    messages.success(request, message)
-    return True
-
-
 @permission_required(Permission.ASSESSMENT_REGISTRY_VIEW)
 @require_http_methods(["GET", "POST"])
 def training_list(request):
@@ -420,7 +407,7 @@ def training_list(request):
     if request.method == "POST":
         if not may:
             raise PermissionDenied
-        if _saved(request, form, lambda d: services.add_course(request.user, d), _("已登记。")):
+        if saved(request, form, lambda d: services.add_course(request.user, d), _("已登记。")):
             return redirect("assessment:training")
     return render(
         request,
@@ -439,7 +426,7 @@ def course_detail(request, pk: int):
     if request.method == "POST":
         if not may:
             raise PermissionDenied
-        if _saved(request, form, lambda d: services.record_training(request.user, course, d), _("已登记培训记录。")):
+        if saved(request, form, lambda d: services.record_training(request.user, course, d), _("已登记培训记录。")):
             return redirect("assessment:course", pk=course.pk)
     return render(
         request,
@@ -462,7 +449,7 @@ def appraisal_list(request):
     if request.method == "POST":
         if not may:
             raise PermissionDenied
-        if _saved(request, form, lambda d: services.draft_appraisals(request.user, d["year"]), _("已按规则评定。")):
+        if saved(request, form, lambda d: services.draft_appraisals(request.user, d["year"]), _("已按规则评定。")):
             return redirect(f"{reverse('assessment:appraisals')}?year={form.cleaned_data['year']}")
     rows = list(queries.appraisals(year))
     for row in rows:
@@ -492,7 +479,7 @@ def appraisal_decide(request, pk: int):
     if not queries.may_train(request.user):
         raise PermissionDenied
     form = AppraisalDecisionForm(request.POST)
-    if _saved(request, form, lambda d: services.decide_appraisal(request.user, item, d), _("已确定考核结果。")):
+    if saved(request, form, lambda d: services.decide_appraisal(request.user, item, d), _("已确定考核结果。")):
         return redirect(f"{reverse('assessment:appraisals')}?year={item.year}#appraisal-{item.pk}")
     for error in [*form.non_field_errors(), *(e for errors in form.errors.values() for e in errors)]:
         messages.error(request, f"{item.subject}{punct('：')}{error}")

@@ -1,6 +1,8 @@
 """Forms of the core pages."""
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -47,6 +49,20 @@ class AuditFilterForm(forms.Form):
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError(_("起始日期不能晚于截止日期。"))
         return data
+
+
+def saved(request, form, write, message) -> bool:
+    """Run a service write (`write(cleaned_data)`) for a valid form and say `message`; on the service's refusal put
+    its messages on the form. True when saved."""
+    if not form.is_valid():
+        return False
+    try:
+        write(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    messages.success(request, message)
+    return True
 
 
 def add_service_errors(form, exc) -> None:

@@ -1,31 +1,18 @@
 """Pages of port emergency response (decision 0030): plans, materials and activations; a plan with its steps,
 drills and the activation on an urgent warning; an activation's task list with its progress."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from riskgate.core.access import permission_required
-from riskgate.core.forms import add_service_errors
+from riskgate.core.forms import saved
 from riskgate.core.permissions import Permission
 
 from ..forms import ActivationForm, CloseForm, DrillForm, EmergencyPlanForm, MaterialForm, TaskReportForm
 from ..queries import emergency as queries
 from ..services import emergency as services
-
-
-def _saved(request, form, write, message) -> bool:
-    if not form.is_valid():
-        return False
-    try:
-        write(form.cleaned_data)
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return False
-    messages.success(request, message)
-    return True
 
 
 @permission_required(Permission.RESPONSE_MEASURE_VIEW)
@@ -39,7 +26,7 @@ def overview(request):
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
-        if _saved(request, form, lambda d: services.set_material(user, d), _("应急物资已登记。")):
+        if saved(request, form, lambda d: services.set_material(user, d), _("应急物资已登记。")):
             return redirect("response:emergency")
         status = 400
     context = {
@@ -58,7 +45,7 @@ def plan_create(request):
     form = EmergencyPlanForm(request.POST or None, principal=request.user)
     if request.method == "POST":
         plan = []
-        if _saved(request, form, lambda d: plan.append(services.create_plan(request.user, d)), _("应急预案已制定。")):
+        if saved(request, form, lambda d: plan.append(services.create_plan(request.user, d)), _("应急预案已制定。")):
             return redirect(plan[0].get_absolute_url())
     return render(request, "response/emergency_plan_form.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -78,7 +65,7 @@ def plan_detail(request, pk: int):
         if request.POST.get("action") == "activate":
             activation = ActivationForm(request.POST, warnings=queries.urgent_warnings())
             made = []
-            if _saved(
+            if saved(
                 request,
                 activation,
                 lambda d: made.append(services.activate(user, plan, warning=d["warning"], reason=d["reason"])),
@@ -87,7 +74,7 @@ def plan_detail(request, pk: int):
                 return redirect(made[0].get_absolute_url())
         else:
             drill = DrillForm(request.POST)
-            if _saved(request, drill, lambda d: services.record_drill(user, plan, d), _("演练及评估已登记。")):
+            if saved(request, drill, lambda d: services.record_drill(user, plan, d), _("演练及评估已登记。")):
                 return redirect(plan.get_absolute_url())
         status = 400
     context = {"plan": plan, "manages": manages, "drill_form": drill, "activation_form": activation}
@@ -104,7 +91,7 @@ def activation_detail(request, pk: int):
     if request.method == "POST":
         if request.POST.get("action") == "close":
             closing = CloseForm(request.POST)
-            if _saved(
+            if saved(
                 request,
                 closing,
                 lambda d: services.close(user, activation, summary=d["summary"]),
@@ -118,7 +105,7 @@ def activation_detail(request, pk: int):
                 task = activation.tasks.filter(pk=report.cleaned_data["task"]).first()
                 if task is None:
                     raise PermissionDenied
-            if task is not None and _saved(
+            if task is not None and saved(
                 request,
                 report,
                 lambda d: services.report_task(user, task, note=d["note"], done=d["done"]),
