@@ -4,6 +4,7 @@ items (hypothesis), the edges of the exchange format one by one, the format's er
 import datetime as dt
 import gc
 import hashlib
+import itertools
 import json
 import math
 import shutil
@@ -28,6 +29,8 @@ from riskgate.targeting.engine import (
     parse_rule,
     selected,
 )
+from riskgate.targeting.engine.fast import Batch
+from riskgate.targeting.engine.sql import SqlScreen, keyword_groups
 
 pytestmark = pytest.mark.db_independent
 ROOT = Path(__file__).resolve().parents[2]
@@ -189,6 +192,51 @@ def test_engine_decides_what_the_straightforward_evaluator_decides(scanner, case
     engine = Engine(rule_list, keyword_backend=scanner)
     assert engine.screen(item_list) == [naive.screen(rule_list, item) for item in item_list]
     assert engine.screen(item_list) == engine.screen(item_list)  # the remembered HS look-ups change nothing
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases())
+def test_the_engine_finds_the_pairs_the_duckdb_peer_finds(case):
+    """The bench's peer (engine/sql.py, one DuckDB query) and the engine: the same (item, rule) pairs before sampling,
+    the same results after it. The hypothesis words clash (ß casefolds to ss, which strasse holds), so the peer
+    splits its keyword alternation into groups here."""
+    rule_list, item_list = case
+    engine, peer = Engine(rule_list), SqlScreen(rule_list, threads=1)
+    peer.load(item_list)
+    items_, rules_ = peer.query()
+    assert sorted((items_ * max(len(rule_list), 1) + rules_).tolist()) == engine.match(Batch(item_list)).tolist()
+    assert peer.screen(item_list) == engine.screen(item_list)
+
+
+def test_the_duckdb_peer_finds_the_engines_pairs_on_the_benchs_data():
+    """Many keywords, none clashing: one alternation scanned once per description, and every HS length, anchor and
+    check of the bench's distribution."""
+    sys.path.insert(0, str(ROOT / "bench" / "screening"))
+    try:
+        from run import generate
+    finally:
+        sys.path.remove(str(ROOT / "bench" / "screening"))
+    rule_list, item_list = generate(2_000, 20_000, seed=31)
+    engine, peer = Engine(rule_list), SqlScreen(rule_list, threads=2)
+    assert len(peer.groups) == 1 and len(peer.groups[0]) > 100
+    peer.load(item_list)
+    items_, rules_ = peer.query()
+    found = sorted((items_ * len(rule_list) + rules_).tolist())
+    batches = [(offset, Batch(item_list[offset : offset + 5_000])) for offset in range(0, len(item_list), 5_000)]
+    pairs = [key + offset * len(rule_list) for offset, batch in batches for key in engine.match(batch).tolist()]
+    assert len(found) > 1_000 and found == pairs
+    assert peer.screen(item_list) == engine.screen(item_list)
+
+
+def test_keywords_that_clash_are_scanned_in_different_groups():
+    keywords = ["ab", "bc", "abc", "x", "ss", "strasse", "b"]
+    groups = keyword_groups(keywords)
+    assert sorted(k for group in groups for k in group) == sorted(keywords)
+    for group in groups:
+        for a, b in itertools.combinations(group, 2):
+            assert a not in b and b not in a
+            assert not any(a.endswith(b[:k]) or b.endswith(a[:k]) for k in range(1, min(len(a), len(b))))
+    assert keyword_groups(["acme00001", "kiddo00002", "星河00003"]) == [["acme00001", "kiddo00002", "星河00003"]]
 
 
 @pytest.mark.parametrize("scanner", SCANNERS)

@@ -50,7 +50,7 @@ _FIELDS = (
     "declared_at",
     "at",
 )
-if Item._fields != _FIELDS:  # pragma: no cover - Engine._screen unpacks an item's fields in this order
+if Item._fields != _FIELDS:  # pragma: no cover - Batch unpacks an item's fields in this order
     raise ImportError(f"Item's fields changed order: {Item._fields}")
 _SAMPLE = STRENGTH["sample"]
 _ACTION_OF = np.array([RELEASE, *reversed(ACTIONS)], object)  # [strength]
@@ -113,10 +113,11 @@ class _Keywords:
         else:
             raise ValueError(f"unknown keyword scanner {backend!r}")
 
-    def find(self, descriptions: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def find(self, batch: "Batch") -> tuple[np.ndarray, np.ndarray]:
         """(item indices, keyword indices), aligned: every keyword each description contains (may repeat)."""
         if self.backend == "hyperscan":
-            return self._hyperscan(descriptions)
+            return self._hyperscan(batch)
+        descriptions = batch.descriptions
         text = "\x00".join(descriptions)
         starts = list(accumulate((len(d) + 1 for d in descriptions[:-1]), initial=0))
         items, found = [], []
@@ -127,15 +128,8 @@ class _Keywords:
                 found.append(keyword)
         return np.array(items, np.int64), np.array(found, np.int64)
 
-    def _hyperscan(self, descriptions: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        # Each description encoded on its own (an ASCII one is copied as it is; joined first, one non-ASCII
-        # description made the whole text wide and its encoding a real conversion), so their byte lengths give
-        # where each begins, with no search for the separators.
-        try:  # a lone surrogate (JSON allows one) stops strict UTF-8; the default arguments are the fastest call
-            encoded = list(map(str.encode, descriptions))
-        except UnicodeEncodeError:
-            encoded = list(map(str.encode, descriptions, repeat("utf-8"), repeat("surrogatepass")))
-        text = b"\x00".join(encoded)
+    def _hyperscan(self, batch: "Batch") -> tuple[np.ndarray, np.ndarray]:
+        text, starts = batch.text()
         matches = []
         scratches = getattr(self.local, "scratches", None)
         if scratches is None:
@@ -146,12 +140,78 @@ class _Keywords:
             )
         if not matches:
             return _EMPTY, _EMPTY
-        starts = np.zeros(len(encoded), np.int64)  # where each description begins in the text
-        np.cumsum(np.fromiter(map(len, encoded[:-1]), np.int64, len(encoded) - 1) + 1, out=starts[1:])
         keywords, ends = np.array(matches, np.int64).T  # end: just after the match's last byte
         # The description its last byte is in; the whole match is in it, as no keyword here holds a NUL byte (UTF-8
         # gives one only for the NUL character itself), so none can span a separator.
         return np.searchsorted(starts, ends - 1, "right") - 1, keywords
+
+
+class Batch:
+    """A batch of declaration items as columns — whatever the rules, so one batch can be screened by any engine:
+    what Engine.match reads. Building it is the engine's loading step, as copying the items into its tables is a
+    database's (bench/screening times the two apart). The UTF-8 text of the descriptions, which only Hyperscan
+    reads, is made when first asked for."""
+
+    __slots__ = (
+        "items",
+        "declaration_ids",
+        "item_nos",
+        "directions",
+        "hs",
+        "origins",
+        "enterprises",
+        "enterprise_counts",
+        "ports",
+        "descriptions",
+        "values",
+        "moments",
+        "_text",
+    )
+
+    def __init__(self, items: list):
+        n = len(items)
+        self.items = items
+        # Items are named tuples: one transposition reads every field (each a separate object in memory) as columns.
+        (
+            self.declaration_ids,
+            self.item_nos,
+            directions,
+            codes,
+            self.origins,
+            enterprises,
+            self.ports,
+            self.descriptions,
+            values,
+            _,
+            moments,
+        ) = zip(*items, strict=True) if n else ((),) * len(_FIELDS)
+        self.directions = np.fromiter(map(_DIRECTION.__getitem__, directions), np.int8, n)
+        self.hs = _hs_numbers(codes)  # the codes as numbers and their lengths
+        self.enterprises = list(chain.from_iterable(enterprises))
+        self.enterprise_counts = np.fromiter(map(len, enterprises), np.int64, n)
+        self.values = np.fromiter(values, np.float64, n)  # floats, as the exchange format reads them
+        self.moments = np.fromiter(moments, np.float64, n)
+        self._text = None
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def text(self) -> tuple[bytes, np.ndarray]:
+        """The descriptions' UTF-8 joined by NUL bytes, and where each begins in it."""
+        if self._text is None:
+            # Each description encoded on its own (an ASCII one is copied as it is; joined first, one non-ASCII
+            # description made the whole text wide and its encoding a real conversion), so their byte lengths give
+            # where each begins, with no search for the separators.
+            descriptions = self.descriptions
+            try:  # a lone surrogate (JSON allows one) stops strict UTF-8; the default arguments are the fastest call
+                encoded = list(map(str.encode, descriptions))
+            except UnicodeEncodeError:
+                encoded = list(map(str.encode, descriptions, repeat("utf-8"), repeat("surrogatepass")))
+            starts = np.zeros(len(encoded), np.int64)
+            if encoded:
+                np.cumsum(np.fromiter(map(len, encoded[:-1]), np.int64, len(encoded) - 1) + 1, out=starts[1:])
+            self._text = b"\x00".join(encoded), starts
+        return self._text
 
 
 @contextlib.contextmanager
@@ -382,7 +442,7 @@ class Engine:
     def _hs_key(self, stem, origin, direction):
         """The key of an HS prefix's stem (_stem), an origin index (0: any origin) and a direction (1 import,
         2 export); whole numbers or arrays of them. Below 2³⁸ × origins × 2 < 2⁶³. The key with origin o is the key
-        with none (0) plus 2o: _screen makes both of a batch's key tables so. Stem 0 (no prefix) gives keys below
+        with none (0) plus 2o: match makes both of a batch's key tables so. Stem 0 (no prefix) gives keys below
         2 × origins, and a prefix's stem is at least 2 ("00"), its keys at least 4 × origins: never the key of a
         prefix."""
         return (stem * self._origin_span + origin) * 2 + direction - 1
@@ -396,27 +456,22 @@ class Engine:
         The cyclic garbage collector is paused meanwhile: the results are many small dicts and lists without
         cycles, and its full scans, triggered by them, cost a third of the time (bench/screening)."""
         with collector_paused():
-            return self._screen(items if isinstance(items, list) else list(items))
+            batch = Batch(items if isinstance(items, list) else list(items))
+            return self._finish(batch, self.match(batch))
 
-    def _screen(self, items: list) -> list[dict]:
-        n = len(items)
-        if not n:
-            return []
-        # Items are named tuples: one transposition reads every field (each a separate object in memory) as columns.
-        declarations, numbers, directions, codes, origins, enterprises, ports, descriptions, values, _, moments = zip(
-            *items, strict=True
-        )
-        columns = items, declarations, numbers
-        if not self._count:
-            return self._finish(columns, _EMPTY)
+    def match(self, batch: Batch) -> np.ndarray:
+        """The (item, rule) pairs of a batch every criterion of the rule holds for, before sampling: item index ×
+        number of rules + rule index (rules in the results' order of ids), ascending, each once."""
+        n = len(batch)
+        if not n or not self._count:
+            return _EMPTY
         index = np.arange(n)
         pieces: list[tuple] = []
-        hs = None  # the codes as numbers and their lengths, once needed
-        directions = np.fromiter(map(_DIRECTION.__getitem__, directions), np.int8, n)
+        directions, hs = batch.directions, batch.hs
+        origins = np.fromiter(map(self._origin_index.get, batch.origins, repeat(0)), np.int64, n)
         if len(self._lengths):  # HS prefixes: each prefix length the rules use, with the item's origin and without,
-            hs = _hs_numbers(codes)  # as (item × length) arrays: a few NumPy calls for any batch
-            origins = np.fromiter(map(self._origin_index.get, origins, repeat(0)), np.int64, n)
-            # A code shorter than a length has stem 0 there, whose keys are below any prefix's.
+            # as (item × length) arrays: a few NumPy calls for any batch. A code shorter than a length has stem 0
+            # there, whose keys are below any prefix's.
             anywhere = self._hs_key(_stems(*hs, self._lengths), 0, directions[:, None])
             from_origin = anywhere + 2 * origins[:, None]  # the key with origin o is the key with none + 2o
             named = origins != 0
@@ -432,23 +487,21 @@ class Engine:
                         _pairs(owners if items_ is None else items_[owners], starts[runs], lengths_[runs], members)
                     )
         if self._enterprise_index:  # enterprises
-            flat = list(chain.from_iterable(enterprises))
+            flat = batch.enterprises
             runs = np.fromiter(map(self._enterprise_index.get, flat, repeat(0)), np.int64, len(flat))
             has = runs != 0
             if has.any():
-                owners = np.repeat(index, np.fromiter(map(len, enterprises), np.int64, n))[has]
+                owners = np.repeat(index, batch.enterprise_counts)[has]
                 starts, lengths, members = self._enterprise_runs
                 runs = runs[has]
                 pieces.append(_pairs(owners, starts[runs], lengths[runs], members))
         if self._keywords is not None:  # keywords
-            owners, found = self._keywords.find(descriptions)
+            owners, found = self._keywords.find(batch)
             if len(found):
                 starts, lengths, members = self._keyword_runs
                 pieces.append(_pairs(owners, starts[found], lengths[found], members))
-        if not len(self._lengths):
-            origins = np.fromiter(map(self._origin_index.get, origins, repeat(0)), np.int64, n)
-        ports = np.fromiter(map(self._port_index.get, ports, repeat(0)), np.int64, n)
-        values = np.fromiter(values, np.float64, n)  # floats, as the exchange format reads them
+        ports = np.fromiter(map(self._port_index.get, batch.ports, repeat(0)), np.int64, n)
+        values = batch.values
         if len(self._broad_keys):  # broad rules, reached by the rank of the value among their lower bounds
             ranks = np.searchsorted(self._levels, values, "right")
             for groups in (self._origin_group[origins], self._port_group[ports], np.full(n, self._all_group)):
@@ -459,7 +512,7 @@ class Engine:
                     starts = self._group_start[groups]
                     pieces.append(_pairs(index[has], starts, reach - starts, self._broad_rules))
         if not pieces:
-            return self._finish(columns, _EMPTY)
+            return _EMPTY
         pi = np.concatenate([piece[0] for piece in pieces])
         pr = np.concatenate([piece[1] for piece in pieces])
         # Every criterion the columns hold, for all candidate pairs at once.
@@ -469,12 +522,10 @@ class Engine:
         ok &= self._port_ok[ports[pi], pr]
         value = values[pi]
         ok &= (self._low[pr] <= value) & (value <= self._high[pr])
-        moment = np.fromiter(moments, np.float64, n)[pi]
+        moment = batch.moments[pi]
         ok &= (self._from[pr] <= moment) & (moment < self._to[pr])
         check = np.flatnonzero(ok & self._needs_prefix[pr])
         if len(check):  # HS prefixes of rules reached through enterprises: any (rule, stem of the code) a key
-            if hs is None:
-                hs = _hs_numbers(codes)
             owners = pi[check]
             keys = pr[check][:, None] << 38 | _stems(hs[0][owners], hs[1][owners], self._rule_lengths)
             cells, _ = self._rule_stems.find(keys.ravel().view(np.uint64))
@@ -483,16 +534,16 @@ class Engine:
             ok[check[~holds]] = False
         left = np.flatnonzero(ok & self._needs_words[pr])
         if len(left):
-            words = self._words
+            words, descriptions = self._words, batch.descriptions
             for k, i, r in zip(left.tolist(), pi[left].tolist(), pr[left].tolist(), strict=True):
                 description = descriptions[i]
                 if not any(word in description for word in words[r]):
                     ok[k] = False
         # A rule reached twice (two of an item's enterprises, a keyword twice) counts once; ordered by item, then
         # by rule, which is the results' order.
-        return self._finish(columns, np.unique(pi[ok] * self._count + pr[ok]))
+        return np.unique(pi[ok] * self._count + pr[ok])
 
-    def _finish(self, columns: tuple, pairs: np.ndarray) -> list[dict]:
+    def _finish(self, batch: Batch, pairs: np.ndarray) -> list[dict]:
         """The results from the matched pairs (item × rule count + rule, ascending): sampling decided, the strongest
         action kept; then, under a differential-supervision policy, the random selection of the items no rule hit.
         Built in one pass at the end: each item's matched rules and action are set in columns first.
@@ -502,7 +553,7 @@ class Engine:
         the collector's first look at it) of most of the others — is not tracked by the cyclic collector, so a caller
         holding a batch's results does not make every later collection walk them (lists would be tracked: on the
         bench's 1,000,000 items they cost 10–15 % of the engine's time, decision 0011)."""
-        items, declarations, numbers = columns
+        items, declarations, numbers = batch.items, batch.declaration_ids, batch.item_nos
         policy = self.policy
         factors: dict[int, float] = {}
         pi, pr = np.divmod(pairs, max(self._count, 1))
