@@ -3,8 +3,10 @@
 Usage:  .venv/bin/python bench/triage/run.py [--data ../shared/data/rasff]
 
 Both are fitted and scored in this run on the same rows (see riskgate/intake/triage/training.py for the split):
-hazard category and product category by macro-F1, the serious class by precision, recall and F1. Exits 1 if
-our serious-class F1 does not beat the baseline's.
+hazard category and product category by macro-F1; the serious class, each month from July to December 2024
+scored by models fitted on the months before it, by precision, recall, F1 and the Brier score. Then the
+shipped model's abstentions (rows it gives no suggestion) on the same months. Exits 1 if our serious-class F1
+is not at least 0.03 above the baseline's (issue 31's floor; its goal is 0.85).
 """
 
 import argparse
@@ -35,13 +37,36 @@ def main() -> int:
     print(f"product category macro-F1 (n={p['test']})".ljust(52), end="")
     print(f"{p['ours_macro_f1']:10.3f}{p['baseline_macro_f1']:10.3f}")
     share = s["test_serious_share"]
-    print(f"serious class, n={s['test']} ({share:.0%} serious), threshold {s['threshold']:.2f} / 0.50")
-    for metric in ("precision", "recall", "f1"):
+    thresholds = ", ".join(f"{f['month'][5:]}: {f['threshold']:.2f}" for f in s["folds"])
+    print(f"serious class, months {s['folds'][0]['month']} … {s['folds'][-1]['month']} each scored by a model of the")
+    print(f"  months before it, n={s['test']} ({share:.0%} serious); thresholds (chosen on the window's last two")
+    print(f"  months) {thresholds} / baseline 0.50")
+    for metric in ("precision", "recall", "f1", "brier"):
         print(f"  serious {metric}".ljust(52), end="")
         print(f"{s['ours'][metric]:10.3f}{s['baseline'][metric]:10.3f}")
-    beats = s["ours"]["f1"] > s["baseline"]["f1"]
-    print("serious-class F1 beats the baseline" if beats else "serious-class F1 does NOT beat the baseline")
-    return 0 if beats else 1
+
+    from riskgate.intake.triage import features, model
+    from riskgate.intake.triage import training as t
+
+    shipped = model.shipped()
+    _, decisions = t.load(Path(args.data))
+    late = [e for e in decisions if e.date.month >= t.SERIOUS_TEST_MONTHS[0]]
+    suggestions = shipped.suggest_many([e.record for e in late])
+    abstained = [e for e, s_ in zip(late, suggestions, strict=True) if s_ is None]
+    print(
+        f"shipped model {shipped.version}: no suggestion for {len(abstained)} of {len(late)} rows of those months "
+        f"({len(abstained) / len(late):.1%}); e.g. {', '.join(repr(e.record.text) for e in abstained[:3])}"
+    )
+    for text in ("进口冷冻鸡胸肉检出沙门氏菌", "开心果中黄曲霉毒素超标", "锂电池移动电源起火"):
+        found = shipped.suggest(features.Record(text=text))
+        said = "no suggestion" if found is None else f"{found.hazard_category}, p(serious) {found.p_serious:.2f}"
+        print(f"  Chinese report {text}: {said}")
+    gain = s["ours"]["f1"] - s["baseline"]["f1"]
+    print(
+        f"serious-class F1 {gain:+.3f} against the baseline (floor +0.030; goal F1 ≥ 0.85: "
+        f"{'met' if s['ours']['f1'] >= 0.85 else 'MISSED'})"
+    )
+    return 0 if gain >= 0.03 else 1
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from riskgate.intake import services
 from riskgate.intake.importers import read_csv, run_import
 from riskgate.intake.models import RiskInformation
-from riskgate.intake.triage import features, model, training
+from riskgate.intake.triage import features, lexicon, model, training
 from riskgate.intake.triage.linear import LinearModel
 
 
@@ -72,6 +72,37 @@ def test_suggestions_make_sense_on_real_notifications():
     # What the models never learned gets no suggestion rather than the class priors.
     assert shipped.suggest(features.Record(text="Power bank overheats and catches fire while charging")) is None
     assert shipped.suggest(features.Record(text="锂电池移动电源起火")) is None
+    # A text naming a hazard agent they learned has a basis, however few of its other words they know.
+    clams = shipped.suggest(features.Record(text="Salmonella in smooth clams"))
+    assert clams is not None and clams.hazard_category == "pathogenic micro-organisms"
+
+
+@pytest.mark.db_independent
+def test_chinese_reports_are_read_through_the_projects_lexicon():
+    shipped = model.shipped()
+    assert lexicon.english("进口冷冻鸡胸肉检出沙门氏菌") == "frozen chicken breast salmonella"
+    assert lexicon.english("单核细胞增生李斯特菌") == "listeria monocytogenes"  # the longest term, once
+    assert lexicon.english("Salmonella in clams") == ""
+    chicken = shipped.suggest(features.Record(text="进口冷冻鸡胸肉检出沙门氏菌"))
+    assert chicken.hazard_category == "pathogenic micro-organisms"
+    assert chicken.product_category == "poultry meat and poultry meat products"
+    pistachios = shipped.suggest(features.Record(text="开心果中黄曲霉毒素超标"))
+    assert pistachios.hazard_category == "mycotoxins" and pistachios.serious
+    assert lexicon.agents_named("锂电池移动电源起火") == []
+
+
+@pytest.mark.db_independent
+def test_the_shipped_serious_probability_is_calibrated_as_its_file_says():
+    shipped = model.shipped()
+    a, b = shipped.calibration
+    assert a > 0 and (a, b) != (1.0, 0.0)
+    record = features.from_risk_decision_row(
+        {"subject": "Listeria monocytogenes in cheese from France", "hazards": "listeria monocytogenes"}
+    )
+    raw = shipped.serious.probabilities(features.serious_features(record))[shipped.serious.classes.index("serious")]
+    suggestion = shipped.suggest(record)
+    assert suggestion.p_serious == pytest.approx(1 / (1 + np.exp(-(a * np.log(raw / (1 - raw)) + b))))
+    assert suggestion.serious == (suggestion.p_serious >= shipped.threshold)
 
 
 def _run_cli(path, tmp_path, name):
@@ -152,8 +183,12 @@ def test_suggestions_are_stored_at_intake_with_model_version(world, decisions):
 
 @pytest.mark.db_independent
 def test_time_split_serious_f1_beats_the_baseline(decisions):
-    """What bench/triage prints, fitted and scored here: the acceptance line of issue 3 item 7."""
+    """What bench/triage prints, fitted and scored here: each month scored by models of the months before it, the
+    serious class at least 0.03 above the baseline (issue 31's floor) and better calibrated."""
     results = training.evaluate(decisions.parent)
     serious = results["serious"]
-    assert serious["ours"]["f1"] > serious["baseline"]["f1"], json.dumps(serious)
+    assert [f["month"] for f in serious["folds"]] == [f"2024-{m:02d}" for m in range(7, 13)]
+    assert all(f["train"] < f2["train"] for f, f2 in zip(serious["folds"], serious["folds"][1:], strict=False))
+    assert serious["ours"]["f1"] >= serious["baseline"]["f1"] + 0.03, json.dumps(serious)
+    assert serious["ours"]["brier"] < serious["baseline"]["brier"]
     assert results["hazard_category"]["ours_macro_f1"] > results["hazard_category"]["baseline_macro_f1"]

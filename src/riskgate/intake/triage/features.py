@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from riskgate.core.countries import country_codes
 from riskgate.core.search import tokens
 
+from .lexicon import english
+
 # Words that say nothing about the risk; kept short on purpose (the models weigh the rest themselves).
 STOPWORDS = frozenset(
     [
@@ -76,13 +78,15 @@ class Record:
     text_words: list[str] | None = None
     hazard_words: list[str] | None = None
     _word_features: list[str] | None = field(default=None, repr=False, compare=False)
+    _words: tuple[list[str], list[str]] | None = field(default=None, repr=False, compare=False)
 
     def words(self) -> tuple[list[str], list[str]]:
-        if self.text_words is None:
-            self.text_words = words(self.text)
-        if self.hazard_words is None:
-            self.hazard_words = words(self.hazards)
-        return self.text_words, self.hazard_words
+        """The words of text and hazards, each followed by the English of the Chinese terms it uses (lexicon)."""
+        if self._words is None:
+            text = self.text_words if self.text_words is not None else words(self.text)
+            hazards = self.hazard_words if self.hazard_words is not None else words(self.hazards)
+            self._words = text + words(english(self.text)), hazards + words(english(self.hazards))
+        return self._words
 
     def word_features(self) -> list[str]:
         """text_features of text and hazards, computed once for the three models."""
@@ -119,11 +123,20 @@ def product_features(record: Record) -> list[str]:
 
 
 def serious_features(record: Record) -> list[str]:
-    """For the serious-risk model: everything, structured facts included."""
+    """For the serious-risk model: everything, structured facts included — the hazard substances, alone and with
+    the product category and the notifying country (how severe a hazard is depends on the product and on who
+    reports it), the countries, the distribution — and the character 4-grams of the text, which carry a
+    hazard's name across its spellings (salmonella / salmonellae, aflatoxin / aflatoxins)."""
     found = [*record.word_features()]
-    found += [f"hz:{h.strip().casefold()}" for h in record.hazards.split(",") if h.strip()]
-    found += [f"cat:{record.category.casefold()}", f"type:{record.kind}", f"notif:{record.notifying_country}"]
+    substances = [h.strip().casefold() for h in record.hazards.split(",") if h.strip()]
+    category = record.category.casefold()
+    found += [f"hz:{h}" for h in substances]
+    found += [f"cat_hz:{category}|{h}" for h in substances]
+    found += [f"notif_hz:{record.notifying_country}|{h}" for h in substances]
+    found += [f"cat:{category}", f"type:{record.kind}", f"notif:{record.notifying_country}"]
+    found += [f"notif_cat:{record.notifying_country}|{category}"]
     found += [f"orig:{c}" for c in record.origin_countries]
+    found += [f"orig_cat:{c}|{category}" for c in record.origin_countries]
     if record.notifying_country and record.notifying_country in record.origin_countries:
         found.append("domestic")
     found += [
@@ -133,6 +146,9 @@ def serious_features(record: Record) -> list[str]:
         f"ops:{_count(record.operators)}",
         f"dist_attn:{_count(record.distributed_to)}_{_count(record.for_attention)}",
     ]
+    translated = english(record.text)
+    text = f" {record.text.casefold()} {translated} " if translated else f" {record.text.casefold()} "
+    found += [f"c:{text[i : i + 4]}" for i in range(len(text) - 3)]
     return found
 
 

@@ -6,6 +6,7 @@ officer sets the hazard types, category and urgency.
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -13,13 +14,23 @@ from pathlib import Path
 import numpy as np
 
 from . import features as F
+from .lexicon import agents_named
 from .linear import LinearModel
 
 MODEL_DIR = Path(__file__).resolve().parent / "trained"
 DEFAULT_NAME = "rasff-2024"
-# Below this share of known words there is no suggestion: on the RASFF risk-decision export 95 % of rows
-# are above it, on US CPSC consumer-product recalls 90 % are below.
+# Below this share of known words there is no suggestion unless the text names a hazard agent the models know
+# (lexicon.AGENTS): on the RASFF risk-decision export 95 % of rows are above it, on US CPSC consumer-product
+# recalls 90 % are below.
 MIN_COVERAGE = 0.4
+
+
+def calibrate(p: float, calibration: tuple[float, float]) -> float:
+    """Platt scaling of the serious model's probability: sigmoid(a · logit(p) + b), (a, b) fitted on later months
+    than the model (training.fit_serious)."""
+    a, b = calibration
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return 1.0 / (1.0 + math.exp(-(a * math.log(p / (1 - p)) + b)))
 
 
 class ModelFileError(RuntimeError):
@@ -61,6 +72,7 @@ class TriageModel:
     product: LinearModel
     serious: LinearModel
     evaluation: dict
+    calibration: tuple[float, float] = (1.0, 0.0)
 
     def suggest(self, record: F.Record) -> Suggestion | None:
         """None when the text shares nothing with what the models learned (no basis for a suggestion)."""
@@ -74,14 +86,15 @@ class TriageModel:
         out: list[Suggestion | None] = []
         for record, hazard, product, p in zip(records, hazards, products, serious, strict=True):
             coverage = self.coverage(record)
-            if hazard is None or coverage < MIN_COVERAGE:
-                # Text the models hardly know (a power bank, most Chinese reports: they learned food and feed
-                # notifications) has no basis for a suggestion; the class priors would answer instead.
+            if hazard is None or (coverage < MIN_COVERAGE and not self.names_known_agent(record)):
+                # Text the models hardly know (a power bank: they learned food and feed notifications) has no
+                # basis for a suggestion; the class priors would answer instead. A text naming a hazard agent
+                # they learned has one ("Salmonella in smooth clams", "冷冻鸡肉检出沙门氏菌").
                 out.append(None)
                 continue
             h = int(np.argmax(hazard))
             c = int(np.argmax(product)) if product is not None else None
-            p_serious = None if p is None else float(p[positive])
+            p_serious = None if p is None else calibrate(float(p[positive]), self.calibration)
             out.append(
                 Suggestion(
                     hazard_category=self.hazard.classes[h],
@@ -96,6 +109,12 @@ class TriageModel:
                 )
             )
         return out
+
+    def names_known_agent(self, record: F.Record) -> bool:
+        """Whether the record names a hazard agent (lexicon.AGENTS) whose words the hazard model learned."""
+        vocabulary = self.hazard.vocabulary
+        named = agents_named(f"{record.text} {record.hazards}")
+        return any(all(f"w:{w}" in vocabulary for w in F.words(agent)) for agent in named)
 
     def coverage(self, record: F.Record) -> float:
         """The share of the record's words that the hazard model has learned."""
@@ -126,6 +145,7 @@ def read(directory: Path = MODEL_DIR, name: str = DEFAULT_NAME) -> TriageModel:
         version=f"{name}@{digest[:12]}",
         threshold=float(meta["threshold"]),
         evaluation=meta.get("evaluation", {}),
+        calibration=tuple(meta.get("calibration", (1.0, 0.0))),
         **models,
     )
 

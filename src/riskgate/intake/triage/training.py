@@ -10,12 +10,14 @@ Evaluation is a time split: models are fitted on earlier months and scored on la
                     format) and on the risk-decision rows of those notifications (the format `riskgate
                     triage` reads);
   product category: fitted on both files before July 2024, scored on the risk-decision rows from July 2024;
-  serious:          fitted on January–September 2024, scored on October–December 2024; the operating
-                    threshold is the one that maximised F1 when fitted on January–July and checked on
-                    August–September, so the test months never choose it.
+  serious:          each month from July to December 2024 scored by a model fitted on every month before it
+                    (never a random split; the scores of the six months pooled). Within a fitting window the
+                    last two months choose the calibration (Platt scaling) and the operating threshold, scored
+                    by a model fitted on the months before them, so no month scored ever chooses either.
 The baseline, fitted and scored on the same rows in the same run, is TF-IDF over the raw text (subject and
-hazards) with scikit-learn's default LogisticRegression and threshold 0.5.
-The shipped model is then fitted on all rows with the same recipe and threshold.
+hazards) with scikit-learn's default LogisticRegression and threshold 0.5. Brier scores are reported for both.
+The shipped model is then fitted on all rows with the same recipe (its calibration and threshold chosen on
+November–December by a model fitted on January–October).
 """
 
 import csv
@@ -30,9 +32,11 @@ import numpy as np
 
 from . import features as F
 from .linear import LinearModel
+from .model import calibrate
 
 SPLIT = dt.date(2024, 7, 1)
-SERIOUS_FIT_MONTHS, SERIOUS_TRAIN_MONTHS = 7, 9
+SERIOUS_TEST_MONTHS = range(7, 13)
+CHECK_MONTHS = 2  # the last months of a fitting window, which choose the calibration and the threshold
 C = {"hazard": 10.0, "product": 10.0, "serious": 2.0}
 MIN_EXAMPLES = 10  # a category with fewer training examples is not offered
 
@@ -198,42 +202,72 @@ def evaluate(data_dir: Path) -> dict:
         ),
     }
 
-    # Serious.
-    threshold = serious_threshold(decisions)
-    train = [e for e in decisions if e.date.month <= SERIOUS_TRAIN_MONTHS]
-    test = [e for e in decisions if e.date.month > SERIOUS_TRAIN_MONTHS]
-    y = np.array([bool(e.serious) for e in test])
-    ours = fit(train, F.serious_features, serious_label, C["serious"])
-    base = fit_baseline(train, serious_label)
-    p_base = base.predict_proba([raw_text(e.record) for e in test])[:, list(base.classes_).index("serious")]
+    # Serious: each test month scored by a model of the months before it.
+    y, ours_p, ours_flags, base_p, folds = [], [], [], [], []
+    for month in SERIOUS_TEST_MONTHS:
+        train = [e for e in decisions if e.date.month < month]
+        test = [e for e in decisions if e.date.month == month]
+        model, calibration, threshold = fit_serious(train)
+        p = np.array([calibrate(q, calibration) for q in _p_serious(model, test)])
+        base = fit_baseline(train, serious_label)
+        y.append(np.array([bool(e.serious) for e in test]))
+        ours_p.append(p)
+        ours_flags.append(p >= threshold)
+        base_p.append(base.predict_proba([raw_text(e.record) for e in test])[:, list(base.classes_).index("serious")])
+        folds.append(
+            {
+                "month": f"2024-{month:02d}",
+                "train": len(train),
+                "test": len(test),
+                "threshold": threshold,
+                "calibration": list(calibration),
+            }
+        )
+    y_, p_, b_ = np.concatenate(y), np.concatenate(ours_p), np.concatenate(base_p)
     results["serious"] = {
-        "train": len(train),
-        "test": len(test),
-        "test_serious_share": float(y.mean()),
-        "threshold": threshold,
-        "ours": binary_scores(y, _p_serious(ours, test) >= threshold),
-        "baseline": binary_scores(y, p_base >= 0.5),
+        "train": folds[0]["train"],
+        "test": len(y_),
+        "test_serious_share": float(y_.mean()),
+        "threshold": float(np.median([f["threshold"] for f in folds])),
+        "folds": folds,
+        "ours": {**binary_scores(y_, np.concatenate(ours_flags)), "brier": brier(y_, p_)},
+        "baseline": {**binary_scores(y_, b_ >= 0.5), "brier": brier(y_, b_)},
     }
     return results
 
 
-def serious_threshold(decisions: list[Example]) -> float:
-    fit_on = [e for e in decisions if e.date.month <= SERIOUS_FIT_MONTHS]
-    check = [e for e in decisions if SERIOUS_FIT_MONTHS < e.date.month <= SERIOUS_TRAIN_MONTHS]
-    model = fit(fit_on, F.serious_features, serious_label, C["serious"])
-    return best_threshold(np.array([bool(e.serious) for e in check]), _p_serious(model, check))
+def brier(y: np.ndarray, p: np.ndarray) -> float:
+    return float(np.mean((p - y) ** 2))
+
+
+def fit_serious(examples: list[Example]) -> tuple[LinearModel, tuple[float, float], float]:
+    """The serious model fitted on the examples, with the calibration and threshold that a model fitted on all but
+    their last CHECK_MONTHS months chose on those months."""
+    from sklearn.linear_model import LogisticRegression
+
+    last = max(e.date.month for e in examples)
+    fit_on = [e for e in examples if e.date.month <= last - CHECK_MONTHS]
+    check = [e for e in examples if e.date.month > last - CHECK_MONTHS]
+    raw = np.clip(_p_serious(fit(fit_on, F.serious_features, serious_label, C["serious"]), check), 1e-9, 1 - 1e-9)
+    truth = np.array([bool(e.serious) for e in check])
+    platt = LogisticRegression(C=1e6).fit(np.log(raw / (1 - raw))[:, None], truth)
+    calibration = (float(platt.coef_[0][0]), float(platt.intercept_[0]))
+    threshold = best_threshold(truth, np.array([calibrate(q, calibration) for q in raw]))
+    return fit(examples, F.serious_features, serious_label, C["serious"]), calibration, threshold
 
 
 def train_all(data_dir: Path) -> dict[str, LinearModel | float]:
     """The shipped models: the same recipe fitted on every labelled row."""
     notifications, decisions = load(data_dir)
+    serious, calibration, threshold = fit_serious(decisions)
     return {
         "hazard": fit(_frequent(notifications, "hazard"), F.hazard_features, lambda e: e.hazard, C["hazard"]),
         "product": fit(
             _frequent(notifications + decisions, "product"), F.product_features, lambda e: e.product, C["product"]
         ),
-        "serious": fit(decisions, F.serious_features, serious_label, C["serious"]),
-        "threshold": serious_threshold(decisions),
+        "serious": serious,
+        "calibration": calibration,
+        "threshold": threshold,
     }
 
 
@@ -242,7 +276,13 @@ def save(models: dict, directory: Path, *, evaluation: dict | None = None, name:
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     arrays: dict[str, np.ndarray] = {}
-    meta: dict = {"name": name, "threshold": models["threshold"], "evaluation": evaluation or {}, "models": {}}
+    meta: dict = {
+        "name": name,
+        "threshold": models["threshold"],
+        "calibration": list(models["calibration"]),
+        "evaluation": evaluation or {},
+        "models": {},
+    }
     for key in ("hazard", "product", "serious"):
         arrays.update(models[key].arrays(key))
         meta["models"][key] = models[key].meta()
