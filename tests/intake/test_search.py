@@ -148,3 +148,43 @@ def test_filter_by_hs_chapter_or_heading(world):
     assert list(information(xian, hs_chapter="851671").values_list("title", flat=True)) == ["电热水壶"]
     page = world.client_for("bureau_officer").get("/intake/", {"hs_chapter": "95"}).content.decode()
     assert "积木玩具" in page and "电热水壶" not in page
+
+
+def test_english_words_match_their_other_forms(searchable):
+    """Snowball stems beside the stored tokens: "dresser" finds "dressers", "recalled" finds "recall"."""
+    xian = searchable.user("xian")
+    services.create_information(
+        xian,
+        data={
+            "source_type": "consumer_complaint",
+            "channel": "hotline",
+            "title": "Chests of drawers and dressers tip over",
+            "description": "Batteries recalled",
+            "hazard_types": ["physical"],
+        },
+    )
+    for query in ("dresser", "DRESSERS", "dresser tips", "battery", "recalls"):
+        assert titles(xian, query) == ["Chests of drawers and dressers tip over"], query
+    assert titles(xian, "dressing") == [], "a stem is not a prefix"
+    assert titles(xian, "锂电池") == ["某品牌移动电源锂电池充电时起火"], "Chinese tokens are not stemmed"
+
+
+def test_rows_stored_before_stems_get_them_from_the_migration(world):
+    from django.apps import apps
+
+    from riskgate.core.stems import add_stems
+    from riskgate.intake.models import RiskInformation
+
+    info = services.create_information(
+        world.user("xian"),
+        data={"source_type": "other", "channel": "hotline", "title": "Dressers", "hazard_types": ["other"]},
+    )
+    RiskInformation.objects.filter(pk=info.pk).update(search_tokens="dressers 召回")
+    assert titles(world.user("xian"), "dresser") == []
+    add_stems("intake", "RiskInformation")(apps, None)
+    info.refresh_from_db()
+    assert info.search_tokens == "dressers dresser 召回"
+    assert titles(world.user("xian"), "dresser") == ["Dressers"]
+    add_stems("intake", "RiskInformation")(apps, None)  # again: nothing changes
+    info.refresh_from_db()
+    assert info.search_tokens == "dressers dresser 召回"

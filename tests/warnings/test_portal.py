@@ -61,6 +61,7 @@ def test_search_matches_two_character_chinese_words_and_filters(world):
         return v1.title in client.get(f"/warnings/?{query}").content.decode()
 
     assert titles("q=折叠") and titles("q=夹伤") and titles("q=fingers") and not titles("q=奶粉")
+    assert titles("q=finger") and titles("q=FINGERS") and not titles("q=fingerprint")  # English stems
     assert titles("level=II") and not titles("level=I")
     assert titles("kind=public_announcement") and not titles("kind=business_notice")
     assert titles("hs_chapter=94") and not titles("hs_chapter=85")

@@ -1,16 +1,21 @@
 """Full-text search in Chinese and English: jieba tokens stored beside the text, indexed per database.
 
 Tokens are jieba's search-mode segmentation (so 锂电池 yields 锂电 电池 锂电池), case-folded, joined by
-spaces. SQLite indexes them in an FTS5 table kept in step by triggers; PostgreSQL in a GIN index over
-to_tsvector('simple', tokens). A query is segmented the same way and every query token must match.
+spaces; beside each English word its Snowball stem is stored too (dressers → dresser, batteries → batteri).
+SQLite indexes them in an FTS5 table kept in step by triggers; PostgreSQL in a GIN index over
+to_tsvector('simple', tokens). A query is segmented the same way, its English words replaced by their stems
+(`query_terms`), and every query term must match: "dresser" finds "dressers" and "recalled" finds "recall".
 """
 
 import logging
 import re
+import threading
+from collections.abc import Iterable
 from contextlib import contextmanager
 from functools import lru_cache
 
 import jieba
+import Stemmer
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
@@ -42,9 +47,39 @@ def tokens(*texts: str | None) -> list[str]:
     return words
 
 
+_ENGLISH = re.compile(r"[a-z]{3,}")  # a case-folded English word: stemmed
+_stemmers = threading.local()  # a PyStemmer stemmer is not to be shared between threads
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """The Snowball (Porter 2) English stem of a case-folded word of three letters or more; any other token as
+    it is."""
+    if not _ENGLISH.fullmatch(word):
+        return word
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = Stemmer.Stemmer("english")
+    return stemmer.stemWord(word)
+
+
+def with_stems(words: Iterable[str]) -> list[str]:
+    """The stored terms of some tokens: each once, in first-seen order, an English word followed by its stem."""
+    found: dict[str, None] = {}
+    for word in words:
+        found[word] = None
+        found[stem(word)] = None
+    return list(found)
+
+
+def query_terms(query: str | None) -> list[str]:
+    """What a search asks for: its tokens, English words as their stems, each once."""
+    return list(dict.fromkeys(map(stem, tokens(query))))
+
+
 def token_text(*texts: str | None) -> str:
-    """The stored token column: unique tokens in first-seen order."""
-    return " ".join(dict.fromkeys(tokens(*texts)))
+    """The stored token column: unique tokens and the stems of the English ones, in first-seen order."""
+    return " ".join(with_stems(tokens(*texts)))
 
 
 def fts_table(model) -> str:
@@ -52,8 +87,8 @@ def fts_table(model) -> str:
 
 
 def matching(queryset: QuerySet, query: str, column: str = "search_tokens") -> QuerySet:
-    """Rows whose tokens contain every token of the query (no tokens: the queryset unchanged)."""
-    words = list(dict.fromkeys(tokens(query)))
+    """Rows whose tokens contain every term of the query (no terms: the queryset unchanged)."""
+    words = query_terms(query)
     if not words:
         return queryset
     if connection.vendor == "postgresql":

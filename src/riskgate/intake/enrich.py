@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 from django.utils import translation
 
-from riskgate.core.search import tokens
+from riskgate.core.search import tokens, with_stems
 from riskgate.core.vocabulary import HazardType
 from riskgate.intake.triage.features import from_information, significant
 from riskgate.intake.triage.model import shipped
@@ -62,7 +62,7 @@ def _derive(info) -> tuple[str, list[str]]:
     """Each text field is segmented once; the search tokens and the words of the similarity text come from it."""
     found = {name: tokens(getattr(info, name) or "") for name in SEARCH_FIELDS}
     labels = _label_tokens(info.source_type, tuple(info.hazard_types or ()))
-    search = " ".join(dict.fromkeys(chain(*found.values(), labels)))
+    search = " ".join(with_stems(chain(*found.values(), labels)))
     return search, found
 
 

@@ -14,8 +14,8 @@ published since its watermark, drops the earlier position of their warning and a
 answers exactly what queries.public_warnings answers (a test compares the two on random data); that
 function stays the reference and serves the feeds.
 
-Token semantics: a warning matches when its stored tokens (search_tokens, split on spaces) include every token
-of the query, as the full-text indexes do.
+Token semantics: a warning matches when its stored tokens (search_tokens, split on spaces) include every term
+of the query (core.search.query_terms: English words as their stems), as the full-text indexes do.
 """
 
 import datetime as dt
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.utils import timezone
 
-from riskgate.core.search import tokens
+from riskgate.core.search import query_terms
 
 from .models import Change, Status, WarningNotice
 from .queries import data_version
@@ -187,7 +187,7 @@ class PublicIndex:
     def search(self, criteria: dict) -> np.ndarray:
         """Positions of the matching warnings, newest first (the criteria of queries.public_warnings)."""
         mask = self.alive.copy()
-        for word in dict.fromkeys(tokens(criteria.get("q") or "")):
+        for word in query_terms(criteria.get("q")):
             mask &= self._mask("word", word)
         simple = {"level": "level", "kind": "kind", "state": "state", "hs_chapter": "hs"}
         for name, postings in simple.items():
