@@ -16,7 +16,8 @@ origins), starts the production web server (gunicorn, one worker per CPU) on 127
      (/healthz: the whole middleware stack and one database query) — the ceiling of any page rendered per
      request on this machine.
 With --cache redis the web processes share one page cache in Redis (CACHE_URL) instead of one each.
-Target (issue 5): p95 under 50 ms and at least 800 requests/s on the search page.
+Targets: p95 under 50 ms and at least 800 requests/s on the search page (issue 5); with every search distinct,
+p95 under 30 ms and at least 1,000 requests/s (issue 31).
 """
 
 import argparse
@@ -34,6 +35,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from serving import bench_env, gunicorn  # noqa: E402
 
 TARGET_P95_MS, TARGET_RPS = 50, 800
+DISTINCT_P95_MS, DISTINCT_RPS = 30, 1000  # every search new (issue 31)
 
 PRODUCTS = [
     "锂电池移动电源",
@@ -331,12 +333,13 @@ def main() -> None:
         ("search page, every search distinct", distinct),
     )
     for name, figures in scenarios:
-        verdict = "met" if figures["p95"] < TARGET_P95_MS and figures["rps"] >= TARGET_RPS else "MISSED"
+        p95, rps = (DISTINCT_P95_MS, DISTINCT_RPS) if figures is distinct else (TARGET_P95_MS, TARGET_RPS)
+        verdict = "met" if figures["p95"] < p95 and figures["rps"] >= rps else "MISSED"
         print(
             f"[{args.db}] {name}: p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms, "
             f"p99 {figures['p99']:.1f} ms, "
             f"{figures['rps']:,.0f} requests/s, non-2xx {figures['errors']} "
-            f"(target p95 < {TARGET_P95_MS} ms and ≥ {TARGET_RPS} requests/s: {verdict})"
+            f"(target p95 < {p95} ms and ≥ {rps:,} requests/s: {verdict})"
         )
     print(
         f"[{args.db}] peer, static file from the same server: {static['rps']:,.0f} requests/s, "

@@ -58,7 +58,7 @@ def _steps(fields, db, add: bool):
         stamp = getattr(f, "auto_now", False) or (add and getattr(f, "auto_now_add", False))
         if type(f) in _PLAIN:
             prepare = None
-        elif isinstance(f, models.JSONField) and db.vendor == "postgresql":
+        elif isinstance(f, models.JSONField) and db.vendor in ("postgresql", "sqlite"):
             prepare = _json_text(f.encoder)
         elif isinstance(f, models.DateTimeField):
             prepare = _memoised(lambda v, f=f: f.get_db_prep_save(v, db))
@@ -69,8 +69,9 @@ def _steps(fields, db, add: bool):
 
 
 def _json_text(encoder):
-    """PostgreSQL: JSON as text, which COPY and the statements here hand to the server to parse as jsonb;
-    lists of strings (countries, hazard types) recur and are dumped once."""
+    """JSON as text — what SQLite stores, and what COPY and the statements here hand PostgreSQL to parse as
+    jsonb (Django's own preparation is the same json.dumps); lists of strings (countries, hazard types) recur and
+    are dumped once."""
     seen: dict = {}
 
     def dump(value):

@@ -59,7 +59,6 @@ STOPWORDS = frozenset(
         "das",
     ]
 )
-_NUMBER = re.compile(r"^\d+$")
 
 
 @dataclass
@@ -97,7 +96,7 @@ class Record:
 
 
 def significant(found: list[str]) -> list[str]:
-    return [w for w in found if len(w) > 1 and w not in STOPWORDS and not _NUMBER.match(w)]
+    return [w for w in found if len(w) > 1 and not w.isdecimal() and w not in STOPWORDS]  # isdecimal: what \d is
 
 
 def words(text: str) -> list[str]:

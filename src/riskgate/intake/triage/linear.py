@@ -6,9 +6,8 @@ intercepts. Prediction here reproduces scikit-learn's arithmetic (1 + log tf, ti
 sigmoid or a softmax), so the project runs the models without scikit-learn and without pickles.
 """
 
-import math
-from collections import Counter
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -26,30 +25,33 @@ class LinearModel:
         return self.probabilities_many([features])[0]
 
     def probabilities_many(self, feature_lists: list[list[str]]) -> list[np.ndarray | None]:
-        """Class probabilities of many documents at once (None for a document with no known feature)."""
-        docs, index, counts = [], [], []
-        known = self.vocabulary.get
-        for d, features in enumerate(feature_lists):
-            found = Counter([i for i in map(known, features) if i is not None])
-            docs.extend([d] * len(found))
-            index.extend(found)
-            counts.extend(found.values())
-        out: list[np.ndarray | None] = [None] * len(feature_lists)
-        if not index:
+        """Class probabilities of many documents at once (None for a document with no known feature): every
+        feature of every document looked up in one pass, the counts, weights and scores as NumPy arrays."""
+        n = len(feature_lists)
+        out: list[np.ndarray | None] = [None] * n
+        lengths = np.fromiter(map(len, feature_lists), np.int64, n)
+        flat = list(chain.from_iterable(feature_lists))
+        index = np.fromiter(map(self.vocabulary.get, flat, repeat(-1)), np.int64, len(flat))
+        known = index >= 0
+        if not known.any():
             return out
-        docs_a, index_a = np.array(docs), np.array(index)
-        weights = (1.0 + np.log(np.array(counts, dtype=np.float64))) * self.idf[index_a]
-        starts = np.flatnonzero(np.concatenate([[True], docs_a[1:] != docs_a[:-1]]))
+        size = len(self.idf)
+        # (document, feature) as one number: unique gives each pair once, ordered by document, with its count.
+        pairs, counts = np.unique(np.repeat(np.arange(n), lengths)[known] * size + index[known], return_counts=True)
+        docs, index = np.divmod(pairs, size)
+        weights = (1.0 + np.log(counts.astype(np.float64))) * self.idf[index]
+        starts = np.flatnonzero(np.concatenate([[True], docs[1:] != docs[:-1]]))
         norms = np.sqrt(np.add.reduceat(weights**2, starts))
-        weights /= np.repeat(norms, np.diff(np.concatenate([starts, [len(docs_a)]])))
-        scores = np.add.reduceat(self.coef[:, index_a] * weights, starts, axis=1).T + self.intercept
-        for row, d in zip(scores, docs_a[starts], strict=True):
-            if len(self.classes) == 2:
-                p = 1.0 / (1.0 + math.exp(-float(row[0])))
-                out[d] = np.array([1.0 - p, p])
-            else:
-                e = np.exp(row - row.max())
-                out[d] = e / e.sum()
+        weights /= np.repeat(norms, np.diff(np.append(starts, len(docs))))
+        scores = np.add.reduceat(self.coef[:, index] * weights, starts, axis=1).T + self.intercept
+        if len(self.classes) == 2:
+            p = 1.0 / (1.0 + np.exp(-scores[:, 0].astype(np.float64)))
+            rows = np.column_stack([1.0 - p, p])
+        else:
+            e = np.exp(scores - scores.max(axis=1, keepdims=True))
+            rows = e / e.sum(axis=1, keepdims=True)
+        for d, row in zip(docs[starts].tolist(), rows, strict=True):
+            out[d] = row
         return out
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
