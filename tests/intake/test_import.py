@@ -286,8 +286,8 @@ def test_the_lookup_of_stored_references_uses_the_unique_index(world):
 
 def test_the_fast_lookups_equal_the_orm(world):
     """core.fastpath.lookup reads what the ORM's own queries read, on either database."""
-    from riskgate.core.fastpath.lookup import ids_in, raw_values
-    from riskgate.intake.models import RiskInformation
+    from riskgate.core.fastpath.lookup import delete_where_in, ids_in, raw_values
+    from riskgate.intake.models import LinkPending, RiskInformation
 
     rows = list(read_csv(path_of("rasff")))[:50]
     run_import("rasff", "rasff", organisation=world.org("gacc-warning-office"), rows=rows)
@@ -300,3 +300,10 @@ def test_the_fast_lookups_equal_the_orm(world):
     rows = raw_values(stored.order_by("pk"), "id", "external_id", "hazard_types")
     expected = list(stored.order_by("pk").values_list("id", "external_id"))
     assert [(r[0], r[1]) for r in rows] == expected and len(rows) == 50
+    # The one write: the rows of the values given deleted, and only those.
+    ids = [r[0] for r in rows]
+    LinkPending.objects.bulk_create([LinkPending(information_id=pk) for pk in ids], ignore_conflicts=True)
+    delete_where_in(LinkPending, "information_id", ids[:30] + [10**9])
+    assert set(LinkPending.objects.values_list("information_id", flat=True)) == set(ids[30:])
+    delete_where_in(LinkPending, "information_id", [])
+    assert LinkPending.objects.count() == 20

@@ -262,8 +262,8 @@ def test_a_celery_worker_whose_pool_process_is_killed_finishes_the_job(shell):
 
 
 COUNTS = (
-    "from riskgate.intake.models import LinkProposal as L, RiskInformation as R; "
-    "print(R.objects.count(), R.objects.filter(links_pending=True).count(), L.objects.count())"
+    "from riskgate.intake.models import LinkPending as P, LinkProposal as L, RiskInformation as R; "
+    "print(R.objects.count(), P.objects.count(), L.objects.count())"
 )
 
 

@@ -19,13 +19,22 @@ from riskgate.accounts.models import Organisation
 from riskgate.core import audit
 from riskgate.core.access import MAX_ID
 from riskgate.core.fastpath.bulk import insert_values
-from riskgate.core.fastpath.lookup import raw_values
+from riskgate.core.fastpath.lookup import delete_where_in, raw_values
 from riskgate.core.jobs import enqueue_on_commit
 from riskgate.core.permissions import Permission
 from riskgate.core.principal import Principal, person
 
 from . import similarity
-from .models import EXTERNAL_SYSTEMS, LinkKind, LinkProposal, LinkStatus, RiskCase, RiskInformation, Status
+from .models import (
+    EXTERNAL_SYSTEMS,
+    LinkKind,
+    LinkPending,
+    LinkProposal,
+    LinkStatus,
+    RiskCase,
+    RiskInformation,
+    Status,
+)
 
 POOL_FIELDS = (
     "id",
@@ -57,15 +66,16 @@ def detect(new_ids, *, created=()) -> int:
 
 def pending_ids() -> list[int]:
     """Items stored or changed whose proposals were never made (an import or a task stopped in between)."""
-    return list(RiskInformation.objects.filter(links_pending=True).values_list("pk", flat=True))
+    return list(LinkPending.objects.values_list("information_id", flat=True))
+
+
+def mark_pending(ids) -> None:
+    """Inside the transaction that stores the items: their proposals are still to be made."""
+    insert_values(LinkPending, ["information_id"], [[pk] for pk in ids], ignore_conflicts=True)
 
 
 def _linked(ids: set[int]) -> None:
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), 5000):
-        RiskInformation.objects.filter(pk__in=ordered[start : start + 5000], links_pending=True).update(
-            links_pending=False
-        )
+    delete_where_in(LinkPending, "information_id", ids)
 
 
 def detect_pending() -> int:

@@ -18,7 +18,7 @@ from riskgate.core.principal import Principal, person
 from riskgate.core.vocabulary import Urgency
 
 from .enrich import prepare
-from .linking import detect_on_commit
+from .linking import detect_on_commit, mark_pending
 from .models import CONTENT_FIELDS, REASON_REQUIRED, TRANSITIONS, RiskInformation, Status, StatusChange
 
 ENTRY_FIELDS = [*CONTENT_FIELDS, "reporter_kind", "reporter_organisation", "organisation"]
@@ -47,9 +47,9 @@ def store_information(principal: Principal, info: RiskInformation) -> RiskInform
     module that produces information itself, such as a non-conforming port inspection)."""
     info.full_clean()
     prepare(info)
-    info.links_pending = True  # cleared by the detection task (or the scheduler, if the task is lost)
     with transaction.atomic():
         info.save()
+        mark_pending([info.pk])  # until the detection task (or the scheduler, if the task is lost) makes them
         detect_on_commit([info.pk])
         StatusChange.objects.create(
             information=info, to_status=info.status, actor=person(principal), actor_repr=_repr(principal)

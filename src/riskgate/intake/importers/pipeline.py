@@ -27,7 +27,7 @@ from riskgate.core.search import deferred_indexing
 from riskgate.core.vocabulary import Urgency
 
 from ..enrich import DERIVED_FIELDS, apply_derived, deriver
-from ..linking import detect, detect_on_commit, pending_ids
+from ..linking import detect, detect_on_commit, mark_pending, pending_ids
 from ..models import CONTENT_FIELDS, Channel, RiskInformation, StatusChange
 from .reading import RowError, read_file
 from .sources import SOURCES, Source
@@ -256,8 +256,6 @@ def _store_batch(source: Source, to_create: list, to_update: list, organisation,
     """Write one batch (inside the caller's transaction); returns the ids of the items created or changed."""
     for info, pk in zip(to_create, new_ids(RiskInformation, len(to_create)), strict=True):
         info.pk = pk
-    for info in to_create + to_update:
-        info.links_pending = True  # cleared when its proposals are stored (linking.detect)
     with deferred_indexing(RiskInformation):
         insert_rows(to_create, RiskInformation, with_ids=True)
     insert_values(
@@ -265,9 +263,8 @@ def _store_batch(source: Source, to_create: list, to_update: list, organisation,
         ["information_id", "from_status", "to_status", "at", "actor_repr", "reason"],
         [[info.pk, "", info.status, info.received_at, f"import:{source.key}", ""] for info in to_create],
     )
-    update_rows(
-        to_update, [*CONTENT_FIELDS, *DERIVED_FIELDS, "source_data", "updated_at", "links_pending"], RiskInformation
-    )
+    update_rows(to_update, [*CONTENT_FIELDS, *DERIVED_FIELDS, "source_data", "updated_at"], RiskInformation)
+    mark_pending([info.pk for info in to_create + to_update])  # until their proposals are stored (linking.detect)
     report.created += len(to_create)
     report.updated += len(to_update)
     if to_create or to_update:

@@ -8,6 +8,7 @@ suggestion even when most of its other words are new to them (`model.TriageModel
 """
 
 import re
+from functools import lru_cache
 
 HAZARDS = {
     "沙门氏菌": "salmonella",
@@ -173,6 +174,7 @@ _PATTERN = re.compile("|".join(re.escape(term) for term in sorted(_TERMS, key=le
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
+@lru_cache(maxsize=20_000)
 def english(text: str) -> str:
     """The English of every lexicon term in a Chinese text, space-separated ('' for a text without Chinese)."""
     if not text or not _HAN.search(text):
