@@ -9,6 +9,14 @@ from django.db import connection
 from django.db.models import F, FloatField, Func, QuerySet
 
 
+def _one_of(column: str, values) -> tuple[str, object]:
+    """The condition "column is one of values" with the values as one parameter, and that parameter: an array on
+    PostgreSQL, a JSON text read by json_each on SQLite (`column` already quoted)."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", list(values)
+    return f"{column} IN (SELECT value FROM json_each(%s))", json.dumps(list(values))  # noqa: S608 - name quoted
+
+
 def ids_in(model, field: str, values: list[str], **equal) -> list[int]:
     """The ids of `model`'s rows whose `field` is one of `values` (never blank) and whose other fields equal
     `equal`: one statement with the values as one parameter. An ORM filter with thousands of placeholders costs
@@ -20,12 +28,8 @@ def ids_in(model, field: str, values: list[str], **equal) -> list[int]:
     # NOT (column = '') states a partial unique index's own condition word for word: SQLite uses such an index only
     # for queries that state it (it scanned the table with "<> ''").
     conditions.append(f"NOT ({column} = '')")
-    if connection.vendor == "postgresql":
-        conditions.append(f"{column} = ANY(%s)")
-        listed = list(values)
-    else:
-        conditions.append(f"{column} IN (SELECT value FROM json_each(%s))")  # noqa: S608 - names quoted
-        listed = json.dumps(list(values))
+    one_of, listed = _one_of(column, values)
+    conditions.append(one_of)
     sql = f"SELECT {quote(meta.pk.column)} FROM {quote(meta.db_table)} WHERE {' AND '.join(conditions)}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [*equal.values(), listed])
@@ -33,17 +37,14 @@ def ids_in(model, field: str, values: list[str], **equal) -> list[int]:
 
 
 def delete_where_in(model, field: str, values) -> None:
-    """DELETE `model`'s rows whose `field` is one of `values`: one statement with the values as one parameter (the
-    ORM's `__in` in chunks of 5,000 spent much of an import's duplicate detection compiling its placeholders)."""
-    values = sorted(values)
+    """DELETE `model`'s rows whose `field` is one of `values`: one statement with the values as one parameter (an
+    ORM filter on 100,000 ids, in chunks of 5,000 placeholders, spent 0.2 s of a 50,000-row detection compiling
+    them)."""
     if not values:
         return
     quote = connection.ops.quote_name
-    table, column = quote(model._meta.db_table), quote(model._meta.get_field(field).column)
-    if connection.vendor == "postgresql":
-        where, listed = f"{column} = ANY(%s)", values
-    else:
-        where, listed = f"{column} IN (SELECT value FROM json_each(%s))", json.dumps(values)  # noqa: S608
+    table = quote(model._meta.db_table)
+    where, listed = _one_of(quote(model._meta.get_field(field).column), sorted(values))
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE {where}", [listed])  # noqa: S608 - names quoted
 
